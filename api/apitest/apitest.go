@@ -1,0 +1,257 @@
+// Package apitest starts the real HTTP server on a fresh, migrated database
+// for tests and drives it over HTTP.
+//
+// Without TEST_DATABASE_URL every App gets its own SQLite file. With
+// TEST_DATABASE_URL=postgres://… each test package gets a fresh schema,
+// created on first use and dropped by Main.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/api"
+	"github.com/islamabad-digital/citizenapi/migrations"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+)
+
+// App is a running server on a fresh database.
+type App struct {
+	t      testing.TB
+	URL    string
+	DB     *db.DB
+	Server *api.Server
+	Clock  *Clock
+	client *http.Client
+}
+
+// Option changes the configuration of an App before it starts.
+type Option func(*api.Config)
+
+// Config returns the configuration tests run with: development, 1 MiB bodies.
+func Config() api.Config {
+	return api.Config{
+		Env: "development", BodyLimit: 1 << 20, RequestTimeout: 10 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute,
+	}
+}
+
+// New starts the real server on a fresh database and stops it when the test ends.
+func New(t testing.TB, opts ...Option) *App {
+	t.Helper()
+	d := OpenDB(t)
+	cfg := Config()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	clock := NewClock(time.Now())
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("TEST_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	srv, err := api.New(cfg, api.Deps{DB: d, Log: log, Clock: clock})
+	if err != nil {
+		t.Fatalf("build server: %v", err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &App{t: t, URL: ts.URL, DB: d, Server: srv, Clock: clock, client: ts.Client()}
+}
+
+// OpenDB returns a fresh, migrated database that is closed when the test ends.
+func OpenDB(t testing.TB) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	cfg := db.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "test.db"), MaxOpenConns: 8}
+	if pg := os.Getenv("TEST_DATABASE_URL"); pg != "" {
+		schema, err := packageSchema(pg)
+		if err != nil {
+			t.Fatalf("create test schema: %v", err)
+		}
+		cfg = db.Config{URL: withSearchPath(pg, schema), MaxOpenConns: 20, StatementTimeout: 30 * time.Second}
+	}
+	d, err := db.Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.Migrate(ctx, migrations.FS, nil); err != nil {
+		t.Fatalf("migrate test database: %v", err)
+	}
+	return d
+}
+
+var (
+	schemaOnce sync.Once
+	schemaName string
+	schemaErr  error
+)
+
+// packageSchema creates this test binary's schema once.
+func packageSchema(pg string) (string, error) {
+	schemaOnce.Do(func() {
+		schemaName = fmt.Sprintf("test_%d_%d", time.Now().UnixNano(), os.Getpid())
+		schemaErr = adminExec(pg, "CREATE SCHEMA "+schemaName)
+	})
+	return schemaName, schemaErr
+}
+
+func adminExec(pg, statement string) error {
+	d, err := db.Open(context.Background(), db.Config{URL: pg, MaxOpenConns: 1})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Exec(statement).Error
+}
+
+func withSearchPath(pg, schema string) string {
+	u, err := url.Parse(pg)
+	if err != nil {
+		return pg
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Main runs a package's tests and drops its PostgreSQL schema afterwards.
+// Call it from TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if pg := os.Getenv("TEST_DATABASE_URL"); pg != "" && schemaName != "" {
+		if err := adminExec(pg, "DROP SCHEMA "+schemaName+" CASCADE"); err != nil {
+			fmt.Fprintln(os.Stderr, "drop test schema:", err)
+		}
+	}
+	os.Exit(code)
+}
+
+// Response is what the server answered.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test when it cannot.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Map decodes the body as a JSON object.
+func (r *Response) Map(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.JSON(t, &m)
+	return m
+}
+
+// Request describes one request. Body may be a string or []byte sent as is,
+// or any other value sent as JSON.
+type Request struct {
+	Method string
+	Path   string
+	Body   any
+	Token  string
+	Header map[string]string
+}
+
+// Do sends req and returns the answer. It is safe for concurrent use.
+func (a *App) Do(req Request) *Response {
+	a.t.Helper()
+	var body io.Reader
+	switch b := req.Body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			a.t.Errorf("encode body: %v", err)
+			return &Response{}
+		}
+		body = bytes.NewReader(raw)
+	}
+	httpReq, err := http.NewRequest(req.Method, a.URL+req.Path, body)
+	if err != nil {
+		a.t.Errorf("new request: %v", err)
+		return &Response{}
+	}
+	if body != nil {
+		httpReq.Header.Set("Content-Type", "application/json")
+	}
+	if req.Token != "" {
+		httpReq.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	for k, v := range req.Header {
+		httpReq.Header.Set(k, v)
+	}
+	res, err := a.client.Do(httpReq)
+	if err != nil {
+		a.t.Errorf("%s %s: %v", req.Method, req.Path, err)
+		return &Response{}
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
+}
+
+// Get sends a GET with an optional token.
+func (a *App) Get(path, token string) *Response {
+	return a.Do(Request{Method: http.MethodGet, Path: path, Token: token})
+}
+
+// Post sends a POST with a JSON body and an optional token.
+func (a *App) Post(path, token string, body any) *Response {
+	return a.Do(Request{Method: http.MethodPost, Path: path, Token: token, Body: body})
+}
+
+// Clock is a clock that tests set.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a Clock reading now.
+func NewClock(now time.Time) *Clock { return &Clock{now: now.UTC().Truncate(time.Microsecond)} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t.UTC().Truncate(time.Microsecond)
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}

@@ -1,0 +1,73 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/islamabad-digital/citizenapi/platform/db"
+)
+
+// Status is the body of the liveness and readiness answers.
+type Status struct {
+	Status string `json:"status" example:"ok"`
+} // @name Status
+
+func registerRuntimeCollectors(registry *prometheus.Registry, d *db.DB) error {
+	for _, c := range []prometheus.Collector{
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(d.SQL(), string(d.Dialect)),
+	} {
+		if err := registry.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) mountOps(registry *prometheus.Registry) {
+	s.Echo.GET("/healthz", s.healthz)
+	s.Echo.GET("/readyz", s.readyz)
+	s.Echo.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(registry, promhttp.HandlerOpts{})))
+}
+
+// healthz godoc
+//
+//	@Summary		Liveness
+//	@Description	Answers 200 while the process is serving.
+//	@ID				getHealthz
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	Status
+//	@Router			/healthz [get]
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, Status{Status: "ok"})
+}
+
+// readyz godoc
+//
+//	@Summary		Readiness
+//	@Description	Answers 200 when the database answers and the server is not shutting down, else 503.
+//	@ID				getReadyz
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	Status
+//	@Failure		503	{object}	Status
+//	@Router			/readyz [get]
+func (s *Server) readyz(c echo.Context) error {
+	if !s.ready.Load() {
+		return c.JSON(http.StatusServiceUnavailable, Status{Status: "shutting down"})
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.deps.DB.SQL().PingContext(ctx); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, Status{Status: "database unavailable"})
+	}
+	return c.JSON(http.StatusOK, Status{Status: "ok"})
+}

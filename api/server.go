@@ -1,0 +1,195 @@
+// Package api is the HTTP face of the platform: the Echo server, its
+// middleware, the mapping of errors to problem+json, the operations
+// endpoints, and the one list of mounted modules.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo-contrib/echoprometheus"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/web"
+)
+
+// BasePath prefixes every API route.
+const BasePath = "/api/v1"
+
+// Config is what the HTTP layer needs to know.
+type Config struct {
+	// Env is "development" or "production".
+	Env               string
+	Addr              string
+	BodyLimit         int64
+	RequestTimeout    time.Duration
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	// CORSOrigins lists the browser origins allowed to call the API; empty
+	// means none (mobile apps and servers need no CORS).
+	CORSOrigins []string
+	// TrustedProxies lists the CIDRs of load balancers whose X-Forwarded-For
+	// is believed. Empty means the client IP is the connection's address.
+	TrustedProxies []string
+}
+
+// Development reports whether the server runs in development mode.
+func (c Config) Development() bool { return c.Env != "production" }
+
+// Deps are the parts the server is built on.
+type Deps struct {
+	DB     *db.DB
+	Log    *slog.Logger
+	Clock  domain.Clock
+	Routes []web.Route
+}
+
+// Server is the HTTP server with its routes mounted.
+type Server struct {
+	Echo   *echo.Echo
+	cfg    Config
+	deps   Deps
+	ready  atomic.Bool
+	routes []web.Route
+}
+
+// New builds the server: middleware, operations endpoints, the spec, and
+// every module's routes.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if deps.Clock == nil {
+		deps.Clock = domain.SystemClock{}
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(deps.Log)
+	extractor, err := ipExtractor(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	e.IPExtractor = extractor
+
+	s := &Server{Echo: e, cfg: cfg, deps: deps}
+	s.ready.Store(true)
+
+	registry := prometheus.NewRegistry()
+	metrics, err := s.metrics(registry)
+	if err != nil {
+		return nil, err
+	}
+	e.Use(requestIDMiddleware, accessLog(deps.Log),
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true, DisablePrintStack: true}),
+		metrics, securityHeaders(!cfg.Development()))
+	if len(cfg.CORSOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:     cfg.CORSOrigins,
+			AllowMethods:     []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders:     []string{echo.HeaderAuthorization, echo.HeaderContentType, HeaderRequestID, "Idempotency-Key", "Accept-Language"},
+			ExposeHeaders:    []string{HeaderRequestID, "Retry-After"},
+			AllowCredentials: false,
+			MaxAge:           600,
+		}))
+	}
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		Level: 5, MinLength: 1024,
+		// The metrics handler compresses its own output.
+		Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
+	}),
+		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout))
+
+	s.mountOps(registry)
+	if err := s.mountSpec(); err != nil {
+		return nil, err
+	}
+	if err := s.mountModules(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Routes lists every module route with its permission.
+func (s *Server) Routes() []web.Route { return s.routes }
+
+// ServeHTTP lets tests drive the server without a listener.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Echo.ServeHTTP(w, r) }
+
+// Run serves on cfg.Addr until ctx ends, then fails readiness, waits for
+// drain so load balancers stop sending, and lets in-flight requests finish.
+func (s *Server) Run(ctx context.Context, ln net.Listener, drain, shutdownTimeout time.Duration) error {
+	srv := &http.Server{
+		Handler:           s.Echo,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    1 << 16,
+		ErrorLog:          slog.NewLogLogger(s.deps.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.ready.Store(false)
+	s.deps.Log.Info("shutting down: readiness failed, draining", "drain", drain)
+	time.Sleep(drain)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) metrics(registry *prometheus.Registry) (echo.MiddlewareFunc, error) {
+	if err := registerRuntimeCollectors(registry, s.deps.DB); err != nil {
+		return nil, err
+	}
+	return echoprometheus.MiddlewareConfig{
+		Namespace:  "citizenapi",
+		Subsystem:  "http",
+		Registerer: registry,
+		// The host header is client-chosen; one value keeps the label set bounded.
+		LabelFuncs:                map[string]echoprometheus.LabelValueFunc{"host": func(echo.Context, error) string { return "api" }},
+		DoNotUseRequestPathFor404: true,
+		Skipper:                   func(c echo.Context) bool { return c.Path() == "/metrics" },
+		StatusCodeResolver: func(c echo.Context, err error) int {
+			if err != nil {
+				return problemKinds[toDomain(err).Kind].status
+			}
+			return c.Response().Status
+		},
+	}.ToMiddleware()
+}
+
+// ipExtractor believes X-Forwarded-For only from the configured proxies.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, cidr := range trusted {
+		_, ipNet, err := net.ParseCIDR(cidr)
+		if err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR: %w", cidr, err)
+		}
+		opts = append(opts, echo.TrustIPRange(ipNet))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
+}

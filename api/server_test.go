@@ -1,0 +1,392 @@
+package api_test
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/islamabad-digital/citizenapi/api"
+	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/health"
+	"github.com/islamabad-digital/citizenapi/platform/idempotency"
+	"github.com/islamabad-digital/citizenapi/platform/web"
+)
+
+func problem(t *testing.T, r *apitest.Response) web.Problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
+	}
+	var p web.Problem
+	r.JSON(t, &p)
+	if p.Status != r.Status || p.Type == "" || p.Title == "" || p.RequestID == "" {
+		t.Fatalf("incomplete problem %+v for status %d", p, r.Status)
+	}
+	if p.RequestID != r.Header.Get(api.HeaderRequestID) {
+		t.Fatalf("problem request_id %q differs from header %q", p.RequestID, r.Header.Get(api.HeaderRequestID))
+	}
+	return p
+}
+
+func fieldNamed(p web.Problem, field string) bool {
+	for _, f := range p.Errors {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func TestOperationsEndpoints(t *testing.T) {
+	app := apitest.New(t)
+	for _, path := range []string{"/healthz", "/readyz", "/swagger/index.html", "/swagger/doc.json", "/openapi.json"} {
+		if r := app.Get(path, ""); r.Status != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", path, r.Status)
+		}
+	}
+	app.Get("/api/v1/health/facilities", "")
+	metrics := string(app.Get("/metrics", "").Body)
+	for _, want := range []string{"citizenapi_http_requests_total", "citizenapi_http_request_duration_seconds", "go_goroutines", "go_sql_open_connections"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	var doc map[string]any
+	app.Get("/openapi.json", "").JSON(t, &doc)
+	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.0") {
+		t.Errorf("/openapi.json openapi = %v, want 3.0.x", doc["openapi"])
+	}
+}
+
+func TestReadinessFailsWhenDatabaseIsGone(t *testing.T) {
+	app := apitest.New(t)
+	app.DB.Close()
+	if r := app.Get("/readyz", ""); r.Status != http.StatusServiceUnavailable {
+		t.Fatalf("GET /readyz with the database closed = %d, want 503", r.Status)
+	}
+	if r := app.Get("/healthz", ""); r.Status != http.StatusOK {
+		t.Fatalf("GET /healthz = %d, want 200 (liveness does not depend on the database)", r.Status)
+	}
+}
+
+func TestErrorsAreProblems(t *testing.T) {
+	app := apitest.New(t)
+	cases := []struct {
+		name   string
+		req    apitest.Request
+		status int
+		field  string
+	}{
+		{"unknown route", apitest.Request{Method: "GET", Path: "/api/v1/nowhere"}, 404, ""},
+		{"wrong method", apitest.Request{Method: "DELETE", Path: "/api/v1/health/facilities"}, 405, ""},
+		{"malformed UUID in path", apitest.Request{Method: "GET", Path: "/api/v1/health/facilities/not-a-uuid"}, 400, "id"},
+		{"malformed UUID in query", apitest.Request{Method: "GET", Path: "/api/v1/health/slots?facility_id=123"}, 400, "facility_id"},
+		{"malformed time", apitest.Request{Method: "GET", Path: "/api/v1/health/slots?from=tomorrow"}, 400, "from"},
+		{"malformed limit", apitest.Request{Method: "GET", Path: "/api/v1/health/facilities?limit=ten"}, 400, "limit"},
+		{"limit below one", apitest.Request{Method: "GET", Path: "/api/v1/health/facilities?limit=0"}, 422, "limit"},
+		{"forged cursor", apitest.Request{Method: "GET", Path: "/api/v1/health/facilities?cursor=abc"}, 400, "cursor"},
+		{"unknown enum", apitest.Request{Method: "GET", Path: "/api/v1/education/schools?level=university"}, 400, "level"},
+		{"missing facility", apitest.Request{Method: "GET", Path: "/api/v1/health/facilities/8d9c1e7e-9a43-4d5b-9a2f-0b7f6a1d2c3e"}, 404, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := app.Do(tc.req)
+			if r.Status != tc.status {
+				t.Fatalf("status = %d, want %d (%s)", r.Status, tc.status, r.Body)
+			}
+			p := problem(t, r)
+			if tc.field != "" && !fieldNamed(p, tc.field) {
+				t.Fatalf("errors %+v do not name %q", p.Errors, tc.field)
+			}
+		})
+	}
+}
+
+func TestRequestID(t *testing.T) {
+	app := apitest.New(t)
+	r := app.Do(apitest.Request{Method: "GET", Path: "/healthz", Header: map[string]string{"X-Request-ID": "trace-42.a:b"}})
+	if got := r.Header.Get("X-Request-ID"); got != "trace-42.a:b" {
+		t.Errorf("echoed request ID = %q, want the one sent", got)
+	}
+	r = app.Do(apitest.Request{Method: "GET", Path: "/healthz", Header: map[string]string{"X-Request-ID": "bad id\" <script>"}})
+	if got := r.Header.Get("X-Request-ID"); got == "" || strings.ContainsAny(got, " \"<") {
+		t.Errorf("unsafe request ID was echoed or none made: %q", got)
+	}
+	if got := app.Get("/healthz", "").Header.Get("X-Request-ID"); len(got) != 36 {
+		t.Errorf("generated request ID = %q, want a UUID", got)
+	}
+}
+
+// bindRequest exercises web.Bind through the real middleware stack.
+type bindRequest struct {
+	Name   string   `json:"name" validate:"required,min=2,max=20"`
+	Count  int      `json:"count" validate:"min=1,max=10"`
+	Kind   string   `json:"kind" validate:"omitempty,oneof=a b"`
+	Ref    string   `json:"ref" validate:"omitempty,uuid"`
+	Tags   []string `json:"tags" validate:"max=3"`
+	Nested *struct {
+		Value any `json:"value"`
+	} `json:"nested"`
+}
+
+func mountBindRoute(app *apitest.App) {
+	app.Server.Echo.POST("/test/bind", func(c echo.Context) error {
+		var req bindRequest
+		if err := web.Bind(c, &req); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, req)
+	})
+}
+
+func TestBindingAndValidation(t *testing.T) {
+	app := apitest.New(t)
+	mountBindRoute(app)
+	deep := strings.Repeat(`{"value":`, 40) + "1" + strings.Repeat("}", 40)
+	cases := []struct {
+		name   string
+		body   string
+		header map[string]string
+		status int
+		field  string
+	}{
+		{"valid", `{"name":"Ali","count":2}`, nil, 200, ""},
+		{"malformed JSON", `{"name": "Ali",`, nil, 400, "body"},
+		{"not JSON", `name=Ali`, nil, 400, "body"},
+		{"empty body", ``, nil, 400, "body"},
+		{"wrong type", `{"name":"Ali","count":"two"}`, nil, 400, "count"},
+		{"array instead of object", `[1,2]`, nil, 400, "body"},
+		{"unknown field", `{"name":"Ali","count":2,"role":"admin"}`, nil, 400, "role"},
+		{"trailing data", `{"name":"Ali","count":2} {}`, nil, 400, "body"},
+		{"deep nesting", `{"name":"Ali","count":2,"nested":` + deep + `}`, nil, 400, "body"},
+		{"missing required", `{"count":2}`, nil, 422, "name"},
+		{"too short", `{"name":"A","count":2}`, nil, 422, "name"},
+		{"out of range", `{"name":"Ali","count":11}`, nil, 422, "count"},
+		{"unknown enum value", `{"name":"Ali","count":2,"kind":"c"}`, nil, 422, "kind"},
+		{"malformed UUID", `{"name":"Ali","count":2,"ref":"123"}`, nil, 400, "ref"},
+		{"too many items", `{"name":"Ali","count":2,"tags":["a","b","c","d"]}`, nil, 422, "tags"},
+		{"wrong content type", `{"name":"Ali","count":2}`, map[string]string{"Content-Type": "text/plain"}, 400, "Content-Type"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := app.Do(apitest.Request{Method: "POST", Path: "/test/bind", Body: tc.body, Header: tc.header})
+			if r.Status != tc.status {
+				t.Fatalf("status = %d, want %d (%s)", r.Status, tc.status, r.Body)
+			}
+			if tc.status == 200 {
+				return
+			}
+			if p := problem(t, r); !fieldNamed(p, tc.field) {
+				t.Fatalf("errors %+v do not name %q", p.Errors, tc.field)
+			}
+		})
+	}
+}
+
+func TestOversizeBody(t *testing.T) {
+	app := apitest.New(t, func(c *api.Config) { c.BodyLimit = 1024 })
+	mountBindRoute(app)
+	big := `{"name":"` + strings.Repeat("x", 4096) + `","count":1}`
+	r := app.Do(apitest.Request{Method: "POST", Path: "/test/bind", Body: big})
+	if r.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("declared oversize body: status = %d, want 413", r.Status)
+	}
+	problem(t, r)
+
+	// Without a declared length the limit applies while reading.
+	req, _ := http.NewRequest("POST", app.URL+"/test/bind", io.MultiReader(strings.NewReader(big)))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("chunked oversize body: status = %d, want 413", res.StatusCode)
+	}
+}
+
+func TestPanicIsAProblemWithoutDetails(t *testing.T) {
+	app := apitest.New(t)
+	app.Server.Echo.GET("/test/panic", func(echo.Context) error { panic("secret internal state") })
+	app.Server.Echo.GET("/test/fail", func(echo.Context) error { return io.ErrUnexpectedEOF })
+	for _, path := range []string{"/test/panic", "/test/fail"} {
+		r := app.Get(path, "")
+		if r.Status != http.StatusInternalServerError {
+			t.Fatalf("GET %s = %d, want 500", path, r.Status)
+		}
+		problem(t, r)
+		if strings.Contains(string(r.Body), "secret") || strings.Contains(string(r.Body), "EOF") || strings.Contains(string(r.Body), "goroutine") {
+			t.Fatalf("error body leaks internals: %s", r.Body)
+		}
+	}
+	if r := app.Get("/healthz", ""); r.Status != 200 {
+		t.Fatalf("server did not survive the panic: %d", r.Status)
+	}
+}
+
+func TestSecurityHeadersAndGzip(t *testing.T) {
+	app := apitest.New(t)
+	if _, err := health.NewService(app.DB, app.Clock).LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := app.Do(apitest.Request{Method: "GET", Path: "/api/v1/health/slots?limit=100", Header: map[string]string{"Accept-Encoding": "gzip"}})
+	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Cache-Control": "no-store", "Content-Encoding": "gzip"} {
+		if got := r.Header.Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	zr, err := gzip.NewReader(strings.NewReader(string(r.Body)))
+	if err != nil {
+		t.Fatalf("gzip body: %v", err)
+	}
+	var list health.SlotList
+	if err := json.NewDecoder(zr).Decode(&list); err != nil || len(list.Items) != 100 {
+		t.Fatalf("decoded %d slots (err %v), want 100", len(list.Items), err)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	app := apitest.New(t, func(c *api.Config) { c.CORSOrigins = []string{"https://app.example.pk"} })
+	preflight := func(origin string) *apitest.Response {
+		return app.Do(apitest.Request{Method: "OPTIONS", Path: "/api/v1/health/facilities", Header: map[string]string{
+			"Origin": origin, "Access-Control-Request-Method": "GET",
+		}})
+	}
+	if got := preflight("https://app.example.pk").Header.Get("Access-Control-Allow-Origin"); got != "https://app.example.pk" {
+		t.Errorf("allowed origin: Access-Control-Allow-Origin = %q", got)
+	}
+	r := preflight("https://evil.example.com")
+	if got := r.Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("foreign origin: Access-Control-Allow-Origin = %q, want none", got)
+	}
+	if got := r.Header.Get("Access-Control-Allow-Credentials"); got != "" {
+		t.Errorf("Access-Control-Allow-Credentials = %q, want none", got)
+	}
+}
+
+func TestClientIPIgnoresForwardedForUnlessTrusted(t *testing.T) {
+	ipRoute := func(app *apitest.App) string {
+		app.Server.Echo.GET("/test/ip", func(c echo.Context) error { return c.String(200, c.RealIP()) })
+		return string(app.Do(apitest.Request{Method: "GET", Path: "/test/ip", Header: map[string]string{"X-Forwarded-For": "203.0.113.9"}}).Body)
+	}
+	if got := ipRoute(apitest.New(t)); got != "127.0.0.1" {
+		t.Errorf("untrusted X-Forwarded-For: client IP = %q, want 127.0.0.1", got)
+	}
+	trusted := apitest.New(t, func(c *api.Config) { c.TrustedProxies = []string{"127.0.0.0/8"} })
+	if got := ipRoute(trusted); got != "203.0.113.9" {
+		t.Errorf("trusted proxy: client IP = %q, want 203.0.113.9", got)
+	}
+}
+
+// mountIdempotentRoute registers a creating POST that counts its runs and
+// takes delay to finish, behind a fake authenticated caller.
+func mountIdempotentRoute(app *apitest.App, runs *atomic.Int32, delay time.Duration) {
+	store := idempotency.NewStore(app.DB, app.Clock)
+	caller := func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			p := domain.Principal{Subject: c.Request().Header.Get("X-Test-Caller"), Kind: "citizen"}
+			c.SetRequest(c.Request().WithContext(domain.WithPrincipal(c.Request().Context(), p)))
+			return next(c)
+		}
+	}
+	app.Server.Echo.POST("/test/orders", func(c echo.Context) error {
+		var req struct {
+			Item string `json:"item" validate:"required"`
+		}
+		if err := web.Bind(c, &req); err != nil {
+			return err
+		}
+		n := runs.Add(1)
+		time.Sleep(delay)
+		if req.Item == "boom" {
+			return io.ErrUnexpectedEOF
+		}
+		return c.JSON(http.StatusCreated, map[string]any{"item": req.Item, "run": n})
+	}, caller, store.Middleware(false))
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	app := apitest.New(t)
+	var runs atomic.Int32
+	mountIdempotentRoute(app, &runs, 0)
+	order := func(caller, key, item string) *apitest.Response {
+		return app.Do(apitest.Request{Method: "POST", Path: "/test/orders", Body: map[string]string{"item": item},
+			Header: map[string]string{"Idempotency-Key": key, "X-Test-Caller": caller}})
+	}
+	first := order("alice", "k1", "tea")
+	replay := order("alice", "k1", "tea")
+	if first.Status != 201 || replay.Status != 201 || string(first.Body) != string(replay.Body) {
+		t.Fatalf("replay: first %d %s, replay %d %s; want the same 201", first.Status, first.Body, replay.Status, replay.Body)
+	}
+	if replay.Header.Get("Idempotent-Replayed") != "true" || runs.Load() != 1 {
+		t.Fatalf("replay ran the handler again: runs = %d", runs.Load())
+	}
+	if r := order("alice", "k1", "coffee"); r.Status != 422 || !fieldNamed(problem(t, r), "Idempotency-Key") {
+		t.Fatalf("same key, different body: %d %s, want 422 naming Idempotency-Key", r.Status, r.Body)
+	}
+	if r := order("bob", "k1", "coffee"); r.Status != 201 || runs.Load() != 2 {
+		t.Fatalf("another caller's key space: %d, runs %d", r.Status, runs.Load())
+	}
+	if r := order("alice", "k1-invalid", ""); r.Status != 422 {
+		t.Fatalf("invalid request: %d", r.Status)
+	}
+	if r := order("alice", "k1-invalid", ""); r.Status != 422 || r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("a stored 4xx is replayed too: %d replayed=%q", r.Status, r.Header.Get("Idempotent-Replayed"))
+	}
+	// A server failure releases the key so that a retry runs.
+	before := runs.Load()
+	order("alice", "k2", "boom")
+	order("alice", "k2", "boom")
+	if runs.Load()-before != 2 {
+		t.Fatalf("after a 500 the retry did not run: %d runs", runs.Load()-before)
+	}
+	// Keys expire after a day.
+	app.Clock.Advance(25 * time.Hour)
+	if r := order("alice", "k1", "coffee"); r.Status != 201 {
+		t.Fatalf("expired key reused: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestIdempotencyConcurrentDuplicatesRunOnce(t *testing.T) {
+	app := apitest.New(t)
+	var runs atomic.Int32
+	mountIdempotentRoute(app, &runs, 300*time.Millisecond)
+	const n = 10
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = app.Do(apitest.Request{Method: "POST", Path: "/test/orders", Body: map[string]string{"item": "tea"},
+				Header: map[string]string{"Idempotency-Key": "same", "X-Test-Caller": "alice"}}).Status
+		}()
+	}
+	wg.Wait()
+	created, conflicts := 0, 0
+	for _, s := range statuses {
+		switch s {
+		case 201:
+			created++
+		case 409:
+			conflicts++
+		default:
+			t.Errorf("unexpected status %d", s)
+		}
+	}
+	if runs.Load() != 1 || created < 1 || created+conflicts != n {
+		t.Fatalf("runs = %d, created = %d, conflicts = %d; want one run", runs.Load(), created, conflicts)
+	}
+}

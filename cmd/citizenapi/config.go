@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"github.com/islamabad-digital/citizenapi/api"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+)
+
+// config is everything the service reads from its environment. The README's
+// configuration table lists the same variables.
+type config struct {
+	Env         string `env:"APP_ENV" envDefault:"development"`
+	HTTPAddr    string `env:"HTTP_ADDR" envDefault:":8080"`
+	DatabaseURL string `env:"DATABASE_URL" envDefault:"sqlite:./data/citizen.db"`
+	// DataDir holds what development creates for itself (keys, the SQLite file).
+	DataDir  string `env:"DATA_DIR" envDefault:"./data"`
+	RedisURL string `env:"REDIS_URL"`
+	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+
+	DBMaxOpenConns     int           `env:"DB_MAX_OPEN_CONNS" envDefault:"20"`
+	DBMaxIdleConns     int           `env:"DB_MAX_IDLE_CONNS" envDefault:"20"`
+	DBConnMaxLifetime  time.Duration `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m"`
+	DBConnMaxIdleTime  time.Duration `env:"DB_CONN_MAX_IDLE_TIME" envDefault:"5m"`
+	DBStatementTimeout time.Duration `env:"DB_STATEMENT_TIMEOUT" envDefault:"5s"`
+
+	BodyLimit         int64         `env:"HTTP_BODY_LIMIT" envDefault:"1048576"`
+	RequestTimeout    time.Duration `env:"HTTP_REQUEST_TIMEOUT" envDefault:"10s"`
+	ReadHeaderTimeout time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"5s"`
+	ReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"15s"`
+	WriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"30s"`
+	IdleTimeout       time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"120s"`
+	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s"`
+	// ShutdownDrain is how long readiness fails before the listener closes,
+	// so that load balancers stop routing here first.
+	ShutdownDrain *time.Duration `env:"SHUTDOWN_DRAIN"`
+
+	CORSOrigins    []string `env:"CORS_ORIGINS" envSeparator:","`
+	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
+
+	// TokenSigningKeys are the Ed25519 keys that sign access and permit
+	// tokens. Development generates one under DataDir.
+	TokenSigningKeys string `env:"TOKEN_SIGNING_KEYS"`
+}
+
+// productionSecrets are the variables production refuses to start without.
+var productionSecrets = []string{"TOKEN_SIGNING_KEYS"}
+
+func loadConfig() (config, error) {
+	var cfg config
+	if err := env.Parse(&cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.validate()
+}
+
+func (c config) production() bool { return c.Env == "production" }
+
+func (c config) validate() error {
+	if c.Env != "development" && c.Env != "production" {
+		return fmt.Errorf("APP_ENV must be development or production, not %q", c.Env)
+	}
+	if !c.production() {
+		return nil
+	}
+	var missing []string
+	for _, name := range productionSecrets {
+		if strings.TrimSpace(os.Getenv(name)) == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("APP_ENV=production needs its secrets configured; missing: %s (see README, Configuration)", strings.Join(missing, ", "))
+	}
+	if os.Getenv("DATABASE_URL") == "" {
+		return errors.New("APP_ENV=production needs DATABASE_URL set explicitly (postgres://…)")
+	}
+	return nil
+}
+
+func (c config) db() db.Config {
+	return db.Config{
+		URL: c.DatabaseURL, MaxOpenConns: c.DBMaxOpenConns, MaxIdleConns: c.DBMaxIdleConns,
+		ConnMaxLifetime: c.DBConnMaxLifetime, ConnMaxIdleTime: c.DBConnMaxIdleTime, StatementTimeout: c.DBStatementTimeout,
+	}
+}
+
+func (c config) api() api.Config {
+	return api.Config{
+		Env: c.Env, Addr: c.HTTPAddr, BodyLimit: c.BodyLimit, RequestTimeout: c.RequestTimeout,
+		ReadHeaderTimeout: c.ReadHeaderTimeout, ReadTimeout: c.ReadTimeout, WriteTimeout: c.WriteTimeout, IdleTimeout: c.IdleTimeout,
+		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies,
+	}
+}
+
+func (c config) drain() time.Duration {
+	switch {
+	case c.ShutdownDrain != nil:
+		return *c.ShutdownDrain
+	case c.production():
+		return 5 * time.Second
+	}
+	return 0
+}
+
+func (c config) logger() *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.production() {
+		return slog.New(slog.NewJSONHandler(os.Stdout, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stdout, opts))
+}

@@ -1,0 +1,27 @@
+package domain
+
+import "time"
+
+// Karachi is Pakistan Standard Time (UTC+05:00, no daylight saving). Slots,
+// local days, admission windows and permit expiry are reckoned in it. A fixed
+// zone avoids depending on the host's time zone database.
+var Karachi = time.FixedZone("PKT", 5*60*60)
+
+// Clock tells the current time. Services take one so tests can move time.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the real clock, in UTC.
+type SystemClock struct{}
+
+// Now returns the current time in UTC, to the microsecond that both
+// databases store.
+func (SystemClock) Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// LocalDate returns the calendar date of t in Karachi as midnight UTC of that
+// date, the form in which dates are compared and stored.
+func LocalDate(t time.Time) time.Time {
+	y, m, d := t.In(Karachi).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,13 @@
+// Package migrations holds the versioned SQL schema, embedded in the binary.
+//
+// One set of files serves PostgreSQL and SQLite. Files are written in the
+// common subset of both; the one type they spell differently is written
+// TIMESTAMPTZ and becomes TIMESTAMP on SQLite (see platform/db.Migrate).
+package migrations
+
+import "embed"
+
+// FS holds the migration files, named NNNNN_description.sql in goose format.
+//
+//go:embed *.sql
+var FS embed.FS

@@ -1,0 +1,172 @@
+package health
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+)
+
+// Facility kinds.
+const (
+	KindHospital = "hospital"
+	KindClinic   = "clinic"
+	KindBHU      = "bhu"
+	KindLab      = "lab"
+)
+
+// Facility is a hospital, clinic, basic health unit or laboratory.
+type Facility struct {
+	ID          string    `json:"id" format:"uuid"`
+	Name        string    `json:"name" example:"Pakistan Institute of Medical Sciences (PIMS)"`
+	Kind        string    `json:"kind" enums:"hospital,clinic,bhu,lab"`
+	Sector      string    `json:"sector" example:"G-8/3"`
+	Address     string    `json:"address"`
+	Location    Location  `json:"location"`
+	Specialties []string  `json:"specialties" example:"cardiology,paediatrics"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+} // @name Facility
+
+// Location is a point on the map.
+type Location struct {
+	Lat float64 `json:"lat" format:"double" example:"33.7006"`
+	Lng float64 `json:"lng" format:"double" example:"73.0502"`
+} // @name Location
+
+// Practitioner is a doctor who sees patients at one facility.
+type Practitioner struct {
+	ID         string `json:"id" format:"uuid"`
+	FacilityID string `json:"facility_id" format:"uuid"`
+	FullName   string `json:"full_name" example:"Dr. Ayesha Siddiqui"`
+	Specialty  string `json:"specialty" example:"cardiology"`
+	PMDCNumber string `json:"pmdc_number" example:"10001-P"`
+} // @name Practitioner
+
+// Slot is one appointment time of a practitioner with a number of seats.
+type Slot struct {
+	ID             string    `json:"id" format:"uuid"`
+	PractitionerID string    `json:"practitioner_id" format:"uuid"`
+	FacilityID     string    `json:"facility_id" format:"uuid"`
+	Specialty      string    `json:"specialty" example:"cardiology"`
+	StartsAt       time.Time `json:"starts_at"`
+	EndsAt         time.Time `json:"ends_at"`
+	Capacity       int       `json:"capacity" example:"4"`
+	Remaining      int       `json:"remaining" example:"3"`
+} // @name Slot
+
+// FacilityFilter narrows a facility search. Empty fields do not filter.
+type FacilityFilter struct {
+	Specialty string
+	Sector    string
+	// Q matches part of the name, ignoring case.
+	Q string
+}
+
+// SlotFilter narrows an availability search.
+type SlotFilter struct {
+	FacilityID     string
+	PractitionerID string
+	Specialty      string
+	From, To       time.Time
+	// IncludeFull also lists slots with no seats left.
+	IncludeFull bool
+}
+
+// searchHorizon is how far ahead availability search looks by default.
+const searchHorizon = 14 * 24 * time.Hour
+
+// Normalize fills the default time range (now to 14 days ahead), never
+// earlier than now, and checks that the range is a range.
+func (f SlotFilter) Normalize(now time.Time) (SlotFilter, error) {
+	if f.From.IsZero() || f.From.Before(now) {
+		f.From = now
+	}
+	if f.To.IsZero() {
+		f.To = f.From.Add(searchHorizon)
+	}
+	if !f.To.After(f.From) {
+		return f, domain.FieldInvalid("to", "must be later than from and than the current time")
+	}
+	return f, nil
+}
+
+// Schedule describes a practitioner's recurring sessions, from which slots
+// are generated. Times are local (Asia/Karachi); dates are inclusive.
+type Schedule struct {
+	PractitionerID string
+	// Weekdays are ISO days: 1 is Monday, 7 is Sunday.
+	Weekdays    []int
+	StartTime   string // "HH:MM"
+	EndTime     string // "HH:MM"
+	SlotMinutes int
+	Capacity    int
+	From, To    time.Time // dates, read in Asia/Karachi
+}
+
+// SlotTime is the start and end of one generated slot, in UTC.
+type SlotTime struct {
+	StartsAt, EndsAt time.Time
+}
+
+// maxScheduleDays bounds one schedule to a year of slots.
+const maxScheduleDays = 366
+
+// Times returns the slot times the schedule generates, in UTC: each local
+// day from From to To whose weekday is listed, cut into SlotMinutes pieces
+// between StartTime and EndTime.
+func (s Schedule) Times() ([]SlotTime, error) {
+	start, err := clockTime("start_time", s.StartTime)
+	if err != nil {
+		return nil, err
+	}
+	end, err := clockTime("end_time", s.EndTime)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case end <= start:
+		return nil, domain.FieldInvalid("end_time", "must be later than start_time")
+	case s.SlotMinutes < 5 || s.SlotMinutes > 480:
+		return nil, domain.FieldInvalid("slot_minutes", "must be between 5 and 480")
+	case s.To.Before(s.From):
+		return nil, domain.FieldInvalid("to", "must not be before from")
+	case s.To.Sub(s.From) > maxScheduleDays*24*time.Hour:
+		return nil, domain.FieldInvalid("to", fmt.Sprintf("must be at most %d days after from", maxScheduleDays))
+	}
+	days := map[time.Weekday]bool{}
+	for _, d := range s.Weekdays {
+		if d < 1 || d > 7 {
+			return nil, domain.FieldInvalid("weekdays", "must hold ISO weekdays from 1 (Monday) to 7 (Sunday)")
+		}
+		days[time.Weekday(d%7)] = true
+	}
+	step := time.Duration(s.SlotMinutes) * time.Minute
+	var out []SlotTime
+	last := localMidnight(s.To)
+	for day := localMidnight(s.From); !day.After(last); day = day.AddDate(0, 0, 1) {
+		if !days[day.Weekday()] {
+			continue
+		}
+		for t := day.Add(start); !t.Add(step).After(day.Add(end)); t = t.Add(step) {
+			out = append(out, SlotTime{StartsAt: t.UTC(), EndsAt: t.Add(step).UTC()})
+		}
+	}
+	return out, nil
+}
+
+// clockTime parses "HH:MM" into the time since midnight.
+func clockTime(field, v string) (time.Duration, error) {
+	t, err := time.Parse("15:04", v)
+	if err != nil || len(v) != 5 {
+		return 0, domain.FieldInvalid(field, "must be a time of day as HH:MM")
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// localMidnight is the start of date's calendar day in Asia/Karachi. The date
+// is read from its year, month and day as given, whatever its location.
+func localMidnight(date time.Time) time.Time {
+	y, m, d := date.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, domain.Karachi)
+}

@@ -1,0 +1,276 @@
+package health
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm/clause"
+
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+type facilityRow struct {
+	ID        string
+	Name      string
+	Kind      string
+	Sector    string
+	Address   string
+	Lat       float64
+	Lng       float64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (facilityRow) TableName() string { return "health_facilities" }
+
+type specialtyRow struct {
+	FacilityID string
+	Specialty  string
+}
+
+func (specialtyRow) TableName() string { return "health_facility_specialties" }
+
+type practitionerRow struct {
+	ID         string
+	FacilityID string
+	FullName   string
+	Specialty  string
+	PMDCNumber string `gorm:"column:pmdc_number"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (practitionerRow) TableName() string { return "health_practitioners" }
+
+type slotRow struct {
+	ID             string
+	PractitionerID string
+	FacilityID     string
+	Specialty      string
+	StartsAt       time.Time
+	EndsAt         time.Time
+	Capacity       int
+	Booked         int
+	Status         string
+	CreatedAt      time.Time
+}
+
+func (slotRow) TableName() string { return "health_slots" }
+
+func (r slotRow) slot() Slot {
+	return Slot{
+		ID: r.ID, PractitionerID: r.PractitionerID, FacilityID: r.FacilityID, Specialty: r.Specialty,
+		StartsAt: r.StartsAt.UTC(), EndsAt: r.EndsAt.UTC(), Capacity: r.Capacity, Remaining: r.Capacity - r.Booked,
+	}
+}
+
+// Store persists the health catalog.
+type Store struct {
+	db *db.DB
+}
+
+// NewStore returns a Store on d.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
+
+// likePattern escapes LIKE wildcards in q and wraps it for a substring match.
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(q)) + "%"
+}
+
+// ListFacilities returns a page of facilities ordered by name.
+func (s *Store) ListFacilities(ctx context.Context, f FacilityFilter, p page.Request) (page.Page[Facility], error) {
+	q := s.db.Conn(ctx).Model(&facilityRow{})
+	if f.Sector != "" {
+		q = q.Where("sector = ?", f.Sector)
+	}
+	if f.Q != "" {
+		q = q.Where(`LOWER(name) LIKE ? ESCAPE '\'`, likePattern(f.Q))
+	}
+	if f.Specialty != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM health_facility_specialties s WHERE s.facility_id = health_facilities.id AND s.specialty = ?)", f.Specialty)
+	}
+	var after []any
+	if len(p.After) == 2 {
+		after = []any{p.After[0], p.After[1]}
+	}
+	var rows []facilityRow
+	if err := page.Seek(q, p, []string{"name", "id"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[Facility]{}, db.Translate(err, "")
+	}
+	facilities, err := s.withSpecialties(ctx, rows)
+	if err != nil {
+		return page.Page[Facility]{}, err
+	}
+	return page.Build(facilities, p.Limit, func(f Facility) []string { return []string{f.Name, f.ID} }), nil
+}
+
+// Facility returns one facility; NotFound when there is none.
+func (s *Store) Facility(ctx context.Context, id string) (Facility, error) {
+	var row facilityRow
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return Facility{}, db.Translate(err, "facility not found")
+	}
+	out, err := s.withSpecialties(ctx, []facilityRow{row})
+	if err != nil {
+		return Facility{}, err
+	}
+	return out[0], nil
+}
+
+// withSpecialties loads the specialties of all rows in one query.
+func (s *Store) withSpecialties(ctx context.Context, rows []facilityRow) ([]Facility, error) {
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var specs []specialtyRow
+	if len(ids) > 0 {
+		if err := s.db.Conn(ctx).Where("facility_id IN ?", ids).Order("specialty").Find(&specs).Error; err != nil {
+			return nil, db.Translate(err, "")
+		}
+	}
+	byFacility := map[string][]string{}
+	for _, sp := range specs {
+		byFacility[sp.FacilityID] = append(byFacility[sp.FacilityID], sp.Specialty)
+	}
+	out := make([]Facility, len(rows))
+	for i, r := range rows {
+		specialties := byFacility[r.ID]
+		if specialties == nil {
+			specialties = []string{}
+		}
+		out[i] = Facility{
+			ID: r.ID, Name: r.Name, Kind: r.Kind, Sector: r.Sector, Address: r.Address,
+			Location: Location{Lat: r.Lat, Lng: r.Lng}, Specialties: specialties,
+			CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		}
+	}
+	return out, nil
+}
+
+// ListPractitioners returns a page of practitioners ordered by name.
+func (s *Store) ListPractitioners(ctx context.Context, facilityID, specialty string, p page.Request) (page.Page[Practitioner], error) {
+	q := s.db.Conn(ctx).Model(&practitionerRow{})
+	if facilityID != "" {
+		q = q.Where("facility_id = ?", facilityID)
+	}
+	if specialty != "" {
+		q = q.Where("specialty = ?", specialty)
+	}
+	var after []any
+	if len(p.After) == 2 {
+		after = []any{p.After[0], p.After[1]}
+	}
+	var rows []practitionerRow
+	if err := page.Seek(q, p, []string{"full_name", "id"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[Practitioner]{}, db.Translate(err, "")
+	}
+	out := make([]Practitioner, len(rows))
+	for i, r := range rows {
+		out[i] = Practitioner{ID: r.ID, FacilityID: r.FacilityID, FullName: r.FullName, Specialty: r.Specialty, PMDCNumber: r.PMDCNumber}
+	}
+	return page.Build(out, p.Limit, func(pr Practitioner) []string { return []string{pr.FullName, pr.ID} }), nil
+}
+
+// SearchSlots returns a page of open slots in f's range ordered by start.
+func (s *Store) SearchSlots(ctx context.Context, f SlotFilter, p page.Request) (page.Page[Slot], error) {
+	q := s.db.Conn(ctx).Model(&slotRow{}).
+		Where("status = 'open' AND starts_at >= ? AND starts_at < ?", f.From, f.To)
+	if !f.IncludeFull {
+		q = q.Where("booked < capacity")
+	}
+	if f.FacilityID != "" {
+		q = q.Where("facility_id = ?", f.FacilityID)
+	}
+	if f.PractitionerID != "" {
+		q = q.Where("practitioner_id = ?", f.PractitionerID)
+	}
+	if f.Specialty != "" {
+		q = q.Where("specialty = ?", f.Specialty)
+	}
+	var after []any
+	if len(p.After) == 2 {
+		t, err := page.ParseTimeKey(p.After[0])
+		if err != nil {
+			return page.Page[Slot]{}, err
+		}
+		after = []any{t, p.After[1]}
+	}
+	var rows []slotRow
+	if err := page.Seek(q, p, []string{"starts_at", "id"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[Slot]{}, db.Translate(err, "")
+	}
+	out := make([]Slot, len(rows))
+	for i, r := range rows {
+		out[i] = r.slot()
+	}
+	return page.Build(out, p.Limit, func(sl Slot) []string { return []string{page.TimeKey(sl.StartsAt), sl.ID} }), nil
+}
+
+// CreateFacility inserts a facility with its specialties.
+func (s *Store) CreateFacility(ctx context.Context, f Facility) error {
+	return s.db.WithinTx(ctx, func(ctx context.Context) error {
+		conn := s.db.Conn(ctx)
+		row := facilityRow{
+			ID: f.ID, Name: f.Name, Kind: f.Kind, Sector: f.Sector, Address: f.Address,
+			Lat: f.Location.Lat, Lng: f.Location.Lng, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
+		}
+		if err := conn.Create(&row).Error; err != nil {
+			return db.Translate(err, "")
+		}
+		for _, sp := range f.Specialties {
+			if err := conn.Create(&specialtyRow{FacilityID: f.ID, Specialty: sp}).Error; err != nil {
+				return db.Translate(err, "")
+			}
+		}
+		return nil
+	})
+}
+
+// CreatePractitioner inserts a practitioner.
+func (s *Store) CreatePractitioner(ctx context.Context, p Practitioner, now time.Time) error {
+	row := practitionerRow{ID: p.ID, FacilityID: p.FacilityID, FullName: p.FullName, Specialty: p.Specialty, PMDCNumber: p.PMDCNumber, CreatedAt: now, UpdatedAt: now}
+	return db.Translate(s.db.Conn(ctx).Create(&row).Error, "")
+}
+
+// AddSlots inserts the slots of a schedule for practitioner p, skipping
+// times the practitioner already has (the unique index on practitioner and
+// start decides), and returns how many were created.
+func (s *Store) AddSlots(ctx context.Context, p Practitioner, times []SlotTime, capacity int, now time.Time) (int, error) {
+	rows := make([]slotRow, len(times))
+	for i, t := range times {
+		rows[i] = slotRow{
+			ID: uuid.NewString(), PractitionerID: p.ID, FacilityID: p.FacilityID, Specialty: p.Specialty,
+			StartsAt: t.StartsAt, EndsAt: t.EndsAt, Capacity: capacity, Status: "open", CreatedAt: now,
+		}
+	}
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	res := s.db.Conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, 500)
+	return int(res.RowsAffected), db.Translate(res.Error, "")
+}
+
+// allPractitioners returns every practitioner, for seeding.
+func (s *Store) allPractitioners(ctx context.Context) ([]Practitioner, error) {
+	var rows []practitionerRow
+	if err := s.db.Conn(ctx).Order("id").Find(&rows).Error; err != nil {
+		return nil, db.Translate(err, "")
+	}
+	out := make([]Practitioner, len(rows))
+	for i, r := range rows {
+		out[i] = Practitioner{ID: r.ID, FacilityID: r.FacilityID, FullName: r.FullName, Specialty: r.Specialty, PMDCNumber: r.PMDCNumber}
+	}
+	return out, nil
+}
+
+// countFacilities tells whether the catalog is empty.
+func (s *Store) countFacilities(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.Conn(ctx).Model(&facilityRow{}).Count(&n).Error
+	return n, db.Translate(err, "")
+}

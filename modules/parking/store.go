@@ -1,0 +1,97 @@
+package parking
+
+import (
+	"context"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+type zoneRow struct {
+	ID          string
+	Name        string
+	Sector      string
+	PermitQuota int
+	PlacesTaken int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (zoneRow) TableName() string { return "parking_zones" }
+
+type tariffRow struct {
+	ZoneID     string
+	PermitType string
+	Months     int
+	AmountPKR  int64 `gorm:"column:amount_pkr"`
+}
+
+func (tariffRow) TableName() string { return "parking_tariffs" }
+
+// Store persists zones and tariffs.
+type Store struct {
+	db *db.DB
+}
+
+// NewStore returns a Store on d.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
+
+// ListZones returns a page of zones ordered by name, with their tariffs.
+func (s *Store) ListZones(ctx context.Context, p page.Request) (page.Page[Zone], error) {
+	var after []any
+	if len(p.After) == 2 {
+		after = []any{p.After[0], p.After[1]}
+	}
+	var rows []zoneRow
+	if err := page.Seek(s.db.Conn(ctx).Model(&zoneRow{}), p, []string{"name", "id"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[Zone]{}, db.Translate(err, "")
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var tariffs []tariffRow
+	if len(ids) > 0 {
+		if err := s.db.Conn(ctx).Where("zone_id IN ?", ids).Order("permit_type, months").Find(&tariffs).Error; err != nil {
+			return page.Page[Zone]{}, db.Translate(err, "")
+		}
+	}
+	byZone := map[string][]Tariff{}
+	for _, t := range tariffs {
+		byZone[t.ZoneID] = append(byZone[t.ZoneID], Tariff{PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR})
+	}
+	zones := make([]Zone, len(rows))
+	for i, r := range rows {
+		list := byZone[r.ID]
+		if list == nil {
+			list = []Tariff{}
+		}
+		zones[i] = Zone{ID: r.ID, Name: r.Name, Sector: r.Sector, PermitQuota: r.PermitQuota, ActivePermits: r.PlacesTaken, Tariffs: list}
+	}
+	return page.Build(zones, p.Limit, func(z Zone) []string { return []string{z.Name, z.ID} }), nil
+}
+
+// CreateZone inserts a zone with its tariffs.
+func (s *Store) CreateZone(ctx context.Context, z Zone, now time.Time) error {
+	return s.db.WithinTx(ctx, func(ctx context.Context) error {
+		conn := s.db.Conn(ctx)
+		row := zoneRow{ID: z.ID, Name: z.Name, Sector: z.Sector, PermitQuota: z.PermitQuota, CreatedAt: now, UpdatedAt: now}
+		if err := conn.Create(&row).Error; err != nil {
+			return db.Translate(err, "")
+		}
+		for _, t := range z.Tariffs {
+			if err := conn.Create(&tariffRow{ZoneID: z.ID, PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR}).Error; err != nil {
+				return db.Translate(err, "")
+			}
+		}
+		return nil
+	})
+}
+
+// countZones tells whether there are zones.
+func (s *Store) countZones(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.Conn(ctx).Model(&zoneRow{}).Count(&n).Error
+	return n, db.Translate(err, "")
+}

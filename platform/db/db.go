@@ -1,0 +1,165 @@
+// Package db opens the database (PostgreSQL or embedded SQLite), carries
+// transactions on the context and turns driver errors into domain kinds.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database engine in use.
+type Dialect string
+
+// The supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Config says where the database is and how to pool connections.
+type Config struct {
+	// URL is postgres://… for PostgreSQL or sqlite:PATH for the embedded database.
+	URL             string
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+	ConnMaxIdleTime time.Duration
+	// StatementTimeout bounds every PostgreSQL statement so that no request hangs on the database.
+	StatementTimeout time.Duration
+}
+
+// DB is an open database: the GORM handle and the dialect behind it.
+type DB struct {
+	*gorm.DB
+	Dialect Dialect
+}
+
+// DialectOf tells which engine a database URL points at.
+func DialectOf(rawURL string) Dialect {
+	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Open connects to the database named by cfg.URL and checks that it answers.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	dialect := DialectOf(cfg.URL)
+	var dialector gorm.Dialector
+	switch dialect {
+	case Postgres:
+		dialector = postgres.Open(postgresDSN(cfg))
+	default:
+		dsn, err := sqliteDSN(cfg.URL)
+		if err != nil {
+			return nil, err
+		}
+		dialector = sqlite.Open(dsn)
+	}
+	gdb, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		SkipDefaultTransaction: true,
+		TranslateError:         false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	configurePool(sqlDB, cfg, dialect)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
+	}
+	return &DB{DB: gdb, Dialect: dialect}, nil
+}
+
+// Close closes the connection pool.
+func (d *DB) Close() error {
+	sqlDB, err := d.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// SQL returns the underlying pool.
+func (d *DB) SQL() *sql.DB {
+	sqlDB, _ := d.DB.DB()
+	return sqlDB
+}
+
+func configurePool(sqlDB *sql.DB, cfg Config, dialect Dialect) {
+	maxOpen := cfg.MaxOpenConns
+	if maxOpen <= 0 {
+		maxOpen = 20
+	}
+	sqlDB.SetMaxOpenConns(maxOpen)
+	maxIdle := cfg.MaxIdleConns
+	if maxIdle <= 0 || maxIdle > maxOpen {
+		maxIdle = maxOpen
+	}
+	sqlDB.SetMaxIdleConns(maxIdle)
+	if cfg.ConnMaxLifetime > 0 {
+		sqlDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
+	}
+	if cfg.ConnMaxIdleTime > 0 {
+		sqlDB.SetConnMaxIdleTime(cfg.ConnMaxIdleTime)
+	}
+}
+
+// postgresDSN adds a connect timeout and a statement timeout unless the URL
+// already sets them, so a stopped database fails requests fast.
+func postgresDSN(cfg Config) string {
+	u, err := url.Parse(cfg.URL)
+	if err != nil {
+		return cfg.URL
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", "5")
+	}
+	if q.Get("statement_timeout") == "" && cfg.StatementTimeout > 0 {
+		q.Set("statement_timeout", fmt.Sprint(cfg.StatementTimeout.Milliseconds()))
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// sqliteDSN turns sqlite:PATH into a driver DSN with WAL, a busy timeout,
+// foreign keys and immediate write transactions (so that two writers queue on
+// the busy timeout instead of failing when a read lock is upgraded).
+func sqliteDSN(rawURL string) (string, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite://"), "sqlite:")
+	if path == "" {
+		return "", fmt.Errorf("DATABASE_URL %q names no SQLite file", rawURL)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return "", fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	params := url.Values{}
+	params.Add("_pragma", "journal_mode(WAL)")
+	params.Add("_pragma", "busy_timeout(10000)")
+	params.Add("_pragma", "foreign_keys(1)")
+	params.Add("_pragma", "synchronous(NORMAL)")
+	params.Set("_txlock", "immediate")
+	return "file:" + path + "?" + params.Encode(), nil
+}

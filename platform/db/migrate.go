@@ -1,0 +1,67 @@
+package db
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"testing/fstest"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// Migrate applies every pending migration in fsys. On PostgreSQL a session
+// advisory lock makes instances that start together migrate once, in turn.
+func (d *DB) Migrate(ctx context.Context, fsys fs.FS, log *slog.Logger) error {
+	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if d.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	} else {
+		var err error
+		if fsys, err = sqliteMigrations(fsys); err != nil {
+			return fmt.Errorf("load migrations: %w", err)
+		}
+	}
+	provider, err := goose.NewProvider(dialect, d.SQL(), fsys, opts...)
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	start := time.Now()
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	if len(results) > 0 && log != nil {
+		version, _ := provider.GetDBVersion(ctx)
+		log.Info("migrations applied", "count", len(results), "version", version, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// sqliteMigrations returns the migration files with SQLite's spelling of the
+// one type the dialects name differently: TIMESTAMP is the declared type that
+// the SQLite driver reads back as time.Time.
+func sqliteMigrations(fsys fs.FS) (fs.FS, error) {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	out := fstest.MapFS{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = &fstest.MapFile{Data: bytes.ReplaceAll(b, []byte("TIMESTAMPTZ"), []byte("TIMESTAMP")), Mode: 0o444}
+	}
+	return out, nil
+}

@@ -1,0 +1,205 @@
+// Package idempotency makes creating and paying POSTs safe to retry. The
+// first request with an Idempotency-Key runs; its response is stored per
+// caller and key with a hash of the request. A retry with the same request
+// replays that response; the same key with a different request is refused;
+// a duplicate that arrives while the first still runs is refused rather than
+// run twice. Keys expire after a day.
+package idempotency
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+)
+
+// Header is the request header that carries the key.
+const Header = "Idempotency-Key"
+
+// ReplayedHeader marks a response that was replayed from the store.
+const ReplayedHeader = "Idempotent-Replayed"
+
+const (
+	// keyTTL is how long a key and its response are kept.
+	keyTTL = 24 * time.Hour
+	// lease is how long a running request holds its key; a key still
+	// "running" after it (its instance died mid-request) may be taken over.
+	lease = 2 * time.Minute
+	// maxKeyLength keeps keys to what clients need (a UUID is 36).
+	maxKeyLength = 255
+)
+
+type record struct {
+	Caller      string
+	Key         string
+	RequestHash string
+	State       string
+	StatusCode  int
+	ContentType string
+	Body        string
+	LockedUntil time.Time
+	ExpiresAt   time.Time
+	CreatedAt   time.Time
+}
+
+func (record) TableName() string { return "idempotency_keys" }
+
+// Store keeps idempotency keys in the database, so that every instance of
+// the service sees the same keys.
+type Store struct {
+	db    *db.DB
+	clock domain.Clock
+}
+
+// NewStore returns a Store on database d.
+func NewStore(d *db.DB, clock domain.Clock) *Store {
+	return &Store{db: d, clock: clock}
+}
+
+// Middleware honours the Idempotency-Key header on the route it wraps. With
+// required set, a request without a key is refused (400). Keys belong to the
+// authenticated caller; anonymous requests are passed through unchanged.
+func (s *Store) Middleware(required bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			key := c.Request().Header.Get(Header)
+			if key == "" {
+				if required {
+					return domain.FieldMalformed(Header, "is required on this request")
+				}
+				return next(c)
+			}
+			if len(key) > maxKeyLength {
+				return domain.FieldMalformed(Header, "must be at most 255 characters long")
+			}
+			p, ok := domain.PrincipalFrom(c.Request().Context())
+			if !ok {
+				return next(c)
+			}
+			return s.serve(c, next, p.Kind+":"+p.Subject, key)
+		}
+	}
+}
+
+func (s *Store) serve(c echo.Context, next echo.HandlerFunc, caller, key string) error {
+	ctx := c.Request().Context()
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return domain.Errorf(domain.TooLarge, "the request body is larger than %d bytes", tooBig.Limit)
+		}
+		return domain.Wrap(domain.Malformed, err, "the request body could not be read")
+	}
+	c.Request().Body = io.NopCloser(bytes.NewReader(body))
+	hash := requestHash(c.Request().Method, c.Request().URL.Path, body)
+
+	stored, err := s.claim(ctx, caller, key, hash)
+	if err != nil {
+		return err
+	}
+	if stored != nil {
+		c.Response().Header().Set(ReplayedHeader, "true")
+		return c.Blob(stored.StatusCode, stored.ContentType, []byte(stored.Body))
+	}
+
+	rec := &recorder{ResponseWriter: c.Response().Writer}
+	c.Response().Writer = rec
+	if err := next(c); err != nil {
+		// Write the error response now so that it is recorded with the key.
+		c.Error(err)
+	}
+	// The outcome is stored even when the request's context is cancelled,
+	// so that a retry sees what happened.
+	s.finish(context.WithoutCancel(ctx), caller, key, c.Response().Status, c.Response().Header().Get(echo.HeaderContentType), rec.body.String())
+	return nil
+}
+
+// claim records a running request for the key. It returns the stored
+// response when the key has already completed with the same request.
+func (s *Store) claim(ctx context.Context, caller, key, hash string) (*record, error) {
+	now := s.clock.Now()
+	conn := s.db.Conn(ctx)
+	if err := conn.Where("caller = ? AND key = ? AND expires_at < ?", caller, key, now).Delete(&record{}).Error; err != nil {
+		return nil, db.Translate(err, "")
+	}
+	err := conn.Create(&record{
+		Caller: caller, Key: key, RequestHash: hash, State: "running",
+		LockedUntil: now.Add(lease), ExpiresAt: now.Add(keyTTL), CreatedAt: now,
+	}).Error
+	if err == nil {
+		return nil, nil
+	}
+	if !db.IsUniqueViolation(err) {
+		return nil, db.Translate(err, "")
+	}
+	var existing record
+	if err := conn.Where("caller = ? AND key = ?", caller, key).Take(&existing).Error; err != nil {
+		return nil, db.Translate(err, "the idempotency key was just released, retry the request")
+	}
+	switch {
+	case existing.RequestHash != hash:
+		return nil, domain.FieldInvalid(Header, "was already used with a different request; use a new key for a new request")
+	case existing.State == "done":
+		return &existing, nil
+	case existing.LockedUntil.After(now):
+		return nil, domain.Errorf(domain.Conflict, "a request with this Idempotency-Key is still being processed; retry later")
+	}
+	// The first attempt's instance stopped before finishing: take the key over.
+	res := conn.Model(&record{}).
+		Where("caller = ? AND key = ? AND state = 'running' AND locked_until = ?", caller, key, existing.LockedUntil).
+		Update("locked_until", now.Add(lease))
+	if res.Error != nil {
+		return nil, db.Translate(res.Error, "")
+	}
+	if res.RowsAffected != 1 {
+		return nil, domain.Errorf(domain.Conflict, "a request with this Idempotency-Key is still being processed; retry later")
+	}
+	return nil, nil
+}
+
+// finish stores the response, or releases the key when the failure was the
+// server's or a rate limit, so that a retry may run. The response has been
+// sent already; if storing fails the key stays running until its lease ends
+// and a retry then takes it over.
+func (s *Store) finish(ctx context.Context, caller, key string, status int, contentType, body string) {
+	conn := s.db.Conn(ctx).Model(&record{}).Where("caller = ? AND key = ?", caller, key)
+	if status >= 500 || status == http.StatusTooManyRequests {
+		conn.Delete(&record{})
+		return
+	}
+	conn.Updates(map[string]any{"state": "done", "status_code": status, "content_type": contentType, "body": body})
+}
+
+// Purge deletes expired keys.
+func (s *Store) Purge(ctx context.Context) (int64, error) {
+	res := s.db.Conn(ctx).Where("expires_at < ?", s.clock.Now()).Delete(&record{})
+	return res.RowsAffected, res.Error
+}
+
+func requestHash(method, route string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(method + " " + route + "\n"))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// recorder keeps a copy of the response body as it is written.
+type recorder struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// PathID returns the path parameter name, which must be a UUID.
+func PathID(c echo.Context, name string) (string, error) {
+	return parseID(name, c.Param(name))
+}
+
+// QueryID returns the optional query parameter name, which must be a UUID
+// when present.
+func QueryID(c echo.Context, name string) (string, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return "", nil
+	}
+	return parseID(name, v)
+}
+
+func parseID(name, v string) (string, error) {
+	id, err := uuid.Parse(v)
+	if err != nil || len(v) != 36 {
+		return "", domain.FieldMalformed(name, "must be a UUID")
+	}
+	return id.String(), nil
+}
+
+// QueryTime returns the optional RFC 3339 query parameter name in UTC.
+func QueryTime(c echo.Context, name string) (time.Time, bool, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return time.Time{}, false, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, false, domain.FieldMalformed(name, "must be an RFC 3339 time such as 2027-01-15T09:00:00+05:00")
+	}
+	return t.UTC(), true, nil
+}
+
+// QueryBool returns the optional boolean query parameter name.
+func QueryBool(c echo.Context, name string) (bool, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, domain.FieldMalformed(name, "must be true or false")
+	}
+	return b, nil
+}
+
+// QueryInt returns the optional integer query parameter name.
+func QueryInt(c echo.Context, name string) (int, bool, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, false, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, false, domain.FieldMalformed(name, "must be an integer")
+	}
+	return n, true, nil
+}
+
+// PageRequest reads limit and cursor. The limit defaults to page.DefaultLimit
+// and is capped at page.MaxLimit; keys is the number of values the list's
+// cursor holds.
+func PageRequest(c echo.Context, keys int) (page.Request, error) {
+	limit, given, err := QueryInt(c, "limit")
+	if err != nil {
+		return page.Request{}, err
+	}
+	switch {
+	case !given:
+		limit = page.DefaultLimit
+	case limit < 1:
+		return page.Request{}, domain.FieldInvalid("limit", "must be at least 1")
+	case limit > page.MaxLimit:
+		limit = page.MaxLimit
+	}
+	after, err := page.DecodeCursor(c.QueryParam("cursor"), keys)
+	if err != nil {
+		return page.Request{}, err
+	}
+	return page.Request{Limit: limit, After: after}, nil
+}

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// Anyone is the permission of a public route: no token is needed.
+const Anyone = "public"
+
+// Guard returns the middleware that admits a request only when its
+// principal holds perm. The api package provides it.
+type Guard func(perm string) echo.MiddlewareFunc
+
+// Route is one registered route and the permission it requires.
+type Route struct {
+	Method     string
+	Path       string
+	Permission string
+}
+
+// Router registers a module's routes. Every route names its permission, so
+// that there is no route without one: authorization is deny by default.
+type Router struct {
+	group *echo.Group
+	guard Guard
+	// Idempotency is the middleware that honours Idempotency-Key on a creating POST.
+	Idempotency echo.MiddlewareFunc
+	routes      *[]Route
+}
+
+// NewRouter returns a Router on group. Registered routes are appended to routes.
+func NewRouter(group *echo.Group, guard Guard, idempotency echo.MiddlewareFunc, routes *[]Route) *Router {
+	return &Router{group: group, guard: guard, Idempotency: idempotency, routes: routes}
+}
+
+// Handle registers h for method and path, behind perm and then mw.
+func (r *Router) Handle(method, path, perm string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	chain := append([]echo.MiddlewareFunc{r.guard(perm)}, mw...)
+	route := r.group.Add(method, path, h, chain...)
+	*r.routes = append(*r.routes, Route{Method: method, Path: route.Path, Permission: perm})
+}
+
+// GET registers a GET route.
+func (r *Router) GET(path, perm string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.Handle(echo.GET, path, perm, h, mw...)
+}
+
+// POST registers a POST route.
+func (r *Router) POST(path, perm string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.Handle(echo.POST, path, perm, h, mw...)
+}
+
+// PUT registers a PUT route.
+func (r *Router) PUT(path, perm string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.Handle(echo.PUT, path, perm, h, mw...)
+}
+
+// PATCH registers a PATCH route.
+func (r *Router) PATCH(path, perm string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.Handle(echo.PATCH, path, perm, h, mw...)
+}
+
+// DELETE registers a DELETE route.
+func (r *Router) DELETE(path, perm string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.Handle(echo.DELETE, path, perm, h, mw...)
+}
