@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -59,9 +60,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			detail = "the request could not be completed; if it keeps failing, quote the request_id"
 		}
 		if derr.Kind == domain.Unavailable || derr.Kind == domain.RateLimited {
-			if c.Response().Header().Get("Retry-After") == "" {
-				c.Response().Header().Set("Retry-After", "1")
-			}
+			c.Response().Header().Set("Retry-After", strconv.Itoa(max(int(derr.RetryAfter.Seconds()), 1)))
 		}
 		p := web.Problem{
 			Type: "/problems/" + pk.slug, Title: pk.title, Status: pk.status,

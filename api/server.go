@@ -20,6 +20,8 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -43,6 +45,8 @@ type Config struct {
 	// TrustedProxies lists the CIDRs of load balancers whose X-Forwarded-For
 	// is believed. Empty means the client IP is the connection's address.
 	TrustedProxies []string
+	// Issuer names this service in the tokens it signs.
+	Issuer string
 }
 
 // Development reports whether the server runs in development mode.
@@ -50,10 +54,14 @@ func (c Config) Development() bool { return c.Env != "production" }
 
 // Deps are the parts the server is built on.
 type Deps struct {
-	DB     *db.DB
-	Log    *slog.Logger
-	Clock  domain.Clock
-	Routes []web.Route
+	DB    *db.DB
+	Log   *slog.Logger
+	Clock domain.Clock
+	// Keys sign access and permit tokens.
+	Keys *token.KeySet
+	// Sender delivers SMS and e-mail; nil records them for /dev/messages,
+	// which is allowed in development only.
+	Sender notify.Sender
 }
 
 // Server is the HTTP server with its routes mounted.
@@ -70,6 +78,15 @@ type Server struct {
 func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Clock == nil {
 		deps.Clock = domain.SystemClock{}
+	}
+	if deps.Keys == nil {
+		return nil, errors.New("no token signing keys")
+	}
+	if deps.Sender == nil && !cfg.Development() {
+		return nil, errors.New("production needs a message sender (SMS gateway)")
+	}
+	if cfg.Issuer == "" {
+		cfg.Issuer = "citizenapi"
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -106,7 +123,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// The metrics handler compresses its own output.
 		Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
 	}),
-		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout))
+		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout), auditRequest)
 
 	s.mountOps(registry)
 	if err := s.mountSpec(); err != nil {

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error by what the caller can do about it. The HTTP layer
@@ -39,6 +40,8 @@ type Error struct {
 	Message string
 	Fields  []FieldError
 	Err     error
+	// RetryAfter tells a RateLimited or Unavailable caller when to try again.
+	RetryAfter time.Duration
 }
 
 // Error implements error. It includes the cause for logs.
@@ -65,6 +68,12 @@ func Wrap(kind Kind, err error, message string) *Error {
 // FieldInvalid returns an Invalid error naming one field.
 func FieldInvalid(field, message string) *Error {
 	return &Error{Kind: Invalid, Message: "the request has invalid fields", Fields: []FieldError{{Field: field, Message: message}}}
+}
+
+// RetryLater returns an error of kind RateLimited or Unavailable that asks
+// the caller to wait at least d, rounded up to a whole second.
+func RetryLater(kind Kind, d time.Duration, message string) *Error {
+	return &Error{Kind: kind, Message: message, RetryAfter: max(d.Round(time.Second), time.Second)}
 }
 
 // FieldMalformed returns a Malformed error naming one field.

@@ -1,8 +1,9 @@
 // Package migrations holds the versioned SQL schema, embedded in the binary.
 //
 // One set of files serves PostgreSQL and SQLite. Files are written in the
-// common subset of both; the one type they spell differently is written
-// TIMESTAMPTZ and becomes TIMESTAMP on SQLite (see platform/db.Migrate).
+// common subset of both; the two types they spell differently are written
+// TIMESTAMPTZ and BIGSERIAL and become TIMESTAMP and INTEGER on SQLite (see
+// platform/db.Migrate).
 package migrations
 
 import "embed"

@@ -26,7 +26,21 @@ import (
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/migrations"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/token"
 )
+
+// Keys are the signing keys test servers use.
+var Keys = func() *token.KeySet {
+	line, err := token.NewKey("test-1")
+	if err != nil {
+		panic(err)
+	}
+	keys, err := token.ParseKeys(line)
+	if err != nil {
+		panic(err)
+	}
+	return keys
+}()
 
 // App is a running server on a fresh database.
 type App struct {
@@ -62,7 +76,7 @@ func New(t testing.TB, opts ...Option) *App {
 	if os.Getenv("TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	srv, err := api.New(cfg, api.Deps{DB: d, Log: log, Clock: clock})
+	srv, err := api.New(cfg, api.Deps{DB: d, Log: log, Clock: clock, Keys: Keys})
 	if err != nil {
 		t.Fatalf("build server: %v", err)
 	}

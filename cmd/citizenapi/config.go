@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -12,6 +14,8 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
 // config is everything the service reads from its environment. The README's
@@ -46,12 +50,19 @@ type config struct {
 	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
 
 	// TokenSigningKeys are the Ed25519 keys that sign access and permit
-	// tokens. Development generates one under DataDir.
+	// tokens, "kid:base64seed" separated by commas, newest last.
+	// Development generates one under DataDir.
 	TokenSigningKeys string `env:"TOKEN_SIGNING_KEYS"`
+	TokenIssuer      string `env:"TOKEN_ISSUER" envDefault:"citizenapi"`
+
+	// SMSGatewayURL and SMSGatewayToken configure the production SMS
+	// gateway. Without them development records messages for /dev/messages.
+	SMSGatewayURL   string `env:"SMS_GATEWAY_URL"`
+	SMSGatewayToken string `env:"SMS_GATEWAY_TOKEN"`
 }
 
 // productionSecrets are the variables production refuses to start without.
-var productionSecrets = []string{"TOKEN_SIGNING_KEYS"}
+var productionSecrets = []string{"TOKEN_SIGNING_KEYS", "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN"}
 
 func loadConfig() (config, error) {
 	var cfg config
@@ -96,8 +107,30 @@ func (c config) api() api.Config {
 	return api.Config{
 		Env: c.Env, Addr: c.HTTPAddr, BodyLimit: c.BodyLimit, RequestTimeout: c.RequestTimeout,
 		ReadHeaderTimeout: c.ReadHeaderTimeout, ReadTimeout: c.ReadTimeout, WriteTimeout: c.WriteTimeout, IdleTimeout: c.IdleTimeout,
-		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies,
+		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies, Issuer: c.TokenIssuer,
 	}
+}
+
+// signingKeys reads TOKEN_SIGNING_KEYS, or in development the key file under
+// DataDir, created on first use so tokens survive restarts.
+func (c config) signingKeys() (*token.KeySet, error) {
+	if c.TokenSigningKeys != "" {
+		keys, err := token.ParseKeys(c.TokenSigningKeys)
+		if err != nil {
+			return nil, fmt.Errorf("TOKEN_SIGNING_KEYS: %w", err)
+		}
+		return keys, nil
+	}
+	return token.LoadOrCreateKeyFile(filepath.Join(c.DataDir, "signing-keys"))
+}
+
+// sender is the SMS gateway when configured; nil means the development
+// sender, which records messages for /dev/messages.
+func (c config) sender() notify.Sender {
+	if c.SMSGatewayURL == "" {
+		return nil
+	}
+	return &notify.GatewaySender{URL: c.SMSGatewayURL, Token: c.SMSGatewayToken, Client: &http.Client{Timeout: 10 * time.Second}}
 }
 
 func (c config) drain() time.Duration {

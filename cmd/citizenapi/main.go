@@ -1,5 +1,5 @@
 // Command citizenapi serves the Islamabad citizen services API and runs its
-// operational tasks: migrations and demo data.
+// operational tasks: migrations, the first admin account and demo data.
 package main
 
 import (
@@ -19,9 +19,14 @@ import (
 	"github.com/islamabad-digital/citizenapi/migrations"
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/idempotency"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
 const usage = `citizenapi serves the Islamabad citizen services API.
@@ -29,6 +34,7 @@ const usage = `citizenapi serves the Islamabad citizen services API.
 Usage:
   citizenapi [serve]                              migrate, then serve the API (the default)
   citizenapi migrate                              apply database migrations and exit
+  citizenapi admin create --email E --name N      create a platform admin; the password is read from standard input
   citizenapi seed demo                            load the Islamabad demo data
 
 Configuration comes from the environment; see README.md.
@@ -37,13 +43,13 @@ Configuration comes from the environment; see README.md.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "citizenapi:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -75,7 +81,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		defer d.Close()
-		return seedDemo(ctx, d, stdout)
+		return seedDemo(ctx, cfg, d, stdout)
+	case "admin":
+		return adminCommand(ctx, cfg, log, args, stdin, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }
@@ -101,11 +109,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	defer d.Close()
 	clock := domain.SystemClock{}
 	if !cfg.production() {
-		if err := seedIfEmpty(ctx, d, stdout); err != nil {
+		if err := seedIfEmpty(ctx, cfg, d, stdout); err != nil {
 			return err
 		}
 	}
-	srv, err := api.New(cfg.api(), api.Deps{DB: d, Log: log, Clock: clock})
+	keys, err := cfg.signingKeys()
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(cfg.api(), api.Deps{DB: d, Log: log, Clock: clock, Keys: keys, Sender: cfg.sender()})
 	if err != nil {
 		return err
 	}
@@ -131,7 +143,7 @@ func displayURL(addr net.Addr) string {
 
 // seedIfEmpty loads the demo data into a database that has no facilities,
 // schools or zones, as on the first start of a development server.
-func seedIfEmpty(ctx context.Context, d *db.DB, stdout io.Writer) error {
+func seedIfEmpty(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) error {
 	var n int64
 	if err := d.Conn(ctx).Table("health_facilities").Count(&n).Error; err != nil {
 		return err
@@ -139,24 +151,67 @@ func seedIfEmpty(ctx context.Context, d *db.DB, stdout io.Writer) error {
 	if n > 0 {
 		return nil
 	}
-	return seedDemo(ctx, d, stdout)
+	return seedDemo(ctx, cfg, d, stdout)
 }
 
-func seedDemo(ctx context.Context, d *db.DB, stdout io.Writer) error {
+func seedDemo(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) error {
 	clock := domain.SystemClock{}
-	slots, err := health.NewService(d, clock).LoadDemo(ctx)
+	healthSvc := health.NewService(d, clock)
+	slots, err := healthSvc.LoadDemo(ctx)
 	if err != nil {
 		return fmt.Errorf("load health demo data: %w", err)
 	}
-	year, err := education.NewService(d, clock).LoadDemo(ctx)
+	educationSvc := education.NewService(d, clock)
+	year, err := educationSvc.LoadDemo(ctx)
 	if err != nil {
 		return fmt.Errorf("load education demo data: %w", err)
 	}
 	if _, err := parking.NewService(d, clock).LoadDemo(ctx); err != nil {
 		return fmt.Errorf("load parking demo data: %w", err)
 	}
+	facility, school, err := demoUnits(ctx, healthSvc, educationSvc)
+	if err != nil {
+		return err
+	}
+	idSvc, err := newIdentity(cfg, d, api.UnitDirectory(healthSvc, educationSvc))
+	if err != nil {
+		return err
+	}
+	if _, err := idSvc.LoadDemo(ctx, facility.ID, school.ID); err != nil {
+		return fmt.Errorf("load demo accounts: %w", err)
+	}
 	fmt.Fprintf(stdout, "Demo data: Islamabad facilities with %d new slots for the next 14 days, schools with an open %s admission window, parking zones with tariffs.\n", slots, year)
+	fmt.Fprintln(stdout, "Demo logins (POST /api/v1/auth/login with {\"username\", \"password\"}):")
+	for _, l := range identity.DemoLogins(facility.Name, school.Name) {
+		fmt.Fprintf(stdout, "  %-16s %-38s %-26s %s\n", l.Role, l.Username, l.Password, l.Note)
+	}
 	return nil
+}
+
+// demoUnits picks the facility and school the demo unit staff work at.
+func demoUnits(ctx context.Context, h *health.Service, e *education.Service) (health.Facility, education.School, error) {
+	facilities, err := h.Facilities(ctx, health.FacilityFilter{Q: "PIMS"}, page.Request{Limit: 1})
+	if err != nil || len(facilities.Items) == 0 {
+		return health.Facility{}, education.School{}, fmt.Errorf("find the demo facility: %v", err)
+	}
+	schools, err := e.Schools(ctx, education.SchoolFilter{}, page.Request{Limit: 1})
+	if err != nil || len(schools.Items) == 0 {
+		return health.Facility{}, education.School{}, fmt.Errorf("find the demo school: %v", err)
+	}
+	return facilities.Items[0], schools.Items[0], nil
+}
+
+// newIdentity builds the identity service for the command-line tasks.
+func newIdentity(cfg config, d *db.DB, units identity.Units) (*identity.Service, error) {
+	keys, err := cfg.signingKeys()
+	if err != nil {
+		return nil, err
+	}
+	clock := domain.SystemClock{}
+	return identity.NewService(identity.Deps{
+		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: token.NewSigner(keys, cfg.TokenIssuer, clock.Now),
+		Sender: notify.NewDevSender(d, clock), Audit: audit.NewLog(d, clock), Units: units,
+	}), nil
 }
 
 func purgeIdempotencyKeys(ctx context.Context, store *idempotency.Store, log *slog.Logger) {

@@ -1,11 +1,11 @@
 package db
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"testing/fstest"
 	"time"
 
@@ -47,9 +47,12 @@ func (d *DB) Migrate(ctx context.Context, fsys fs.FS, log *slog.Logger) error {
 	return nil
 }
 
-// sqliteMigrations returns the migration files with SQLite's spelling of the
-// one type the dialects name differently: TIMESTAMP is the declared type that
-// the SQLite driver reads back as time.Time.
+// sqliteSpelling maps the PostgreSQL spelling of the few types the dialects
+// name differently to SQLite's: TIMESTAMP is the declared type the SQLite
+// driver reads back as time.Time, and an INTEGER PRIMARY KEY numbers itself.
+var sqliteSpelling = strings.NewReplacer("TIMESTAMPTZ", "TIMESTAMP", "BIGSERIAL", "INTEGER")
+
+// sqliteMigrations returns the migration files in SQLite's spelling.
 func sqliteMigrations(fsys fs.FS) (fs.FS, error) {
 	names, err := fs.Glob(fsys, "*.sql")
 	if err != nil {
@@ -61,7 +64,7 @@ func sqliteMigrations(fsys fs.FS) (fs.FS, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[name] = &fstest.MapFile{Data: bytes.ReplaceAll(b, []byte("TIMESTAMPTZ"), []byte("TIMESTAMP")), Mode: 0o444}
+		out[name] = &fstest.MapFile{Data: []byte(sqliteSpelling.Replace(string(b))), Mode: 0o444}
 	}
 	return out, nil
 }

@@ -1,0 +1,132 @@
+package api
+
+import (
+	_ "embed"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	gormadapter "github.com/casbin/gorm-adapter/v3"
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/token"
+	"github.com/islamabad-digital/citizenapi/platform/web"
+)
+
+//go:embed rbac_model.conf
+var rbacModel string
+
+// newEnforcer loads the Casbin model from the repository and its policy
+// from the database, where migrations seed it. The table belongs to the
+// migrations, so the adapter must not create or alter it.
+func newEnforcer(d *db.DB) (*casbin.SyncedEnforcer, error) {
+	m, err := model.NewModelFromString(rbacModel)
+	if err != nil {
+		return nil, fmt.Errorf("casbin model: %w", err)
+	}
+	gdb := d.DB.Session(&gorm.Session{NewDB: true})
+	gormadapter.TurnOffAutoMigrate(gdb)
+	adapter, err := gormadapter.NewAdapterByDB(gdb)
+	if err != nil {
+		return nil, fmt.Errorf("casbin adapter: %w", err)
+	}
+	e, err := casbin.NewSyncedEnforcer(m, adapter)
+	if err != nil {
+		return nil, fmt.Errorf("casbin enforcer: %w", err)
+	}
+	return e, nil
+}
+
+// authenticator turns a bearer access token into the request's principal.
+type authenticator struct {
+	signer   *token.Signer
+	identity *identity.Service
+	enforcer *casbin.SyncedEnforcer
+}
+
+// guard admits public routes to anyone. Every other route needs a valid
+// access token of an active account (401 otherwise) whose roles Casbin
+// allows perm (403 otherwise).
+func (a *authenticator) guard(perm string) echo.MiddlewareFunc {
+	obj, act, _ := strings.Cut(perm, ":")
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if perm == web.Anyone {
+				return next(c)
+			}
+			p, err := a.authenticate(c)
+			if err != nil {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="citizenapi", error="invalid_token"`)
+				return err
+			}
+			allowed, err := a.allowed(p, obj, act)
+			if err != nil {
+				return domain.Wrap(domain.Internal, err, "authorization failed")
+			}
+			if !allowed {
+				return domain.Errorf(domain.Forbidden, "your account is not allowed to do this")
+			}
+			c.SetRequest(c.Request().WithContext(domain.WithPrincipal(c.Request().Context(), p)))
+			return next(c)
+		}
+	}
+}
+
+func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
+	raw, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+	if !ok || strings.TrimSpace(raw) == "" {
+		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "a bearer access token is required")
+	}
+	claims, err := a.signer.Verify(strings.TrimSpace(raw), token.TypeAccess, identity.Audience)
+	if err != nil {
+		return domain.Principal{}, domain.Wrap(domain.Unauthenticated, err, "the access token is invalid or expired")
+	}
+	return a.identity.Principal(c.Request().Context(), claims.Subject, claims.Kind)
+}
+
+// allowed asks Casbin whether any of the principal's roles may act on obj.
+// The domain is the principal's own unit, never anything the client sent.
+func (a *authenticator) allowed(p domain.Principal, obj, act string) (bool, error) {
+	dom := "*"
+	if p.UnitID != "" {
+		dom = p.UnitID
+	}
+	for _, role := range p.Roles {
+		ok, err := a.enforcer.Enforce(role, dom, obj, act)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+// auditRequest puts the client IP and request ID on the context for the
+// audit log.
+func auditRequest(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := audit.WithRequest(c.Request().Context(), audit.Request{ClientIP: c.RealIP(), RequestID: requestID(c)})
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+// jwks godoc
+//
+//	@Summary		Public keys for tokens
+//	@Description	The Ed25519 keys that verify access tokens and permit tokens (JWK Set, RFC 7517/8037). Several keys may be listed during a rotation.
+//	@ID				getJwks
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	token.JWKSet
+//	@Router			/.well-known/jwks.json [get]
+func (s *Server) jwks(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSON(http.StatusOK, s.deps.Keys.JWKS())
+}

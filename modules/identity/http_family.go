@@ -1,0 +1,140 @@
+package identity
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/islamabad-digital/citizenapi/platform/web"
+)
+
+// listDependants godoc
+//
+//	@Summary	Your family members
+//	@ID			listDependants
+//	@Tags		identity
+//	@Produce	json
+//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	DependantList
+//	@Failure	400		{object}	web.Problem
+//	@Failure	401		{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/me/dependants [get]
+func (h *Handler) listDependants(c echo.Context) error {
+	p, err := web.PageRequest(c, 2)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.Dependants(c.Request().Context(), principal(c), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, DependantList{Items: res.Items, NextCursor: res.NextCursor})
+}
+
+// addDependant godoc
+//
+//	@Summary	Add a family member
+//	@ID			addDependant
+//	@Tags		identity
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		DependantInput	true	"the family member"
+//	@Success	201		{object}	Dependant
+//	@Failure	400		{object}	web.Problem
+//	@Failure	401		{object}	web.Problem
+//	@Failure	422		{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/me/dependants [post]
+func (h *Handler) addDependant(c echo.Context) error {
+	var in DependantInput
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	d, err := h.svc.AddDependant(c.Request().Context(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, d)
+}
+
+// getDependant godoc
+//
+//	@Summary	One of your family members
+//	@ID			getDependant
+//	@Tags		identity
+//	@Produce	json
+//	@Param		id	path		string	true	"dependant ID"	format(uuid)
+//	@Success	200	{object}	Dependant
+//	@Failure	400	{object}	web.Problem
+//	@Failure	401	{object}	web.Problem
+//	@Failure	404	{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/me/dependants/{id} [get]
+func (h *Handler) getDependant(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := h.svc.Dependant(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// updateDependant godoc
+//
+//	@Summary	Change a family member
+//	@ID			updateDependant
+//	@Tags		identity
+//	@Accept		json
+//	@Produce	json
+//	@Param		id		path		string			true	"dependant ID"	format(uuid)
+//	@Param		body	body		DependantChange	true	"fields to change"
+//	@Success	200		{object}	Dependant
+//	@Failure	400		{object}	web.Problem
+//	@Failure	401		{object}	web.Problem
+//	@Failure	404		{object}	web.Problem
+//	@Failure	422		{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/me/dependants/{id} [patch]
+func (h *Handler) updateDependant(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in DependantChange
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	d, err := h.svc.UpdateDependant(c.Request().Context(), principal(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// deleteDependant godoc
+//
+//	@Summary	Remove a family member
+//	@ID			deleteDependant
+//	@Tags		identity
+//	@Param		id	path	string	true	"dependant ID"	format(uuid)
+//	@Success	204
+//	@Failure	400	{object}	web.Problem
+//	@Failure	401	{object}	web.Problem
+//	@Failure	404	{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/me/dependants/{id} [delete]
+func (h *Handler) deleteDependant(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.svc.RemoveDependant(c.Request().Context(), principal(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,179 @@
+package identity
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+)
+
+// Password length rules (NIST SP 800-63B): no composition rules, nothing
+// truncated, long passphrases welcome.
+const (
+	minCitizenPassword = 8
+	minStaffPassword   = 12
+	maxPassword        = 128
+)
+
+// commonPasswordList is Mark Burnett's list of the 10,000 most common
+// passwords, one a line.
+//
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+var commonPasswords = func() map[string]bool {
+	set := make(map[string]bool, 10000)
+	sc := bufio.NewScanner(strings.NewReader(commonPasswordList))
+	for sc.Scan() {
+		if w := strings.TrimSpace(sc.Text()); w != "" {
+			set[strings.ToLower(w)] = true
+		}
+	}
+	return set
+}()
+
+// CheckPassword applies the password policy for an account of the given
+// kind; identifiers are the account's CNIC and phone, which a password may
+// not be in any written form.
+func CheckPassword(field, password, kind string, identifiers ...string) error {
+	minLen := minCitizenPassword
+	if kind == KindStaff {
+		minLen = minStaffPassword
+	}
+	n := utf8.RuneCountInString(password)
+	switch {
+	case !utf8.ValidString(password):
+		return domain.FieldInvalid(field, "must be valid UTF-8 text")
+	case n < minLen:
+		return domain.FieldInvalid(field, fmt.Sprintf("must be at least %d characters long", minLen))
+	case n > maxPassword:
+		return domain.FieldInvalid(field, fmt.Sprintf("must be at most %d characters long", maxPassword))
+	case commonPasswords[strings.ToLower(password)]:
+		return domain.FieldInvalid(field, "is one of the most common passwords; choose another")
+	}
+	// The CNIC may be typed with dashes and the phone with +92, 92 or 0.
+	typed := strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' || r == '+' {
+			return -1
+		}
+		return r
+	}, password)
+	for _, id := range identifiers {
+		digits := onlyDigits(id)
+		if digits == "" {
+			continue
+		}
+		national := strings.TrimPrefix(digits, "92")
+		if typed == digits || typed == national || typed == "0"+national {
+			return domain.FieldInvalid(field, "must not be your CNIC or phone number")
+		}
+	}
+	return nil
+}
+
+func onlyDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// argonParams are the argon2id cost parameters. They are stored in each
+// hash, so raising them later applies to new hashes while old ones verify.
+type argonParams struct {
+	memoryKiB uint32
+	time      uint32
+	threads   uint8
+}
+
+// defaultArgon is OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
+var defaultArgon = argonParams{memoryKiB: 19 * 1024, time: 2, threads: 1}
+
+// Hasher hashes and checks passwords with argon2id. At most one hash per
+// CPU runs at once, so that a burst of sign-ins cannot exhaust memory; a
+// caller that waits too long for its turn gets Unavailable.
+type Hasher struct {
+	params argonParams
+	slots  chan struct{}
+	wait   time.Duration
+}
+
+// NewHasher returns a Hasher with OWASP's parameters.
+func NewHasher() *Hasher {
+	return &Hasher{params: defaultArgon, slots: make(chan struct{}, runtime.NumCPU()), wait: 2 * time.Second}
+}
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	timer := time.NewTimer(h.wait)
+	defer timer.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return domain.RetryLater(domain.Unavailable, time.Second, "too many sign-ins at once; try again in a moment")
+}
+
+func (h *Hasher) release() { <-h.slots }
+
+// Hash returns the PHC-format argon2id hash of password.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	p := h.params
+	key := argon2.IDKey([]byte(password), salt, p.time, p.memoryKiB, p.threads, 32)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memoryKiB, p.time, p.threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+// Verify reports whether password matches encoded, using the parameters
+// stored in encoded.
+func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
+	var version int
+	var p argonParams
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, fmt.Errorf("unknown password hash format")
+	}
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, fmt.Errorf("unknown argon2 version")
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.memoryKiB, &p.time, &p.threads); err != nil {
+		return false, fmt.Errorf("bad argon2 parameters: %w", err)
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false, fmt.Errorf("bad argon2 encoding")
+	}
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer h.release()
+	got := argon2.IDKey([]byte(password), salt, p.time, p.memoryKiB, p.threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// dummyHash is verified against when the user is unknown, so that an
+// unknown user and a wrong password take the same time.
+var dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2TqQ9CSJmLBNN4J3Q2ZC0e3RmkqB1E3Fv0Mt0YiR8aE"

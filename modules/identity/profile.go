@@ -1,0 +1,203 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// ProfileChange holds the profile fields an account holder may change;
+// absent fields stay as they are. CNIC, phone, role and status are not here
+// and cannot be changed through it.
+type ProfileChange struct {
+	FullName          *string `json:"full_name,omitempty" example:"Amina Bibi"`
+	Email             *string `json:"email,omitempty" validate:"omitempty,email,max=254"`
+	PreferredLanguage *string `json:"preferred_language,omitempty" validate:"omitempty,oneof=en ur" enums:"en,ur"`
+} // @name ProfileChange
+
+// UpdateProfile changes the caller's own profile. Errors: Invalid, Conflict
+// when the e-mail belongs to another account.
+func (s *Service) UpdateProfile(ctx context.Context, p domain.Principal, in ProfileChange) (Account, error) {
+	fields := map[string]any{"updated_at": s.clock.Now()}
+	if in.FullName != nil {
+		name, err := NormalizeName("full_name", *in.FullName)
+		if err != nil {
+			return Account{}, err
+		}
+		fields["full_name"] = name
+	}
+	if in.Email != nil {
+		if p.Kind == KindStaff {
+			return Account{}, domain.FieldInvalid("email", "a staff e-mail is changed by an administrator")
+		}
+		fields["email"] = ptr(NormalizeEmail(*in.Email))
+	}
+	if in.PreferredLanguage != nil {
+		fields["preferred_language"] = *in.PreferredLanguage
+	}
+	if err := s.store.UpdateAccount(ctx, p.Subject, fields); err != nil {
+		return Account{}, err
+	}
+	return s.Account(ctx, p.Subject)
+}
+
+// PasswordChange replaces the caller's password.
+type PasswordChange struct {
+	CurrentPassword string `json:"current_password" validate:"required,max=1024"`
+	NewPassword     string `json:"new_password" validate:"required"`
+} // @name PasswordChange
+
+// ChangePassword replaces the caller's password and closes every session.
+// Errors: Invalid when the current password is wrong or the new one breaks
+// the policy.
+func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in PasswordChange) error {
+	acc, err := s.store.Account(ctx, p.Subject)
+	if err != nil {
+		return err
+	}
+	ok, err := s.hasher.Verify(ctx, in.CurrentPassword, acc.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.FieldInvalid("current_password", "is not your current password")
+	}
+	if err := CheckPassword("new_password", in.NewPassword, acc.Kind, deref(acc.CNIC), deref(acc.Phone)); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(ctx, in.NewPassword)
+	if err != nil {
+		return err
+	}
+	return s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateAccount(ctx, acc.ID, map[string]any{"password_hash": hash, "updated_at": s.clock.Now()}); err != nil {
+			return err
+		}
+		if err := s.store.RevokeAccountTokens(ctx, acc.ID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "account.password_change", TargetType: "account", TargetID: acc.ID, SubjectID: subjectOf(acc)})
+	})
+}
+
+// DependantInput is a family member as the citizen describes them.
+type DependantInput struct {
+	FullName    string `json:"full_name" validate:"required" example:"Zainab Khan"`
+	Relation    string `json:"relation" validate:"required,oneof=child spouse parent other" enums:"child,spouse,parent,other"`
+	DateOfBirth string `json:"date_of_birth" validate:"required" format:"date" example:"2020-05-14"`
+	Gender      string `json:"gender" validate:"required,oneof=male female other" enums:"male,female,other"`
+	BFormOrCNIC string `json:"b_form_or_cnic,omitempty" example:"61101-1234567-2"`
+} // @name DependantInput
+
+// DependantChange holds the dependant fields to change; absent fields stay.
+type DependantChange struct {
+	FullName    *string `json:"full_name,omitempty"`
+	Relation    *string `json:"relation,omitempty" validate:"omitempty,oneof=child spouse parent other" enums:"child,spouse,parent,other"`
+	DateOfBirth *string `json:"date_of_birth,omitempty" format:"date"`
+	Gender      *string `json:"gender,omitempty" validate:"omitempty,oneof=male female other" enums:"male,female,other"`
+	BFormOrCNIC *string `json:"b_form_or_cnic,omitempty"`
+} // @name DependantChange
+
+func (s *Service) birthDate(v string) (time.Time, error) {
+	dob, err := ParseDate("date_of_birth", v)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if dob.After(domain.LocalDate(s.clock.Now())) || dob.Year() < 1900 {
+		return time.Time{}, domain.FieldInvalid("date_of_birth", "must be a past date after 1900")
+	}
+	return dob, nil
+}
+
+// AddDependant adds a family member to the caller's account. Errors: Invalid.
+func (s *Service) AddDependant(ctx context.Context, p domain.Principal, in DependantInput) (Dependant, error) {
+	name, err := NormalizeName("full_name", in.FullName)
+	if err != nil {
+		return Dependant{}, err
+	}
+	dob, err := s.birthDate(in.DateOfBirth)
+	if err != nil {
+		return Dependant{}, err
+	}
+	var bform *string
+	if in.BFormOrCNIC != "" {
+		n, err := NormalizeCNIC("b_form_or_cnic", in.BFormOrCNIC)
+		if err != nil {
+			return Dependant{}, err
+		}
+		bform = &n
+	}
+	now := s.clock.Now()
+	row := dependantRow{ID: uuid.NewString(), OwnerID: p.Subject, FullName: name, Relation: in.Relation, DateOfBirth: dob,
+		Gender: in.Gender, BFormOrCNIC: bform, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateDependant(ctx, row); err != nil {
+		return Dependant{}, err
+	}
+	return row.dependant(), nil
+}
+
+// Dependants lists the caller's family members.
+func (s *Service) Dependants(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Dependant], error) {
+	return s.store.ListDependants(ctx, p.Subject, pg)
+}
+
+// Dependant returns one of the caller's family members. Errors: NotFound,
+// also for another citizen's dependant.
+func (s *Service) Dependant(ctx context.Context, p domain.Principal, id string) (Dependant, error) {
+	row, err := s.store.Dependant(ctx, p.Subject, id)
+	if err != nil {
+		return Dependant{}, err
+	}
+	return row.dependant(), nil
+}
+
+// UpdateDependant changes one of the caller's family members. Errors:
+// Invalid, NotFound.
+func (s *Service) UpdateDependant(ctx context.Context, p domain.Principal, id string, in DependantChange) (Dependant, error) {
+	fields := map[string]any{"updated_at": s.clock.Now()}
+	if in.FullName != nil {
+		name, err := NormalizeName("full_name", *in.FullName)
+		if err != nil {
+			return Dependant{}, err
+		}
+		fields["full_name"] = name
+	}
+	if in.Relation != nil {
+		fields["relation"] = *in.Relation
+	}
+	if in.Gender != nil {
+		fields["gender"] = *in.Gender
+	}
+	if in.DateOfBirth != nil {
+		dob, err := s.birthDate(*in.DateOfBirth)
+		if err != nil {
+			return Dependant{}, err
+		}
+		fields["date_of_birth"] = dob
+	}
+	if in.BFormOrCNIC != nil {
+		var v *string
+		if *in.BFormOrCNIC != "" {
+			n, err := NormalizeCNIC("b_form_or_cnic", *in.BFormOrCNIC)
+			if err != nil {
+				return Dependant{}, err
+			}
+			v = &n
+		}
+		fields["b_form_or_cnic"] = v
+	}
+	if err := s.store.UpdateDependant(ctx, p.Subject, id, fields); err != nil {
+		return Dependant{}, err
+	}
+	return s.Dependant(ctx, p, id)
+}
+
+// RemoveDependant deletes one of the caller's family members. Errors: NotFound.
+func (s *Service) RemoveDependant(ctx context.Context, p domain.Principal, id string) error {
+	return s.store.DeleteDependant(ctx, p.Subject, id)
+}

@@ -1,0 +1,301 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/token"
+)
+
+// Token lifetimes and sign-in limits.
+const (
+	AccessTokenTTL  = 15 * time.Minute
+	refreshTokenTTL = 30 * 24 * time.Hour
+	otpTTL          = 5 * time.Minute
+	otpMaxAttempts  = 5
+	otpResendGap    = time.Minute
+	otpPerHour      = 5
+	loginWindow     = 15 * time.Minute
+	loginMaxFailure = 5
+)
+
+// Audience is the audience of access tokens for this API.
+const Audience = "citizenapi"
+
+// Units tells whether a facility or school exists, so that unit-scoped
+// staff are bound to real units. The health and education modules answer it.
+type Units interface {
+	UnitExists(ctx context.Context, kind, id string) (bool, error)
+}
+
+// PolicyLoader reloads authorization policy after role assignments change.
+type PolicyLoader interface {
+	LoadPolicy() error
+}
+
+// Service is the identity module's use cases.
+type Service struct {
+	db     *db.DB
+	store  *Store
+	clock  domain.Clock
+	hasher *Hasher
+	signer *token.Signer
+	sender notify.Sender
+	audit  *audit.Log
+	units  Units
+	policy PolicyLoader
+}
+
+// Deps are what the identity service is built on.
+type Deps struct {
+	DB     *db.DB
+	Clock  domain.Clock
+	Hasher *Hasher
+	Signer *token.Signer
+	Sender notify.Sender
+	Audit  *audit.Log
+	Units  Units
+	Policy PolicyLoader
+}
+
+// NewService returns the identity service.
+func NewService(d Deps) *Service {
+	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
+		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy}
+}
+
+// TokenPair is what a sign-in or refresh answers.
+type TokenPair struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type" example:"Bearer"`
+	ExpiresIn    int    `json:"expires_in" example:"900"`
+} // @name TokenPair
+
+// Registration is what a citizen gives to open an account.
+type Registration struct {
+	CNIC     string `json:"cnic" validate:"required" example:"35202-1234567-1"`
+	Phone    string `json:"phone" validate:"required" example:"0300-1234567"`
+	FullName string `json:"full_name" validate:"required" example:"آمنہ بی بی"`
+	Password string `json:"password" validate:"required" example:"a long passphrase"`
+	Email    string `json:"email,omitempty" validate:"omitempty,email,max=254" example:"amina@example.pk"`
+} // @name Registration
+
+// Register opens a citizen account pending verification and sends a code to
+// its phone. Errors: Invalid naming the field; Conflict when the CNIC,
+// phone or e-mail is registered; Unavailable when hashing is saturated.
+func (s *Service) Register(ctx context.Context, in Registration) (Account, error) {
+	cnic, err := NormalizeCNIC("cnic", in.CNIC)
+	if err != nil {
+		return Account{}, err
+	}
+	phone, err := NormalizePhone("phone", in.Phone)
+	if err != nil {
+		return Account{}, err
+	}
+	name, err := NormalizeName("full_name", in.FullName)
+	if err != nil {
+		return Account{}, err
+	}
+	if err := CheckPassword("password", in.Password, KindCitizen, cnic, phone); err != nil {
+		return Account{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return Account{}, err
+	}
+	now := s.clock.Now()
+	row := accountRow{
+		ID: uuid.NewString(), Kind: KindCitizen, CNIC: &cnic, Phone: &phone, Email: ptr(NormalizeEmail(in.Email)),
+		FullName: name, PasswordHash: hash, Status: StatusPending, PreferredLanguage: "en", CreatedAt: now, UpdatedAt: now,
+	}
+	var code string
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateAccount(ctx, row); err != nil {
+			return err
+		}
+		if code, err = s.newOTP(ctx, row.ID, phone); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{ActorID: row.ID, ActorKind: KindCitizen, Action: "account.register", TargetType: "account", TargetID: row.ID, SubjectID: row.ID})
+	})
+	if err != nil {
+		return Account{}, err
+	}
+	s.sendOTP(ctx, phone, code)
+	return row.account(), nil
+}
+
+// newOTP stores a fresh code for phone and returns it.
+func (s *Service) newOTP(ctx context.Context, accountID, phone string) (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", err
+	}
+	code := fmt.Sprintf("%06d", n.Int64())
+	now := s.clock.Now()
+	id := uuid.NewString()
+	err = s.store.CreateOTP(ctx, otpRow{ID: id, AccountID: accountID, Phone: phone, CodeHash: otpHash(id, code), Status: "active", ExpiresAt: now.Add(otpTTL), CreatedAt: now})
+	return code, err
+}
+
+// sendOTP sends the code. A failed send is not the registration's failure:
+// the citizen asks for another code.
+func (s *Service) sendOTP(ctx context.Context, phone, code string) {
+	body := fmt.Sprintf("Your Islamabad citizen services code is %s. It expires in 5 minutes. Never share it.", code)
+	_ = s.sender.Send(context.WithoutCancel(ctx), notify.Message{To: phone, Channel: notify.SMS, Body: body})
+}
+
+func otpHash(id, code string) string {
+	sum := sha256.Sum256([]byte(id + ":" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// VerifyOTP checks a code sent to phone and activates its account.
+// Errors: Invalid for a wrong, expired, spent or exhausted code.
+func (s *Service) VerifyOTP(ctx context.Context, phone, code string) (Account, error) {
+	phone, err := NormalizePhone("phone", phone)
+	if err != nil {
+		return Account{}, err
+	}
+	otp, err := s.store.LatestOTP(ctx, phone)
+	if domain.IsKind(err, domain.NotFound) {
+		return Account{}, domain.FieldInvalid("code", "no code was sent to this phone; request one")
+	} else if err != nil {
+		return Account{}, err
+	}
+	now := s.clock.Now()
+	switch {
+	case otp.Status != "active":
+		return Account{}, domain.FieldInvalid("code", "this code is no longer valid; request a new one")
+	case !now.Before(otp.ExpiresAt):
+		_, _ = s.store.SetOTPStatus(ctx, otp.ID, "void")
+		return Account{}, domain.FieldInvalid("code", "the code has expired; request a new one")
+	}
+	left, err := s.store.SpendOTPAttempt(ctx, otp.ID, otpMaxAttempts)
+	if err != nil {
+		return Account{}, err
+	}
+	if !left {
+		_, _ = s.store.SetOTPStatus(ctx, otp.ID, "void")
+		return Account{}, domain.FieldInvalid("code", "too many wrong codes; request a new one")
+	}
+	if subtle.ConstantTimeCompare([]byte(otpHash(otp.ID, code)), []byte(otp.CodeHash)) != 1 {
+		return Account{}, domain.FieldInvalid("code", fmt.Sprintf("the code is wrong; %d tries left", otpMaxAttempts-otp.Attempts-1))
+	}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		used, err := s.store.SetOTPStatus(ctx, otp.ID, "used")
+		if err != nil {
+			return err
+		}
+		if !used {
+			return domain.FieldInvalid("code", "this code is no longer valid; request a new one")
+		}
+		return s.store.UpdateAccount(ctx, otp.AccountID, map[string]any{"status": StatusActive, "verified_at": now, "updated_at": now})
+	})
+	if err != nil {
+		return Account{}, err
+	}
+	return s.Account(ctx, otp.AccountID)
+}
+
+// ResendOTP sends a new code to a phone whose account awaits verification.
+// It says nothing about whether such an account exists. Errors: RateLimited
+// (with the wait) when codes were sent too recently or too often.
+func (s *Service) ResendOTP(ctx context.Context, phone string) error {
+	phone, err := NormalizePhone("phone", phone)
+	if err != nil {
+		return err
+	}
+	acc, err := s.store.AccountByPhone(ctx, phone)
+	if domain.IsKind(err, domain.NotFound) || (err == nil && acc.Status != StatusPending) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	if last, err := s.store.LatestOTP(ctx, phone); err == nil && now.Sub(last.CreatedAt) < otpResendGap {
+		return domain.RetryLater(domain.RateLimited, last.CreatedAt.Add(otpResendGap).Sub(now), "a code was sent less than a minute ago")
+	}
+	n, err := s.store.CountOTPsSince(ctx, phone, now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= otpPerHour {
+		return domain.RetryLater(domain.RateLimited, time.Hour, "too many codes were sent to this phone; try again later")
+	}
+	code, err := s.newOTP(ctx, acc.ID, phone)
+	if err != nil {
+		return err
+	}
+	s.sendOTP(ctx, phone, code)
+	return nil
+}
+
+// Account returns an account with its roles. Errors: NotFound.
+func (s *Service) Account(ctx context.Context, id string) (Account, error) {
+	row, err := s.store.Account(ctx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	acc := row.account()
+	if acc.Kind == KindStaff {
+		roles, err := s.store.Roles(ctx, []string{id})
+		if err != nil {
+			return Account{}, err
+		}
+		if roles[id] != nil {
+			acc.Roles = roles[id]
+		}
+	}
+	return acc, nil
+}
+
+// newRefreshToken returns an opaque random token and its stored hash.
+func newRefreshToken() (string, string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	return tok, refreshHash(tok), nil
+}
+
+func refreshHash(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+// issue signs an access token and stores a refresh token in family, which
+// expires at familyExpiry.
+func (s *Service) issue(ctx context.Context, acc accountRow, familyID string, familyExpiry time.Time) (TokenPair, error) {
+	access, _, err := s.signer.Issue(token.TypeAccess, acc.ID, Audience, AccessTokenTTL, token.Claims{Kind: acc.Kind})
+	if err != nil {
+		return TokenPair{}, err
+	}
+	refresh, hash, err := newRefreshToken()
+	if err != nil {
+		return TokenPair{}, err
+	}
+	err = s.store.CreateRefresh(ctx, refreshRow{
+		ID: uuid.NewString(), FamilyID: familyID, AccountID: acc.ID, TokenHash: hash, Status: "active",
+		ExpiresAt: familyExpiry, CreatedAt: s.clock.Now(),
+	})
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(AccessTokenTTL.Seconds())}, nil
+}

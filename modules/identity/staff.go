@@ -1,0 +1,214 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// NewStaff is a staff account as an administrator creates it.
+type NewStaff struct {
+	Email      string `json:"email" validate:"required,email,max=254" example:"dr.farah@pims.gov.pk"`
+	FullName   string `json:"full_name" validate:"required" example:"Farah Naz"`
+	Password   string `json:"password" validate:"required"`
+	Role       string `json:"role" validate:"required,oneof=admin health_admin health_staff education_admin education_staff parking_admin parking_officer" enums:"admin,health_admin,health_staff,education_admin,education_staff,parking_admin,parking_officer"`
+	Department string `json:"department" validate:"required,oneof=platform health education parking" enums:"platform,health,education,parking"`
+	UnitID     string `json:"unit_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
+} // @name NewStaff
+
+// StaffChange holds the staff fields an administrator may change.
+type StaffChange struct {
+	FullName *string `json:"full_name,omitempty"`
+	// Active false deactivates the account at once and closes its sessions.
+	Active *bool `json:"active,omitempty"`
+} // @name StaffChange
+
+// RolesChange replaces an account's role assignments.
+type RolesChange struct {
+	Roles []RoleAssignment `json:"roles" validate:"required,min=1,max=10,dive"`
+} // @name RolesChange
+
+// checkAssignment validates a role assignment and that its unit exists.
+func (s *Service) checkAssignment(ctx context.Context, field string, r RoleAssignment) error {
+	if err := r.Validate(field); err != nil {
+		return err
+	}
+	kind := roleDepartments[r.Role].unitKind
+	if kind == "" {
+		return nil
+	}
+	ok, err := s.units.UnitExists(ctx, kind, r.UnitID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.FieldInvalid(field+"unit_id", "is not the ID of a "+kind)
+	}
+	return nil
+}
+
+// CreateStaff creates an active staff account with one role. Errors:
+// Invalid, Conflict when the e-mail is taken, Unavailable.
+func (s *Service) CreateStaff(ctx context.Context, in NewStaff) (Account, error) {
+	assignment := RoleAssignment{Role: in.Role, Department: in.Department, UnitID: in.UnitID}
+	if err := s.checkAssignment(ctx, "", assignment); err != nil {
+		return Account{}, err
+	}
+	name, err := NormalizeName("full_name", in.FullName)
+	if err != nil {
+		return Account{}, err
+	}
+	if err := CheckPassword("password", in.Password, KindStaff); err != nil {
+		return Account{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return Account{}, err
+	}
+	now := s.clock.Now()
+	email := NormalizeEmail(in.Email)
+	row := accountRow{ID: uuid.NewString(), Kind: KindStaff, Email: &email, FullName: name, PasswordHash: hash, Status: StatusActive,
+		Department: &in.Department, PreferredLanguage: "en", CreatedAt: now, UpdatedAt: now}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateAccount(ctx, row); err != nil {
+			return err
+		}
+		if err := s.store.ReplaceRoles(ctx, row.ID, []RoleAssignment{assignment}); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "staff.create", TargetType: "account", TargetID: row.ID})
+	})
+	if err != nil {
+		return Account{}, err
+	}
+	s.reloadPolicy()
+	return s.Account(ctx, row.ID)
+}
+
+// reloadPolicy refreshes the authorizer's copy of role assignments. The
+// database is the record; a failed reload is repaired by the next one.
+func (s *Service) reloadPolicy() {
+	if s.policy != nil {
+		_ = s.policy.LoadPolicy()
+	}
+}
+
+// StaffList lists staff accounts with their roles, oldest first.
+func (s *Service) StaffList(ctx context.Context, p page.Request) (page.Page[Account], error) {
+	rows, err := s.store.ListStaff(ctx, p)
+	if err != nil {
+		return page.Page[Account]{}, err
+	}
+	ids := make([]string, len(rows.Items))
+	for i, r := range rows.Items {
+		ids[i] = r.ID
+	}
+	roles, err := s.store.Roles(ctx, ids)
+	if err != nil {
+		return page.Page[Account]{}, err
+	}
+	out := page.Page[Account]{Items: make([]Account, len(rows.Items)), NextCursor: rows.NextCursor}
+	for i, r := range rows.Items {
+		out.Items[i] = r.account()
+		if roles[r.ID] != nil {
+			out.Items[i].Roles = roles[r.ID]
+		}
+	}
+	return out, nil
+}
+
+// staffAccount returns a staff account. Errors: NotFound, also for citizens.
+func (s *Service) staffAccount(ctx context.Context, id string) (accountRow, error) {
+	row, err := s.store.Account(ctx, id)
+	if err != nil {
+		return accountRow{}, err
+	}
+	if row.Kind != KindStaff {
+		return accountRow{}, domain.Errorf(domain.NotFound, "staff account not found")
+	}
+	return row, nil
+}
+
+// UpdateStaff renames, deactivates or reactivates a staff account. A
+// deactivated account's sessions close and its next request is refused.
+// Errors: Invalid, NotFound, Forbidden when an admin would deactivate itself.
+func (s *Service) UpdateStaff(ctx context.Context, actor domain.Principal, id string, in StaffChange) (Account, error) {
+	row, err := s.staffAccount(ctx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	fields := map[string]any{"updated_at": s.clock.Now()}
+	if in.FullName != nil {
+		name, err := NormalizeName("full_name", *in.FullName)
+		if err != nil {
+			return Account{}, err
+		}
+		fields["full_name"] = name
+	}
+	action := "staff.update"
+	if in.Active != nil {
+		if !*in.Active && id == actor.Subject {
+			return Account{}, domain.Errorf(domain.Forbidden, "you cannot deactivate your own account")
+		}
+		fields["status"], action = StatusActive, "staff.activate"
+		if !*in.Active {
+			fields["status"], action = StatusDeactivated, "staff.deactivate"
+		}
+	}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateAccount(ctx, row.ID, fields); err != nil {
+			return err
+		}
+		if fields["status"] == StatusDeactivated {
+			if err := s.store.RevokeAccountTokens(ctx, row.ID); err != nil {
+				return err
+			}
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: action, TargetType: "account", TargetID: row.ID})
+	})
+	if err != nil {
+		return Account{}, err
+	}
+	return s.Account(ctx, row.ID)
+}
+
+// SetRoles replaces a staff account's roles; the change applies from its
+// next request. Errors: Invalid naming the assignment, NotFound.
+func (s *Service) SetRoles(ctx context.Context, id string, in RolesChange) (Account, error) {
+	row, err := s.staffAccount(ctx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	for i, r := range in.Roles {
+		if err := s.checkAssignment(ctx, fmt.Sprintf("roles[%d].", i), r); err != nil {
+			return Account{}, err
+		}
+	}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.ReplaceRoles(ctx, row.ID, in.Roles); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "staff.roles", TargetType: "account", TargetID: row.ID})
+	})
+	if err != nil {
+		return Account{}, err
+	}
+	s.reloadPolicy()
+	return s.Account(ctx, row.ID)
+}
+
+// RoleAssignments lists every staff role assignment.
+func (s *Service) RoleAssignments(ctx context.Context, p page.Request) (page.Page[AccountRole], error) {
+	return s.store.ListRoleAssignments(ctx, p)
+}
+
+// CreateAdmin creates a platform administrator; it is how a new install gets
+// its first admin. Errors: as CreateStaff.
+func (s *Service) CreateAdmin(ctx context.Context, email, fullName, password string) (Account, error) {
+	return s.CreateStaff(ctx, NewStaff{Email: email, FullName: fullName, Password: password, Role: RoleAdmin, Department: "platform"})
+}

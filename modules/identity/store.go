@@ -1,0 +1,438 @@
+package identity
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+type accountRow struct {
+	ID                string
+	Kind              string
+	CNIC              *string `gorm:"column:cnic"`
+	Phone             *string
+	Email             *string
+	FullName          string
+	PasswordHash      string
+	Status            string
+	Department        *string
+	PreferredLanguage string
+	VerifiedAt        *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+func (accountRow) TableName() string { return "accounts" }
+
+func (r accountRow) account() Account {
+	roles := []RoleAssignment{}
+	if r.Kind == KindCitizen {
+		roles = []RoleAssignment{{Role: RoleCitizen}}
+	}
+	return Account{
+		ID: r.ID, Kind: r.Kind, CNIC: deref(r.CNIC), Phone: deref(r.Phone), Email: deref(r.Email), FullName: r.FullName,
+		Status: r.Status, PreferredLanguage: r.PreferredLanguage, Department: deref(r.Department), Roles: roles,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func ptr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+type otpRow struct {
+	ID        string
+	AccountID string
+	Phone     string
+	CodeHash  string
+	Attempts  int
+	Status    string
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}
+
+func (otpRow) TableName() string { return "otp_codes" }
+
+type refreshRow struct {
+	ID        string
+	FamilyID  string
+	AccountID string
+	TokenHash string
+	Status    string
+	ExpiresAt time.Time
+	CreatedAt time.Time
+	SpentAt   *time.Time
+}
+
+func (refreshRow) TableName() string { return "refresh_tokens" }
+
+type dependantRow struct {
+	ID          string
+	OwnerID     string
+	FullName    string
+	Relation    string
+	DateOfBirth time.Time
+	Gender      string
+	BFormOrCNIC *string `gorm:"column:b_form_or_cnic"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (dependantRow) TableName() string { return "dependants" }
+
+func (r dependantRow) dependant() Dependant {
+	return Dependant{
+		ID: r.ID, FullName: r.FullName, Relation: r.Relation, DateOfBirth: r.DateOfBirth.UTC().Format(time.DateOnly),
+		Gender: r.Gender, BFormOrCNIC: deref(r.BFormOrCNIC), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+type loginFailureRow struct {
+	ID  string
+	Key string
+	At  time.Time
+}
+
+func (loginFailureRow) TableName() string { return "login_failures" }
+
+// ruleRow is a row of Casbin's policy table; g rows hold role assignments.
+type ruleRow struct {
+	ID    uint `gorm:"primaryKey"`
+	Ptype string
+	V0    string
+	V1    string
+	V2    string
+	V3    string
+	V4    string
+	V5    string
+}
+
+func (ruleRow) TableName() string { return "casbin_rule" }
+
+// Store persists accounts and everything that hangs off them.
+type Store struct {
+	db *db.DB
+}
+
+// NewStore returns a Store on d.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
+
+// uniqueConflict names the account field a unique violation is about.
+func uniqueConflict(err error) error {
+	msg := err.Error()
+	for _, field := range []string{"cnic", "phone", "email"} {
+		if strings.Contains(msg, field) {
+			return &domain.Error{Kind: domain.Conflict, Message: "an account with this " + strings.ToUpper(field[:1]) + field[1:] + " already exists",
+				Fields: []domain.FieldError{{Field: field, Message: "is already registered"}}, Err: err}
+		}
+	}
+	return domain.Wrap(domain.Conflict, err, "the account already exists")
+}
+
+// CreateAccount inserts an account. Errors: Conflict naming the field when
+// the CNIC, phone or e-mail is taken.
+func (s *Store) CreateAccount(ctx context.Context, r accountRow) error {
+	err := s.db.Conn(ctx).Create(&r).Error
+	if db.IsUniqueViolation(err) {
+		return uniqueConflict(err)
+	}
+	return db.Translate(err, "")
+}
+
+// Account returns an account by ID. Errors: NotFound.
+func (s *Store) Account(ctx context.Context, id string) (accountRow, error) {
+	var r accountRow
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error
+	return r, db.Translate(err, "account not found")
+}
+
+// AccountByUsername finds an account by its CNIC, phone or e-mail; the
+// caller passes the normalised forms it could read. Errors: NotFound.
+func (s *Store) AccountByUsername(ctx context.Context, cnic, phone, email string) (accountRow, error) {
+	q := s.db.Conn(ctx).Model(&accountRow{})
+	switch {
+	case cnic != "":
+		q = q.Where("cnic = ?", cnic)
+	case phone != "":
+		q = q.Where("phone = ?", phone)
+	case email != "":
+		q = q.Where("email = ?", email)
+	default:
+		return accountRow{}, domain.Errorf(domain.NotFound, "account not found")
+	}
+	var r accountRow
+	err := q.Take(&r).Error
+	return r, db.Translate(err, "account not found")
+}
+
+// AccountByPhone returns the account registered with phone. Errors: NotFound.
+func (s *Store) AccountByPhone(ctx context.Context, phone string) (accountRow, error) {
+	return s.AccountByUsername(ctx, "", phone, "")
+}
+
+// UpdateAccount sets columns of one account. Errors: NotFound, Conflict.
+func (s *Store) UpdateAccount(ctx context.Context, id string, fields map[string]any) error {
+	res := s.db.Conn(ctx).Model(&accountRow{}).Where("id = ?", id).Updates(fields)
+	if db.IsUniqueViolation(res.Error) {
+		return uniqueConflict(res.Error)
+	}
+	if res.Error != nil {
+		return db.Translate(res.Error, "")
+	}
+	if res.RowsAffected == 0 {
+		return domain.Errorf(domain.NotFound, "account not found")
+	}
+	return nil
+}
+
+// ListStaff returns a page of staff accounts, oldest first.
+func (s *Store) ListStaff(ctx context.Context, p page.Request) (page.Page[accountRow], error) {
+	q := s.db.Conn(ctx).Model(&accountRow{}).Where("kind = ?", KindStaff)
+	var after []any
+	if len(p.After) == 2 {
+		t, err := page.ParseTimeKey(p.After[0])
+		if err != nil {
+			return page.Page[accountRow]{}, err
+		}
+		after = []any{t, p.After[1]}
+	}
+	var rows []accountRow
+	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[accountRow]{}, db.Translate(err, "")
+	}
+	return page.Build(rows, p.Limit, func(r accountRow) []string { return []string{page.TimeKey(r.CreatedAt), r.ID} }), nil
+}
+
+// CreateOTP voids the phone's earlier codes and stores a new one.
+func (s *Store) CreateOTP(ctx context.Context, r otpRow) error {
+	conn := s.db.Conn(ctx)
+	if err := conn.Model(&otpRow{}).Where("phone = ? AND status = 'active'", r.Phone).Update("status", "void").Error; err != nil {
+		return db.Translate(err, "")
+	}
+	return db.Translate(conn.Create(&r).Error, "")
+}
+
+// LatestOTP returns the newest code sent to phone. Errors: NotFound.
+func (s *Store) LatestOTP(ctx context.Context, phone string) (otpRow, error) {
+	var r otpRow
+	err := s.db.Conn(ctx).Where("phone = ?", phone).Order("created_at DESC").Take(&r).Error
+	return r, db.Translate(err, "no code was sent to this phone")
+}
+
+// CountOTPsSince counts codes sent to phone since t.
+func (s *Store) CountOTPsSince(ctx context.Context, phone string, t time.Time) (int64, error) {
+	var n int64
+	err := s.db.Conn(ctx).Model(&otpRow{}).Where("phone = ? AND created_at >= ?", phone, t).Count(&n).Error
+	return n, db.Translate(err, "")
+}
+
+// SpendOTPAttempt counts one try at code id while it has tries left and is
+// active, and reports whether a try was left.
+func (s *Store) SpendOTPAttempt(ctx context.Context, id string, maxAttempts int) (bool, error) {
+	res := s.db.Conn(ctx).Model(&otpRow{}).Where("id = ? AND status = 'active' AND attempts < ?", id, maxAttempts).
+		Update("attempts", gorm.Expr("attempts + 1"))
+	return res.RowsAffected == 1, db.Translate(res.Error, "")
+}
+
+// SetOTPStatus moves code id from active to status, and reports whether it was active.
+func (s *Store) SetOTPStatus(ctx context.Context, id, status string) (bool, error) {
+	res := s.db.Conn(ctx).Model(&otpRow{}).Where("id = ? AND status = 'active'", id).Update("status", status)
+	return res.RowsAffected == 1, db.Translate(res.Error, "")
+}
+
+// CreateRefresh stores a refresh token.
+func (s *Store) CreateRefresh(ctx context.Context, r refreshRow) error {
+	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
+}
+
+// SpendRefresh marks the active, unexpired token with hash as spent and
+// reports whether it was; of two concurrent spends only one succeeds.
+func (s *Store) SpendRefresh(ctx context.Context, hash string, now time.Time) (bool, error) {
+	res := s.db.Conn(ctx).Model(&refreshRow{}).
+		Where("token_hash = ? AND status = 'active' AND expires_at > ?", hash, now).
+		Updates(map[string]any{"status": "spent", "spent_at": now})
+	return res.RowsAffected == 1, db.Translate(res.Error, "")
+}
+
+// RefreshByHash returns the token with hash. Errors: NotFound.
+func (s *Store) RefreshByHash(ctx context.Context, hash string) (refreshRow, error) {
+	var r refreshRow
+	err := s.db.Conn(ctx).Where("token_hash = ?", hash).Take(&r).Error
+	return r, db.Translate(err, "refresh token not found")
+}
+
+// RevokeFamily revokes every live token of a family.
+func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
+	err := s.db.Conn(ctx).Model(&refreshRow{}).Where("family_id = ? AND status = 'active'", familyID).Update("status", "revoked").Error
+	return db.Translate(err, "")
+}
+
+// RevokeAccountTokens revokes every live refresh token of an account.
+func (s *Store) RevokeAccountTokens(ctx context.Context, accountID string) error {
+	err := s.db.Conn(ctx).Model(&refreshRow{}).Where("account_id = ? AND status = 'active'", accountID).Update("status", "revoked").Error
+	return db.Translate(err, "")
+}
+
+// AddLoginFailure records a failed sign-in under each key.
+func (s *Store) AddLoginFailure(ctx context.Context, rows []loginFailureRow) error {
+	return db.Translate(s.db.Conn(ctx).Create(&rows).Error, "")
+}
+
+// LoginFailures returns the times of failures under key since t, oldest first.
+func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) ([]time.Time, error) {
+	var times []time.Time
+	err := s.db.Conn(ctx).Model(&loginFailureRow{}).Where("key = ? AND at >= ?", key, since).Order("at").Pluck("at", &times).Error
+	return times, db.Translate(err, "")
+}
+
+// ClearLoginFailures forgets the failures under key.
+func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
+	return db.Translate(s.db.Conn(ctx).Where("key = ?", key).Delete(&loginFailureRow{}).Error, "")
+}
+
+// CreateDependant inserts a dependant.
+func (s *Store) CreateDependant(ctx context.Context, r dependantRow) error {
+	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
+}
+
+// Dependant returns owner's dependant id. Errors: NotFound, also when the
+// dependant belongs to someone else.
+func (s *Store) Dependant(ctx context.Context, ownerID, id string) (dependantRow, error) {
+	var r dependantRow
+	err := s.db.Conn(ctx).Where("owner_id = ? AND id = ?", ownerID, id).Take(&r).Error
+	return r, db.Translate(err, "dependant not found")
+}
+
+// ListDependants returns a page of owner's dependants, oldest first.
+func (s *Store) ListDependants(ctx context.Context, ownerID string, p page.Request) (page.Page[Dependant], error) {
+	q := s.db.Conn(ctx).Model(&dependantRow{}).Where("owner_id = ?", ownerID)
+	var after []any
+	if len(p.After) == 2 {
+		t, err := page.ParseTimeKey(p.After[0])
+		if err != nil {
+			return page.Page[Dependant]{}, err
+		}
+		after = []any{t, p.After[1]}
+	}
+	var rows []dependantRow
+	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[Dependant]{}, db.Translate(err, "")
+	}
+	out := make([]Dependant, len(rows))
+	for i, r := range rows {
+		out[i] = r.dependant()
+	}
+	return page.Build(out, p.Limit, func(d Dependant) []string { return []string{page.TimeKey(d.CreatedAt), d.ID} }), nil
+}
+
+// UpdateDependant sets columns of owner's dependant id. Errors: NotFound.
+func (s *Store) UpdateDependant(ctx context.Context, ownerID, id string, fields map[string]any) error {
+	res := s.db.Conn(ctx).Model(&dependantRow{}).Where("owner_id = ? AND id = ?", ownerID, id).Updates(fields)
+	if res.Error != nil {
+		return db.Translate(res.Error, "")
+	}
+	if res.RowsAffected == 0 {
+		return domain.Errorf(domain.NotFound, "dependant not found")
+	}
+	return nil
+}
+
+// DeleteDependant deletes owner's dependant id. Errors: NotFound.
+func (s *Store) DeleteDependant(ctx context.Context, ownerID, id string) error {
+	res := s.db.Conn(ctx).Where("owner_id = ? AND id = ?", ownerID, id).Delete(&dependantRow{})
+	if res.Error != nil {
+		return db.Translate(res.Error, "")
+	}
+	if res.RowsAffected == 0 {
+		return domain.Errorf(domain.NotFound, "dependant not found")
+	}
+	return nil
+}
+
+// ReplaceRoles replaces the Casbin role rows (g rules) of an account.
+func (s *Store) ReplaceRoles(ctx context.Context, accountID string, roles []RoleAssignment) error {
+	conn := s.db.Conn(ctx)
+	if err := conn.Where("ptype = 'g' AND v0 = ?", accountID).Delete(&ruleRow{}).Error; err != nil {
+		return db.Translate(err, "")
+	}
+	for _, r := range roles {
+		if err := conn.Create(&ruleRow{Ptype: "g", V0: accountID, V1: r.Role, V2: roleDomain(r)}).Error; err != nil {
+			return db.Translate(err, "")
+		}
+	}
+	return nil
+}
+
+// roleDomain is the Casbin domain a role is held in: its unit, or "*".
+func roleDomain(r RoleAssignment) string {
+	if r.UnitID != "" {
+		return r.UnitID
+	}
+	return "*"
+}
+
+// Roles returns the role assignments of the given accounts.
+func (s *Store) Roles(ctx context.Context, accountIDs []string) (map[string][]RoleAssignment, error) {
+	out := map[string][]RoleAssignment{}
+	if len(accountIDs) == 0 {
+		return out, nil
+	}
+	var rows []ruleRow
+	if err := s.db.Conn(ctx).Where("ptype = 'g' AND v0 IN ?", accountIDs).Order("v1, v2").Find(&rows).Error; err != nil {
+		return nil, db.Translate(err, "")
+	}
+	for _, r := range rows {
+		out[r.V0] = append(out[r.V0], assignmentOf(r))
+	}
+	return out, nil
+}
+
+func assignmentOf(r ruleRow) RoleAssignment {
+	a := RoleAssignment{Role: r.V1, Department: roleDepartments[r.V1].department}
+	if r.V2 != "*" {
+		a.UnitID = r.V2
+	}
+	return a
+}
+
+// AccountRole is one role assignment with its account.
+type AccountRole struct {
+	AccountID string `json:"account_id" format:"uuid"`
+	RoleAssignment
+} // @name AccountRole
+
+// ListRoleAssignments returns a page of all staff role assignments.
+func (s *Store) ListRoleAssignments(ctx context.Context, p page.Request) (page.Page[AccountRole], error) {
+	q := s.db.Conn(ctx).Model(&ruleRow{}).Where("ptype = 'g'")
+	var after []any
+	if len(p.After) == 3 {
+		after = []any{p.After[0], p.After[1], p.After[2]}
+	}
+	var rows []ruleRow
+	if err := page.Seek(q, p, []string{"v0", "v1", "v2"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[AccountRole]{}, db.Translate(err, "")
+	}
+	out := make([]AccountRole, len(rows))
+	for i, r := range rows {
+		out[i] = AccountRole{AccountID: r.V0, RoleAssignment: assignmentOf(r)}
+	}
+	return page.Build(out, p.Limit, func(a AccountRole) []string {
+		return []string{a.AccountID, a.Role, roleDomain(a.RoleAssignment)}
+	}), nil
+}

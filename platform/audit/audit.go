@@ -1,0 +1,160 @@
+// Package audit records who did what to which record, when and from where.
+// Entries are written through the caller's transaction, so an action and its
+// audit entry commit or roll back together.
+package audit
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// Entry is one audited action.
+type Entry struct {
+	ID string    `json:"id" format:"uuid"`
+	At time.Time `json:"at"`
+	// ActorID is the account or client that acted; empty for an unknown user.
+	ActorID   string `json:"actor_id,omitempty"`
+	ActorKind string `json:"actor_kind" enums:"citizen,staff,client,anonymous"`
+	// ActorRoles and ActorUnit describe a staff actor without naming them.
+	ActorRoles string `json:"actor_roles,omitempty" example:"health_staff"`
+	ActorUnit  string `json:"actor_unit,omitempty"`
+	Action     string `json:"action" example:"staff.create"`
+	TargetType string `json:"target_type" example:"account"`
+	TargetID   string `json:"target_id,omitempty"`
+	// SubjectID is the citizen whose data the action touched, if any.
+	SubjectID string `json:"subject_id,omitempty"`
+	Outcome   string `json:"outcome" enums:"success,failure"`
+	ClientIP  string `json:"client_ip"`
+	RequestID string `json:"request_id"`
+} // @name AuditEntry
+
+// Request describes the HTTP request an action came from.
+type Request struct {
+	ClientIP  string
+	RequestID string
+}
+
+type requestKey struct{}
+
+// WithRequest returns a context carrying the request's client IP and ID.
+func WithRequest(ctx context.Context, r Request) context.Context {
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+type row struct {
+	ID         string
+	At         time.Time
+	ActorID    string
+	ActorKind  string
+	ActorRoles string
+	ActorUnit  string
+	Action     string
+	TargetType string
+	TargetID   string
+	SubjectID  string
+	Outcome    string
+	ClientIP   string `gorm:"column:client_ip"`
+	RequestID  string
+}
+
+func (row) TableName() string { return "audit_log" }
+
+// Log writes audit entries.
+type Log struct {
+	db    *db.DB
+	clock domain.Clock
+}
+
+// NewLog returns a Log on d.
+func NewLog(d *db.DB, clock domain.Clock) *Log { return &Log{db: d, clock: clock} }
+
+// Record writes e, filling the time, the actor from the context's principal
+// (unless e names one) and the request's IP and ID.
+func (l *Log) Record(ctx context.Context, e Entry) error {
+	if p, ok := domain.PrincipalFrom(ctx); ok && e.ActorID == "" {
+		e.ActorID, e.ActorKind = p.Subject, p.Kind
+		e.ActorRoles, e.ActorUnit = rolesOf(p), p.UnitID
+	}
+	if e.ActorKind == "" {
+		e.ActorKind = "anonymous"
+	}
+	if e.Outcome == "" {
+		e.Outcome = "success"
+	}
+	r, _ := ctx.Value(requestKey{}).(Request)
+	rec := row{
+		ID: uuid.NewString(), At: l.clock.Now(), ActorID: e.ActorID, ActorKind: e.ActorKind, ActorRoles: e.ActorRoles,
+		ActorUnit: e.ActorUnit, Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, SubjectID: e.SubjectID,
+		Outcome: e.Outcome, ClientIP: r.ClientIP, RequestID: r.RequestID,
+	}
+	return db.Translate(l.db.Conn(ctx).Create(&rec).Error, "")
+}
+
+func rolesOf(p domain.Principal) string {
+	out := ""
+	for i, r := range p.Roles {
+		if i > 0 {
+			out += ","
+		}
+		out += r
+	}
+	return out
+}
+
+// Filter narrows an audit search. Empty fields do not filter.
+type Filter struct {
+	ActorID    string
+	TargetType string
+	TargetID   string
+	SubjectID  string
+	From, To   time.Time
+}
+
+// List returns a page of entries, newest first.
+func (l *Log) List(ctx context.Context, f Filter, p page.Request) (page.Page[Entry], error) {
+	q := l.db.Conn(ctx).Model(&row{})
+	if f.ActorID != "" {
+		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if f.TargetType != "" {
+		q = q.Where("target_type = ?", f.TargetType)
+	}
+	if f.TargetID != "" {
+		q = q.Where("target_id = ?", f.TargetID)
+	}
+	if f.SubjectID != "" {
+		q = q.Where("subject_id = ?", f.SubjectID)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		q = q.Where("at < ?", f.To)
+	}
+	if len(p.After) == 2 {
+		t, err := page.ParseTimeKey(p.After[0])
+		if err != nil {
+			return page.Page[Entry]{}, err
+		}
+		q = q.Where("(at < ?) OR (at = ? AND id < ?)", t, t, p.After[1])
+	}
+	var rows []row
+	if err := q.Order("at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+		return page.Page[Entry]{}, db.Translate(err, "")
+	}
+	out := make([]Entry, len(rows))
+	for i, r := range rows {
+		out[i] = Entry{
+			ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, ActorKind: r.ActorKind, ActorRoles: r.ActorRoles, ActorUnit: r.ActorUnit,
+			Action: r.Action, TargetType: r.TargetType, TargetID: r.TargetID, SubjectID: r.SubjectID, Outcome: r.Outcome,
+			ClientIP: r.ClientIP, RequestID: r.RequestID,
+		}
+	}
+	return page.Build(out, p.Limit, func(e Entry) []string { return []string{page.TimeKey(e.At), e.ID} }), nil
+}
