@@ -1,0 +1,84 @@
+# citizenapi developer tasks. `make` (or `make help`) lists them.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+BIN := bin/citizenapi
+STATICCHECK_VERSION ?= v0.8.2
+
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+PG_USER ?= postgres
+PG_TEST_DB ?= citizenapi_test
+TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)?sslmode=disable
+
+SWAG_INIT := go tool swag init -g api/openapi.go -o openapi --outputTypes go,json,yaml -q
+
+.PHONY: help run build test test-race test-postgres lint fmt openapi openapi-check \
+	migrate migrate-new seed ci docker up
+
+help: ## Show this help
+	@echo "usage: make TARGET"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
+
+run: ## Run the API locally (SQLite under ./data unless DATABASE_URL is set)
+	go run ./cmd/citizenapi
+
+build: ## Build a static binary to bin/citizenapi
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(BIN) ./cmd/citizenapi
+
+test: ## Run the tests on SQLite
+	go test ./...
+
+test-race: ## Run the tests on SQLite with the race detector
+	go test -race ./...
+
+test-postgres: ## Run the tests on PostgreSQL (TEST_DATABASE_URL; creates citizenapi_test if missing)
+ifeq ($(origin TEST_DATABASE_URL),file)
+	@psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -w -d postgres -Atqc \
+		"SELECT 1 FROM pg_database WHERE datname = '$(PG_TEST_DB)'" | grep -q 1 || \
+		createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -w $(PG_TEST_DB)
+endif
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' go test -count=1 ./...
+
+lint: ## Run go vet and staticcheck
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+fmt: ## Format the Go code with gofmt
+	gofmt -l -w .
+
+openapi: ## Regenerate the OpenAPI spec in openapi/ with swag
+	$(SWAG_INIT)
+
+openapi-check: openapi ## Fail if the committed OpenAPI spec differs from what swag generates
+	@git diff --exit-code -- openapi/ || { echo "the committed OpenAPI spec differs from what swag generates; run make openapi and commit" >&2; exit 1; }
+	@untracked=$$(git status --porcelain -- openapi/); \
+	if [ -n "$$untracked" ]; then echo "$$untracked" >&2; echo "openapi/ has files git does not track" >&2; exit 1; fi
+
+migrate: ## Apply the database migrations
+	go run ./cmd/citizenapi migrate
+
+migrate-new: ## Create the next migration: make migrate-new name=add_things
+	@if [ -z "$(name)" ]; then echo "usage: make migrate-new name=add_things" >&2; exit 2; fi
+	@if ! [[ "$(name)" =~ ^[a-z0-9_]+$$ ]]; then echo "name must be lower_snake_case: $(name)" >&2; exit 2; fi
+	@last=$$(ls migrations | sed -n 's/^\([0-9]\{5\}\)_.*\.sql$$/\1/p' | sort -n | tail -1); \
+	next=$$(printf '%05d' $$((10#$${last:-0} + 1))); \
+	file=migrations/$${next}_$(name).sql; \
+	printf '%s\n' '-- +goose Up' '' '' '-- +goose Down' '' > "$$file"; \
+	echo "created $$file"
+
+seed: ## Load the Islamabad demo data
+	go run ./cmd/citizenapi seed demo
+
+ci: ## Run the CI script (.ci/run) locally
+	bash .ci/run
+
+docker: ## Build the container image citizenapi
+	docker build -t citizenapi .
+
+up: ## Start the API and PostgreSQL with docker compose
+	docker compose up --build
