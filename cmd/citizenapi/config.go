@@ -26,7 +26,6 @@ type config struct {
 	DatabaseURL string `env:"DATABASE_URL" envDefault:"sqlite:./data/citizen.db"`
 	// DataDir holds what development creates for itself (keys, the SQLite file).
 	DataDir  string `env:"DATA_DIR" envDefault:"./data"`
-	RedisURL string `env:"REDIS_URL"`
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 
 	DBMaxOpenConns     int           `env:"DB_MAX_OPEN_CONNS" envDefault:"20"`
