@@ -91,6 +91,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(deps.Log)
+	e.Validator = web.Validator{}
 	extractor, err := ipExtractor(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err

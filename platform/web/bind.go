@@ -212,3 +212,10 @@ func message(fe validator.FieldError) string {
 	}
 	return "is not valid (" + fe.Tag() + ")"
 }
+
+// Validator is Echo's validator, so that c.Validate applies the same rules
+// and messages as Bind.
+type Validator struct{}
+
+// Validate implements echo.Validator.
+func (Validator) Validate(i any) error { return Validate(i) }

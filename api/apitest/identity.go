@@ -1,0 +1,135 @@
+package apitest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/token"
+)
+
+// Citizen is a registered, verified and signed-in citizen.
+type Citizen struct {
+	ID           string
+	CNIC         string
+	Phone        string
+	Password     string
+	Token        string
+	RefreshToken string
+}
+
+// NewCNIC returns a random, well-formed CNIC (13 digits, province 1 to 7).
+func NewCNIC() string {
+	return fmt.Sprintf("%d%012d", 1+rand.IntN(7), rand.Int64N(1_000_000_000_000))
+}
+
+// NewPhone returns a random, well-formed mobile number in E.164 form.
+func NewPhone() string {
+	return fmt.Sprintf("+923%09d", rand.IntN(1_000_000_000))
+}
+
+var otpPattern = regexp.MustCompile(`code is (\d{6})`)
+
+// LastOTP returns the newest code the development sender sent to phone.
+func (a *App) LastOTP(phone string) string {
+	a.t.Helper()
+	var list struct {
+		Items []notify.Message `json:"items"`
+	}
+	a.Get("/dev/messages?to="+phone, "").JSON(a.t, &list)
+	for _, m := range list.Items {
+		if match := otpPattern.FindStringSubmatch(m.Body); match != nil {
+			return match[1]
+		}
+	}
+	a.t.Fatalf("no code was sent to %s", phone)
+	return ""
+}
+
+// NewCitizen registers a citizen through the API, verifies the phone with
+// the code from /dev/messages and signs in.
+func (a *App) NewCitizen() Citizen {
+	a.t.Helper()
+	c := Citizen{CNIC: NewCNIC(), Phone: NewPhone(), Password: "correct horse battery staple"}
+	r := a.Post("/api/v1/auth/register", "", map[string]string{"cnic": c.CNIC, "phone": c.Phone, "full_name": "Test Citizen", "password": c.Password})
+	if r.Status != http.StatusCreated {
+		a.t.Fatalf("register: %d %s", r.Status, r.Body)
+	}
+	c.ID = r.Map(a.t)["id"].(string)
+	if r := a.Post("/api/v1/auth/otp/verify", "", map[string]string{"phone": c.Phone, "code": a.LastOTP(c.Phone)}); r.Status != http.StatusOK {
+		a.t.Fatalf("verify: %d %s", r.Status, r.Body)
+	}
+	c.Token, c.RefreshToken = a.Login(c.CNIC, c.Password)
+	return c
+}
+
+// Login signs in and returns the access and refresh tokens.
+func (a *App) Login(username, password string) (string, string) {
+	a.t.Helper()
+	r := a.Post("/api/v1/auth/login", "", map[string]string{"username": username, "password": password})
+	if r.Status != http.StatusOK {
+		a.t.Fatalf("login %s: %d %s", username, r.Status, r.Body)
+	}
+	var pair identity.TokenPair
+	r.JSON(a.t, &pair)
+	return pair.AccessToken, pair.RefreshToken
+}
+
+// StaffPassword is the password of staff accounts made by NewStaff.
+const StaffPassword = "staff password for tests"
+
+// Staff is a signed-in staff account.
+type Staff struct {
+	ID    string
+	Email string
+	Token string
+}
+
+// NewStaff creates a staff account with one role directly in the database,
+// as "citizenapi admin create" does, and signs it in through the API.
+// unitID is the facility or school of a unit-scoped role.
+func (a *App) NewStaff(role, unitID string) Staff {
+	a.t.Helper()
+	department := map[string]string{
+		identity.RoleAdmin: "platform", identity.RoleHealthAdmin: "health", identity.RoleHealthStaff: "health",
+		identity.RoleEducationAdmin: "education", identity.RoleEducationStaff: "education",
+		identity.RoleParkingAdmin: "parking", identity.RoleParkingOfficer: "parking",
+	}[role]
+	email := fmt.Sprintf("%s.%d@staff.test", role, rand.Int64())
+	svc := identity.NewService(identity.Deps{
+		DB: a.DB, Clock: a.Clock, Hasher: identity.NewHasher(), Signer: token.NewSigner(Keys, "citizenapi", a.Clock.Now),
+		Sender: notify.NewDevSender(a.DB, a.Clock), Audit: audit.NewLog(a.DB, a.Clock), Units: anyUnit{},
+	})
+	acc, err := svc.CreateStaff(context.Background(), identity.NewStaff{
+		Email: email, FullName: "Test " + role, Password: StaffPassword, Role: role, Department: department, UnitID: unitID,
+	})
+	if err != nil {
+		a.t.Fatalf("create %s: %v", role, err)
+	}
+	tok, _ := a.Login(email, StaffPassword)
+	return Staff{ID: acc.ID, Email: email, Token: tok}
+}
+
+// anyUnit accepts every unit, so tests may bind staff to units they made up.
+type anyUnit struct{}
+
+func (anyUnit) UnitExists(context.Context, string, string) (bool, error) { return true, nil }
+
+// AccessToken signs an access token for subject directly, for tests that
+// need tokens the API would not issue (expired ones, other audiences).
+func (a *App) AccessToken(t testing.TB, subject, kind, audience string, claims token.Claims) string {
+	t.Helper()
+	signer := token.NewSigner(Keys, "citizenapi", a.Clock.Now)
+	claims.Kind = kind
+	raw, _, err := signer.Issue(token.TypeAccess, subject, audience, identity.AccessTokenTTL, claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
