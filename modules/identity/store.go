@@ -136,10 +136,10 @@ func NewStore(d *db.DB) *Store { return &Store{db: d} }
 // uniqueConflict names the account field a unique violation is about.
 func uniqueConflict(err error) error {
 	msg := err.Error()
-	for _, field := range []string{"cnic", "phone", "email"} {
-		if strings.Contains(msg, field) {
-			return &domain.Error{Kind: domain.Conflict, Message: "an account with this " + strings.ToUpper(field[:1]) + field[1:] + " already exists",
-				Fields: []domain.FieldError{{Field: field, Message: "is already registered"}}, Err: err}
+	for _, f := range []struct{ field, name string }{{"cnic", "CNIC"}, {"phone", "phone number"}, {"email", "e-mail address"}} {
+		if strings.Contains(msg, f.field) {
+			return &domain.Error{Kind: domain.Conflict, Message: "an account with this " + f.name + " already exists",
+				Fields: []domain.FieldError{{Field: f.field, Message: "is already registered"}}, Err: err}
 		}
 	}
 	return domain.Wrap(domain.Conflict, err, "the account already exists")
