@@ -58,8 +58,12 @@ func (h *Handler) listSchools(c echo.Context) error {
 	if f.Gender != "" && !genders[f.Gender] {
 		return domain.FieldMalformed("gender", "must be one of: boys, girls, co")
 	}
-	if f.Grade, _, err = web.QueryInt(c, "grade"); err != nil {
+	var gradeGiven bool
+	if f.Grade, gradeGiven, err = web.QueryInt(c, "grade"); err != nil {
 		return err
+	}
+	if gradeGiven && (f.Grade < 1 || f.Grade > 12) {
+		return domain.FieldInvalid("grade", "must be between 1 and 12")
 	}
 	res, err := h.svc.Schools(c.Request().Context(), f, p)
 	if err != nil {

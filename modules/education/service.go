@@ -22,12 +22,9 @@ func NewService(d *db.DB, clock domain.Clock) *Service {
 
 // Schools searches schools. A grade filter keeps schools with free seats in
 // that grade for the given academic year (the coming one when none is
-// given). Errors: Invalid for a malformed academic year or grade.
+// given). Errors: Invalid for a malformed academic year.
 func (s *Service) Schools(ctx context.Context, f SchoolFilter, p page.Request) (page.Page[School], error) {
 	if f.Grade != 0 {
-		if f.Grade < 1 || f.Grade > 12 {
-			return page.Page[School]{}, domain.FieldInvalid("grade", "must be between 1 and 12")
-		}
 		if f.AcademicYear == "" {
 			f.AcademicYear = ComingAcademicYear(s.clock.Now())
 		}
