@@ -33,13 +33,15 @@ func (s *Server) mountModules() error {
 		sender = devSender
 	}
 	auditLog := audit.NewLog(d, clock)
-	healthSvc := health.NewService(d, clock)
+	pat := &patients{}
+	healthSvc := health.NewService(health.Deps{DB: d, Clock: clock, Patients: pat, CancelCutoff: s.cfg.CancelCutoff})
 	educationSvc := education.NewService(d, clock)
 	signer := token.NewSigner(s.deps.Keys, s.cfg.Issuer, clock.Now)
 	identitySvc := identity.NewService(identity.Deps{
 		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: signer, Sender: sender, Audit: auditLog,
 		Units: UnitDirectory(healthSvc, educationSvc), Policy: enforcer,
 	})
+	pat.identity = identitySvc
 	auth := &authenticator{signer: signer, identity: identitySvc, enforcer: enforcer}
 	idem := idempotency.NewStore(d, clock)
 	r := web.NewRouter(s.Echo.Group(BasePath), auth.guard, idem.Middleware(false), &s.routes)
@@ -81,6 +83,27 @@ func (u units) UnitExists(ctx context.Context, kind, id string) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// patients answers health's question who a patient is from identity.
+type patients struct {
+	identity *identity.Service
+}
+
+func (p *patients) Citizen(ctx context.Context, accountID string) (health.Patient, error) {
+	acc, err := p.identity.Account(ctx, accountID)
+	if err != nil {
+		return health.Patient{}, err
+	}
+	return health.Patient{Kind: "self", ID: acc.ID, FullName: acc.FullName}, nil
+}
+
+func (p *patients) Dependant(ctx context.Context, ownerID, dependantID string) (health.Patient, error) {
+	d, err := p.identity.Dependant(ctx, domain.Principal{Subject: ownerID}, dependantID)
+	if err != nil {
+		return health.Patient{}, err
+	}
+	return health.Patient{Kind: "dependant", ID: d.ID, FullName: d.FullName}, nil
 }
 
 // MessageList is a page of messages the development sender recorded.

@@ -47,6 +47,9 @@ type Config struct {
 	TrustedProxies []string
 	// Issuer names this service in the tokens it signs.
 	Issuer string
+	// CancelCutoff is how long before an appointment a citizen may still
+	// cancel or move it; zero means the health module's default.
+	CancelCutoff time.Duration
 }
 
 // Development reports whether the server runs in development mode.

@@ -45,6 +45,10 @@ type config struct {
 	// so that load balancers stop routing here first.
 	ShutdownDrain *time.Duration `env:"SHUTDOWN_DRAIN"`
 
+	// HealthCancelCutoff is how long before an appointment a citizen may
+	// still cancel or move it.
+	HealthCancelCutoff time.Duration `env:"HEALTH_CANCEL_CUTOFF" envDefault:"2h"`
+
 	CORSOrigins    []string `env:"CORS_ORIGINS" envSeparator:","`
 	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
 
@@ -106,7 +110,7 @@ func (c config) api() api.Config {
 	return api.Config{
 		Env: c.Env, Addr: c.HTTPAddr, BodyLimit: c.BodyLimit, RequestTimeout: c.RequestTimeout,
 		ReadHeaderTimeout: c.ReadHeaderTimeout, ReadTimeout: c.ReadTimeout, WriteTimeout: c.WriteTimeout, IdleTimeout: c.IdleTimeout,
-		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies, Issuer: c.TokenIssuer,
+		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies, Issuer: c.TokenIssuer, CancelCutoff: c.HealthCancelCutoff,
 	}
 }
 

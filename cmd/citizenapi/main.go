@@ -156,7 +156,7 @@ func seedIfEmpty(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) er
 
 func seedDemo(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) error {
 	clock := domain.SystemClock{}
-	healthSvc := health.NewService(d, clock)
+	healthSvc := health.NewService(health.Deps{DB: d, Clock: clock})
 	slots, err := healthSvc.LoadDemo(ctx)
 	if err != nil {
 		return fmt.Errorf("load health demo data: %w", err)

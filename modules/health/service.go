@@ -2,22 +2,55 @@ package health
 
 import (
 	"context"
+	"time"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
-// Service is the health module's use cases.
-type Service struct {
-	db    *db.DB
-	store *Store
-	clock domain.Clock
+// DefaultCancelCutoff is how long before the start a citizen may still
+// cancel or move an appointment.
+const DefaultCancelCutoff = 2 * time.Hour
+
+// Patients tells the health module who a patient is: the signed-in citizen
+// or one of their dependants. The identity module answers it.
+type Patients interface {
+	// Citizen returns the citizen's own patient record.
+	Citizen(ctx context.Context, accountID string) (Patient, error)
+	// Dependant returns ownerID's dependant; NotFound for anyone else's.
+	Dependant(ctx context.Context, ownerID, dependantID string) (Patient, error)
 }
 
-// NewService returns the health service on database d.
-func NewService(d *db.DB, clock domain.Clock) *Service {
-	return &Service{db: d, store: NewStore(d), clock: clock}
+// Deps are what the health service is built on. Patients is needed for
+// booking only; CancelCutoff defaults to DefaultCancelCutoff.
+type Deps struct {
+	DB           *db.DB
+	Clock        domain.Clock
+	Patients     Patients
+	CancelCutoff time.Duration
+}
+
+// Service is the health module's use cases.
+type Service struct {
+	db       *db.DB
+	store    *Store
+	clock    domain.Clock
+	patients Patients
+	inbox    *notify.Inbox
+	audit    *audit.Log
+	cutoff   time.Duration
+}
+
+// NewService returns the health service.
+func NewService(d Deps) *Service {
+	if d.CancelCutoff == 0 {
+		d.CancelCutoff = DefaultCancelCutoff
+	}
+	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, patients: d.Patients,
+		inbox: notify.NewInbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock), cutoff: d.CancelCutoff}
 }
 
 // Facilities searches facilities by specialty, sector and name.

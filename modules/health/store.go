@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm/clause"
 
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
@@ -54,7 +55,9 @@ type slotRow struct {
 	EndsAt         time.Time
 	Capacity       int
 	Booked         int
+	NextQueue      int
 	Status         string
+	CancelReason   string
 	CreatedAt      time.Time
 }
 
@@ -223,18 +226,24 @@ func (s *Store) CreateFacility(ctx context.Context, f Facility) error {
 			return db.Translate(err, "")
 		}
 		for _, sp := range f.Specialties {
-			if err := conn.Create(&specialtyRow{FacilityID: f.ID, Specialty: sp}).Error; err != nil {
-				return db.Translate(err, "")
+			if err := s.AddSpecialty(ctx, f.ID, sp); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 }
 
-// CreatePractitioner inserts a practitioner.
+// CreatePractitioner inserts a practitioner. Errors: Conflict naming
+// pmdc_number when the number is registered already.
 func (s *Store) CreatePractitioner(ctx context.Context, p Practitioner, now time.Time) error {
 	row := practitionerRow{ID: p.ID, FacilityID: p.FacilityID, FullName: p.FullName, Specialty: p.Specialty, PMDCNumber: p.PMDCNumber, CreatedAt: now, UpdatedAt: now}
-	return db.Translate(s.db.Conn(ctx).Create(&row).Error, "")
+	err := s.db.Conn(ctx).Create(&row).Error
+	if db.IsUniqueViolation(err) {
+		return &domain.Error{Kind: domain.Conflict, Message: "a practitioner with this PMDC number is registered already",
+			Fields: []domain.FieldError{{Field: "pmdc_number", Message: "is already registered"}}, Err: err}
+	}
+	return db.Translate(err, "")
 }
 
 // AddSlots inserts the slots of a schedule for practitioner p, skipping
@@ -273,4 +282,35 @@ func (s *Store) countFacilities(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.Conn(ctx).Model(&facilityRow{}).Count(&n).Error
 	return n, db.Translate(err, "")
+}
+
+// UpdateFacility sets columns of a facility and, when replace is set,
+// replaces its specialties. Errors: NotFound.
+func (s *Store) UpdateFacility(ctx context.Context, id string, fields map[string]any, specialties []string, replace bool) error {
+	conn := s.db.Conn(ctx)
+	res := conn.Model(&facilityRow{}).Where("id = ?", id).Updates(fields)
+	if res.Error != nil {
+		return db.Translate(res.Error, "")
+	}
+	if res.RowsAffected == 0 {
+		return domain.Errorf(domain.NotFound, "facility not found")
+	}
+	if !replace {
+		return nil
+	}
+	if err := conn.Where("facility_id = ?", id).Delete(&specialtyRow{}).Error; err != nil {
+		return db.Translate(err, "")
+	}
+	for _, sp := range specialties {
+		if err := s.AddSpecialty(ctx, id, sp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddSpecialty lists a specialty at a facility unless it is listed already.
+func (s *Store) AddSpecialty(ctx context.Context, facilityID, specialty string) error {
+	err := s.db.Conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&specialtyRow{FacilityID: facilityID, Specialty: specialty}).Error
+	return db.Translate(err, "")
 }

@@ -1,0 +1,194 @@
+package health
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// BookingRequest asks for a seat in a slot for the caller or a dependant.
+type BookingRequest struct {
+	SlotID      string `json:"slot_id" validate:"required,uuid" format:"uuid"`
+	DependantID string `json:"dependant_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
+	// Reason is optional and is treated as health data: never logged.
+	Reason string `json:"reason,omitempty" validate:"max=500"`
+} // @name BookingRequest
+
+// RescheduleRequest moves an appointment to another slot.
+type RescheduleRequest struct {
+	SlotID string `json:"slot_id" validate:"required,uuid" format:"uuid"`
+} // @name RescheduleRequest
+
+// patient resolves who a booking is for.
+func (s *Service) patient(ctx context.Context, p domain.Principal, dependantID string) (Patient, error) {
+	if dependantID == "" {
+		return s.patients.Citizen(ctx, p.Subject)
+	}
+	pt, err := s.patients.Dependant(ctx, p.Subject, dependantID)
+	if domain.IsKind(err, domain.NotFound) {
+		return Patient{}, domain.FieldInvalid("dependant_id", "is not one of your dependants")
+	}
+	return pt, err
+}
+
+// Book takes a seat in a slot for the caller or one of their dependants,
+// with a queue number in order of booking. Capacity is enforced by the
+// database in the same transaction as the insert. Errors: Invalid for an
+// unknown slot or dependant or a slot that has started; Conflict for a full
+// or cancelled slot or a second appointment with the same practitioner on
+// the same day.
+func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingRequest) (Appointment, error) {
+	patient, err := s.patient(ctx, p, in.DependantID)
+	if err != nil {
+		return Appointment{}, err
+	}
+	now := s.clock.Now()
+	var row appointmentRow
+	var slot slotRow
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if slot, err = s.store.TakeSeat(ctx, "slot_id", in.SlotID, now); err != nil {
+			return err
+		}
+		row = appointmentRow{
+			ID: uuid.NewString(), SlotID: slot.ID, PractitionerID: slot.PractitionerID, FacilityID: slot.FacilityID,
+			AccountID: p.Subject, PatientID: patient.ID, PatientKind: patient.Kind, PatientName: patient.FullName,
+			LocalDate: domain.LocalDate(slot.StartsAt), StartsAt: slot.StartsAt, QueueNumber: slot.NextQueue,
+			Status: StatusBooked, Reason: in.Reason, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := s.store.CreateAppointment(ctx, row); err != nil {
+			return err
+		}
+		return s.inbox.Add(ctx, notify.Notice{
+			AccountID: p.Subject, Kind: "appointment.booked", Title: "Appointment booked",
+			Body: fmt.Sprintf("%s is booked for %s, queue number %d.", patient.FullName, localTime(slot.StartsAt), slot.NextQueue),
+			Data: map[string]string{"appointment_id": row.ID},
+		})
+	})
+	if err != nil {
+		return Appointment{}, err
+	}
+	return row.appointment(slot.slot()), nil
+}
+
+// localTime writes a time as people in Islamabad read it.
+func localTime(t time.Time) string { return t.In(domain.Karachi).Format("Mon 2 Jan 2006 at 15:04") }
+
+// withSlots nests each appointment's slot, loaded in one query.
+func (s *Service) withSlots(ctx context.Context, rows []appointmentRow) ([]Appointment, error) {
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.SlotID
+	}
+	slots, err := s.store.SlotsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Appointment, len(rows))
+	for i, r := range rows {
+		out[i] = r.appointment(slots[r.SlotID])
+	}
+	return out, nil
+}
+
+// Appointments lists the caller's and their dependants' appointments,
+// newest first.
+func (s *Service) Appointments(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Appointment], error) {
+	rows, err := s.store.ListAppointments(ctx, p.Subject, pg)
+	if err != nil {
+		return page.Page[Appointment]{}, err
+	}
+	items, err := s.withSlots(ctx, rows.Items)
+	return page.Page[Appointment]{Items: items, NextCursor: rows.NextCursor}, err
+}
+
+// Appointment returns one of the caller's appointments. Errors: NotFound,
+// also for anyone else's.
+func (s *Service) Appointment(ctx context.Context, p domain.Principal, id string) (Appointment, error) {
+	row, err := s.store.Appointment(ctx, p.Subject, id)
+	if err != nil {
+		return Appointment{}, err
+	}
+	items, err := s.withSlots(ctx, []appointmentRow{row})
+	if err != nil {
+		return Appointment{}, err
+	}
+	return items[0], nil
+}
+
+// ownBooked returns the caller's appointment if it is booked and outside
+// the cut-off. Errors: NotFound, Conflict, Invalid.
+func (s *Service) ownBooked(ctx context.Context, p domain.Principal, id string) (appointmentRow, error) {
+	row, err := s.store.Appointment(ctx, p.Subject, id)
+	if err != nil {
+		return appointmentRow{}, err
+	}
+	if row.Status != StatusBooked {
+		return appointmentRow{}, domain.Errorf(domain.Conflict, "the appointment is %s", row.Status)
+	}
+	return row, CheckCutoff(row.StartsAt, s.clock.Now(), s.cutoff)
+}
+
+// Cancel cancels one of the caller's booked appointments and frees its
+// seat. Errors: NotFound; Conflict when it is no longer booked; Invalid
+// inside the cut-off before the start.
+func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Appointment, error) {
+	row, err := s.ownBooked(ctx, p, id)
+	if err != nil {
+		return Appointment{}, err
+	}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		moved, err := s.store.MoveAppointment(ctx, row.ID, StatusBooked, map[string]any{"status": StatusCancelled, "updated_at": s.clock.Now()})
+		if err != nil {
+			return err
+		}
+		if !moved {
+			return domain.Errorf(domain.Conflict, "the appointment changed meanwhile; reload it")
+		}
+		return s.store.ReleaseSeat(ctx, row.SlotID)
+	})
+	if err != nil {
+		return Appointment{}, err
+	}
+	return s.Appointment(ctx, p, id)
+}
+
+// Reschedule moves one of the caller's booked appointments to another slot
+// in one transaction: the new seat is taken and the old one freed, or
+// nothing changes. Errors: as Book and Cancel.
+func (s *Service) Reschedule(ctx context.Context, p domain.Principal, id string, in RescheduleRequest) (Appointment, error) {
+	row, err := s.ownBooked(ctx, p, id)
+	if err != nil {
+		return Appointment{}, err
+	}
+	if in.SlotID == row.SlotID {
+		return Appointment{}, domain.FieldInvalid("slot_id", "is the slot the appointment is already in")
+	}
+	now := s.clock.Now()
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		slot, err := s.store.TakeSeat(ctx, "slot_id", in.SlotID, now)
+		if err != nil {
+			return err
+		}
+		moved, err := s.store.MoveAppointment(ctx, row.ID, StatusBooked, map[string]any{
+			"slot_id": slot.ID, "practitioner_id": slot.PractitionerID, "facility_id": slot.FacilityID,
+			"local_date": domain.LocalDate(slot.StartsAt), "starts_at": slot.StartsAt, "queue_number": slot.NextQueue, "updated_at": now,
+		})
+		if err != nil {
+			return err
+		}
+		if !moved {
+			return domain.Errorf(domain.Conflict, "the appointment changed meanwhile; reload it")
+		}
+		return s.store.ReleaseSeat(ctx, row.SlotID)
+	})
+	if err != nil {
+		return Appointment{}, err
+	}
+	return s.Appointment(ctx, p, id)
+}

@@ -1,0 +1,219 @@
+package health
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+type appointmentRow struct {
+	ID             string
+	SlotID         string
+	PractitionerID string
+	FacilityID     string
+	AccountID      string
+	PatientID      string
+	PatientKind    string
+	PatientName    string
+	LocalDate      time.Time
+	StartsAt       time.Time
+	QueueNumber    int
+	Status         string
+	Reason         string
+	CancelReason   string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (appointmentRow) TableName() string { return "health_appointments" }
+
+func (r appointmentRow) appointment(slot Slot) Appointment {
+	return Appointment{
+		ID: r.ID, Status: r.Status, QueueNumber: r.QueueNumber, Slot: slot,
+		Patient: Patient{Kind: r.PatientKind, ID: r.PatientID, FullName: r.PatientName},
+		Reason:  r.Reason, CancelReason: r.CancelReason, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+// errOneADay is the answer when a patient already has an active appointment
+// with the practitioner that day; the partial unique index decides.
+var errOneADay = domain.Errorf(domain.Conflict, "this patient already has an appointment with this practitioner that day")
+
+// TakeSeat takes one seat in an open slot that has not started, in the
+// caller's transaction, and returns the slot with its new queue number. The
+// conditional update makes the database the judge, so concurrent bookings
+// never exceed capacity. Errors: Invalid naming field for a missing slot or
+// one that has started; Conflict for a full or cancelled slot.
+func (s *Store) TakeSeat(ctx context.Context, field, slotID string, now time.Time) (slotRow, error) {
+	conn := s.db.Conn(ctx)
+	res := conn.Model(&slotRow{}).
+		Where("id = ? AND status = 'open' AND booked < capacity AND starts_at > ?", slotID, now).
+		Updates(map[string]any{"booked": gorm.Expr("booked + 1"), "next_queue": gorm.Expr("next_queue + 1")})
+	if res.Error != nil {
+		return slotRow{}, db.Translate(res.Error, "")
+	}
+	var slot slotRow
+	err := conn.Where("id = ?", slotID).Take(&slot).Error
+	switch {
+	case domain.IsKind(db.Translate(err, ""), domain.NotFound):
+		return slotRow{}, domain.FieldInvalid(field, "is not a slot")
+	case err != nil:
+		return slotRow{}, db.Translate(err, "")
+	case res.RowsAffected == 1:
+		return slot, nil
+	case slot.Status != "open":
+		return slotRow{}, domain.Errorf(domain.Conflict, "the facility cancelled this slot")
+	case !slot.StartsAt.After(now):
+		return slotRow{}, domain.FieldInvalid(field, "the slot has already started")
+	}
+	return slotRow{}, domain.Errorf(domain.Conflict, "the slot is full")
+}
+
+// ReleaseSeat gives back one seat of a slot.
+func (s *Store) ReleaseSeat(ctx context.Context, slotID string) error {
+	err := s.db.Conn(ctx).Model(&slotRow{}).Where("id = ? AND booked > 0", slotID).
+		Update("booked", gorm.Expr("booked - 1")).Error
+	return db.Translate(err, "")
+}
+
+// Slot returns one slot. Errors: NotFound.
+func (s *Store) Slot(ctx context.Context, id string) (slotRow, error) {
+	var r slotRow
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error
+	return r, db.Translate(err, "slot not found")
+}
+
+// CreateAppointment inserts an appointment. Errors: Conflict when the
+// patient already has an active one with the practitioner that day.
+func (s *Store) CreateAppointment(ctx context.Context, r appointmentRow) error {
+	err := s.db.Conn(ctx).Create(&r).Error
+	if db.IsUniqueViolation(err) {
+		return errOneADay
+	}
+	return db.Translate(err, "")
+}
+
+// Appointment returns an appointment of accountID, or of anyone when
+// accountID is empty. Errors: NotFound, also for another citizen's.
+func (s *Store) Appointment(ctx context.Context, accountID, id string) (appointmentRow, error) {
+	q := s.db.Conn(ctx).Where("id = ?", id)
+	if accountID != "" {
+		q = q.Where("account_id = ?", accountID)
+	}
+	var r appointmentRow
+	err := q.Take(&r).Error
+	return r, db.Translate(err, "appointment not found")
+}
+
+// MoveAppointment changes an appointment in status from to the columns in
+// fields, and reports whether it was still in that status.
+func (s *Store) MoveAppointment(ctx context.Context, id, from string, fields map[string]any) (bool, error) {
+	res := s.db.Conn(ctx).Model(&appointmentRow{}).Where("id = ? AND status = ?", id, from).Updates(fields)
+	if db.IsUniqueViolation(res.Error) {
+		return false, errOneADay
+	}
+	return res.RowsAffected == 1, db.Translate(res.Error, "")
+}
+
+// ListAppointments returns a page of accountID's appointments, newest first.
+func (s *Store) ListAppointments(ctx context.Context, accountID string, p page.Request) (page.Page[appointmentRow], error) {
+	q := s.db.Conn(ctx).Model(&appointmentRow{}).Where("account_id = ?", accountID)
+	if len(p.After) == 2 {
+		t, err := page.ParseTimeKey(p.After[0])
+		if err != nil {
+			return page.Page[appointmentRow]{}, err
+		}
+		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, p.After[1])
+	}
+	var rows []appointmentRow
+	if err := q.Order("created_at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+		return page.Page[appointmentRow]{}, db.Translate(err, "")
+	}
+	return page.Build(rows, p.Limit, func(r appointmentRow) []string { return []string{page.TimeKey(r.CreatedAt), r.ID} }), nil
+}
+
+// DayList returns a page of a facility's appointments on a local day, in
+// order of start and queue number.
+func (s *Store) DayList(ctx context.Context, facilityID string, day time.Time, p page.Request) (page.Page[appointmentRow], error) {
+	q := s.db.Conn(ctx).Model(&appointmentRow{}).Where("facility_id = ? AND local_date = ?", facilityID, day)
+	var after []any
+	if len(p.After) == 3 {
+		t, err := page.ParseTimeKey(p.After[0])
+		if err != nil {
+			return page.Page[appointmentRow]{}, err
+		}
+		queue, err := strconv.Atoi(p.After[1])
+		if err != nil {
+			return page.Page[appointmentRow]{}, domain.FieldMalformed("cursor", "is not a cursor returned by this list")
+		}
+		after = []any{t, queue, p.After[2]}
+	}
+	var rows []appointmentRow
+	if err := page.Seek(q, p, []string{"starts_at", "queue_number", "id"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[appointmentRow]{}, db.Translate(err, "")
+	}
+	return page.Build(rows, p.Limit, func(r appointmentRow) []string {
+		return []string{page.TimeKey(r.StartsAt), strconv.Itoa(r.QueueNumber), r.ID}
+	}), nil
+}
+
+// SlotsByID loads slots in one query.
+func (s *Store) SlotsByID(ctx context.Context, ids []string) (map[string]Slot, error) {
+	out := map[string]Slot{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []slotRow
+	if err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, db.Translate(err, "")
+	}
+	for _, r := range rows {
+		out[r.ID] = r.slot()
+	}
+	return out, nil
+}
+
+// CancelSlots cancels open slots and their booked appointments, and returns
+// the appointments it cancelled.
+func (s *Store) CancelSlots(ctx context.Context, slotIDs []string, reason string, now time.Time) ([]appointmentRow, error) {
+	conn := s.db.Conn(ctx)
+	if len(slotIDs) == 0 {
+		return nil, nil
+	}
+	err := conn.Model(&slotRow{}).Where("id IN ? AND status = 'open'", slotIDs).
+		Updates(map[string]any{"status": "cancelled", "cancel_reason": reason, "booked": 0}).Error
+	if err != nil {
+		return nil, db.Translate(err, "")
+	}
+	var affected []appointmentRow
+	if err := conn.Where("slot_id IN ? AND status = ?", slotIDs, StatusBooked).Find(&affected).Error; err != nil {
+		return nil, db.Translate(err, "")
+	}
+	err = conn.Model(&appointmentRow{}).Where("slot_id IN ? AND status = ?", slotIDs, StatusBooked).
+		Updates(map[string]any{"status": StatusCancelledByFacility, "cancel_reason": reason, "updated_at": now}).Error
+	return affected, db.Translate(err, "")
+}
+
+// OpenSlotIDs returns the IDs of a practitioner's open slots starting in [from, to).
+func (s *Store) OpenSlotIDs(ctx context.Context, practitionerID string, from, to time.Time) ([]string, error) {
+	var ids []string
+	err := s.db.Conn(ctx).Model(&slotRow{}).
+		Where("practitioner_id = ? AND status = 'open' AND starts_at >= ? AND starts_at < ?", practitionerID, from, to).
+		Pluck("id", &ids).Error
+	return ids, db.Translate(err, "")
+}
+
+// Practitioner returns one practitioner. Errors: NotFound.
+func (s *Store) Practitioner(ctx context.Context, id string) (Practitioner, error) {
+	var r practitionerRow
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return Practitioner{}, db.Translate(err, "practitioner not found")
+	}
+	return Practitioner{ID: r.ID, FacilityID: r.FacilityID, FullName: r.FullName, Specialty: r.Specialty, PMDCNumber: r.PMDCNumber}, nil
+}
