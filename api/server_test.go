@@ -238,7 +238,7 @@ func TestPanicIsAProblemWithoutDetails(t *testing.T) {
 
 func TestSecurityHeadersAndGzip(t *testing.T) {
 	app := apitest.New(t)
-	if _, err := health.NewService(app.DB, app.Clock).LoadDemo(context.Background()); err != nil {
+	if _, err := health.NewService(health.Deps{DB: app.DB, Clock: app.Clock}).LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	r := app.Do(apitest.Request{Method: "GET", Path: "/api/v1/health/slots?limit=100", Header: map[string]string{"Accept-Encoding": "gzip"}})
