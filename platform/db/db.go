@@ -146,6 +146,9 @@ func postgresDSN(cfg Config) string {
 // foreign keys and immediate write transactions (so that two writers queue on
 // the busy timeout instead of failing when a read lock is upgraded).
 func sqliteDSN(rawURL string) (string, error) {
+	if !strings.HasPrefix(rawURL, "sqlite:") {
+		return "", fmt.Errorf("DATABASE_URL must start with postgres://, postgresql:// or sqlite:, not %q", scheme(rawURL))
+	}
 	path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite://"), "sqlite:")
 	if path == "" {
 		return "", fmt.Errorf("DATABASE_URL %q names no SQLite file", rawURL)
@@ -162,4 +165,11 @@ func sqliteDSN(rawURL string) (string, error) {
 	params.Add("_pragma", "synchronous(NORMAL)")
 	params.Set("_txlock", "immediate")
 	return "file:" + path + "?" + params.Encode(), nil
+}
+
+// scheme returns the part of a URL before its first colon, so that an error
+// can name it without repeating credentials.
+func scheme(rawURL string) string {
+	s, _, _ := strings.Cut(rawURL, ":")
+	return s + ":"
 }
