@@ -33,15 +33,15 @@ func (s *Server) mountModules() error {
 		sender = devSender
 	}
 	auditLog := audit.NewLog(d, clock)
-	pat := &patients{}
+	pat, kids := &patients{}, &children{}
 	healthSvc := health.NewService(health.Deps{DB: d, Clock: clock, Patients: pat, CancelCutoff: s.cfg.CancelCutoff})
-	educationSvc := education.NewService(d, clock)
+	educationSvc := education.NewService(education.Deps{DB: d, Clock: clock, Children: kids})
 	signer := token.NewSigner(s.deps.Keys, s.cfg.Issuer, clock.Now)
 	identitySvc := identity.NewService(identity.Deps{
 		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: signer, Sender: sender, Audit: auditLog,
 		Units: UnitDirectory(healthSvc, educationSvc), Policy: enforcer,
 	})
-	pat.identity = identitySvc
+	pat.identity, kids.identity = identitySvc, identitySvc
 	auth := &authenticator{signer: signer, identity: identitySvc, enforcer: enforcer}
 	idem := idempotency.NewStore(d, clock)
 	r := web.NewRouter(s.Echo.Group(BasePath), auth.guard, idem.Middleware(false), &s.routes)
@@ -104,6 +104,23 @@ func (p *patients) Dependant(ctx context.Context, ownerID, dependantID string) (
 		return health.Patient{}, err
 	}
 	return health.Patient{Kind: "dependant", ID: d.ID, FullName: d.FullName}, nil
+}
+
+// children answers education's question about a parent's children from
+// identity: a child is a dependant whose relation is "child".
+type children struct {
+	identity *identity.Service
+}
+
+func (c *children) Child(ctx context.Context, ownerID, childID string) (education.Child, error) {
+	d, err := c.identity.Dependant(ctx, domain.Principal{Subject: ownerID}, childID)
+	if err != nil {
+		return education.Child{}, err
+	}
+	if d.Relation != "child" {
+		return education.Child{}, domain.Errorf(domain.NotFound, "child not found")
+	}
+	return education.Child{ID: d.ID, FullName: d.FullName, DateOfBirth: d.DateOfBirth}, nil
 }
 
 // MessageList is a page of messages the development sender recorded.

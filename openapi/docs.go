@@ -138,6 +138,545 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/admin/education/admission-windows": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "List admission windows",
+                "operationId": "listAdmissionWindows",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WindowList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A child's age in whole years on age_cutoff must lie in [min_age, max_age] of the grade's rule.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "Open admissions for an academic year",
+                "operationId": "createAdmissionWindow",
+                "parameters": [
+                    {
+                        "description": "the window",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/WindowInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/AdmissionWindow"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/education/applications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "School staff see their own school (the default); education admins name one. Oldest first.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "A school's applications",
+                "operationId": "listSchoolApplications",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "school ID (default: your own)",
+                        "name": "school_id",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "submitted",
+                            "under_review",
+                            "accepted",
+                            "waitlisted",
+                            "rejected",
+                            "enrolled",
+                            "withdrawn"
+                        ],
+                        "type": "string",
+                        "description": "application status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 12,
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "grade",
+                        "name": "grade",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ApplicationList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/education/applications/{id}/decision": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "Decide on an application",
+                "operationId": "decideApplication",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the decision and a note",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/Decision"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Application"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/education/schools": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "Add a school",
+                "operationId": "createSchool",
+                "parameters": [
+                    {
+                        "description": "the school",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/SchoolInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/School"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "EMIS code already registered",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/education/schools/{id}": {
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "Change a school",
+                "operationId": "updateSchool",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "school ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/SchoolChange"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/School"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/education/schools/{id}/seats": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Education admins, or that school's staff. Seats may be raised at any time; lowering them below the number filled is 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "Set a grade's seats for a year",
+                "operationId": "setSchoolSeats",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "school ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "year, grade and seats",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/SeatsInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/School"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/admin/health/appointments": {
             "get": {
                 "security": [
@@ -1369,6 +1908,250 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/education/applications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education"
+                ],
+                "summary": "Your applications",
+                "operationId": "listApplications",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ApplicationList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "child_id is one of your dependants with relation child. Outside the admission window, an age outside the grade's range on the cut-off date, or a grade without seats: 422. A second application to the same school and year, or a fourth open one for the child that year: 409. Honours Idempotency-Key.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education"
+                ],
+                "summary": "Apply for a school seat for your child",
+                "operationId": "applyToSchool",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "retry key (same key and body replay the first answer)",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "school, year, grade and child",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ApplicationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Application"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/education/applications/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education"
+                ],
+                "summary": "One of your applications, with its history",
+                "operationId": "getApplication",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Application"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/education/applications/{id}/withdraw": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "An accepted seat goes at once to the earliest waitlisted applicant for that school, grade and year.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education"
+                ],
+                "summary": "Withdraw one of your applications",
+                "operationId": "withdrawApplication",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Application"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2767,6 +3550,168 @@ const docTemplate = `{
                 }
             }
         },
+        "AdmissionWindow": {
+            "type": "object",
+            "properties": {
+                "academic_year": {
+                    "type": "string",
+                    "example": "2027-28"
+                },
+                "age_cutoff": {
+                    "description": "AgeCutoff is the date on which a child's age is reckoned.",
+                    "type": "string",
+                    "format": "date"
+                },
+                "age_rules": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AgeRule"
+                    }
+                },
+                "closes_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "opens_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "AgeRule": {
+            "type": "object",
+            "properties": {
+                "grade": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "max_age": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "min_age": {
+                    "type": "integer",
+                    "example": 5
+                }
+            }
+        },
+        "Application": {
+            "type": "object",
+            "properties": {
+                "academic_year": {
+                    "type": "string",
+                    "example": "2027-28"
+                },
+                "child": {
+                    "$ref": "#/definitions/Child"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "grade": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "history": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ApplicationEvent"
+                    }
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "school_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "submitted",
+                        "under_review",
+                        "accepted",
+                        "waitlisted",
+                        "rejected",
+                        "enrolled",
+                        "withdrawn"
+                    ]
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "waitlisted_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "ApplicationEvent": {
+            "type": "object",
+            "properties": {
+                "actor_role": {
+                    "type": "string",
+                    "example": "education_staff"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "from_status": {
+                    "type": "string"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "to_status": {
+                    "type": "string"
+                }
+            }
+        },
+        "ApplicationList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Application"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "ApplicationRequest": {
+            "type": "object",
+            "required": [
+                "academic_year",
+                "child_id",
+                "grade",
+                "school_id"
+            ],
+            "properties": {
+                "academic_year": {
+                    "type": "string",
+                    "example": "2027-28"
+                },
+                "child_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "grade": {
+                    "type": "integer",
+                    "maximum": 12,
+                    "minimum": 1,
+                    "example": 1
+                },
+                "school_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
         "Appointment": {
             "type": "object",
             "properties": {
@@ -2945,6 +3890,24 @@ const docTemplate = `{
                 }
             }
         },
+        "Child": {
+            "type": "object",
+            "properties": {
+                "date_of_birth": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2020-06-10"
+                },
+                "full_name": {
+                    "type": "string",
+                    "example": "Zainab Khan"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
         "Credentials": {
             "type": "object",
             "required": [
@@ -2961,6 +3924,28 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 254,
                     "example": "35202-1234567-1"
+                }
+            }
+        },
+        "Decision": {
+            "type": "object",
+            "required": [
+                "decision"
+            ],
+            "properties": {
+                "decision": {
+                    "type": "string",
+                    "enum": [
+                        "under_review",
+                        "accepted",
+                        "waitlisted",
+                        "rejected",
+                        "enrolled"
+                    ]
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 500
                 }
             }
         },
@@ -3829,6 +4814,84 @@ const docTemplate = `{
                 }
             }
         },
+        "SchoolChange": {
+            "type": "object",
+            "properties": {
+                "emis_code": {
+                    "type": "string",
+                    "maxLength": 20
+                },
+                "gender": {
+                    "type": "string",
+                    "enum": [
+                        "boys",
+                        "girls",
+                        "co"
+                    ]
+                },
+                "level": {
+                    "type": "string",
+                    "enum": [
+                        "primary",
+                        "middle",
+                        "secondary",
+                        "higher_secondary"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "minLength": 2
+                },
+                "sector": {
+                    "type": "string",
+                    "maxLength": 50
+                }
+            }
+        },
+        "SchoolInput": {
+            "type": "object",
+            "required": [
+                "emis_code",
+                "gender",
+                "level",
+                "name",
+                "sector"
+            ],
+            "properties": {
+                "emis_code": {
+                    "type": "string",
+                    "maxLength": 20,
+                    "example": "41021"
+                },
+                "gender": {
+                    "type": "string",
+                    "enum": [
+                        "boys",
+                        "girls",
+                        "co"
+                    ]
+                },
+                "level": {
+                    "type": "string",
+                    "enum": [
+                        "primary",
+                        "middle",
+                        "secondary",
+                        "higher_secondary"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "minLength": 2
+                },
+                "sector": {
+                    "type": "string",
+                    "maxLength": 50
+                }
+            }
+        },
         "SchoolList": {
             "type": "object",
             "properties": {
@@ -3861,6 +4924,31 @@ const docTemplate = `{
                 "seats": {
                     "type": "integer",
                     "example": 80
+                }
+            }
+        },
+        "SeatsInput": {
+            "type": "object",
+            "required": [
+                "academic_year",
+                "grade"
+            ],
+            "properties": {
+                "academic_year": {
+                    "type": "string",
+                    "example": "2027-28"
+                },
+                "grade": {
+                    "type": "integer",
+                    "maximum": 12,
+                    "minimum": 1,
+                    "example": 1
+                },
+                "seats": {
+                    "type": "integer",
+                    "maximum": 2000,
+                    "minimum": 0,
+                    "example": 60
                 }
             }
         },
@@ -4016,6 +5104,55 @@ const docTemplate = `{
                 "token_type": {
                     "type": "string",
                     "example": "Bearer"
+                }
+            }
+        },
+        "WindowInput": {
+            "type": "object",
+            "required": [
+                "academic_year",
+                "age_cutoff",
+                "age_rules",
+                "closes_at",
+                "opens_at"
+            ],
+            "properties": {
+                "academic_year": {
+                    "type": "string",
+                    "example": "2027-28"
+                },
+                "age_cutoff": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2027-03-31"
+                },
+                "age_rules": {
+                    "type": "array",
+                    "maxItems": 12,
+                    "minItems": 1,
+                    "items": {
+                        "$ref": "#/definitions/AgeRule"
+                    }
+                },
+                "closes_at": {
+                    "type": "string"
+                },
+                "opens_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "WindowList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AdmissionWindow"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
                 }
             }
         },

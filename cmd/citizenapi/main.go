@@ -161,7 +161,7 @@ func seedDemo(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) error
 	if err != nil {
 		return fmt.Errorf("load health demo data: %w", err)
 	}
-	educationSvc := education.NewService(d, clock)
+	educationSvc := education.NewService(education.Deps{DB: d, Clock: clock})
 	year, err := educationSvc.LoadDemo(ctx)
 	if err != nil {
 		return fmt.Errorf("load education demo data: %w", err)

@@ -4,20 +4,42 @@ import (
 	"context"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
-// Service is the education module's use cases.
-type Service struct {
-	db    *db.DB
-	store *Store
-	clock domain.Clock
+// Children tells the education module about a parent's children. The
+// identity module answers it from the parent's dependants.
+type Children interface {
+	// Child returns ownerID's child; NotFound for anyone else's dependant
+	// and for a dependant who is not a child.
+	Child(ctx context.Context, ownerID, childID string) (Child, error)
 }
 
-// NewService returns the education service on database d.
-func NewService(d *db.DB, clock domain.Clock) *Service {
-	return &Service{db: d, store: NewStore(d), clock: clock}
+// Deps are what the education service is built on. Children is needed for
+// applications only.
+type Deps struct {
+	DB       *db.DB
+	Clock    domain.Clock
+	Children Children
+}
+
+// Service is the education module's use cases.
+type Service struct {
+	db       *db.DB
+	store    *Store
+	clock    domain.Clock
+	children Children
+	inbox    *notify.Inbox
+	audit    *audit.Log
+}
+
+// NewService returns the education service.
+func NewService(d Deps) *Service {
+	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, children: d.Children,
+		inbox: notify.NewInbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
 }
 
 // Schools searches schools. A grade filter keeps schools with free seats in

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm/clause"
 
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
@@ -135,13 +136,14 @@ func (s *Store) withSeats(ctx context.Context, rows []schoolRow) ([]School, erro
 	return out, nil
 }
 
-// CreateSchool inserts a school with its seats.
+// CreateSchool inserts a school with its seats. Errors: Conflict naming
+// emis_code when the code is taken.
 func (s *Store) CreateSchool(ctx context.Context, sc School) error {
 	return s.db.WithinTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
 		row := schoolRow{ID: sc.ID, Name: sc.Name, Level: sc.Level, Gender: sc.Gender, Sector: sc.Sector, EMISCode: sc.EMISCode, CreatedAt: sc.CreatedAt, UpdatedAt: sc.UpdatedAt}
 		if err := conn.Create(&row).Error; err != nil {
-			return db.Translate(err, "")
+			return emisConflict(err)
 		}
 		for _, st := range sc.Seats {
 			if err := conn.Create(&seatsRow{SchoolID: sc.ID, AcademicYear: st.AcademicYear, Grade: st.Grade, Seats: st.Seats, Filled: st.Filled}).Error; err != nil {
@@ -152,12 +154,16 @@ func (s *Store) CreateSchool(ctx context.Context, sc School) error {
 	})
 }
 
-// CreateWindow inserts an admission window with its age rules.
+// CreateWindow inserts an admission window with its age rules. Errors:
+// Conflict when the academic year has one.
 func (s *Store) CreateWindow(ctx context.Context, w AdmissionWindow, now time.Time) error {
 	return s.db.WithinTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
 		row := windowRow{ID: w.ID, AcademicYear: w.AcademicYear, OpensAt: w.OpensAt, ClosesAt: w.ClosesAt, AgeCutoff: w.AgeCutoff, CreatedAt: now}
-		if err := conn.Create(&row).Error; err != nil {
+		if err := conn.Create(&row).Error; db.IsUniqueViolation(err) {
+			return &domain.Error{Kind: domain.Conflict, Message: "this academic year has an admission window already",
+				Fields: []domain.FieldError{{Field: "academic_year", Message: "already has an admission window"}}, Err: err}
+		} else if err != nil {
 			return db.Translate(err, "")
 		}
 		for _, r := range w.AgeRules {
@@ -201,4 +207,25 @@ func (s *Store) schoolIDsByEMIS(ctx context.Context) (map[string]string, error) 
 		out[r.EMISCode] = r.ID
 	}
 	return out, nil
+}
+
+// UpdateSchool sets columns of a school. Errors: NotFound, Conflict.
+func (s *Store) UpdateSchool(ctx context.Context, id string, fields map[string]any) error {
+	res := s.db.Conn(ctx).Model(&schoolRow{}).Where("id = ?", id).Updates(fields)
+	if res.Error != nil {
+		return emisConflict(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.Errorf(domain.NotFound, "school not found")
+	}
+	return nil
+}
+
+// emisConflict names the EMIS code in a unique violation.
+func emisConflict(err error) error {
+	if db.IsUniqueViolation(err) {
+		return &domain.Error{Kind: domain.Conflict, Message: "a school with this EMIS code exists already",
+			Fields: []domain.FieldError{{Field: "emis_code", Message: "is already registered"}}, Err: err}
+	}
+	return db.Translate(err, "")
 }

@@ -1,0 +1,210 @@
+package education
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// The education roles the module checks for unit scope.
+const (
+	roleEducationAdmin = "education_admin"
+	roleEducationStaff = "education_staff"
+)
+
+// manages says whether p may act for schoolID: an education admin anywhere,
+// school staff only in their own school.
+func manages(p domain.Principal, schoolID string) bool {
+	return p.HasRole(roleEducationAdmin) || (p.HasRole(roleEducationStaff) && p.UnitID == schoolID)
+}
+
+// SchoolInput describes a school as an administrator enters it.
+type SchoolInput struct {
+	Name     string `json:"name" validate:"required,min=2,max=200"`
+	Level    string `json:"level" validate:"required,oneof=primary middle secondary higher_secondary" enums:"primary,middle,secondary,higher_secondary"`
+	Gender   string `json:"gender" validate:"required,oneof=boys girls co" enums:"boys,girls,co"`
+	Sector   string `json:"sector" validate:"required,max=50"`
+	EMISCode string `json:"emis_code" validate:"required,max=20" example:"41021"`
+} // @name SchoolInput
+
+// SchoolChange holds the school fields to change; absent fields stay.
+type SchoolChange struct {
+	Name     *string `json:"name,omitempty" validate:"omitempty,min=2,max=200"`
+	Level    *string `json:"level,omitempty" validate:"omitempty,oneof=primary middle secondary higher_secondary" enums:"primary,middle,secondary,higher_secondary"`
+	Gender   *string `json:"gender,omitempty" validate:"omitempty,oneof=boys girls co" enums:"boys,girls,co"`
+	Sector   *string `json:"sector,omitempty" validate:"omitempty,max=50"`
+	EMISCode *string `json:"emis_code,omitempty" validate:"omitempty,max=20"`
+} // @name SchoolChange
+
+// SeatsInput sets a grade's seats for an academic year.
+type SeatsInput struct {
+	AcademicYear string `json:"academic_year" validate:"required" example:"2027-28"`
+	Grade        int    `json:"grade" validate:"required,min=1,max=12" example:"1"`
+	Seats        int    `json:"seats" validate:"min=0,max=2000" example:"60"`
+} // @name SeatsInput
+
+// WindowInput opens admissions for an academic year.
+type WindowInput struct {
+	AcademicYear string    `json:"academic_year" validate:"required" example:"2027-28"`
+	OpensAt      time.Time `json:"opens_at" validate:"required"`
+	ClosesAt     time.Time `json:"closes_at" validate:"required"`
+	AgeCutoff    string    `json:"age_cutoff" validate:"required" format:"date" example:"2027-03-31"`
+	AgeRules     []AgeRule `json:"age_rules" validate:"required,min=1,max=12,dive"`
+} // @name WindowInput
+
+// CreateSchool adds a school. Errors: Conflict for a known EMIS code.
+func (s *Service) CreateSchool(ctx context.Context, in SchoolInput) (School, error) {
+	now := s.clock.Now()
+	sc := School{ID: uuid.NewString(), Name: in.Name, Level: in.Level, Gender: in.Gender, Sector: in.Sector, EMISCode: in.EMISCode, CreatedAt: now, UpdatedAt: now}
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateSchool(ctx, sc); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "education.school.create", TargetType: "school", TargetID: sc.ID})
+	})
+	if err != nil {
+		return School{}, err
+	}
+	return s.store.School(ctx, sc.ID)
+}
+
+// UpdateSchool changes a school. Errors: NotFound, Conflict.
+func (s *Service) UpdateSchool(ctx context.Context, id string, in SchoolChange) (School, error) {
+	fields := map[string]any{"updated_at": s.clock.Now()}
+	for col, v := range map[string]*string{"name": in.Name, "level": in.Level, "gender": in.Gender, "sector": in.Sector, "emis_code": in.EMISCode} {
+		if v != nil {
+			fields[col] = *v
+		}
+	}
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateSchool(ctx, id, fields); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "education.school.update", TargetType: "school", TargetID: id})
+	})
+	if err != nil {
+		return School{}, err
+	}
+	return s.store.School(ctx, id)
+}
+
+// SetSeats sets a grade's seats for a year. Seats may be raised at any
+// time; lowering them below the seats filled is refused. Errors: NotFound
+// (also for another school's staff), Invalid, Conflict.
+func (s *Service) SetSeats(ctx context.Context, p domain.Principal, schoolID string, in SeatsInput) (School, error) {
+	if !manages(p, schoolID) {
+		return School{}, domain.Errorf(domain.NotFound, "school not found")
+	}
+	if err := ValidateAcademicYear("academic_year", in.AcademicYear); err != nil {
+		return School{}, err
+	}
+	if _, err := s.store.School(ctx, schoolID); err != nil {
+		return School{}, err
+	}
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.SetSeats(ctx, schoolID, Seats{AcademicYear: in.AcademicYear, Grade: in.Grade, Seats: in.Seats}); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "education.seats.set", TargetType: "school", TargetID: schoolID})
+	})
+	if err != nil {
+		return School{}, err
+	}
+	return s.store.School(ctx, schoolID)
+}
+
+// CreateWindow opens admissions for an academic year. Errors: Invalid,
+// Conflict when the year has a window already.
+func (s *Service) CreateWindow(ctx context.Context, in WindowInput) (AdmissionWindow, error) {
+	if err := ValidateAcademicYear("academic_year", in.AcademicYear); err != nil {
+		return AdmissionWindow{}, err
+	}
+	if !in.ClosesAt.After(in.OpensAt) {
+		return AdmissionWindow{}, domain.FieldInvalid("closes_at", "must be later than opens_at")
+	}
+	cutoff, err := time.Parse(time.DateOnly, in.AgeCutoff)
+	if err != nil {
+		return AdmissionWindow{}, domain.FieldInvalid("age_cutoff", "must be a date written YYYY-MM-DD")
+	}
+	grades := map[int]bool{}
+	for i, r := range in.AgeRules {
+		switch {
+		case r.Grade < 1 || r.Grade > 12:
+			return AdmissionWindow{}, domain.FieldInvalid(fmt.Sprintf("age_rules[%d].grade", i), "must be between 1 and 12")
+		case r.MinAge < 0 || r.MaxAge < r.MinAge || r.MaxAge > 25:
+			return AdmissionWindow{}, domain.FieldInvalid(fmt.Sprintf("age_rules[%d].max_age", i), "must be at least min_age, and ages between 0 and 25")
+		case grades[r.Grade]:
+			return AdmissionWindow{}, domain.FieldInvalid(fmt.Sprintf("age_rules[%d].grade", i), "appears twice")
+		}
+		grades[r.Grade] = true
+	}
+	w := AdmissionWindow{ID: uuid.NewString(), AcademicYear: in.AcademicYear, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(), AgeCutoff: cutoff, AgeRules: in.AgeRules}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateWindow(ctx, w, s.clock.Now()); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "education.window.create", TargetType: "admission_window", TargetID: w.ID})
+	})
+	if err != nil {
+		return AdmissionWindow{}, err
+	}
+	return s.store.Window(ctx, in.AcademicYear)
+}
+
+// Windows lists admission windows, newest year first.
+func (s *Service) Windows(ctx context.Context, p page.Request) (page.Page[AdmissionWindow], error) {
+	return s.store.ListWindows(ctx, p)
+}
+
+// SchoolApplications lists applications to a school for its staff; the
+// caller's own school when schoolID is empty. Errors: Forbidden elsewhere.
+func (s *Service) SchoolApplications(ctx context.Context, p domain.Principal, f ApplicationFilter, pg page.Request) (page.Page[Application], error) {
+	if f.SchoolID == "" {
+		f.SchoolID = p.UnitID
+	}
+	if f.SchoolID == "" {
+		return page.Page[Application]{}, domain.FieldInvalid("school_id", "is required")
+	}
+	if !manages(p, f.SchoolID) {
+		return page.Page[Application]{}, domain.Errorf(domain.Forbidden, "you may see only your own school's applications")
+	}
+	f.AccountID = ""
+	return s.store.ListApplications(ctx, f, pg)
+}
+
+// Decide records a school's decision on an application: accepting takes a
+// seat (409 and no change when none is free) and withdraws the child's other
+// applications; moving an accepted application back frees its seat for the
+// waitlist. Errors: NotFound (also for another school's), Conflict.
+func (s *Service) Decide(ctx context.Context, p domain.Principal, id string, in Decision) (Application, error) {
+	row, err := s.store.Application(ctx, "", id)
+	if err != nil {
+		return Application{}, err
+	}
+	if !manages(p, row.SchoolID) {
+		return Application{}, domain.Errorf(domain.NotFound, "application not found")
+	}
+	if err := CheckDecision(row.Status, in.Decision); err != nil {
+		return Application{}, err
+	}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.move(ctx, row, in.Decision, actorOf(p), in.Note); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "education.application." + in.Decision, TargetType: "application", TargetID: row.ID, SubjectID: row.AccountID})
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	row, err = s.store.Application(ctx, "", id)
+	if err != nil {
+		return Application{}, err
+	}
+	return s.withHistory(ctx, row)
+}

@@ -1,0 +1,254 @@
+package education
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// ApplicationRequest applies for a seat for one of the caller's children.
+type ApplicationRequest struct {
+	SchoolID     string `json:"school_id" validate:"required,uuid" format:"uuid"`
+	AcademicYear string `json:"academic_year" validate:"required" example:"2027-28"`
+	Grade        int    `json:"grade" validate:"required,min=1,max=12" example:"1"`
+	ChildID      string `json:"child_id" validate:"required,uuid" format:"uuid"`
+} // @name ApplicationRequest
+
+// Decision is a school's decision on an application.
+type Decision struct {
+	Decision string `json:"decision" validate:"required,oneof=under_review accepted waitlisted rejected enrolled" enums:"under_review,accepted,waitlisted,rejected,enrolled"`
+	Note     string `json:"note" validate:"max=500"`
+} // @name Decision
+
+// actor is who moves an application: a parent, school staff, or the
+// platform itself when it promotes from the waitlist.
+type actor struct {
+	id, role string
+}
+
+var platformActor = actor{id: "system", role: "system"}
+
+func actorOf(p domain.Principal) actor {
+	role := p.Kind
+	if len(p.Roles) > 0 {
+		role = p.Roles[0]
+	}
+	return actor{id: p.Subject, role: role}
+}
+
+// errNoSeat says that a grade has no free seat; nothing was changed.
+var errNoSeat = domain.Errorf(domain.Conflict, "there is no free seat left in this grade")
+
+// Apply submits an application for one of the caller's children. Errors:
+// Invalid for another parent's child, an unknown school, a closed window, an
+// age outside the grade's range or a grade without seats; Conflict for a
+// second application to the school or a fourth open one that year.
+func (s *Service) Apply(ctx context.Context, p domain.Principal, in ApplicationRequest) (Application, error) {
+	if err := ValidateAcademicYear("academic_year", in.AcademicYear); err != nil {
+		return Application{}, err
+	}
+	child, err := s.children.Child(ctx, p.Subject, in.ChildID)
+	if domain.IsKind(err, domain.NotFound) {
+		return Application{}, domain.FieldInvalid("child_id", "is not one of your children")
+	} else if err != nil {
+		return Application{}, err
+	}
+	dob, err := time.Parse(time.DateOnly, child.DateOfBirth)
+	if err != nil {
+		return Application{}, domain.Wrap(domain.Internal, err, "child's date of birth")
+	}
+	if err := s.checkAdmission(ctx, in, dob); err != nil {
+		return Application{}, err
+	}
+	now := s.clock.Now()
+	row := applicationRow{ID: uuid.NewString(), SchoolID: in.SchoolID, AcademicYear: in.AcademicYear, Grade: in.Grade,
+		AccountID: p.Subject, ChildID: child.ID, ChildName: child.FullName, ChildDOB: dob, Status: StatusSubmitted, CreatedAt: now, UpdatedAt: now}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		opened, err := s.store.OpenOne(ctx, child.ID, in.AcademicYear)
+		if err != nil {
+			return err
+		}
+		if !opened {
+			return domain.Errorf(domain.Conflict, "a child may have at most %d open applications a year", maxOpenApplications)
+		}
+		if err := s.store.CreateApplication(ctx, row); err != nil {
+			return err
+		}
+		return s.store.AddEvent(ctx, eventRow{ID: uuid.NewString(), ApplicationID: row.ID, ToStatus: StatusSubmitted, ActorID: p.Subject, ActorRole: "parent", At: now})
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	return s.Application(ctx, p, row.ID)
+}
+
+// checkAdmission applies the school, window, age and seat rules.
+func (s *Service) checkAdmission(ctx context.Context, in ApplicationRequest, dob time.Time) error {
+	if _, err := s.store.School(ctx, in.SchoolID); domain.IsKind(err, domain.NotFound) {
+		return domain.FieldInvalid("school_id", "is not a school")
+	} else if err != nil {
+		return err
+	}
+	w, err := s.store.Window(ctx, in.AcademicYear)
+	if domain.IsKind(err, domain.NotFound) {
+		return domain.FieldInvalid("academic_year", "admissions for this academic year have not been announced")
+	} else if err != nil {
+		return err
+	}
+	if err := w.CheckOpen(s.clock.Now()); err != nil {
+		return err
+	}
+	if err := w.CheckAge(in.Grade, dob); err != nil {
+		return err
+	}
+	if _, err := s.store.SeatsOf(ctx, in.SchoolID, in.AcademicYear, in.Grade); domain.IsKind(err, domain.NotFound) {
+		return domain.FieldInvalid("grade", fmt.Sprintf("the school has no grade %d seats for %s", in.Grade, in.AcademicYear))
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// Applications lists the caller's applications, oldest first.
+func (s *Service) Applications(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Application], error) {
+	return s.store.ListApplications(ctx, ApplicationFilter{AccountID: p.Subject}, pg)
+}
+
+// Application returns one of the caller's applications with its history.
+// Errors: NotFound, also for another parent's.
+func (s *Service) Application(ctx context.Context, p domain.Principal, id string) (Application, error) {
+	row, err := s.store.Application(ctx, p.Subject, id)
+	if err != nil {
+		return Application{}, err
+	}
+	return s.withHistory(ctx, row)
+}
+
+func (s *Service) withHistory(ctx context.Context, row applicationRow) (Application, error) {
+	a := row.application()
+	events, err := s.store.Events(ctx, row.ID)
+	a.History = events
+	return a, err
+}
+
+// Withdraw withdraws one of the caller's open applications. A seat it held
+// goes to the earliest waitlisted application for that school, grade and
+// year, in the same transaction. Errors: NotFound; Conflict when it is no
+// longer open.
+func (s *Service) Withdraw(ctx context.Context, p domain.Principal, id string) (Application, error) {
+	row, err := s.store.Application(ctx, p.Subject, id)
+	if err != nil {
+		return Application{}, err
+	}
+	if !IsOpen(row.Status) {
+		return Application{}, domain.Errorf(domain.Conflict, "the application is %s", row.Status)
+	}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		return s.move(ctx, row, StatusWithdrawn, actor{id: p.Subject, role: "parent"}, "")
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	return s.Application(ctx, p, id)
+}
+
+// move changes an application's status in the caller's transaction and
+// keeps everything that hangs on it right: the seat count, the child's
+// other applications, the open count, the history, the parent's notice,
+// and the waitlist when a seat is freed.
+func (s *Service) move(ctx context.Context, row applicationRow, to string, by actor, note string) error {
+	now := s.clock.Now()
+	if to == StatusAccepted {
+		taken, err := s.store.TakeSeat(ctx, row.SchoolID, row.AcademicYear, row.Grade)
+		if err != nil {
+			return err
+		}
+		if !taken {
+			return errNoSeat
+		}
+	}
+	fields := map[string]any{"status": to, "updated_at": now}
+	if to == StatusWaitlisted {
+		fields["waitlisted_at"] = now
+	}
+	moved, err := s.store.MoveApplication(ctx, row.ID, row.Status, fields)
+	if err != nil {
+		return err
+	}
+	if !moved {
+		return domain.Errorf(domain.Conflict, "the application changed meanwhile; reload it")
+	}
+	if IsOpen(row.Status) && !IsOpen(to) {
+		if err := s.store.CloseOne(ctx, row.ChildID, row.AcademicYear); err != nil {
+			return err
+		}
+	}
+	if err := s.record(ctx, row, to, by, note, now); err != nil {
+		return err
+	}
+	switch {
+	case to == StatusAccepted:
+		return s.withdrawOthers(ctx, row)
+	case row.Status == StatusAccepted && to != StatusEnrolled:
+		if err := s.store.ReleaseSeat(ctx, row.SchoolID, row.AcademicYear, row.Grade); err != nil {
+			return err
+		}
+		return s.promote(ctx, row.SchoolID, row.AcademicYear, row.Grade)
+	}
+	return nil
+}
+
+// record writes the history entry and tells the parent.
+func (s *Service) record(ctx context.Context, row applicationRow, to string, by actor, note string, now time.Time) error {
+	err := s.store.AddEvent(ctx, eventRow{ID: uuid.NewString(), ApplicationID: row.ID, FromStatus: row.Status, ToStatus: to,
+		ActorID: by.id, ActorRole: by.role, Note: note, At: now})
+	if err != nil || by.role == "parent" {
+		return err
+	}
+	kind, body := "application.decided", fmt.Sprintf("The application of %s for grade %d (%s) is now %s.", row.ChildName, row.Grade, row.AcademicYear, to)
+	if by == platformActor && to == StatusAccepted {
+		kind, body = "application.promoted", fmt.Sprintf("Good news: a seat became free and %s is accepted for grade %d (%s).", row.ChildName, row.Grade, row.AcademicYear)
+	}
+	if note != "" {
+		body += " " + note
+	}
+	return s.inbox.Add(ctx, notify.Notice{AccountID: row.AccountID, Kind: kind, Title: "School application update", Body: body,
+		Data: map[string]string{"application_id": row.ID, "status": to}})
+}
+
+// withdrawOthers withdraws a newly accepted child's other open
+// applications that year. None of them holds a seat (a child holds one at
+// most), so none frees one.
+func (s *Service) withdrawOthers(ctx context.Context, accepted applicationRow) error {
+	others, err := s.store.OtherOpenApplications(ctx, accepted.ChildID, accepted.AcademicYear, accepted.ID)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if err := s.move(ctx, o, StatusWithdrawn, platformActor, "Withdrawn because the child accepted a seat at another school."); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// promote gives a freed seat to the earliest waitlisted application for the
+// school, grade and year, if there is one and the seat is still free.
+func (s *Service) promote(ctx context.Context, schoolID, academicYear string, grade int) error {
+	next, found, err := s.store.FirstWaitlisted(ctx, schoolID, academicYear, grade)
+	if err != nil || !found {
+		return err
+	}
+	err = s.move(ctx, next, StatusAccepted, platformActor, "Promoted from the waitlist.")
+	if errors.Is(err, errNoSeat) {
+		return nil
+	}
+	return err
+}

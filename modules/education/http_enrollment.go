@@ -1,0 +1,135 @@
+package education
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/web"
+)
+
+// ApplicationList is a page of applications.
+type ApplicationList struct {
+	Items      []Application `json:"items"`
+	NextCursor *string       `json:"next_cursor"`
+} // @name ApplicationList
+
+// WindowList is a page of admission windows.
+type WindowList struct {
+	Items      []AdmissionWindow `json:"items"`
+	NextCursor *string           `json:"next_cursor"`
+} // @name WindowList
+
+func principal(c echo.Context) domain.Principal {
+	p, _ := domain.PrincipalFrom(c.Request().Context())
+	return p
+}
+
+// apply godoc
+//
+//	@Summary		Apply for a school seat for your child
+//	@Description	child_id is one of your dependants with relation child. Outside the admission window, an age outside the grade's range on the cut-off date, or a grade without seats: 422. A second application to the same school and year, or a fourth open one for the child that year: 409. Honours Idempotency-Key.
+//	@ID				applyToSchool
+//	@Tags			education
+//	@Accept			json
+//	@Produce		json
+//	@Param			Idempotency-Key	header		string				false	"retry key (same key and body replay the first answer)"
+//	@Param			body			body		ApplicationRequest	true	"school, year, grade and child"
+//	@Success		201				{object}	Application
+//	@Failure		400				{object}	web.Problem
+//	@Failure		401				{object}	web.Problem
+//	@Failure		403				{object}	web.Problem
+//	@Failure		409				{object}	web.Problem
+//	@Failure		422				{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/education/applications [post]
+func (h *Handler) apply(c echo.Context) error {
+	var in ApplicationRequest
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	a, err := h.svc.Apply(c.Request().Context(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, a)
+}
+
+// listApplications godoc
+//
+//	@Summary	Your applications
+//	@ID			listApplications
+//	@Tags		education
+//	@Produce	json
+//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	ApplicationList
+//	@Failure	400		{object}	web.Problem
+//	@Failure	401		{object}	web.Problem
+//	@Failure	403		{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/education/applications [get]
+func (h *Handler) listApplications(c echo.Context) error {
+	p, err := web.PageRequest(c, 2)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.Applications(c.Request().Context(), principal(c), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ApplicationList{Items: res.Items, NextCursor: res.NextCursor})
+}
+
+// getApplication godoc
+//
+//	@Summary	One of your applications, with its history
+//	@ID			getApplication
+//	@Tags		education
+//	@Produce	json
+//	@Param		id	path		string	true	"application ID"	format(uuid)
+//	@Success	200	{object}	Application
+//	@Failure	400	{object}	web.Problem
+//	@Failure	401	{object}	web.Problem
+//	@Failure	404	{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/education/applications/{id} [get]
+func (h *Handler) getApplication(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Application(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, a)
+}
+
+// withdraw godoc
+//
+//	@Summary		Withdraw one of your applications
+//	@Description	An accepted seat goes at once to the earliest waitlisted applicant for that school, grade and year.
+//	@ID				withdrawApplication
+//	@Tags			education
+//	@Produce		json
+//	@Param			id	path		string	true	"application ID"	format(uuid)
+//	@Success		200	{object}	Application
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Failure		409	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/education/applications/{id}/withdraw [post]
+func (h *Handler) withdraw(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Withdraw(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, a)
+}
