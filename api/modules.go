@@ -44,12 +44,14 @@ func (s *Server) mountModules() error {
 	pat.identity, kids.identity = identitySvc, identitySvc
 	auth := &authenticator{signer: signer, identity: identitySvc, enforcer: enforcer}
 	idem := idempotency.NewStore(d, clock)
-	r := web.NewRouter(s.Echo.Group(BasePath), auth.guard, idem.Middleware(false), &s.routes)
+	r := web.NewRouter(s.Echo.Group(BasePath), auth.guard, idem.Middleware, &s.routes)
 
 	identity.Routes(r, identity.NewHandler(identitySvc, auditLog))
 	health.Routes(r, health.NewHandler(healthSvc))
 	education.Routes(r, education.NewHandler(educationSvc))
-	parking.Routes(r, parking.NewHandler(parking.NewService(d, clock)))
+	parking.Routes(r, parking.NewHandler(parking.NewService(parking.Deps{
+		DB: d, Clock: clock, Signer: signer, Providers: map[string]parking.Provider{"sandbox": parking.Sandbox{}},
+	})))
 
 	s.Echo.GET("/.well-known/jwks.json", s.jwks)
 	if s.cfg.Development() {

@@ -166,7 +166,7 @@ func seedDemo(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) error
 	if err != nil {
 		return fmt.Errorf("load education demo data: %w", err)
 	}
-	if _, err := parking.NewService(d, clock).LoadDemo(ctx); err != nil {
+	if _, err := parking.NewService(parking.Deps{DB: d, Clock: clock}).LoadDemo(ctx); err != nil {
 		return fmt.Errorf("load parking demo data: %w", err)
 	}
 	facility, school, err := demoUnits(ctx, healthSvc, educationSvc)

@@ -1,5 +1,14 @@
 package parking
 
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+)
+
 // Permit types.
 const (
 	TypeResident = "resident"
@@ -7,20 +16,160 @@ const (
 	TypeDisabled = "disabled"
 )
 
+// Permit statuses. Expired and expired_unpaid are never stored: they are
+// read from the dates, so a permit expires at once without a job.
+const (
+	StatusPendingPayment  = "pending_payment"
+	StatusPendingApproval = "pending_approval"
+	StatusActive          = "active"
+	StatusExpired         = "expired"
+	StatusExpiredUnpaid   = "expired_unpaid"
+	StatusCancelled       = "cancelled"
+	StatusRevoked         = "revoked"
+	StatusRejected        = "rejected"
+)
+
+// paymentHold is how long an unpaid permit holds its place in the quota.
+const paymentHold = 30 * time.Minute
+
 // Zone is a parking zone with a quota of permits and its tariffs.
 type Zone struct {
 	ID          string `json:"id" format:"uuid"`
 	Name        string `json:"name" example:"Jinnah Super Market (F-7)"`
 	Sector      string `json:"sector" example:"F-7"`
 	PermitQuota int    `json:"permit_quota" example:"400"`
-	// ActivePermits counts the places held: active, pending-approval and unpaid permits.
+	// ActivePermits counts the places held: active, pending-approval and
+	// unpaid permits within their payment hold.
 	ActivePermits int      `json:"active_permits" example:"37"`
 	Tariffs       []Tariff `json:"tariffs"`
 } // @name Zone
 
 // Tariff is the current price of a permit type for a number of months.
 type Tariff struct {
+	PermitType string `json:"permit_type" validate:"required,oneof=resident business disabled" enums:"resident,business,disabled"`
+	Months     int    `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
+	AmountPKR  int64  `json:"amount_pkr" validate:"required,min=1,max=10000000" example:"2500"`
+} // @name Tariff
+
+// Vehicle is a citizen's vehicle.
+type Vehicle struct {
+	ID        string    `json:"id" format:"uuid"`
+	Plate     string    `json:"plate" example:"ICT-ABC-123"`
+	Make      string    `json:"make" example:"Suzuki"`
+	Model     string    `json:"model" example:"Alto"`
+	Colour    string    `json:"colour" example:"white"`
+	CreatedAt time.Time `json:"created_at"`
+} // @name Vehicle
+
+// Permit is a parking permit for one vehicle in one zone.
+type Permit struct {
+	ID         string `json:"id" format:"uuid"`
+	VehicleID  string `json:"vehicle_id" format:"uuid"`
+	ZoneID     string `json:"zone_id" format:"uuid"`
+	Plate      string `json:"plate" example:"ICT-ABC-123"`
 	PermitType string `json:"permit_type" enums:"resident,business,disabled"`
 	Months     int    `json:"months" enums:"1,3,6,12"`
-	AmountPKR  int64  `json:"amount_pkr" example:"2500"`
-} // @name Tariff
+	StartDate  string `json:"start_date" format:"date" example:"2027-01-01"`
+	EndDate    string `json:"end_date" format:"date" example:"2027-03-31"`
+	AmountPKR  int64  `json:"amount_pkr" example:"7200"`
+	Status     string `json:"status" enums:"pending_payment,pending_approval,active,expired,expired_unpaid,cancelled,revoked,rejected"`
+	// PayBy is when an unpaid permit gives its place back.
+	PayBy  *time.Time `json:"pay_by,omitempty"`
+	Reason string     `json:"reason,omitempty"`
+	// VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)
+	// for the permit's QR code; only active permits carry one.
+	VerificationToken string    `json:"verification_token,omitempty"`
+	RefundPKR         int64     `json:"refund_pkr,omitempty"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
+} // @name Permit
+
+// platePattern is the normalised form: letter groups (an optional
+// registration area such as ICT), an optional two-digit year, and 1 to 4
+// digits, joined by dashes.
+var platePattern = regexp.MustCompile(`^[A-Z]{1,3}(-[A-Z]{1,3})?(-[0-9]{2})?-[0-9]{1,4}$`)
+
+// NormalizePlate returns a number plate in its one stored form: upper case,
+// letters and digits grouped and joined by "-". "abc 123", "ABC123" and
+// "ABC-123" are all ABC-123. Errors: Invalid naming field.
+func NormalizePlate(field, v string) (string, error) {
+	var groups []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			groups = append(groups, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range strings.ToUpper(strings.TrimSpace(v)) {
+		switch {
+		case r == ' ' || r == '-' || r == '.' || r == '_':
+			flush()
+		case r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r)):
+			return "", domain.FieldInvalid(field, "may hold only letters, digits, spaces and dashes")
+		case len(cur) > 0 && unicode.IsDigit(cur[len(cur)-1]) != unicode.IsDigit(r):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	plate := strings.Join(splitArea(groups), "-")
+	if !platePattern.MatchString(plate) {
+		return "", domain.FieldInvalid(field, "is not a Pakistani number plate such as ABC-123, ICT-ABC-123 or LEA-4455")
+	}
+	return plate, nil
+}
+
+// splitArea splits a run of 4 to 6 letters written without a separator
+// into a three-letter registration area and its series: ICTABC is ICT-ABC.
+func splitArea(groups []string) []string {
+	out := make([]string, 0, len(groups)+1)
+	for _, g := range groups {
+		if len(g) >= 4 && len(g) <= 6 && unicode.IsLetter(rune(g[0])) {
+			out = append(out, g[:3], g[3:])
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// PermitDates returns the first and last local day of a permit of months
+// starting on start (both inclusive, midnight UTC of the date).
+func PermitDates(start time.Time, months int) (time.Time, time.Time) {
+	return start, start.AddDate(0, months, -1)
+}
+
+// EffectiveStatus reads a permit's status at now: an active or approved
+// permit past its last day is expired, an unpaid one past its hold is
+// expired_unpaid.
+func EffectiveStatus(stored string, endDate, holdUntil, now time.Time) string {
+	today := domain.LocalDate(now)
+	switch {
+	case (stored == StatusActive || stored == StatusPendingApproval) && today.After(endDate):
+		return StatusExpired
+	case stored == StatusPendingPayment && !now.Before(holdUntil):
+		return StatusExpiredUnpaid
+	}
+	return stored
+}
+
+// RemainingMonths is the number of whole months of a permit still to run
+// on today, counted from today to the end of its last day.
+func RemainingMonths(today, endDate time.Time) int {
+	months := 0
+	for !today.AddDate(0, months+1, -1).After(endDate) {
+		months++
+	}
+	return months
+}
+
+// Refund is the pro-rata refund of whole remaining months.
+func Refund(amount int64, months, remaining int) int64 {
+	if remaining <= 0 || months <= 0 {
+		return 0
+	}
+	return amount * int64(min(remaining, months)) / int64(months)
+}

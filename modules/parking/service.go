@@ -4,23 +4,43 @@ import (
 	"context"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/token"
 )
+
+// PermitAudience is the audience of permit verification tokens.
+const PermitAudience = "citizenapi-permit"
+
+// Deps are what the parking service is built on. Signer and Providers are
+// needed for permits only; Providers maps a payment method to its provider.
+type Deps struct {
+	DB        *db.DB
+	Clock     domain.Clock
+	Signer    *token.Signer
+	Providers map[string]Provider
+}
 
 // Service is the parking module's use cases.
 type Service struct {
-	db    *db.DB
-	store *Store
-	clock domain.Clock
+	db        *db.DB
+	store     *Store
+	clock     domain.Clock
+	signer    *token.Signer
+	providers map[string]Provider
+	inbox     *notify.Inbox
+	audit     *audit.Log
 }
 
-// NewService returns the parking service on database d.
-func NewService(d *db.DB, clock domain.Clock) *Service {
-	return &Service{db: d, store: NewStore(d), clock: clock}
+// NewService returns the parking service.
+func NewService(d Deps) *Service {
+	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, signer: d.Signer, providers: d.Providers,
+		inbox: notify.NewInbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
 }
 
-// Zones lists parking zones with their quotas and current tariffs.
+// Zones lists parking zones with their quotas, places held and current tariffs.
 func (s *Service) Zones(ctx context.Context, p page.Request) (page.Page[Zone], error) {
-	return s.store.ListZones(ctx, p)
+	return s.store.ListZones(ctx, p, s.clock.Now())
 }

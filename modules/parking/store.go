@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm/clause"
+
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
@@ -13,7 +16,6 @@ type zoneRow struct {
 	Name        string
 	Sector      string
 	PermitQuota int
-	PlacesTaken int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -37,8 +39,9 @@ type Store struct {
 // NewStore returns a Store on d.
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
-// ListZones returns a page of zones ordered by name, with their tariffs.
-func (s *Store) ListZones(ctx context.Context, p page.Request) (page.Page[Zone], error) {
+// ListZones returns a page of zones ordered by name, with their tariffs
+// and the places held at now.
+func (s *Store) ListZones(ctx context.Context, p page.Request, now time.Time) (page.Page[Zone], error) {
 	var after []any
 	if len(p.After) == 2 {
 		after = []any{p.After[0], p.After[1]}
@@ -61,23 +64,30 @@ func (s *Store) ListZones(ctx context.Context, p page.Request) (page.Page[Zone],
 	for _, t := range tariffs {
 		byZone[t.ZoneID] = append(byZone[t.ZoneID], Tariff{PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR})
 	}
+	held, err := s.placesHeld(ctx, ids, now)
+	if err != nil {
+		return page.Page[Zone]{}, err
+	}
 	zones := make([]Zone, len(rows))
 	for i, r := range rows {
 		list := byZone[r.ID]
 		if list == nil {
 			list = []Tariff{}
 		}
-		zones[i] = Zone{ID: r.ID, Name: r.Name, Sector: r.Sector, PermitQuota: r.PermitQuota, ActivePermits: r.PlacesTaken, Tariffs: list}
+		zones[i] = Zone{ID: r.ID, Name: r.Name, Sector: r.Sector, PermitQuota: r.PermitQuota, ActivePermits: held[r.ID], Tariffs: list}
 	}
 	return page.Build(zones, p.Limit, func(z Zone) []string { return []string{z.Name, z.ID} }), nil
 }
 
-// CreateZone inserts a zone with its tariffs.
+// CreateZone inserts a zone with its tariffs. Errors: Conflict for a name
+// in use.
 func (s *Store) CreateZone(ctx context.Context, z Zone, now time.Time) error {
 	return s.db.WithinTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
 		row := zoneRow{ID: z.ID, Name: z.Name, Sector: z.Sector, PermitQuota: z.PermitQuota, CreatedAt: now, UpdatedAt: now}
-		if err := conn.Create(&row).Error; err != nil {
+		if err := conn.Create(&row).Error; db.IsUniqueViolation(err) {
+			return zoneNameConflict(err)
+		} else if err != nil {
 			return db.Translate(err, "")
 		}
 		for _, t := range z.Tariffs {
@@ -94,4 +104,57 @@ func (s *Store) countZones(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.Conn(ctx).Model(&zoneRow{}).Count(&n).Error
 	return n, db.Translate(err, "")
+}
+
+// Zone returns one zone with its tariffs and places held. Errors: NotFound.
+func (s *Store) Zone(ctx context.Context, id string, now time.Time) (Zone, error) {
+	var row zoneRow
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return Zone{}, db.Translate(err, "zone not found")
+	}
+	var tariffs []tariffRow
+	if err := s.db.Conn(ctx).Where("zone_id = ?", id).Order("permit_type, months").Find(&tariffs).Error; err != nil {
+		return Zone{}, db.Translate(err, "")
+	}
+	held, err := s.placesHeld(ctx, []string{id}, now)
+	if err != nil {
+		return Zone{}, err
+	}
+	z := Zone{ID: row.ID, Name: row.Name, Sector: row.Sector, PermitQuota: row.PermitQuota, ActivePermits: held[id], Tariffs: []Tariff{}}
+	for _, t := range tariffs {
+		z.Tariffs = append(z.Tariffs, Tariff{PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR})
+	}
+	return z, nil
+}
+
+// UpdateZone sets columns of a zone and upserts tariffs. Errors: NotFound,
+// Conflict for a name in use.
+func (s *Store) UpdateZone(ctx context.Context, id string, fields map[string]any, tariffs []Tariff) error {
+	conn := s.db.Conn(ctx)
+	res := conn.Model(&zoneRow{}).Where("id = ?", id).Updates(fields)
+	if db.IsUniqueViolation(res.Error) {
+		return zoneNameConflict(res.Error)
+	}
+	if res.Error != nil {
+		return db.Translate(res.Error, "")
+	}
+	if res.RowsAffected == 0 {
+		return domain.Errorf(domain.NotFound, "zone not found")
+	}
+	for _, t := range tariffs {
+		row := tariffRow{ZoneID: id, PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR}
+		err := conn.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "zone_id"}, {Name: "permit_type"}, {Name: "months"}},
+			DoUpdates: clause.AssignmentColumns([]string{"amount_pkr"}),
+		}).Create(&row).Error
+		if err != nil {
+			return db.Translate(err, "")
+		}
+	}
+	return nil
+}
+
+func zoneNameConflict(err error) error {
+	return &domain.Error{Kind: domain.Conflict, Message: "a zone with this name exists already",
+		Fields: []domain.FieldError{{Field: "name", Message: "is already in use"}}, Err: err}
 }

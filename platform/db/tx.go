@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 type txKey struct{}
@@ -27,4 +28,14 @@ func (d *DB) Conn(ctx context.Context) *gorm.DB {
 		return tx
 	}
 	return d.DB.WithContext(ctx)
+}
+
+// ForUpdate locks the rows q reads until the transaction ends. PostgreSQL
+// takes row locks; SQLite needs none, because its write transactions
+// (BEGIN IMMEDIATE) already hold the database's one write lock.
+func (d *DB) ForUpdate(q *gorm.DB) *gorm.DB {
+	if d.Dialect == Postgres {
+		return q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return q
 }

@@ -23,14 +23,18 @@ type Route struct {
 type Router struct {
 	group *echo.Group
 	guard Guard
-	// Idempotency is the middleware that honours Idempotency-Key on a creating POST.
+	// Idempotency honours an Idempotency-Key on a creating POST.
 	Idempotency echo.MiddlewareFunc
-	routes      *[]Route
+	// RequireIdempotency also refuses a request without one (payments).
+	RequireIdempotency echo.MiddlewareFunc
+	routes             *[]Route
 }
 
-// NewRouter returns a Router on group. Registered routes are appended to routes.
-func NewRouter(group *echo.Group, guard Guard, idempotency echo.MiddlewareFunc, routes *[]Route) *Router {
-	return &Router{group: group, guard: guard, Idempotency: idempotency, routes: routes}
+// NewRouter returns a Router on group. idempotency returns the middleware
+// that honours (or, with required, demands) an Idempotency-Key. Registered
+// routes are appended to routes.
+func NewRouter(group *echo.Group, guard Guard, idempotency func(required bool) echo.MiddlewareFunc, routes *[]Route) *Router {
+	return &Router{group: group, guard: guard, Idempotency: idempotency(false), RequireIdempotency: idempotency(true), routes: routes}
 }
 
 // Handle registers h for method and path, behind perm and then mw.

@@ -1,0 +1,197 @@
+package parking
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// ZoneInput describes a zone as the parking authority enters it.
+type ZoneInput struct {
+	Name        string   `json:"name" validate:"required,min=2,max=100"`
+	Sector      string   `json:"sector" validate:"required,max=50"`
+	PermitQuota int      `json:"permit_quota" validate:"min=0,max=100000"`
+	Tariffs     []Tariff `json:"tariffs" validate:"max=12,dive"`
+} // @name ZoneInput
+
+// ZoneChange holds the zone fields to change. Tariffs listed are set (new
+// permits pay them; sold permits keep their price); others stay.
+type ZoneChange struct {
+	Name        *string  `json:"name,omitempty" validate:"omitempty,min=2,max=100"`
+	Sector      *string  `json:"sector,omitempty" validate:"omitempty,max=50"`
+	PermitQuota *int     `json:"permit_quota,omitempty" validate:"omitempty,min=0,max=100000"`
+	Tariffs     []Tariff `json:"tariffs,omitempty" validate:"max=12,dive"`
+} // @name ZoneChange
+
+// Verdict is the parking authority's reason for a decision.
+type Verdict struct {
+	Reason string `json:"reason" validate:"max=300" example:"Disability certificate verified"`
+} // @name Verdict
+
+// Verification answers an officer's plate check.
+type Verification struct {
+	Valid  bool          `json:"valid"`
+	Permit *PermitFigure `json:"permit,omitempty"`
+} // @name Verification
+
+// PermitFigure is what an officer sees of a valid permit.
+type PermitFigure struct {
+	ID         string `json:"id" format:"uuid"`
+	Plate      string `json:"plate" example:"ICT-ABC-123"`
+	ZoneID     string `json:"zone_id" format:"uuid"`
+	PermitType string `json:"permit_type" enums:"resident,business,disabled"`
+	ValidFrom  string `json:"valid_from" format:"date"`
+	ValidTo    string `json:"valid_to" format:"date"`
+} // @name PermitFigure
+
+// CreateZone adds a zone with its tariffs. Errors: Conflict for a known name.
+func (s *Service) CreateZone(ctx context.Context, in ZoneInput) (Zone, error) {
+	if err := checkTariffs(in.Tariffs); err != nil {
+		return Zone{}, err
+	}
+	z := Zone{ID: uuid.NewString(), Name: in.Name, Sector: in.Sector, PermitQuota: in.PermitQuota, Tariffs: in.Tariffs}
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateZone(ctx, z, s.clock.Now()); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "parking.zone.create", TargetType: "zone", TargetID: z.ID})
+	})
+	if err != nil {
+		return Zone{}, err
+	}
+	return s.store.Zone(ctx, z.ID, s.clock.Now())
+}
+
+// UpdateZone changes a zone and sets tariffs. Errors: NotFound, Conflict.
+func (s *Service) UpdateZone(ctx context.Context, id string, in ZoneChange) (Zone, error) {
+	if err := checkTariffs(in.Tariffs); err != nil {
+		return Zone{}, err
+	}
+	fields := map[string]any{"updated_at": s.clock.Now()}
+	if in.Name != nil {
+		fields["name"] = *in.Name
+	}
+	if in.Sector != nil {
+		fields["sector"] = *in.Sector
+	}
+	if in.PermitQuota != nil {
+		fields["permit_quota"] = *in.PermitQuota
+	}
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateZone(ctx, id, fields, in.Tariffs); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "parking.zone.update", TargetType: "zone", TargetID: id})
+	})
+	if err != nil {
+		return Zone{}, err
+	}
+	return s.store.Zone(ctx, id, s.clock.Now())
+}
+
+// checkTariffs refuses a list that prices one permit type and duration twice.
+func checkTariffs(tariffs []Tariff) error {
+	seen := map[Tariff]bool{}
+	for i, t := range tariffs {
+		key := Tariff{PermitType: t.PermitType, Months: t.Months}
+		if seen[key] {
+			return domain.FieldInvalid(fmt.Sprintf("tariffs[%d]", i), "prices this permit type and duration twice")
+		}
+		seen[key] = true
+	}
+	return nil
+}
+
+// AdminPermits lists permits by stored status and zone, newest first.
+func (s *Service) AdminPermits(ctx context.Context, f PermitFilter, pg page.Request) (page.Page[Permit], error) {
+	f.AccountID = ""
+	return s.permitPage(ctx, f, pg)
+}
+
+// Approve activates a paid disabled permit. Errors: NotFound, Conflict.
+func (s *Service) Approve(ctx context.Context, id string, in Verdict) (Permit, error) {
+	return s.decide(ctx, id, StatusPendingApproval, StatusActive, in.Reason, "permit.approved", "Parking permit approved",
+		"Your %s permit for %s is approved and active from %s to %s.")
+}
+
+// Reject refuses a paid disabled permit and refunds it in full. Errors:
+// NotFound, Conflict.
+func (s *Service) Reject(ctx context.Context, id string, in Verdict) (Permit, error) {
+	return s.decide(ctx, id, StatusPendingApproval, StatusRejected, in.Reason, "permit.rejected", "Parking permit not approved",
+		"Your %s permit for %s (%s to %s) was not approved and is refunded.")
+}
+
+// Revoke ends an active permit at once, with a reason. Errors: NotFound,
+// Conflict.
+func (s *Service) Revoke(ctx context.Context, id string, in Verdict) (Permit, error) {
+	if in.Reason == "" {
+		return Permit{}, domain.FieldInvalid("reason", "is required to revoke a permit")
+	}
+	return s.decide(ctx, id, StatusActive, StatusRevoked, in.Reason, "permit.revoked", "Parking permit revoked",
+		"Your %s permit for %s (%s to %s) was revoked.")
+}
+
+func (s *Service) decide(ctx context.Context, id, from, to, reason, kind, title, format string) (Permit, error) {
+	row, err := s.store.Permit(ctx, "", id)
+	if err != nil {
+		return Permit{}, err
+	}
+	now := s.clock.Now()
+	if status := EffectiveStatus(row.Status, row.EndDate, row.HoldUntil, now); status != from {
+		return Permit{}, domain.Errorf(domain.Conflict, "the permit is %s, not %s", status, from)
+	}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if to == StatusActive {
+			moved, err := s.store.MovePermit(ctx, id, from, nil, map[string]any{"status": to, "reason": reason, "updated_at": now})
+			if err != nil {
+				return err
+			}
+			if !moved {
+				return domain.Errorf(domain.Conflict, "the permit changed meanwhile; reload it")
+			}
+		} else {
+			refund := int64(0)
+			if to == StatusRejected {
+				refund = row.AmountPKR
+			}
+			if err := s.close(ctx, row, to, reason, refund); err != nil {
+				return err
+			}
+		}
+		if err := s.notice(ctx, row, kind, title, format); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Entry{Action: "parking.permit." + to, TargetType: "permit", TargetID: id, SubjectID: row.AccountID})
+	})
+	if err != nil {
+		return Permit{}, err
+	}
+	row, err = s.store.Permit(ctx, "", id)
+	if err != nil {
+		return Permit{}, err
+	}
+	return s.permit(ctx, row)
+}
+
+// Verify tells an officer whether a plate has a valid permit in a zone
+// today; revocation, cancellation and expiry show at once. Errors: Invalid
+// plate.
+func (s *Service) Verify(ctx context.Context, plate, zoneID string) (Verification, error) {
+	plate, err := NormalizePlate("plate", plate)
+	if err != nil {
+		return Verification{}, err
+	}
+	today := domain.LocalDate(s.clock.Now())
+	r, found, err := s.store.ValidPermit(ctx, plate, zoneID, today)
+	if err != nil || !found {
+		return Verification{Valid: false}, err
+	}
+	return Verification{Valid: true, Permit: &PermitFigure{ID: r.ID, Plate: r.Plate, ZoneID: r.ZoneID, PermitType: r.PermitType,
+		ValidFrom: r.StartDate.UTC().Format(time.DateOnly), ValidTo: r.EndDate.UTC().Format(time.DateOnly)}}, nil
+}

@@ -1,0 +1,362 @@
+package parking
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/token"
+)
+
+// VehicleInput registers a vehicle.
+type VehicleInput struct {
+	Plate  string `json:"plate" validate:"required,max=20" example:"ICT-ABC-123"`
+	Make   string `json:"make" validate:"max=50" example:"Suzuki"`
+	Model  string `json:"model" validate:"max=50" example:"Alto"`
+	Colour string `json:"colour" validate:"max=30" example:"white"`
+} // @name VehicleInput
+
+// PermitRequest buys a permit.
+type PermitRequest struct {
+	VehicleID  string `json:"vehicle_id" validate:"required,uuid" format:"uuid"`
+	ZoneID     string `json:"zone_id" validate:"required,uuid" format:"uuid"`
+	PermitType string `json:"permit_type" validate:"required,oneof=resident business disabled" enums:"resident,business,disabled"`
+	StartDate  string `json:"start_date" validate:"required" format:"date" example:"2027-01-01"`
+	Months     int    `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
+} // @name PermitRequest
+
+// PaymentRequest pays a permit through a payment provider.
+type PaymentRequest struct {
+	// Method names the provider; "sandbox" is the default one.
+	Method string `json:"method" validate:"required,max=30" example:"sandbox"`
+	// PaymentToken is the token the app got from the provider. The sandbox
+	// declines "tok_decline" and approves anything else.
+	PaymentToken string `json:"payment_token,omitempty" validate:"max=200" example:"tok_visa"`
+} // @name PaymentRequest
+
+// RenewRequest renews a permit for more months.
+type RenewRequest struct {
+	Months int `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
+} // @name RenewRequest
+
+// maxStartAhead is how far ahead a permit may start.
+const maxStartAhead = 90 * 24 * time.Hour
+
+// AddVehicle registers a vehicle to the caller. Errors: Invalid plate;
+// Conflict when the plate is registered to anyone.
+func (s *Service) AddVehicle(ctx context.Context, p domain.Principal, in VehicleInput) (Vehicle, error) {
+	plate, err := NormalizePlate("plate", in.Plate)
+	if err != nil {
+		return Vehicle{}, err
+	}
+	r := vehicleRow{ID: uuid.NewString(), AccountID: p.Subject, Plate: plate, Make: in.Make, Model: in.Model, Colour: in.Colour, CreatedAt: s.clock.Now()}
+	if err := s.store.CreateVehicle(ctx, r); err != nil {
+		return Vehicle{}, err
+	}
+	return r.vehicle(), nil
+}
+
+// Vehicles lists the caller's vehicles.
+func (s *Service) Vehicles(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Vehicle], error) {
+	return s.store.ListVehicles(ctx, p.Subject, pg)
+}
+
+// DeleteVehicle removes one of the caller's vehicles. Errors: NotFound;
+// Conflict while it has a live permit.
+func (s *Service) DeleteVehicle(ctx context.Context, p domain.Principal, id string) error {
+	if _, err := s.store.Vehicle(ctx, p.Subject, id); err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	live, err := s.store.HasLivePermit(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	if live {
+		return domain.Errorf(domain.Conflict, "the vehicle has a live permit; cancel it first")
+	}
+	return s.store.DeleteVehicle(ctx, p.Subject, id, now)
+}
+
+// BuyPermit prices a permit from the zone's current tariff and holds its
+// place in the quota, unpaid, for 30 minutes. The zone's row is locked while
+// its live permits are counted and the new one inserted, so concurrent
+// requests never exceed the quota or overlap a vehicle's permits. Errors:
+// Invalid for another citizen's vehicle, an unknown zone or tariff, or a
+// start in the past; Conflict when the zone is full or the vehicle has an
+// overlapping permit there.
+func (s *Service) BuyPermit(ctx context.Context, p domain.Principal, in PermitRequest) (Permit, error) {
+	vehicle, err := s.store.Vehicle(ctx, p.Subject, in.VehicleID)
+	if domain.IsKind(err, domain.NotFound) {
+		return Permit{}, domain.FieldInvalid("vehicle_id", "is not one of your vehicles")
+	} else if err != nil {
+		return Permit{}, err
+	}
+	start, err := time.Parse(time.DateOnly, in.StartDate)
+	if err != nil {
+		return Permit{}, domain.FieldInvalid("start_date", "must be a date written YYYY-MM-DD")
+	}
+	now := s.clock.Now()
+	today := domain.LocalDate(now)
+	if start.Before(today) || start.After(today.Add(maxStartAhead)) {
+		return Permit{}, domain.FieldInvalid("start_date", "must be today or a day within the next 90 days")
+	}
+	return s.createPermit(ctx, p, vehicle, in.ZoneID, in.PermitType, start, in.Months)
+}
+
+func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle vehicleRow, zoneID, permitType string, start time.Time, months int) (Permit, error) {
+	now := s.clock.Now()
+	_, end := PermitDates(start, months)
+	row := permitRow{ID: uuid.NewString(), AccountID: p.Subject, VehicleID: vehicle.ID, ZoneID: zoneID, Plate: vehicle.Plate,
+		PermitType: permitType, Months: months, StartDate: start, EndDate: end, Status: StatusPendingPayment,
+		HoldUntil: now.Add(paymentHold), CreatedAt: now, UpdatedAt: now}
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		zone, err := s.store.LockZone(ctx, zoneID)
+		if domain.IsKind(err, domain.NotFound) {
+			return domain.FieldInvalid("zone_id", "is not a parking zone")
+		} else if err != nil {
+			return err
+		}
+		if row.AmountPKR, err = s.store.Tariff(ctx, zoneID, permitType, months); domain.IsKind(err, domain.NotFound) {
+			return domain.FieldInvalid("permit_type", fmt.Sprintf("the zone sells no %s permit for %d months", permitType, months))
+		} else if err != nil {
+			return err
+		}
+		held, err := s.store.CountLive(ctx, zoneID, now)
+		if err != nil {
+			return err
+		}
+		if held >= int64(zone.PermitQuota) {
+			return domain.Errorf(domain.Conflict, "the zone's permit quota is full")
+		}
+		overlap, err := s.store.Overlaps(ctx, vehicle.ID, zoneID, start, end, now)
+		if err != nil {
+			return err
+		}
+		if overlap {
+			return domain.Errorf(domain.Conflict, "this vehicle already has a permit in this zone for some of these days")
+		}
+		return s.store.CreatePermit(ctx, row)
+	})
+	if err != nil {
+		return Permit{}, err
+	}
+	return s.permit(ctx, row)
+}
+
+// permit presents a stored permit as of now, with its verification token
+// when it is active.
+func (s *Service) permit(ctx context.Context, r permitRow) (Permit, error) {
+	now := s.clock.Now()
+	out := Permit{ID: r.ID, VehicleID: r.VehicleID, ZoneID: r.ZoneID, Plate: r.Plate, PermitType: r.PermitType, Months: r.Months,
+		StartDate: r.StartDate.UTC().Format(time.DateOnly), EndDate: r.EndDate.UTC().Format(time.DateOnly), AmountPKR: r.AmountPKR,
+		Status: EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now), Reason: r.Reason, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	switch out.Status {
+	case StatusPendingPayment:
+		hold := r.HoldUntil.UTC()
+		out.PayBy = &hold
+	case StatusActive:
+		tok, err := s.verificationToken(r, now)
+		if err != nil {
+			return Permit{}, err
+		}
+		out.VerificationToken = tok
+	case StatusCancelled, StatusRejected:
+		refunded, err := s.store.Refunded(ctx, r.ID)
+		if err != nil {
+			return Permit{}, err
+		}
+		out.RefundPKR = refunded
+	}
+	return out, nil
+}
+
+// verificationToken signs what an officer's device needs to check a permit
+// offline; it expires at the end of the permit's last local day.
+func (s *Service) verificationToken(r permitRow, now time.Time) (string, error) {
+	lastMoment := time.Date(r.EndDate.Year(), r.EndDate.Month(), r.EndDate.Day()+1, 0, 0, 0, 0, domain.Karachi)
+	tok, _, err := s.signer.Issue(token.TypePermit, r.ID, PermitAudience, lastMoment.Sub(now), token.Claims{Data: map[string]any{
+		"plate": r.Plate, "zone_id": r.ZoneID, "permit_type": r.PermitType,
+		"valid_from": r.StartDate.UTC().Format(time.DateOnly), "valid_to": r.EndDate.UTC().Format(time.DateOnly),
+	}})
+	return tok, err
+}
+
+// Permits lists the caller's permits, newest first.
+func (s *Service) Permits(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Permit], error) {
+	return s.permitPage(ctx, PermitFilter{AccountID: p.Subject}, pg)
+}
+
+func (s *Service) permitPage(ctx context.Context, f PermitFilter, pg page.Request) (page.Page[Permit], error) {
+	rows, err := s.store.ListPermits(ctx, f, pg)
+	if err != nil {
+		return page.Page[Permit]{}, err
+	}
+	out := page.Page[Permit]{Items: make([]Permit, len(rows.Items)), NextCursor: rows.NextCursor}
+	for i, r := range rows.Items {
+		if out.Items[i], err = s.permit(ctx, r); err != nil {
+			return page.Page[Permit]{}, err
+		}
+	}
+	return out, nil
+}
+
+// Permit returns one of the caller's permits. Errors: NotFound, also for
+// anyone else's.
+func (s *Service) Permit(ctx context.Context, p domain.Principal, id string) (Permit, error) {
+	r, err := s.store.Permit(ctx, p.Subject, id)
+	if err != nil {
+		return Permit{}, err
+	}
+	return s.permit(ctx, r)
+}
+
+// Pay charges an unpaid permit through the chosen provider. The permit
+// becomes active, or pending_approval for a disabled permit. The permit's
+// row is moved out of pending_payment before the provider is called, in
+// the same transaction, so two concurrent payments never both charge.
+// Errors: NotFound; Invalid for an unknown method or a declined charge;
+// Conflict when the permit is paid already or its hold has run out.
+func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in PaymentRequest) (Permit, error) {
+	provider, ok := s.providers[in.Method]
+	if !ok {
+		return Permit{}, domain.FieldInvalid("method", "is not a payment method this service offers")
+	}
+	row, err := s.store.Permit(ctx, p.Subject, id)
+	if err != nil {
+		return Permit{}, err
+	}
+	now := s.clock.Now()
+	next := StatusActive
+	if row.PermitType == TypeDisabled {
+		next = StatusPendingApproval
+	}
+	var declined bool
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		moved, err := s.store.MovePermit(ctx, id, StatusPendingPayment, &now, map[string]any{"status": next, "updated_at": now})
+		if err != nil {
+			return err
+		}
+		if !moved {
+			return domain.Errorf(domain.Conflict, "the permit is %s and cannot be paid", EffectiveStatus(row.Status, row.EndDate, row.HoldUntil, now))
+		}
+		ref, approved, err := provider.Charge(ctx, row.ID, row.AmountPKR, in.PaymentToken)
+		if err != nil {
+			return domain.Wrap(domain.Unavailable, err, "the payment provider is not answering; try again")
+		}
+		if !approved {
+			declined = true
+			return domain.FieldInvalid("payment_token", "the payment was declined")
+		}
+		if err := s.store.AddPayment(ctx, paymentRow{ID: uuid.NewString(), PermitID: id, AccountID: p.Subject, Kind: "charge",
+			Provider: in.Method, ProviderRef: ref, AmountPKR: row.AmountPKR, Status: "succeeded", CreatedAt: now}); err != nil {
+			return err
+		}
+		if next == StatusActive {
+			return s.notice(ctx, row, "permit.activated", "Parking permit active", "Your %s permit for %s is active from %s to %s.")
+		}
+		return nil
+	})
+	if declined {
+		// The declined attempt is kept on record; the permit stays unpaid.
+		_ = s.store.AddPayment(context.WithoutCancel(ctx), paymentRow{ID: uuid.NewString(), PermitID: id, AccountID: p.Subject, Kind: "charge",
+			Provider: in.Method, AmountPKR: row.AmountPKR, Status: "declined", CreatedAt: now})
+	}
+	if err != nil {
+		return Permit{}, err
+	}
+	return s.Permit(ctx, p, id)
+}
+
+// notice tells a permit's holder about it; format takes the permit type,
+// plate, first and last day.
+func (s *Service) notice(ctx context.Context, r permitRow, kind, title, format string) error {
+	return s.inbox.Add(ctx, notify.Notice{AccountID: r.AccountID, Kind: kind, Title: title,
+		Body: fmt.Sprintf(format, r.PermitType, r.Plate, r.StartDate.Format("2 Jan 2006"), r.EndDate.Format("2 Jan 2006")),
+		Data: map[string]string{"permit_id": r.ID}})
+}
+
+// Cancel cancels one of the caller's permits. An unpaid one is simply
+// cancelled; a paid one is refunded its whole remaining months. Errors:
+// NotFound; Conflict when it is no longer live.
+func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Permit, error) {
+	row, err := s.store.Permit(ctx, p.Subject, id)
+	if err != nil {
+		return Permit{}, err
+	}
+	now := s.clock.Now()
+	status := EffectiveStatus(row.Status, row.EndDate, row.HoldUntil, now)
+	if status != StatusPendingPayment && status != StatusActive && status != StatusPendingApproval {
+		return Permit{}, domain.Errorf(domain.Conflict, "the permit is %s and cannot be cancelled", status)
+	}
+	refund := int64(0)
+	if status != StatusPendingPayment {
+		from := domain.LocalDate(now)
+		if row.StartDate.After(from) {
+			from = row.StartDate
+		}
+		refund = Refund(row.AmountPKR, row.Months, RemainingMonths(from, row.EndDate))
+	}
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		return s.close(ctx, row, StatusCancelled, "", refund)
+	})
+	if err != nil {
+		return Permit{}, err
+	}
+	return s.Permit(ctx, p, id)
+}
+
+// close moves a live permit to a final status in the caller's transaction
+// and refunds amount of its charge, if any.
+func (s *Service) close(ctx context.Context, row permitRow, to, reason string, refund int64) error {
+	now := s.clock.Now()
+	moved, err := s.store.MovePermit(ctx, row.ID, row.Status, nil, map[string]any{"status": to, "reason": reason, "updated_at": now})
+	if err != nil {
+		return err
+	}
+	if !moved {
+		return domain.Errorf(domain.Conflict, "the permit changed meanwhile; reload it")
+	}
+	if refund <= 0 {
+		return nil
+	}
+	charge, err := s.store.Charge(ctx, row.ID)
+	if err != nil {
+		return err
+	}
+	provider, ok := s.providers[charge.Provider]
+	if !ok {
+		return domain.Errorf(domain.Internal, "payment provider %q is not configured", charge.Provider)
+	}
+	ref, err := provider.Refund(ctx, charge.ProviderRef, refund)
+	if err != nil {
+		return domain.Wrap(domain.Unavailable, err, "the payment provider is not answering; try again")
+	}
+	return s.store.AddPayment(ctx, paymentRow{ID: uuid.NewString(), PermitID: row.ID, AccountID: row.AccountID, Kind: "refund",
+		Provider: charge.Provider, ProviderRef: ref, AmountPKR: refund, Status: "succeeded", CreatedAt: now})
+}
+
+// Renew buys a permit for the same vehicle, zone and type that starts the
+// day after this one ends, priced at today's tariff and unpaid. Errors:
+// NotFound; Conflict when the permit is not active or awaiting approval, or
+// as BuyPermit.
+func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in RenewRequest) (Permit, error) {
+	row, err := s.store.Permit(ctx, p.Subject, id)
+	if err != nil {
+		return Permit{}, err
+	}
+	status := EffectiveStatus(row.Status, row.EndDate, row.HoldUntil, s.clock.Now())
+	if status != StatusActive && status != StatusPendingApproval {
+		return Permit{}, domain.Errorf(domain.Conflict, "only an active permit can be renewed; this one is %s", status)
+	}
+	vehicle, err := s.store.Vehicle(ctx, p.Subject, row.VehicleID)
+	if err != nil {
+		return Permit{}, err
+	}
+	return s.createPermit(ctx, p, vehicle, row.ZoneID, row.PermitType, row.EndDate.AddDate(0, 0, 1), in.Months)
+}

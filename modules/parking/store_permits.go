@@ -1,0 +1,277 @@
+package parking
+
+import (
+	"context"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+type vehicleRow struct {
+	ID        string
+	AccountID string
+	Plate     string
+	Make      string
+	Model     string
+	Colour    string
+	CreatedAt time.Time
+	DeletedAt *time.Time
+}
+
+func (vehicleRow) TableName() string { return "parking_vehicles" }
+
+func (r vehicleRow) vehicle() Vehicle {
+	return Vehicle{ID: r.ID, Plate: r.Plate, Make: r.Make, Model: r.Model, Colour: r.Colour, CreatedAt: r.CreatedAt.UTC()}
+}
+
+type permitRow struct {
+	ID         string
+	AccountID  string
+	VehicleID  string
+	ZoneID     string
+	Plate      string
+	PermitType string
+	Months     int
+	StartDate  time.Time
+	EndDate    time.Time
+	AmountPKR  int64 `gorm:"column:amount_pkr"`
+	Status     string
+	HoldUntil  time.Time
+	Reason     string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (permitRow) TableName() string { return "parking_permits" }
+
+type paymentRow struct {
+	ID          string
+	PermitID    string
+	AccountID   string
+	Kind        string
+	Provider    string
+	ProviderRef string
+	AmountPKR   int64 `gorm:"column:amount_pkr"`
+	Status      string
+	CreatedAt   time.Time
+}
+
+func (paymentRow) TableName() string { return "parking_payments" }
+
+// liveCondition selects permits that hold a place at today and now: active
+// or awaiting approval until their last day, unpaid within their hold.
+const liveCondition = `((status IN ('active', 'pending_approval') AND end_date >= ?) OR (status = 'pending_payment' AND hold_until > ?))`
+
+// placesHeld counts the live permits of each zone in one query.
+func (s *Store) placesHeld(ctx context.Context, zoneIDs []string, now time.Time) (map[string]int, error) {
+	out := map[string]int{}
+	if len(zoneIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ZoneID string
+		N      int
+	}
+	err := s.db.Conn(ctx).Model(&permitRow{}).Select("zone_id, COUNT(*) AS n").
+		Where("zone_id IN ?", zoneIDs).Where(liveCondition, domain.LocalDate(now), now).
+		Group("zone_id").Scan(&rows).Error
+	for _, r := range rows {
+		out[r.ZoneID] = r.N
+	}
+	return out, db.Translate(err, "")
+}
+
+// LockZone locks a zone's row for the rest of the transaction, so that
+// permits for the zone are counted and inserted one transaction at a time.
+// Errors: NotFound.
+func (s *Store) LockZone(ctx context.Context, zoneID string) (zoneRow, error) {
+	var z zoneRow
+	err := s.db.ForUpdate(s.db.Conn(ctx).Where("id = ?", zoneID)).Take(&z).Error
+	return z, db.Translate(err, "zone not found")
+}
+
+// CountLive counts a zone's live permits.
+func (s *Store) CountLive(ctx context.Context, zoneID string, now time.Time) (int64, error) {
+	var n int64
+	err := s.db.Conn(ctx).Model(&permitRow{}).Where("zone_id = ?", zoneID).Where(liveCondition, domain.LocalDate(now), now).Count(&n).Error
+	return n, db.Translate(err, "")
+}
+
+// Overlaps reports whether a vehicle has a live permit in a zone whose days
+// meet [start, end].
+func (s *Store) Overlaps(ctx context.Context, vehicleID, zoneID string, start, end, now time.Time) (bool, error) {
+	var n int64
+	err := s.db.Conn(ctx).Model(&permitRow{}).
+		Where("vehicle_id = ? AND zone_id = ? AND start_date <= ? AND end_date >= ?", vehicleID, zoneID, end, start).
+		Where(liveCondition, domain.LocalDate(now), now).Count(&n).Error
+	return n > 0, db.Translate(err, "")
+}
+
+// HasLivePermit reports whether a vehicle has any live permit.
+func (s *Store) HasLivePermit(ctx context.Context, vehicleID string, now time.Time) (bool, error) {
+	var n int64
+	err := s.db.Conn(ctx).Model(&permitRow{}).Where("vehicle_id = ?", vehicleID).Where(liveCondition, domain.LocalDate(now), now).Count(&n).Error
+	return n > 0, db.Translate(err, "")
+}
+
+// Tariff returns a zone's current price for a permit type and duration.
+// Errors: NotFound.
+func (s *Store) Tariff(ctx context.Context, zoneID, permitType string, months int) (int64, error) {
+	var t tariffRow
+	err := s.db.Conn(ctx).Where("zone_id = ? AND permit_type = ? AND months = ?", zoneID, permitType, months).Take(&t).Error
+	return t.AmountPKR, db.Translate(err, "no tariff")
+}
+
+// CreateVehicle inserts a vehicle. Errors: Conflict when the plate is
+// registered to someone.
+func (s *Store) CreateVehicle(ctx context.Context, r vehicleRow) error {
+	err := s.db.Conn(ctx).Create(&r).Error
+	if db.IsUniqueViolation(err) {
+		return &domain.Error{Kind: domain.Conflict, Message: "this plate is registered to an account already",
+			Fields: []domain.FieldError{{Field: "plate", Message: "is already registered"}}, Err: err}
+	}
+	return db.Translate(err, "")
+}
+
+// Vehicle returns one of accountID's vehicles that is not deleted.
+// Errors: NotFound, also for another citizen's.
+func (s *Store) Vehicle(ctx context.Context, accountID, id string) (vehicleRow, error) {
+	var r vehicleRow
+	err := s.db.Conn(ctx).Where("id = ? AND account_id = ? AND deleted_at IS NULL", id, accountID).Take(&r).Error
+	return r, db.Translate(err, "vehicle not found")
+}
+
+// ListVehicles returns a page of accountID's vehicles, oldest first.
+func (s *Store) ListVehicles(ctx context.Context, accountID string, p page.Request) (page.Page[Vehicle], error) {
+	q := s.db.Conn(ctx).Model(&vehicleRow{}).Where("account_id = ? AND deleted_at IS NULL", accountID)
+	var after []any
+	if len(p.After) == 2 {
+		t, err := page.ParseTimeKey(p.After[0])
+		if err != nil {
+			return page.Page[Vehicle]{}, err
+		}
+		after = []any{t, p.After[1]}
+	}
+	var rows []vehicleRow
+	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+		return page.Page[Vehicle]{}, db.Translate(err, "")
+	}
+	out := make([]Vehicle, len(rows))
+	for i, r := range rows {
+		out[i] = r.vehicle()
+	}
+	return page.Build(out, p.Limit, func(v Vehicle) []string { return []string{page.TimeKey(v.CreatedAt), v.ID} }), nil
+}
+
+// DeleteVehicle marks one of accountID's vehicles deleted. Errors: NotFound.
+func (s *Store) DeleteVehicle(ctx context.Context, accountID, id string, now time.Time) error {
+	res := s.db.Conn(ctx).Model(&vehicleRow{}).Where("id = ? AND account_id = ? AND deleted_at IS NULL", id, accountID).Update("deleted_at", now)
+	if res.Error != nil {
+		return db.Translate(res.Error, "")
+	}
+	if res.RowsAffected == 0 {
+		return domain.Errorf(domain.NotFound, "vehicle not found")
+	}
+	return nil
+}
+
+// CreatePermit inserts a permit.
+func (s *Store) CreatePermit(ctx context.Context, r permitRow) error {
+	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
+}
+
+// Permit returns a permit of accountID, or of anyone when accountID is
+// empty. Errors: NotFound, also for another citizen's.
+func (s *Store) Permit(ctx context.Context, accountID, id string) (permitRow, error) {
+	q := s.db.Conn(ctx).Where("id = ?", id)
+	if accountID != "" {
+		q = q.Where("account_id = ?", accountID)
+	}
+	var r permitRow
+	err := q.Take(&r).Error
+	return r, db.Translate(err, "permit not found")
+}
+
+// MovePermit changes a permit that is still in status from and, when
+// holdAfter is set, whose payment hold lasts beyond it; it reports whether
+// it did.
+func (s *Store) MovePermit(ctx context.Context, id, from string, holdAfter *time.Time, fields map[string]any) (bool, error) {
+	q := s.db.Conn(ctx).Model(&permitRow{}).Where("id = ? AND status = ?", id, from)
+	if holdAfter != nil {
+		q = q.Where("hold_until > ?", *holdAfter)
+	}
+	res := q.Updates(fields)
+	return res.RowsAffected == 1, db.Translate(res.Error, "")
+}
+
+// PermitFilter narrows a permit list. Status is a stored status.
+type PermitFilter struct {
+	AccountID string
+	ZoneID    string
+	Status    string
+}
+
+// ListPermits returns a page of permits, newest first.
+func (s *Store) ListPermits(ctx context.Context, f PermitFilter, p page.Request) (page.Page[permitRow], error) {
+	q := s.db.Conn(ctx).Model(&permitRow{})
+	if f.AccountID != "" {
+		q = q.Where("account_id = ?", f.AccountID)
+	}
+	if f.ZoneID != "" {
+		q = q.Where("zone_id = ?", f.ZoneID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if len(p.After) == 2 {
+		t, err := page.ParseTimeKey(p.After[0])
+		if err != nil {
+			return page.Page[permitRow]{}, err
+		}
+		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, p.After[1])
+	}
+	var rows []permitRow
+	if err := q.Order("created_at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+		return page.Page[permitRow]{}, db.Translate(err, "")
+	}
+	return page.Build(rows, p.Limit, func(r permitRow) []string { return []string{page.TimeKey(r.CreatedAt), r.ID} }), nil
+}
+
+// ValidPermit returns the active permit for a plate in a zone that covers
+// today; found is false when there is none.
+func (s *Store) ValidPermit(ctx context.Context, plate, zoneID string, today time.Time) (permitRow, bool, error) {
+	var rows []permitRow
+	err := s.db.Conn(ctx).Where("plate = ? AND zone_id = ? AND status = ? AND start_date <= ? AND end_date >= ?", plate, zoneID, StatusActive, today, today).
+		Order("end_date DESC").Limit(1).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return permitRow{}, false, db.Translate(err, "")
+	}
+	return rows[0], true, nil
+}
+
+// AddPayment records a charge or a refund. Errors: Conflict when the permit
+// was charged already.
+func (s *Store) AddPayment(ctx context.Context, r paymentRow) error {
+	err := s.db.Conn(ctx).Create(&r).Error
+	if db.IsUniqueViolation(err) {
+		return domain.Errorf(domain.Conflict, "the permit is paid already")
+	}
+	return db.Translate(err, "")
+}
+
+// Charge returns a permit's successful charge. Errors: NotFound.
+func (s *Store) Charge(ctx context.Context, permitID string) (paymentRow, error) {
+	var r paymentRow
+	err := s.db.Conn(ctx).Where("permit_id = ? AND kind = 'charge' AND status = 'succeeded'", permitID).Take(&r).Error
+	return r, db.Translate(err, "payment not found")
+}
+
+// Refunded sums a permit's refunds.
+func (s *Store) Refunded(ctx context.Context, permitID string) (int64, error) {
+	var total int64
+	err := s.db.Conn(ctx).Model(&paymentRow{}).Where("permit_id = ? AND kind = 'refund'", permitID).
+		Select("COALESCE(SUM(amount_pkr), 0)").Scan(&total).Error
+	return total, db.Translate(err, "")
+}
