@@ -200,7 +200,7 @@ func (s *Service) move(ctx context.Context, row applicationRow, to string, by ac
 		if err := s.store.ReleaseSeat(ctx, row.SchoolID, row.AcademicYear, row.Grade); err != nil {
 			return err
 		}
-		return s.promote(ctx, row.SchoolID, row.AcademicYear, row.Grade)
+		return s.promote(ctx, row)
 	}
 	return nil
 }
@@ -239,10 +239,12 @@ func (s *Service) withdrawOthers(ctx context.Context, accepted applicationRow) e
 	return nil
 }
 
-// promote gives a freed seat to the earliest waitlisted application for the
-// school, grade and year, if there is one and the seat is still free.
-func (s *Service) promote(ctx context.Context, schoolID, academicYear string, grade int) error {
-	next, found, err := s.store.FirstWaitlisted(ctx, schoolID, academicYear, grade)
+// promote gives the seat that freed left to the earliest waitlisted
+// application for the same school, grade and year, if there is one and the
+// seat is still free. freed itself is passed over: an acceptance moved back
+// to the waitlist does not win its own seat back.
+func (s *Service) promote(ctx context.Context, freed applicationRow) error {
+	next, found, err := s.store.FirstWaitlisted(ctx, freed.SchoolID, freed.AcademicYear, freed.Grade, freed.ID)
 	if err != nil || !found {
 		return err
 	}

@@ -231,11 +231,12 @@ func (s *Store) OtherOpenApplications(ctx context.Context, childID, academicYear
 }
 
 // FirstWaitlisted returns the earliest waitlisted application for a school,
-// grade and year whose child holds no seat yet; found is false when none.
-func (s *Store) FirstWaitlisted(ctx context.Context, schoolID, academicYear string, grade int) (applicationRow, bool, error) {
+// grade and year, other than exceptID, whose child holds no seat yet; found
+// is false when there is none.
+func (s *Store) FirstWaitlisted(ctx context.Context, schoolID, academicYear string, grade int, exceptID string) (applicationRow, bool, error) {
 	var rows []applicationRow
 	err := s.db.Conn(ctx).
-		Where("school_id = ? AND academic_year = ? AND grade = ? AND status = ?", schoolID, academicYear, grade, StatusWaitlisted).
+		Where("school_id = ? AND academic_year = ? AND grade = ? AND status = ? AND id <> ?", schoolID, academicYear, grade, StatusWaitlisted, exceptID).
 		Where(`NOT EXISTS (SELECT 1 FROM education_applications seat WHERE seat.child_id = education_applications.child_id
 			AND seat.academic_year = education_applications.academic_year AND seat.status IN ('accepted', 'enrolled'))`).
 		Order("waitlisted_at, id").Limit(1).Find(&rows).Error

@@ -37,21 +37,27 @@ func usernameKey(username string) (cnic, phone, email, key string) {
 	return "", "", "", "account:" + e
 }
 
-// Login checks credentials and opens a session. Failures are counted per
-// account and per client IP; after 5 in 15 minutes either one answers
-// RateLimited until the oldest failure ages out. Errors: Unauthenticated for
-// an unknown user or a wrong password (the same answer, in similar time);
-// Forbidden for an unverified or deactivated account; RateLimited;
-// Unavailable when hashing is saturated.
+// Login checks credentials and opens a session. Attempts are counted per
+// client IP, per username as typed and per account (whatever username
+// reached it); after 5 failures in 15 minutes under any of them, sign-in
+// answers RateLimited until the oldest failure ages out. Each attempt is
+// recorded before its password is checked, so concurrent guesses cannot
+// outrun the count. Errors: Unauthenticated for an unknown user or a wrong
+// password (the same answer, in similar time); Forbidden for an unverified
+// or deactivated account; RateLimited; Unavailable when hashing is saturated.
 func (s *Service) Login(ctx context.Context, in Credentials, clientIP string) (TokenPair, error) {
-	cnic, phone, email, accountKey := usernameKey(in.Username)
-	keys := []string{accountKey, "ip:" + clientIP}
-	if err := s.checkThrottle(ctx, keys); err != nil {
-		return TokenPair{}, err
-	}
+	cnic, phone, email, usernameKey := usernameKey(in.Username)
 	acc, err := s.store.AccountByUsername(ctx, cnic, phone, email)
 	found := err == nil
 	if err != nil && !domain.IsKind(err, domain.NotFound) {
+		return TokenPair{}, err
+	}
+	keys := []string{"ip:" + clientIP, usernameKey}
+	if found {
+		keys = append(keys, "account:"+acc.ID)
+	}
+	attempt, err := s.recordAttempt(ctx, keys)
+	if err != nil {
 		return TokenPair{}, err
 	}
 	hash := dummyHash
@@ -60,21 +66,25 @@ func (s *Service) Login(ctx context.Context, in Credentials, clientIP string) (T
 	}
 	ok, err := s.hasher.Verify(ctx, in.Password, hash)
 	if err != nil {
+		_ = s.store.DeleteLoginFailures(context.WithoutCancel(ctx), attempt)
 		return TokenPair{}, err
 	}
 	if !found || !ok {
-		return TokenPair{}, s.loginFailed(ctx, keys, acc.ID)
+		return TokenPair{}, s.loginFailed(ctx, acc.ID)
 	}
 	switch acc.Status {
 	case StatusPending:
-		return TokenPair{}, domain.Errorf(domain.Forbidden, "verify your phone number with the code we sent before signing in")
+		return TokenPair{}, s.forgetAttempt(ctx, attempt, domain.Errorf(domain.Forbidden, "verify your phone number with the code we sent before signing in"))
 	case StatusDeactivated, StatusLocked:
-		return TokenPair{}, domain.Errorf(domain.Forbidden, "this account is not active; contact the help desk")
+		return TokenPair{}, s.forgetAttempt(ctx, attempt, domain.Errorf(domain.Forbidden, "this account is not active; contact the help desk"))
 	}
 	now := s.clock.Now()
 	var pair TokenPair
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
-		if err := s.store.ClearLoginFailures(ctx, accountKey); err != nil {
+		if err := s.store.DeleteLoginFailures(ctx, attempt); err != nil {
+			return err
+		}
+		if err := s.store.ClearLoginFailures(ctx, keys[1:]...); err != nil {
 			return err
 		}
 		if pair, err = s.issue(ctx, acc, uuid.NewString(), now.Add(refreshTokenTTL)); err != nil {
@@ -93,36 +103,50 @@ func subjectOf(acc accountRow) string {
 	return ""
 }
 
-func (s *Service) checkThrottle(ctx context.Context, keys []string) error {
+// recordAttempt counts a sign-in attempt under every key as a failure until
+// it proves otherwise, and refuses it when a key has had its five already.
+// It returns the IDs of the rows it wrote.
+func (s *Service) recordAttempt(ctx context.Context, keys []string) ([]string, error) {
 	now := s.clock.Now()
+	rows := make([]loginFailureRow, len(keys))
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = uuid.NewString()
+		rows[i] = loginFailureRow{ID: ids[i], Key: k, At: now}
+	}
+	if err := s.store.AddLoginFailure(ctx, rows); err != nil {
+		return nil, err
+	}
 	for _, key := range keys {
 		failures, err := s.store.LoginFailures(ctx, key, now.Add(-loginWindow))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if len(failures) >= loginMaxFailure {
-			wait := failures[len(failures)-loginMaxFailure].Add(loginWindow).Sub(now)
-			return domain.RetryLater(domain.RateLimited, wait, "too many failed sign-ins; try again later")
+		if len(failures) > loginMaxFailure {
+			// A refused attempt is not a guess: forget it, so that waiting
+			// out Retry-After is enough.
+			if err := s.store.DeleteLoginFailures(ctx, ids); err != nil {
+				return nil, err
+			}
+			wait := failures[len(failures)-loginMaxFailure-1].Add(loginWindow).Sub(now)
+			return nil, domain.RetryLater(domain.RateLimited, wait, "too many failed sign-ins; try again later")
 		}
 	}
-	return nil
+	return ids, nil
 }
 
-// loginFailed counts the failure under every key, audits it, and returns
-// the sign-in error.
-func (s *Service) loginFailed(ctx context.Context, keys []string, accountID string) error {
-	now := s.clock.Now()
-	rows := make([]loginFailureRow, len(keys))
-	for i, k := range keys {
-		rows[i] = loginFailureRow{ID: uuid.NewString(), Key: k, At: now}
+// forgetAttempt removes an attempt that was not a failed guess and returns err.
+func (s *Service) forgetAttempt(ctx context.Context, attempt []string, err error) error {
+	if derr := s.store.DeleteLoginFailures(ctx, attempt); derr != nil {
+		return derr
 	}
-	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
-		if err := s.store.AddLoginFailure(ctx, rows); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, audit.Entry{ActorID: accountID, Action: "auth.login", TargetType: "account", TargetID: accountID, Outcome: "failure"})
-	})
-	if err != nil {
+	return err
+}
+
+// loginFailed audits a failed sign-in, whose attempt rows stay as failures,
+// and returns the sign-in error.
+func (s *Service) loginFailed(ctx context.Context, accountID string) error {
+	if err := s.audit.Record(ctx, audit.Entry{ActorID: accountID, Action: "auth.login", TargetType: "account", TargetID: accountID, Outcome: "failure"}); err != nil {
 		return err
 	}
 	return errBadCredentials

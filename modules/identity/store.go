@@ -301,9 +301,17 @@ func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) 
 	return times, db.Translate(err, "")
 }
 
-// ClearLoginFailures forgets the failures under key.
-func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
-	return db.Translate(s.db.Conn(ctx).Where("key = ?", key).Delete(&loginFailureRow{}).Error, "")
+// ClearLoginFailures forgets the failures under keys.
+func (s *Store) ClearLoginFailures(ctx context.Context, keys ...string) error {
+	return db.Translate(s.db.Conn(ctx).Where("key IN ?", keys).Delete(&loginFailureRow{}).Error, "")
+}
+
+// DeleteLoginFailures removes the given failure rows.
+func (s *Store) DeleteLoginFailures(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.Translate(s.db.Conn(ctx).Where("id IN ?", ids).Delete(&loginFailureRow{}).Error, "")
 }
 
 // CreateDependant inserts a dependant.
