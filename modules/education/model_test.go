@@ -1,0 +1,71 @@
+package education
+
+import (
+	"testing"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+)
+
+func TestValidateAcademicYear(t *testing.T) {
+	cases := []struct {
+		year string
+		ok   bool
+	}{
+		{"2027-28", true},
+		{"2026-27", true},
+		{"2099-00", true}, // the century rolls over
+		{"2027-29", false},
+		{"2027-27", false},
+		{"2027-2028", false},
+		{"27-28", false},
+		{"2027/28", false},
+		{"2027-28 ", false},
+		{"", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.year, func(t *testing.T) {
+			err := ValidateAcademicYear("academic_year", tc.year)
+			if tc.ok {
+				if err != nil {
+					t.Errorf("ValidateAcademicYear(%q) = %v, want nil", tc.year, err)
+				}
+				return
+			}
+			if !domain.IsKind(err, domain.Invalid) {
+				t.Fatalf("ValidateAcademicYear(%q) = %v, want Invalid", tc.year, err)
+			}
+			if f := err.(*domain.Error).Fields; len(f) != 1 || f[0].Field != "academic_year" {
+				t.Errorf("fields = %+v, want one naming academic_year", f)
+			}
+		})
+	}
+}
+
+func TestComingAcademicYear(t *testing.T) {
+	cases := []struct {
+		name string
+		now  time.Time
+		want string
+	}{
+		{"late in the year", time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), "2027-28"},
+		{"January", time.Date(2027, 1, 15, 10, 0, 0, 0, time.UTC), "2027-28"},
+		// 18:59 UTC is 23:59 on 31 March in Islamabad: the year has not started.
+		{"last minute of March locally", time.Date(2027, 3, 31, 18, 59, 0, 0, time.UTC), "2027-28"},
+		// 19:00 UTC is midnight on 1 April in Islamabad: 2027-28 has begun.
+		{"first minute of April locally", time.Date(2027, 3, 31, 19, 0, 0, 0, time.UTC), "2028-29"},
+		{"late December locally is already January", time.Date(2026, 12, 31, 20, 0, 0, 0, time.UTC), "2027-28"},
+		{"century rolls over", time.Date(2099, 5, 1, 0, 0, 0, 0, time.UTC), "2100-01"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ComingAcademicYear(tc.now)
+			if got != tc.want {
+				t.Errorf("ComingAcademicYear(%s) = %q, want %q", tc.now, got, tc.want)
+			}
+			if err := ValidateAcademicYear("academic_year", got); err != nil {
+				t.Errorf("ComingAcademicYear returned %q, which does not validate: %v", got, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,428 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+)
+
+func TestDialectOf(t *testing.T) {
+	cases := []struct {
+		name, url string
+		want      Dialect
+	}{
+		{"postgres scheme", "postgres://postgres@127.0.0.1:5432/citizen?sslmode=disable", Postgres},
+		{"postgresql scheme", "postgresql://u:p@db.internal/citizen", Postgres},
+		{"sqlite relative", "sqlite:./data/citizen.db", SQLite},
+		{"sqlite absolute", "sqlite:///var/lib/citizen.db", SQLite},
+		{"empty", "", SQLite},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DialectOf(tc.url); got != tc.want {
+				t.Errorf("DialectOf(%q) = %q, want %q", tc.url, got, tc.want)
+			}
+		})
+	}
+}
+
+// dsnParams splits a driver DSN "file:PATH?QUERY" into its path and parameters.
+func dsnParams(t *testing.T, dsn string) (string, url.Values) {
+	t.Helper()
+	path, query, ok := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if !ok || !strings.HasPrefix(dsn, "file:") {
+		t.Fatalf("DSN %q is not file:PATH?QUERY", dsn)
+	}
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatalf("DSN query %q: %v", query, err)
+	}
+	return path, params
+}
+
+func TestSQLiteDSN(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name     string
+		url      string
+		wantPath string
+	}{
+		{"sqlite:PATH", "sqlite:" + filepath.Join(dir, "a", "x.db"), filepath.Join(dir, "a", "x.db")},
+		{"sqlite://PATH", "sqlite://" + filepath.Join(dir, "b", "c", "x.db"), filepath.Join(dir, "b", "c", "x.db")},
+		{"file in the working directory", "sqlite:x.db", "x.db"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dsn, err := sqliteDSN(tc.url)
+			if err != nil {
+				t.Fatalf("sqliteDSN(%q): %v", tc.url, err)
+			}
+			path, params := dsnParams(t, dsn)
+			if path != tc.wantPath {
+				t.Errorf("path = %q, want %q", path, tc.wantPath)
+			}
+			pragmas := params["_pragma"]
+			for _, want := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+				if !slices.Contains(pragmas, want) {
+					t.Errorf("pragmas %q lack %s", pragmas, want)
+				}
+			}
+			if got := params.Get("_txlock"); got != "immediate" {
+				t.Errorf("_txlock = %q, want immediate", got)
+			}
+			// The driver does not create directories; the DSN builder must.
+			if d := filepath.Dir(path); d != "." {
+				if info, err := os.Stat(d); err != nil || !info.IsDir() {
+					t.Errorf("directory %s was not created: %v", d, err)
+				}
+			}
+		})
+	}
+}
+
+func TestSQLiteDSNRejectsNoPath(t *testing.T) {
+	for _, u := range []string{"sqlite:", "sqlite://"} {
+		t.Run(u, func(t *testing.T) {
+			if dsn, err := sqliteDSN(u); err == nil {
+				t.Errorf("sqliteDSN(%q) = %q, want an error", u, dsn)
+			}
+		})
+	}
+}
+
+func TestPostgresDSN(t *testing.T) {
+	cases := []struct {
+		name    string
+		url     string
+		timeout time.Duration
+		want    map[string]string // "" means absent
+	}{
+		{"adds both timeouts", "postgres://u@db:5432/citizen?sslmode=disable", 5 * time.Second,
+			map[string]string{"connect_timeout": "5", "statement_timeout": "5000", "sslmode": "disable"}},
+		{"keeps given timeouts", "postgres://u@db/citizen?connect_timeout=2&statement_timeout=250", 5 * time.Second,
+			map[string]string{"connect_timeout": "2", "statement_timeout": "250"}},
+		{"no statement timeout configured", "postgresql://u@db/citizen", 0,
+			map[string]string{"connect_timeout": "5", "statement_timeout": ""}},
+		{"sub-second statement timeout", "postgres://u@db/citizen", 1500 * time.Millisecond,
+			map[string]string{"statement_timeout": "1500"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := url.Parse(postgresDSN(Config{URL: tc.url, StatementTimeout: tc.timeout}))
+			if err != nil {
+				t.Fatalf("parse DSN: %v", err)
+			}
+			orig, _ := url.Parse(tc.url)
+			if got.Scheme != orig.Scheme || got.User.String() != orig.User.String() || got.Host != orig.Host || got.Path != orig.Path {
+				t.Errorf("DSN %s changed the address of %s", got, tc.url)
+			}
+			q := got.Query()
+			for k, want := range tc.want {
+				if q.Get(k) != want || (want == "" && q.Has(k)) {
+					t.Errorf("%s = %q, want %q", k, q.Get(k), want)
+				}
+			}
+		})
+	}
+}
+
+// A URL that is neither postgres:// nor sqlite: is a mistake (a typo, or
+// another engine); it must not quietly become an SQLite file named after it.
+func TestOpenRejectsUnknownScheme(t *testing.T) {
+	for _, u := range []string{"postgress://u@db.internal/citizen", "mysql://u@db.internal/citizen"} {
+		t.Run(u, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			d, err := Open(context.Background(), Config{URL: u})
+			if err == nil {
+				d.Close()
+				t.Errorf("Open(%q) succeeded (dialect %s), want an error", u, d.Dialect)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+				t.Errorf("Open(%q) created %s in the working directory", u, entries[0].Name())
+			}
+		})
+	}
+}
+
+// backend is an open database with two scratch tables, parent and child,
+// whose names are unique so that runs on a shared PostgreSQL never collide.
+type backend struct {
+	db            *DB
+	parent, child string
+}
+
+func backends(t *testing.T) map[string]backend {
+	t.Helper()
+	out := map[string]backend{"sqlite": openBackend(t, Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "db.db")})}
+	if pg := os.Getenv("TEST_DATABASE_URL"); pg != "" {
+		out["postgres"] = openBackend(t, Config{URL: pg, MaxOpenConns: 4, StatementTimeout: 30 * time.Second})
+	}
+	return out
+}
+
+func openBackend(t *testing.T, cfg Config) backend {
+	t.Helper()
+	ctx := context.Background()
+	d, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open %s: %v", cfg.URL, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	prefix := fmt.Sprintf("dbtest_%d", time.Now().UnixNano())
+	b := backend{db: d, parent: prefix + "_parent", child: prefix + "_child"}
+	for _, stmt := range []string{
+		"CREATE TABLE " + b.parent + " (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, qty INTEGER NOT NULL CHECK (qty >= 0))",
+		"CREATE TABLE " + b.child + " (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES " + b.parent + " (id))",
+	} {
+		if err := d.Exec(stmt).Error; err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	t.Cleanup(func() {
+		for _, table := range []string{b.child, b.parent} {
+			if err := d.Exec("DROP TABLE " + table).Error; err != nil {
+				t.Errorf("drop %s: %v", table, err)
+			}
+		}
+	})
+	return b
+}
+
+func (b backend) count(t *testing.T, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := b.db.Conn(context.Background()).Table(table).Count(&n).Error; err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
+
+func TestConstraintViolations(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			if err := b.db.Exec("INSERT INTO " + b.parent + " (id, code, qty) VALUES (1, 'a', 1)").Error; err != nil {
+				t.Fatalf("seed: %v", err)
+			}
+			cases := []struct {
+				name                string
+				stmt                string
+				unique, fk, checkOK bool
+			}{
+				{"unique", "INSERT INTO " + b.parent + " (id, code, qty) VALUES (2, 'a', 1)", true, false, false},
+				{"foreign key", "INSERT INTO " + b.child + " (id, parent_id) VALUES (1, 99)", false, true, false},
+				{"check", "INSERT INTO " + b.parent + " (id, code, qty) VALUES (3, 'c', -1)", false, false, true},
+			}
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					err := b.db.Exec(tc.stmt).Error
+					if err == nil {
+						t.Fatal("insert succeeded, want a constraint violation")
+					}
+					// Callers wrap driver errors; the checks must see through that.
+					err = fmt.Errorf("store: %w", err)
+					if got := IsUniqueViolation(err); got != tc.unique {
+						t.Errorf("IsUniqueViolation = %v, want %v (%v)", got, tc.unique, err)
+					}
+					if got := IsForeignKeyViolation(err); got != tc.fk {
+						t.Errorf("IsForeignKeyViolation = %v, want %v (%v)", got, tc.fk, err)
+					}
+					if got := IsCheckViolation(err); got != tc.checkOK {
+						t.Errorf("IsCheckViolation = %v, want %v (%v)", got, tc.checkOK, err)
+					}
+					if IsUnavailable(err) {
+						t.Errorf("IsUnavailable(%v) = true, want false", err)
+					}
+				})
+			}
+			for _, err := range []error{nil, errors.New("boom"), gorm.ErrRecordNotFound} {
+				if IsUniqueViolation(err) || IsForeignKeyViolation(err) || IsCheckViolation(err) {
+					t.Errorf("%v was taken for a constraint violation", err)
+				}
+			}
+		})
+	}
+}
+
+func TestTranslate(t *testing.T) {
+	passed := domain.Errorf(domain.Conflict, "taken")
+	cases := []struct {
+		name    string
+		err     error
+		kind    domain.Kind
+		message string
+	}{
+		{"record not found", gorm.ErrRecordNotFound, domain.NotFound, "facility not found"},
+		{"wrapped record not found", fmt.Errorf("take: %w", gorm.ErrRecordNotFound), domain.NotFound, "facility not found"},
+		{"deadline", context.DeadlineExceeded, domain.Unavailable, "the service is temporarily unavailable, try again shortly"},
+		{"anything else", errors.New("disk on fire"), domain.Internal, "internal error"},
+		{"domain error passes through", passed, domain.Conflict, "taken"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Translate(tc.err, "facility not found")
+			var de *domain.Error
+			if !errors.As(err, &de) || de.Kind != tc.kind || de.Message != tc.message {
+				t.Fatalf("Translate(%v) = %#v, want kind %d %q", tc.err, err, tc.kind, tc.message)
+			}
+			// The cause stays reachable for logs.
+			if !errors.Is(err, tc.err) {
+				t.Errorf("errors.Is(Translate(err), err) = false")
+			}
+		})
+	}
+	if err := Translate(nil, "x"); err != nil {
+		t.Errorf("Translate(nil) = %v, want nil", err)
+	}
+}
+
+func TestTranslateRealNotFound(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			var row struct{ ID int }
+			err := b.db.Conn(context.Background()).Table(b.parent).Where("id = ?", 42).Take(&row).Error
+			if err := Translate(err, "parent not found"); !domain.IsKind(err, domain.NotFound) {
+				t.Errorf("Translate(missing row) = %v, want NotFound", err)
+			}
+		})
+	}
+}
+
+func TestWithinTx(t *testing.T) {
+	errBoom := errors.New("boom")
+	insert := func(b backend, ctx context.Context, id int) error {
+		return b.db.Conn(ctx).Exec("INSERT INTO "+b.parent+" (id, code, qty) VALUES (?, ?, 0)", id, fmt.Sprint("code-", id)).Error
+	}
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			cases := []struct {
+				name    string
+				fn      func(ctx context.Context) error
+				wantErr error
+				wantAdd int64
+			}{
+				{"commit on nil", func(ctx context.Context) error {
+					return insert(b, ctx, 1)
+				}, nil, 1},
+				{"rollback on error", func(ctx context.Context) error {
+					if err := insert(b, ctx, 2); err != nil {
+						return err
+					}
+					return errBoom
+				}, errBoom, 0},
+				{"nested joins the outer transaction", func(ctx context.Context) error {
+					if err := b.db.WithinTx(ctx, func(ctx context.Context) error { return insert(b, ctx, 3) }); err != nil {
+						return err
+					}
+					// The inner call returned nil, but the outer failure undoes its write.
+					return errBoom
+				}, errBoom, 0},
+				{"nested commits with the outer", func(ctx context.Context) error {
+					if err := insert(b, ctx, 4); err != nil {
+						return err
+					}
+					return b.db.WithinTx(ctx, func(ctx context.Context) error { return insert(b, ctx, 5) })
+				}, nil, 2},
+				{"inner error rolls back the outer write", func(ctx context.Context) error {
+					if err := insert(b, ctx, 6); err != nil {
+						return err
+					}
+					return b.db.WithinTx(ctx, func(ctx context.Context) error {
+						if err := insert(b, ctx, 7); err != nil {
+							return err
+						}
+						return fmt.Errorf("inner: %w", errBoom)
+					})
+				}, errBoom, 0},
+			}
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					before := b.count(t, b.parent)
+					err := b.db.WithinTx(ctx, tc.fn)
+					if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+						t.Fatalf("WithinTx = %v, want %v", err, tc.wantErr)
+					}
+					if got := b.count(t, b.parent) - before; got != tc.wantAdd {
+						t.Errorf("rows added = %d, want %d", got, tc.wantAdd)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestConnOutsideTxUsesPool(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			var inside, outside *gorm.DB
+			_ = b.db.WithinTx(ctx, func(ctx context.Context) error {
+				inside = b.db.Conn(ctx)
+				return nil
+			})
+			outside = b.db.Conn(ctx)
+			if inside == nil || inside.Statement.ConnPool == outside.Statement.ConnPool {
+				t.Errorf("Conn inside a transaction returned the pool")
+			}
+		})
+	}
+}
+
+func TestSQLiteConnectionSettings(t *testing.T) {
+	d := openBackend(t, Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "s.db")}).db
+	cases := []struct {
+		pragma string
+		want   string
+	}{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"busy_timeout", "10000"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.pragma, func(t *testing.T) {
+			var got string
+			if err := d.Raw("PRAGMA " + tc.pragma).Scan(&got).Error; err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("PRAGMA %s = %q, want %q", tc.pragma, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPostgresStatementTimeout(t *testing.T) {
+	pg := os.Getenv("TEST_DATABASE_URL")
+	if pg == "" {
+		t.Skip("TEST_DATABASE_URL is not set")
+	}
+	d, err := Open(context.Background(), Config{URL: pg, MaxOpenConns: 1, StatementTimeout: 150 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var setting string
+	if err := d.Raw("SHOW statement_timeout").Scan(&setting).Error; err != nil {
+		t.Fatal(err)
+	}
+	if setting != "150ms" {
+		t.Errorf("statement_timeout = %q, want 150ms", setting)
+	}
+	// A statement cut off by the timeout is "try again", not an internal error.
+	err = d.Exec("SELECT pg_sleep(2)").Error
+	if !IsUnavailable(err) || !domain.IsKind(Translate(err, ""), domain.Unavailable) {
+		t.Errorf("timed-out statement: %v, want Unavailable", err)
+	}
+}
