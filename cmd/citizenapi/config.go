@@ -93,8 +93,8 @@ func (c config) validate() error {
 	if len(missing) > 0 {
 		return fmt.Errorf("APP_ENV=production needs its secrets configured; missing: %s (see README, Configuration)", strings.Join(missing, ", "))
 	}
-	if os.Getenv("DATABASE_URL") == "" {
-		return errors.New("APP_ENV=production needs DATABASE_URL set explicitly (postgres://…)")
+	if db.DialectOf(os.Getenv("DATABASE_URL")) != db.Postgres {
+		return errors.New("APP_ENV=production runs on PostgreSQL: set DATABASE_URL to postgres://…")
 	}
 	return nil
 }

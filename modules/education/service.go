@@ -46,13 +46,13 @@ func NewService(d Deps) *Service {
 // that grade for the given academic year (the coming one when none is
 // given). Errors: Invalid for a malformed academic year.
 func (s *Service) Schools(ctx context.Context, f SchoolFilter, p page.Request) (page.Page[School], error) {
-	if f.Grade != 0 {
-		if f.AcademicYear == "" {
-			f.AcademicYear = ComingAcademicYear(s.clock.Now())
-		}
+	if f.AcademicYear != "" {
 		if err := ValidateAcademicYear("academic_year", f.AcademicYear); err != nil {
 			return page.Page[School]{}, err
 		}
+	}
+	if f.Grade != 0 && f.AcademicYear == "" {
+		f.AcademicYear = ComingAcademicYear(s.clock.Now())
 	}
 	return s.store.ListSchools(ctx, f, p)
 }

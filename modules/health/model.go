@@ -101,7 +101,9 @@ type Schedule struct {
 	EndTime     string // "HH:MM"
 	SlotMinutes int
 	Capacity    int
-	From, To    time.Time // dates, read in Asia/Karachi
+	// From and To are calendar dates: their year, month and day are taken
+	// as written, and the slots are cut on those days in Asia/Karachi.
+	From, To time.Time
 }
 
 // SlotTime is the start and end of one generated slot, in UTC.
