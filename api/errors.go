@@ -12,65 +12,94 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
-// problemKind says how one error kind is answered.
+// problemKind says how one error kind is answered; its title and generic
+// detail are in the text catalogs under problem.<slug>.
 type problemKind struct {
 	status int
 	slug   string
-	title  string
 }
 
 // problemKinds is the one table from error kind to HTTP status.
 var problemKinds = map[domain.Kind]problemKind{
-	domain.Malformed:       {http.StatusBadRequest, "malformed-request", "Your request could not be read"},
-	domain.Invalid:         {http.StatusUnprocessableEntity, "validation-failed", "Your request has invalid fields"},
-	domain.Unauthenticated: {http.StatusUnauthorized, "unauthenticated", "You need to sign in"},
-	domain.Forbidden:       {http.StatusForbidden, "forbidden", "You are not allowed to do this"},
-	domain.NotFound:        {http.StatusNotFound, "not-found", "Not found"},
-	domain.Conflict:        {http.StatusConflict, "conflict", "This conflicts with the current state"},
-	domain.TooLarge:        {http.StatusRequestEntityTooLarge, "too-large", "Your request is too large"},
-	domain.RateLimited:     {http.StatusTooManyRequests, "rate-limited", "Too many requests"},
-	domain.Unavailable:     {http.StatusServiceUnavailable, "unavailable", "The service is busy"},
-	domain.Internal:        {http.StatusInternalServerError, "internal", "Something went wrong on our side"},
+	domain.Malformed:       {http.StatusBadRequest, "malformed-request"},
+	domain.Invalid:         {http.StatusUnprocessableEntity, "validation-failed"},
+	domain.Unauthenticated: {http.StatusUnauthorized, "unauthenticated"},
+	domain.Forbidden:       {http.StatusForbidden, "forbidden"},
+	domain.NotFound:        {http.StatusNotFound, "not-found"},
+	domain.Conflict:        {http.StatusConflict, "conflict"},
+	domain.TooLarge:        {http.StatusRequestEntityTooLarge, "too-large"},
+	domain.RateLimited:     {http.StatusTooManyRequests, "rate-limited"},
+	domain.Unavailable:     {http.StatusServiceUnavailable, "unavailable"},
+	domain.Internal:        {http.StatusInternalServerError, "internal"},
 }
 
-// errorHandler writes every failure as problem+json. Only Internal errors
-// are logged with their cause; clients see a generic message for them.
+// errorHandler writes every failure as problem+json in the language the
+// client asked for (Accept-Language: ur for Urdu, English otherwise). Only
+// Internal errors are logged with their cause; clients see a generic
+// message for them.
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
+		lang := i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
 		var herr *echo.HTTPError
 		if errors.As(err, &herr) && herr.Code == http.StatusMethodNotAllowed {
-			writeProblem(c, web.Problem{
-				Type: "/problems/method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
-				Detail: "this path does not accept " + c.Request().Method, RequestID: requestID(c),
+			writeProblem(c, lang, web.Problem{
+				Type: "/problems/method-not-allowed", Title: i18n.T(lang, "problem.method-not-allowed.title", nil), Status: http.StatusMethodNotAllowed,
+				Detail: i18n.T(lang, "problem.method-not-allowed.detail", map[string]string{"method": c.Request().Method}), RequestID: requestID(c),
 			})
 			return
 		}
 		derr := toDomain(err)
 		pk := problemKinds[derr.Kind]
-		detail := derr.Message
 		if derr.Kind == domain.Internal {
 			log.ErrorContext(c.Request().Context(), "request failed", "error", err.Error(),
 				"route", c.Path(), "method", c.Request().Method, "request_id", requestID(c))
-			detail = "the request could not be completed; if it keeps failing, quote the request_id"
 		}
 		if derr.Kind == domain.Unavailable || derr.Kind == domain.RateLimited {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(max(int(derr.RetryAfter.Seconds()), 1)))
 		}
-		p := web.Problem{
-			Type: "/problems/" + pk.slug, Title: pk.title, Status: pk.status,
-			Detail: detail, RequestID: requestID(c), Errors: derr.Fields,
-		}
-		writeProblem(c, p)
+		writeProblem(c, lang, web.Problem{
+			Type: "/problems/" + pk.slug, Title: i18n.T(lang, "problem."+pk.slug+".title", nil), Status: pk.status,
+			Detail: detail(lang, pk.slug, derr), RequestID: requestID(c), Errors: fieldMessages(lang, derr.Fields),
+		})
 	}
 }
 
-func writeProblem(c echo.Context, p web.Problem) {
+// detail is the error's own message in lang: from the catalogs when it has
+// a key, as written when the language is English, else the kind's generic
+// detail. Internal errors always get the generic one.
+func detail(lang, slug string, derr *domain.Error) string {
+	switch {
+	case derr.Kind == domain.Internal:
+		return i18n.T(lang, "problem.internal.detail", nil)
+	case derr.Key != "":
+		return i18n.T(lang, derr.Key, derr.Params)
+	case lang == i18n.English && derr.Message != "":
+		return derr.Message
+	}
+	return i18n.T(lang, "problem."+slug+".detail", nil)
+}
+
+// fieldMessages renders field errors in lang where the catalogs have them.
+func fieldMessages(lang string, fields []domain.FieldError) []domain.FieldError {
+	out := make([]domain.FieldError, len(fields))
+	for i, f := range fields {
+		out[i] = f
+		if f.Key != "" {
+			out[i].Message = i18n.T(lang, f.Key, f.Params)
+		}
+	}
+	return out
+}
+
+func writeProblem(c echo.Context, lang string, p web.Problem) {
+	c.Response().Header().Set("Content-Language", lang)
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().Header().Del("Content-Encoding")
 	if c.Request().Method == http.MethodHead {

@@ -31,6 +31,10 @@ const (
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Key and Params name the message in the text catalogs so that it can
+	// be shown in the caller's language; Message is the English text.
+	Key    string            `json:"-"`
+	Params map[string]string `json:"-"`
 } // @name FieldError
 
 // Error is the platform's error: a kind, a message safe to show to the client,
@@ -42,6 +46,10 @@ type Error struct {
 	Err     error
 	// RetryAfter tells a RateLimited or Unavailable caller when to try again.
 	RetryAfter time.Duration
+	// Key and Params name the message in the text catalogs so that it can
+	// be shown in the caller's language; Message is the English text.
+	Key    string
+	Params map[string]string
 }
 
 // Error implements error. It includes the cause for logs.

@@ -93,7 +93,7 @@ func TestFieldErrors(t *testing.T) {
 			if tc.err.Kind != tc.kind {
 				t.Errorf("kind = %d, want %d", tc.err.Kind, tc.kind)
 			}
-			if len(tc.err.Fields) != 1 || tc.err.Fields[0] != (FieldError{Field: "to", Message: "must be later"}) {
+			if len(tc.err.Fields) != 1 || tc.err.Fields[0].Field != "to" || tc.err.Fields[0].Message != "must be later" {
 				t.Errorf("fields = %+v, want one naming to", tc.err.Fields)
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
@@ -44,7 +45,7 @@ func actorOf(p domain.Principal) actor {
 }
 
 // errNoSeat says that a grade has no free seat; nothing was changed.
-var errNoSeat = domain.Errorf(domain.Conflict, "there is no free seat left in this grade")
+var errNoSeat = i18n.Err(domain.Conflict, "error.no_seat", nil)
 
 // Apply submits an application for one of the caller's children. Errors:
 // Invalid for another parent's child, an unknown school, a closed window, an

@@ -9,6 +9,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
@@ -43,7 +44,7 @@ func (r appointmentRow) appointment(slot Slot) Appointment {
 
 // errOneADay is the answer when a patient already has an active appointment
 // with the practitioner that day; the partial unique index decides.
-var errOneADay = domain.Errorf(domain.Conflict, "this patient already has an appointment with this practitioner that day")
+var errOneADay = i18n.Err(domain.Conflict, "error.one_a_day", nil)
 
 // TakeSeat takes one seat in an open slot that has not started, in the
 // caller's transaction, and returns the slot with its new queue number. The
@@ -72,7 +73,7 @@ func (s *Store) TakeSeat(ctx context.Context, field, slotID string, now time.Tim
 	case !slot.StartsAt.After(now):
 		return slotRow{}, domain.FieldInvalid(field, "the slot has already started")
 	}
-	return slotRow{}, domain.Errorf(domain.Conflict, "the slot is full")
+	return slotRow{}, i18n.Err(domain.Conflict, "error.slot_full", nil)
 }
 
 // ReleaseSeat gives back one seat of a slot.

@@ -8,11 +8,12 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 )
 
 // errBadCredentials is the one answer for an unknown user and a wrong
 // password, so that sign-in tells nobody which accounts exist.
-var errBadCredentials = domain.Errorf(domain.Unauthenticated, "wrong username or password")
+var errBadCredentials = i18n.Err(domain.Unauthenticated, "error.bad_credentials", nil)
 
 // Credentials are what a person signs in with.
 type Credentials struct {
@@ -129,7 +130,9 @@ func (s *Service) recordAttempt(ctx context.Context, keys []string) ([]string, e
 				return nil, err
 			}
 			wait := failures[len(failures)-loginMaxFailure-1].Add(loginWindow).Sub(now)
-			return nil, domain.RetryLater(domain.RateLimited, wait, "too many failed sign-ins; try again later")
+			refused := domain.RetryLater(domain.RateLimited, wait, i18n.T(i18n.English, "error.too_many_logins", nil))
+			refused.Key = "error.too_many_logins"
+			return nil, refused
 		}
 	}
 	return ids, nil

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/token"
@@ -132,7 +133,7 @@ func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle 
 			return err
 		}
 		if held >= int64(zone.PermitQuota) {
-			return domain.Errorf(domain.Conflict, "the zone's permit quota is full")
+			return i18n.Err(domain.Conflict, "error.quota_full", nil)
 		}
 		overlap, err := s.store.Overlaps(ctx, vehicle.ID, zoneID, start, end, now)
 		if err != nil {

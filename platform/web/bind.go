@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 )
 
 // maxJSONDepth bounds nesting in request bodies; no request here needs more.
@@ -27,7 +28,7 @@ func Bind(c echo.Context, dst any) error {
 	req := c.Request()
 	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return domain.FieldMalformed("Content-Type", "must be application/json")
+			return malformed("Content-Type", "validation.content_type", nil)
 		}
 	}
 	body, err := io.ReadAll(req.Body)
@@ -46,7 +47,7 @@ func Bind(c echo.Context, dst any) error {
 
 func decodeJSON(body []byte, dst any) error {
 	if len(strings.TrimSpace(string(body))) == 0 {
-		return domain.FieldMalformed("body", "a JSON object is required")
+		return malformed("body", "validation.json_object", nil)
 	}
 	if depth(body) > maxJSONDepth {
 		return domain.FieldMalformed("body", fmt.Sprintf("is nested more than %d levels deep", maxJSONDepth))
@@ -64,24 +65,27 @@ func decodeJSON(body []byte, dst any) error {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntaxErr):
-		return domain.FieldMalformed("body", fmt.Sprintf("is not valid JSON (at byte %d)", syntaxErr.Offset))
+		return malformed("body", "validation.json", nil)
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			return domain.FieldMalformed("body", "must be a JSON object")
+		if typeErr.Field == "" {
+			return malformed("body", "validation.json_object", nil)
 		}
-		return domain.FieldMalformed(field, "must be of type "+jsonType(typeErr.Type))
+		return malformed(typeErr.Field, "validation.type", map[string]string{"type": jsonType(typeErr.Type)})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return domain.FieldMalformed(field, "is not a field of this request")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return domain.FieldMalformed("body", "is not valid JSON (it ends early)")
+		return malformed(field, "validation.unknown_field", nil)
 	}
 	var de *domain.Error
 	if errors.As(err, &de) {
 		return err
 	}
-	return domain.FieldMalformed("body", "is not valid JSON")
+	return malformed("body", "validation.json", nil)
+}
+
+// malformed is a Malformed error naming field, with a catalog message.
+func malformed(field, key string, params map[string]string) error {
+	return &domain.Error{Kind: domain.Malformed, Message: "the request could not be read",
+		Fields: []domain.FieldError{{Field: field, Message: i18n.T(i18n.English, key, params), Key: key, Params: params}}}
 }
 
 // depth returns the deepest nesting of arrays and objects in a JSON text,
@@ -158,7 +162,8 @@ func Validate(dst any) error {
 		if fe.Tag() == "uuid" {
 			kind = domain.Malformed
 		}
-		fields = append(fields, domain.FieldError{Field: fieldPath(fe), Message: message(fe)})
+		key, params := message(fe)
+		fields = append(fields, domain.FieldError{Field: fieldPath(fe), Message: i18n.T(i18n.English, key, params), Key: key, Params: params})
 	}
 	return &domain.Error{Kind: kind, Message: "the request has invalid fields", Fields: fields}
 }
@@ -172,45 +177,33 @@ func fieldPath(fe validator.FieldError) string {
 	return ns
 }
 
-func message(fe validator.FieldError) string {
-	p := fe.Param()
+// message returns the catalog key and parameters of a validation failure.
+func message(fe validator.FieldError) (string, map[string]string) {
+	n := map[string]string{"n": fe.Param()}
+	size := "number"
+	switch fe.Kind() {
+	case reflect.String:
+		size = "string"
+	case reflect.Slice, reflect.Array, reflect.Map:
+		size = "items"
+	}
 	switch fe.Tag() {
 	case "required", "required_without", "required_with":
-		return "is required"
-	case "uuid":
-		return "must be a UUID"
-	case "email":
-		return "must be an e-mail address"
+		return "validation.required", nil
+	case "uuid", "email", "numeric", "latitude", "longitude":
+		return "validation." + fe.Tag(), nil
 	case "oneof":
-		return "must be one of: " + strings.Join(strings.Fields(p), ", ")
+		return "validation.oneof", map[string]string{"values": strings.Join(strings.Fields(fe.Param()), ", ")}
 	case "min", "gte":
-		if fe.Kind() == reflect.String {
-			return "must be at least " + p + " characters long"
-		}
-		if fe.Kind() == reflect.Slice {
-			return "must have at least " + p + " items"
-		}
-		return "must be at least " + p
+		return "validation.min." + size, n
 	case "max", "lte":
-		if fe.Kind() == reflect.String {
-			return "must be at most " + p + " characters long"
-		}
-		if fe.Kind() == reflect.Slice {
-			return "must have at most " + p + " items"
-		}
-		return "must be at most " + p
+		return "validation.max." + size, n
 	case "len":
-		return "must be exactly " + p + " characters long"
+		return "validation.len", n
 	case "datetime":
-		return "must be formatted as " + p
-	case "latitude":
-		return "must be a latitude between -90 and 90"
-	case "longitude":
-		return "must be a longitude between -180 and 180"
-	case "dive":
-		return "has an invalid item"
+		return "validation.datetime", map[string]string{"format": fe.Param()}
 	}
-	return "is not valid (" + fe.Tag() + ")"
+	return "validation.invalid", nil
 }
 
 // Validator is Echo's validator, so that c.Validate applies the same rules
