@@ -1281,12 +1281,14 @@ const docTemplate = `{
                             "pending_payment",
                             "pending_approval",
                             "active",
+                            "expired",
+                            "expired_unpaid",
                             "cancelled",
                             "revoked",
                             "rejected"
                         ],
                         "type": "string",
-                        "description": "stored status",
+                        "description": "status as of now",
                         "name": "status",
                         "in": "query"
                     },

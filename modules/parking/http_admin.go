@@ -72,8 +72,8 @@ func (h *Handler) updateZone(c echo.Context) error {
 	return c.JSON(http.StatusOK, z)
 }
 
-var storedStatuses = map[string]bool{StatusPendingPayment: true, StatusPendingApproval: true, StatusActive: true,
-	StatusCancelled: true, StatusRevoked: true, StatusRejected: true}
+var permitStatuses = map[string]bool{StatusPendingPayment: true, StatusPendingApproval: true, StatusActive: true,
+	StatusExpired: true, StatusExpiredUnpaid: true, StatusCancelled: true, StatusRevoked: true, StatusRejected: true}
 
 // adminPermits godoc
 //
@@ -81,7 +81,7 @@ var storedStatuses = map[string]bool{StatusPendingPayment: true, StatusPendingAp
 //	@ID			listAllPermits
 //	@Tags		parking administration
 //	@Produce	json
-//	@Param		status	query		string	false	"stored status"	Enums(pending_payment, pending_approval, active, cancelled, revoked, rejected)
+//	@Param		status	query		string	false	"status as of now"	Enums(pending_payment, pending_approval, active, expired, expired_unpaid, cancelled, revoked, rejected)
 //	@Param		zone_id	query		string	false	"zone ID"		format(uuid)
 //	@Param		limit	query		int		false	"page size (default 20, at most 100)"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
@@ -100,7 +100,7 @@ func (h *Handler) adminPermits(c echo.Context) error {
 	if f.ZoneID, err = web.QueryID(c, "zone_id"); err != nil {
 		return err
 	}
-	if f.Status = c.QueryParam("status"); f.Status != "" && !storedStatuses[f.Status] {
+	if f.Status = c.QueryParam("status"); f.Status != "" && !permitStatuses[f.Status] {
 		return domain.FieldMalformed("status", "is not a permit status")
 	}
 	res, err := h.svc.AdminPermits(c.Request().Context(), f, p)

@@ -137,9 +137,18 @@ func splitArea(groups []string) []string {
 }
 
 // PermitDates returns the first and last local day of a permit of months
-// starting on start (both inclusive, midnight UTC of the date).
+// starting on start (both inclusive, midnight UTC of the date). It ends the
+// day before the same day of the month months later, or on the last day of
+// that month when it has no such day (31 January + 1 month ends 28 or 29
+// February).
 func PermitDates(start time.Time, months int) (time.Time, time.Time) {
-	return start, start.AddDate(0, months, -1)
+	y, m, d := start.Date()
+	firstOfTarget := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
+	lastOfTarget := firstOfTarget.AddDate(0, 1, -1)
+	if d > lastOfTarget.Day() {
+		return start, lastOfTarget
+	}
+	return start, time.Date(y, m+time.Month(months), d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
 }
 
 // EffectiveStatus reads a permit's status at now: an active or approved
@@ -160,10 +169,12 @@ func EffectiveStatus(stored string, endDate, holdUntil, now time.Time) string {
 // on today, counted from today to the end of its last day.
 func RemainingMonths(today, endDate time.Time) int {
 	months := 0
-	for !today.AddDate(0, months+1, -1).After(endDate) {
+	for {
+		if _, end := PermitDates(today, months+1); end.After(endDate) {
+			return months
+		}
 		months++
 	}
-	return months
 }
 
 // Refund is the pro-rata refund of whole remaining months.

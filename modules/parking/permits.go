@@ -194,7 +194,7 @@ func (s *Service) Permits(ctx context.Context, p domain.Principal, pg page.Reque
 }
 
 func (s *Service) permitPage(ctx context.Context, f PermitFilter, pg page.Request) (page.Page[Permit], error) {
-	rows, err := s.store.ListPermits(ctx, f, pg)
+	rows, err := s.store.ListPermits(ctx, f, pg, s.clock.Now())
 	if err != nil {
 		return page.Page[Permit]{}, err
 	}
@@ -259,7 +259,7 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 			return err
 		}
 		if next == StatusActive {
-			return s.notice(ctx, row, "permit.activated", "Parking permit active", "Your %s permit for %s is active from %s to %s.")
+			return s.notice(ctx, row, "permit.activated", "")
 		}
 		return nil
 	})
@@ -274,12 +274,12 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 	return s.Permit(ctx, p, id)
 }
 
-// notice tells a permit's holder about it; format takes the permit type,
-// plate, first and last day.
-func (s *Service) notice(ctx context.Context, r permitRow, kind, title, format string) error {
-	return s.inbox.Add(ctx, notify.Notice{AccountID: r.AccountID, Kind: kind, Title: title,
-		Body: fmt.Sprintf(format, r.PermitType, r.Plate, r.StartDate.Format("2 Jan 2006"), r.EndDate.Format("2 Jan 2006")),
-		Data: map[string]string{"permit_id": r.ID}})
+// notice tells a permit's holder about it.
+func (s *Service) notice(ctx context.Context, r permitRow, kind, reason string) error {
+	return s.inbox.Add(ctx, notify.Notice{AccountID: r.AccountID, Kind: kind, Params: map[string]string{
+		"type": r.PermitType, "plate": r.Plate, "start": r.StartDate.Format("2 Jan 2006"), "end": r.EndDate.Format("2 Jan 2006"),
+		"reason": reason, "permit_id": r.ID,
+	}})
 }
 
 // Cancel cancels one of the caller's permits. An unpaid one is simply

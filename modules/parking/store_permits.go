@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
@@ -206,7 +208,8 @@ func (s *Store) MovePermit(ctx context.Context, id, from string, holdAfter *time
 	return res.RowsAffected == 1, db.Translate(res.Error, "")
 }
 
-// PermitFilter narrows a permit list. Status is a stored status.
+// PermitFilter narrows a permit list. Status is a status as people read
+// it: expired and expired_unpaid included.
 type PermitFilter struct {
 	AccountID string
 	ZoneID    string
@@ -214,7 +217,7 @@ type PermitFilter struct {
 }
 
 // ListPermits returns a page of permits, newest first.
-func (s *Store) ListPermits(ctx context.Context, f PermitFilter, p page.Request) (page.Page[permitRow], error) {
+func (s *Store) ListPermits(ctx context.Context, f PermitFilter, p page.Request, now time.Time) (page.Page[permitRow], error) {
 	q := s.db.Conn(ctx).Model(&permitRow{})
 	if f.AccountID != "" {
 		q = q.Where("account_id = ?", f.AccountID)
@@ -223,7 +226,7 @@ func (s *Store) ListPermits(ctx context.Context, f PermitFilter, p page.Request)
 		q = q.Where("zone_id = ?", f.ZoneID)
 	}
 	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
+		q = whereStatus(q, f.Status, now)
 	}
 	if len(p.After) == 2 {
 		t, err := page.ParseTimeKey(p.After[0])
@@ -237,6 +240,23 @@ func (s *Store) ListPermits(ctx context.Context, f PermitFilter, p page.Request)
 		return page.Page[permitRow]{}, db.Translate(err, "")
 	}
 	return page.Build(rows, p.Limit, func(r permitRow) []string { return []string{page.TimeKey(r.CreatedAt), r.ID} }), nil
+}
+
+// whereStatus selects permits whose status, read at now, is status: the
+// same reading as EffectiveStatus, in SQL.
+func whereStatus(q *gorm.DB, status string, now time.Time) *gorm.DB {
+	today := domain.LocalDate(now)
+	switch status {
+	case StatusActive, StatusPendingApproval:
+		return q.Where("status = ? AND end_date >= ?", status, today)
+	case StatusExpired:
+		return q.Where("status IN ? AND end_date < ?", []string{StatusActive, StatusPendingApproval}, today)
+	case StatusPendingPayment:
+		return q.Where("status = ? AND hold_until > ?", status, now)
+	case StatusExpiredUnpaid:
+		return q.Where("status = ? AND hold_until <= ?", StatusPendingPayment, now)
+	}
+	return q.Where("status = ?", status)
 }
 
 // ValidPermit returns the active permit for a plate in a zone that covers
