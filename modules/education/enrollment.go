@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -213,15 +214,14 @@ func (s *Service) record(ctx context.Context, row applicationRow, to string, by 
 	if err != nil || by.role == "parent" {
 		return err
 	}
-	kind, body := "application.decided", fmt.Sprintf("The application of %s for grade %d (%s) is now %s.", row.ChildName, row.Grade, row.AcademicYear, to)
+	kind := "application.decided." + to
 	if by == platformActor && to == StatusAccepted {
-		kind, body = "application.promoted", fmt.Sprintf("Good news: a seat became free and %s is accepted for grade %d (%s).", row.ChildName, row.Grade, row.AcademicYear)
+		kind = "application.promoted"
 	}
-	if note != "" {
-		body += " " + note
-	}
-	return s.inbox.Add(ctx, notify.Notice{AccountID: row.AccountID, Kind: kind, Title: "School application update", Body: body,
-		Data: map[string]string{"application_id": row.ID, "status": to}})
+	return s.inbox.Add(ctx, notify.Notice{AccountID: row.AccountID, Kind: kind, Params: map[string]string{
+		"child": row.ChildName, "grade": strconv.Itoa(row.Grade), "year": row.AcademicYear, "note": note,
+		"application_id": row.ID, "status": to,
+	}})
 }
 
 // withdrawOthers withdraws a newly accepted child's other open

@@ -2,7 +2,6 @@ package health
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -360,11 +359,9 @@ func (s *Service) cancelSlots(ctx context.Context, ids []string, reason, targetT
 			return err
 		}
 		for _, a := range cancelled {
-			err := s.inbox.Add(ctx, notify.Notice{
-				AccountID: a.AccountID, Kind: "appointment.cancelled_by_facility", Title: "Appointment cancelled by the facility",
-				Body: fmt.Sprintf("The appointment of %s on %s was cancelled by the facility: %s. Please book another slot.", a.PatientName, localTime(a.StartsAt), reason),
-				Data: map[string]string{"appointment_id": a.ID},
-			})
+			err := s.inbox.Add(ctx, notify.Notice{AccountID: a.AccountID, Kind: "appointment.cancelled_by_facility", Params: map[string]string{
+				"patient": a.PatientName, "when": localTime(a.StartsAt), "reason": reason, "appointment_id": a.ID,
+			}})
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,7 @@ package health
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -64,11 +64,9 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 		if err := s.store.CreateAppointment(ctx, row); err != nil {
 			return err
 		}
-		return s.inbox.Add(ctx, notify.Notice{
-			AccountID: p.Subject, Kind: "appointment.booked", Title: "Appointment booked",
-			Body: fmt.Sprintf("%s is booked for %s, queue number %d.", patient.FullName, localTime(slot.StartsAt), slot.NextQueue),
-			Data: map[string]string{"appointment_id": row.ID},
-		})
+		return s.inbox.Add(ctx, notify.Notice{AccountID: p.Subject, Kind: "appointment.booked", Params: map[string]string{
+			"patient": patient.FullName, "when": localTime(slot.StartsAt), "queue": strconv.Itoa(slot.NextQueue), "appointment_id": row.ID,
+		}})
 	})
 	if err != nil {
 		return Appointment{}, err

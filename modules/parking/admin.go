@@ -116,15 +116,13 @@ func (s *Service) AdminPermits(ctx context.Context, f PermitFilter, pg page.Requ
 
 // Approve activates a paid disabled permit. Errors: NotFound, Conflict.
 func (s *Service) Approve(ctx context.Context, id string, in Verdict) (Permit, error) {
-	return s.decide(ctx, id, StatusPendingApproval, StatusActive, in.Reason, "permit.approved", "Parking permit approved",
-		"Your %s permit for %s is approved and active from %s to %s.")
+	return s.decide(ctx, id, StatusPendingApproval, StatusActive, in.Reason, "permit.approved")
 }
 
 // Reject refuses a paid disabled permit and refunds it in full. Errors:
 // NotFound, Conflict.
 func (s *Service) Reject(ctx context.Context, id string, in Verdict) (Permit, error) {
-	return s.decide(ctx, id, StatusPendingApproval, StatusRejected, in.Reason, "permit.rejected", "Parking permit not approved",
-		"Your %s permit for %s (%s to %s) was not approved and is refunded.")
+	return s.decide(ctx, id, StatusPendingApproval, StatusRejected, in.Reason, "permit.rejected")
 }
 
 // Revoke ends an active permit at once, with a reason. Errors: NotFound,
@@ -133,11 +131,10 @@ func (s *Service) Revoke(ctx context.Context, id string, in Verdict) (Permit, er
 	if in.Reason == "" {
 		return Permit{}, domain.FieldInvalid("reason", "is required to revoke a permit")
 	}
-	return s.decide(ctx, id, StatusActive, StatusRevoked, in.Reason, "permit.revoked", "Parking permit revoked",
-		"Your %s permit for %s (%s to %s) was revoked.")
+	return s.decide(ctx, id, StatusActive, StatusRevoked, in.Reason, "permit.revoked")
 }
 
-func (s *Service) decide(ctx context.Context, id, from, to, reason, kind, title, format string) (Permit, error) {
+func (s *Service) decide(ctx context.Context, id, from, to, reason, kind string) (Permit, error) {
 	row, err := s.store.Permit(ctx, "", id)
 	if err != nil {
 		return Permit{}, err
@@ -164,7 +161,7 @@ func (s *Service) decide(ctx context.Context, id, from, to, reason, kind, title,
 				return err
 			}
 		}
-		if err := s.notice(ctx, row, kind, title, format); err != nil {
+		if err := s.notice(ctx, row, kind, reason); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: "parking.permit." + to, TargetType: "permit", TargetID: id, SubjectID: row.AccountID})
