@@ -80,8 +80,8 @@ func (a *authenticator) guard(perm string) echo.MiddlewareFunc {
 }
 
 func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
-	raw, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
-	if !ok || strings.TrimSpace(raw) == "" {
+	scheme, raw, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "a bearer access token is required")
 	}
 	claims, err := a.signer.Verify(strings.TrimSpace(raw), token.TypeAccess, identity.Audience)

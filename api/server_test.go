@@ -321,9 +321,12 @@ func TestIdempotencyKey(t *testing.T) {
 	app := apitest.New(t)
 	var runs atomic.Int32
 	mountIdempotentRoute(app, &runs, 0)
+	// Callers are unique per run: on PostgreSQL the package's tests share
+	// one schema, and keys live for a day.
+	run := apitest.NewPhone()
 	order := func(caller, key, item string) *apitest.Response {
 		return app.Do(apitest.Request{Method: "POST", Path: "/test/orders", Body: map[string]string{"item": item},
-			Header: map[string]string{"Idempotency-Key": key, "X-Test-Caller": caller}})
+			Header: map[string]string{"Idempotency-Key": key, "X-Test-Caller": caller + run}})
 	}
 	first := order("alice", "k1", "tea")
 	replay := order("alice", "k1", "tea")
@@ -364,6 +367,7 @@ func TestIdempotencyConcurrentDuplicatesRunOnce(t *testing.T) {
 	var runs atomic.Int32
 	mountIdempotentRoute(app, &runs, 300*time.Millisecond)
 	const n = 10
+	caller := "alice" + apitest.NewPhone()
 	statuses := make([]int, n)
 	var wg sync.WaitGroup
 	for i := range n {
@@ -371,7 +375,7 @@ func TestIdempotencyConcurrentDuplicatesRunOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			statuses[i] = app.Do(apitest.Request{Method: "POST", Path: "/test/orders", Body: map[string]string{"item": "tea"},
-				Header: map[string]string{"Idempotency-Key": "same", "X-Test-Caller": "alice"}}).Status
+				Header: map[string]string{"Idempotency-Key": "same", "X-Test-Caller": caller}}).Status
 		}()
 	}
 	wg.Wait()

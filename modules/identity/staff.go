@@ -184,13 +184,25 @@ func (s *Service) SetRoles(ctx context.Context, id string, in RolesChange) (Acco
 	if err != nil {
 		return Account{}, err
 	}
+	unit := ""
 	for i, r := range in.Roles {
-		if err := s.checkAssignment(ctx, fmt.Sprintf("roles[%d].", i), r); err != nil {
+		field := fmt.Sprintf("roles[%d].", i)
+		if err := s.checkAssignment(ctx, field, r); err != nil {
 			return Account{}, err
+		}
+		if r.UnitID != "" && unit != "" && r.UnitID != unit {
+			return Account{}, domain.FieldInvalid(field+"unit_id", "a staff account serves one unit; all its unit roles must name the same one")
+		}
+		if r.UnitID != "" {
+			unit = r.UnitID
 		}
 	}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.ReplaceRoles(ctx, row.ID, in.Roles); err != nil {
+			return err
+		}
+		// The account belongs to the department of its first role.
+		if err := s.store.UpdateAccount(ctx, row.ID, map[string]any{"department": in.Roles[0].Department, "updated_at": s.clock.Now()}); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: "staff.roles", TargetType: "account", TargetID: row.ID})
