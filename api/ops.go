@@ -10,7 +10,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 // Status is the body of the liveness and readiness answers.
@@ -70,4 +73,41 @@ func (s *Server) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, Status{Status: "database unavailable"})
 	}
 	return c.JSON(http.StatusOK, Status{Status: "ok"})
+}
+
+// MessageList is a page of messages the development sender recorded.
+type MessageList struct {
+	Items      []notify.Message `json:"items"`
+	NextCursor *string          `json:"next_cursor"`
+} // @name MessageList
+
+// devMessages godoc
+//
+//	@Summary		Messages the development sender recorded
+//	@Description	Development only (404 in production): the SMS and e-mail the service would have sent, newest first. `to` may be written as the phone was registered (0300-1234567 or +923001234567).
+//	@ID				listDevMessages
+//	@Tags			operations
+//	@Produce		json
+//	@Param			to		query		string	false	"recipient phone or e-mail"
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	MessageList
+//	@Failure		400		{object}	web.Problem
+//	@Router			/dev/messages [get]
+func devMessages(sender *notify.DevSender) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p, err := web.PageRequest(c, 2)
+		if err != nil {
+			return err
+		}
+		to := c.QueryParam("to")
+		if phone, err := identity.NormalizePhone("to", to); err == nil {
+			to = phone
+		}
+		res, err := sender.Messages(c.Request().Context(), to, p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, MessageList{Items: res.Items, NextCursor: res.NextCursor})
+	}
 }

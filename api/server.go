@@ -69,11 +69,12 @@ type Deps struct {
 
 // Server is the HTTP server with its routes mounted.
 type Server struct {
-	Echo   *echo.Echo
-	cfg    Config
-	deps   Deps
-	ready  atomic.Bool
-	routes []web.Route
+	Echo       *echo.Echo
+	cfg        Config
+	deps       Deps
+	ready      atomic.Bool
+	routes     []web.Route
+	background background
 }
 
 // New builds the server: middleware, operations endpoints, the spec, and

@@ -3426,6 +3426,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/me/access-log": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every read or change of your or your dependants' records by staff or third-party clients, newest first: time, department, role and unit (never a staff member's name) and the purpose.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "home"
+                ],
+                "summary": "Who used your data",
+                "operationId": "getAccessLog",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AccessLog"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/me/dependants": {
             "get": {
                 "security": [
@@ -3692,6 +3750,161 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/notifications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Unread first, then newest first; texts in the language of Accept-Language (ur or en). Each lists how its SMS and e-mail went out.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "home"
+                ],
+                "summary": "Your notifications",
+                "operationId": "listNotifications",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "ur for Urdu",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/notifications/{id}/read": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "home"
+                ],
+                "summary": "Mark a notification read",
+                "operationId": "markNotificationRead",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "notification ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Notification"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/overview": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "In one request: upcoming appointments (yours and your dependants'), school applications open and decided, live parking permits (ends_soon in their last 7 days) and the number of unread notifications.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "home"
+                ],
+                "summary": "Your home screen",
+                "operationId": "getOverview",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Overview"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4558,6 +4771,58 @@ const docTemplate = `{
                 }
             }
         },
+        "AccessEntry": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "health.appointment.checked_in"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "by": {
+                    "description": "By is \"staff\" or \"client\"; staff are shown by role and unit, never by name.",
+                    "type": "string",
+                    "enum": [
+                        "staff",
+                        "client",
+                        "anonymous"
+                    ]
+                },
+                "client_id": {
+                    "type": "string"
+                },
+                "department": {
+                    "type": "string",
+                    "example": "health"
+                },
+                "purpose": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "health_staff"
+                },
+                "unit_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "AccessLog": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AccessEntry"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "Account": {
             "type": "object",
             "properties": {
@@ -4780,6 +5045,34 @@ const docTemplate = `{
                 }
             }
         },
+        "ApplicationCard": {
+            "type": "object",
+            "properties": {
+                "academic_year": {
+                    "type": "string"
+                },
+                "child_name": {
+                    "type": "string"
+                },
+                "grade": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "school_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
         "ApplicationEvent": {
             "type": "object",
             "properties": {
@@ -4883,6 +5176,35 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "AppointmentCard": {
+            "type": "object",
+            "properties": {
+                "facility_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "patient_name": {
+                    "type": "string"
+                },
+                "practitioner_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "queue_number": {
+                    "type": "integer"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "status": {
                     "type": "string"
                 }
             }
@@ -5078,6 +5400,33 @@ const docTemplate = `{
                 "note": {
                     "type": "string",
                     "maxLength": 500
+                }
+            }
+        },
+        "Delivery": {
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "type": "integer"
+                },
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "sms",
+                        "email"
+                    ]
+                },
+                "sent_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "sent",
+                        "failed",
+                        "skipped"
+                    ]
                 }
             }
         },
@@ -5517,6 +5866,60 @@ const docTemplate = `{
                 }
             }
         },
+        "Notification": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "data": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "deliveries": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Delivery"
+                    }
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "appointment.booked"
+                },
+                "read": {
+                    "type": "boolean"
+                },
+                "read_at": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "NotificationList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Notification"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "OTPCheck": {
             "type": "object",
             "required": [
@@ -5543,6 +5946,32 @@ const docTemplate = `{
                 "phone": {
                     "type": "string",
                     "example": "+923001234567"
+                }
+            }
+        },
+        "Overview": {
+            "type": "object",
+            "properties": {
+                "permits": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/PermitCard"
+                    }
+                },
+                "school_applications": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ApplicationCard"
+                    }
+                },
+                "unread_notifications": {
+                    "type": "integer"
+                },
+                "upcoming_appointments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AppointmentCard"
+                    }
                 }
             }
         },
@@ -5617,6 +6046,10 @@ const docTemplate = `{
                     "format": "date",
                     "example": "2027-03-31"
                 },
+                "ends_soon": {
+                    "description": "EndsSoon is true for a live permit in its last 7 days.",
+                    "type": "boolean"
+                },
                 "id": {
                     "type": "string",
                     "format": "uuid"
@@ -5679,6 +6112,36 @@ const docTemplate = `{
                 },
                 "verification_token": {
                     "description": "VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)\nfor the permit's QR code; only active permits carry one.",
+                    "type": "string"
+                },
+                "zone_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "PermitCard": {
+            "type": "object",
+            "properties": {
+                "end_date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "ends_soon": {
+                    "description": "EndsSoon is true in the permit's last 7 days.",
+                    "type": "boolean"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "permit_type": {
+                    "type": "string"
+                },
+                "plate": {
+                    "type": "string"
+                },
+                "status": {
                     "type": "string"
                 },
                 "zone_id": {

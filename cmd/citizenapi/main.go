@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -23,7 +22,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
-	"github.com/islamabad-digital/citizenapi/platform/idempotency"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/token"
@@ -125,7 +123,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	go purgeIdempotencyKeys(ctx, idempotency.NewStore(d, clock), log)
+	srv.RunBackground(ctx)
 	base := displayURL(ln.Addr())
 	fmt.Fprintf(stdout, "Citizen services API (%s, %s database) listening on %s\n", cfg.Env, d.Dialect, base)
 	fmt.Fprintf(stdout, "  Swagger UI:  %s/swagger/index.html\n  OpenAPI 3:   %s/openapi.json\n", base, base)
@@ -212,21 +210,4 @@ func newIdentity(cfg config, d *db.DB, units identity.Units) (*identity.Service,
 		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: token.NewSigner(keys, cfg.TokenIssuer, clock.Now),
 		Sender: notify.NewDevSender(d, clock), Audit: audit.NewLog(d, clock), Units: units,
 	}), nil
-}
-
-func purgeIdempotencyKeys(ctx context.Context, store *idempotency.Store, log *slog.Logger) {
-	ticker := time.NewTicker(time.Hour)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if n, err := store.Purge(ctx); err != nil {
-				log.Warn("purge idempotency keys", "error", err)
-			} else if n > 0 {
-				log.Info("purged expired idempotency keys", "count", n)
-			}
-		}
-	}
 }

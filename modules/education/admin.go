@@ -162,8 +162,9 @@ func (s *Service) Windows(ctx context.Context, p page.Request) (page.Page[Admiss
 	return s.store.ListWindows(ctx, p)
 }
 
-// SchoolApplications lists applications to a school for its staff; the
-// caller's own school when schoolID is empty. Errors: Forbidden elsewhere.
+// SchoolApplications lists applications to a school for its staff (the
+// caller's own school when none is named), and records the read in each
+// family's access log. Errors: Forbidden elsewhere.
 func (s *Service) SchoolApplications(ctx context.Context, p domain.Principal, f ApplicationFilter, pg page.Request) (page.Page[Application], error) {
 	if f.SchoolID == "" {
 		f.SchoolID = p.UnitID
@@ -175,7 +176,15 @@ func (s *Service) SchoolApplications(ctx context.Context, p domain.Principal, f 
 		return page.Page[Application]{}, domain.Errorf(domain.Forbidden, "you may see only your own school's applications")
 	}
 	f.AccountID = ""
-	return s.store.ListApplications(ctx, f, pg)
+	res, err := s.store.ListApplications(ctx, f, pg)
+	if err != nil {
+		return page.Page[Application]{}, err
+	}
+	subjects := make([]string, len(res.Items))
+	for i, a := range res.Items {
+		subjects[i] = a.accountID
+	}
+	return res, s.audit.RecordReads(ctx, "education.applications.read", "school", f.SchoolID, subjects)
 }
 
 // Decide records a school's decision on an application: accepting takes a

@@ -47,6 +47,7 @@ type Application struct {
 	History      []ApplicationEvent `json:"history,omitempty"`
 	CreatedAt    time.Time          `json:"created_at"`
 	UpdatedAt    time.Time          `json:"updated_at"`
+	accountID    string
 } // @name Application
 
 // Child is the child an application is for.

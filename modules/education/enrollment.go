@@ -255,3 +255,9 @@ func (s *Service) promote(ctx context.Context, freed applicationRow) error {
 	}
 	return err
 }
+
+// Recent returns a citizen's applications, most recently changed first,
+// with at most limit rows.
+func (s *Service) Recent(ctx context.Context, accountID string, limit int) ([]Application, error) {
+	return s.store.RecentApplications(ctx, accountID, limit)
+}

@@ -33,7 +33,7 @@ func (r applicationRow) application() Application {
 	a := Application{
 		ID: r.ID, SchoolID: r.SchoolID, AcademicYear: r.AcademicYear, Grade: r.Grade, Status: r.Status,
 		Child:     Child{ID: r.ChildID, FullName: r.ChildName, DateOfBirth: r.ChildDOB.UTC().Format(time.DateOnly)},
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), accountID: r.AccountID,
 	}
 	if r.WaitlistedAt != nil {
 		t := r.WaitlistedAt.UTC()
@@ -286,4 +286,18 @@ func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter, p pag
 		out[i] = r.application()
 	}
 	return page.Build(out, p.Limit, func(a Application) []string { return []string{page.TimeKey(a.CreatedAt), a.ID} }), nil
+}
+
+// RecentApplications returns accountID's applications, most recently
+// changed first.
+func (s *Store) RecentApplications(ctx context.Context, accountID string, limit int) ([]Application, error) {
+	var rows []applicationRow
+	if err := s.db.Conn(ctx).Where("account_id = ?", accountID).Order("updated_at DESC, id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, db.Translate(err, "")
+	}
+	out := make([]Application, len(rows))
+	for i, r := range rows {
+		out[i] = r.application()
+	}
+	return out, nil
 }

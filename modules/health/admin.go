@@ -236,7 +236,8 @@ func (s *Service) AddSchedule(ctx context.Context, p domain.Principal, in Schedu
 }
 
 // DayList lists a facility's appointments on a local date (today when
-// empty) for its staff. Errors: Forbidden outside the caller's facility.
+// empty) for its staff, and records the read in each patient's access log.
+// Errors: Forbidden outside the caller's facility.
 func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, date string, pg page.Request) (page.Page[Appointment], error) {
 	if facilityID == "" {
 		facilityID = p.UnitID
@@ -256,6 +257,13 @@ func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, d
 	}
 	rows, err := s.store.DayList(ctx, facilityID, day, pg)
 	if err != nil {
+		return page.Page[Appointment]{}, err
+	}
+	subjects := make([]string, len(rows.Items))
+	for i, r := range rows.Items {
+		subjects[i] = r.AccountID
+	}
+	if err := s.audit.RecordReads(ctx, "health.appointments.read", "facility", facilityID, subjects); err != nil {
 		return page.Page[Appointment]{}, err
 	}
 	items, err := s.withSlots(ctx, rows.Items)

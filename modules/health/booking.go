@@ -190,3 +190,13 @@ func (s *Service) Reschedule(ctx context.Context, p domain.Principal, id string,
 	}
 	return s.Appointment(ctx, p, id)
 }
+
+// Upcoming returns a citizen's booked or checked-in appointments that have
+// not started, soonest first, with at most limit rows.
+func (s *Service) Upcoming(ctx context.Context, accountID string, limit int) ([]Appointment, error) {
+	rows, err := s.store.Upcoming(ctx, accountID, s.clock.Now(), limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.withSlots(ctx, rows)
+}

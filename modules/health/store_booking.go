@@ -218,3 +218,11 @@ func (s *Store) Practitioner(ctx context.Context, id string) (Practitioner, erro
 	}
 	return Practitioner{ID: r.ID, FacilityID: r.FacilityID, FullName: r.FullName, Specialty: r.Specialty, PMDCNumber: r.PMDCNumber}, nil
 }
+
+// Upcoming returns accountID's live appointments starting after now.
+func (s *Store) Upcoming(ctx context.Context, accountID string, now time.Time, limit int) ([]appointmentRow, error) {
+	var rows []appointmentRow
+	err := s.db.Conn(ctx).Where("account_id = ? AND status IN ? AND starts_at > ?", accountID, []string{StatusBooked, StatusCheckedIn}, now).
+		Order("starts_at, id").Limit(limit).Find(&rows).Error
+	return rows, db.Translate(err, "")
+}

@@ -78,10 +78,12 @@ type Permit struct {
 	Reason string     `json:"reason,omitempty"`
 	// VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)
 	// for the permit's QR code; only active permits carry one.
-	VerificationToken string    `json:"verification_token,omitempty"`
-	RefundPKR         int64     `json:"refund_pkr,omitempty"`
-	CreatedAt         time.Time `json:"created_at"`
-	UpdatedAt         time.Time `json:"updated_at"`
+	VerificationToken string `json:"verification_token,omitempty"`
+	RefundPKR         int64  `json:"refund_pkr,omitempty"`
+	// EndsSoon is true for a live permit in its last 7 days.
+	EndsSoon  bool      `json:"ends_soon"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 } // @name Permit
 
 // platePattern is the normalised form: letter groups (an optional

@@ -156,7 +156,8 @@ func (s *Service) permit(ctx context.Context, r permitRow) (Permit, error) {
 	now := s.clock.Now()
 	out := Permit{ID: r.ID, VehicleID: r.VehicleID, ZoneID: r.ZoneID, Plate: r.Plate, PermitType: r.PermitType, Months: r.Months,
 		StartDate: r.StartDate.UTC().Format(time.DateOnly), EndDate: r.EndDate.UTC().Format(time.DateOnly), AmountPKR: r.AmountPKR,
-		Status: EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now), Reason: r.Reason, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		Status: EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now), Reason: r.Reason, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		EndsSoon: endsSoon(r, now)}
 	switch out.Status {
 	case StatusPendingPayment:
 		hold := r.HoldUntil.UTC()
@@ -360,4 +361,29 @@ func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in R
 		return Permit{}, err
 	}
 	return s.createPermit(ctx, p, vehicle, row.ZoneID, row.PermitType, row.EndDate.AddDate(0, 0, 1), in.Months)
+}
+
+// Live returns a citizen's permits that hold a place now (active, awaiting
+// approval or unpaid within their hold), ending soonest first, with at most
+// limit rows. Verification tokens are left out.
+func (s *Service) Live(ctx context.Context, accountID string, limit int) ([]Permit, error) {
+	now := s.clock.Now()
+	rows, err := s.store.LivePermits(ctx, accountID, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Permit, len(rows))
+	for i, r := range rows {
+		out[i] = Permit{ID: r.ID, VehicleID: r.VehicleID, ZoneID: r.ZoneID, Plate: r.Plate, PermitType: r.PermitType, Months: r.Months,
+			StartDate: r.StartDate.UTC().Format(time.DateOnly), EndDate: r.EndDate.UTC().Format(time.DateOnly), AmountPKR: r.AmountPKR,
+			Status: EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+			EndsSoon: endsSoon(r, now)}
+	}
+	return out, nil
+}
+
+// endsSoon says whether a live permit is in its last reminderLead days.
+func endsSoon(r permitRow, now time.Time) bool {
+	status := EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now)
+	return (status == StatusActive || status == StatusPendingApproval) && !r.EndDate.After(domain.LocalDate(now).AddDate(0, 0, reminderLead))
 }

@@ -295,3 +295,11 @@ func (s *Store) Refunded(ctx context.Context, permitID string) (int64, error) {
 		Select("COALESCE(SUM(amount_pkr), 0)").Scan(&total).Error
 	return total, db.Translate(err, "")
 }
+
+// LivePermits returns accountID's permits that hold a place at now.
+func (s *Store) LivePermits(ctx context.Context, accountID string, now time.Time, limit int) ([]permitRow, error) {
+	var rows []permitRow
+	err := s.db.Conn(ctx).Where("account_id = ?", accountID).Where(liveCondition, domain.LocalDate(now), now).
+		Order("end_date, id").Limit(limit).Find(&rows).Error
+	return rows, db.Translate(err, "")
+}

@@ -77,6 +77,12 @@ func NewLog(d *db.DB, clock domain.Clock) *Log { return &Log{db: d, clock: clock
 // Record writes e, filling the time, the actor from the context's principal
 // (unless e names one) and the request's IP and ID.
 func (l *Log) Record(ctx context.Context, e Entry) error {
+	rec := l.row(ctx, e)
+	return db.Translate(l.db.Conn(ctx).Create(&rec).Error, "")
+}
+
+// row fills an entry's actor, time and request and makes it a row.
+func (l *Log) row(ctx context.Context, e Entry) row {
 	if p, ok := domain.PrincipalFrom(ctx); ok && e.ActorID == "" {
 		e.ActorID, e.ActorKind = p.Subject, p.Kind
 		e.ActorRoles, e.ActorUnit = rolesOf(p), p.UnitID
@@ -88,12 +94,30 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 		e.Outcome = "success"
 	}
 	r, _ := ctx.Value(requestKey{}).(Request)
-	rec := row{
+	return row{
 		ID: uuid.NewString(), At: l.clock.Now(), ActorID: e.ActorID, ActorKind: e.ActorKind, ActorRoles: e.ActorRoles,
 		ActorUnit: e.ActorUnit, Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, SubjectID: e.SubjectID,
 		Outcome: e.Outcome, ClientIP: r.ClientIP, RequestID: r.RequestID,
 	}
-	return db.Translate(l.db.Conn(ctx).Create(&rec).Error, "")
+}
+
+// RecordReads records that the caller read records of the given citizens
+// through a target (a facility's day list, a school's applications): one
+// entry per citizen, in one insert.
+func (l *Log) RecordReads(ctx context.Context, action, targetType, targetID string, subjects []string) error {
+	seen := map[string]bool{}
+	var rows []row
+	for _, subject := range subjects {
+		if subject == "" || seen[subject] {
+			continue
+		}
+		seen[subject] = true
+		rows = append(rows, l.row(ctx, Entry{Action: action, TargetType: targetType, TargetID: targetID, SubjectID: subject}))
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return db.Translate(l.db.Conn(ctx).Create(&rows).Error, "")
 }
 
 func rolesOf(p domain.Principal) string {
@@ -109,11 +133,13 @@ func rolesOf(p domain.Principal) string {
 
 // Filter narrows an audit search. Empty fields do not filter.
 type Filter struct {
-	ActorID    string
-	TargetType string
-	TargetID   string
-	SubjectID  string
-	From, To   time.Time
+	ActorID string
+	// ExcludeActorID leaves out what that actor did (a citizen's own doings).
+	ExcludeActorID string
+	TargetType     string
+	TargetID       string
+	SubjectID      string
+	From, To       time.Time
 }
 
 // List returns a page of entries, newest first.
@@ -121,6 +147,9 @@ func (l *Log) List(ctx context.Context, f Filter, p page.Request) (page.Page[Ent
 	q := l.db.Conn(ctx).Model(&row{})
 	if f.ActorID != "" {
 		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if f.ExcludeActorID != "" {
+		q = q.Where("actor_id <> ?", f.ExcludeActorID)
 	}
 	if f.TargetType != "" {
 		q = q.Where("target_type = ?", f.TargetType)

@@ -1,0 +1,134 @@
+package api
+
+import (
+	"context"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/education"
+	"github.com/islamabad-digital/citizenapi/modules/health"
+	"github.com/islamabad-digital/citizenapi/modules/home"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+)
+
+// The adapters below answer the small interfaces one module declares with
+// another module's service, so that no module imports another.
+
+// UnitDirectory answers identity's question whether a facility or school
+// exists from the health and education modules.
+func UnitDirectory(h *health.Service, e *education.Service) identity.Units {
+	return units{health: h, education: e}
+}
+
+type units struct {
+	health    *health.Service
+	education *education.Service
+}
+
+func (u units) UnitExists(ctx context.Context, kind, id string) (bool, error) {
+	var err error
+	switch kind {
+	case identity.UnitFacility:
+		_, err = u.health.Facility(ctx, id)
+	case identity.UnitSchool:
+		_, err = u.education.School(ctx, id)
+	default:
+		return false, nil
+	}
+	if domain.IsKind(err, domain.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// patients answers health's question who a patient is from identity.
+type patients struct {
+	identity *identity.Service
+}
+
+func (p *patients) Citizen(ctx context.Context, accountID string) (health.Patient, error) {
+	acc, err := p.identity.Account(ctx, accountID)
+	if err != nil {
+		return health.Patient{}, err
+	}
+	return health.Patient{Kind: "self", ID: acc.ID, FullName: acc.FullName}, nil
+}
+
+func (p *patients) Dependant(ctx context.Context, ownerID, dependantID string) (health.Patient, error) {
+	d, err := p.identity.Dependant(ctx, domain.Principal{Subject: ownerID}, dependantID)
+	if err != nil {
+		return health.Patient{}, err
+	}
+	return health.Patient{Kind: "dependant", ID: d.ID, FullName: d.FullName}, nil
+}
+
+// children answers education's question about a parent's children from
+// identity: a child is a dependant whose relation is "child".
+type children struct {
+	identity *identity.Service
+}
+
+func (c *children) Child(ctx context.Context, ownerID, childID string) (education.Child, error) {
+	d, err := c.identity.Dependant(ctx, domain.Principal{Subject: ownerID}, childID)
+	if err != nil {
+		return education.Child{}, err
+	}
+	if d.Relation != "child" {
+		return education.Child{}, domain.Errorf(domain.NotFound, "child not found")
+	}
+	return education.Child{ID: d.ID, FullName: d.FullName, DateOfBirth: d.DateOfBirth}, nil
+}
+
+// recipients answers the dispatcher's question where a citizen gets
+// messages, from identity.
+type recipients struct {
+	identity *identity.Service
+}
+
+func (r recipients) Recipient(ctx context.Context, accountID string) (notify.Recipient, error) {
+	acc, err := r.identity.Account(ctx, accountID)
+	if err != nil {
+		return notify.Recipient{}, err
+	}
+	return notify.Recipient{Phone: acc.Phone, Email: acc.Email, Language: acc.PreferredLanguage}, nil
+}
+
+// upcoming answers the overview from health.
+type upcoming struct{ health *health.Service }
+
+func (u upcoming) Upcoming(ctx context.Context, accountID string, limit int) ([]home.AppointmentCard, error) {
+	list, err := u.health.Upcoming(ctx, accountID, limit)
+	out := make([]home.AppointmentCard, len(list))
+	for i, a := range list {
+		out[i] = home.AppointmentCard{ID: a.ID, Status: a.Status, PatientName: a.Patient.FullName, StartsAt: a.Slot.StartsAt,
+			FacilityID: a.Slot.FacilityID, PractitionerID: a.Slot.PractitionerID, QueueNumber: a.QueueNumber}
+	}
+	return out, err
+}
+
+// recent answers the overview from education.
+type recent struct{ education *education.Service }
+
+func (r recent) Recent(ctx context.Context, accountID string, limit int) ([]home.ApplicationCard, error) {
+	list, err := r.education.Recent(ctx, accountID, limit)
+	out := make([]home.ApplicationCard, len(list))
+	for i, a := range list {
+		out[i] = home.ApplicationCard{ID: a.ID, Status: a.Status, ChildName: a.Child.FullName, SchoolID: a.SchoolID,
+			Grade: a.Grade, AcademicYear: a.AcademicYear, UpdatedAt: a.UpdatedAt}
+	}
+	return out, err
+}
+
+// live answers the overview from parking.
+type live struct{ parking *parking.Service }
+
+func (l live) Live(ctx context.Context, accountID string, limit int) ([]home.PermitCard, error) {
+	list, err := l.parking.Live(ctx, accountID, limit)
+	out := make([]home.PermitCard, len(list))
+	for i, p := range list {
+		out[i] = home.PermitCard{ID: p.ID, Status: p.Status, Plate: p.Plate, ZoneID: p.ZoneID, PermitType: p.PermitType,
+			EndDate: p.EndDate, EndsSoon: p.EndsSoon}
+	}
+	return out, err
+}

@@ -1,0 +1,55 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/platform/idempotency"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+)
+
+// reminder sends the reminders that are due; health and parking have one.
+type reminder interface {
+	SendReminders(ctx context.Context) (int, error)
+}
+
+// background is the work each instance does besides serving requests. All
+// of it is safe with several instances running: rows are claimed in the
+// database, never by one process's memory.
+type background struct {
+	dispatcher  *notify.Dispatcher
+	reminders   []reminder
+	idempotency *idempotency.Store
+}
+
+// RunBackground delivers notifications, sends reminders and purges expired
+// idempotency keys until ctx ends.
+func (s *Server) RunBackground(ctx context.Context) {
+	go s.background.dispatcher.Run(ctx, time.Second)
+	go every(ctx, time.Minute, func(ctx context.Context) {
+		for _, r := range s.background.reminders {
+			if _, err := r.SendReminders(ctx); err != nil && ctx.Err() == nil {
+				s.deps.Log.Warn("send reminders", "error", err)
+			}
+		}
+	})
+	go every(ctx, time.Hour, func(ctx context.Context) {
+		if _, err := s.background.idempotency.Purge(ctx); err != nil && ctx.Err() == nil {
+			s.deps.Log.Warn("purge idempotency keys", "error", err)
+		}
+	})
+}
+
+// every runs fn now and then every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, fn func(context.Context)) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		fn(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
