@@ -167,13 +167,21 @@ func (s *Service) Withdraw(ctx context.Context, p domain.Principal, id string) (
 // and the waitlist when a seat is freed.
 func (s *Service) move(ctx context.Context, row applicationRow, to string, by actor, note string) error {
 	now := s.clock.Now()
-	if to == StatusAccepted {
+	// The seat row is changed before the application, in every move, so
+	// that concurrent moves lock rows in one order and never deadlock.
+	freesSeat := row.Status == StatusAccepted && to != StatusEnrolled
+	switch {
+	case to == StatusAccepted:
 		taken, err := s.store.TakeSeat(ctx, row.SchoolID, row.AcademicYear, row.Grade)
 		if err != nil {
 			return err
 		}
 		if !taken {
 			return errNoSeat
+		}
+	case freesSeat:
+		if err := s.store.ReleaseSeat(ctx, row.SchoolID, row.AcademicYear, row.Grade); err != nil {
+			return err
 		}
 	}
 	fields := map[string]any{"status": to, "updated_at": now}
@@ -198,10 +206,7 @@ func (s *Service) move(ctx context.Context, row applicationRow, to string, by ac
 	switch {
 	case to == StatusAccepted:
 		return s.withdrawOthers(ctx, row)
-	case row.Status == StatusAccepted && to != StatusEnrolled:
-		if err := s.store.ReleaseSeat(ctx, row.SchoolID, row.AcademicYear, row.Grade); err != nil {
-			return err
-		}
+	case freesSeat:
 		return s.promote(ctx, row)
 	}
 	return nil

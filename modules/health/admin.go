@@ -318,9 +318,11 @@ func (s *Service) SetStatus(ctx context.Context, p domain.Principal, id string, 
 	return items[0], nil
 }
 
-// CancelSlot cancels one slot: its booked appointments become
-// cancelled_by_facility and each patient's account is notified, all in one
-// transaction. Errors: NotFound (also for another facility's slot).
+// CancelSlot cancels one slot that has not started: its booked
+// appointments become cancelled_by_facility and each patient's account is
+// notified, all in one transaction. Errors: NotFound (also for another
+// facility's slot), Conflict when it is cancelled already, Invalid when it
+// has started.
 func (s *Service) CancelSlot(ctx context.Context, p domain.Principal, slotID string, in Cancellation) (CancellationResult, error) {
 	slot, err := s.store.Slot(ctx, slotID)
 	if err != nil {
@@ -332,11 +334,14 @@ func (s *Service) CancelSlot(ctx context.Context, p domain.Principal, slotID str
 	if slot.Status != "open" {
 		return CancellationResult{}, domain.Errorf(domain.Conflict, "the slot is already cancelled")
 	}
+	if !slot.StartsAt.After(s.clock.Now()) {
+		return CancellationResult{}, domain.Errorf(domain.Invalid, "the slot has already started")
+	}
 	return s.cancelSlots(ctx, []string{slotID}, in.Reason, "slot", slotID)
 }
 
-// CancelSession cancels a practitioner's open slots on one local day, as
-// CancelSlot does for one. Errors: Invalid, Forbidden.
+// CancelSession cancels a practitioner's open slots on one local day that
+// have not started, as CancelSlot does for one. Errors: Invalid, Forbidden.
 func (s *Service) CancelSession(ctx context.Context, p domain.Principal, in SessionCancellation) (CancellationResult, error) {
 	pr, err := s.store.Practitioner(ctx, in.PractitionerID)
 	if domain.IsKind(err, domain.NotFound) {
@@ -352,7 +357,7 @@ func (s *Service) CancelSession(ctx context.Context, p domain.Principal, in Sess
 		return CancellationResult{}, err
 	}
 	start := localMidnight(day)
-	ids, err := s.store.OpenSlotIDs(ctx, pr.ID, start.UTC(), start.AddDate(0, 0, 1).UTC())
+	ids, err := s.store.OpenSlotIDs(ctx, pr.ID, start.UTC(), start.AddDate(0, 0, 1).UTC(), s.clock.Now())
 	if err != nil {
 		return CancellationResult{}, err
 	}
@@ -362,6 +367,9 @@ func (s *Service) CancelSession(ctx context.Context, p domain.Principal, in Sess
 func (s *Service) cancelSlots(ctx context.Context, ids []string, reason, targetType, targetID string) (CancellationResult, error) {
 	var res CancellationResult
 	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.LockSlots(ctx, ids...); err != nil {
+			return err
+		}
 		cancelled, err := s.store.CancelSlots(ctx, ids, reason, s.clock.Now())
 		if err != nil {
 			return err

@@ -141,6 +141,9 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Ap
 		return Appointment{}, err
 	}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.LockSlots(ctx, row.SlotID); err != nil {
+			return err
+		}
 		moved, err := s.store.MoveAppointment(ctx, row.ID, StatusBooked, map[string]any{"status": StatusCancelled, "updated_at": s.clock.Now()})
 		if err != nil {
 			return err
@@ -169,6 +172,9 @@ func (s *Service) Reschedule(ctx context.Context, p domain.Principal, id string,
 	}
 	now := s.clock.Now()
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.LockSlots(ctx, row.SlotID, in.SlotID); err != nil {
+			return err
+		}
 		slot, err := s.store.TakeSeat(ctx, "slot_id", in.SlotID, now)
 		if err != nil {
 			return err

@@ -180,33 +180,47 @@ func (s *Store) SlotsByID(ctx context.Context, ids []string) (map[string]Slot, e
 	return out, nil
 }
 
+// LockSlots locks slots in ID order for the rest of the transaction. Every
+// transaction that touches slots and appointments locks its slots first and
+// in this order, so that concurrent ones queue instead of deadlocking.
+func (s *Store) LockSlots(ctx context.Context, ids ...string) error {
+	var locked []string
+	err := s.db.ForUpdate(s.db.Conn(ctx).Model(&slotRow{}).Where("id IN ?", ids).Order("id")).Pluck("id", &locked).Error
+	return db.Translate(err, "")
+}
+
 // CancelSlots cancels open slots and their booked appointments, and returns
-// the appointments it cancelled.
+// the appointments it cancelled. A slot's count keeps the patients already
+// checked in.
 func (s *Store) CancelSlots(ctx context.Context, slotIDs []string, reason string, now time.Time) ([]appointmentRow, error) {
-	conn := s.db.Conn(ctx)
 	if len(slotIDs) == 0 {
 		return nil, nil
 	}
-	err := conn.Model(&slotRow{}).Where("id IN ? AND status = 'open'", slotIDs).
-		Updates(map[string]any{"status": "cancelled", "cancel_reason": reason, "booked": 0}).Error
-	if err != nil {
-		return nil, db.Translate(err, "")
-	}
+	conn := s.db.Conn(ctx)
 	var affected []appointmentRow
 	if err := conn.Where("slot_id IN ? AND status = ?", slotIDs, StatusBooked).Find(&affected).Error; err != nil {
 		return nil, db.Translate(err, "")
 	}
-	err = conn.Model(&appointmentRow{}).Where("slot_id IN ? AND status = ?", slotIDs, StatusBooked).
+	err := conn.Model(&appointmentRow{}).Where("slot_id IN ? AND status = ?", slotIDs, StatusBooked).
 		Updates(map[string]any{"status": StatusCancelledByFacility, "cancel_reason": reason, "updated_at": now}).Error
+	if err != nil {
+		return nil, db.Translate(err, "")
+	}
+	err = conn.Model(&slotRow{}).Where("id IN ? AND status = 'open'", slotIDs).Updates(map[string]any{
+		"status": "cancelled", "cancel_reason": reason,
+		"booked": gorm.Expr(`(SELECT COUNT(*) FROM health_appointments a WHERE a.slot_id = health_slots.id AND a.status IN ?)`,
+			[]string{StatusBooked, StatusCheckedIn, StatusCompleted, StatusNoShow}),
+	}).Error
 	return affected, db.Translate(err, "")
 }
 
-// OpenSlotIDs returns the IDs of a practitioner's open slots starting in [from, to).
-func (s *Store) OpenSlotIDs(ctx context.Context, practitionerID string, from, to time.Time) ([]string, error) {
+// OpenSlotIDs returns the IDs of a practitioner's open slots starting in
+// [from, to) and after now, in ID order.
+func (s *Store) OpenSlotIDs(ctx context.Context, practitionerID string, from, to, now time.Time) ([]string, error) {
 	var ids []string
 	err := s.db.Conn(ctx).Model(&slotRow{}).
-		Where("practitioner_id = ? AND status = 'open' AND starts_at >= ? AND starts_at < ?", practitionerID, from, to).
-		Pluck("id", &ids).Error
+		Where("practitioner_id = ? AND status = 'open' AND starts_at >= ? AND starts_at < ? AND starts_at > ?", practitionerID, from, to, now).
+		Order("id").Pluck("id", &ids).Error
 	return ids, db.Translate(err, "")
 }
 

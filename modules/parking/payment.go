@@ -11,7 +11,9 @@ import (
 type Provider interface {
 	// Charge takes amount for reference (the permit), using the payment
 	// token the app got from the provider. It returns the provider's
-	// reference and whether the charge went through.
+	// reference and whether the charge went through. The reference is the
+	// provider's idempotency key: charging it again, as a retried database
+	// transaction may, must not take the money twice.
 	Charge(ctx context.Context, reference string, amountPKR int64, paymentToken string) (providerRef string, approved bool, err error)
 	// Refund returns amount of an earlier charge.
 	Refund(ctx context.Context, providerRef string, amountPKR int64) (refundRef string, err error)

@@ -35,6 +35,13 @@ func IsCheckViolation(err error) bool {
 	return pgCode(err) == "23514" || sqliteConstraintKind(err, "CHECK")
 }
 
+// IsRetryable reports whether err means the transaction lost a deadlock or
+// a serialization conflict and would succeed if run again.
+func IsRetryable(err error) bool {
+	code := pgCode(err)
+	return code == "40P01" || code == "40001"
+}
+
 // Translate turns a database error into a domain error: "no rows" becomes
 // NotFound with notFound as its message, an unreachable or overloaded database
 // becomes Unavailable, and anything else Internal. Errors that already carry a
@@ -71,9 +78,10 @@ func IsUnavailable(err error) bool {
 		return true
 	}
 	switch code := pgCode(err); {
-	case code == "57014", code == "57P01", code == "57P02", code == "57P03", code == "53300", code == "25006":
+	case code == "57014", code == "57P01", code == "57P02", code == "57P03", code == "53300", code == "25006", code == "40P01", code == "40001":
 		// query cancelled (statement timeout), admin shutdown, crash, cannot connect now,
-		// too many connections, read-only transaction (a failed-over primary)
+		// too many connections, read-only transaction (a failed-over primary),
+		// and a deadlock or serialization conflict that retrying did not cure
 		return true
 	case strings.HasPrefix(code, "08"):
 		return true

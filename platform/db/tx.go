@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"math/rand/v2"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -9,16 +11,36 @@ import (
 
 type txKey struct{}
 
+// txAttempts is how often a transaction that lost a deadlock or a
+// serialization conflict is run before the error is returned.
+const txAttempts = 3
+
 // WithinTx runs fn in a transaction carried on the context. A call inside an
 // open transaction joins it, so services compose without knowing who began.
-// The transaction commits when fn returns nil and rolls back otherwise.
+// The transaction commits when fn returns nil and rolls back otherwise. When
+// PostgreSQL picks it as a deadlock victim or reports a serialization
+// conflict, the whole transaction runs again, so fn must have no effects
+// outside the database that a second run would repeat harmfully.
 func (d *DB) WithinTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
-	return d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
-	})
+	var err error
+	for attempt := 1; attempt <= txAttempts; attempt++ {
+		err = d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(context.WithValue(ctx, txKey{}, tx))
+		})
+		if !IsRetryable(err) || attempt == txAttempts {
+			break
+		}
+		// A short random pause lets the transaction that won go first.
+		select {
+		case <-time.After(time.Duration(attempt*10+rand.IntN(20)) * time.Millisecond):
+		case <-ctx.Done():
+			return err
+		}
+	}
+	return err
 }
 
 // Conn returns the transaction on ctx, or the pool, bound to ctx. Stores take
