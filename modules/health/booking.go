@@ -74,8 +74,9 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 	return row.appointment(slot.slot()), nil
 }
 
-// localTime writes a time as people in Islamabad read it.
-func localTime(t time.Time) string { return t.In(domain.Karachi).Format("Mon 2 Jan 2006 at 15:04") }
+// localTime writes a time in Islamabad's local time, in a form that reads
+// the same in every language.
+func localTime(t time.Time) string { return t.In(domain.Karachi).Format("2006-01-02 15:04") }
 
 // withSlots nests each appointment's slot, loaded in one query.
 func (s *Service) withSlots(ctx context.Context, rows []appointmentRow) ([]Appointment, error) {
