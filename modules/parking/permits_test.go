@@ -1,0 +1,1500 @@
+package parking_test
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/token"
+)
+
+// The tests in this file drive vehicles, permits and payments over HTTP.
+// Each test makes its own zones through the admin API, because on
+// PostgreSQL every test of the package shares one schema; the zones and
+// their permits are deleted when the test ends, so that TestZones (which
+// expects only demo zones without permits) holds however the tests are
+// ordered or repeated.
+
+const (
+	pkZones    = "/api/v1/parking/zones"
+	pkVehicles = "/api/v1/parking/vehicles"
+	pkPermits  = "/api/v1/parking/permits"
+	pkVerify   = "/api/v1/parking/verify"
+	pkAdmin    = "/api/v1/admin/parking"
+)
+
+// pkStart is the server's clock when every test begins: 09:00 on Wednesday
+// 10 March 2027 in Karachi, away from month ends so that month arithmetic
+// is plain. Permits starting today run to 9 April (1 month) or 9 June (3).
+var pkStart = time.Date(2027, 3, 10, 4, 0, 0, 0, time.UTC)
+
+// Tariffs of every test zone, in PKR.
+var pkTariffs = []parking.Tariff{
+	{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1000},
+	{PermitType: parking.TypeResident, Months: 3, AmountPKR: 3000},
+	{PermitType: parking.TypeResident, Months: 6, AmountPKR: 5400},
+	{PermitType: parking.TypeResident, Months: 12, AmountPKR: 9600},
+	{PermitType: parking.TypeBusiness, Months: 1, AmountPKR: 2000},
+	{PermitType: parking.TypeBusiness, Months: 3, AmountPKR: 6000},
+	{PermitType: parking.TypeDisabled, Months: 1, AmountPKR: 100},
+	{PermitType: parking.TypeDisabled, Months: 3, AmountPKR: 300},
+}
+
+// pkActor is a signed-in account. Access tokens live 15 minutes of the fake
+// clock, so pkEnv.setClock signs every actor in again.
+type pkActor struct {
+	ID, User, Password, Token string
+}
+
+type pkEnv struct {
+	t      *testing.T
+	app    *apitest.App
+	admin  *pkActor
+	actors []*pkActor
+	zones  []string
+	// today is the local date of pkStart, as domain.LocalDate writes it.
+	today time.Time
+}
+
+func newPkEnv(t *testing.T) *pkEnv {
+	t.Helper()
+	app := apitest.New(t)
+	app.Clock.Set(pkStart)
+	e := &pkEnv{t: t, app: app, today: domain.LocalDate(pkStart)}
+	t.Cleanup(e.cleanup)
+	e.admin = e.staff("parking_admin", "")
+	return e
+}
+
+// cleanup deletes the test's zones with their permits and payments.
+func (e *pkEnv) cleanup() {
+	if len(e.zones) == 0 {
+		return
+	}
+	for _, stmt := range []string{
+		"DELETE FROM parking_payments WHERE permit_id IN (SELECT id FROM parking_permits WHERE zone_id IN ?)",
+		"DELETE FROM parking_permits WHERE zone_id IN ?",
+		"DELETE FROM parking_tariffs WHERE zone_id IN ?",
+		"DELETE FROM parking_zones WHERE id IN ?",
+	} {
+		if err := e.app.DB.Exec(stmt, e.zones).Error; err != nil {
+			e.t.Logf("cleanup: %s: %v", stmt, err)
+		}
+	}
+}
+
+func (e *pkEnv) citizen() *pkActor {
+	e.t.Helper()
+	c := e.app.NewCitizen()
+	a := &pkActor{ID: c.ID, User: c.CNIC, Password: c.Password, Token: c.Token}
+	e.actors = append(e.actors, a)
+	return a
+}
+
+func (e *pkEnv) staff(role, unitID string) *pkActor {
+	e.t.Helper()
+	s := e.app.NewStaff(role, unitID)
+	a := &pkActor{ID: s.ID, User: s.Email, Password: apitest.StaffPassword, Token: s.Token}
+	e.actors = append(e.actors, a)
+	return a
+}
+
+// setClock moves the server's clock and signs every actor in again.
+func (e *pkEnv) setClock(at time.Time) {
+	e.t.Helper()
+	e.app.Clock.Set(at)
+	for _, a := range e.actors {
+		a.Token, _ = e.app.Login(a.User, a.Password)
+	}
+}
+
+// date is the local date off days from today, written YYYY-MM-DD.
+func (e *pkEnv) date(off int) string { return e.today.AddDate(0, 0, off).Format(time.DateOnly) }
+
+func tokenOf(a *pkActor) string {
+	if a == nil {
+		return ""
+	}
+	return a.Token
+}
+
+func (e *pkEnv) do(method, path string, a *pkActor, body any, header map[string]string) *apitest.Response {
+	e.t.Helper()
+	return e.app.Do(apitest.Request{Method: method, Path: path, Token: tokenOf(a), Body: body, Header: header})
+}
+
+// zone makes a zone with quota places and pkTariffs; it is deleted when the
+// test ends.
+func (e *pkEnv) zone(quota int) string {
+	e.t.Helper()
+	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+		"name": "Permit Test Zone " + uuid.NewString(), "sector": "F-7", "permit_quota": quota, "tariffs": pkTariffs,
+	}, nil)
+	if r.Status != http.StatusCreated {
+		e.t.Fatalf("create zone: %d %s", r.Status, r.Body)
+	}
+	var z parking.Zone
+	r.JSON(e.t, &z)
+	e.zones = append(e.zones, z.ID)
+	if z.PermitQuota != quota || len(z.Tariffs) != len(pkTariffs) || z.ActivePermits != 0 {
+		e.t.Fatalf("created zone = %+v", z)
+	}
+	return z.ID
+}
+
+// listedZone finds a zone in the public list, walking its pages.
+func (e *pkEnv) listedZone(id string) parking.Zone {
+	e.t.Helper()
+	next := pkZones + "?limit=100"
+	for range 1000 {
+		r := e.app.Get(next, "")
+		if r.Status != http.StatusOK {
+			e.t.Fatalf("GET %s = %d %s", next, r.Status, r.Body)
+		}
+		var l parking.ZoneList
+		r.JSON(e.t, &l)
+		for _, z := range l.Items {
+			if z.ID == id {
+				return z
+			}
+		}
+		if l.NextCursor == nil {
+			break
+		}
+		next = pkZones + "?limit=100&cursor=" + url.QueryEscape(*l.NextCursor)
+	}
+	e.t.Fatalf("zone %s is not listed", id)
+	return parking.Zone{}
+}
+
+// randomPlate returns a well-formed plate such as ICT-QZW-4711, unlikely to
+// be registered by anyone else.
+func randomPlate() string {
+	letters := make([]byte, 3)
+	for i := range letters {
+		letters[i] = byte('A' + rand.IntN(26))
+	}
+	return fmt.Sprintf("ICT-%s-%d", letters, 1+rand.IntN(9999))
+}
+
+// spelled writes a stored plate as a person might type it: "ict qzw 4711".
+func spelled(plate string) string { return strings.ToLower(strings.ReplaceAll(plate, "-", " ")) }
+
+func (e *pkEnv) addVehicle(c *pkActor, plate string) *apitest.Response {
+	e.t.Helper()
+	return e.do(http.MethodPost, pkVehicles, c, map[string]string{"plate": plate, "make": "Suzuki", "model": "Alto", "colour": "white"}, nil)
+}
+
+// vehicle registers a vehicle with a random plate to c.
+func (e *pkEnv) vehicle(c *pkActor) (id, plate string) {
+	e.t.Helper()
+	for range 5 {
+		r := e.addVehicle(c, randomPlate())
+		if r.Status == http.StatusConflict {
+			continue // the random plate is taken
+		}
+		if r.Status != http.StatusCreated {
+			e.t.Fatalf("add vehicle: %d %s", r.Status, r.Body)
+		}
+		var v parking.Vehicle
+		r.JSON(e.t, &v)
+		return v.ID, v.Plate
+	}
+	e.t.Fatal("no free random plate")
+	return "", ""
+}
+
+func (e *pkEnv) buy(c *pkActor, vehicleID, zoneID, permitType, start string, months int) *apitest.Response {
+	e.t.Helper()
+	return e.do(http.MethodPost, pkPermits, c, map[string]any{
+		"vehicle_id": vehicleID, "zone_id": zoneID, "permit_type": permitType, "start_date": start, "months": months,
+	}, nil)
+}
+
+func (e *pkEnv) mustBuy(c *pkActor, vehicleID, zoneID, permitType, start string, months int) parking.Permit {
+	e.t.Helper()
+	r := e.buy(c, vehicleID, zoneID, permitType, start, months)
+	if r.Status != http.StatusCreated {
+		e.t.Fatalf("buy permit: %d %s", r.Status, r.Body)
+	}
+	var p parking.Permit
+	r.JSON(e.t, &p)
+	return p
+}
+
+func (e *pkEnv) pay(c *pkActor, permitID, key string, body any) *apitest.Response {
+	e.t.Helper()
+	var header map[string]string
+	if key != "" {
+		header = map[string]string{"Idempotency-Key": key}
+	}
+	return e.do(http.MethodPost, pkPermits+"/"+permitID+"/payments", c, body, header)
+}
+
+var pkSandbox = map[string]string{"method": "sandbox", "payment_token": "tok_visa"}
+
+func (e *pkEnv) mustPay(c *pkActor, permitID string) parking.Permit {
+	e.t.Helper()
+	r := e.pay(c, permitID, uuid.NewString(), pkSandbox)
+	if r.Status != http.StatusOK {
+		e.t.Fatalf("pay permit: %d %s", r.Status, r.Body)
+	}
+	var p parking.Permit
+	r.JSON(e.t, &p)
+	return p
+}
+
+// activePermit registers a vehicle to c and buys and pays a resident permit
+// for it in zone, starting today.
+func (e *pkEnv) activePermit(c *pkActor, zoneID string, months int) (plate string, p parking.Permit) {
+	e.t.Helper()
+	vehicleID, plate := e.vehicle(c)
+	p = e.mustBuy(c, vehicleID, zoneID, parking.TypeResident, e.date(0), months)
+	if p = e.mustPay(c, p.ID); p.Status != parking.StatusActive {
+		e.t.Fatalf("paid permit status = %s, want active", p.Status)
+	}
+	return plate, p
+}
+
+func (e *pkEnv) permit(c *pkActor, id string) parking.Permit {
+	e.t.Helper()
+	r := e.app.Get(pkPermits+"/"+id, tokenOf(c))
+	if r.Status != http.StatusOK {
+		e.t.Fatalf("GET permit: %d %s", r.Status, r.Body)
+	}
+	var p parking.Permit
+	r.JSON(e.t, &p)
+	return p
+}
+
+func (e *pkEnv) cancel(c *pkActor, id string) *apitest.Response {
+	e.t.Helper()
+	return e.do(http.MethodPost, pkPermits+"/"+id+"/cancel", c, nil, nil)
+}
+
+// payments counts a permit's payment rows of a kind and status.
+func (e *pkEnv) payments(permitID, kind, status string) int64 {
+	e.t.Helper()
+	var n int64
+	if err := e.app.DB.Table("parking_payments").Where("permit_id = ? AND kind = ? AND status = ?", permitID, kind, status).Count(&n).Error; err != nil {
+		e.t.Fatalf("count payments: %v", err)
+	}
+	return n
+}
+
+func (e *pkEnv) refunded(permitID string) (rows int64, total int64) {
+	e.t.Helper()
+	var out struct {
+		N     int64
+		Total int64
+	}
+	err := e.app.DB.Table("parking_payments").Select("COUNT(*) AS n, COALESCE(SUM(amount_pkr), 0) AS total").
+		Where("permit_id = ? AND kind = 'refund'", permitID).Scan(&out).Error
+	if err != nil {
+		e.t.Fatalf("sum refunds: %v", err)
+	}
+	return out.N, out.Total
+}
+
+// wantProblem checks a problem+json answer of status that names field
+// (unless field is empty).
+func wantProblem(t *testing.T, r *apitest.Response, status int, field string) {
+	t.Helper()
+	if r.Status != status {
+		t.Errorf("status = %d, want %d; body %s", r.Status, status, r.Body)
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Errorf("Content-Type = %q, want application/problem+json", ct)
+	}
+	if field == "" {
+		return
+	}
+	var p struct {
+		Errors []domain.FieldError `json:"errors"`
+	}
+	if err := json.Unmarshal(r.Body, &p); err != nil {
+		t.Errorf("decode problem %s: %v", r.Body, err)
+		return
+	}
+	for _, f := range p.Errors {
+		if f.Field == field {
+			return
+		}
+	}
+	t.Errorf("problem %s does not name the field %q", r.Body, field)
+}
+
+func wantStatus(t *testing.T, what string, r *apitest.Response, status int) {
+	t.Helper()
+	if r.Status != status {
+		t.Errorf("%s = %d, want %d; body %s", what, r.Status, status, r.Body)
+	}
+}
+
+// --- quota ---
+
+func TestPermitQuotaUnderConcurrency(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(5)
+	type buyer struct {
+		c         *pkActor
+		vehicleID string
+	}
+	buyers := make([]buyer, 20)
+	for i := range buyers {
+		c := e.citizen()
+		v, _ := e.vehicle(c)
+		buyers[i] = buyer{c, v}
+	}
+
+	statuses := make([]int, len(buyers))
+	bodies := make([]string, len(buyers))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, b := range buyers {
+		wg.Go(func() {
+			<-start
+			r := e.buy(b.c, b.vehicleID, zoneID, parking.TypeResident, e.date(0), 1)
+			statuses[i], bodies[i] = r.Status, string(r.Body)
+		})
+	}
+	close(start)
+	wg.Wait()
+
+	count := map[int]int{}
+	for i, s := range statuses {
+		count[s]++
+		if s != http.StatusCreated && s != http.StatusConflict {
+			t.Errorf("buyer %d: %d %s", i, s, bodies[i])
+		}
+	}
+	if count[http.StatusCreated] != 5 || count[http.StatusConflict] != 15 {
+		t.Errorf("answers = %v, want 5 × 201 and 15 × 409", count)
+	}
+	if z := e.listedZone(zoneID); z.ActivePermits != 5 || z.PermitQuota != 5 {
+		t.Errorf("zone quota %d, active_permits %d; want 5 and 5", z.PermitQuota, z.ActivePermits)
+	}
+	var stored int64
+	e.app.DB.Table("parking_permits").Where("zone_id = ?", zoneID).Count(&stored)
+	if stored != 5 {
+		t.Errorf("%d permits stored for the zone, want 5", stored)
+	}
+}
+
+func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(1)
+	a, b := e.citizen(), e.citizen()
+	va, _ := e.vehicle(a)
+	vb, _ := e.vehicle(b)
+
+	held := e.mustBuy(a, va, zoneID, parking.TypeResident, e.date(0), 1)
+	if held.Status != parking.StatusPendingPayment || held.AmountPKR != 1000 {
+		t.Errorf("new permit = %s, %d PKR; want pending_payment, 1000", held.Status, held.AmountPKR)
+	}
+	if want := pkStart.Add(30 * time.Minute); held.PayBy == nil || !held.PayBy.Equal(want) {
+		t.Errorf("pay_by = %v, want %s", held.PayBy, want)
+	}
+	wantProblem(t, e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1), http.StatusConflict, "")
+	if z := e.listedZone(zoneID); z.ActivePermits != 1 {
+		t.Errorf("active_permits = %d while the unpaid permit holds its place, want 1", z.ActivePermits)
+	}
+
+	e.setClock(pkStart.Add(29 * time.Minute))
+	wantProblem(t, e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1), http.StatusConflict, "")
+
+	e.setClock(pkStart.Add(31 * time.Minute))
+	if z := e.listedZone(zoneID); z.ActivePermits != 0 {
+		t.Errorf("active_permits = %d after the hold ran out, want 0", z.ActivePermits)
+	}
+	e.mustBuy(b, vb, zoneID, parking.TypeResident, e.date(0), 1)
+
+	old := e.permit(a, held.ID)
+	if old.Status != parking.StatusExpiredUnpaid || old.PayBy != nil || old.VerificationToken != "" {
+		t.Errorf("old permit = %s, pay_by %v; want expired_unpaid without pay_by", old.Status, old.PayBy)
+	}
+	wantProblem(t, e.pay(a, held.ID, uuid.NewString(), pkSandbox), http.StatusConflict, "")
+	if n := e.payments(held.ID, "charge", "succeeded"); n != 0 {
+		t.Errorf("%d charges for the expired permit, want 0", n)
+	}
+	if got := e.permit(a, held.ID).Status; got != parking.StatusExpiredUnpaid {
+		t.Errorf("after the refused payment the permit is %s, want expired_unpaid", got)
+	}
+}
+
+// --- overlapping permits ---
+
+func TestPermitOverlap(t *testing.T) {
+	e := newPkEnv(t)
+	zone1, zone2 := e.zone(10), e.zone(10)
+	c := e.citizen()
+	v, _ := e.vehicle(c)
+	other, _ := e.vehicle(c)
+
+	first := e.mustBuy(c, v, zone1, parking.TypeResident, e.date(0), 1)
+	if first.StartDate != "2027-03-10" || first.EndDate != "2027-04-09" {
+		t.Fatalf("permit runs %s to %s, want 2027-03-10 to 2027-04-09", first.StartDate, first.EndDate)
+	}
+	tests := []struct {
+		name      string
+		vehicleID string
+		zoneID    string
+		start     string
+		months    int
+		want      int
+	}{
+		{"same dates", v, zone1, "2027-03-10", 1, http.StatusConflict},
+		{"starts inside", v, zone1, "2027-03-20", 1, http.StatusConflict},
+		{"starts on its last day", v, zone1, "2027-04-09", 1, http.StatusConflict},
+		{"covers it", v, zone1, "2027-03-10", 3, http.StatusConflict},
+		{"other type, same dates", v, zone1, "2027-03-10", 1, http.StatusConflict},
+		{"another zone", v, zone2, "2027-03-10", 1, http.StatusCreated},
+		{"another vehicle", other, zone1, "2027-03-10", 1, http.StatusCreated},
+		{"the day after it ends", v, zone1, "2027-04-10", 1, http.StatusCreated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			typ := parking.TypeResident
+			if strings.HasPrefix(tt.name, "other type") {
+				typ = parking.TypeBusiness
+			}
+			r := e.buy(c, tt.vehicleID, tt.zoneID, typ, tt.start, tt.months)
+			if tt.want == http.StatusCreated {
+				wantStatus(t, "buy", r, tt.want)
+			} else {
+				wantProblem(t, r, tt.want, "")
+			}
+		})
+	}
+
+	t.Run("a cancelled permit frees its dates", func(t *testing.T) {
+		third, _ := e.vehicle(c)
+		p := e.mustBuy(c, third, zone1, parking.TypeResident, e.date(0), 1)
+		wantStatus(t, "cancel", e.cancel(c, p.ID), http.StatusOK)
+		wantStatus(t, "buy again", e.buy(c, third, zone1, parking.TypeResident, e.date(0), 1), http.StatusCreated)
+	})
+}
+
+func TestBuyPermitValidation(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	v, _ := e.vehicle(c)
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		field  string
+	}{
+		{"yesterday", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(-1), "months": 1}, 422, "start_date"},
+		{"not a date", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": "10/03/2027", "months": 1}, 422, "start_date"},
+		{"91 days ahead", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(91), "months": 1}, 422, "start_date"},
+		{"months 2", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(0), "months": 2}, 422, "months"},
+		{"unknown type", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "visitor", "start_date": e.date(0), "months": 1}, 422, "permit_type"},
+		{"no tariff", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "business", "start_date": e.date(0), "months": 12}, 422, "permit_type"},
+		{"unknown zone", map[string]any{"vehicle_id": v, "zone_id": uuid.NewString(), "permit_type": "resident", "start_date": e.date(0), "months": 1}, 422, "zone_id"},
+		{"malformed zone", map[string]any{"vehicle_id": v, "zone_id": "zone-1", "permit_type": "resident", "start_date": e.date(0), "months": 1}, 400, "zone_id"},
+		{"months as text", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(0), "months": "1"}, 400, "months"},
+		{"unknown field", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(0), "months": 1, "amount_pkr": 1}, 400, "amount_pkr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantProblem(t, e.do(http.MethodPost, pkPermits, c, tt.body, nil), tt.status, tt.field)
+		})
+	}
+	if z := e.listedZone(zoneID); z.ActivePermits != 0 {
+		t.Errorf("refused requests hold %d places", z.ActivePermits)
+	}
+	wantStatus(t, "start in 90 days", e.buy(c, v, zoneID, parking.TypeResident, e.date(90), 1), http.StatusCreated)
+}
+
+func TestBuyPermitIdempotent(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	v, _ := e.vehicle(c)
+	body := map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(0), "months": 1}
+	key := map[string]string{"Idempotency-Key": uuid.NewString()}
+	first := e.do(http.MethodPost, pkPermits, c, body, key)
+	again := e.do(http.MethodPost, pkPermits, c, body, key)
+	wantStatus(t, "first", first, http.StatusCreated)
+	if again.Status != first.Status || string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retry = %d %s (replayed %q), want the first answer replayed", again.Status, again.Body, again.Header.Get("Idempotent-Replayed"))
+	}
+	if z := e.listedZone(zoneID); z.ActivePermits != 1 {
+		t.Errorf("active_permits = %d after a retried purchase, want 1", z.ActivePermits)
+	}
+}
+
+// --- payments ---
+
+func TestPaymentIdempotency(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	v, _ := e.vehicle(c)
+	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
+
+	t.Run("missing key", func(t *testing.T) {
+		wantProblem(t, e.pay(c, p.ID, "", pkSandbox), http.StatusBadRequest, "Idempotency-Key")
+		if got := e.permit(c, p.ID).Status; got != parking.StatusPendingPayment {
+			t.Errorf("permit is %s after a refused payment, want pending_payment", got)
+		}
+	})
+
+	key := uuid.NewString()
+	first := e.pay(c, p.ID, key, pkSandbox)
+	if first.Status != http.StatusOK {
+		t.Fatalf("pay: %d %s", first.Status, first.Body)
+	}
+	var paid parking.Permit
+	first.JSON(t, &paid)
+	if paid.Status != parking.StatusActive || paid.AmountPKR != 1000 || paid.VerificationToken == "" || paid.PayBy != nil {
+		t.Errorf("paid permit = %+v, want active at 1000 PKR with a verification token", paid)
+	}
+	if first.Header.Get("Idempotent-Replayed") != "" {
+		t.Error("the first answer is marked replayed")
+	}
+
+	t.Run("same key and body replay", func(t *testing.T) {
+		for range 2 {
+			again := e.pay(c, p.ID, key, pkSandbox)
+			if again.Status != first.Status || string(again.Body) != string(first.Body) {
+				t.Errorf("retry = %d %s, want %d %s", again.Status, again.Body, first.Status, first.Body)
+			}
+			if got := again.Header.Get("Idempotent-Replayed"); got != "true" {
+				t.Errorf("Idempotent-Replayed = %q, want true", got)
+			}
+		}
+		if n := e.payments(p.ID, "charge", "succeeded"); n != 1 {
+			t.Errorf("%d succeeded charges, want 1", n)
+		}
+		var all int64
+		e.app.DB.Table("parking_payments").Where("permit_id = ?", p.ID).Count(&all)
+		if all != 1 {
+			t.Errorf("%d payment rows, want 1", all)
+		}
+	})
+
+	t.Run("same key, other body", func(t *testing.T) {
+		wantProblem(t, e.pay(c, p.ID, key, map[string]string{"method": "sandbox", "payment_token": "tok_other"}), http.StatusUnprocessableEntity, "Idempotency-Key")
+	})
+
+	t.Run("a new key for a paid permit", func(t *testing.T) {
+		wantProblem(t, e.pay(c, p.ID, uuid.NewString(), pkSandbox), http.StatusConflict, "")
+		if n := e.payments(p.ID, "charge", "succeeded"); n != 1 {
+			t.Errorf("%d succeeded charges, want 1", n)
+		}
+	})
+}
+
+func TestPaymentConcurrentDuplicates(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	v, _ := e.vehicle(c)
+	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
+
+	statuses := make([]int, 10)
+	bodies := make([]string, 10)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() {
+			<-start
+			r := e.pay(c, p.ID, uuid.NewString(), pkSandbox)
+			statuses[i], bodies[i] = r.Status, string(r.Body)
+		})
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for i, s := range statuses {
+		count[s]++
+		if s != http.StatusOK && s != http.StatusConflict {
+			t.Errorf("payment %d: %d %s", i, s, bodies[i])
+		}
+	}
+	if count[http.StatusOK] != 1 || count[http.StatusConflict] != 9 {
+		t.Errorf("answers = %v, want 1 × 200 and 9 × 409", count)
+	}
+	if n := e.payments(p.ID, "charge", "succeeded"); n != 1 {
+		t.Errorf("%d succeeded charges, want exactly 1", n)
+	}
+	if got := e.permit(c, p.ID).Status; got != parking.StatusActive {
+		t.Errorf("permit is %s, want active", got)
+	}
+}
+
+func TestPaymentDeclined(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	v, _ := e.vehicle(c)
+	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
+
+	r := e.pay(c, p.ID, uuid.NewString(), map[string]string{"method": "sandbox", "payment_token": parking.SandboxDeclineToken})
+	wantProblem(t, r, http.StatusUnprocessableEntity, "payment_token")
+	if got := e.permit(c, p.ID); got.Status != parking.StatusPendingPayment || got.VerificationToken != "" {
+		t.Errorf("after a declined payment the permit is %s, want pending_payment without a token", got.Status)
+	}
+	if n := e.payments(p.ID, "charge", "declined"); n != 1 {
+		t.Errorf("%d declined charges recorded, want 1", n)
+	}
+	if n := e.payments(p.ID, "charge", "succeeded"); n != 0 {
+		t.Errorf("%d succeeded charges after a decline, want 0", n)
+	}
+	if paid := e.mustPay(c, p.ID); paid.Status != parking.StatusActive {
+		t.Errorf("paid with a good token the permit is %s, want active", paid.Status)
+	}
+	if n := e.payments(p.ID, "charge", "succeeded"); n != 1 {
+		t.Errorf("%d succeeded charges, want 1", n)
+	}
+}
+
+func TestPaymentMethod(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	v, _ := e.vehicle(c)
+	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		field  string
+	}{
+		{"unknown method", map[string]string{"method": "bitcoin"}, http.StatusUnprocessableEntity, "method"},
+		{"empty method", map[string]string{"method": ""}, http.StatusUnprocessableEntity, "method"},
+		{"no method", map[string]string{}, http.StatusUnprocessableEntity, "method"},
+		{"method not a string", map[string]any{"method": 1}, http.StatusBadRequest, "method"},
+		{"unknown field", map[string]any{"method": "sandbox", "amount_pkr": 1}, http.StatusBadRequest, "amount_pkr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantProblem(t, e.pay(c, p.ID, uuid.NewString(), tt.body), tt.status, tt.field)
+		})
+	}
+	if got := e.permit(c, p.ID).Status; got != parking.StatusPendingPayment {
+		t.Errorf("permit is %s, want pending_payment", got)
+	}
+	var all int64
+	e.app.DB.Table("parking_payments").Where("permit_id = ?", p.ID).Count(&all)
+	if all != 0 {
+		t.Errorf("%d payment rows after refused requests, want 0", all)
+	}
+}
+
+func TestDisabledPermitNeedsApproval(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	buyPaid := func() parking.Permit {
+		t.Helper()
+		v, _ := e.vehicle(c)
+		p := e.mustBuy(c, v, zoneID, parking.TypeDisabled, e.date(0), 3)
+		if p.AmountPKR != 300 {
+			t.Errorf("disabled 3-month permit costs %d, want 300", p.AmountPKR)
+		}
+		paid := e.mustPay(c, p.ID)
+		if paid.Status != parking.StatusPendingApproval || paid.VerificationToken != "" {
+			t.Errorf("paid disabled permit = %s (token %t), want pending_approval without a token", paid.Status, paid.VerificationToken != "")
+		}
+		return paid
+	}
+
+	t.Run("approve", func(t *testing.T) {
+		p := buyPaid()
+		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{"reason": "certificate seen"}, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("approve: %d %s", r.Status, r.Body)
+		}
+		var got parking.Permit
+		r.JSON(t, &got)
+		if got.Status != parking.StatusActive || got.VerificationToken == "" {
+			t.Errorf("approved permit = %s (token %t), want active with a token", got.Status, got.VerificationToken != "")
+		}
+		if own := e.permit(c, p.ID); own.Status != parking.StatusActive {
+			t.Errorf("the citizen sees %s, want active", own.Status)
+		}
+		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+	})
+
+	t.Run("reject", func(t *testing.T) {
+		p := buyPaid()
+		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin, map[string]string{"reason": "no certificate"}, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("reject: %d %s", r.Status, r.Body)
+		}
+		var got parking.Permit
+		r.JSON(t, &got)
+		if got.Status != parking.StatusRejected || got.RefundPKR != p.AmountPKR || got.Reason != "no certificate" {
+			t.Errorf("rejected permit = %s, refund %d, reason %q; want rejected, %d, the reason", got.Status, got.RefundPKR, got.Reason, p.AmountPKR)
+		}
+		if own := e.permit(c, p.ID); own.Status != parking.StatusRejected || own.RefundPKR != p.AmountPKR {
+			t.Errorf("the citizen sees %s refunded %d, want rejected refunded %d", own.Status, own.RefundPKR, p.AmountPKR)
+		}
+		if n, total := e.refunded(p.ID); n != 1 || total != p.AmountPKR {
+			t.Errorf("refund rows %d totalling %d, want 1 of %d", n, total, p.AmountPKR)
+		}
+		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+	})
+
+	t.Run("an active permit cannot be approved", func(t *testing.T) {
+		_, p := e.activePermit(c, zoneID, 1)
+		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+	})
+}
+
+// --- tariffs and renewals ---
+
+func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	_, old := e.activePermit(c, zoneID, 1)
+	if old.AmountPKR != 1000 {
+		t.Fatalf("permit costs %d, want 1000", old.AmountPKR)
+	}
+	// Bought before the change and paid after it.
+	vu, _ := e.vehicle(c)
+	unpaid := e.mustBuy(c, vu, zoneID, parking.TypeResident, e.date(0), 1)
+
+	r := e.do(http.MethodPatch, pkAdmin+"/zones/"+zoneID, e.admin, map[string]any{
+		"tariffs": []parking.Tariff{{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1500}},
+	}, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("PATCH zone: %d %s", r.Status, r.Body)
+	}
+	var z parking.Zone
+	r.JSON(t, &z)
+	prices := map[string]int64{}
+	for _, tr := range z.Tariffs {
+		prices[fmt.Sprintf("%s/%d", tr.PermitType, tr.Months)] = tr.AmountPKR
+	}
+	if prices["resident/1"] != 1500 || prices["resident/3"] != 3000 || len(z.Tariffs) != len(pkTariffs) {
+		t.Errorf("tariffs after the change = %v, want resident/1 at 1500 and the others kept", prices)
+	}
+
+	if got := e.permit(c, unpaid.ID); got.AmountPKR != 1000 {
+		t.Errorf("a permit bought before the change now costs %d, want 1000", got.AmountPKR)
+	}
+	if paid := e.mustPay(c, unpaid.ID); paid.AmountPKR != 1000 {
+		t.Errorf("paid after the change, the permit reads %d PKR, want 1000", paid.AmountPKR)
+	}
+	var charged int64
+	e.app.DB.Table("parking_payments").Select("amount_pkr").Where("permit_id = ? AND kind = 'charge' AND status = 'succeeded'", unpaid.ID).Scan(&charged)
+	if charged != 1000 {
+		t.Errorf("charged %d PKR for a permit sold at 1000", charged)
+	}
+	if got := e.permit(c, old.ID); got.AmountPKR != 1000 || got.Status != parking.StatusActive {
+		t.Errorf("the sold permit now reads %s at %d PKR, want active at 1000", got.Status, got.AmountPKR)
+	}
+	v2, _ := e.vehicle(c)
+	if p := e.mustBuy(c, v2, zoneID, parking.TypeResident, e.date(0), 1); p.AmountPKR != 1500 {
+		t.Errorf("a new permit costs %d, want the new 1500", p.AmountPKR)
+	}
+
+	t.Run("renewal", func(t *testing.T) {
+		r := e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 1}, nil)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("renew: %d %s", r.Status, r.Body)
+		}
+		var p parking.Permit
+		r.JSON(t, &p)
+		if p.ID == old.ID || p.StartDate != "2027-04-10" || p.EndDate != "2027-05-09" || p.AmountPKR != 1500 ||
+			p.Status != parking.StatusPendingPayment || p.VehicleID != old.VehicleID || p.ZoneID != zoneID || p.PermitType != old.PermitType {
+			t.Errorf("renewal = %+v; want a new pending_payment permit 2027-04-10..2027-05-09 at 1500 PKR for the same vehicle, zone and type", p)
+		}
+		if got := e.permit(c, old.ID); got.Status != parking.StatusActive || got.EndDate != "2027-04-09" {
+			t.Errorf("the renewed permit reads %s to %s, want active to 2027-04-09", got.Status, got.EndDate)
+		}
+		// The renewal's dates are taken now: a second one overlaps it.
+		wantProblem(t, e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 1}, nil), http.StatusConflict, "")
+		// A 3-month renewal is priced at the unchanged 3-month tariff.
+		r = e.do(http.MethodPost, pkPermits+"/"+p.ID+"/renew", c, map[string]int{"months": 3}, nil)
+		wantProblem(t, r, http.StatusConflict, "") // p is unpaid: only active permits renew
+		paid := e.mustPay(c, p.ID)
+		r = e.do(http.MethodPost, pkPermits+"/"+paid.ID+"/renew", c, map[string]int{"months": 3}, nil)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("renew the renewal: %d %s", r.Status, r.Body)
+		}
+		var third parking.Permit
+		r.JSON(t, &third)
+		if third.StartDate != "2027-05-10" || third.EndDate != "2027-08-09" || third.AmountPKR != 3000 {
+			t.Errorf("second renewal = %s..%s at %d, want 2027-05-10..2027-08-09 at 3000", third.StartDate, third.EndDate, third.AmountPKR)
+		}
+	})
+
+	t.Run("bad months", func(t *testing.T) {
+		wantProblem(t, e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 2}, nil), http.StatusUnprocessableEntity, "months")
+	})
+}
+
+// --- verification tokens ---
+
+// pkKeyfunc verifies permit tokens with the JWK Set the server publishes,
+// as an officer's device would offline.
+func pkKeyfunc(t *testing.T, e *pkEnv) jwt.Keyfunc {
+	t.Helper()
+	r := e.app.Get("/.well-known/jwks.json", "")
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET jwks: %d %s", r.Status, r.Body)
+	}
+	var set token.JWKSet
+	r.JSON(t, &set)
+	keys := map[string]ed25519.PublicKey{}
+	for _, k := range set.Keys {
+		if k.Kty != "OKP" || k.Crv != "Ed25519" {
+			t.Errorf("JWK %+v is not an Ed25519 key", k)
+			continue
+		}
+		x, err := base64.RawURLEncoding.DecodeString(k.X)
+		if err != nil || len(x) != ed25519.PublicKeySize {
+			t.Fatalf("JWK x %q: %v", k.X, err)
+		}
+		keys[k.Kid] = ed25519.PublicKey(x)
+	}
+	if len(keys) == 0 {
+		t.Fatal("the JWK Set holds no keys")
+	}
+	return func(tok *jwt.Token) (any, error) {
+		if typ, _ := tok.Header["typ"].(string); typ != "permit+jwt" {
+			return nil, fmt.Errorf("typ %q, want permit+jwt", typ)
+		}
+		kid, _ := tok.Header["kid"].(string)
+		key, ok := keys[kid]
+		if !ok {
+			return nil, fmt.Errorf("unknown kid %q", kid)
+		}
+		return key, nil
+	}
+}
+
+func pkParse(e *pkEnv, raw, audience string, keyfunc jwt.Keyfunc) (*token.Claims, error) {
+	var claims token.Claims
+	_, err := jwt.NewParser(
+		jwt.WithValidMethods([]string{"EdDSA"}),
+		jwt.WithAudience(audience),
+		jwt.WithIssuer("citizenapi"),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(e.app.Clock.Now),
+	).ParseWithClaims(raw, &claims, keyfunc)
+	return &claims, err
+}
+
+func TestVerificationToken(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+	plate, paid := e.activePermit(c, zoneID, 3)
+	p := e.permit(c, paid.ID)
+	if p.VerificationToken == "" {
+		t.Fatal("an active permit has no verification_token")
+	}
+	keyfunc := pkKeyfunc(t, e)
+
+	claims, err := pkParse(e, p.VerificationToken, parking.PermitAudience, keyfunc)
+	if err != nil {
+		t.Fatalf("verify the permit token: %v", err)
+	}
+	if claims.Subject != p.ID {
+		t.Errorf("sub = %q, want the permit ID %s", claims.Subject, p.ID)
+	}
+	want := map[string]any{"plate": plate, "zone_id": zoneID, "permit_type": "resident", "valid_from": "2027-03-10", "valid_to": "2027-06-09"}
+	for k, v := range want {
+		if claims.Data[k] != v {
+			t.Errorf("data.%s = %v, want %v", k, claims.Data[k], v)
+		}
+	}
+	// It lasts to the end of the permit's last local day.
+	if end := time.Date(2027, 6, 10, 0, 0, 0, 0, domain.Karachi); claims.ExpiresAt == nil || !claims.ExpiresAt.Equal(end) {
+		t.Errorf("exp = %v, want %s", claims.ExpiresAt, end)
+	}
+
+	t.Run("tampered", func(t *testing.T) {
+		parts := strings.Split(p.VerificationToken, ".")
+		if len(parts) != 3 {
+			t.Fatalf("token has %d parts", len(parts))
+		}
+		// Flip one character of the payload.
+		payload := []byte(parts[1])
+		i := len(payload) / 2
+		if payload[i] == 'A' {
+			payload[i] = 'B'
+		} else {
+			payload[i] = 'A'
+		}
+		flipped := parts[0] + "." + string(payload) + "." + parts[2]
+		if _, err := pkParse(e, flipped, parking.PermitAudience, keyfunc); err == nil {
+			t.Error("a token with a flipped payload character verifies")
+		}
+		// Rewrite the plate, keeping well-formed JSON and the signature.
+		raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		forged := strings.Replace(string(raw), plate, "ICT-FAK-1", 1)
+		if forged == string(raw) {
+			t.Fatalf("payload %s lacks the plate", raw)
+		}
+		_, err = pkParse(e, parts[0]+"."+base64.RawURLEncoding.EncodeToString([]byte(forged))+"."+parts[2], parking.PermitAudience, keyfunc)
+		if !errors.Is(err, jwt.ErrTokenSignatureInvalid) {
+			t.Errorf("a token with another plate: err = %v, want an invalid signature", err)
+		}
+	})
+
+	t.Run("not for other audiences", func(t *testing.T) {
+		if _, err := pkParse(e, p.VerificationToken, "citizenapi", keyfunc); err == nil {
+			t.Error("the permit token verifies as an access token's audience")
+		}
+		r := e.app.Get(pkPermits, p.VerificationToken)
+		wantProblem(t, r, http.StatusUnauthorized, "")
+	})
+
+	t.Run("pending permit has none", func(t *testing.T) {
+		v, _ := e.vehicle(c)
+		pending := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
+		r := e.app.Get(pkPermits+"/"+pending.ID, c.Token)
+		if _, ok := r.Map(t)["verification_token"]; ok {
+			t.Errorf("a pending_payment permit carries a token: %s", r.Body)
+		}
+	})
+
+	t.Run("listed permits carry it too", func(t *testing.T) {
+		r := e.app.Get(pkPermits+"?limit=100", c.Token)
+		var l parking.PermitList
+		r.JSON(t, &l)
+		for _, it := range l.Items {
+			if (it.Status == parking.StatusActive) != (it.VerificationToken != "") {
+				t.Errorf("listed permit %s is %s with token %t", it.ID, it.Status, it.VerificationToken != "")
+			}
+		}
+	})
+}
+
+// --- officers' plate checks ---
+
+type pkVerification struct {
+	Valid  bool           `json:"valid"`
+	Permit map[string]any `json:"permit"`
+}
+
+func (e *pkEnv) verify(officer *pkActor, plate, zoneID string) pkVerification {
+	e.t.Helper()
+	r := e.app.Get(pkVerify+"?plate="+url.QueryEscape(plate)+"&zone_id="+zoneID, officer.Token)
+	if r.Status != http.StatusOK {
+		e.t.Fatalf("verify %q: %d %s", plate, r.Status, r.Body)
+	}
+	var v pkVerification
+	r.JSON(e.t, &v)
+	return v
+}
+
+func TestOfficerVerify(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID, otherZone := e.zone(10), e.zone(10)
+	officer := e.staff("parking_officer", "")
+	c := e.citizen()
+	plate, p := e.activePermit(c, zoneID, 1)
+
+	t.Run("valid", func(t *testing.T) {
+		for _, spelling := range []string{plate, spelled(plate), strings.ReplaceAll(plate, "-", "")} {
+			v := e.verify(officer, spelling, zoneID)
+			if !v.Valid || v.Permit == nil {
+				t.Fatalf("verify %q = %+v, want valid", spelling, v)
+			}
+			want := map[string]any{"id": p.ID, "plate": plate, "zone_id": zoneID, "permit_type": "resident", "valid_from": "2027-03-10", "valid_to": "2027-04-09"}
+			for k, w := range want {
+				if v.Permit[k] != w {
+					t.Errorf("permit.%s = %v, want %v", k, v.Permit[k], w)
+				}
+			}
+			for k := range v.Permit {
+				if strings.Contains(k, "amount") || strings.Contains(k, "account") || strings.Contains(k, "refund") || k == "verification_token" {
+					t.Errorf("an officer sees %s: %v", k, v.Permit)
+				}
+			}
+		}
+	})
+
+	t.Run("another zone", func(t *testing.T) {
+		if v := e.verify(officer, plate, otherZone); v.Valid || v.Permit != nil {
+			t.Errorf("verify in another zone = %+v, want not valid", v)
+		}
+	})
+
+	t.Run("unknown plate", func(t *testing.T) {
+		if v := e.verify(officer, "ZZZ-9999", zoneID); v.Valid {
+			t.Errorf("an unregistered plate verifies: %+v", v)
+		}
+	})
+
+	t.Run("unpaid", func(t *testing.T) {
+		vid, pl := e.vehicle(c)
+		e.mustBuy(c, vid, zoneID, parking.TypeResident, e.date(0), 1)
+		if v := e.verify(officer, pl, zoneID); v.Valid {
+			t.Errorf("an unpaid permit verifies: %+v", v)
+		}
+	})
+
+	t.Run("starts later", func(t *testing.T) {
+		vid, pl := e.vehicle(c)
+		later := e.mustBuy(c, vid, zoneID, parking.TypeResident, e.date(5), 1)
+		e.mustPay(c, later.ID)
+		if v := e.verify(officer, pl, zoneID); v.Valid {
+			t.Errorf("a permit starting in 5 days verifies today: %+v", v)
+		}
+	})
+
+	t.Run("cancelled", func(t *testing.T) {
+		pl, q := e.activePermit(c, zoneID, 1)
+		if !e.verify(officer, pl, zoneID).Valid {
+			t.Fatal("not valid before the cancellation")
+		}
+		wantStatus(t, "cancel", e.cancel(c, q.ID), http.StatusOK)
+		if v := e.verify(officer, spelled(pl), zoneID); v.Valid {
+			t.Errorf("a cancelled permit verifies: %+v", v)
+		}
+	})
+
+	t.Run("revoked", func(t *testing.T) {
+		pl, q := e.activePermit(c, zoneID, 1)
+		revoke := pkAdmin + "/permits/" + q.ID + "/revoke"
+		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{}, nil), http.StatusUnprocessableEntity, "reason")
+		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": ""}, nil), http.StatusUnprocessableEntity, "reason")
+		if !e.verify(officer, pl, zoneID).Valid {
+			t.Fatal("a refused revocation ended the permit")
+		}
+		r := e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": "forged residence papers"}, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("revoke: %d %s", r.Status, r.Body)
+		}
+		var got parking.Permit
+		r.JSON(t, &got)
+		if got.Status != parking.StatusRevoked || got.Reason != "forged residence papers" || got.VerificationToken != "" {
+			t.Errorf("revoked permit = %s, reason %q", got.Status, got.Reason)
+		}
+		if v := e.verify(officer, pl, zoneID); v.Valid {
+			t.Errorf("a revoked permit verifies: %+v", v)
+		}
+		if own := e.permit(c, q.ID); own.Status != parking.StatusRevoked {
+			t.Errorf("the citizen sees %s, want revoked", own.Status)
+		}
+		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": "again"}, nil), http.StatusConflict, "")
+		wantProblem(t, e.cancel(c, q.ID), http.StatusConflict, "")
+	})
+
+	t.Run("refused requests", func(t *testing.T) {
+		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, c.Token), http.StatusForbidden, "")
+		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, ""), http.StatusUnauthorized, "")
+		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123", officer.Token), http.StatusBadRequest, "zone_id")
+		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id=zone-1", officer.Token), http.StatusBadRequest, "zone_id")
+		wantProblem(t, e.app.Get(pkVerify+"?zone_id="+zoneID, officer.Token), http.StatusBadRequest, "plate")
+		wantProblem(t, e.app.Get(pkVerify+"?plate="+url.QueryEscape("HELLO WORLD")+"&zone_id="+zoneID, officer.Token), http.StatusUnprocessableEntity, "plate")
+		wantProblem(t, e.app.Get(pkVerify+"?plate=A-12345&zone_id="+zoneID, officer.Token), http.StatusUnprocessableEntity, "plate")
+	})
+
+	// Last, because it moves the clock past the permit's end.
+	t.Run("expired", func(t *testing.T) {
+		e.setClock(time.Date(2027, 4, 9, 18, 59, 59, 0, time.UTC)) // 23:59:59 on 9 April in Karachi, its last day
+		if v := e.verify(officer, plate, zoneID); !v.Valid {
+			t.Errorf("on the last second of its last day the permit is not valid: %+v", v)
+		}
+		e.setClock(time.Date(2027, 4, 9, 19, 0, 0, 0, time.UTC)) // 00:00 on 10 April in Karachi
+		if v := e.verify(officer, plate, zoneID); v.Valid {
+			t.Errorf("after its last day the permit verifies: %+v", v)
+		}
+		own := e.permit(c, p.ID)
+		if own.Status != parking.StatusExpired || own.VerificationToken != "" {
+			t.Errorf("the citizen sees %s (token %t), want expired without a token", own.Status, own.VerificationToken != "")
+		}
+	})
+}
+
+// --- cancellation and refunds ---
+
+func TestCancelPermit(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.citizen()
+
+	t.Run("unpaid", func(t *testing.T) {
+		v, _ := e.vehicle(c)
+		p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
+		r := e.cancel(c, p.ID)
+		if r.Status != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.Status, r.Body)
+		}
+		m := r.Map(t)
+		if m["status"] != parking.StatusCancelled {
+			t.Errorf("status = %v, want cancelled", m["status"])
+		}
+		if refund, ok := m["refund_pkr"]; ok && refund != float64(0) {
+			t.Errorf("an unpaid permit is refunded %v", refund)
+		}
+		if n, _ := e.refunded(p.ID); n != 0 {
+			t.Errorf("%d refunds for an unpaid permit", n)
+		}
+	})
+
+	t.Run("first day", func(t *testing.T) {
+		_, p := e.activePermit(c, zoneID, 3)
+		r := e.cancel(c, p.ID)
+		if r.Status != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.Status, r.Body)
+		}
+		var got parking.Permit
+		r.JSON(t, &got)
+		if got.Status != parking.StatusCancelled || got.RefundPKR != 3000 {
+			t.Errorf("cancelled on its first day: %s, refund %d; want cancelled, 3000 (all 3 months)", got.Status, got.RefundPKR)
+		}
+		if n, total := e.refunded(p.ID); n != 1 || total != 3000 {
+			t.Errorf("refund rows %d totalling %d, want 1 of 3000", n, total)
+		}
+	})
+
+	t.Run("before it starts", func(t *testing.T) {
+		v, _ := e.vehicle(c)
+		p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(20), 3)
+		e.mustPay(c, p.ID)
+		var got parking.Permit
+		r := e.cancel(c, p.ID)
+		r.JSON(t, &got)
+		if got.RefundPKR != 3000 {
+			t.Errorf("cancelled before its start: refund %d, want 3000", got.RefundPKR)
+		}
+	})
+
+	t.Run("concurrent cancels refund once", func(t *testing.T) {
+		_, p := e.activePermit(c, zoneID, 3)
+		statuses := make([]int, 8)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range statuses {
+			wg.Go(func() {
+				<-start
+				statuses[i] = e.cancel(c, p.ID).Status
+			})
+		}
+		close(start)
+		wg.Wait()
+		count := map[int]int{}
+		for _, s := range statuses {
+			count[s]++
+		}
+		if count[http.StatusOK] != 1 || count[http.StatusConflict] != len(statuses)-1 {
+			t.Errorf("answers = %v, want one 200 and the rest 409", count)
+		}
+		if n, total := e.refunded(p.ID); n != 1 || total != 3000 {
+			t.Errorf("refund rows %d totalling %d, want 1 of 3000", n, total)
+		}
+	})
+
+	t.Run("after 1.5 months", func(t *testing.T) {
+		_, p := e.activePermit(c, zoneID, 3)  // 10 March to 9 June
+		e.setClock(pkStart.AddDate(0, 0, 45)) // 24 April: one whole month (to 23 May) is left before 9 June
+		r := e.cancel(c, p.ID)
+		if r.Status != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.Status, r.Body)
+		}
+		var got parking.Permit
+		r.JSON(t, &got)
+		if got.Status != parking.StatusCancelled || got.RefundPKR != 1000 {
+			t.Errorf("cancelled after 45 days: %s, refund %d; want cancelled, 1000 (1 of 3 months)", got.Status, got.RefundPKR)
+		}
+		wantProblem(t, e.cancel(c, p.ID), http.StatusConflict, "")
+		if n, total := e.refunded(p.ID); n != 1 || total != 1000 {
+			t.Errorf("after cancelling twice: refund rows %d totalling %d, want 1 of 1000", n, total)
+		}
+		if own := e.permit(c, p.ID); own.RefundPKR != 1000 {
+			t.Errorf("the permit shows refund %d, want 1000", own.RefundPKR)
+		}
+	})
+}
+
+// --- vehicles ---
+
+func TestVehicles(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	a, b := e.citizen(), e.citizen()
+
+	vid, plate := e.vehicle(a)
+	t.Run("a plate in another spelling is the same plate", func(t *testing.T) {
+		for _, spelling := range []string{plate, spelled(plate), strings.ReplaceAll(plate, "-", "")} {
+			wantProblem(t, e.addVehicle(b, spelling), http.StatusConflict, "plate")
+		}
+		wantProblem(t, e.addVehicle(a, spelled(plate)), http.StatusConflict, "plate")
+	})
+
+	t.Run("bad plates", func(t *testing.T) {
+		for _, bad := range []string{"HELLO WORLD", "123", "ÄBC-123"} {
+			wantProblem(t, e.addVehicle(a, bad), http.StatusUnprocessableEntity, "plate")
+		}
+		wantProblem(t, e.addVehicle(a, ""), http.StatusUnprocessableEntity, "plate")
+	})
+
+	t.Run("stored normalised", func(t *testing.T) {
+		p := randomPlate()
+		r := e.addVehicle(b, spelled(p))
+		if r.Status != http.StatusCreated {
+			t.Fatalf("add: %d %s", r.Status, r.Body)
+		}
+		if got := r.Map(t)["plate"]; got != p {
+			t.Errorf("plate = %v, want %s", got, p)
+		}
+	})
+
+	other, _ := e.vehicle(a)
+	t.Run("BOLA", func(t *testing.T) {
+		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+other, b, nil, nil), http.StatusNotFound, "")
+		wantProblem(t, e.buy(b, other, zoneID, parking.TypeResident, e.date(0), 1), http.StatusUnprocessableEntity, "vehicle_id")
+		r := e.app.Get(pkVehicles+"?limit=100", b.Token)
+		var l parking.VehicleList
+		r.JSON(t, &l)
+		for _, v := range l.Items {
+			if v.ID == other || v.ID == vid {
+				t.Errorf("B's list holds A's vehicle %s", v.ID)
+			}
+		}
+	})
+
+	t.Run("delete", func(t *testing.T) {
+		p := e.mustBuy(a, vid, zoneID, parking.TypeResident, e.date(0), 1)
+		e.mustPay(a, p.ID)
+		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil), http.StatusConflict, "")
+		wantStatus(t, "cancel", e.cancel(a, p.ID), http.StatusOK)
+		r := e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil)
+		wantStatus(t, "delete", r, http.StatusNoContent)
+		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil), http.StatusNotFound, "")
+		var l parking.VehicleList
+		e.app.Get(pkVehicles+"?limit=100", a.Token).JSON(t, &l)
+		for _, v := range l.Items {
+			if v.ID == vid {
+				t.Error("a deleted vehicle is still listed")
+			}
+		}
+		// The plate is free for someone else now.
+		wantStatus(t, "B registers the freed plate", e.addVehicle(b, spelled(plate)), http.StatusCreated)
+		// The deleted vehicle cannot be used for a permit.
+		wantProblem(t, e.buy(a, vid, zoneID, parking.TypeResident, e.date(0), 1), http.StatusUnprocessableEntity, "vehicle_id")
+	})
+
+	t.Run("unpaid permit blocks deletion", func(t *testing.T) {
+		e.mustBuy(a, other, zoneID, parking.TypeResident, e.date(0), 1)
+		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+other, a, nil, nil), http.StatusConflict, "")
+	})
+
+	t.Run("malformed ID", func(t *testing.T) {
+		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/car-1", a, nil, nil), http.StatusBadRequest, "id")
+	})
+}
+
+// --- access control ---
+
+func TestPermitAccessControl(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	a, b := e.citizen(), e.citizen()
+	_, pa := e.activePermit(a, zoneID, 1)
+	vb, _ := e.vehicle(b)
+	e.mustBuy(b, vb, zoneID, parking.TypeResident, e.date(0), 1)
+
+	type route struct {
+		method, path string
+		body         any
+		header       map[string]string
+	}
+	permit := pkPermits + "/" + pa.ID
+	citizenRoutes := []route{
+		{http.MethodGet, permit, nil, nil},
+		{http.MethodPost, permit + "/payments", pkSandbox, map[string]string{"Idempotency-Key": uuid.NewString()}},
+		{http.MethodPost, permit + "/cancel", nil, nil},
+		{http.MethodPost, permit + "/renew", map[string]int{"months": 1}, nil},
+	}
+
+	t.Run("another citizen gets 404", func(t *testing.T) {
+		for _, rt := range citizenRoutes {
+			r := e.do(rt.method, rt.path, b, rt.body, rt.header)
+			if r.Status != http.StatusNotFound {
+				t.Errorf("B: %s %s = %d %s, want 404", rt.method, rt.path, r.Status, r.Body)
+			}
+		}
+		var l parking.PermitList
+		e.app.Get(pkPermits+"?limit=100", b.Token).JSON(t, &l)
+		if len(l.Items) != 1 {
+			t.Errorf("B lists %d permits, want only their own", len(l.Items))
+		}
+		for _, it := range l.Items {
+			if it.ID == pa.ID {
+				t.Error("B's list holds A's permit")
+			}
+		}
+		got := e.permit(a, pa.ID)
+		if got.Status != parking.StatusActive || got.UpdatedAt != pa.UpdatedAt {
+			t.Errorf("A's permit is %s, updated %s; want it untouched", got.Status, got.UpdatedAt)
+		}
+		if n, _ := e.refunded(pa.ID); n != 0 {
+			t.Errorf("A's permit was refunded")
+		}
+	})
+
+	t.Run("unknown and malformed IDs", func(t *testing.T) {
+		wantProblem(t, e.app.Get(pkPermits+"/"+uuid.NewString(), a.Token), http.StatusNotFound, "")
+		wantProblem(t, e.app.Get(pkPermits+"/permit-1", a.Token), http.StatusBadRequest, "id")
+	})
+
+	all := append(slices.Clone(citizenRoutes),
+		route{http.MethodGet, pkPermits, nil, nil},
+		route{http.MethodPost, pkPermits, map[string]any{"vehicle_id": vb, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(40), "months": 1}, nil},
+		route{http.MethodGet, pkVehicles, nil, nil},
+		route{http.MethodPost, pkVehicles, map[string]string{"plate": randomPlate()}, nil},
+		route{http.MethodDelete, pkVehicles + "/" + vb, nil, nil},
+	)
+	t.Run("anonymous gets 401", func(t *testing.T) {
+		for _, rt := range all {
+			r := e.do(rt.method, rt.path, nil, rt.body, rt.header)
+			if r.Status != http.StatusUnauthorized {
+				t.Errorf("anonymous: %s %s = %d, want 401", rt.method, rt.path, r.Status)
+			}
+		}
+	})
+
+	t.Run("staff of another department get 403", func(t *testing.T) {
+		nurse := e.staff("health_staff", uuid.NewString())
+		for _, rt := range all {
+			r := e.do(rt.method, rt.path, nurse, rt.body, rt.header)
+			if r.Status != http.StatusForbidden {
+				t.Errorf("health_staff: %s %s = %d, want 403", rt.method, rt.path, r.Status)
+			}
+		}
+	})
+
+	t.Run("citizens get 403 on administration", func(t *testing.T) {
+		admin := []route{
+			{http.MethodPost, pkAdmin + "/zones", map[string]any{"name": "Citizen Zone " + uuid.NewString(), "sector": "F-7", "permit_quota": 1}, nil},
+			{http.MethodPatch, pkAdmin + "/zones/" + zoneID, map[string]any{"permit_quota": 1000}, nil},
+			{http.MethodGet, pkAdmin + "/permits", nil, nil},
+			{http.MethodPost, pkAdmin + "/permits/" + pa.ID + "/approve", map[string]string{"reason": "me"}, nil},
+			{http.MethodPost, pkAdmin + "/permits/" + pa.ID + "/reject", map[string]string{"reason": "me"}, nil},
+			{http.MethodPost, pkAdmin + "/permits/" + pa.ID + "/revoke", map[string]string{"reason": "me"}, nil},
+			{http.MethodGet, pkVerify + "?plate=ABC-123&zone_id=" + zoneID, nil, nil},
+		}
+		officer := e.staff("parking_officer", "")
+		for _, rt := range admin {
+			if r := e.do(rt.method, rt.path, a, rt.body, rt.header); r.Status != http.StatusForbidden {
+				t.Errorf("citizen: %s %s = %d, want 403", rt.method, rt.path, r.Status)
+			}
+			if rt.path == admin[len(admin)-1].path {
+				continue // officers verify
+			}
+			if r := e.do(rt.method, rt.path, officer, rt.body, rt.header); r.Status != http.StatusForbidden {
+				t.Errorf("parking_officer: %s %s = %d, want 403", rt.method, rt.path, r.Status)
+			}
+		}
+		if z := e.listedZone(zoneID); z.PermitQuota != 10 {
+			t.Errorf("zone quota = %d after refused changes, want 10", z.PermitQuota)
+		}
+		if got := e.permit(a, pa.ID).Status; got != parking.StatusActive {
+			t.Errorf("A's permit is %s, want active", got)
+		}
+	})
+}
+
+// --- administration ---
+
+func TestAdminPermitList(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID, otherZone := e.zone(10), e.zone(10)
+	c := e.citizen()
+	_, active := e.activePermit(c, zoneID, 1)
+	v, _ := e.vehicle(c)
+	pending := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
+	v2, _ := e.vehicle(c)
+	cancelled := e.mustBuy(c, v2, zoneID, parking.TypeResident, e.date(0), 1)
+	wantStatus(t, "cancel", e.cancel(c, cancelled.ID), http.StatusOK)
+	_, elsewhere := e.activePermit(c, otherZone, 1)
+
+	ids := func(t *testing.T, query string) []string {
+		t.Helper()
+		r := e.app.Get(pkAdmin+"/permits?"+query, e.admin.Token)
+		if r.Status != http.StatusOK {
+			t.Fatalf("GET admin permits?%s: %d %s", query, r.Status, r.Body)
+		}
+		var l parking.PermitList
+		r.JSON(t, &l)
+		var out []string
+		for _, it := range l.Items {
+			out = append(out, it.ID+":"+it.Status)
+		}
+		slices.Sort(out)
+		return out
+	}
+	sorted := func(s ...string) []string { slices.Sort(s); return s }
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"status=active&zone_id=" + zoneID, []string{active.ID + ":active"}},
+		{"status=pending_payment&zone_id=" + zoneID, []string{pending.ID + ":pending_payment"}},
+		{"status=cancelled&zone_id=" + zoneID, []string{cancelled.ID + ":cancelled"}},
+		{"status=revoked&zone_id=" + zoneID, nil},
+		{"zone_id=" + zoneID, sorted(active.ID+":active", pending.ID+":pending_payment", cancelled.ID+":cancelled")},
+		{"status=active&zone_id=" + otherZone, []string{elsewhere.ID + ":active"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			if got := ids(t, tt.query); !slices.Equal(got, tt.want) {
+				t.Errorf("listed %v, want %v", got, tt.want)
+			}
+		})
+	}
+
+	t.Run("bad filters", func(t *testing.T) {
+		wantProblem(t, e.app.Get(pkAdmin+"/permits?status=bogus", e.admin.Token), http.StatusBadRequest, "status")
+		wantProblem(t, e.app.Get(pkAdmin+"/permits?status=ACTIVE", e.admin.Token), http.StatusBadRequest, "status")
+		wantProblem(t, e.app.Get(pkAdmin+"/permits?zone_id=zone-1", e.admin.Token), http.StatusBadRequest, "zone_id")
+	})
+
+	// A permit past its end reads expired everywhere; a list of active
+	// permits must not hold it.
+	// A permit past its end reads expired everywhere: lists filter by the
+	// status as read now, not as stored.
+	t.Run("after the end date", func(t *testing.T) {
+		e.setClock(time.Date(2027, 4, 12, 4, 0, 0, 0, time.UTC)) // the 1-month permits ended on 9 April
+		tests := []struct {
+			query string
+			want  []string
+		}{
+			{"status=active&zone_id=" + zoneID, nil},
+			{"status=expired&zone_id=" + zoneID, []string{active.ID + ":expired"}},
+			{"status=pending_payment&zone_id=" + zoneID, nil},
+			{"status=expired_unpaid&zone_id=" + zoneID, []string{pending.ID + ":expired_unpaid"}},
+			{"status=cancelled&zone_id=" + zoneID, []string{cancelled.ID + ":cancelled"}},
+			{"zone_id=" + zoneID, sorted(active.ID+":expired", pending.ID+":expired_unpaid", cancelled.ID+":cancelled")},
+		}
+		for _, tt := range tests {
+			if got := ids(t, tt.query); !slices.Equal(got, tt.want) {
+				t.Errorf("?%s listed %v, want %v", tt.query, got, tt.want)
+			}
+		}
+	})
+}
