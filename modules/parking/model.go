@@ -103,11 +103,15 @@ func NormalizePlate(field, v string) (string, error) {
 			cur = cur[:0]
 		}
 	}
-	for _, r := range strings.ToUpper(strings.TrimSpace(v)) {
+	for _, r := range strings.TrimSpace(v) {
+		if r > unicode.MaxASCII {
+			return "", domain.FieldInvalid(field, "may hold only letters, digits, spaces and dashes")
+		}
+		r = unicode.ToUpper(r)
 		switch {
 		case r == ' ' || r == '-' || r == '.' || r == '_':
 			flush()
-		case r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r)):
+		case !(unicode.IsLetter(r) || unicode.IsDigit(r)):
 			return "", domain.FieldInvalid(field, "may hold only letters, digits, spaces and dashes")
 		case len(cur) > 0 && unicode.IsDigit(cur[len(cur)-1]) != unicode.IsDigit(r):
 			flush()

@@ -85,9 +85,11 @@ func (s *Service) DeleteVehicle(ctx context.Context, p domain.Principal, id stri
 }
 
 // BuyPermit prices a permit from the zone's current tariff and holds its
-// place in the quota, unpaid, for 30 minutes. The zone's row is locked while
-// its live permits are counted and the new one inserted, so concurrent
-// requests never exceed the quota or overlap a vehicle's permits. Errors:
+// place in the quota, unpaid, for 30 minutes. The quota holds on every day:
+// the zone's row is locked while the live permits meeting the new one's
+// days are counted and the new one inserted, so concurrent requests never
+// exceed it or overlap a vehicle's permits, and a renewal for the days
+// after a permit competes only with permits for those days. Errors:
 // Invalid for another citizen's vehicle, an unknown zone or tariff, or a
 // start in the past; Conflict when the zone is full or the vehicle has an
 // overlapping permit there.
@@ -128,7 +130,7 @@ func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle 
 		} else if err != nil {
 			return err
 		}
-		held, err := s.store.CountLive(ctx, zoneID, now)
+		held, err := s.store.CountLive(ctx, zoneID, start, end, now)
 		if err != nil {
 			return err
 		}

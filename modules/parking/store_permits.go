@@ -94,10 +94,12 @@ func (s *Store) LockZone(ctx context.Context, zoneID string) (zoneRow, error) {
 	return z, db.Translate(err, "zone not found")
 }
 
-// CountLive counts a zone's live permits.
-func (s *Store) CountLive(ctx context.Context, zoneID string, now time.Time) (int64, error) {
+// CountLive counts a zone's live permits whose days meet [start, end]: the
+// places a new permit for those days competes with.
+func (s *Store) CountLive(ctx context.Context, zoneID string, start, end, now time.Time) (int64, error) {
 	var n int64
-	err := s.db.Conn(ctx).Model(&permitRow{}).Where("zone_id = ?", zoneID).Where(liveCondition, domain.LocalDate(now), now).Count(&n).Error
+	err := s.db.Conn(ctx).Model(&permitRow{}).Where("zone_id = ? AND start_date <= ? AND end_date >= ?", zoneID, end, start).
+		Where(liveCondition, domain.LocalDate(now), now).Count(&n).Error
 	return n, db.Translate(err, "")
 }
 
