@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -26,16 +27,31 @@ import (
 //	@name						Authorization
 //	@description				An access token from POST /api/v1/auth/login, sent as `Bearer <token>`.
 
+// specs renders the Swagger 2.0 document and its OpenAPI 3.0 conversion
+// once per process: swag's ReadDoc rewrites the generated SwaggerInfo as it
+// renders, so it must not run on every request or concurrently.
+var specs = sync.OnceValues(func() ([2][]byte, error) {
+	v2 := openapi.SwaggerInfo.ReadDoc()
+	v3, err := openAPI3(v2)
+	if err != nil {
+		return [2][]byte{}, fmt.Errorf("convert the spec to OpenAPI 3: %w", err)
+	}
+	return [2][]byte{[]byte(v2), v3}, nil
+})
+
 // mountSpec serves the generated Swagger 2.0 document with its UI, and an
 // OpenAPI 3.0 rendering of it for tools that want version 3.
 func (s *Server) mountSpec() error {
-	v3, err := openAPI3(openapi.SwaggerInfo.ReadDoc())
+	docs, err := specs()
 	if err != nil {
-		return fmt.Errorf("convert the spec to OpenAPI 3: %w", err)
+		return err
 	}
+	s.Echo.GET("/swagger/doc.json", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, docs[0])
+	})
 	s.Echo.GET("/swagger/*", echoSwagger.WrapHandler)
 	s.Echo.GET("/openapi.json", func(c echo.Context) error {
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, v3)
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, docs[1])
 	})
 	return nil
 }
