@@ -14,6 +14,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/token"
@@ -44,11 +45,14 @@ func newEnforcer(d *db.DB) (*casbin.SyncedEnforcer, error) {
 	return e, nil
 }
 
-// authenticator turns a bearer access token into the request's principal.
+// authenticator turns a bearer access token into the request's principal:
+// a citizen's or staff member's from identity, a third-party client's from
+// integrations.
 type authenticator struct {
-	signer   *token.Signer
-	identity *identity.Service
-	enforcer *casbin.SyncedEnforcer
+	signer       *token.Signer
+	identity     *identity.Service
+	integrations *integrations.Service
+	enforcer     *casbin.SyncedEnforcer
 }
 
 // guard admits public routes to anyone. Every other route needs a valid
@@ -84,9 +88,17 @@ func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "a bearer access token is required")
 	}
-	claims, err := a.signer.Verify(strings.TrimSpace(raw), token.TypeAccess, identity.Audience)
+	raw = strings.TrimSpace(raw)
+	audience := identity.Audience
+	if token.Peek(raw).Kind == "client" {
+		audience = integrations.Audience
+	}
+	claims, err := a.signer.Verify(raw, token.TypeAccess, audience)
 	if err != nil {
 		return domain.Principal{}, domain.Wrap(domain.Unauthenticated, err, "the access token is invalid or expired")
+	}
+	if audience == integrations.Audience {
+		return a.integrations.Principal(c.Request().Context(), claims.Subject, strings.Fields(claims.Scope))
 	}
 	return a.identity.Principal(c.Request().Context(), claims.Subject, claims.Kind)
 }

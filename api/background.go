@@ -4,8 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/platform/idempotency"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // reminder sends the reminders that are due; health and parking have one.
@@ -17,15 +19,18 @@ type reminder interface {
 // of it is safe with several instances running: rows are claimed in the
 // database, never by one process's memory.
 type background struct {
-	dispatcher  *notify.Dispatcher
-	reminders   []reminder
-	idempotency *idempotency.Store
+	dispatcher   *notify.Dispatcher
+	webhooks     *webhook.Dispatcher
+	reminders    []reminder
+	idempotency  *idempotency.Store
+	integrations *integrations.Service
 }
 
 // RunBackground delivers notifications, sends reminders and purges expired
 // idempotency keys until ctx ends.
 func (s *Server) RunBackground(ctx context.Context) {
 	go s.background.dispatcher.Run(ctx, time.Second)
+	go s.background.webhooks.Run(ctx, time.Second)
 	go every(ctx, time.Minute, func(ctx context.Context) {
 		for _, r := range s.background.reminders {
 			if _, err := r.SendReminders(ctx); err != nil && ctx.Err() == nil {
@@ -36,6 +41,9 @@ func (s *Server) RunBackground(ctx context.Context) {
 	go every(ctx, time.Hour, func(ctx context.Context) {
 		if _, err := s.background.idempotency.Purge(ctx); err != nil && ctx.Err() == nil {
 			s.deps.Log.Warn("purge idempotency keys", "error", err)
+		}
+		if err := s.background.integrations.PurgeRateWindows(ctx); err != nil && ctx.Err() == nil {
+			s.deps.Log.Warn("purge client rate windows", "error", err)
 		}
 	})
 }

@@ -90,6 +90,7 @@ func TestMalformedJSONToEveryBodyIsABadRequest(t *testing.T) {
 	for _, role := range []string{"admin", "health_admin", "education_admin", "parking_admin", "parking_officer"} {
 		tokens = append(tokens, app.NewStaff(role, "").Token)
 	}
+	tokens = append(tokens, app.NewClient([]string{"webhooks:manage", "parking.permits:verify"}, "").Token)
 	const id = "7b0e9c1e-5d0a-4f4e-9d4b-2a6f0e8c1d3a"
 	for op, body := range specOperations(t) {
 		if !body {

@@ -1,16 +1,20 @@
 package api
 
 import (
+	"time"
+
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/home"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/idempotency"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // mountModules is the one list of mounted modules. Each module registers
@@ -45,7 +49,10 @@ func (s *Server) mountModules() error {
 		Clock: clock, Appointments: upcoming{healthSvc}, Applications: recent{educationSvc}, Permits: live{parkingSvc},
 		Inbox: inbox, Audit: auditLog,
 	})
-	auth := &authenticator{signer: signer, identity: identitySvc, enforcer: enforcer}
+	integrationsSvc := integrations.NewService(integrations.Deps{
+		DB: d, Clock: clock, Signer: signer, Audit: auditLog, Targets: s.webhookTargets(),
+	})
+	auth := &authenticator{signer: signer, identity: identitySvc, integrations: integrationsSvc, enforcer: enforcer}
 	idem := idempotency.NewStore(d, clock)
 	r := web.NewRouter(s.Echo.Group(BasePath), auth.guard, idem.Middleware, &s.routes)
 
@@ -54,15 +61,24 @@ func (s *Server) mountModules() error {
 	education.Routes(r, education.NewHandler(educationSvc))
 	parking.Routes(r, parking.NewHandler(parkingSvc))
 	home.Routes(r, home.NewHandler(homeSvc))
+	integrations.Routes(r, integrations.NewHandler(integrationsSvc))
 
 	s.background = background{
-		dispatcher:  notify.NewDispatcher(d, clock, sender, recipients{identitySvc}, s.deps.Log),
-		reminders:   []reminder{healthSvc, parkingSvc},
-		idempotency: idem,
+		dispatcher:   notify.NewDispatcher(d, clock, sender, recipients{identitySvc}, s.deps.Log),
+		reminders:    []reminder{healthSvc, parkingSvc},
+		idempotency:  idem,
+		webhooks:     webhook.NewDispatcher(d, clock, s.webhookTargets().Client(10*time.Second), s.deps.Log),
+		integrations: integrationsSvc,
 	}
 	s.Echo.GET("/.well-known/jwks.json", s.jwks)
 	if s.cfg.Development() {
 		s.Echo.GET("/dev/messages", devMessages(devSender))
 	}
 	return nil
+}
+
+// webhookTargets says where webhooks may go: public https addresses, or
+// anywhere when the configuration allows private targets (development).
+func (s *Server) webhookTargets() webhook.Targets {
+	return webhook.Targets{AllowPrivate: s.cfg.WebhookAllowPrivate}
 }

@@ -50,6 +50,9 @@ type Config struct {
 	// CancelCutoff is how long before an appointment a citizen may still
 	// cancel or move it; zero means the health module's default.
 	CancelCutoff time.Duration
+	// WebhookAllowPrivate lets webhooks reach private and loopback
+	// addresses over plain http: for development and tests only.
+	WebhookAllowPrivate bool
 }
 
 // Development reports whether the server runs in development mode.

@@ -62,6 +62,10 @@ type config struct {
 	// gateway. Without them development records messages for /dev/messages.
 	SMSGatewayURL   string `env:"SMS_GATEWAY_URL"`
 	SMSGatewayToken string `env:"SMS_GATEWAY_TOKEN"`
+
+	// WebhookAllowPrivate lets webhooks go to private addresses over http,
+	// for a receiver on a developer's machine. Refused in production.
+	WebhookAllowPrivate bool `env:"WEBHOOK_ALLOW_PRIVATE" envDefault:"false"`
 }
 
 // productionSecrets are the variables production refuses to start without.
@@ -83,6 +87,9 @@ func (c config) validate() error {
 	}
 	if !c.production() {
 		return nil
+	}
+	if c.WebhookAllowPrivate {
+		return errors.New("WEBHOOK_ALLOW_PRIVATE is for development only")
 	}
 	var missing []string
 	for _, name := range productionSecrets {
@@ -111,6 +118,7 @@ func (c config) api() api.Config {
 		Env: c.Env, Addr: c.HTTPAddr, BodyLimit: c.BodyLimit, RequestTimeout: c.RequestTimeout,
 		ReadHeaderTimeout: c.ReadHeaderTimeout, ReadTimeout: c.ReadTimeout, WriteTimeout: c.WriteTimeout, IdleTimeout: c.IdleTimeout,
 		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies, Issuer: c.TokenIssuer, CancelCutoff: c.HealthCancelCutoff,
+		WebhookAllowPrivate: c.WebhookAllowPrivate,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // ApplicationRequest applies for a seat for one of the caller's children.
@@ -217,6 +218,12 @@ func (s *Service) record(ctx context.Context, row applicationRow, to string, by 
 	err := s.store.AddEvent(ctx, eventRow{ID: uuid.NewString(), ApplicationID: row.ID, FromStatus: row.Status, ToStatus: to,
 		ActorID: by.id, ActorRole: by.role, Note: note, At: now})
 	if err != nil || by.role == "parent" {
+		return err
+	}
+	err = s.events.Publish(ctx, webhook.New("application.decided", row.SchoolID, map[string]string{
+		"application_id": row.ID, "school_id": row.SchoolID, "grade": strconv.Itoa(row.Grade), "academic_year": row.AcademicYear, "status": to,
+	}, now))
+	if err != nil {
 		return err
 	}
 	kind := "application.decided." + to

@@ -8,6 +8,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // Children tells the education module about a parent's children. The
@@ -33,13 +34,14 @@ type Service struct {
 	clock    domain.Clock
 	children Children
 	inbox    *notify.Inbox
+	events   *webhook.Outbox
 	audit    *audit.Log
 }
 
 // NewService returns the education service.
 func NewService(d Deps) *Service {
 	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, children: d.Children,
-		inbox: notify.NewInbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
+		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
 }
 
 // Schools searches schools. A grade filter keeps schools with free seats in

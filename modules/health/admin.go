@@ -24,6 +24,12 @@ func manages(p domain.Principal, facilityID string) bool {
 	return p.HasRole(roleHealthAdmin) || (p.HasRole(roleHealthStaff) && p.UnitID == facilityID)
 }
 
+// reads says whether p may read facilityID's appointments: those who manage
+// it, and a third-party client bound to it.
+func reads(p domain.Principal, facilityID string) bool {
+	return manages(p, facilityID) || (p.Kind == "client" && p.UnitID != "" && p.UnitID == facilityID)
+}
+
 // FacilityInput describes a facility as an administrator enters it.
 type FacilityInput struct {
 	Name        string   `json:"name" validate:"required,min=2,max=200"`
@@ -245,7 +251,7 @@ func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, d
 	if facilityID == "" {
 		return page.Page[Appointment]{}, domain.FieldInvalid("facility_id", "is required")
 	}
-	if !manages(p, facilityID) {
+	if !reads(p, facilityID) {
 		return page.Page[Appointment]{}, domain.Errorf(domain.Forbidden, "you may see only your own facility's appointments")
 	}
 	day := domain.LocalDate(s.clock.Now())
@@ -375,6 +381,10 @@ func (s *Service) cancelSlots(ctx context.Context, ids []string, reason, targetT
 			return err
 		}
 		for _, a := range cancelled {
+			a.Status = StatusCancelledByFacility
+			if err := s.publish(ctx, "appointment.cancelled", a); err != nil {
+				return err
+			}
 			err := s.inbox.Add(ctx, notify.Notice{AccountID: a.AccountID, Kind: "appointment.cancelled_by_facility", Params: map[string]string{
 				"patient": a.PatientName, "when": localTime(a.StartsAt), "reason": reason, "appointment_id": a.ID,
 			}})

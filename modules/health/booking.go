@@ -10,6 +10,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // BookingRequest asks for a seat in a slot for the caller or a dependant.
@@ -62,6 +63,9 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 			Status: StatusBooked, Reason: in.Reason, CreatedAt: now, UpdatedAt: now,
 		}
 		if err := s.store.CreateAppointment(ctx, row); err != nil {
+			return err
+		}
+		if err := s.publish(ctx, "appointment.booked", row); err != nil {
 			return err
 		}
 		return s.inbox.Add(ctx, notify.Notice{AccountID: p.Subject, Kind: "appointment.booked", Params: map[string]string{
@@ -152,12 +156,25 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Ap
 		if !moved {
 			return domain.Errorf(domain.Conflict, "the appointment changed meanwhile; reload it")
 		}
-		return s.store.ReleaseSeat(ctx, row.SlotID)
+		if err := s.store.ReleaseSeat(ctx, row.SlotID); err != nil {
+			return err
+		}
+		row.Status = StatusCancelled
+		return s.publish(ctx, "appointment.cancelled", row)
 	})
 	if err != nil {
 		return Appointment{}, err
 	}
 	return s.Appointment(ctx, p, id)
+}
+
+// publish tells the facility's integrators about an appointment, with the
+// times and IDs they need and nothing about the patient.
+func (s *Service) publish(ctx context.Context, typ string, a appointmentRow) error {
+	return s.events.Publish(ctx, webhook.New(typ, a.FacilityID, map[string]string{
+		"appointment_id": a.ID, "slot_id": a.SlotID, "facility_id": a.FacilityID, "practitioner_id": a.PractitionerID,
+		"starts_at": a.StartsAt.UTC().Format(time.RFC3339), "queue_number": strconv.Itoa(a.QueueNumber), "status": a.Status,
+	}, s.clock.Now()))
 }
 
 // Reschedule moves one of the caller's booked appointments to another slot

@@ -8,6 +8,7 @@ const (
 	PermFacilities = "health.facilities:write"
 	PermSchedules  = "health.schedules:write"
 	PermManage     = "health.appointments:manage"
+	PermRead       = "health.appointments:read"
 )
 
 // Routes registers the health routes, each with its permission.
@@ -27,7 +28,7 @@ func Routes(r *web.Router, h *Handler) {
 	r.PATCH("/admin/health/facilities/:id", PermFacilities, h.updateFacility)
 	r.POST("/admin/health/practitioners", PermFacilities, h.createPractitioner)
 	r.POST("/admin/health/schedules", PermSchedules, h.createSchedule)
-	r.GET("/admin/health/appointments", PermManage, h.dayList)
+	r.GET("/admin/health/appointments", PermRead, h.dayList)
 	r.POST("/admin/health/appointments/:id/status", PermManage, h.setStatus)
 	r.POST("/admin/health/slots/:id/cancel", PermManage, h.cancelSlot)
 	r.POST("/admin/health/sessions/cancel", PermManage, h.cancelSession)

@@ -9,6 +9,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // DefaultCancelCutoff is how long before the start a citizen may still
@@ -40,6 +41,7 @@ type Service struct {
 	clock    domain.Clock
 	patients Patients
 	inbox    *notify.Inbox
+	events   *webhook.Outbox
 	audit    *audit.Log
 	cutoff   time.Duration
 }
@@ -50,7 +52,7 @@ func NewService(d Deps) *Service {
 		d.CancelCutoff = DefaultCancelCutoff
 	}
 	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, patients: d.Patients,
-		inbox: notify.NewInbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock), cutoff: d.CancelCutoff}
+		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock), cutoff: d.CancelCutoff}
 }
 
 // Facilities searches facilities by specialty, sector and name.

@@ -12,6 +12,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/token"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // VehicleInput registers a vehicle.
@@ -277,8 +278,18 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 	return s.Permit(ctx, p, id)
 }
 
-// notice tells a permit's holder about it.
+// notice tells a permit's holder about it, and the permit's integrators
+// when it became active or was revoked.
 func (s *Service) notice(ctx context.Context, r permitRow, kind, reason string) error {
+	if event := map[string]string{"permit.activated": "permit.activated", "permit.approved": "permit.activated", "permit.revoked": "permit.revoked"}[kind]; event != "" {
+		err := s.events.Publish(ctx, webhook.New(event, r.ZoneID, map[string]string{
+			"permit_id": r.ID, "plate": r.Plate, "zone_id": r.ZoneID, "permit_type": r.PermitType,
+			"valid_from": r.StartDate.UTC().Format(time.DateOnly), "valid_to": r.EndDate.UTC().Format(time.DateOnly),
+		}, s.clock.Now()))
+		if err != nil {
+			return err
+		}
+	}
 	return s.inbox.Add(ctx, notify.Notice{AccountID: r.AccountID, Kind: kind, Params: map[string]string{
 		"type": r.PermitType, "plate": r.Plate, "start": r.StartDate.Format("2 Jan 2006"), "end": r.EndDate.Format("2 Jan 2006"),
 		"reason": reason, "permit_id": r.ID,

@@ -9,6 +9,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/token"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // PermitAudience is the audience of permit verification tokens.
@@ -31,13 +32,14 @@ type Service struct {
 	signer    *token.Signer
 	providers map[string]Provider
 	inbox     *notify.Inbox
+	events    *webhook.Outbox
 	audit     *audit.Log
 }
 
 // NewService returns the parking service.
 func NewService(d Deps) *Service {
 	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, signer: d.Signer, providers: d.Providers,
-		inbox: notify.NewInbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
+		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
 }
 
 // Zones lists parking zones with their quotas, places held and current tariffs.

@@ -1,0 +1,1185 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/islamabad-digital/citizenapi/api"
+	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/education"
+	"github.com/islamabad-digital/citizenapi/modules/health"
+	"github.com/islamabad-digital/citizenapi/modules/home"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/token"
+	"github.com/islamabad-digital/citizenapi/platform/web"
+)
+
+// The tests in this file drive the super-app layer (overview, notifications,
+// reminders, access log, localised problems) over HTTP. Every test builds its
+// own facilities, schools and zones through the admin APIs and sets the
+// clock to a day of its own: on PostgreSQL the package's tests share one
+// schema, and reminders look at every appointment and permit in it.
+
+const hmV1 = api.BasePath
+
+// hmActor is a signed-in account. Access tokens live 15 minutes of the fake
+// clock, so hmEnv.setClock issues every actor a new one.
+type hmActor struct {
+	ID, Kind, Token, Email, CNIC, Password string
+}
+
+// hmEnv is one running server with lazily made administrators and helpers
+// that build timetables, schools and zones and use them as a citizen.
+type hmEnv struct {
+	t                                *testing.T
+	app                              *apitest.App
+	healthAdmin, eduAdmin, parkAdmin *hmActor
+	actors                           []*hmActor
+}
+
+// newHmEnv starts a server whose clock reads start.
+func newHmEnv(t *testing.T, start time.Time) *hmEnv {
+	t.Helper()
+	app := apitest.New(t)
+	app.Clock.Set(start)
+	return &hmEnv{t: t, app: app}
+}
+
+// hmKarachi is hh:mm local time on a day in Islamabad.
+func hmKarachi(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, domain.Karachi)
+}
+
+func (e *hmEnv) now() time.Time { return e.app.Clock.Now() }
+
+// day is the local date off days from the clock's, written YYYY-MM-DD.
+func (e *hmEnv) day(off int) string {
+	return domain.LocalDate(e.now()).AddDate(0, 0, off).Format(time.DateOnly)
+}
+
+// at is the instant of hh:mm local time off days from the clock's day.
+func (e *hmEnv) at(off, hh, mm int) time.Time {
+	d := domain.LocalDate(e.now()).AddDate(0, 0, off)
+	return hmKarachi(d.Year(), d.Month(), d.Day(), hh, mm)
+}
+
+// setClock moves the server's clock and gives every actor a fresh access
+// token, signed as the server signs them.
+func (e *hmEnv) setClock(at time.Time) {
+	e.t.Helper()
+	e.app.Clock.Set(at)
+	for _, a := range e.actors {
+		a.Token = e.app.AccessToken(e.t, a.ID, a.Kind, identity.Audience, token.Claims{})
+	}
+}
+
+func (e *hmEnv) advance(d time.Duration) { e.t.Helper(); e.setClock(e.now().Add(d)) }
+
+func (e *hmEnv) citizen() *hmActor {
+	e.t.Helper()
+	c := e.app.NewCitizen()
+	a := &hmActor{ID: c.ID, Kind: identity.KindCitizen, Token: c.Token, CNIC: c.CNIC, Password: c.Password}
+	e.actors = append(e.actors, a)
+	return a
+}
+
+func (e *hmEnv) staff(role, unitID string) *hmActor {
+	e.t.Helper()
+	s := e.app.NewStaff(role, unitID)
+	a := &hmActor{ID: s.ID, Kind: identity.KindStaff, Token: s.Token, Email: s.Email}
+	e.actors = append(e.actors, a)
+	return a
+}
+
+func (e *hmEnv) admin(slot **hmActor, role string) *hmActor {
+	if *slot == nil {
+		*slot = e.staff(role, "")
+	}
+	return *slot
+}
+
+func (e *hmEnv) do(method, path string, a *hmActor, body any, header map[string]string) *apitest.Response {
+	e.t.Helper()
+	tok := ""
+	if a != nil {
+		tok = a.Token
+	}
+	return e.app.Do(apitest.Request{Method: method, Path: path, Token: tok, Body: body, Header: header})
+}
+
+func (e *hmEnv) get(path string, a *hmActor) *apitest.Response {
+	e.t.Helper()
+	return e.do(http.MethodGet, path, a, nil, nil)
+}
+
+func (e *hmEnv) post(path string, a *hmActor, body any) *apitest.Response {
+	e.t.Helper()
+	return e.do(http.MethodPost, path, a, body, nil)
+}
+
+// hmWant fails the test unless r has the status.
+func hmWant(t testing.TB, r *apitest.Response, status int, what string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s: status %d, want %d (%s)", what, r.Status, status, r.Body)
+	}
+}
+
+// ---- health ----
+
+func (e *hmEnv) facility() string {
+	e.t.Helper()
+	r := e.post(hmV1+"/admin/health/facilities", e.admin(&e.healthAdmin, identity.RoleHealthAdmin), map[string]any{
+		"name": fmt.Sprintf("Home Test Clinic %d", rand.IntN(1_000_000_000)), "kind": "clinic", "sector": "F-8/2",
+		"address": "Street 3, F-8/2, Islamabad", "location": map[string]float64{"lat": 33.71, "lng": 73.04},
+		"specialties": []string{"general_medicine"},
+	})
+	hmWant(e.t, r, http.StatusCreated, "create facility")
+	return r.Map(e.t)["id"].(string)
+}
+
+func (e *hmEnv) practitioner(facilityID string) string {
+	e.t.Helper()
+	r := e.post(hmV1+"/admin/health/practitioners", e.admin(&e.healthAdmin, identity.RoleHealthAdmin), map[string]any{
+		"facility_id": facilityID, "full_name": "Dr. Home Test", "specialty": "general_medicine",
+		"pmdc_number": fmt.Sprintf("H%012d", rand.Int64N(1_000_000_000_000)),
+	})
+	hmWant(e.t, r, http.StatusCreated, "create practitioner")
+	return r.Map(e.t)["id"].(string)
+}
+
+// schedule gives a practitioner slots every day from day fromOff to toOff.
+func (e *hmEnv) schedule(practitionerID string, fromOff, toOff int, start, end string, minutes, capacity int) {
+	e.t.Helper()
+	r := e.post(hmV1+"/admin/health/schedules", e.admin(&e.healthAdmin, identity.RoleHealthAdmin), map[string]any{
+		"practitioner_id": practitionerID, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": start, "end_time": end,
+		"slot_minutes": minutes, "capacity": capacity, "from": e.day(fromOff), "to": e.day(toOff),
+	})
+	hmWant(e.t, r, http.StatusCreated, "create schedule")
+}
+
+// slot returns the practitioner's slot starting at the instant.
+func (e *hmEnv) slot(practitionerID string, at time.Time) health.Slot {
+	e.t.Helper()
+	q := url.Values{"practitioner_id": {practitionerID}, "include_full": {"true"}, "limit": {"100"},
+		"from": {at.Format(time.RFC3339)}, "to": {at.Add(time.Minute).Format(time.RFC3339)}}
+	r := e.get(hmV1+"/health/slots?"+q.Encode(), nil)
+	hmWant(e.t, r, http.StatusOK, "list slots")
+	var list struct {
+		Items []health.Slot `json:"items"`
+	}
+	r.JSON(e.t, &list)
+	for _, s := range list.Items {
+		if s.StartsAt.Equal(at) {
+			return s
+		}
+	}
+	e.t.Fatalf("no slot of %s at %s in %+v", practitionerID, at, list.Items)
+	return health.Slot{}
+}
+
+func (e *hmEnv) book(c *hmActor, slotID, dependantID string) *apitest.Response {
+	e.t.Helper()
+	body := map[string]any{"slot_id": slotID}
+	if dependantID != "" {
+		body["dependant_id"] = dependantID
+	}
+	return e.post(hmV1+"/health/appointments", c, body)
+}
+
+func (e *hmEnv) mustBook(c *hmActor, slotID, dependantID string) health.Appointment {
+	e.t.Helper()
+	r := e.book(c, slotID, dependantID)
+	hmWant(e.t, r, http.StatusCreated, "book")
+	var a health.Appointment
+	r.JSON(e.t, &a)
+	return a
+}
+
+// ---- identity ----
+
+func (e *hmEnv) dependant(c *hmActor, name string) string {
+	e.t.Helper()
+	dob := domain.LocalDate(e.now()).AddDate(-6, -1, 0).Format(time.DateOnly)
+	r := e.post(hmV1+"/me/dependants", c, map[string]any{"full_name": name, "relation": "child", "date_of_birth": dob, "gender": "female"})
+	hmWant(e.t, r, http.StatusCreated, "add dependant")
+	return r.Map(e.t)["id"].(string)
+}
+
+// ---- education ----
+
+var (
+	hmYearsMu sync.Mutex
+	hmYears   = map[int]bool{}
+)
+
+// hmYear is an academic year no other test of this run uses: admission
+// windows are unique per year in the whole database.
+func hmYear() string {
+	hmYearsMu.Lock()
+	defer hmYearsMu.Unlock()
+	for {
+		start := 3000 + rand.IntN(5000)
+		if !hmYears[start] {
+			hmYears[start] = true
+			return fmt.Sprintf("%d-%02d", start, (start+1)%100)
+		}
+	}
+}
+
+// admissions opens admissions for a new year until 60 days from now, for
+// children aged 5 to 7 on today's date in grade 1, and returns the year.
+func (e *hmEnv) admissions() string {
+	e.t.Helper()
+	year := hmYear()
+	r := e.post(hmV1+"/admin/education/admission-windows", e.admin(&e.eduAdmin, identity.RoleEducationAdmin), map[string]any{
+		"academic_year": year, "opens_at": e.now().Add(-time.Hour).Format(time.RFC3339), "closes_at": e.now().Add(60 * 24 * time.Hour).Format(time.RFC3339),
+		"age_cutoff": e.day(0), "age_rules": []map[string]int{{"grade": 1, "min_age": 5, "max_age": 7}},
+	})
+	hmWant(e.t, r, http.StatusCreated, "create admission window")
+	return year
+}
+
+func (e *hmEnv) school(year string, seats int) string {
+	e.t.Helper()
+	adm := e.admin(&e.eduAdmin, identity.RoleEducationAdmin)
+	r := e.post(hmV1+"/admin/education/schools", adm, map[string]any{
+		"name": fmt.Sprintf("Home Test School %d", rand.IntN(1_000_000_000)), "level": "primary", "gender": "co",
+		"sector": "G-10/1", "emis_code": fmt.Sprintf("H%d", rand.IntN(1_000_000_000)),
+	})
+	hmWant(e.t, r, http.StatusCreated, "create school")
+	id := r.Map(e.t)["id"].(string)
+	r = e.do(http.MethodPut, hmV1+"/admin/education/schools/"+id+"/seats", adm, map[string]any{"academic_year": year, "grade": 1, "seats": seats}, nil)
+	hmWant(e.t, r, http.StatusOK, "set seats")
+	return id
+}
+
+func (e *hmEnv) apply(c *hmActor, schoolID, year, childID string) education.Application {
+	e.t.Helper()
+	r := e.post(hmV1+"/education/applications", c, map[string]any{"school_id": schoolID, "academic_year": year, "grade": 1, "child_id": childID})
+	hmWant(e.t, r, http.StatusCreated, "apply")
+	var a education.Application
+	r.JSON(e.t, &a)
+	return a
+}
+
+// ---- parking ----
+
+func (e *hmEnv) zone(quota int) string {
+	e.t.Helper()
+	r := e.post(hmV1+"/admin/parking/zones", e.admin(&e.parkAdmin, identity.RoleParkingAdmin), map[string]any{
+		"name": fmt.Sprintf("Home Test Zone %d", rand.IntN(1_000_000_000)), "sector": "Blue Area", "permit_quota": quota,
+		"tariffs": []map[string]any{
+			{"permit_type": "resident", "months": 1, "amount_pkr": 1000},
+			{"permit_type": "resident", "months": 12, "amount_pkr": 9600},
+		},
+	})
+	hmWant(e.t, r, http.StatusCreated, "create zone")
+	return r.Map(e.t)["id"].(string)
+}
+
+// vehicle registers a vehicle with a random plate and returns its ID.
+func (e *hmEnv) vehicle(c *hmActor) string {
+	e.t.Helper()
+	for range 5 {
+		letters := string([]byte{byte('A' + rand.IntN(26)), byte('A' + rand.IntN(26)), byte('A' + rand.IntN(26))})
+		r := e.post(hmV1+"/parking/vehicles", c, map[string]any{"plate": fmt.Sprintf("%s-%d", letters, 1000+rand.IntN(9000)), "make": "Suzuki", "model": "Alto", "colour": "white"})
+		if r.Status == http.StatusConflict {
+			continue
+		}
+		hmWant(e.t, r, http.StatusCreated, "add vehicle")
+		return r.Map(e.t)["id"].(string)
+	}
+	e.t.Fatal("no free plate")
+	return ""
+}
+
+// permit buys a resident permit starting startOff days from today.
+func (e *hmEnv) permit(c *hmActor, vehicleID, zoneID string, startOff, months int) parking.Permit {
+	e.t.Helper()
+	r := e.post(hmV1+"/parking/permits", c, map[string]any{"vehicle_id": vehicleID, "zone_id": zoneID, "permit_type": "resident",
+		"start_date": e.day(startOff), "months": months})
+	hmWant(e.t, r, http.StatusCreated, "buy permit")
+	var p parking.Permit
+	r.JSON(e.t, &p)
+	return p
+}
+
+func (e *hmEnv) pay(c *hmActor, permitID string) parking.Permit {
+	e.t.Helper()
+	r := e.do(http.MethodPost, hmV1+"/parking/permits/"+permitID+"/payments", c, map[string]any{"method": "sandbox"},
+		map[string]string{"Idempotency-Key": uuid.NewString()})
+	hmWant(e.t, r, http.StatusOK, "pay permit")
+	var p parking.Permit
+	r.JSON(e.t, &p)
+	if p.Status != parking.StatusActive {
+		e.t.Fatalf("paid permit is %s, want active", p.Status)
+	}
+	return p
+}
+
+// ---- home ----
+
+func (e *hmEnv) overview(c *hmActor) home.Overview {
+	e.t.Helper()
+	r := e.get(hmV1+"/me/overview", c)
+	hmWant(e.t, r, http.StatusOK, "GET /me/overview")
+	var o home.Overview
+	r.JSON(e.t, &o)
+	return o
+}
+
+type hmNotificationList struct {
+	Items      []notify.Notification `json:"items"`
+	NextCursor *string               `json:"next_cursor"`
+}
+
+func (e *hmEnv) notifications(c *hmActor, query string, header map[string]string) (hmNotificationList, *apitest.Response) {
+	e.t.Helper()
+	r := e.do(http.MethodGet, hmV1+"/me/notifications"+query, c, nil, header)
+	hmWant(e.t, r, http.StatusOK, "GET /me/notifications"+query)
+	var list hmNotificationList
+	r.JSON(e.t, &list)
+	return list, r
+}
+
+// hmStored is a notification as the database holds it.
+type hmStored struct {
+	ID   string
+	Kind string
+	Data string
+}
+
+func (e *hmEnv) stored(accountID string) []hmStored {
+	e.t.Helper()
+	var rows []hmStored
+	if err := e.app.DB.Raw("SELECT id, kind, data FROM notifications WHERE account_id = ? ORDER BY created_at, id", accountID).Scan(&rows).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	return rows
+}
+
+func (e *hmEnv) storedOfKind(accountID, kind string) []hmStored {
+	var out []hmStored
+	for _, n := range e.stored(accountID) {
+		if n.Kind == kind {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+type hmStoredDelivery struct {
+	Channel  string
+	Status   string
+	Attempts int
+}
+
+func (e *hmEnv) deliveries(where string, arg string) []hmStoredDelivery {
+	e.t.Helper()
+	var rows []hmStoredDelivery
+	if err := e.app.DB.Raw("SELECT channel, status, attempts FROM notification_deliveries WHERE "+where+" = ? ORDER BY channel", arg).Scan(&rows).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	return rows
+}
+
+// ---- 1. overview ----
+
+func TestHomeOverviewAcrossServices(t *testing.T) {
+	// 09:00 on Wednesday 9 January 2030 in Islamabad.
+	e := newHmEnv(t, hmKarachi(2030, time.January, 9, 9, 0))
+	a := e.citizen()
+	b := e.citizen()
+
+	// Permits first, bought on the 9th: the one-month permit runs to 8
+	// February, the twelve-month one to 8 January 2031.
+	zone := e.zone(50)
+	yearly := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 12).ID)
+	monthly := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 1).ID)
+	if monthly.EndDate != "2030-02-08" || monthly.EndsSoon || yearly.EndsSoon {
+		t.Fatalf("new permits: monthly %+v, yearly %+v", monthly, yearly)
+	}
+	// 25 days on, 3 February: the monthly permit is in its last 7 days.
+	e.advance(25 * 24 * time.Hour)
+
+	facility := e.facility()
+	doctor := e.practitioner(facility)
+	e.schedule(doctor, 1, 2, "09:00", "10:00", 30, 2)
+	child := e.dependant(a, "Zainab Khan")
+	own := e.mustBook(a, e.slot(doctor, e.at(1, 9, 0)).ID, "")
+	dep := e.mustBook(a, e.slot(doctor, e.at(2, 9, 0)).ID, child)
+	// A cancelled appointment is not upcoming.
+	gone := e.mustBook(a, e.slot(doctor, e.at(2, 9, 30)).ID, "")
+	hmWant(t, e.post(hmV1+"/health/appointments/"+gone.ID+"/cancel", a, nil), http.StatusOK, "cancel appointment")
+
+	year := e.admissions()
+	school := e.school(year, 10)
+	application := e.apply(a, school, year, child)
+
+	o := e.overview(a)
+	if len(o.UpcomingAppointments) != 2 {
+		t.Fatalf("upcoming appointments = %+v, want the own and the dependant's", o.UpcomingAppointments)
+	}
+	for i, want := range []struct {
+		appt    health.Appointment
+		patient string
+	}{{own, "Test Citizen"}, {dep, "Zainab Khan"}} {
+		got := o.UpcomingAppointments[i]
+		if got.ID != want.appt.ID || got.Status != "booked" || got.PatientName != want.patient || !got.StartsAt.Equal(want.appt.Slot.StartsAt) ||
+			got.FacilityID != facility || got.PractitionerID != doctor || got.QueueNumber != want.appt.QueueNumber {
+			t.Errorf("upcoming[%d] = %+v, want appointment %s of %s at %s", i, got, want.appt.ID, want.patient, want.appt.Slot.StartsAt)
+		}
+	}
+	if len(o.SchoolApplications) != 1 {
+		t.Fatalf("school applications = %+v, want one", o.SchoolApplications)
+	}
+	if got := o.SchoolApplications[0]; got.ID != application.ID || got.Status != "submitted" || got.ChildName != "Zainab Khan" ||
+		got.SchoolID != school || got.Grade != 1 || got.AcademicYear != year {
+		t.Errorf("school application = %+v, want %s", got, application.ID)
+	}
+	if len(o.Permits) != 2 {
+		t.Fatalf("permits = %+v, want two", o.Permits)
+	}
+	byID := map[string]home.PermitCard{}
+	for _, p := range o.Permits {
+		byID[p.ID] = p
+	}
+	if got := byID[monthly.ID]; got.Status != "active" || !got.EndsSoon || got.EndDate != "2030-02-08" || got.Plate != monthly.Plate || got.ZoneID != zone || got.PermitType != "resident" {
+		t.Errorf("monthly permit on the overview = %+v, want active and ending soon", got)
+	}
+	if got := byID[yearly.ID]; got.Status != "active" || got.EndsSoon || got.Plate != yearly.Plate {
+		t.Errorf("yearly permit on the overview = %+v, want active, not ending soon", got)
+	}
+	// Unread: three bookings and two activated permits.
+	if o.UnreadNotifications != 5 {
+		t.Errorf("unread_notifications = %d, want 5", o.UnreadNotifications)
+	}
+	list, _ := e.notifications(a, "?limit=1", nil)
+	hmWant(t, e.post(hmV1+"/me/notifications/"+list.Items[0].ID+"/read", a, nil), http.StatusOK, "mark read")
+	if got := e.overview(a).UnreadNotifications; got != 4 {
+		t.Errorf("after marking one read, unread_notifications = %d, want 4", got)
+	}
+
+	t.Run("another citizen sees none of it", func(t *testing.T) {
+		r := e.get(hmV1+"/me/overview", b)
+		hmWant(t, r, http.StatusOK, "B's overview")
+		raw := r.Map(t)
+		for _, key := range []string{"upcoming_appointments", "school_applications", "permits"} {
+			if list, ok := raw[key].([]any); !ok || len(list) != 0 {
+				t.Errorf("B's %s = %v, want []", key, raw[key])
+			}
+		}
+		if raw["unread_notifications"] != float64(0) {
+			t.Errorf("B's unread_notifications = %v, want 0", raw["unread_notifications"])
+		}
+		for _, id := range []string{own.ID, dep.ID, application.ID, monthly.ID, yearly.ID} {
+			if strings.Contains(string(r.Body), id) {
+				t.Errorf("B's overview names A's record %s", id)
+			}
+		}
+	})
+
+	t.Run("only citizens", func(t *testing.T) {
+		hmWant(t, e.get(hmV1+"/me/overview", nil), http.StatusUnauthorized, "anonymous overview")
+		hmWant(t, e.get(hmV1+"/me/overview", e.admin(&e.healthAdmin, identity.RoleHealthAdmin)), http.StatusForbidden, "staff overview")
+	})
+}
+
+// hmQueries counts the statements run on a database while it is on.
+type hmQueries struct {
+	on  atomic.Bool
+	n   atomic.Int64
+	mu  sync.Mutex
+	sql []string
+}
+
+// hmCountQueries registers callbacks after every kind of GORM statement.
+// Register before the first request, and only count while no other work
+// runs on the database.
+func hmCountQueries(t *testing.T, d *db.DB) *hmQueries {
+	t.Helper()
+	q := &hmQueries{}
+	count := func(tx *gorm.DB) {
+		if !q.on.Load() {
+			return
+		}
+		q.n.Add(1)
+		q.mu.Lock()
+		q.sql = append(q.sql, tx.Statement.SQL.String())
+		q.mu.Unlock()
+	}
+	cb := d.Callback()
+	for name, err := range map[string]error{
+		"query":  cb.Query().After("gorm:query").Register("hometest:count_query", count),
+		"row":    cb.Row().After("gorm:row").Register("hometest:count_row", count),
+		"raw":    cb.Raw().After("gorm:raw").Register("hometest:count_raw", count),
+		"create": cb.Create().After("gorm:create").Register("hometest:count_create", count),
+		"update": cb.Update().After("gorm:update").Register("hometest:count_update", count),
+		"delete": cb.Delete().After("gorm:delete").Register("hometest:count_delete", count),
+	} {
+		if err != nil {
+			t.Fatalf("register %s callback: %v", name, err)
+		}
+	}
+	return q
+}
+
+// during counts the statements fn runs and returns them.
+func (q *hmQueries) during(fn func()) (int64, []string) {
+	q.mu.Lock()
+	q.sql = nil
+	q.mu.Unlock()
+	q.n.Store(0)
+	q.on.Store(true)
+	fn()
+	q.on.Store(false)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.n.Load(), append([]string(nil), q.sql...)
+}
+
+func TestHomeOverviewQueryCountIsBounded(t *testing.T) {
+	const many = 15
+	// 09:00 on Wednesday 15 May 2030 in Islamabad.
+	e := newHmEnv(t, hmKarachi(2030, time.May, 15, 9, 0))
+	queries := hmCountQueries(t, e.app.DB)
+	small, large := e.citizen(), e.citizen()
+
+	facility := e.facility()
+	doctor := e.practitioner(facility)
+	e.schedule(doctor, 1, many, "09:00", "09:30", 30, 5)
+	e.mustBook(small, e.slot(doctor, e.at(1, 9, 0)).ID, "")
+	for d := 1; d <= many; d++ {
+		e.mustBook(large, e.slot(doctor, e.at(d, 9, 0)).ID, "")
+	}
+
+	year := e.admissions()
+	schools := []string{e.school(year, 20), e.school(year, 20), e.school(year, 20)}
+	e.apply(small, schools[0], year, e.dependant(small, "Small Child"))
+	for k := range many / len(schools) { // at most 3 open applications a child
+		kid := e.dependant(large, fmt.Sprintf("Large Child %d", k))
+		for _, s := range schools {
+			e.apply(large, s, year, kid)
+		}
+	}
+
+	zone := e.zone(100)
+	e.pay(small, e.permit(small, e.vehicle(small), zone, 0, 1).ID)
+	for range many {
+		e.pay(large, e.permit(large, e.vehicle(large), zone, 0, 1).ID)
+	}
+
+	// Warm up, then count one request each.
+	e.overview(small)
+	e.overview(large)
+	var os, ol home.Overview
+	ns, sqlSmall := queries.during(func() { os = e.overview(small) })
+	nl, sqlLarge := queries.during(func() { ol = e.overview(large) })
+	if len(os.UpcomingAppointments) != 1 || len(os.SchoolApplications) != 1 || len(os.Permits) != 1 {
+		t.Fatalf("small citizen's overview = %d appointments, %d applications, %d permits; want 1 each",
+			len(os.UpcomingAppointments), len(os.SchoolApplications), len(os.Permits))
+	}
+	if len(ol.UpcomingAppointments) != many || len(ol.SchoolApplications) != many || len(ol.Permits) != many {
+		t.Fatalf("large citizen's overview = %d appointments, %d applications, %d permits; want %d each",
+			len(ol.UpcomingAppointments), len(ol.SchoolApplications), len(ol.Permits), many)
+	}
+	t.Logf("GET /me/overview ran %d statements for 1 item of each kind and %d for %d:\n  %s", ns, nl, many, strings.Join(sqlLarge, "\n  "))
+	if ns != nl {
+		t.Errorf("statements: %d for the small citizen, %d for the large one; want the same\nsmall:\n  %s\nlarge:\n  %s",
+			ns, nl, strings.Join(sqlSmall, "\n  "), strings.Join(sqlLarge, "\n  "))
+	}
+	if nl > 15 || ns == 0 {
+		t.Errorf("GET /me/overview ran %d statements, want a small fixed number (at most 15):\n  %s", nl, strings.Join(sqlLarge, "\n  "))
+	}
+}
+
+// ---- 2. notifications ----
+
+func TestHomeNotificationsFollowCommits(t *testing.T) {
+	// 09:00 on Wednesday 13 March 2030 in Islamabad.
+	e := newHmEnv(t, hmKarachi(2030, time.March, 13, 9, 0))
+	facility := e.facility()
+	doctor := e.practitioner(facility)
+	e.schedule(doctor, 1, 2, "09:00", "10:00", 20, 2)
+	staff := e.staff(identity.RoleHealthStaff, facility)
+	a, b, c := e.citizen(), e.citizen(), e.citizen()
+	kid := e.dependant(a, "Bilal Khan")
+	s1 := e.slot(doctor, e.at(1, 9, 0))
+
+	// 1. A booking writes one notice and a delivery per channel.
+	first := e.mustBook(a, s1.ID, "")
+	notices := e.stored(a.ID)
+	if len(notices) != 1 || notices[0].Kind != "appointment.booked" || !strings.Contains(notices[0].Data, first.ID) {
+		t.Fatalf("A's notices after booking = %+v, want one appointment.booked for %s", notices, first.ID)
+	}
+	bookedID := notices[0].ID
+	if got := e.deliveries("notification_id", bookedID); !slices.Equal(got, []hmStoredDelivery{{"email", "pending", 0}, {"sms", "pending", 0}}) {
+		t.Fatalf("deliveries of the booking notice = %+v, want a pending e-mail and SMS", got)
+	}
+	e.advance(time.Minute)
+	e.mustBook(c, s1.ID, "") // the slot is full now
+
+	// 2. Failed bookings write nothing.
+	e.advance(time.Minute)
+	hmWant(t, e.book(b, s1.ID, ""), http.StatusConflict, "booking a full slot")
+	if n := e.stored(b.ID); len(n) != 0 {
+		t.Fatalf("a refused booking left notices %+v", n)
+	}
+	if d := e.deliveries("account_id", b.ID); len(d) != 0 {
+		t.Fatalf("a refused booking left deliveries %+v", d)
+	}
+	s2 := e.slot(doctor, e.at(1, 9, 20))
+	// The same patient twice with one doctor in a day fails inside the
+	// transaction, after the seat was taken: that rolls back too.
+	hmWant(t, e.book(a, s2.ID, ""), http.StatusConflict, "second appointment the same day")
+	if n := e.stored(a.ID); len(n) != 1 {
+		t.Fatalf("a booking refused mid-transaction left notices: %+v", n)
+	}
+	if d := e.deliveries("account_id", a.ID); len(d) != 2 {
+		t.Fatalf("a booking refused mid-transaction left deliveries: %+v", d)
+	}
+	if got := e.slot(doctor, s2.StartsAt); got.Remaining != 2 {
+		t.Fatalf("the refused booking kept a seat: %d of 2 remaining", got.Remaining)
+	}
+
+	e.mustBook(a, s2.ID, kid)
+	e.advance(time.Minute)
+	e.mustBook(a, e.slot(doctor, e.at(2, 9, 0)).ID, "")
+	e.advance(time.Minute)
+
+	// 3. The facility cancels the first slot: one notice per patient's account.
+	r := e.post(hmV1+"/admin/health/slots/"+s1.ID+"/cancel", staff, map[string]string{"reason": "The doctor is on emergency duty"})
+	hmWant(t, r, http.StatusOK, "cancel slot")
+	if res := r.Map(t); res["appointments_cancelled"] != float64(2) {
+		t.Fatalf("cancellation = %v, want 2 appointments cancelled", res)
+	}
+	for _, who := range []*hmActor{a, c} {
+		got := e.storedOfKind(who.ID, "appointment.cancelled_by_facility")
+		if len(got) != 1 {
+			t.Fatalf("%s has %d cancellation notices, want 1", who.ID, len(got))
+		}
+		if d := e.deliveries("notification_id", got[0].ID); len(d) != 2 {
+			t.Fatalf("cancellation notice has deliveries %+v, want 2", d)
+		}
+	}
+	if n := e.stored(b.ID); len(n) != 0 {
+		t.Fatalf("B, never booked, got %+v", n)
+	}
+	if n := len(e.stored(a.ID)); n != 4 {
+		t.Fatalf("A has %d notices, want 4 (three bookings, one cancellation)", n)
+	}
+
+	// 4. Reading them.
+	all, _ := e.notifications(a, "?limit=100", nil)
+	if len(all.Items) != 4 || all.NextCursor != nil {
+		t.Fatalf("A's notifications = %d items, next %v; want 4 on one page", len(all.Items), all.NextCursor)
+	}
+	if all.Items[0].Kind != "appointment.cancelled_by_facility" || all.Items[3].ID != bookedID {
+		t.Fatalf("not newest first: %s first, %s last", all.Items[0].Kind, all.Items[3].ID)
+	}
+	for _, n := range all.Items {
+		if n.Read || len(n.Deliveries) != 2 || n.Deliveries[0].Channel != "email" || n.Deliveries[1].Channel != "sms" || n.Deliveries[0].Status != "pending" {
+			t.Fatalf("notification %+v: want unread with a pending e-mail and SMS", n)
+		}
+		if n.Title != i18n.T(i18n.English, "notification."+n.Kind+".title", n.Data) || n.Body != i18n.T(i18n.English, "notification."+n.Kind+".body", n.Data) {
+			t.Errorf("English texts of %s = %q / %q", n.Kind, n.Title, n.Body)
+		}
+	}
+
+	path := hmV1 + "/me/notifications/" + bookedID + "/read"
+	hmWant(t, e.post(path, b, nil), http.StatusNotFound, "another citizen marks it read")
+	r = e.post(path, a, nil)
+	hmWant(t, r, http.StatusOK, "mark read")
+	var read notify.Notification
+	r.JSON(t, &read)
+	if !read.Read || read.ReadAt == nil || !read.ReadAt.Equal(e.now()) || read.ID != bookedID {
+		t.Fatalf("marked notification = %+v, want read at %s", read, e.now())
+	}
+	hmWant(t, e.post(path, a, nil), http.StatusOK, "mark read again")
+	hmWant(t, e.post(hmV1+"/me/notifications/not-a-uuid/read", a, nil), http.StatusBadRequest, "malformed ID")
+	hmWant(t, e.post(hmV1+"/me/notifications/"+uuid.NewString()+"/read", a, nil), http.StatusNotFound, "unknown ID")
+	if list, _ := e.notifications(b, "", nil); len(list.Items) != 0 {
+		t.Fatalf("B lists %+v", list.Items)
+	}
+
+	all, _ = e.notifications(a, "?limit=100", nil)
+	var order []string
+	for i, n := range all.Items {
+		order = append(order, n.ID)
+		if wantRead := i == 3; n.Read != wantRead {
+			t.Fatalf("item %d (%s) read = %v: unread must come first", i, n.Kind, n.Read)
+		}
+		if i > 0 && i < 3 && n.CreatedAt.After(all.Items[i-1].CreatedAt) {
+			t.Fatalf("unread notifications are not newest first")
+		}
+	}
+	if all.Items[3].ID != bookedID {
+		t.Fatalf("the read notification is not last: %v", order)
+	}
+
+	t.Run("pages", func(t *testing.T) {
+		for _, limit := range []int{1, 3} {
+			var got []string
+			seen := map[string]bool{}
+			next := fmt.Sprintf("?limit=%d", limit)
+			for pages := 0; ; pages++ {
+				if pages > 10 {
+					t.Fatal("the cursor does not advance")
+				}
+				page, _ := e.notifications(a, next, nil)
+				if len(page.Items) == 0 || len(page.Items) > limit {
+					t.Fatalf("limit %d: page %d has %d items", limit, pages+1, len(page.Items))
+				}
+				for _, n := range page.Items {
+					if seen[n.ID] {
+						t.Fatalf("limit %d: %s appears twice", limit, n.ID)
+					}
+					seen[n.ID] = true
+					got = append(got, n.ID)
+				}
+				if page.NextCursor == nil {
+					break
+				}
+				next = fmt.Sprintf("?limit=%d&cursor=%s", limit, url.QueryEscape(*page.NextCursor))
+			}
+			if !slices.Equal(got, order) {
+				t.Fatalf("limit %d: pages hold %v, want %v", limit, got, order)
+			}
+		}
+		hmWant(t, e.get(hmV1+"/me/notifications?cursor=forged", a), http.StatusBadRequest, "forged cursor")
+		hmWant(t, e.get(hmV1+"/me/notifications?limit=0", a), http.StatusUnprocessableEntity, "limit 0")
+	})
+
+	t.Run("in Urdu", func(t *testing.T) {
+		list, r := e.notifications(a, "?limit=100", map[string]string{"Accept-Language": "ur"})
+		if got := r.Header.Get("Content-Language"); got != i18n.Urdu {
+			t.Errorf("Content-Language = %q, want ur", got)
+		}
+		urTitle := i18n.T(i18n.Urdu, "notification.appointment.booked.title", nil)
+		if urTitle == i18n.T(i18n.English, "notification.appointment.booked.title", nil) {
+			t.Fatal("the Urdu catalog has the English title")
+		}
+		booked := 0
+		for _, n := range list.Items {
+			if n.Title != i18n.T(i18n.Urdu, "notification."+n.Kind+".title", n.Data) || n.Body != i18n.T(i18n.Urdu, "notification."+n.Kind+".body", n.Data) {
+				t.Errorf("%s in Urdu = %q / %q", n.Kind, n.Title, n.Body)
+			}
+			if n.Kind == "appointment.booked" {
+				booked++
+				if n.Title != urTitle {
+					t.Errorf("booked title = %q, want %q", n.Title, urTitle)
+				}
+			}
+		}
+		if booked != 3 {
+			t.Errorf("%d booked notices in Urdu, want 3", booked)
+		}
+		r = e.do(http.MethodPost, path, a, nil, map[string]string{"Accept-Language": "ur"})
+		var n notify.Notification
+		r.JSON(t, &n)
+		if n.Title != urTitle || r.Header.Get("Content-Language") != i18n.Urdu {
+			t.Errorf("mark read in Urdu: title %q, Content-Language %q", n.Title, r.Header.Get("Content-Language"))
+		}
+		if _, r := e.notifications(a, "", nil); r.Header.Get("Content-Language") != i18n.English {
+			t.Errorf("default Content-Language = %q, want en", r.Header.Get("Content-Language"))
+		}
+	})
+}
+
+// ---- 4. reminders ----
+
+// hmRunConcurrently runs send from n goroutines at once, as n instances
+// of the service would, and returns how many reminders they sent in all.
+func hmRunConcurrently(t *testing.T, n int, send func(context.Context) (int, error)) int {
+	t.Helper()
+	var total atomic.Int64
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			n, err := send(context.Background())
+			if err != nil {
+				errs <- err
+			}
+			total.Add(int64(n))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("SendReminders: %v", err)
+	}
+	return int(total.Load())
+}
+
+func hmRun(t *testing.T, send func(context.Context) (int, error)) int {
+	t.Helper()
+	n, err := send(context.Background())
+	if err != nil {
+		t.Fatalf("SendReminders: %v", err)
+	}
+	return n
+}
+
+func TestHomeAppointmentRemindersFireOnce(t *testing.T) {
+	// 09:00 on Wednesday 16 July 2031 in Islamabad.
+	t0 := hmKarachi(2031, time.July, 16, 9, 0)
+	e := newHmEnv(t, t0)
+	facility := e.facility()
+	doctor := e.practitioner(facility)
+	e.schedule(doctor, 1, 1, "08:00", "16:00", 60, 3)
+	soon, cancelling := e.citizen(), e.citizen()
+	later := []*hmActor{e.citizen(), e.citizen(), e.citizen()}
+	in23h := e.mustBook(soon, e.slot(doctor, t0.Add(23*time.Hour)).ID, "")
+	in30h := map[*hmActor]health.Appointment{}
+	for _, c := range later {
+		in30h[c] = e.mustBook(c, e.slot(doctor, t0.Add(30*time.Hour)).ID, "")
+	}
+	cancelled := e.mustBook(cancelling, e.slot(doctor, t0.Add(24*time.Hour)).ID, "")
+	hmWant(t, e.post(hmV1+"/health/appointments/"+cancelled.ID+"/cancel", cancelling, nil), http.StatusOK, "cancel")
+
+	svc := health.NewService(health.Deps{DB: e.app.DB, Clock: e.app.Clock})
+	reminders := func(who *hmActor) []hmStored { return e.storedOfKind(who.ID, "appointment.reminder") }
+
+	if n := hmRun(t, svc.SendReminders); n != 1 {
+		t.Fatalf("first run sent %d reminders, want 1", n)
+	}
+	got := reminders(soon)
+	if len(got) != 1 || !strings.Contains(got[0].Data, in23h.ID) {
+		t.Fatalf("reminders of the appointment in 23 hours = %+v", got)
+	}
+	if d := e.deliveries("notification_id", got[0].ID); len(d) != 2 {
+		t.Fatalf("the reminder has deliveries %+v, want 2", d)
+	}
+	if n := hmRun(t, svc.SendReminders); n != 0 {
+		t.Fatalf("second run sent %d, want 0", n)
+	}
+	if n := hmRunConcurrently(t, 2, svc.SendReminders); n != 0 {
+		t.Fatalf("two concurrent runs sent %d, want 0", n)
+	}
+	for _, c := range later {
+		if len(reminders(c)) != 0 {
+			t.Fatalf("the appointment 30 hours ahead got a reminder")
+		}
+	}
+	if len(reminders(cancelling)) != 0 || len(reminders(soon)) != 1 {
+		t.Fatalf("reminders: soon %d, cancelled %d; want 1, 0", len(reminders(soon)), len(reminders(cancelling)))
+	}
+
+	// Five hours on, the 30-hour appointments are still 25 hours away.
+	e.setClock(t0.Add(5 * time.Hour))
+	if n := hmRun(t, svc.SendReminders); n != 0 {
+		t.Fatalf("25 hours ahead: sent %d, want 0", n)
+	}
+	// Seven hours on they are 23 hours away: several instances race for them.
+	e.setClock(t0.Add(7 * time.Hour))
+	if n := hmRunConcurrently(t, 8, svc.SendReminders); n != len(later) {
+		t.Fatalf("eight concurrent runs for %d newly due reminders sent %d", len(later), n)
+	}
+	for _, c := range later {
+		if got := reminders(c); len(got) != 1 || !strings.Contains(got[0].Data, in30h[c].ID) {
+			t.Fatalf("reminders of a later appointment = %+v, want one", got)
+		}
+	}
+	if n := hmRun(t, svc.SendReminders); n != 0 {
+		t.Fatalf("run after that sent %d, want 0", n)
+	}
+	if len(reminders(soon)) != 1 || len(reminders(cancelling)) != 0 {
+		t.Fatal("a reminder was repeated or sent for a cancelled appointment")
+	}
+
+	// The citizen reads it in the inbox.
+	list, _ := e.notifications(later[0], "", map[string]string{"Accept-Language": "ur"})
+	if len(list.Items) == 0 || list.Items[0].Kind != "appointment.reminder" ||
+		list.Items[0].Title != i18n.T(i18n.Urdu, "notification.appointment.reminder.title", nil) {
+		t.Fatalf("newest notification = %+v, want the Urdu reminder", list.Items)
+	}
+}
+
+func TestHomePermitRemindersFireOnce(t *testing.T) {
+	// 09:00 on Wednesday 1 October 2031 in Islamabad.
+	t0 := hmKarachi(2031, time.October, 1, 9, 0)
+	e := newHmEnv(t, t0)
+	a := e.citizen()
+	zone := e.zone(20)
+	first := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 1).ID)  // to 31 October
+	second := e.pay(a, e.permit(a, e.vehicle(a), zone, 1, 1).ID) // to 1 November
+	yearly := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 12).ID)
+	unpaid := e.permit(a, e.vehicle(a), zone, 0, 1)
+	if first.EndDate != "2031-10-31" || second.EndDate != "2031-11-01" {
+		t.Fatalf("end dates %s and %s", first.EndDate, second.EndDate)
+	}
+	svc := parking.NewService(parking.Deps{DB: e.app.DB, Clock: e.app.Clock})
+	expiring := func(p parking.Permit) int {
+		n := 0
+		for _, s := range e.storedOfKind(a.ID, "permit.expiring") {
+			if strings.Contains(s.Data, p.ID) {
+				n++
+			}
+		}
+		return n
+	}
+	endsSoon := func(id string) bool {
+		for _, p := range e.overview(a).Permits {
+			if p.ID == id {
+				return p.EndsSoon
+			}
+		}
+		t.Fatalf("permit %s is not on the overview", id)
+		return false
+	}
+
+	if n := hmRun(t, svc.SendReminders); n != 0 {
+		t.Fatalf("on the first day, sent %d, want 0", n)
+	}
+	// 23 October: the first permit's last day is 8 days away.
+	e.setClock(hmKarachi(2031, time.October, 23, 9, 0))
+	if n := hmRun(t, svc.SendReminders); n != 0 || endsSoon(first.ID) {
+		t.Fatalf("8 days before the end: sent %d, ends_soon %v; want 0, false", n, endsSoon(first.ID))
+	}
+	// 24 October: 7 days away.
+	e.setClock(hmKarachi(2031, time.October, 24, 9, 0))
+	if !endsSoon(first.ID) || endsSoon(second.ID) {
+		t.Fatalf("7 days before the end: ends_soon first %v, second %v; want true, false", endsSoon(first.ID), endsSoon(second.ID))
+	}
+	if n := hmRun(t, svc.SendReminders); n != 1 || expiring(first) != 1 {
+		t.Fatalf("7 days before the end: sent %d, reminders of the permit %d; want 1, 1", n, expiring(first))
+	}
+	if n := hmRun(t, svc.SendReminders); n != 0 {
+		t.Fatalf("second run sent %d, want 0", n)
+	}
+	if n := hmRunConcurrently(t, 2, svc.SendReminders); n != 0 {
+		t.Fatalf("two concurrent runs sent %d, want 0", n)
+	}
+	// 25 October: the second permit is due, and two instances race for it.
+	e.setClock(hmKarachi(2031, time.October, 25, 9, 0))
+	if n := hmRunConcurrently(t, 2, svc.SendReminders); n != 1 {
+		t.Fatalf("two concurrent runs for a newly due reminder sent %d, want 1", n)
+	}
+	if n := hmRun(t, svc.SendReminders); n != 0 {
+		t.Fatalf("run after that sent %d, want 0", n)
+	}
+	if expiring(first) != 1 || expiring(second) != 1 || expiring(yearly) != 0 || expiring(unpaid) != 0 {
+		t.Fatalf("permit.expiring notices: first %d, second %d, yearly %d, unpaid %d; want 1, 1, 0, 0",
+			expiring(first), expiring(second), expiring(yearly), expiring(unpaid))
+	}
+}
+
+// ---- 5. Urdu problems ----
+
+func TestHomeProblemsInUrdu(t *testing.T) {
+	app := apitest.New(t)
+	register := func(lang string) *apitest.Response {
+		h := map[string]string{}
+		if lang != "" {
+			h["Accept-Language"] = lang
+		}
+		return app.Do(apitest.Request{Method: http.MethodPost, Path: hmV1 + "/auth/register", Body: map[string]any{}, Header: h})
+	}
+	decode := func(t *testing.T, r *apitest.Response, status int) web.Problem {
+		t.Helper()
+		hmWant(t, r, status, "request")
+		if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Fatalf("Content-Type = %q", ct)
+		}
+		var p web.Problem
+		r.JSON(t, &p)
+		return p
+	}
+	required := []string{"cnic", "phone", "full_name", "password"}
+
+	t.Run("validation failure", func(t *testing.T) {
+		r := register("ur")
+		p := decode(t, r, http.StatusUnprocessableEntity)
+		if got := r.Header.Get("Content-Language"); got != i18n.Urdu {
+			t.Errorf("Content-Language = %q, want ur", got)
+		}
+		if want := i18n.T(i18n.Urdu, "problem.validation-failed.title", nil); p.Title != want {
+			t.Errorf("title = %q, want %q", p.Title, want)
+		}
+		if want := i18n.T(i18n.Urdu, "problem.validation-failed.detail", nil); p.Detail != want {
+			t.Errorf("detail = %q, want %q", p.Detail, want)
+		}
+		msg := i18n.T(i18n.Urdu, "validation.required", nil)
+		for _, field := range required {
+			found := false
+			for _, f := range p.Errors {
+				if f.Field == field {
+					found = true
+					if f.Message != msg {
+						t.Errorf("%s: message %q, want %q", field, f.Message, msg)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("errors %+v do not name %s", p.Errors, field)
+			}
+		}
+	})
+
+	t.Run("English by default and for other languages", func(t *testing.T) {
+		for _, lang := range []string{"", "fr", "en-GB,ur;q=0.5", "de, fr;q=0.9"} {
+			r := register(lang)
+			p := decode(t, r, http.StatusUnprocessableEntity)
+			if p.Title != i18n.T(i18n.English, "problem.validation-failed.title", nil) || r.Header.Get("Content-Language") != i18n.English {
+				t.Errorf("Accept-Language %q: title %q, Content-Language %q; want English", lang, p.Title, r.Header.Get("Content-Language"))
+			}
+			for _, f := range p.Errors {
+				if f.Message != i18n.T(i18n.English, "validation.required", nil) {
+					t.Errorf("Accept-Language %q: %s message %q", lang, f.Field, f.Message)
+				}
+			}
+		}
+		for _, lang := range []string{"ur-PK", "UR", "fr, ur;q=0.5", "en;q=0.3, ur;q=0.9"} {
+			if r := register(lang); r.Header.Get("Content-Language") != i18n.Urdu {
+				t.Errorf("Accept-Language %q: Content-Language %q, want ur", lang, r.Header.Get("Content-Language"))
+			}
+		}
+	})
+
+	t.Run("not found", func(t *testing.T) {
+		for lang, want := range map[string]string{"ur": i18n.Urdu, "": i18n.English, "fr": i18n.English} {
+			h := map[string]string{}
+			if lang != "" {
+				h["Accept-Language"] = lang
+			}
+			r := app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/no/such/route", Header: h})
+			p := decode(t, r, http.StatusNotFound)
+			if p.Title != i18n.T(want, "problem.not-found.title", nil) || r.Header.Get("Content-Language") != want {
+				t.Errorf("Accept-Language %q: title %q, Content-Language %q; want the %s not-found title", lang, p.Title, r.Header.Get("Content-Language"), want)
+			}
+		}
+		if i18n.T(i18n.Urdu, "problem.not-found.title", nil) == i18n.T(i18n.English, "problem.not-found.title", nil) {
+			t.Error("the Urdu catalog has the English not-found title")
+		}
+	})
+}
+
+// ---- 6. access log ----
+
+type hmAccessLog struct {
+	Items      []home.AccessEntry `json:"items"`
+	NextCursor *string            `json:"next_cursor"`
+}
+
+func TestHomeAccessLogShowsStaffUse(t *testing.T) {
+	// 09:00 on Tuesday 10 September 2030 in Islamabad.
+	e := newHmEnv(t, hmKarachi(2030, time.September, 10, 9, 0))
+	facility, other := e.facility(), e.facility()
+	doctor := e.practitioner(facility)
+	e.schedule(doctor, 1, 2, "09:00", "10:00", 20, 3)
+	staff := e.staff(identity.RoleHealthStaff, facility)
+	elsewhere := e.staff(identity.RoleHealthStaff, other)
+	a, b := e.citizen(), e.citizen()
+	kid := e.dependant(a, "Hira Khan")
+	own := e.mustBook(a, e.slot(doctor, e.at(1, 9, 0)).ID, "")
+	e.mustBook(a, e.slot(doctor, e.at(1, 9, 20)).ID, kid)
+	e.mustBook(b, e.slot(doctor, e.at(2, 9, 0)).ID, "") // another day, never read
+
+	accessLog := func(c *hmActor, lang string) (hmAccessLog, *apitest.Response) {
+		t.Helper()
+		h := map[string]string{}
+		if lang != "" {
+			h["Accept-Language"] = lang
+		}
+		r := e.do(http.MethodGet, hmV1+"/me/access-log?limit=100", c, nil, h)
+		hmWant(t, r, http.StatusOK, "GET /me/access-log")
+		var l hmAccessLog
+		r.JSON(t, &l)
+		return l, r
+	}
+	if l, _ := accessLog(a, ""); len(l.Items) != 0 {
+		t.Fatalf("before any staff use, A's access log = %+v", l.Items)
+	}
+
+	// Staff of another facility are refused, and that reads nothing.
+	hmWant(t, e.get(hmV1+"/admin/health/appointments?facility_id="+facility+"&date="+e.day(1), elsewhere), http.StatusForbidden, "other facility's staff")
+
+	e.advance(time.Minute)
+	r := e.get(hmV1+"/admin/health/appointments?date="+e.day(1), staff)
+	hmWant(t, r, http.StatusOK, "day list")
+	var day struct {
+		Items []health.Appointment `json:"items"`
+	}
+	r.JSON(t, &day)
+	if len(day.Items) != 2 {
+		t.Fatalf("the day list holds %d appointments, want A's two", len(day.Items))
+	}
+	readAt := e.now()
+	e.advance(time.Minute)
+	r = e.post(hmV1+"/admin/health/appointments/"+own.ID+"/status", staff, map[string]string{"status": "checked_in"})
+	hmWant(t, r, http.StatusOK, "check in")
+	changedAt := e.now()
+	// A signs in again: their own doings are not someone else's use.
+	e.app.Login(a.CNIC, a.Password)
+
+	l, raw := accessLog(a, "")
+	if len(l.Items) != 2 {
+		t.Fatalf("A's access log = %+v, want the read and the check-in", l.Items)
+	}
+	for i, want := range []struct {
+		action, purposeKey string
+		at                 time.Time
+	}{
+		{"health.appointment.checked_in", "purpose.health.appointment.checked_in", changedAt},
+		{"health.appointments.read", "purpose.health.appointments.read", readAt},
+	} {
+		got := l.Items[i]
+		if got.Action != want.action || got.By != "staff" || got.Role != identity.RoleHealthStaff || got.Department != "health" ||
+			got.UnitID != facility || got.ClientID != "" || !got.At.Equal(want.at) || got.Purpose != i18n.T(i18n.English, want.purposeKey, nil) {
+			t.Errorf("entry %d = %+v, want %s by health_staff of %s at %s", i, got, want.action, facility, want.at)
+		}
+	}
+	for _, secret := range []string{staff.ID, staff.Email, "Test health_staff", "actor_id"} {
+		if strings.Contains(string(raw.Body), secret) {
+			t.Errorf("the access log shows %q: %s", secret, raw.Body)
+		}
+	}
+	for _, e := range l.Items {
+		if strings.HasPrefix(e.Action, "auth.") || strings.HasPrefix(e.Action, "account.") {
+			t.Errorf("the access log lists the citizen's own %s", e.Action)
+		}
+	}
+
+	t.Run("in Urdu", func(t *testing.T) {
+		l, r := accessLog(a, "ur")
+		if r.Header.Get("Content-Language") != i18n.Urdu || len(l.Items) != 2 ||
+			l.Items[1].Purpose != i18n.T(i18n.Urdu, "purpose.health.appointments.read", nil) {
+			t.Errorf("Urdu access log = %+v (Content-Language %q)", l.Items, r.Header.Get("Content-Language"))
+		}
+	})
+
+	t.Run("another citizen's log", func(t *testing.T) {
+		if l, _ := accessLog(b, ""); len(l.Items) != 0 {
+			t.Errorf("B's access log = %+v, want none", l.Items)
+		}
+	})
+
+	t.Run("only citizens", func(t *testing.T) {
+		hmWant(t, e.get(hmV1+"/me/access-log", staff), http.StatusForbidden, "staff access log")
+		hmWant(t, e.get(hmV1+"/me/access-log", nil), http.StatusUnauthorized, "anonymous access log")
+	})
+}

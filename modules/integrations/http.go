@@ -1,0 +1,312 @@
+package integrations
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/web"
+)
+
+// Permissions of the integrations routes, as "object:action" for Casbin.
+const (
+	PermClients  = "integrations.clients:manage"
+	PermWebhooks = "integrations.webhooks:manage"
+)
+
+// Handler serves the integrations module over HTTP.
+type Handler struct {
+	svc *Service
+}
+
+// NewHandler returns a Handler for svc.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+// Routes registers the integrations routes, each with its permission.
+func Routes(r *web.Router, h *Handler) {
+	r.POST("/oauth/token", web.Anyone, h.token)
+
+	r.POST("/admin/clients", PermClients, h.createClient)
+	r.GET("/admin/clients", PermClients, h.listClients)
+	r.DELETE("/admin/clients/:id", PermClients, h.revokeClient)
+	r.POST("/admin/clients/:id/secret", PermClients, h.rotateSecret)
+
+	r.POST("/integrations/webhooks", PermWebhooks, h.subscribe)
+	r.GET("/integrations/webhooks", PermWebhooks, h.listSubscriptions)
+	r.DELETE("/integrations/webhooks/:id", PermWebhooks, h.unsubscribe)
+	r.GET("/integrations/webhooks/:id/deliveries", PermWebhooks, h.listDeliveries)
+	r.POST("/integrations/webhooks/:id/deliveries/:delivery_id/redeliver", PermWebhooks, h.redeliver)
+}
+
+// ClientList is a page of clients.
+type ClientList struct {
+	Items      []Client `json:"items"`
+	NextCursor *string  `json:"next_cursor"`
+} // @name ClientList
+
+// SubscriptionList is a page of subscriptions.
+type SubscriptionList struct {
+	Items      []Subscription `json:"items"`
+	NextCursor *string        `json:"next_cursor"`
+} // @name SubscriptionList
+
+// DeliveryList is a page of webhook deliveries.
+type DeliveryList struct {
+	Items      []Delivery `json:"items"`
+	NextCursor *string    `json:"next_cursor"`
+} // @name DeliveryList
+
+func principal(c echo.Context) domain.Principal {
+	p, _ := domain.PrincipalFrom(c.Request().Context())
+	return p
+}
+
+// createClient godoc
+//
+//	@Summary		Register a third-party client
+//	@Description	The client_secret is shown once and stored hashed. health.appointments:read needs unit_id (the facility the client serves).
+//	@ID				createClient
+//	@Tags			administration
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		NewClient	true	"the client"
+//	@Success		201		{object}	ClientWithSecret
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/clients [post]
+func (h *Handler) createClient(c echo.Context) error {
+	var in NewClient
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	cl, err := h.svc.CreateClient(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, cl)
+}
+
+// listClients godoc
+//
+//	@Summary	List third-party clients
+//	@ID			listClients
+//	@Tags		administration
+//	@Produce	json
+//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	ClientList
+//	@Failure	400		{object}	web.Problem
+//	@Failure	401		{object}	web.Problem
+//	@Failure	403		{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/admin/clients [get]
+func (h *Handler) listClients(c echo.Context) error {
+	p, err := web.PageRequest(c, 2)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.Clients(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ClientList{Items: res.Items, NextCursor: res.NextCursor})
+}
+
+// revokeClient godoc
+//
+//	@Summary		Revoke a client
+//	@Description	Its tokens stop working at once.
+//	@ID				revokeClient
+//	@Tags			administration
+//	@Param			id	path	string	true	"client ID"	format(uuid)
+//	@Success		204
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		403	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/clients/{id} [delete]
+func (h *Handler) revokeClient(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.svc.RevokeClient(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// rotateSecret godoc
+//
+//	@Summary		Rotate a client's secret
+//	@Description	The new secret is shown once; the old one stops working at once.
+//	@ID				rotateClientSecret
+//	@Tags			administration
+//	@Produce		json
+//	@Param			id	path		string	true	"client ID"	format(uuid)
+//	@Success		200	{object}	ClientWithSecret
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		403	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/clients/{id}/secret [post]
+func (h *Handler) rotateSecret(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cl, err := h.svc.RotateSecret(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cl)
+}
+
+// subscribe godoc
+//
+//	@Summary		Subscribe to events
+//	@Description	Events: appointment.booked and appointment.cancelled (health.appointments:read, your facility's only), permit.activated and permit.revoked (parking.permits:verify), application.decided (education.schools:read, your school's only). The URL must be https and resolve to a public address. The signing secret is shown once.
+//	@ID				createWebhook
+//	@Tags			integrations
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		NewSubscription	true	"URL and events"
+//	@Success		201		{object}	SubscriptionWithSecret
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/integrations/webhooks [post]
+func (h *Handler) subscribe(c echo.Context) error {
+	var in NewSubscription
+	if err := web.Bind(c, &in); err != nil {
+		return err
+	}
+	sub, err := h.svc.Subscribe(c.Request().Context(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, sub)
+}
+
+// listSubscriptions godoc
+//
+//	@Summary	Your webhook subscriptions
+//	@ID			listWebhooks
+//	@Tags		integrations
+//	@Produce	json
+//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	SubscriptionList
+//	@Failure	400		{object}	web.Problem
+//	@Failure	401		{object}	web.Problem
+//	@Failure	403		{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/integrations/webhooks [get]
+func (h *Handler) listSubscriptions(c echo.Context) error {
+	p, err := web.PageRequest(c, 2)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.Subscriptions(c.Request().Context(), principal(c), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SubscriptionList{Items: res.Items, NextCursor: res.NextCursor})
+}
+
+// unsubscribe godoc
+//
+//	@Summary	Delete a webhook subscription
+//	@ID			deleteWebhook
+//	@Tags		integrations
+//	@Param		id	path	string	true	"subscription ID"	format(uuid)
+//	@Success	204
+//	@Failure	400	{object}	web.Problem
+//	@Failure	401	{object}	web.Problem
+//	@Failure	403	{object}	web.Problem
+//	@Failure	404	{object}	web.Problem
+//	@Security	BearerAuth
+//	@Router		/api/v1/integrations/webhooks/{id} [delete]
+func (h *Handler) unsubscribe(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.svc.Unsubscribe(c.Request().Context(), principal(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// listDeliveries godoc
+//
+//	@Summary		A subscription's delivery log
+//	@Description	Newest first, with attempts, the receiver's last status and the next retry. Deliveries are retried with exponential backoff for 24 hours.
+//	@ID				listWebhookDeliveries
+//	@Tags			integrations
+//	@Produce		json
+//	@Param			id		path		string	true	"subscription ID"	format(uuid)
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	DeliveryList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		404		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/integrations/webhooks/{id}/deliveries [get]
+func (h *Handler) listDeliveries(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := web.PageRequest(c, 2)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.Deliveries(c.Request().Context(), principal(c), id, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, DeliveryList{Items: res.Items, NextCursor: res.NextCursor})
+}
+
+// redeliver godoc
+//
+//	@Summary		Send a delivery again
+//	@Description	Queues the event again as a new delivery with the same event ID.
+//	@ID				redeliverWebhook
+//	@Tags			integrations
+//	@Produce		json
+//	@Param			id			path		string	true	"subscription ID"	format(uuid)
+//	@Param			delivery_id	path		string	true	"delivery ID"		format(uuid)
+//	@Success		202			{object}	Delivery
+//	@Failure		400			{object}	web.Problem
+//	@Failure		401			{object}	web.Problem
+//	@Failure		403			{object}	web.Problem
+//	@Failure		404			{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/integrations/webhooks/{id}/deliveries/{delivery_id}/redeliver [post]
+func (h *Handler) redeliver(c echo.Context) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	deliveryID, err := web.PathID(c, "delivery_id")
+	if err != nil {
+		return err
+	}
+	d, err := h.svc.Redeliver(c.Request().Context(), principal(c), id, deliveryID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, d)
+}

@@ -1,0 +1,210 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+)
+
+// Targets decides which addresses webhooks may be sent to. Production
+// allows https to public addresses only; development and tests may allow
+// private ones (and plain http) to reach a receiver on their own machine.
+type Targets struct {
+	AllowPrivate bool
+}
+
+// blocked are the ranges a webhook must never reach: the platform's own
+// network, the host itself and cloud metadata services.
+var blocked = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("169.254.0.0/16"), netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("224.0.0.0/4"), netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("::/128"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("fe80::/10"), netip.MustParsePrefix("ff00::/8"),
+}
+
+func (t Targets) allowed(ip netip.Addr) bool {
+	if t.AllowPrivate {
+		return true
+	}
+	ip = ip.Unmap()
+	for _, p := range blocked {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// Check validates a subscription URL: https (http only where private
+// targets are allowed), no credentials, and a host that resolves only to
+// allowed addresses. Errors: Invalid naming field.
+func (t Targets) Check(ctx context.Context, field, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User != nil || len(raw) > 2000 {
+		return domain.FieldInvalid(field, "must be an absolute https URL without credentials")
+	}
+	if u.Scheme != "https" && !(t.AllowPrivate && u.Scheme == "http") {
+		return domain.FieldInvalid(field, "must use https")
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", u.Hostname())
+	if err != nil || len(addrs) == 0 {
+		return domain.FieldInvalid(field, "names a host that does not resolve")
+	}
+	for _, a := range addrs {
+		if !t.allowed(a) {
+			return domain.FieldInvalid(field, "resolves to a private, loopback or link-local address")
+		}
+	}
+	return nil
+}
+
+// Client returns an HTTP client that refuses to connect to a blocked
+// address whatever the name resolved to at subscription time.
+func (t Targets) Client(timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip, err := netip.ParseAddr(host)
+		if err != nil || !t.allowed(ip) {
+			return fmt.Errorf("webhook target %s is not allowed", host)
+		}
+		return nil
+	}}
+	transport := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 4}
+	return &http.Client{Timeout: timeout, Transport: transport, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+}
+
+// Dispatcher sends pending webhook deliveries. Like the notification
+// dispatcher it claims rows in the database, so several instances never
+// send one delivery at once; receivers recognise a repeat by the event ID.
+type Dispatcher struct {
+	db     *db.DB
+	clock  domain.Clock
+	client *http.Client
+	log    *slog.Logger
+}
+
+// NewDispatcher returns a Dispatcher sending with client.
+func NewDispatcher(d *db.DB, clock domain.Clock, client *http.Client, log *slog.Logger) *Dispatcher {
+	return &Dispatcher{db: d, clock: clock, client: client, log: log}
+}
+
+// Backoff is the wait before the next try after attempts failed ones:
+// 30 s, 1 min, 2 min … at most an hour.
+func Backoff(attempts int) time.Duration {
+	d := 30 * time.Second << max(attempts-1, 0)
+	if d > time.Hour || d <= 0 {
+		return time.Hour
+	}
+	return d
+}
+
+// Run sends due deliveries every interval until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		if _, err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			d.log.Warn("deliver webhooks", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+type claimed struct {
+	deliveryRow
+	URL    string
+	Secret string
+}
+
+// RunOnce claims and sends one batch of due deliveries and returns how many
+// it handled.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	now := d.clock.Now()
+	pick := `SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND locked_until <= ?
+		ORDER BY next_attempt_at LIMIT 20`
+	if d.db.Dialect == db.Postgres {
+		pick += " FOR UPDATE SKIP LOCKED"
+	}
+	var rows []deliveryRow
+	err := d.db.Conn(ctx).Raw(`UPDATE webhook_deliveries SET locked_until = ?, attempts = attempts + 1 WHERE id IN (`+pick+`)
+		RETURNING id, subscription_id, event_id, event_type, payload, attempts, give_up_at`, now.Add(2*time.Minute), now, now).Scan(&rows).Error
+	if err != nil {
+		return 0, db.Translate(err, "")
+	}
+	for _, r := range rows {
+		var sub subscriptionRow
+		if err := d.db.Conn(ctx).Where("id = ?", r.SubscriptionID).Take(&sub).Error; err != nil {
+			d.record(ctx, r, 0, err)
+			continue
+		}
+		status, err := d.send(ctx, sub, r)
+		d.record(ctx, r, status, err)
+	}
+	return len(rows), nil
+}
+
+// send posts one delivery and returns the receiver's status.
+func (d *Dispatcher) send(ctx context.Context, sub subscriptionRow, r deliveryRow) (int, error) {
+	body := []byte(r.Payload)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	now := d.clock.Now()
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "citizenapi-webhooks/1")
+	req.Header.Set("Webhook-Id", r.EventID)
+	req.Header.Set("Webhook-Timestamp", fmt.Sprint(now.Unix()))
+	req.Header.Set("Webhook-Signature", Sign(sub.Secret, now, body))
+	res, err := d.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 1<<16))
+	res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		return res.StatusCode, errors.New(res.Status)
+	}
+	return res.StatusCode, nil
+}
+
+// record stores a delivery's outcome: delivered, retried later, or failed
+// once its day of retries is over.
+func (d *Dispatcher) record(ctx context.Context, r deliveryRow, status int, err error) {
+	now := d.clock.Now()
+	fields := map[string]any{"locked_until": now, "last_status": status}
+	switch next := now.Add(Backoff(r.Attempts)); {
+	case err == nil:
+		fields["status"], fields["delivered_at"], fields["last_error"] = "delivered", now, ""
+	case next.After(r.GiveUpAt):
+		fields["status"], fields["last_error"] = "failed", err.Error()
+	default:
+		fields["next_attempt_at"], fields["last_error"] = next, err.Error()
+	}
+	if uerr := d.db.Conn(context.WithoutCancel(ctx)).Model(&deliveryRow{}).Where("id = ?", r.ID).Updates(fields).Error; uerr != nil {
+		d.log.Warn("record webhook delivery", "delivery", r.ID, "error", uerr)
+	}
+}
