@@ -25,7 +25,30 @@ import (
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization
-//	@description				An access token from POST /api/v1/auth/login, sent as `Bearer <token>`.
+//	@description				An access token from POST /api/v1/auth/login (citizens and staff) or POST /api/v1/oauth/token (third-party clients), sent as `Bearer <token>`.
+
+//	@tag.name			identity
+//	@tag.description	One citizen account: registration, sign-in, profile and family members.
+//	@tag.name			home
+//	@tag.description	The citizen's overview, notifications and access log.
+//	@tag.name			health
+//	@tag.description	Hospitals, clinics, doctors, free slots and appointments.
+//	@tag.name			education
+//	@tag.description	Public schools, admission windows and applications.
+//	@tag.name			parking
+//	@tag.description	Parking zones, vehicles, permits, payments and plate checks.
+//	@tag.name			administration
+//	@tag.description	Staff accounts, roles, audit log and third-party clients (platform admins).
+//	@tag.name			health administration
+//	@tag.description	Facilities, doctors, schedules and the day's appointments (health department).
+//	@tag.name			education administration
+//	@tag.description	Schools, seats, admission windows and decisions (education department).
+//	@tag.name			parking administration
+//	@tag.description	Zones, tariffs and permit decisions (parking authority).
+//	@tag.name			integrations
+//	@tag.description	OAuth client credentials and webhook subscriptions for third parties.
+//	@tag.name			operations
+//	@tag.description	Health, readiness, keys and development helpers.
 
 // specs renders the Swagger 2.0 document and its OpenAPI 3.0 conversion
 // once per process: swag's ReadDoc rewrites the generated SwaggerInfo as it
@@ -74,4 +97,11 @@ func openAPI3(swagger2 string) ([]byte, error) {
 	}
 	doc3.Servers = openapi3.Servers{{URL: "/", Description: "this server"}}
 	return json.Marshal(doc3)
+}
+
+// OpenAPI3 returns the OpenAPI 3.0 document served at /openapi.json, for
+// tools that generate clients or lint the spec.
+func OpenAPI3() ([]byte, error) {
+	docs, err := specs()
+	return docs[1], err
 }

@@ -171,7 +171,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/ClientList"
+                            "$ref": "#/definitions/IntegrationClientList"
                         }
                     },
                     "400": {
@@ -219,7 +219,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/NewClient"
+                            "$ref": "#/definitions/NewIntegrationClient"
                         }
                     }
                 ],
@@ -227,7 +227,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/ClientWithSecret"
+                            "$ref": "#/definitions/IntegrationClientWithSecret"
                         }
                     },
                     "400": {
@@ -341,7 +341,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/ClientWithSecret"
+                            "$ref": "#/definitions/IntegrationClientWithSecret"
                         }
                     },
                     "400": {
@@ -5970,111 +5970,6 @@ const docTemplate = `{
                 }
             }
         },
-        "Client": {
-            "type": "object",
-            "properties": {
-                "client_id": {
-                    "type": "string",
-                    "format": "uuid"
-                },
-                "created_at": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string",
-                    "example": "Shifa Clinic booking desk"
-                },
-                "owner_contact": {
-                    "type": "string",
-                    "example": "it@shifaclinic.example.pk"
-                },
-                "rate_per_minute": {
-                    "type": "integer",
-                    "example": 600
-                },
-                "scopes": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    },
-                    "example": [
-                        "health.slots:read",
-                        "webhooks:manage"
-                    ]
-                },
-                "status": {
-                    "type": "string",
-                    "enum": [
-                        "active",
-                        "revoked"
-                    ]
-                },
-                "unit_id": {
-                    "type": "string"
-                }
-            }
-        },
-        "ClientList": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/Client"
-                    }
-                },
-                "next_cursor": {
-                    "type": "string"
-                }
-            }
-        },
-        "ClientWithSecret": {
-            "type": "object",
-            "properties": {
-                "client_id": {
-                    "type": "string",
-                    "format": "uuid"
-                },
-                "client_secret": {
-                    "type": "string"
-                },
-                "created_at": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string",
-                    "example": "Shifa Clinic booking desk"
-                },
-                "owner_contact": {
-                    "type": "string",
-                    "example": "it@shifaclinic.example.pk"
-                },
-                "rate_per_minute": {
-                    "type": "integer",
-                    "example": 600
-                },
-                "scopes": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    },
-                    "example": [
-                        "health.slots:read",
-                        "webhooks:manage"
-                    ]
-                },
-                "status": {
-                    "type": "string",
-                    "enum": [
-                        "active",
-                        "revoked"
-                    ]
-                },
-                "unit_id": {
-                    "type": "string"
-                }
-            }
-        },
         "Credentials": {
             "type": "object",
             "required": [
@@ -6447,6 +6342,111 @@ const docTemplate = `{
                 }
             }
         },
+        "IntegrationClient": {
+            "type": "object",
+            "properties": {
+                "client_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Shifa Clinic booking desk"
+                },
+                "owner_contact": {
+                    "type": "string",
+                    "example": "it@shifaclinic.example.pk"
+                },
+                "rate_per_minute": {
+                    "type": "integer",
+                    "example": 600
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "health.slots:read",
+                        "webhooks:manage"
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "revoked"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "IntegrationClientList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/IntegrationClient"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "IntegrationClientWithSecret": {
+            "type": "object",
+            "properties": {
+                "client_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "client_secret": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Shifa Clinic booking desk"
+                },
+                "owner_contact": {
+                    "type": "string",
+                    "example": "it@shifaclinic.example.pk"
+                },
+                "rate_per_minute": {
+                    "type": "integer",
+                    "example": 600
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "health.slots:read",
+                        "webhooks:manage"
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "revoked"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string"
+                }
+            }
+        },
         "JWK": {
             "type": "object",
             "properties": {
@@ -6544,7 +6544,7 @@ const docTemplate = `{
                 }
             }
         },
-        "NewClient": {
+        "NewIntegrationClient": {
             "type": "object",
             "required": [
                 "name",
@@ -8099,12 +8099,58 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerAuth": {
-            "description": "An access token from POST /api/v1/auth/login, sent as ` + "`" + `Bearer \u003ctoken\u003e` + "`" + `.",
+            "description": "An access token from POST /api/v1/auth/login (citizens and staff) or POST /api/v1/oauth/token (third-party clients), sent as ` + "`" + `Bearer \u003ctoken\u003e` + "`" + `.",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "One citizen account: registration, sign-in, profile and family members.",
+            "name": "identity"
+        },
+        {
+            "description": "The citizen's overview, notifications and access log.",
+            "name": "home"
+        },
+        {
+            "description": "Hospitals, clinics, doctors, free slots and appointments.",
+            "name": "health"
+        },
+        {
+            "description": "Public schools, admission windows and applications.",
+            "name": "education"
+        },
+        {
+            "description": "Parking zones, vehicles, permits, payments and plate checks.",
+            "name": "parking"
+        },
+        {
+            "description": "Staff accounts, roles, audit log and third-party clients (platform admins).",
+            "name": "administration"
+        },
+        {
+            "description": "Facilities, doctors, schedules and the day's appointments (health department).",
+            "name": "health administration"
+        },
+        {
+            "description": "Schools, seats, admission windows and decisions (education department).",
+            "name": "education administration"
+        },
+        {
+            "description": "Zones, tariffs and permit decisions (parking authority).",
+            "name": "parking administration"
+        },
+        {
+            "description": "OAuth client credentials and webhook subscriptions for third parties.",
+            "name": "integrations"
+        },
+        {
+            "description": "Health, readiness, keys and development helpers.",
+            "name": "operations"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it

@@ -34,6 +34,7 @@ Usage:
   citizenapi migrate                              apply database migrations and exit
   citizenapi admin create --email E --name N      create a platform admin; the password is read from standard input
   citizenapi seed demo                            load the Islamabad demo data
+  citizenapi openapi                              print the OpenAPI 3.0 document (as served at /openapi.json)
 
 Configuration comes from the environment; see README.md.
 `
@@ -52,9 +53,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
-	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+	switch cmd {
+	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "openapi":
+		doc, err := api.OpenAPI3()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(append(doc, '\n'))
+		return err
 	}
 	cfg, err := loadConfig()
 	if err != nil {

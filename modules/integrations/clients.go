@@ -54,14 +54,14 @@ type Client struct {
 	RatePerMinute int       `json:"rate_per_minute" example:"600"`
 	Status        string    `json:"status" enums:"active,revoked"`
 	CreatedAt     time.Time `json:"created_at"`
-} // @name Client
+} // @name IntegrationClient
 
 // ClientWithSecret is a client as it is created or its secret rotated: the
 // only time the secret is shown.
 type ClientWithSecret struct {
 	Client
 	Secret string `json:"client_secret"`
-} // @name ClientWithSecret
+} // @name IntegrationClientWithSecret
 
 // NewClient registers a client.
 type NewClient struct {
@@ -70,7 +70,7 @@ type NewClient struct {
 	Scopes        []string `json:"scopes" validate:"required,min=1,max=10,dive,required"`
 	UnitID        string   `json:"unit_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
 	RatePerMinute int      `json:"rate_per_minute,omitempty" validate:"omitempty,min=1,max=100000"`
-} // @name NewClient
+} // @name NewIntegrationClient
 
 type clientRow struct {
 	ID            string

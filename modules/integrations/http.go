@@ -43,7 +43,7 @@ func Routes(r *web.Router, h *Handler) {
 type ClientList struct {
 	Items      []Client `json:"items"`
 	NextCursor *string  `json:"next_cursor"`
-} // @name ClientList
+} // @name IntegrationClientList
 
 // SubscriptionList is a page of subscriptions.
 type SubscriptionList struct {
