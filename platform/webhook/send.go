@@ -133,12 +133,6 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 	}
 }
 
-type claimed struct {
-	deliveryRow
-	URL    string
-	Secret string
-}
-
 // RunOnce claims and sends one batch of due deliveries and returns how many
 // it handled.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
