@@ -15,7 +15,7 @@ TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)?s
 
 SWAG_INIT := go tool swag init -g api/openapi.go -o openapi --outputTypes go,json,yaml -q
 
-.PHONY: help run build test test-race test-postgres lint fmt openapi openapi-check \
+.PHONY: help run build test test-race test-postgres lint fmt fuzz openapi openapi-check \
 	migrate migrate-new seed ci docker up
 
 help: ## Show this help
@@ -47,6 +47,16 @@ endif
 lint: ## Run go vet and staticcheck
 	go vet ./...
 	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+FUZZTIME ?= 30s
+FUZZ_TARGETS := FuzzNormalizeCNIC:./modules/identity FuzzNormalizePhone:./modules/identity FuzzCheckPassword:./modules/identity \
+	FuzzNormalizePlate:./modules/parking FuzzVerify:./platform/token FuzzDecode:./platform/web FuzzRequestBodies:./api
+
+fuzz: ## Run every fuzz target for FUZZTIME (default 30s) each
+	@for t in $(FUZZ_TARGETS); do \
+		name=$${t%%:*}; pkg=$${t#*:}; echo "== $$name ($$pkg)"; \
+		go test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done
 
 fmt: ## Format the Go code with gofmt
 	gofmt -l -w .

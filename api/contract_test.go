@@ -13,7 +13,7 @@ import (
 
 // specOperations reads the committed spec: each "METHOD /path" with
 // whether it takes a JSON body.
-func specOperations(t *testing.T) map[string]bool {
+func specOperations(t testing.TB) map[string]bool {
 	t.Helper()
 	var doc struct {
 		Paths map[string]map[string]struct {
