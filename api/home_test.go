@@ -401,6 +401,35 @@ func (e *hmEnv) deliveries(where string, arg string) []hmStoredDelivery {
 	return rows
 }
 
+// allPages follows next_cursor through a citizen's notifications, limit at
+// a time, and returns their IDs in order; it fails on a repeated one.
+func (e *hmEnv) allPages(t *testing.T, c *hmActor, limit int) []string {
+	t.Helper()
+	var got []string
+	seen := map[string]bool{}
+	next := fmt.Sprintf("?limit=%d", limit)
+	for pages := 0; ; pages++ {
+		if pages > 50 {
+			t.Fatal("the cursor does not advance")
+		}
+		page, _ := e.notifications(c, next, nil)
+		if len(page.Items) == 0 || len(page.Items) > limit {
+			t.Fatalf("limit %d: page %d has %d items", limit, pages+1, len(page.Items))
+		}
+		for _, n := range page.Items {
+			if seen[n.ID] {
+				t.Fatalf("limit %d: %s appears twice (page %d)", limit, n.ID, pages+1)
+			}
+			seen[n.ID] = true
+			got = append(got, n.ID)
+		}
+		if page.NextCursor == nil {
+			return got
+		}
+		next = fmt.Sprintf("?limit=%d&cursor=%s", limit, url.QueryEscape(*page.NextCursor))
+	}
+}
+
 // ---- 1. overview ----
 
 func TestHomeOverviewAcrossServices(t *testing.T) {
@@ -639,7 +668,13 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 
 	// 2. Failed bookings write nothing.
 	e.advance(time.Minute)
-	hmWant(t, e.book(b, s1.ID, ""), http.StatusConflict, "booking a full slot")
+	r := e.do(http.MethodPost, hmV1+"/health/appointments", b, map[string]any{"slot_id": s1.ID}, map[string]string{"Accept-Language": "ur"})
+	hmWant(t, r, http.StatusConflict, "booking a full slot")
+	var full web.Problem
+	r.JSON(t, &full)
+	if full.Title != i18n.T(i18n.Urdu, "problem.conflict.title", nil) || full.Detail != i18n.T(i18n.Urdu, "error.slot_full", nil) || r.Header.Get("Content-Language") != i18n.Urdu {
+		t.Errorf("full slot in Urdu: %q / %q (Content-Language %q), want the catalog's Urdu", full.Title, full.Detail, r.Header.Get("Content-Language"))
+	}
 	if n := e.stored(b.ID); len(n) != 0 {
 		t.Fatalf("a refused booking left notices %+v", n)
 	}
@@ -662,11 +697,22 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 
 	e.mustBook(a, s2.ID, kid)
 	e.advance(time.Minute)
-	e.mustBook(a, e.slot(doctor, e.at(2, 9, 0)).ID, "")
+	// A retried request (same Idempotency-Key) replays the booking and
+	// tells the citizen nothing new.
+	retry := map[string]string{"Idempotency-Key": uuid.NewString()}
+	day2 := map[string]any{"slot_id": e.slot(doctor, e.at(2, 9, 0)).ID}
+	r1 := e.do(http.MethodPost, hmV1+"/health/appointments", a, day2, retry)
+	r2 := e.do(http.MethodPost, hmV1+"/health/appointments", a, day2, retry)
+	if r1.Status != http.StatusCreated || r2.Status != http.StatusCreated || string(r1.Body) != string(r2.Body) {
+		t.Fatalf("idempotent booking: %d %s, replay %d %s", r1.Status, r1.Body, r2.Status, r2.Body)
+	}
+	if n := e.storedOfKind(a.ID, "appointment.booked"); len(n) != 3 {
+		t.Fatalf("A has %d booking notices after a replayed booking, want 3", len(n))
+	}
 	e.advance(time.Minute)
 
 	// 3. The facility cancels the first slot: one notice per patient's account.
-	r := e.post(hmV1+"/admin/health/slots/"+s1.ID+"/cancel", staff, map[string]string{"reason": "The doctor is on emergency duty"})
+	r = e.post(hmV1+"/admin/health/slots/"+s1.ID+"/cancel", staff, map[string]string{"reason": "The doctor is on emergency duty"})
 	hmWant(t, r, http.StatusOK, "cancel slot")
 	if res := r.Map(t); res["appointments_cancelled"] != float64(2) {
 		t.Fatalf("cancellation = %v, want 2 appointments cancelled", res)
@@ -687,6 +733,23 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 		t.Fatalf("A has %d notices, want 4 (three bookings, one cancellation)", n)
 	}
 
+	// A declined payment activates nothing and tells nothing; the paid one does.
+	zone := e.zone(10)
+	permit := e.permit(b, e.vehicle(b), zone, 0, 1)
+	r = e.do(http.MethodPost, hmV1+"/parking/permits/"+permit.ID+"/payments", b, map[string]any{"method": "sandbox", "payment_token": "tok_decline"},
+		map[string]string{"Idempotency-Key": uuid.NewString()})
+	hmWant(t, r, http.StatusUnprocessableEntity, "declined payment")
+	if n := e.stored(b.ID); len(n) != 0 {
+		t.Fatalf("a declined payment left notices %+v", n)
+	}
+	e.pay(b, permit.ID)
+	if n := e.stored(b.ID); len(n) != 1 || n[0].Kind != "permit.activated" || !strings.Contains(n[0].Data, permit.ID) {
+		t.Fatalf("after paying, B's notices = %+v, want one permit.activated", n)
+	}
+	if d := e.deliveries("notification_id", e.stored(b.ID)[0].ID); len(d) != 2 {
+		t.Fatalf("permit.activated deliveries = %+v, want 2", d)
+	}
+
 	// 4. Reading them.
 	all, _ := e.notifications(a, "?limit=100", nil)
 	if len(all.Items) != 4 || all.NextCursor != nil {
@@ -705,7 +768,19 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 	}
 
 	path := hmV1 + "/me/notifications/" + bookedID + "/read"
-	hmWant(t, e.post(path, b, nil), http.StatusNotFound, "another citizen marks it read")
+	r = e.do(http.MethodPost, path, b, nil, map[string]string{"Accept-Language": "ur"})
+	hmWant(t, r, http.StatusNotFound, "another citizen marks it read")
+	var nf web.Problem
+	r.JSON(t, &nf)
+	if nf.Title != i18n.T(i18n.Urdu, "problem.not-found.title", nil) || nf.Detail != i18n.T(i18n.Urdu, "problem.not-found.detail", nil) {
+		t.Errorf("not found in Urdu: %q / %q", nf.Title, nf.Detail)
+	}
+	if list, _ := e.notifications(a, "?limit=100", nil); list.Items[3].ID != bookedID || list.Items[3].Read {
+		t.Fatalf("another citizen's attempt marked A's notification read")
+	}
+	if got := e.overview(a).UnreadNotifications; got != 4 {
+		t.Fatalf("after another citizen's attempt, A has %d unread, want 4", got)
+	}
 	r = e.post(path, a, nil)
 	hmWant(t, r, http.StatusOK, "mark read")
 	var read notify.Notification
@@ -716,8 +791,8 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 	hmWant(t, e.post(path, a, nil), http.StatusOK, "mark read again")
 	hmWant(t, e.post(hmV1+"/me/notifications/not-a-uuid/read", a, nil), http.StatusBadRequest, "malformed ID")
 	hmWant(t, e.post(hmV1+"/me/notifications/"+uuid.NewString()+"/read", a, nil), http.StatusNotFound, "unknown ID")
-	if list, _ := e.notifications(b, "", nil); len(list.Items) != 0 {
-		t.Fatalf("B lists %+v", list.Items)
+	if list, _ := e.notifications(b, "", nil); len(list.Items) != 1 || list.Items[0].Kind != "permit.activated" {
+		t.Fatalf("B lists %+v, want only their permit notice", list.Items)
 	}
 
 	all, _ = e.notifications(a, "?limit=100", nil)
@@ -737,30 +812,7 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 
 	t.Run("pages", func(t *testing.T) {
 		for _, limit := range []int{1, 3} {
-			var got []string
-			seen := map[string]bool{}
-			next := fmt.Sprintf("?limit=%d", limit)
-			for pages := 0; ; pages++ {
-				if pages > 10 {
-					t.Fatal("the cursor does not advance")
-				}
-				page, _ := e.notifications(a, next, nil)
-				if len(page.Items) == 0 || len(page.Items) > limit {
-					t.Fatalf("limit %d: page %d has %d items", limit, pages+1, len(page.Items))
-				}
-				for _, n := range page.Items {
-					if seen[n.ID] {
-						t.Fatalf("limit %d: %s appears twice", limit, n.ID)
-					}
-					seen[n.ID] = true
-					got = append(got, n.ID)
-				}
-				if page.NextCursor == nil {
-					break
-				}
-				next = fmt.Sprintf("?limit=%d&cursor=%s", limit, url.QueryEscape(*page.NextCursor))
-			}
-			if !slices.Equal(got, order) {
+			if got := e.allPages(t, a, limit); !slices.Equal(got, order) {
 				t.Fatalf("limit %d: pages hold %v, want %v", limit, got, order)
 			}
 		}
@@ -804,6 +856,52 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 	})
 }
 
+// TestHomeNotificationPagesWithTies pages through notices written in the
+// same instant (a booking spree, then one session cancellation), some read
+// at the same instant too: the keyset must break the ties without skipping
+// or repeating one.
+func TestHomeNotificationPagesWithTies(t *testing.T) {
+	// 09:00 on Wednesday 10 April 2030 in Islamabad; the clock stays put.
+	e := newHmEnv(t, hmKarachi(2030, time.April, 10, 9, 0))
+	facility := e.facility()
+	doctor := e.practitioner(facility)
+	e.schedule(doctor, 1, 1, "09:00", "10:00", 20, 4)
+	staff := e.staff(identity.RoleHealthStaff, facility)
+	a := e.citizen()
+	patients := []string{"", e.dependant(a, "Kid One"), e.dependant(a, "Kid Two"), e.dependant(a, "Kid Three")}
+	for i, p := range patients {
+		e.mustBook(a, e.slot(doctor, e.at(1, 9, 20*(i%3))).ID, p)
+	}
+	r := e.post(hmV1+"/admin/health/sessions/cancel", staff, map[string]string{"practitioner_id": doctor, "date": e.day(1), "reason": "Public holiday"})
+	hmWant(t, r, http.StatusOK, "cancel session")
+	if got := r.Map(t)["appointments_cancelled"]; got != float64(4) {
+		t.Fatalf("appointments_cancelled = %v, want 4", got)
+	}
+	if got := len(e.storedOfKind(a.ID, "appointment.cancelled_by_facility")); got != 4 {
+		t.Fatalf("%d cancellation notices, want one per appointment (4)", got)
+	}
+	all, _ := e.notifications(a, "?limit=100", nil)
+	if len(all.Items) != 8 {
+		t.Fatalf("%d notifications, want 8", len(all.Items))
+	}
+	for _, i := range []int{0, 3, 6} {
+		hmWant(t, e.post(hmV1+"/me/notifications/"+all.Items[i].ID+"/read", a, nil), http.StatusOK, "mark read")
+	}
+	all, _ = e.notifications(a, "?limit=100", nil)
+	var order []string
+	for i, n := range all.Items {
+		order = append(order, n.ID)
+		if wantRead := i >= 5; n.Read != wantRead {
+			t.Fatalf("item %d read = %v: the 5 unread must come first", i, n.Read)
+		}
+	}
+	for _, limit := range []int{1, 2, 3, 5, 7} {
+		if got := e.allPages(t, a, limit); !slices.Equal(got, order) {
+			t.Fatalf("limit %d: pages hold %v, want %v", limit, got, order)
+		}
+	}
+}
+
 // ---- 4. reminders ----
 
 // hmRunConcurrently runs send from n goroutines at once, as n instances
@@ -833,6 +931,31 @@ func hmRunConcurrently(t *testing.T, n int, send func(context.Context) (int, err
 		t.Fatalf("SendReminders: %v", err)
 	}
 	return int(total.Load())
+}
+
+// hmForgetReminders makes reminders due again: the records' reminded_at is
+// cleared and their reminder notices (those naming a record) are deleted.
+func hmForgetReminders(t *testing.T, d *db.DB, table string, ids []string, kind string) {
+	t.Helper()
+	if err := d.Exec("UPDATE "+table+" SET reminded_at = NULL WHERE id IN ?", ids).Error; err != nil {
+		t.Fatal(err)
+	}
+	var notices []string
+	for _, id := range ids {
+		var found []string
+		if err := d.Raw("SELECT id FROM notifications WHERE kind = ? AND data LIKE ?", kind, "%"+id+"%").Scan(&found).Error; err != nil {
+			t.Fatal(err)
+		}
+		notices = append(notices, found...)
+	}
+	if len(notices) == 0 {
+		return
+	}
+	for _, stmt := range []string{"DELETE FROM notification_deliveries WHERE notification_id IN ?", "DELETE FROM notifications WHERE id IN ?"} {
+		if err := d.Exec(stmt, notices).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func hmRun(t *testing.T, send func(context.Context) (int, error)) int {
@@ -894,14 +1017,25 @@ func TestHomeAppointmentRemindersFireOnce(t *testing.T) {
 	if n := hmRun(t, svc.SendReminders); n != 0 {
 		t.Fatalf("25 hours ahead: sent %d, want 0", n)
 	}
-	// Seven hours on they are 23 hours away: several instances race for them.
+	// Seven hours on they are 23 hours away: several instances race for
+	// them. The race is run a few times, forgetting the reminders between
+	// rounds, so that the instances meet in more than one order.
 	e.setClock(t0.Add(7 * time.Hour))
-	if n := hmRunConcurrently(t, 8, svc.SendReminders); n != len(later) {
-		t.Fatalf("eight concurrent runs for %d newly due reminders sent %d", len(later), n)
-	}
+	var laterIDs []string
 	for _, c := range later {
-		if got := reminders(c); len(got) != 1 || !strings.Contains(got[0].Data, in30h[c].ID) {
-			t.Fatalf("reminders of a later appointment = %+v, want one", got)
+		laterIDs = append(laterIDs, in30h[c].ID)
+	}
+	for round := 1; round <= 5; round++ {
+		if round > 1 {
+			hmForgetReminders(t, e.app.DB, "health_appointments", laterIDs, "appointment.reminder")
+		}
+		if n := hmRunConcurrently(t, 8, svc.SendReminders); n != len(later) {
+			t.Fatalf("round %d: eight concurrent runs for %d newly due reminders sent %d", round, len(later), n)
+		}
+		for _, c := range later {
+			if got := reminders(c); len(got) != 1 || !strings.Contains(got[0].Data, in30h[c].ID) {
+				t.Fatalf("round %d: reminders of a later appointment = %+v, want one", round, got)
+			}
 		}
 	}
 	if n := hmRun(t, svc.SendReminders); n != 0 {
@@ -925,8 +1059,13 @@ func TestHomePermitRemindersFireOnce(t *testing.T) {
 	e := newHmEnv(t, t0)
 	a := e.citizen()
 	zone := e.zone(20)
-	first := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 1).ID)  // to 31 October
-	second := e.pay(a, e.permit(a, e.vehicle(a), zone, 1, 1).ID) // to 1 November
+	first := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 1).ID) // to 31 October
+	// Three permits from tomorrow, to 1 November.
+	var seconds []parking.Permit
+	for range 3 {
+		seconds = append(seconds, e.pay(a, e.permit(a, e.vehicle(a), zone, 1, 1).ID))
+	}
+	second := seconds[0]
 	yearly := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 12).ID)
 	unpaid := e.permit(a, e.vehicle(a), zone, 0, 1)
 	if first.EndDate != "2031-10-31" || second.EndDate != "2031-11-01" {
@@ -974,17 +1113,36 @@ func TestHomePermitRemindersFireOnce(t *testing.T) {
 	if n := hmRunConcurrently(t, 2, svc.SendReminders); n != 0 {
 		t.Fatalf("two concurrent runs sent %d, want 0", n)
 	}
-	// 25 October: the second permit is due, and two instances race for it.
+	// 25 October: the permits ending on 1 November are due, and several
+	// instances race for them.
 	e.setClock(hmKarachi(2031, time.October, 25, 9, 0))
-	if n := hmRunConcurrently(t, 2, svc.SendReminders); n != 1 {
-		t.Fatalf("two concurrent runs for a newly due reminder sent %d, want 1", n)
+	var secondIDs []string
+	for _, p := range seconds {
+		secondIDs = append(secondIDs, p.ID)
+	}
+	for round := 1; round <= 5; round++ {
+		if round > 1 {
+			hmForgetReminders(t, e.app.DB, "parking_permits", secondIDs, "permit.expiring")
+		}
+		if n := hmRunConcurrently(t, 8, svc.SendReminders); n != len(seconds) {
+			t.Fatalf("round %d: eight concurrent runs for %d newly due reminders sent %d", round, len(seconds), n)
+		}
+		for _, p := range seconds {
+			if expiring(p) != 1 {
+				t.Fatalf("round %d: permit %s got %d permit.expiring notices, want 1", round, p.ID, expiring(p))
+			}
+		}
 	}
 	if n := hmRun(t, svc.SendReminders); n != 0 {
 		t.Fatalf("run after that sent %d, want 0", n)
 	}
-	if expiring(first) != 1 || expiring(second) != 1 || expiring(yearly) != 0 || expiring(unpaid) != 0 {
-		t.Fatalf("permit.expiring notices: first %d, second %d, yearly %d, unpaid %d; want 1, 1, 0, 0",
-			expiring(first), expiring(second), expiring(yearly), expiring(unpaid))
+	if expiring(first) != 1 || expiring(yearly) != 0 || expiring(unpaid) != 0 {
+		t.Fatalf("permit.expiring notices: first %d, yearly %d, unpaid %d; want 1, 0, 0", expiring(first), expiring(yearly), expiring(unpaid))
+	}
+	for _, p := range seconds {
+		if expiring(p) != 1 {
+			t.Fatalf("permit %s got %d permit.expiring notices, want 1", p.ID, expiring(p))
+		}
 	}
 }
 
@@ -1060,6 +1218,16 @@ func TestHomeProblemsInUrdu(t *testing.T) {
 		}
 	})
 
+	t.Run("malformed request", func(t *testing.T) {
+		for body, key := range map[string]string{`{"cnic": `: "validation.json", `{"nickname": "x"}`: "validation.unknown_field"} {
+			r := app.Do(apitest.Request{Method: http.MethodPost, Path: hmV1 + "/auth/register", Body: body, Header: map[string]string{"Accept-Language": "ur"}})
+			p := decode(t, r, http.StatusBadRequest)
+			if p.Title != i18n.T(i18n.Urdu, "problem.malformed-request.title", nil) || len(p.Errors) != 1 || p.Errors[0].Message != i18n.T(i18n.Urdu, key, nil) {
+				t.Errorf("body %s in Urdu: %+v, want the Urdu title and %s", body, p, key)
+			}
+		}
+	})
+
 	t.Run("not found", func(t *testing.T) {
 		for lang, want := range map[string]string{"ur": i18n.Urdu, "": i18n.English, "fr": i18n.English} {
 			h := map[string]string{}
@@ -1076,6 +1244,20 @@ func TestHomeProblemsInUrdu(t *testing.T) {
 			t.Error("the Urdu catalog has the English not-found title")
 		}
 	})
+}
+
+// TestHomeLanguageRefusedWithQZero: Accept-Language "ur;q=0" says Urdu is
+// not acceptable (RFC 9110, section 12.4.2), so the answer must not be Urdu.
+func TestHomeLanguageRefusedWithQZero(t *testing.T) {
+	app := apitest.New(t)
+	for _, lang := range []string{"ur;q=0", "ur;q=0.0, fr"} {
+		r := app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/no/such/route", Header: map[string]string{"Accept-Language": lang}})
+		var p web.Problem
+		r.JSON(t, &p)
+		if got := r.Header.Get("Content-Language"); got != i18n.English || p.Title != i18n.T(i18n.English, "problem.not-found.title", nil) {
+			t.Errorf("Accept-Language %q: Content-Language %q, title %q; want English (Urdu was refused with q=0)", lang, got, p.Title)
+		}
+	}
 }
 
 // ---- 6. access log ----

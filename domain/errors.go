@@ -81,7 +81,8 @@ func FieldInvalid(field, message string) *Error {
 // RetryLater returns an error of kind RateLimited or Unavailable that asks
 // the caller to wait at least d, rounded up to a whole second.
 func RetryLater(kind Kind, d time.Duration, message string) *Error {
-	return &Error{Kind: kind, Message: message, RetryAfter: max(d.Round(time.Second), time.Second)}
+	seconds := (d + time.Second - 1) / time.Second
+	return &Error{Kind: kind, Message: message, RetryAfter: max(seconds*time.Second, time.Second)}
 }
 
 // FieldMalformed returns a Malformed error naming one field.

@@ -288,11 +288,11 @@ func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter, p pag
 	return page.Build(out, p.Limit, func(a Application) []string { return []string{page.TimeKey(a.CreatedAt), a.ID} }), nil
 }
 
-// RecentApplications returns accountID's applications, most recently
-// changed first.
+// RecentApplications returns accountID's open and decided applications
+// (not withdrawn ones), most recently changed first.
 func (s *Store) RecentApplications(ctx context.Context, accountID string, limit int) ([]Application, error) {
 	var rows []applicationRow
-	if err := s.db.Conn(ctx).Where("account_id = ?", accountID).Order("updated_at DESC, id").Limit(limit).Find(&rows).Error; err != nil {
+	if err := s.db.Conn(ctx).Where("account_id = ? AND status <> ?", accountID, StatusWithdrawn).Order("updated_at DESC, id").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, db.Translate(err, "")
 	}
 	out := make([]Application, len(rows))

@@ -209,6 +209,13 @@ func (s *Service) RevokeClient(ctx context.Context, id string) error {
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.NotFound, "client not found")
 		}
+		// Nothing more goes to a revoked client's subscriptions.
+		err := s.DB.Conn(ctx).Model(&deliveryRow{}).
+			Where("status = 'pending' AND subscription_id IN (SELECT id FROM webhook_subscriptions WHERE client_id = ?)", id).
+			Updates(map[string]any{"status": "failed", "last_error": "client revoked"}).Error
+		if err != nil {
+			return db.Translate(err, "")
+		}
 		return s.Audit.Record(ctx, audit.Entry{Action: "integrations.client.revoke", TargetType: "client", TargetID: id})
 	})
 }
@@ -244,6 +251,9 @@ func (s *Service) RotateSecret(ctx context.Context, id string) (ClientWithSecret
 // authenticate checks a client's credentials; ok is false for an unknown,
 // revoked or wrongly authenticated client, without saying which.
 func (s *Service) authenticate(ctx context.Context, id, secret string) (clientRow, bool, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return clientRow{}, false, nil
+	}
 	var row clientRow
 	err := s.DB.Conn(ctx).Where("id = ?", id).Take(&row).Error
 	if domain.IsKind(db.Translate(err, ""), domain.NotFound) {

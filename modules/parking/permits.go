@@ -376,9 +376,9 @@ func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in R
 	return s.createPermit(ctx, p, vehicle, row.ZoneID, row.PermitType, row.EndDate.AddDate(0, 0, 1), in.Months)
 }
 
-// Live returns a citizen's permits that hold a place now (active, awaiting
-// approval or unpaid within their hold), ending soonest first, with at most
-// limit rows. Verification tokens are left out.
+// Live returns a citizen's paid permits that have not ended (active or
+// awaiting approval), ending soonest first, with at most limit rows.
+// Verification tokens are left out.
 func (s *Service) Live(ctx context.Context, accountID string, limit int) ([]Permit, error) {
 	now := s.clock.Now()
 	rows, err := s.store.LivePermits(ctx, accountID, now, limit)

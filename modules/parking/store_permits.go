@@ -298,10 +298,11 @@ func (s *Store) Refunded(ctx context.Context, permitID string) (int64, error) {
 	return total, db.Translate(err, "")
 }
 
-// LivePermits returns accountID's permits that hold a place at now.
+// LivePermits returns accountID's paid permits (active or awaiting
+// approval) that have not ended.
 func (s *Store) LivePermits(ctx context.Context, accountID string, now time.Time, limit int) ([]permitRow, error) {
 	var rows []permitRow
-	err := s.db.Conn(ctx).Where("account_id = ?", accountID).Where(liveCondition, domain.LocalDate(now), now).
+	err := s.db.Conn(ctx).Where("account_id = ? AND status IN ? AND end_date >= ?", accountID, []string{StatusActive, StatusPendingApproval}, domain.LocalDate(now)).
 		Order("end_date, id").Limit(limit).Find(&rows).Error
 	return rows, db.Translate(err, "")
 }

@@ -93,7 +93,8 @@ func Negotiate(acceptLanguage string) string {
 			}
 		}
 		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if (base == Urdu || base == English) && q > bestQ {
+		// q=0 means "not acceptable" (RFC 9110 §12.4.2).
+		if (base == Urdu || base == English) && q > 0 && q > bestQ {
 			best, bestQ = base, q
 		}
 	}

@@ -71,7 +71,8 @@ func TestNegotiate(t *testing.T) {
 		"fr, ur;q=0.1":            Urdu,
 		"fr":                      English,
 		"ur;q=0.3, en;q=0.9":      English,
-		"ur;q=abc":                Urdu,
+		"ur;q=abc":                English,
+		"ur;q=0":                  English,
 		"*":                       English,
 		"ur-Arab-PK;q=1.0, en-US": Urdu,
 	}

@@ -32,7 +32,7 @@ var blocked = []netip.Prefix{
 	netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("169.254.0.0/16"), netip.MustParsePrefix("172.16.0.0/12"),
 	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("224.0.0.0/4"), netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("::/128"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("::/96"), netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("fc00::/7"),
 	netip.MustParsePrefix("fe80::/10"), netip.MustParsePrefix("ff00::/8"),
 }
 
@@ -40,7 +40,7 @@ func (t Targets) allowed(ip netip.Addr) bool {
 	if t.AllowPrivate {
 		return true
 	}
-	ip = ip.Unmap()
+	ip = ip.WithZone("").Unmap()
 	for _, p := range blocked {
 		if p.Contains(ip) {
 			return false
@@ -150,8 +150,12 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	}
 	for _, r := range rows {
 		var sub subscriptionRow
-		if err := d.db.Conn(ctx).Where("id = ?", r.SubscriptionID).Take(&sub).Error; err != nil {
-			d.record(ctx, r, 0, err)
+		err := d.db.Conn(ctx).Table("webhook_subscriptions s").Select("s.*").Joins("JOIN oauth_clients c ON c.id = s.client_id").
+			Where("s.id = ? AND s.status = 'active' AND c.status = 'active'", r.SubscriptionID).Take(&sub).Error
+		if err != nil {
+			// A deleted subscription or revoked client gets nothing more.
+			r.GiveUpAt = d.clock.Now()
+			d.record(ctx, r, 0, fmt.Errorf("subscription no longer active: %w", err))
 			continue
 		}
 		status, err := d.send(ctx, sub, r)

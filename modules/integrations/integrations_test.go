@@ -1,0 +1,1479 @@
+package integrations_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/api"
+	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/health"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/modules/integrations"
+	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/token"
+	"github.com/islamabad-digital/citizenapi/platform/web"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
+)
+
+// The tests in this file drive the third-party integrations over HTTP:
+// client registration, the client-credentials grant, what client tokens
+// may reach, per-client rate limits, and webhook subscriptions with their
+// signed, retried deliveries. They run one at a time: on PostgreSQL every
+// test of the package shares one schema, and the webhook dispatcher claims
+// every due delivery in it. Each test revokes its clients and stops their
+// deliveries when it ends, so no test sees another's subscriptions.
+
+const (
+	tokenPath   = "/api/v1/oauth/token"
+	clientsPath = "/api/v1/admin/clients"
+	hooksPath   = "/api/v1/integrations/webhooks"
+	verifyPath  = "/api/v1/parking/verify"
+	dayListPath = "/api/v1/admin/health/appointments"
+)
+
+// itStart is the server's clock when every test begins: 09:00:09.6 on
+// Wednesday 10 March 2027 in Karachi, 9.6 seconds into a minute (the rate
+// limit's window), away from month ends.
+var itStart = time.Date(2027, 3, 10, 4, 0, 9, 600_000_000, time.UTC)
+
+var allScopes = []string{"education.schools:read", "health.appointments:read", "health.slots:read", "parking.permits:verify", "webhooks:manage"}
+
+// client is a registered third-party client and its current token.
+type client struct {
+	ID, Secret, Token string
+}
+
+type env struct {
+	t       *testing.T
+	app     *apitest.App
+	admin   apitest.Staff
+	clients []string
+}
+
+func newEnv(t *testing.T, opts ...apitest.Option) *env {
+	t.Helper()
+	app := apitest.New(t, opts...)
+	app.Clock.Set(itStart)
+	e := &env{t: t, app: app}
+	t.Cleanup(e.cleanup)
+	e.admin = app.NewStaff("admin", "")
+	return e
+}
+
+// privateTargets lets webhooks reach a receiver on this machine.
+func privateTargets(c *api.Config) { c.WebhookAllowPrivate = true }
+
+// cleanup revokes the test's clients, deletes their subscriptions and stops
+// their pending deliveries, so later tests sharing the schema never deliver
+// them.
+func (e *env) cleanup() {
+	if len(e.clients) == 0 {
+		return
+	}
+	ctx := context.Background()
+	for _, stmt := range []string{
+		"UPDATE webhook_deliveries SET status = 'failed' WHERE status = 'pending' AND subscription_id IN (SELECT id FROM webhook_subscriptions WHERE client_id IN ?)",
+		"UPDATE webhook_subscriptions SET status = 'deleted' WHERE client_id IN ?",
+		"UPDATE oauth_clients SET status = 'revoked' WHERE id IN ?",
+	} {
+		if err := e.app.DB.Conn(ctx).Exec(stmt, e.clients).Error; err != nil {
+			e.t.Logf("cleanup: %s: %v", stmt, err)
+		}
+	}
+}
+
+// createClient registers a client through the admin API.
+func (e *env) createClient(body map[string]any) *apitest.Response {
+	e.t.Helper()
+	if body["name"] == nil {
+		body["name"] = "Integration test client"
+	}
+	if body["owner_contact"] == nil {
+		body["owner_contact"] = "ops@client.test"
+	}
+	r := e.app.Post(clientsPath, e.admin.Token, body)
+	if r.Status == http.StatusCreated {
+		var c integrations.ClientWithSecret
+		r.JSON(e.t, &c)
+		e.clients = append(e.clients, c.ID)
+	}
+	return r
+}
+
+// client registers a client with scopes, bound to unit when given, limited
+// to rate requests a minute when rate > 0, and gets it a token.
+func (e *env) client(scopes []string, unit string, rate int) *client {
+	e.t.Helper()
+	body := map[string]any{"scopes": scopes}
+	if unit != "" {
+		body["unit_id"] = unit
+	}
+	if rate > 0 {
+		body["rate_per_minute"] = rate
+	}
+	r := e.createClient(body)
+	status(e.t, r, http.StatusCreated)
+	var c integrations.ClientWithSecret
+	r.JSON(e.t, &c)
+	return &client{ID: c.ID, Secret: c.Secret, Token: e.app.ClientToken(c.ID, c.Secret, "")}
+}
+
+// refresh gives every client a new token (they live an hour of the clock).
+func (e *env) refresh(cs ...*client) {
+	e.t.Helper()
+	for _, c := range cs {
+		c.Token = e.app.ClientToken(c.ID, c.Secret, "")
+	}
+}
+
+// basic is an HTTP Basic header for client credentials as RFC 6749 §2.3.1
+// writes them: each form-encoded, then joined and base64-encoded.
+func basic(id, secret string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
+}
+
+// percentAll percent-encodes every byte of s, which a form decoder must
+// undo.
+func percentAll(s string) string {
+	var b strings.Builder
+	for i := range len(s) {
+		fmt.Fprintf(&b, "%%%02X", s[i])
+	}
+	return b.String()
+}
+
+// tokenRequest posts a raw form body to the token endpoint.
+func (e *env) tokenRequest(body, authorization string) *apitest.Response {
+	e.t.Helper()
+	header := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if authorization != "" {
+		header["Authorization"] = authorization
+	}
+	return e.app.Do(apitest.Request{Method: http.MethodPost, Path: tokenPath, Body: body, Header: header})
+}
+
+func credentials(c *client) url.Values {
+	return url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ID}, "client_secret": {c.Secret}}
+}
+
+// tokenOK checks a successful token answer and returns it.
+func tokenOK(t *testing.T, r *apitest.Response) integrations.TokenResponse {
+	t.Helper()
+	status(t, r, http.StatusOK)
+	if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("Cache-Control = %q, want no-store", cc)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q, want application/json", ct)
+	}
+	var raw map[string]any
+	r.JSON(t, &raw)
+	if _, ok := raw["refresh_token"]; ok {
+		t.Errorf("a client-credentials answer carries a refresh token: %s", r.Body)
+	}
+	var res integrations.TokenResponse
+	r.JSON(t, &res)
+	if res.AccessToken == "" || res.TokenType != "Bearer" || res.ExpiresIn != 3600 {
+		t.Errorf("token answer = %s, want an access token, token_type Bearer, expires_in 3600", r.Body)
+	}
+	return res
+}
+
+// tokenError checks an RFC 6749 §5.2 error answer.
+func tokenError(t *testing.T, r *apitest.Response, wantStatus int, code string) {
+	t.Helper()
+	if r.Status != wantStatus {
+		t.Errorf("status = %d, want %d (%s)", r.Status, wantStatus, r.Body)
+		return
+	}
+	var res integrations.TokenError
+	if err := json.Unmarshal(r.Body, &res); err != nil {
+		t.Errorf("body %s is not JSON: %v", r.Body, err)
+		return
+	}
+	if res.Error != code {
+		t.Errorf("error = %q, want %q (%s)", res.Error, code, r.Body)
+	}
+	if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("Cache-Control = %q, want no-store", cc)
+	}
+	if wantStatus == http.StatusUnauthorized && r.Header.Get("WWW-Authenticate") == "" {
+		t.Error("a 401 invalid_client answer has no WWW-Authenticate header")
+	}
+}
+
+func status(t *testing.T, r *apitest.Response, want int) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status = %d, want %d (%s)", r.Status, want, r.Body)
+	}
+}
+
+// problem checks an RFC 9457 answer of status naming field (unless empty).
+func problem(t *testing.T, r *apitest.Response, wantStatus int, field string) {
+	t.Helper()
+	if r.Status != wantStatus {
+		t.Errorf("status = %d, want %d (%s)", r.Status, wantStatus, r.Body)
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Errorf("Content-Type = %q, want application/problem+json", ct)
+	}
+	var p web.Problem
+	if err := json.Unmarshal(r.Body, &p); err != nil {
+		t.Errorf("body %s: %v", r.Body, err)
+		return
+	}
+	if field != "" && !slices.ContainsFunc(p.Errors, func(f domain.FieldError) bool { return f.Field == field }) {
+		t.Errorf("errors %+v do not name %q (%s)", p.Errors, field, r.Body)
+	}
+}
+
+// refused checks that a token was not let through: 401 or 403, never a 2xx.
+func refused(t *testing.T, r *apitest.Response, what string) {
+	t.Helper()
+	if r.Status != http.StatusForbidden && r.Status != http.StatusUnauthorized {
+		t.Errorf("%s: status = %d, want 403 (or 401) (%s)", what, r.Status, r.Body)
+	}
+}
+
+// ---- health and parking set-up through their admin APIs ----
+
+func (e *env) facility(healthAdmin string) string {
+	e.t.Helper()
+	r := e.app.Post("/api/v1/admin/health/facilities", healthAdmin, map[string]any{
+		"name": fmt.Sprintf("Integrations Test Clinic %d", rand.IntN(1_000_000)), "kind": "clinic", "sector": "G-9/4",
+		"address": "Street 12, G-9/4, Islamabad", "location": map[string]float64{"lat": 33.6844, "lng": 73.0479},
+		"specialties": []string{"general_medicine"},
+	})
+	status(e.t, r, http.StatusCreated)
+	return r.Map(e.t)["id"].(string)
+}
+
+// slot gives the facility a practitioner with slots tomorrow and returns
+// the first one.
+func (e *env) slot(healthAdmin, facilityID string) health.Slot {
+	e.t.Helper()
+	r := e.app.Post("/api/v1/admin/health/practitioners", healthAdmin, map[string]any{
+		"facility_id": facilityID, "full_name": "Dr. Integration Test", "specialty": "general_medicine",
+		"pmdc_number": fmt.Sprintf("T%012d", rand.Int64N(1_000_000_000_000)),
+	})
+	status(e.t, r, http.StatusCreated)
+	practitioner := r.Map(e.t)["id"].(string)
+	tomorrow := domain.LocalDate(e.app.Clock.Now()).AddDate(0, 0, 1).Format(time.DateOnly)
+	r = e.app.Post("/api/v1/admin/health/schedules", healthAdmin, map[string]any{
+		"practitioner_id": practitioner, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "09:00", "end_time": "10:00",
+		"slot_minutes": 30, "capacity": 3, "from": tomorrow, "to": tomorrow,
+	})
+	status(e.t, r, http.StatusCreated)
+	q := url.Values{"practitioner_id": {practitioner}, "limit": {"100"},
+		"from": {e.app.Clock.Now().Format(time.RFC3339)}, "to": {e.app.Clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}}
+	r = e.app.Get("/api/v1/health/slots?"+q.Encode(), "")
+	status(e.t, r, http.StatusOK)
+	var list struct{ Items []health.Slot }
+	r.JSON(e.t, &list)
+	if len(list.Items) == 0 {
+		e.t.Fatalf("no slots listed: %s", r.Body)
+	}
+	return list.Items[0]
+}
+
+func (e *env) book(citizen, slotID string) health.Appointment {
+	e.t.Helper()
+	r := e.app.Post("/api/v1/health/appointments", citizen, map[string]string{"slot_id": slotID})
+	status(e.t, r, http.StatusCreated)
+	var a health.Appointment
+	r.JSON(e.t, &a)
+	return a
+}
+
+var zoneTariffs = []parking.Tariff{
+	{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1000},
+	{PermitType: parking.TypeResident, Months: 3, AmountPKR: 3000},
+}
+
+// zone makes a parking zone through the admin API.
+func (e *env) zone(parkingAdmin string) string {
+	e.t.Helper()
+	r := e.app.Post("/api/v1/admin/parking/zones", parkingAdmin, map[string]any{
+		"name": "Integrations Test Zone " + uuid.NewString(), "sector": "F-7", "permit_quota": 50, "tariffs": zoneTariffs,
+	})
+	status(e.t, r, http.StatusCreated)
+	return r.Map(e.t)["id"].(string)
+}
+
+func randomPlate() string {
+	letters := make([]byte, 3)
+	for i := range letters {
+		letters[i] = byte('A' + rand.IntN(26))
+	}
+	return fmt.Sprintf("ICT-%s-%d", letters, 1+rand.IntN(9999))
+}
+
+// activePermit registers a vehicle to the citizen and buys and pays a
+// one-month resident permit in the zone, starting today.
+func (e *env) activePermit(citizen, zoneID string) parking.Permit {
+	e.t.Helper()
+	var vehicleID string
+	for range 5 {
+		r := e.app.Post("/api/v1/parking/vehicles", citizen, map[string]string{"plate": randomPlate(), "make": "Suzuki", "model": "Alto", "colour": "white"})
+		if r.Status == http.StatusConflict {
+			continue
+		}
+		status(e.t, r, http.StatusCreated)
+		vehicleID = r.Map(e.t)["id"].(string)
+		break
+	}
+	if vehicleID == "" {
+		e.t.Fatal("no free random plate")
+	}
+	r := e.app.Post("/api/v1/parking/permits", citizen, map[string]any{
+		"vehicle_id": vehicleID, "zone_id": zoneID, "permit_type": parking.TypeResident,
+		"start_date": domain.LocalDate(e.app.Clock.Now()).Format(time.DateOnly), "months": 1,
+	})
+	status(e.t, r, http.StatusCreated)
+	var p parking.Permit
+	r.JSON(e.t, &p)
+	r = e.app.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/parking/permits/" + p.ID + "/payments", Token: citizen,
+		Body: map[string]string{"method": "sandbox", "payment_token": "tok_visa"}, Header: map[string]string{"Idempotency-Key": uuid.NewString()}})
+	status(e.t, r, http.StatusOK)
+	r.JSON(e.t, &p)
+	if p.Status != parking.StatusActive {
+		e.t.Fatalf("paid permit status = %s, want active", p.Status)
+	}
+	return p
+}
+
+// ---- webhook receivers and the dispatcher ----
+
+type hit struct {
+	Method string
+	Header http.Header
+	Body   []byte
+}
+
+// receiver is a local webhook endpoint answering with reply(n) to its n-th
+// request (counting from 1).
+type receiver struct {
+	*httptest.Server
+	mu    sync.Mutex
+	hits  []hit
+	reply func(n int) int
+}
+
+func newReceiver(t *testing.T, reply func(n int) int) *receiver {
+	rc := &receiver{reply: reply}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rc.mu.Lock()
+		rc.hits = append(rc.hits, hit{Method: r.Method, Header: r.Header.Clone(), Body: body})
+		n := len(rc.hits)
+		rc.mu.Unlock()
+		w.WriteHeader(rc.reply(n))
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+func always(code int) func(int) int { return func(int) int { return code } }
+
+func (rc *receiver) received() []hit {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return slices.Clone(rc.hits)
+}
+
+// dispatch runs the webhook dispatcher once, as the server's background
+// work does, and returns how many deliveries it handled.
+func (e *env) dispatch() int {
+	e.t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d := webhook.NewDispatcher(e.app.DB, e.app.Clock, (webhook.Targets{AllowPrivate: true}).Client(5*time.Second), log)
+	n, err := d.RunOnce(context.Background())
+	if err != nil {
+		e.t.Fatalf("dispatch: %v", err)
+	}
+	return n
+}
+
+// subscribe subscribes a client's URL to events and returns the
+// subscription with its secret.
+func (e *env) subscribe(c *client, rawURL string, events ...string) integrations.SubscriptionWithSecret {
+	e.t.Helper()
+	r := e.app.Post(hooksPath, c.Token, map[string]any{"url": rawURL, "events": events})
+	status(e.t, r, http.StatusCreated)
+	var sub integrations.SubscriptionWithSecret
+	r.JSON(e.t, &sub)
+	if sub.ID == "" || sub.Secret == "" {
+		e.t.Fatalf("subscription %s has no ID or secret", r.Body)
+	}
+	return sub
+}
+
+func (e *env) deliveries(c *client, subscriptionID string) []integrations.Delivery {
+	e.t.Helper()
+	r := e.app.Get(hooksPath+"/"+subscriptionID+"/deliveries", c.Token)
+	status(e.t, r, http.StatusOK)
+	var list integrations.DeliveryList
+	r.JSON(e.t, &list)
+	return list.Items
+}
+
+// onlyDelivery returns a subscription's single delivery.
+func (e *env) onlyDelivery(c *client, subscriptionID string) integrations.Delivery {
+	e.t.Helper()
+	ds := e.deliveries(c, subscriptionID)
+	if len(ds) != 1 {
+		e.t.Fatalf("%d deliveries, want 1: %+v", len(ds), ds)
+	}
+	return ds[0]
+}
+
+// event decodes a delivered body.
+func event(t *testing.T, body []byte) webhook.Event {
+	t.Helper()
+	var ev webhook.Event
+	if err := json.Unmarshal(body, &ev); err != nil {
+		t.Fatalf("delivered body %s: %v", body, err)
+	}
+	return ev
+}
+
+// ======== 1. The client-credentials grant ========
+
+func TestClientCredentials(t *testing.T) {
+	e := newEnv(t)
+	zoneID := e.zone(e.app.NewStaff("parking_admin", "").Token)
+	verify := verifyPath + "?plate=ICT-ABC-123&zone_id=" + zoneID
+	c := e.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+
+	t.Run("HTTP Basic", func(t *testing.T) {
+		res := tokenOK(t, e.tokenRequest("grant_type=client_credentials", basic(c.ID, c.Secret)))
+		if res.Scope != "parking.permits:verify webhooks:manage" {
+			t.Errorf("scope = %q, want every granted scope", res.Scope)
+		}
+		status(t, e.app.Get(verify, res.AccessToken), http.StatusOK)
+		status(t, e.app.Get(hooksPath, res.AccessToken), http.StatusOK)
+	})
+	t.Run("HTTP Basic with form-encoded credentials", func(t *testing.T) {
+		// RFC 6749 §2.3.1: the ID and secret are form-encoded before base64,
+		// so a server must decode them; every byte escaped is still the
+		// same credential.
+		auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(percentAll(c.ID)+":"+percentAll(c.Secret)))
+		tokenOK(t, e.tokenRequest("grant_type=client_credentials", auth))
+	})
+	t.Run("form body", func(t *testing.T) {
+		res := tokenOK(t, e.tokenRequest(credentials(c).Encode(), ""))
+		if res.Scope != "parking.permits:verify webhooks:manage" {
+			t.Errorf("scope = %q", res.Scope)
+		}
+		status(t, e.app.Get(verify, res.AccessToken), http.StatusOK)
+	})
+	t.Run("narrower scope", func(t *testing.T) {
+		form := credentials(c)
+		form.Set("scope", "parking.permits:verify")
+		res := tokenOK(t, e.tokenRequest(form.Encode(), ""))
+		if res.Scope != "parking.permits:verify" {
+			t.Errorf("scope = %q, want parking.permits:verify only", res.Scope)
+		}
+		status(t, e.app.Get(verify, res.AccessToken), http.StatusOK)
+		refused(t, e.app.Get(hooksPath, res.AccessToken), "narrowed token on webhooks")
+		problem(t, e.app.Get(hooksPath, res.AccessToken), http.StatusForbidden, "")
+
+		res = tokenOK(t, e.tokenRequest("grant_type=client_credentials&scope=webhooks%3Amanage", basic(c.ID, c.Secret)))
+		if res.Scope != "webhooks:manage" {
+			t.Errorf("scope = %q, want webhooks:manage only", res.Scope)
+		}
+		problem(t, e.app.Get(verify, res.AccessToken), http.StatusForbidden, "")
+	})
+
+	other := e.client([]string{"parking.permits:verify"}, "", 0)
+	withForm := func(mutate func(url.Values)) string {
+		f := credentials(c)
+		mutate(f)
+		return f.Encode()
+	}
+	errorCases := []struct {
+		name, body, auth, contentType string
+		status                        int
+		code                          string
+	}{
+		{"missing grant_type", withForm(func(f url.Values) { f.Del("grant_type") }), "", "", 400, "invalid_request"},
+		{"missing grant_type, Basic", "scope=parking.permits%3Averify", basic(c.ID, c.Secret), "", 400, "invalid_request"},
+		{"empty grant_type", withForm(func(f url.Values) { f.Set("grant_type", "") }), "", "", 400, "invalid_request"},
+		{"grant_type password", withForm(func(f url.Values) { f.Set("grant_type", "password"); f.Set("username", "u"); f.Set("password", "p") }), "", "", 400, "unsupported_grant_type"},
+		{"grant_type authorization_code", withForm(func(f url.Values) { f.Set("grant_type", "authorization_code"); f.Set("code", "x") }), "", "", 400, "unsupported_grant_type"},
+		{"grant_type refresh_token", "grant_type=refresh_token&refresh_token=x", basic(c.ID, c.Secret), "", 400, "unsupported_grant_type"},
+		{"wrong secret in the form", withForm(func(f url.Values) { f.Set("client_secret", c.Secret+"x") }), "", "", 401, "invalid_client"},
+		{"wrong secret by Basic", "grant_type=client_credentials", basic(c.ID, other.Secret), "", 401, "invalid_client"},
+		{"another client's secret", withForm(func(f url.Values) { f.Set("client_secret", other.Secret) }), "", "", 401, "invalid_client"},
+		{"unknown client", withForm(func(f url.Values) { f.Set("client_id", uuid.NewString()) }), "", "", 401, "invalid_client"},
+		{"unknown client by Basic", "grant_type=client_credentials", basic(uuid.NewString(), c.Secret), "", 401, "invalid_client"},
+		{"malformed client ID", withForm(func(f url.Values) { f.Set("client_id", "not-a-uuid") }), "", "", 401, "invalid_client"},
+		{"no client credentials", "grant_type=client_credentials", "", "", 401, "invalid_client"},
+		{"no secret", withForm(func(f url.Values) { f.Del("client_secret") }), "", "", 401, "invalid_client"},
+		{"credentials by Basic and in the form", credentials(c).Encode(), basic(c.ID, c.Secret), "", 400, "invalid_request"},
+		{"Basic and a form client_id", "grant_type=client_credentials&client_id=" + c.ID, basic(c.ID, c.Secret), "", 400, "invalid_request"},
+		{"Basic and a form client_secret", "grant_type=client_credentials&client_secret=" + url.QueryEscape(c.Secret), basic(c.ID, c.Secret), "", 400, "invalid_request"},
+		{"scope not granted", withForm(func(f url.Values) { f.Set("scope", "health.slots:read") }), "", "", 400, "invalid_scope"},
+		{"one granted and one not", withForm(func(f url.Values) { f.Set("scope", "parking.permits:verify health.appointments:read") }), "", "", 400, "invalid_scope"},
+		{"unknown scope", withForm(func(f url.Values) { f.Set("scope", "admin") }), "", "", 400, "invalid_scope"},
+		{"JSON body", `{"grant_type":"client_credentials","client_id":"` + c.ID + `","client_secret":"` + c.Secret + `"}`, "", "application/json", 400, "invalid_request"},
+		{"no content type", credentials(c).Encode(), "", "text/plain", 400, "invalid_request"},
+		{"repeated grant_type", credentials(c).Encode() + "&grant_type=client_credentials", "", "", 400, "invalid_request"},
+		{"repeated client_id", credentials(c).Encode() + "&client_id=" + other.ID, "", "", 400, "invalid_request"},
+		{"repeated client_secret", credentials(c).Encode() + "&client_secret=" + url.QueryEscape(c.Secret), "", "", 400, "invalid_request"},
+		{"repeated scope", credentials(c).Encode() + "&scope=webhooks%3Amanage&scope=parking.permits%3Averify", "", "", 400, "invalid_request"},
+	}
+	for _, tc := range errorCases {
+		t.Run(tc.name, func(t *testing.T) {
+			header := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+			if tc.contentType != "" {
+				header["Content-Type"] = tc.contentType
+			}
+			if tc.auth != "" {
+				header["Authorization"] = tc.auth
+			}
+			r := e.app.Do(apitest.Request{Method: http.MethodPost, Path: tokenPath, Body: tc.body, Header: header})
+			tokenError(t, r, tc.status, tc.code)
+			if strings.Contains(string(r.Body), "access_token") {
+				t.Errorf("a refusal carries a token: %s", r.Body)
+			}
+		})
+	}
+	t.Run("repeated grant_type in the query", func(t *testing.T) {
+		r := e.app.Do(apitest.Request{Method: http.MethodPost, Path: tokenPath + "?grant_type=client_credentials", Body: credentials(c).Encode(),
+			Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}})
+		tokenError(t, r, http.StatusBadRequest, "invalid_request")
+	})
+
+	t.Run("rotated secret", func(t *testing.T) {
+		c := e.client([]string{"parking.permits:verify"}, "", 0)
+		r := e.app.Post(clientsPath+"/"+c.ID+"/secret", e.admin.Token, nil)
+		status(t, r, http.StatusOK)
+		var rotated integrations.ClientWithSecret
+		r.JSON(t, &rotated)
+		if rotated.ID != c.ID || rotated.Secret == "" || rotated.Secret == c.Secret {
+			t.Fatalf("rotated = %s, want the same client with a new secret", r.Body)
+		}
+		tokenError(t, e.tokenRequest(credentials(c).Encode(), ""), http.StatusUnauthorized, "invalid_client")
+		tokenError(t, e.tokenRequest("grant_type=client_credentials", basic(c.ID, c.Secret)), http.StatusUnauthorized, "invalid_client")
+		c.Secret = rotated.Secret
+		res := tokenOK(t, e.tokenRequest(credentials(c).Encode(), ""))
+		status(t, e.app.Get(verify, res.AccessToken), http.StatusOK)
+		tokenOK(t, e.tokenRequest("grant_type=client_credentials", basic(c.ID, c.Secret)))
+
+		problem(t, e.app.Post(clientsPath+"/"+uuid.NewString()+"/secret", e.admin.Token, nil), http.StatusNotFound, "")
+		problem(t, e.app.Post(clientsPath+"/not-a-uuid/secret", e.admin.Token, nil), http.StatusBadRequest, "id")
+	})
+
+	t.Run("revoked client", func(t *testing.T) {
+		c := e.client([]string{"parking.permits:verify"}, "", 0)
+		status(t, e.app.Get(verify, c.Token), http.StatusOK)
+		r := e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + c.ID, Token: e.admin.Token})
+		status(t, r, http.StatusNoContent)
+
+		tokenError(t, e.tokenRequest(credentials(c).Encode(), ""), http.StatusUnauthorized, "invalid_client")
+		tokenError(t, e.tokenRequest("grant_type=client_credentials", basic(c.ID, c.Secret)), http.StatusUnauthorized, "invalid_client")
+		r = e.app.Get(verify, c.Token)
+		problem(t, r, http.StatusUnauthorized, "")
+		if r.Header.Get("WWW-Authenticate") == "" {
+			t.Error("401 without WWW-Authenticate")
+		}
+		// A revoked client stays revoked: no rotation, no second revocation.
+		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + c.ID, Token: e.admin.Token}), http.StatusNotFound, "")
+		problem(t, e.app.Post(clientsPath+"/"+c.ID+"/secret", e.admin.Token, nil), http.StatusNotFound, "")
+		var listed []integrations.Client
+		for _, cl := range e.listClients(t, e.admin.Token) {
+			if cl.ID == c.ID {
+				listed = append(listed, cl)
+			}
+		}
+		if len(listed) != 1 || listed[0].Status != "revoked" {
+			t.Errorf("GET /admin/clients shows %+v, want it once as revoked", listed)
+		}
+	})
+
+	t.Run("expired token", func(t *testing.T) {
+		c := e.client([]string{"parking.permits:verify"}, "", 0)
+		e.app.Clock.Advance(time.Hour + time.Minute)
+		defer e.app.Clock.Set(itStart)
+		problem(t, e.app.Get(verify, c.Token), http.StatusUnauthorized, "")
+	})
+}
+
+// listClients walks GET /admin/clients with small pages.
+func (e *env) listClients(t *testing.T, tok string) []integrations.Client {
+	t.Helper()
+	var all []integrations.Client
+	next := clientsPath + "?limit=2"
+	for range 10_000 {
+		r := e.app.Get(next, tok)
+		status(t, r, http.StatusOK)
+		for _, bad := range []string{"client_secret", "secret_hash", "cs_"} {
+			if strings.Contains(string(r.Body), bad) {
+				t.Errorf("GET /admin/clients shows %q: %s", bad, r.Body)
+			}
+		}
+		var page integrations.ClientList
+		r.JSON(t, &page)
+		if len(page.Items) > 2 {
+			t.Fatalf("limit=2 gave %d items", len(page.Items))
+		}
+		all = append(all, page.Items...)
+		if page.NextCursor == nil {
+			return all
+		}
+		if len(page.Items) == 0 {
+			t.Fatalf("an empty page with a next cursor: %s", r.Body)
+		}
+		next = clientsPath + "?limit=2&cursor=" + url.QueryEscape(*page.NextCursor)
+	}
+	t.Fatal("the client list does not end")
+	return nil
+}
+
+// ======== 2. Client administration ========
+
+func TestClientAdmin(t *testing.T) {
+	e := newEnv(t)
+	citizen := e.app.NewCitizen()
+	healthAdmin := e.app.NewStaff("health_admin", "")
+	parkingAdmin := e.app.NewStaff("parking_admin", "")
+	c := e.client(allScopes, uuid.NewString(), 0)
+	facility := e.facility(healthAdmin.Token)
+
+	t.Run("only admins manage clients", func(t *testing.T) {
+		body := map[string]any{"name": "Sneaky", "owner_contact": "x@y.test", "scopes": []string{"health.slots:read"}}
+		for name, tok := range map[string]string{"citizen": citizen.Token, "health_admin": healthAdmin.Token, "parking_admin": parkingAdmin.Token, "client": c.Token} {
+			problem(t, e.app.Post(clientsPath, tok, body), http.StatusForbidden, "")
+			problem(t, e.app.Get(clientsPath, tok), http.StatusForbidden, "")
+			problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + c.ID, Token: tok}), http.StatusForbidden, "")
+			r := e.app.Post(clientsPath+"/"+c.ID+"/secret", tok, nil)
+			problem(t, r, http.StatusForbidden, "")
+			if strings.Contains(string(r.Body), "client_secret") {
+				t.Errorf("%s got a secret: %s", name, r.Body)
+			}
+		}
+		for _, r := range []*apitest.Response{e.app.Post(clientsPath, "", body), e.app.Get(clientsPath, ""), e.app.Post(clientsPath+"/"+c.ID+"/secret", "", nil)} {
+			problem(t, r, http.StatusUnauthorized, "")
+		}
+		// The client still works: nobody above revoked or rotated it.
+		tokenOK(t, e.tokenRequest(credentials(c).Encode(), ""))
+	})
+
+	t.Run("create", func(t *testing.T) {
+		r := e.createClient(map[string]any{"name": "Shifa booking desk", "owner_contact": "it@shifa.test",
+			"scopes": []string{"webhooks:manage", "health.appointments:read", "webhooks:manage"}, "unit_id": facility})
+		status(t, r, http.StatusCreated)
+		var cl integrations.ClientWithSecret
+		r.JSON(t, &cl)
+		if _, err := uuid.Parse(cl.ID); err != nil || cl.Secret == "" {
+			t.Errorf("created = %s, want client_id and client_secret", r.Body)
+		}
+		if !slices.Equal(cl.Scopes, []string{"health.appointments:read", "webhooks:manage"}) || cl.UnitID != facility ||
+			cl.Status != "active" || cl.RatePerMinute != 600 || cl.Name != "Shifa booking desk" {
+			t.Errorf("created = %+v", cl.Client)
+		}
+		res := tokenOK(t, e.tokenRequest(credentials(&client{ID: cl.ID, Secret: cl.Secret}).Encode(), ""))
+		if res.Scope != "health.appointments:read webhooks:manage" {
+			t.Errorf("token scope = %q", res.Scope)
+		}
+		r = e.createClient(map[string]any{"scopes": []string{"parking.permits:verify"}, "rate_per_minute": 7})
+		status(t, r, http.StatusCreated)
+		if got := r.Map(t)["rate_per_minute"]; got != float64(7) {
+			t.Errorf("rate_per_minute = %v, want 7", got)
+		}
+	})
+
+	t.Run("refusals", func(t *testing.T) {
+		problem(t, e.createClient(map[string]any{"scopes": []string{"parking.permits:verify", "parking.permits:issue"}}), http.StatusUnprocessableEntity, "scopes")
+		problem(t, e.createClient(map[string]any{"scopes": []string{"admin"}}), http.StatusUnprocessableEntity, "scopes")
+		problem(t, e.createClient(map[string]any{"scopes": []string{}}), http.StatusUnprocessableEntity, "scopes")
+		problem(t, e.createClient(map[string]any{"scopes": []string{"health.appointments:read"}}), http.StatusUnprocessableEntity, "unit_id")
+		problem(t, e.createClient(map[string]any{"scopes": []string{"health.appointments:read", "webhooks:manage"}, "unit_id": ""}), http.StatusUnprocessableEntity, "unit_id")
+		r := e.createClient(map[string]any{"scopes": []string{"health.slots:read"}, "unit_id": "facility-7"})
+		if r.Status != http.StatusBadRequest && r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("unit_id facility-7: status %d, want 400 or 422 (%s)", r.Status, r.Body)
+		} else {
+			problem(t, r, r.Status, "unit_id")
+		}
+		problem(t, e.createClient(map[string]any{"scopes": []string{"health.slots:read"}, "name": ""}), http.StatusUnprocessableEntity, "name")
+		if r := e.app.Post(clientsPath, e.admin.Token, `{"name": "x", "owner_contact": "y", "scopes": "health.slots:read"}`); r.Status != http.StatusBadRequest && r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("scopes as a string: status %d, want 400 or 422 (%s)", r.Status, r.Body)
+		} else {
+			problem(t, r, r.Status, "scopes")
+		}
+		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + uuid.NewString(), Token: e.admin.Token}), http.StatusNotFound, "")
+		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/nope", Token: e.admin.Token}), http.StatusBadRequest, "id")
+	})
+
+	t.Run("list paginates without secrets", func(t *testing.T) {
+		var made []*client
+		for range 3 {
+			made = append(made, e.client([]string{"health.slots:read"}, "", 0))
+		}
+		all := e.listClients(t, e.admin.Token)
+		seen := map[string]int{}
+		for _, cl := range all {
+			seen[cl.ID]++
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Errorf("client %s listed %d times", id, n)
+			}
+		}
+		for _, m := range made {
+			if seen[m.ID] != 1 {
+				t.Errorf("client %s is not listed", m.ID)
+			}
+		}
+		if len(all) < 5 {
+			t.Errorf("%d clients listed, want every one of them", len(all))
+		}
+		r := e.app.Get(clientsPath+"?limit=100", e.admin.Token)
+		status(t, r, http.StatusOK)
+		for _, m := range made {
+			if strings.Contains(string(r.Body), m.Secret) {
+				t.Errorf("GET /admin/clients shows a secret: %s", r.Body)
+			}
+		}
+		var raw struct{ Items []map[string]any }
+		r.JSON(t, &raw)
+		for _, it := range raw.Items {
+			for k := range it {
+				if strings.Contains(k, "secret") {
+					t.Errorf("a listed client has the field %q", k)
+				}
+			}
+		}
+		problem(t, e.app.Get(clientsPath+"?cursor=garbage", e.admin.Token), http.StatusBadRequest, "cursor")
+	})
+}
+
+// ======== 3. What client tokens may reach ========
+
+func TestClientScopes(t *testing.T) {
+	e := newEnv(t)
+	healthAdmin := e.app.NewStaff("health_admin", "")
+	f, g := e.facility(healthAdmin.Token), e.facility(healthAdmin.Token)
+	slotF, slotG := e.slot(healthAdmin.Token, f), e.slot(healthAdmin.Token, g)
+	citizen := e.app.NewCitizen()
+	apptF := e.book(citizen.Token, slotF.ID)
+	e.book(citizen.Token, slotG.ID)
+	zoneID := e.zone(e.app.NewStaff("parking_admin", "").Token)
+
+	boundToF := e.client(allScopes, f, 0)
+	verifier := e.client([]string{"parking.permits:verify"}, "", 0)
+	hooksOnly := e.client([]string{"webhooks:manage", "health.slots:read"}, "", 0)
+	day := slotF.StartsAt.In(domain.Karachi).Format(time.DateOnly)
+
+	t.Run("citizen and staff routes", func(t *testing.T) {
+		for _, c := range []*client{boundToF, verifier, hooksOnly} {
+			refused(t, e.app.Get("/api/v1/me", c.Token), "GET /me")
+			refused(t, e.app.Get("/api/v1/me/overview", c.Token), "GET /me/overview")
+			refused(t, e.app.Get("/api/v1/health/appointments", c.Token), "GET /health/appointments")
+			refused(t, e.app.Post("/api/v1/health/appointments", c.Token, map[string]string{"slot_id": slotF.ID}), "POST /health/appointments")
+			refused(t, e.app.Get("/api/v1/health/appointments/"+apptF.ID, c.Token), "GET /health/appointments/{id}")
+			refused(t, e.app.Get("/api/v1/admin/staff", c.Token), "GET /admin/staff")
+			refused(t, e.app.Get("/api/v1/admin/audit", c.Token), "GET /admin/audit")
+			refused(t, e.app.Get("/api/v1/admin/parking/permits", c.Token), "GET /admin/parking/permits")
+			refused(t, e.app.Post("/api/v1/admin/health/appointments/"+apptF.ID+"/status", c.Token, map[string]string{"status": "checked_in"}), "POST appointment status")
+			refused(t, e.app.Post("/api/v1/admin/health/facilities", c.Token, map[string]any{"name": "x"}), "POST /admin/health/facilities")
+			refused(t, e.app.Get(clientsPath, c.Token), "GET /admin/clients")
+		}
+		var n int64
+		if err := e.app.DB.Table("health_appointments").Where("slot_id = ?", slotF.ID).Count(&n).Error; err != nil || n != 1 {
+			t.Errorf("%d appointments in the slot (%v), want only the citizen's", n, err)
+		}
+	})
+
+	t.Run("parking verify", func(t *testing.T) {
+		for _, c := range []*client{verifier, boundToF} {
+			r := e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, c.Token)
+			status(t, r, http.StatusOK)
+			var v parking.Verification
+			r.JSON(t, &v)
+			if v.Valid {
+				t.Errorf("an unknown plate is valid: %s", r.Body)
+			}
+		}
+		problem(t, e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, hooksOnly.Token), http.StatusForbidden, "")
+		problem(t, e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, ""), http.StatusUnauthorized, "")
+	})
+
+	t.Run("facility appointments", func(t *testing.T) {
+		r := e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, boundToF.Token)
+		status(t, r, http.StatusOK)
+		var list struct{ Items []health.Appointment }
+		r.JSON(t, &list)
+		if len(list.Items) != 1 || list.Items[0].ID != apptF.ID {
+			t.Errorf("F's day = %s, want the one appointment %s", r.Body, apptF.ID)
+		}
+		r = e.app.Get(dayListPath+"?date="+day, boundToF.Token)
+		status(t, r, http.StatusOK)
+		r.JSON(t, &list)
+		if len(list.Items) != 1 || list.Items[0].ID != apptF.ID {
+			t.Errorf("own facility by default = %s", r.Body)
+		}
+		problem(t, e.app.Get(dayListPath+"?facility_id="+g+"&date="+day, boundToF.Token), http.StatusForbidden, "")
+		problem(t, e.app.Get(dayListPath+"?facility_id="+uuid.NewString()+"&date="+day, boundToF.Token), http.StatusForbidden, "")
+		problem(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, verifier.Token), http.StatusForbidden, "")
+		problem(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, hooksOnly.Token), http.StatusForbidden, "")
+
+		// A token narrowed to another scope reads nothing.
+		narrowed := e.app.ClientToken(boundToF.ID, boundToF.Secret, "parking.permits:verify")
+		problem(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, narrowed), http.StatusForbidden, "")
+	})
+
+	t.Run("forged kind client", func(t *testing.T) {
+		staff := e.app.NewStaff("health_staff", f)
+		signer := token.NewSigner(apitest.Keys, "citizenapi", e.app.Clock.Now)
+		forge := func(subject, audience, scope string) string {
+			raw, _, err := signer.Issue(token.TypeAccess, subject, audience, time.Hour, token.Claims{Kind: "client", Scope: scope})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return raw
+		}
+		cases := map[string]string{
+			"staff token claiming kind client":   forge(staff.ID, identity.Audience, "parking.permits:verify health.appointments:read"),
+			"citizen token claiming kind client": forge(citizen.ID, identity.Audience, "parking.permits:verify health.appointments:read"),
+			"client audience for a staff member": forge(staff.ID, integrations.Audience, "parking.permits:verify health.appointments:read"),
+			"client audience for a citizen":      forge(citizen.ID, integrations.Audience, "parking.permits:verify"),
+		}
+		for name, tok := range cases {
+			problem(t, e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, tok), http.StatusUnauthorized, "")
+			if r := e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, tok); r.Status != http.StatusUnauthorized {
+				t.Errorf("%s on the day list: status %d, want 401 (%s)", name, r.Status, r.Body)
+			}
+			if r := e.app.Get("/api/v1/me", tok); r.Status != http.StatusUnauthorized {
+				t.Errorf("%s on /me: status %d, want 401 (%s)", name, r.Status, r.Body)
+			}
+		}
+		// A client's ID in a citizen- or staff-kind token is no client.
+		for _, kind := range []string{identity.KindCitizen, identity.KindStaff} {
+			tok := e.app.AccessToken(t, boundToF.ID, kind, identity.Audience, token.Claims{Scope: "parking.permits:verify"})
+			problem(t, e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, tok), http.StatusUnauthorized, "")
+		}
+		// The genuine tokens still work.
+		status(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, staff.Token), http.StatusOK)
+		status(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, boundToF.Token), http.StatusOK)
+	})
+}
+
+// ======== 4. Per-client rate limits ========
+
+func TestClientRateLimit(t *testing.T) {
+	e := newEnv(t)
+	zoneID := e.zone(e.app.NewStaff("parking_admin", "").Token)
+	verify := verifyPath + "?plate=ICT-ABC-123&zone_id=" + zoneID
+	limited := e.client([]string{"parking.permits:verify"}, "", 5)
+	neighbour := e.client([]string{"parking.permits:verify"}, "", 5)
+
+	for i := 1; i <= 5; i++ {
+		status(t, e.app.Get(verify, limited.Token), http.StatusOK)
+	}
+	r := e.app.Get(verify, limited.Token)
+	problem(t, r, http.StatusTooManyRequests, "")
+	retry, err := strconv.Atoi(r.Header.Get("Retry-After"))
+	if err != nil || retry < 1 || retry > 60 {
+		t.Fatalf("Retry-After = %q, want whole seconds up to a minute", r.Header.Get("Retry-After"))
+	}
+	// The clock is 9.6 s into its minute, so 50.4 s of the window are left.
+	if retry < 50 || retry > 51 {
+		t.Errorf("Retry-After = %d, want the rest of the minute (50.4 s)", retry)
+	}
+	problem(t, e.app.Get(verify, limited.Token), http.StatusTooManyRequests, "")
+	// Every client has its own count.
+	status(t, e.app.Get(verify, neighbour.Token), http.StatusOK)
+	// A new token does not reset the count.
+	tok := e.app.ClientToken(limited.ID, limited.Secret, "")
+	problem(t, e.app.Get(verify, tok), http.StatusTooManyRequests, "")
+
+	t.Run("waiting Retry-After is enough", func(t *testing.T) {
+		e.app.Clock.Set(itStart.Add(time.Duration(retry) * time.Second))
+		if r := e.app.Get(verify, limited.Token); r.Status != http.StatusOK {
+			t.Errorf("after waiting Retry-After (%d s): status %d, want 200 (%s)", retry, r.Status, r.Body)
+		}
+	})
+	t.Run("allowed again in a later minute", func(t *testing.T) {
+		// Two minutes on: a window the subtest above has not used.
+		e.app.Clock.Set(itStart.Add(2 * time.Minute))
+		for i := 1; i <= 5; i++ {
+			status(t, e.app.Get(verify, limited.Token), http.StatusOK)
+		}
+		problem(t, e.app.Get(verify, limited.Token), http.StatusTooManyRequests, "")
+	})
+}
+
+// ======== 5. Webhooks ========
+
+func TestWebhookSubscriptions(t *testing.T) {
+	e := newEnv(t) // the production default: no private targets
+	permits := e.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	schools := e.client([]string{"education.schools:read", "webhooks:manage"}, "", 0)
+	facility := e.client([]string{"health.appointments:read", "webhooks:manage"}, uuid.NewString(), 0)
+	verifier := e.client([]string{"parking.permits:verify"}, "", 0)
+	const public = "https://203.0.113.10/hooks/citizenapi"
+
+	var created integrations.SubscriptionWithSecret
+	t.Run("subscribe", func(t *testing.T) {
+		r := e.app.Post(hooksPath, permits.Token, map[string]any{"url": public, "events": []string{"permit.activated", "permit.revoked"}})
+		status(t, r, http.StatusCreated)
+		r.JSON(t, &created)
+		if created.ID == "" || len(created.Secret) < 32 || created.URL != public ||
+			!slices.Equal(created.Events, []string{"permit.activated", "permit.revoked"}) {
+			t.Errorf("created = %s", r.Body)
+		}
+		sub := e.subscribe(facility, public, "appointment.booked", "appointment.cancelled")
+		if sub.Secret == created.Secret {
+			t.Error("two subscriptions share a signing secret")
+		}
+
+		r = e.app.Get(hooksPath, permits.Token)
+		status(t, r, http.StatusOK)
+		var list integrations.SubscriptionList
+		r.JSON(t, &list)
+		if len(list.Items) != 1 || list.Items[0].ID != created.ID {
+			t.Errorf("GET /integrations/webhooks = %s, want only the client's own subscription", r.Body)
+		}
+		if strings.Contains(string(r.Body), created.Secret) || strings.Contains(string(r.Body), `"secret"`) {
+			t.Errorf("the list shows the signing secret: %s", r.Body)
+		}
+	})
+
+	t.Run("events", func(t *testing.T) {
+		sub := func(c *client, events ...string) *apitest.Response {
+			return e.app.Post(hooksPath, c.Token, map[string]any{"url": public, "events": events})
+		}
+		// A scope the client lacks.
+		problem(t, sub(permits, "appointment.booked"), http.StatusUnprocessableEntity, "events")
+		problem(t, sub(permits, "permit.activated", "application.decided"), http.StatusUnprocessableEntity, "events")
+		problem(t, sub(facility, "permit.activated"), http.StatusUnprocessableEntity, "events")
+		// A unit-bound event for a client bound to no school.
+		problem(t, sub(schools, "application.decided"), http.StatusUnprocessableEntity, "events")
+		// Unknown events.
+		problem(t, sub(permits, "permit.exploded"), http.StatusUnprocessableEntity, "events")
+		problem(t, sub(permits, "*"), http.StatusUnprocessableEntity, "events")
+		problem(t, sub(permits), http.StatusUnprocessableEntity, "events")
+		// A token narrowed away from the event's scope.
+		narrowed := &client{Token: e.app.ClientToken(permits.ID, permits.Secret, "webhooks:manage")}
+		problem(t, sub(narrowed, "permit.activated"), http.StatusUnprocessableEntity, "events")
+		// Without webhooks:manage there is no subscribing at all.
+		problem(t, sub(verifier, "permit.activated"), http.StatusForbidden, "")
+		problem(t, e.app.Get(hooksPath, verifier.Token), http.StatusForbidden, "")
+		narrowed = &client{Token: e.app.ClientToken(permits.ID, permits.Secret, "parking.permits:verify")}
+		problem(t, sub(narrowed, "permit.activated"), http.StatusForbidden, "")
+		// Citizens and staff have no webhooks.
+		problem(t, sub(&client{Token: e.admin.Token}, "permit.activated"), http.StatusForbidden, "")
+		problem(t, sub(&client{}, "permit.activated"), http.StatusUnauthorized, "")
+	})
+
+	t.Run("SSRF", func(t *testing.T) {
+		urls := []string{
+			"http://example.com/hooks", // not https (refused before any lookup)
+			"http://203.0.113.10/hooks",
+			"https://127.0.0.1/x",
+			"https://127.0.0.1:8443/x",
+			"https://10.0.0.5/",
+			"https://172.16.0.1/",
+			"https://192.168.1.10/",
+			"https://100.64.0.1/",
+			"https://0.0.0.0/",
+			"https://169.254.169.254/latest/meta-data",
+			"https://[::1]/",
+			"https://[::ffff:127.0.0.1]/",
+			"https://[::ffff:169.254.169.254]/latest/meta-data",
+			"https://[fd00::1]/",
+			"https://[fe80::1]/",
+			"https://localhost/",
+			"https://localhost:9443/hooks",
+			"https://user:pass@203.0.113.10/hooks",
+			"ftp://203.0.113.10/hooks",
+			"/hooks",
+			"",
+		}
+		for _, u := range urls {
+			r := e.app.Post(hooksPath, permits.Token, map[string]any{"url": u, "events": []string{"permit.activated"}})
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Errorf("url %q: status %d, want 422 (%s)", u, r.Status, r.Body)
+				continue
+			}
+			problem(t, r, http.StatusUnprocessableEntity, "url")
+		}
+		var n int64
+		if err := e.app.DB.Table("webhook_subscriptions").Where("client_id = ? AND status = 'active'", permits.ID).Count(&n).Error; err != nil || n != 1 {
+			t.Errorf("%d active subscriptions (%v), want only the first one", n, err)
+		}
+	})
+
+	t.Run("delete", func(t *testing.T) {
+		other := e.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: other.Token}), http.StatusNotFound, "")
+		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + uuid.NewString(), Token: permits.Token}), http.StatusNotFound, "")
+		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/nope", Token: permits.Token}), http.StatusBadRequest, "id")
+		status(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: permits.Token}), http.StatusNoContent)
+		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: permits.Token}), http.StatusNotFound, "")
+		r := e.app.Get(hooksPath, permits.Token)
+		status(t, r, http.StatusOK)
+		if strings.Contains(string(r.Body), created.ID) {
+			t.Errorf("a deleted subscription is listed: %s", r.Body)
+		}
+	})
+}
+
+// webhookEnv is a server whose webhooks may reach this machine, with a
+// zone and a citizen to buy permits in it.
+type webhookEnv struct {
+	*env
+	zoneID  string
+	citizen apitest.Citizen
+}
+
+func newWebhookEnv(t *testing.T) *webhookEnv {
+	e := newEnv(t, privateTargets)
+	w := &webhookEnv{env: e, citizen: e.app.NewCitizen()}
+	w.zoneID = e.zone(e.app.NewStaff("parking_admin", "").Token)
+	return w
+}
+
+// permit buys and pays a permit; the citizen signs in again first, since
+// tests move the clock past the 15-minute access tokens.
+func (w *webhookEnv) permit() parking.Permit {
+	w.t.Helper()
+	w.citizen.Token = w.app.AccessToken(w.t, w.citizen.ID, identity.KindCitizen, identity.Audience, token.Claims{})
+	return w.activePermit(w.citizen.Token, w.zoneID)
+}
+
+func TestWebhookPermitActivated(t *testing.T) {
+	w := newWebhookEnv(t)
+	rc := newReceiver(t, always(http.StatusNoContent))
+	c := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	sub := w.subscribe(c, rc.URL+"/hooks?source=citizenapi", "permit.activated")
+	// A subscription to another event hears nothing of this one.
+	quiet := newReceiver(t, always(http.StatusNoContent))
+	w.subscribe(c, quiet.URL, "permit.revoked")
+
+	p := w.permit()
+	sentAt := w.app.Clock.Now()
+	if n := w.dispatch(); n != 1 {
+		t.Errorf("dispatch handled %d deliveries, want 1", n)
+	}
+	w.app.Clock.Advance(time.Hour)
+	w.dispatch() // nothing is sent twice
+	w.app.Clock.Set(sentAt)
+
+	hits := rc.received()
+	if len(hits) != 1 {
+		t.Fatalf("the receiver got %d requests, want exactly 1", len(hits))
+	}
+	if n := len(quiet.received()); n != 0 {
+		t.Errorf("the permit.revoked subscription got %d requests", n)
+	}
+	h := hits[0]
+	if h.Method != http.MethodPost || !strings.HasPrefix(h.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("%s with Content-Type %q, want a JSON POST", h.Method, h.Header.Get("Content-Type"))
+	}
+	ev := event(t, h.Body)
+	if ev.Type != "permit.activated" || ev.Data["permit_id"] != p.ID || ev.Data["zone_id"] != w.zoneID || ev.Data["plate"] != p.Plate {
+		t.Errorf("event = %s", h.Body)
+	}
+	if id := h.Header.Get("Webhook-Id"); id == "" || id != ev.ID {
+		t.Errorf("Webhook-Id = %q, want the event ID %q", id, ev.ID)
+	}
+	ts := h.Header.Get("Webhook-Timestamp")
+	if ts != strconv.FormatInt(sentAt.Unix(), 10) {
+		t.Errorf("Webhook-Timestamp = %q, want %d", ts, sentAt.Unix())
+	}
+	sig := h.Header.Get("Webhook-Signature")
+	if !strings.HasPrefix(sig, "t="+ts+",v1=") {
+		t.Errorf("Webhook-Signature = %q, want t=%s,v1=…", sig, ts)
+	}
+	if !webhook.Verify(sub.Secret, sig, h.Body, sentAt, 5*time.Minute) {
+		t.Errorf("the signature %q does not verify with the subscription's secret", sig)
+	}
+	if !webhook.Verify(sub.Secret, sig, h.Body, sentAt.Add(4*time.Minute), 5*time.Minute) {
+		t.Error("the signature does not verify 4 minutes later")
+	}
+	tampered := []byte(strings.Replace(string(h.Body), p.Plate, "ICT-ZZZ-1", 1))
+	if webhook.Verify(sub.Secret, sig, tampered, sentAt, 5*time.Minute) {
+		t.Error("a tampered body verifies")
+	}
+	if webhook.Verify(sub.Secret, sig, h.Body, sentAt.Add(5*time.Minute+time.Second), 5*time.Minute) {
+		t.Error("a signature older than the tolerance verifies")
+	}
+	other := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	if otherSub := w.subscribe(other, quiet.URL, "permit.revoked"); webhook.Verify(otherSub.Secret, sig, h.Body, sentAt, 5*time.Minute) {
+		t.Error("another subscription's secret verifies the signature")
+	}
+
+	d := w.onlyDelivery(c, sub.ID)
+	if d.Status != "delivered" || d.Attempts != 1 || d.LastStatus != http.StatusNoContent || d.EventID != ev.ID ||
+		d.EventType != "permit.activated" || d.DeliveredAt == nil || d.NextAttemptAt != nil {
+		t.Errorf("delivery = %+v", d)
+	}
+}
+
+func TestWebhookRetries(t *testing.T) {
+	w := newWebhookEnv(t)
+	rc := newReceiver(t, func(n int) int {
+		if n <= 2 {
+			return http.StatusInternalServerError
+		}
+		return http.StatusNoContent
+	})
+	c := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	sub := w.subscribe(c, rc.URL, "permit.activated")
+	w.permit()
+
+	if n := w.dispatch(); n != 1 {
+		t.Fatalf("first dispatch handled %d, want 1", n)
+	}
+	first := w.app.Clock.Now()
+	d := w.onlyDelivery(c, sub.ID)
+	if d.Status != "pending" || d.Attempts != 1 || d.LastStatus != http.StatusInternalServerError || d.LastError == "" ||
+		d.NextAttemptAt == nil || !d.NextAttemptAt.Equal(first.Add(webhook.Backoff(1))) {
+		t.Fatalf("after one failure: %+v, want pending, 1 attempt, last_status 500, next try at %s", d, first.Add(webhook.Backoff(1)))
+	}
+	// Not before its time.
+	w.app.Clock.Advance(webhook.Backoff(1) - time.Second)
+	if n := w.dispatch(); n != 0 || len(rc.received()) != 1 {
+		t.Fatalf("retried %s early", time.Second)
+	}
+	w.app.Clock.Set(d.NextAttemptAt.Add(time.Second))
+	if n := w.dispatch(); n != 1 {
+		t.Fatalf("second dispatch handled %d, want 1", n)
+	}
+	second := w.app.Clock.Now()
+	d = w.onlyDelivery(c, sub.ID)
+	if d.Status != "pending" || d.Attempts != 2 || d.LastStatus != http.StatusInternalServerError ||
+		d.NextAttemptAt == nil || !d.NextAttemptAt.Equal(second.Add(webhook.Backoff(2))) {
+		t.Fatalf("after two failures: %+v, want 2 attempts, next try at %s", d, second.Add(webhook.Backoff(2)))
+	}
+	w.app.Clock.Set(d.NextAttemptAt.Add(time.Second))
+	if n := w.dispatch(); n != 1 {
+		t.Fatalf("third dispatch handled %d, want 1", n)
+	}
+	d = w.onlyDelivery(c, sub.ID)
+	if d.Status != "delivered" || d.Attempts != 3 || d.LastStatus != http.StatusNoContent || d.LastError != "" ||
+		d.NextAttemptAt != nil || d.DeliveredAt == nil || !d.DeliveredAt.Equal(w.app.Clock.Now()) {
+		t.Errorf("after the success: %+v", d)
+	}
+	w.app.Clock.Advance(2 * time.Hour)
+	w.dispatch()
+	hits := rc.received()
+	if len(hits) != 3 {
+		t.Fatalf("the receiver got %d requests, want 3", len(hits))
+	}
+	for i, h := range hits {
+		if h.Header.Get("Webhook-Id") != hits[0].Header.Get("Webhook-Id") || string(h.Body) != string(hits[0].Body) {
+			t.Errorf("try %d carries another event: %s %s", i+1, h.Header.Get("Webhook-Id"), h.Body)
+		}
+		ts, _ := strconv.ParseInt(h.Header.Get("Webhook-Timestamp"), 10, 64)
+		if !webhook.Verify(sub.Secret, h.Header.Get("Webhook-Signature"), h.Body, time.Unix(ts, 0), time.Minute) {
+			t.Errorf("try %d is not signed afresh", i+1)
+		}
+	}
+}
+
+func TestWebhookGivesUpAfterADay(t *testing.T) {
+	w := newWebhookEnv(t)
+	rc := newReceiver(t, always(http.StatusServiceUnavailable))
+	c := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	sub := w.subscribe(c, rc.URL, "permit.activated")
+	w.permit()
+	created := w.app.Clock.Now()
+
+	tries := 0
+	for range 200 {
+		if w.dispatch() == 0 {
+			break
+		}
+		tries++
+		w.app.Clock.Advance(webhook.Backoff(tries) + time.Second)
+	}
+	hits := rc.received()
+	if len(hits) != tries || tries < 20 || tries > 40 {
+		t.Fatalf("%d tries reached the receiver %d times, want about 30 in a day", tries, len(hits))
+	}
+	last, _ := strconv.ParseInt(hits[len(hits)-1].Header.Get("Webhook-Timestamp"), 10, 64)
+	lastAt := time.Unix(last, 0)
+	if lastAt.Sub(created) > 24*time.Hour {
+		t.Errorf("the last try came %s after the event, past the day", lastAt.Sub(created))
+	}
+	if lastAt.Add(webhook.Backoff(tries)).Sub(created) <= 24*time.Hour-time.Second {
+		t.Errorf("gave up at %s although the next try (%s later) fell within the day", lastAt.Sub(created), webhook.Backoff(tries))
+	}
+	w.app.Clock.Advance(48 * time.Hour)
+	if n := w.dispatch(); n != 0 || len(rc.received()) != tries {
+		t.Errorf("a failed delivery was sent again")
+	}
+	w.refresh(c)
+	d := w.onlyDelivery(c, sub.ID)
+	if d.Status != "failed" || d.Attempts != tries || d.LastStatus != http.StatusServiceUnavailable || d.LastError == "" ||
+		d.NextAttemptAt != nil || d.DeliveredAt != nil {
+		t.Errorf("delivery = %+v, want failed after %d attempts with last_status 503", d, tries)
+	}
+}
+
+func TestWebhookRedeliver(t *testing.T) {
+	w := newWebhookEnv(t)
+	rc := newReceiver(t, always(http.StatusOK))
+	c := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	sub := w.subscribe(c, rc.URL, "permit.activated")
+	w.permit()
+	w.dispatch()
+	first := w.onlyDelivery(c, sub.ID)
+	if first.Status != "delivered" {
+		t.Fatalf("delivery = %+v", first)
+	}
+	redeliver := hooksPath + "/" + sub.ID + "/deliveries/" + first.ID + "/redeliver"
+
+	// Another client can neither see nor redeliver it.
+	other := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	otherSub := w.subscribe(other, rc.URL, "permit.activated")
+	problem(t, w.app.Get(hooksPath+"/"+sub.ID+"/deliveries", other.Token), http.StatusNotFound, "")
+	problem(t, w.app.Post(redeliver, other.Token, nil), http.StatusNotFound, "")
+	problem(t, w.app.Post(hooksPath+"/"+otherSub.ID+"/deliveries/"+first.ID+"/redeliver", other.Token, nil), http.StatusNotFound, "")
+	problem(t, w.app.Post(hooksPath+"/"+sub.ID+"/deliveries/"+uuid.NewString()+"/redeliver", c.Token, nil), http.StatusNotFound, "")
+	problem(t, w.app.Post(hooksPath+"/"+sub.ID+"/deliveries/nope/redeliver", c.Token, nil), http.StatusBadRequest, "delivery_id")
+	problem(t, w.app.Get(hooksPath+"/nope/deliveries", c.Token), http.StatusBadRequest, "id")
+	if ds := w.deliveries(other, otherSub.ID); len(ds) != 0 {
+		t.Errorf("a subscription made after the event has deliveries: %+v", ds)
+	}
+	if len(rc.received()) != 1 {
+		t.Fatalf("the receiver got %d requests, want 1", len(rc.received()))
+	}
+
+	w.app.Clock.Advance(10 * time.Minute)
+	r := w.app.Post(redeliver, c.Token, nil)
+	status(t, r, http.StatusAccepted)
+	var again integrations.Delivery
+	r.JSON(t, &again)
+	if again.ID == first.ID || again.EventID != first.EventID || again.Status != "pending" || again.Attempts != 0 {
+		t.Errorf("redelivery = %s, want a new pending delivery of event %s", r.Body, first.EventID)
+	}
+	if n := w.dispatch(); n != 1 {
+		t.Errorf("dispatch handled %d, want the redelivery", n)
+	}
+	hits := rc.received()
+	if len(hits) != 2 {
+		t.Fatalf("the receiver got %d requests, want 2", len(hits))
+	}
+	if id := hits[1].Header.Get("Webhook-Id"); id != first.EventID || id != hits[0].Header.Get("Webhook-Id") || string(hits[1].Body) != string(hits[0].Body) {
+		t.Errorf("redelivered Webhook-Id %q, body %s; want event %s again", id, hits[1].Body, first.EventID)
+	}
+	if !webhook.Verify(sub.Secret, hits[1].Header.Get("Webhook-Signature"), hits[1].Body, w.app.Clock.Now(), 5*time.Minute) {
+		t.Error("the redelivery is not signed for its own time")
+	}
+	ds := w.deliveries(c, sub.ID)
+	if len(ds) != 2 || ds[0].ID != again.ID || ds[1].ID != first.ID || ds[0].Status != "delivered" {
+		t.Errorf("delivery log = %+v, want the redelivery (delivered) then the first", ds)
+	}
+}
+
+func TestWebhookFacilityEvents(t *testing.T) {
+	e := newEnv(t, privateTargets)
+	healthAdmin := e.app.NewStaff("health_admin", "")
+	f, g := e.facility(healthAdmin.Token), e.facility(healthAdmin.Token)
+	slotF := e.slot(healthAdmin.Token, f)
+	atF, atG := newReceiver(t, always(http.StatusNoContent)), newReceiver(t, always(http.StatusNoContent))
+	clientF := e.client([]string{"health.appointments:read", "webhooks:manage"}, f, 0)
+	clientG := e.client([]string{"health.appointments:read", "webhooks:manage"}, g, 0)
+	subF := e.subscribe(clientF, atF.URL, "appointment.booked")
+	subG := e.subscribe(clientG, atG.URL, "appointment.booked")
+
+	citizen := e.app.NewCitizen()
+	appt := e.book(citizen.Token, slotF.ID)
+	e.dispatch()
+
+	hits := atF.received()
+	if len(hits) != 1 {
+		t.Fatalf("F's client got %d requests, want 1", len(hits))
+	}
+	if n := len(atG.received()); n != 0 {
+		t.Errorf("G's client got %d requests about F's appointment", n)
+	}
+	ev := event(t, hits[0].Body)
+	if ev.Type != "appointment.booked" || ev.Data["appointment_id"] != appt.ID || ev.Data["facility_id"] != f || ev.Data["slot_id"] != slotF.ID {
+		t.Errorf("event = %s", hits[0].Body)
+	}
+	for _, personal := range []string{citizen.CNIC, citizen.Phone, citizen.ID, "Test Citizen"} {
+		if strings.Contains(string(hits[0].Body), personal) {
+			t.Errorf("the event carries the patient's %q: %s", personal, hits[0].Body)
+		}
+	}
+	if !webhook.Verify(subF.Secret, hits[0].Header.Get("Webhook-Signature"), hits[0].Body, e.app.Clock.Now(), 5*time.Minute) {
+		t.Error("bad signature")
+	}
+	if ds := e.deliveries(clientG, subG.ID); len(ds) != 0 {
+		t.Errorf("G's subscription logged deliveries: %+v", ds)
+	}
+}
+
+func TestWebhookUnsubscribeStopsDeliveries(t *testing.T) {
+	w := newWebhookEnv(t)
+	rc := newReceiver(t, always(http.StatusBadGateway))
+	c := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	sub := w.subscribe(c, rc.URL, "permit.activated")
+	keep := newReceiver(t, always(http.StatusNoContent))
+	kept := w.subscribe(c, keep.URL, "permit.activated")
+
+	w.permit() // tried once below, then pending a retry
+	w.dispatch()
+	w.permit() // never tried
+	if n := len(rc.received()); n != 1 {
+		t.Fatalf("the receiver got %d requests, want 1", n)
+	}
+	status(t, w.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + sub.ID, Token: c.Token}), http.StatusNoContent)
+	problem(t, w.app.Get(hooksPath+"/"+sub.ID+"/deliveries", c.Token), http.StatusNotFound, "")
+
+	for range 5 {
+		w.app.Clock.Advance(time.Hour)
+		w.dispatch()
+	}
+	w.permit() // after the deletion: no delivery at all
+	w.dispatch()
+	if n := len(rc.received()); n != 1 {
+		t.Errorf("the deleted subscription's receiver got %d requests, want only the one before the deletion", n)
+	}
+	var pending int64
+	if err := w.app.DB.Table("webhook_deliveries").Where("subscription_id = ? AND status = 'pending'", sub.ID).Count(&pending).Error; err != nil || pending != 0 {
+		t.Errorf("%d deliveries of the deleted subscription still pending (%v)", pending, err)
+	}
+	// The other subscription got all three.
+	w.refresh(c)
+	if n := len(keep.received()); n != 3 {
+		t.Errorf("the remaining subscription's receiver got %d requests, want 3", n)
+	}
+	if ds := w.deliveries(c, kept.ID); len(ds) != 3 {
+		t.Errorf("the remaining subscription logged %d deliveries, want 3", len(ds))
+	}
+}
+
+// TestWebhookPermitAudience checks who hears of a zone's permit: clients
+// with the scope bound to no unit or to that zone, and no one else.
+func TestWebhookPermitAudience(t *testing.T) {
+	w := newWebhookEnv(t)
+	otherZone := w.zone(w.app.NewStaff("parking_admin", "").Token)
+	type listener struct {
+		name string
+		rc   *receiver
+		want int
+	}
+	var listeners []listener
+	listen := func(name string, scopes []string, unit string, events []string, want int) *client {
+		rc := newReceiver(t, always(http.StatusNoContent))
+		c := w.client(scopes, unit, 0)
+		w.subscribe(c, rc.URL, events...)
+		listeners = append(listeners, listener{name, rc, want})
+		return c
+	}
+	both := []string{"parking.permits:verify", "webhooks:manage"}
+	listen("unbound", both, "", []string{"permit.activated"}, 1)
+	listen("bound to the zone", both, w.zoneID, []string{"permit.revoked", "permit.activated"}, 1)
+	listen("bound to another zone", both, otherZone, []string{"permit.activated"}, 0)
+	listen("subscribed to permit.revoked only", both, w.zoneID, []string{"permit.revoked"}, 0)
+	revoked := listen("revoked client", both, "", []string{"permit.activated"}, 0)
+	status(t, w.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + revoked.ID, Token: w.admin.Token}), http.StatusNoContent)
+
+	// Duplicate events are stored once.
+	dup := w.client(both, "", 0)
+	if sub := w.subscribe(dup, newReceiver(t, always(http.StatusNoContent)).URL, "permit.activated", "permit.activated"); !slices.Equal(sub.Events, []string{"permit.activated"}) {
+		t.Errorf("events = %v, want permit.activated once", sub.Events)
+	}
+
+	w.permit()
+	w.dispatch()
+	for _, l := range listeners {
+		if n := len(l.rc.received()); n != l.want {
+			t.Errorf("%s: %d requests, want %d", l.name, n, l.want)
+		}
+	}
+}
+
+// TestWebhookListsPaginate walks the subscription and delivery lists a row
+// at a time; deliveries of one moment are told apart by their IDs.
+func TestWebhookListsPaginate(t *testing.T) {
+	w := newWebhookEnv(t)
+	rc := newReceiver(t, always(http.StatusNoContent))
+	c := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	subs, activated := map[string]bool{}, map[string]bool{}
+	for range 3 {
+		id := w.subscribe(c, rc.URL, "permit.activated").ID
+		subs[id], activated[id] = true, true
+		w.app.Clock.Advance(time.Second)
+	}
+	// Two created at one moment.
+	subs[w.subscribe(c, rc.URL, "permit.revoked").ID] = true
+	subs[w.subscribe(c, rc.URL, "permit.revoked").ID] = true
+	for range 3 {
+		w.permit() // all at one moment
+	}
+
+	walk := func(path string) []string {
+		t.Helper()
+		var ids []string
+		next := path + "?limit=1"
+		for range 100 {
+			r := w.app.Get(next, c.Token)
+			status(t, r, http.StatusOK)
+			var page struct {
+				Items []struct {
+					ID string `json:"id"`
+				} `json:"items"`
+				NextCursor *string `json:"next_cursor"`
+			}
+			r.JSON(t, &page)
+			if len(page.Items) > 1 {
+				t.Fatalf("limit=1 gave %d items", len(page.Items))
+			}
+			for _, it := range page.Items {
+				ids = append(ids, it.ID)
+			}
+			if page.NextCursor == nil {
+				return ids
+			}
+			next = path + "?limit=1&cursor=" + url.QueryEscape(*page.NextCursor)
+		}
+		t.Fatalf("%s does not end", path)
+		return nil
+	}
+	got := walk(hooksPath)
+	if len(got) != len(subs) {
+		t.Errorf("walked %d subscriptions %v, want %d", len(got), got, len(subs))
+	}
+	for _, id := range got {
+		if !subs[id] {
+			t.Errorf("unknown subscription %s listed", id)
+		}
+	}
+	for id := range subs {
+		want := 0
+		if activated[id] {
+			want = 3
+		}
+		ds := walk(hooksPath + "/" + id + "/deliveries")
+		if len(ds) != want || (want == 3 && (ds[0] == ds[1] || ds[1] == ds[2] || ds[0] == ds[2])) {
+			t.Errorf("walked deliveries %v, want %d different", ds, want)
+		}
+	}
+}

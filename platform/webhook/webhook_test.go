@@ -1,0 +1,364 @@
+package webhook
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+)
+
+// The tests in this file need no database: signatures, the retry schedule
+// and the SSRF guard of webhook targets.
+
+var signaturePattern = regexp.MustCompile(`^t=(\d+),v1=([0-9a-f]{64})$`)
+
+func TestSignFormat(t *testing.T) {
+	const secret = "whsec_test-secret"
+	at := time.Date(2027, 3, 10, 4, 0, 9, 600_000_000, time.UTC)
+	body := []byte(`{"id":"4b1c","type":"permit.activated"}`)
+
+	got := Sign(secret, at, body)
+	m := signaturePattern.FindStringSubmatch(got)
+	if m == nil {
+		t.Fatalf("Sign = %q, want t=<unix seconds>,v1=<64 hex digits>", got)
+	}
+	if m[1] != strconv.FormatInt(at.Unix(), 10) {
+		t.Errorf("t = %s, want %d (whole seconds)", m[1], at.Unix())
+	}
+	// Recompute the documented recipe independently: HMAC-SHA256 of "<t>.<body>".
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(m[1] + "."))
+	mac.Write(body)
+	if want := hex.EncodeToString(mac.Sum(nil)); m[2] != want {
+		t.Errorf("v1 = %s, want HMAC-SHA256(secret, t.body) = %s", m[2], want)
+	}
+	if again := Sign(secret, at, body); again != got {
+		t.Errorf("Sign is not deterministic: %q then %q", got, again)
+	}
+	if other := Sign(secret, at.Add(time.Second), body); other == got {
+		t.Error("the signature does not depend on the timestamp")
+	}
+}
+
+func TestVerify(t *testing.T) {
+	const (
+		secret    = "whsec_test-secret"
+		tolerance = 5 * time.Minute
+	)
+	sent := time.Unix(1_805_000_000, 0).UTC()
+	body := []byte(`{"id":"4b1c6f55-1f0c-4c8e-bd36-2f1f6a1f1a11","type":"permit.activated","data":{"plate":"ICT-ABC-123"}}`)
+	good := Sign(secret, sent, body)
+	ts := strconv.FormatInt(sent.Unix(), 10)
+	sig := strings.TrimPrefix(good, "t="+ts+",v1=")
+
+	cases := []struct {
+		name   string
+		secret string
+		header string
+		body   []byte
+		now    time.Time
+		want   bool
+	}{
+		{"good", secret, good, body, sent, true},
+		{"good, received a little later", secret, good, body, sent.Add(90 * time.Second), true},
+		{"good, at the edge of the tolerance", secret, good, body, sent.Add(tolerance), true},
+		{"good, receiver's clock a little behind", secret, good, body, sent.Add(-time.Minute), true},
+		{"wrong secret", "whsec_other-secret", good, body, sent, false},
+		{"empty secret", "", good, body, sent, false},
+		{"tampered body", secret, good, []byte(strings.Replace(string(body), "ABC", "XYZ", 1)), sent, false},
+		{"body with a trailing newline", secret, good, append(slices.Clone(body), '\n'), sent, false},
+		{"empty body", secret, good, nil, sent, false},
+		{"stale", secret, good, body, sent.Add(tolerance + time.Second), false},
+		{"a day old", secret, good, body, sent.Add(24 * time.Hour), false},
+		{"future beyond tolerance", secret, good, body, sent.Add(-tolerance - time.Second), false},
+		{"timestamp swapped for a fresh one", secret, "t=" + strconv.FormatInt(sent.Unix()+60, 10) + ",v1=" + sig, body, sent.Add(time.Minute), false},
+		{"empty header", secret, "", body, sent, false},
+		{"garbage", secret, "garbage", body, sent, false},
+		{"no timestamp", secret, "v1=" + sig, body, sent, false},
+		{"no signature", secret, "t=" + ts, body, sent, false},
+		{"empty signature", secret, "t=" + ts + ",v1=", body, sent, false},
+		{"non-numeric timestamp", secret, "t=yesterday,v1=" + sig, body, sent, false},
+		{"truncated signature", secret, "t=" + ts + ",v1=" + sig[:40], body, sent, false},
+		{"upper-case hex of another signature", secret, "t=" + ts + ",v1=" + strings.ToUpper(strings.Repeat("ab", 32)), body, sent, false},
+		{"another scheme", secret, "t=" + ts + ",v0=" + sig, body, sent, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Verify(c.secret, c.header, c.body, c.now, tolerance); got != c.want {
+				t.Errorf("Verify(%q, %q, now %s) = %v, want %v", c.secret, c.header, c.now.Sub(sent), got, c.want)
+			}
+		})
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	cases := []struct {
+		attempts int
+		want     time.Duration
+	}{
+		{0, 30 * time.Second},
+		{1, 30 * time.Second},
+		{2, time.Minute},
+		{3, 2 * time.Minute},
+		{4, 4 * time.Minute},
+		{5, 8 * time.Minute},
+		{6, 16 * time.Minute},
+		{7, 32 * time.Minute},
+		{8, time.Hour},
+		{9, time.Hour},
+		{20, time.Hour},
+		{33, time.Hour},
+		{40, time.Hour},
+		{63, time.Hour},
+		{64, time.Hour},
+		{65, time.Hour},
+		{1000, time.Hour},
+	}
+	for _, c := range cases {
+		if got := Backoff(c.attempts); got != c.want {
+			t.Errorf("Backoff(%d) = %s, want %s", c.attempts, got, c.want)
+		}
+	}
+	// Whatever the count (shifts overflow past 63 attempts), the wait never
+	// shrinks and never exceeds an hour.
+	prev := Backoff(1)
+	for n := 2; n <= 5000; n++ {
+		d := Backoff(n)
+		if d < prev || d > time.Hour || d <= 0 {
+			t.Fatalf("Backoff(%d) = %s after Backoff(%d) = %s", n, d, n-1, prev)
+		}
+		prev = d
+	}
+}
+
+// TestBackoffRetriesForADay checks that the schedule retries through the
+// day the dispatcher keeps a delivery: about 30 attempts in 24 hours.
+func TestBackoffRetriesForADay(t *testing.T) {
+	var elapsed time.Duration
+	attempts := 1
+	for elapsed+Backoff(attempts) <= retryFor {
+		elapsed += Backoff(attempts)
+		attempts++
+	}
+	if attempts < 25 || attempts > 35 {
+		t.Errorf("%d attempts in %s, want about 30", attempts, retryFor)
+	}
+}
+
+func TestTargetsAllowed(t *testing.T) {
+	blockedAddrs := []string{
+		// "This network", private, shared (CGNAT), loopback, link-local and
+		// cloud metadata, IETF protocol assignments, benchmarking, multicast,
+		// reserved and broadcast.
+		"0.0.0.0", "0.1.2.3",
+		"10.0.0.5", "10.255.255.255",
+		"100.64.0.1", "100.127.255.254",
+		"127.0.0.1", "127.0.0.53", "127.255.255.254",
+		"169.254.169.254", "169.254.0.1",
+		"172.16.0.1", "172.20.10.1", "172.31.255.255",
+		"192.0.0.1", "192.0.0.170",
+		"192.168.0.1", "192.168.255.255",
+		"198.18.0.1", "198.19.255.255",
+		"224.0.0.1", "239.255.255.250",
+		"240.0.0.1", "255.255.255.255",
+		// IPv6: unspecified, loopback, unique local, link-local, multicast.
+		"::", "::1",
+		"fc00::1", "fd12:3456:789a::1", "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		"fe80::1", "febf::1",
+		"ff02::1", "ff05::1:3",
+		// IPv4-mapped IPv6 of blocked IPv4 addresses.
+		"::ffff:127.0.0.1", "::ffff:10.0.0.5", "::ffff:169.254.169.254", "::ffff:192.168.1.1", "::ffff:0.0.0.0",
+		"::ffff:100.64.0.1",
+	}
+	allowedAddrs := []string{
+		"8.8.8.8", "1.1.1.1", "203.0.113.10", "93.184.216.34",
+		"9.255.255.255", "11.0.0.1", // either side of 10/8
+		"100.63.255.255", "100.128.0.1", // either side of 100.64/10
+		"126.255.255.255", "128.0.0.1", // either side of 127/8
+		"169.253.255.255", "169.255.0.1",
+		"172.15.255.255", "172.32.0.1", // either side of 172.16/12
+		"192.167.255.255", "192.169.0.1",
+		"198.17.255.255", "198.20.0.1",
+		"223.255.255.255",
+		"2001:4860:4860::8888", "2606:4700:4700::1111",
+		"fbff:ffff::1", "fec0::1", // either side of fc00::/7 and fe80::/10
+		"::ffff:8.8.8.8",
+	}
+	for _, s := range blockedAddrs {
+		ip := netip.MustParseAddr(s)
+		if (Targets{}).allowed(ip) {
+			t.Errorf("allowed(%s) = true, want it blocked", s)
+		}
+		if !(Targets{AllowPrivate: true}).allowed(ip) {
+			t.Errorf("AllowPrivate: allowed(%s) = false, want true", s)
+		}
+	}
+	for _, s := range allowedAddrs {
+		if !(Targets{}).allowed(netip.MustParseAddr(s)) {
+			t.Errorf("allowed(%s) = false, want it allowed (a public address)", s)
+		}
+	}
+}
+
+// TestTargetsAllowedZonedAddresses checks scoped IPv6 literals: netip's
+// Prefix.Contains is false for any address with a zone, so a block list
+// checked with it lets fe80::1%eth0 through unless the zone is dropped.
+func TestTargetsAllowedZonedAddresses(t *testing.T) {
+	for _, s := range []string{"fe80::1%eth0", "fe80::1%1", "ff02::1%eth0"} {
+		if (Targets{}).allowed(netip.MustParseAddr(s)) {
+			t.Errorf("allowed(%s) = true, want it blocked like %s", s, netip.MustParseAddr(s).WithZone(""))
+		}
+	}
+}
+
+func checkErr(t *testing.T, err error, field string) {
+	t.Helper()
+	if err == nil {
+		t.Error("Check accepted the URL, want an error")
+		return
+	}
+	if !domain.IsKind(err, domain.Invalid) {
+		t.Errorf("error %v is of kind %v, want Invalid", err, domain.KindOf(err))
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) || !slices.ContainsFunc(de.Fields, func(f domain.FieldError) bool { return f.Field == field }) {
+		t.Errorf("error %v does not name %q", err, field)
+	}
+}
+
+func TestTargetsCheck(t *testing.T) {
+	ctx := context.Background()
+	// Only literal addresses and localhost: the tests have no DNS.
+	refused := []string{
+		"http://203.0.113.10/hooks",                         // not https
+		"ftp://203.0.113.10/hooks",                          // not https
+		"ws://203.0.113.10/hooks",                           // not https
+		"//203.0.113.10/hooks",                              // no scheme
+		"https:///hooks",                                    // no host
+		"/hooks",                                            // relative
+		"",                                                  // empty
+		"not a url at all",                                  // no scheme, no host
+		"https://user:pass@203.0.113.10/hooks",              // credentials
+		"https://user@203.0.113.10/hooks",                   // user name only
+		"https://:pass@203.0.113.10/hooks",                  // password only
+		"https://127.0.0.1/x",                               // loopback
+		"https://127.0.0.1:8443/x",                          // loopback, other port
+		"https://10.0.0.5/",                                 // private
+		"https://172.16.5.4/",                               // private
+		"https://192.168.1.1/",                              // private
+		"https://100.64.0.1/",                               // shared address space
+		"https://169.254.169.254/latest/meta-data",          // cloud metadata
+		"https://0.0.0.0/",                                  // this host
+		"https://[::1]/",                                    // IPv6 loopback
+		"https://[::]/",                                     // IPv6 unspecified
+		"https://[fd00::1]/",                                // unique local
+		"https://[fe80::1]/",                                // link-local
+		"https://[fe80::1%25eth0]/",                         // link-local with a zone
+		"https://[::ffff:127.0.0.1]/",                       // IPv4-mapped loopback
+		"https://[::ffff:169.254.169.254]/",                 // IPv4-mapped metadata
+		"https://localhost/",                                // resolves to loopback
+		"https://localhost:8443/hooks",                      // resolves to loopback
+		"https://203.0.113.10/" + strings.Repeat("a", 2000), // too long
+	}
+	for _, raw := range refused {
+		t.Run("refuses "+raw[:min(len(raw), 60)], func(t *testing.T) {
+			checkErr(t, (Targets{}).Check(ctx, "url", raw), "url")
+		})
+	}
+	for _, raw := range []string{"https://203.0.113.10/hooks", "https://8.8.8.8:8443/a/b?c=d", "https://[2001:4860:4860::8888]/x"} {
+		if err := (Targets{}).Check(ctx, "url", raw); err != nil {
+			t.Errorf("Check(%s) = %v, want it accepted", raw, err)
+		}
+	}
+
+	private := Targets{AllowPrivate: true}
+	for _, raw := range []string{"http://127.0.0.1:8080/hooks", "https://127.0.0.1/x", "http://[::1]:9000/", "http://10.0.0.5/", "http://localhost:8080/"} {
+		if err := private.Check(ctx, "url", raw); err != nil {
+			t.Errorf("AllowPrivate: Check(%s) = %v, want it accepted", raw, err)
+		}
+	}
+	for _, raw := range []string{"ftp://127.0.0.1/x", "https://user:pass@127.0.0.1/x", "http://user@127.0.0.1/x", "//127.0.0.1/x", "https:///x"} {
+		checkErr(t, private.Check(ctx, "callback", raw), "callback")
+	}
+}
+
+func TestTargetsClient(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.URL.Path == "/redirect" {
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+
+	t.Run("refuses a blocked address at dial time", func(t *testing.T) {
+		before := hits.Load()
+		res, err := (Targets{}).Client(2 * time.Second).Get(srv.URL + "/hook")
+		if err == nil {
+			res.Body.Close()
+			t.Fatalf("GET %s = %d, want a refused connection", srv.URL, res.StatusCode)
+		}
+		if !strings.Contains(err.Error(), "not allowed") {
+			t.Errorf("error = %v, want the target refused", err)
+		}
+		if hits.Load() != before {
+			t.Error("the receiver was reached")
+		}
+	})
+	t.Run("private targets allowed", func(t *testing.T) {
+		res, err := (Targets{AllowPrivate: true}).Client(2 * time.Second).Get(srv.URL + "/hook")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNoContent {
+			t.Errorf("status = %d, want 204", res.StatusCode)
+		}
+	})
+	t.Run("never follows redirects", func(t *testing.T) {
+		before := hits.Load()
+		res, err := (Targets{AllowPrivate: true}).Client(2 * time.Second).Get(srv.URL + "/redirect")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if n := hits.Load() - before; res.StatusCode != http.StatusFound || n != 1 {
+			t.Errorf("status = %d after %d requests, want the 302 itself after 1", res.StatusCode, n)
+		}
+	})
+}
+
+func TestEventsEntitlements(t *testing.T) {
+	for typ, ent := range Events {
+		if ent.Scope == "" {
+			t.Errorf("%s needs no scope", typ)
+		}
+	}
+	for _, typ := range []string{"appointment.booked", "appointment.cancelled", "application.decided"} {
+		if !Events[typ].UnitBound {
+			t.Errorf("%s is not unit-bound: it would go to clients of other facilities or schools", typ)
+		}
+	}
+	if e := New("permit.activated", "zone-1", map[string]string{"a": "b"}, time.Unix(0, 0)); e.ID == "" || e.unit != "zone-1" {
+		t.Errorf("New = %+v", e)
+	}
+	if a, b := New("x", "", nil, time.Unix(0, 0)), New("x", "", nil, time.Unix(0, 0)); a.ID == b.ID {
+		t.Error("two events share an ID")
+	}
+}
