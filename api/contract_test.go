@@ -115,3 +115,64 @@ func TestMalformedJSONToEveryBodyIsABadRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestSpecDescribesEveryOperation fails when an operation lacks what a
+// third party needs to use it from the spec alone: an operationId, a
+// summary, a tag, a success response, problem+json errors, and the bearer
+// scheme on every route that needs a token.
+func TestSpecDescribesEveryOperation(t *testing.T) {
+	app := apitest.New(t)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string                    `json:"operationId"`
+			Summary     string                    `json:"summary"`
+			Tags        []string                  `json:"tags"`
+			Security    []map[string][]string     `json:"security"`
+			Responses   map[string]map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(openapi.SwaggerInfo.ReadDoc()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	protected := map[string]bool{}
+	for _, r := range app.Server.Routes() {
+		if r.Permission != "public" {
+			protected[r.Method+" "+echoPath(r.Path)] = true
+		}
+	}
+	seen, checked := map[string]string{}, 0
+	for path, methods := range doc.Paths {
+		for method, op := range methods {
+			name := strings.ToUpper(method) + " " + path
+			if op.OperationID == "" || op.Summary == "" || len(op.Tags) == 0 {
+				t.Errorf("%s lacks an operationId, summary or tag", name)
+			}
+			if other, dup := seen[op.OperationID]; dup {
+				t.Errorf("%s and %s share operationId %q", name, other, op.OperationID)
+			}
+			seen[op.OperationID] = name
+			success, problems := false, false
+			for code, res := range op.Responses {
+				success = success || strings.HasPrefix(code, "2")
+				if ref, ok := res["schema"].(map[string]any); ok && strings.HasPrefix(code, "4") {
+					problems = problems || ref["$ref"] == "#/definitions/Problem" || ref["$ref"] == "#/definitions/TokenError"
+				}
+			}
+			if !success {
+				t.Errorf("%s documents no success response", name)
+			}
+			if !problems && path != "/healthz" && path != "/readyz" && path != "/.well-known/jwks.json" {
+				t.Errorf("%s documents no problem+json error", name)
+			}
+			if protected[name] {
+				checked++
+				if len(op.Security) == 0 {
+					t.Errorf("%s needs a token but documents no security scheme", name)
+				}
+			}
+		}
+	}
+	if checked != len(protected) {
+		t.Errorf("checked the security of %d operations, want all %d protected routes", checked, len(protected))
+	}
+}
