@@ -50,42 +50,15 @@ type Delivery struct {
 	CreatedAt     time.Time  `json:"created_at"`
 } // @name WebhookDelivery
 
-type subscriptionRow struct {
-	ID        string
-	ClientID  string
-	URL       string
-	Events    string
-	Secret    string
-	Status    string
-	CreatedAt time.Time
-}
+type subscriptionRow = webhook.SubscriptionRow
 
-func (subscriptionRow) TableName() string { return "webhook_subscriptions" }
-
-func (r subscriptionRow) subscription() Subscription {
+func subscription(r subscriptionRow) Subscription {
 	return Subscription{ID: r.ID, URL: r.URL, Events: strings.Fields(r.Events), CreatedAt: r.CreatedAt.UTC()}
 }
 
-type deliveryRow struct {
-	ID             string
-	SubscriptionID string
-	EventID        string
-	EventType      string
-	Payload        string
-	Status         string
-	Attempts       int
-	NextAttemptAt  time.Time
-	LockedUntil    time.Time
-	GiveUpAt       time.Time
-	LastStatus     int
-	LastError      string
-	DeliveredAt    *time.Time
-	CreatedAt      time.Time
-}
+type deliveryRow = webhook.DeliveryRow
 
-func (deliveryRow) TableName() string { return "webhook_deliveries" }
-
-func (r deliveryRow) delivery() Delivery {
+func delivery(r deliveryRow) Delivery {
 	d := Delivery{ID: r.ID, EventID: r.EventID, EventType: r.EventType, Status: r.Status, Attempts: r.Attempts,
 		LastStatus: r.LastStatus, LastError: r.LastError, CreatedAt: r.CreatedAt.UTC()}
 	if r.Status == "pending" {
@@ -139,7 +112,7 @@ func (s *Service) Subscribe(ctx context.Context, p domain.Principal, in NewSubsc
 	if err := s.DB.Conn(ctx).Create(&row).Error; err != nil {
 		return SubscriptionWithSecret{}, db.Translate(err, "")
 	}
-	return SubscriptionWithSecret{Subscription: row.subscription(), Secret: row.Secret}, nil
+	return SubscriptionWithSecret{Subscription: subscription(row), Secret: row.Secret}, nil
 }
 
 // Subscriptions lists the calling client's subscriptions, oldest first.
@@ -159,7 +132,7 @@ func (s *Service) Subscriptions(ctx context.Context, p domain.Principal, pg page
 	}
 	out := make([]Subscription, len(rows))
 	for i, r := range rows {
-		out[i] = r.subscription()
+		out[i] = subscription(r)
 	}
 	return page.Build(out, pg.Limit, func(sub Subscription) []string { return []string{page.TimeKey(sub.CreatedAt), sub.ID} }), nil
 }
@@ -207,7 +180,7 @@ func (s *Service) Deliveries(ctx context.Context, p domain.Principal, id string,
 	}
 	out := make([]Delivery, len(rows))
 	for i, r := range rows {
-		out[i] = r.delivery()
+		out[i] = delivery(r)
 	}
 	return page.Build(out, pg.Limit, func(d Delivery) []string { return []string{page.TimeKey(d.CreatedAt), d.ID} }), nil
 }
@@ -228,5 +201,5 @@ func (s *Service) Redeliver(ctx context.Context, p domain.Principal, id, deliver
 	if err := s.DB.Conn(ctx).Create(&row).Error; err != nil {
 		return Delivery{}, db.Translate(err, "")
 	}
-	return row.delivery(), nil
+	return delivery(row), nil
 }

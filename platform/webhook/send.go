@@ -142,14 +142,14 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	if d.db.Dialect == db.Postgres {
 		pick += " FOR UPDATE SKIP LOCKED"
 	}
-	var rows []deliveryRow
+	var rows []DeliveryRow
 	err := d.db.Conn(ctx).Raw(`UPDATE webhook_deliveries SET locked_until = ?, attempts = attempts + 1 WHERE id IN (`+pick+`)
 		RETURNING id, subscription_id, event_id, event_type, payload, attempts, give_up_at`, now.Add(2*time.Minute), now, now).Scan(&rows).Error
 	if err != nil {
 		return 0, db.Translate(err, "")
 	}
 	for _, r := range rows {
-		var sub subscriptionRow
+		var sub SubscriptionRow
 		err := d.db.Conn(ctx).Table("webhook_subscriptions s").Select("s.*").Joins("JOIN oauth_clients c ON c.id = s.client_id").
 			Where("s.id = ? AND s.status = 'active' AND c.status = 'active'", r.SubscriptionID).Take(&sub).Error
 		if err != nil {
@@ -165,7 +165,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 }
 
 // send posts one delivery and returns the receiver's status.
-func (d *Dispatcher) send(ctx context.Context, sub subscriptionRow, r deliveryRow) (int, error) {
+func (d *Dispatcher) send(ctx context.Context, sub SubscriptionRow, r DeliveryRow) (int, error) {
 	body := []byte(r.Payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(body))
 	if err != nil {
@@ -191,7 +191,7 @@ func (d *Dispatcher) send(ctx context.Context, sub subscriptionRow, r deliveryRo
 
 // record stores a delivery's outcome: delivered, retried later, or failed
 // once its day of retries is over.
-func (d *Dispatcher) record(ctx context.Context, r deliveryRow, status int, err error) {
+func (d *Dispatcher) record(ctx context.Context, r DeliveryRow, status int, err error) {
 	now := d.clock.Now()
 	fields := map[string]any{"locked_until": now, "last_status": status}
 	switch next := now.Add(Backoff(r.Attempts)); {
@@ -202,7 +202,7 @@ func (d *Dispatcher) record(ctx context.Context, r deliveryRow, status int, err 
 	default:
 		fields["next_attempt_at"], fields["last_error"] = next, err.Error()
 	}
-	if uerr := d.db.Conn(context.WithoutCancel(ctx)).Model(&deliveryRow{}).Where("id = ?", r.ID).Updates(fields).Error; uerr != nil {
+	if uerr := d.db.Conn(context.WithoutCancel(ctx)).Model(&DeliveryRow{}).Where("id = ?", r.ID).Updates(fields).Error; uerr != nil {
 		d.log.Warn("record webhook delivery", "delivery", r.ID, "error", uerr)
 	}
 }

@@ -52,7 +52,9 @@ func New(typ, unit string, data map[string]string, now time.Time) Event {
 	return Event{ID: uuid.NewString(), Type: typ, CreatedAt: now, Data: data, unit: unit}
 }
 
-type subscriptionRow struct {
+// SubscriptionRow is a stored subscription; the integrations module
+// manages them.
+type SubscriptionRow struct {
 	ID        string
 	ClientID  string
 	URL       string
@@ -62,9 +64,11 @@ type subscriptionRow struct {
 	CreatedAt time.Time
 }
 
-func (subscriptionRow) TableName() string { return "webhook_subscriptions" }
+// TableName is the table of subscriptions.
+func (SubscriptionRow) TableName() string { return "webhook_subscriptions" }
 
-type deliveryRow struct {
+// DeliveryRow is one stored delivery of an event to a subscription.
+type DeliveryRow struct {
 	ID             string
 	SubscriptionID string
 	EventID        string
@@ -81,7 +85,8 @@ type deliveryRow struct {
 	CreatedAt      time.Time
 }
 
-func (deliveryRow) TableName() string { return "webhook_deliveries" }
+// TableName is the table of deliveries.
+func (DeliveryRow) TableName() string { return "webhook_deliveries" }
 
 // retryFor is how long a delivery is retried before it is failed.
 const retryFor = 24 * time.Hour
@@ -125,9 +130,9 @@ func (o *Outbox) Publish(ctx context.Context, e Event) error {
 		return err
 	}
 	now := o.clock.Now()
-	rows := make([]deliveryRow, len(ids))
+	rows := make([]DeliveryRow, len(ids))
 	for i, id := range ids {
-		rows[i] = deliveryRow{ID: uuid.NewString(), SubscriptionID: id, EventID: e.ID, EventType: e.Type, Payload: string(payload),
+		rows[i] = DeliveryRow{ID: uuid.NewString(), SubscriptionID: id, EventID: e.ID, EventType: e.Type, Payload: string(payload),
 			Status: "pending", NextAttemptAt: now, LockedUntil: now, GiveUpAt: now.Add(retryFor), CreatedAt: now}
 	}
 	return db.Translate(o.db.Conn(ctx).Create(&rows).Error, "")
