@@ -15,7 +15,7 @@ TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)?s
 
 SWAG_INIT := go tool swag init -g api/openapi.go -o openapi --outputTypes go,json,yaml -q
 
-.PHONY: help run build test test-race test-postgres lint fmt fuzz openapi openapi-check \
+.PHONY: help run build test test-race test-postgres lint fmt fuzz bench openapi openapi-check \
 	migrate migrate-new seed ci docker up
 
 help: ## Show this help
@@ -57,6 +57,18 @@ fuzz: ## Run every fuzz target for FUZZTIME (default 30s) each
 		name=$${t%%:*}; pkg=$${t#*:}; echo "== $$name ($$pkg)"; \
 		go test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
+
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/citizenapi_bench?sslmode=disable
+BENCH_ADDR ?= 127.0.0.1:18090
+
+bench: ## Load-test a fresh server on PostgreSQL (BENCH_DB) and print endpoint ÷ raw SQL ratios
+	@dropdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) --if-exists citizenapi_bench
+	@createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) citizenapi_bench
+	@go build -o bin/citizenapi ./cmd/citizenapi && go build -o bin/loadgen ./cmd/loadgen
+	@DATA_DIR=$$(mktemp -d) DATABASE_URL='$(BENCH_DB)' HTTP_ADDR=$(BENCH_ADDR) LOG_LEVEL=warn bin/citizenapi >/dev/null 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT; \
+	for i in $$(seq 1 60); do curl -fs http://$(BENCH_ADDR)/readyz >/dev/null && break; sleep 0.5; done; \
+	bin/loadgen -url http://$(BENCH_ADDR) -db '$(BENCH_DB)' -pid $$pid -json bin/bench.json
 
 fmt: ## Format the Go code with gofmt
 	gofmt -l -w .
