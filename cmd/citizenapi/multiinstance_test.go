@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/token"
+)
+
+// instances are real server processes sharing one PostgreSQL schema.
+type instances struct {
+	urls []string
+}
+
+// startInstances builds the binary and starts n servers on a fresh schema
+// of TEST_DATABASE_URL, with one signing key between them, as a load
+// balancer would see them.
+func startInstances(t *testing.T, n int) *instances {
+	t.Helper()
+	pg := os.Getenv("TEST_DATABASE_URL")
+	if pg == "" {
+		t.Skip("needs TEST_DATABASE_URL: several instances share one PostgreSQL")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "citizenapi")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	schema := fmt.Sprintf("multi_%d", rand.Int64())
+	admin, err := db.Open(context.Background(), db.Config{URL: pg, MaxOpenConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(pg)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	key, _ := token.NewKey("multi")
+	inst := &instances{}
+	for i := range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		cmd := exec.Command(bin)
+		cmd.Env = append(os.Environ(), "APP_ENV=development", "DATABASE_URL="+u.String(), "HTTP_ADDR="+addr,
+			"TOKEN_SIGNING_KEYS="+key, "DATA_DIR="+filepath.Join(dir, fmt.Sprint(i)), "LOG_LEVEL=warn")
+		var logs bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &logs, &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			if t.Failed() {
+				t.Logf("instance %d said:\n%s", i, logs.String())
+			}
+		})
+		base := "http://" + addr
+		if !waitReady(base) {
+			t.Fatalf("instance %d did not become ready:\n%s", i, logs.String())
+		}
+		inst.urls = append(inst.urls, base)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	return inst
+}
+
+func waitReady(base string) bool {
+	for range 120 {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return true
+			}
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return false
+}
+
+// call sends a JSON request to one instance and decodes the answer.
+func call(t *testing.T, base, method, path, tok string, body any, out any, header ...string) int {
+	t.Helper()
+	var rd *bytes.Reader
+	raw, _ := json.Marshal(body)
+	if body == nil {
+		raw = nil
+	}
+	rd = bytes.NewReader(raw)
+	req, _ := http.NewRequest(method, base+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Errorf("%s %s: %v", method, path, err)
+		return 0
+	}
+	defer res.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(res.Body).Decode(out)
+	}
+	return res.StatusCode
+}
+
+var codePattern = regexp.MustCompile(`code is (\d{6})`)
+
+// citizen registers on one instance, verifies on another and signs in on a
+// third: every step's state is in the database, none in a process.
+func (in *instances) citizen(t *testing.T, i int) string {
+	t.Helper()
+	cnic := fmt.Sprintf("%d%012d", 1+rand.IntN(7), rand.Int64N(1_000_000_000_000))
+	phone := fmt.Sprintf("+923%09d", rand.IntN(1_000_000_000))
+	password := "multi instance passphrase"
+	at := func(k int) string { return in.urls[(i+k)%len(in.urls)] }
+	if s := call(t, at(0), "POST", "/api/v1/auth/register", "", map[string]string{"cnic": cnic, "phone": phone, "full_name": "Multi Citizen", "password": password}, nil); s != 201 {
+		t.Fatalf("register: %d", s)
+	}
+	var msgs struct {
+		Items []struct{ Body string } `json:"items"`
+	}
+	call(t, at(1), "GET", "/dev/messages?to="+url.QueryEscape(phone), "", nil, &msgs)
+	if len(msgs.Items) == 0 {
+		t.Fatal("no code recorded")
+	}
+	code := codePattern.FindStringSubmatch(msgs.Items[0].Body)[1]
+	if s := call(t, at(1), "POST", "/api/v1/auth/otp/verify", "", map[string]string{"phone": phone, "code": code}, nil); s != 200 {
+		t.Fatalf("verify: %d", s)
+	}
+	var pair struct {
+		AccessToken string `json:"access_token"`
+	}
+	if s := call(t, at(2), "POST", "/api/v1/auth/login", "", map[string]string{"username": cnic, "password": password}, &pair); s != 200 {
+		t.Fatalf("login: %d", s)
+	}
+	return pair.AccessToken
+}
+
+// TestRacesAcrossInstances books the last seats of a slot from citizens
+// spread over three server processes, and replays one idempotency key on
+// another instance: the database keeps both right.
+func TestRacesAcrossInstances(t *testing.T) {
+	in := startInstances(t, 3)
+	const citizens, seats = 24, 5
+	tokens := make([]string, citizens)
+	for i := range tokens {
+		tokens[i] = in.citizen(t, i)
+	}
+	var staff struct {
+		AccessToken string `json:"access_token"`
+	}
+	call(t, in.urls[1], "POST", "/api/v1/auth/login", "", map[string]string{"username": "health.admin@demo.citizen.gov.pk", "password": "Demo-staff-password-2026"}, &staff)
+	var facilities struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	call(t, in.urls[2], "GET", "/api/v1/health/facilities?limit=1", "", nil, &facilities)
+	var doctor struct{ ID string }
+	call(t, in.urls[0], "POST", "/api/v1/admin/health/practitioners", staff.AccessToken, map[string]string{
+		"facility_id": facilities.Items[0].ID, "full_name": "Dr. Multi", "specialty": "general-medicine", "pmdc_number": fmt.Sprintf("%d-M", rand.IntN(1e9))}, &doctor)
+	day := time.Now().In(time.FixedZone("PKT", 5*3600)).AddDate(0, 0, 2).Format(time.DateOnly)
+	call(t, in.urls[1], "POST", "/api/v1/admin/health/schedules", staff.AccessToken, map[string]any{
+		"practitioner_id": doctor.ID, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "09:00", "end_time": "09:20",
+		"slot_minutes": 20, "capacity": seats, "from": day, "to": day}, nil)
+	var slots struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	call(t, in.urls[2], "GET", "/api/v1/health/slots?include_full=true&practitioner_id="+doctor.ID+"&to="+url.QueryEscape(time.Now().AddDate(0, 0, 5).Format(time.RFC3339)), "", nil, &slots)
+	if len(slots.Items) != 1 {
+		t.Fatalf("want the one slot, got %d", len(slots.Items))
+	}
+	slot := slots.Items[0].ID
+
+	statuses := make([]int, citizens)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, tok := range tokens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[i] = call(t, in.urls[i%3], "POST", "/api/v1/health/appointments", tok, map[string]string{"slot_id": slot}, nil)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	if count[201] != seats || count[409] != citizens-seats {
+		t.Fatalf("statuses %v, want %d × 201 and %d × 409", count, seats, citizens-seats)
+	}
+
+	// A retry with the same key on another instance replays the first answer.
+	tok := tokens[0]
+	var vehicle struct{ ID string }
+	if st := call(t, in.urls[0], "POST", "/api/v1/parking/vehicles", tok, map[string]string{"plate": fmt.Sprintf("ICT-MUL-%d", 1+rand.IntN(9999))}, &vehicle); st != 201 {
+		t.Fatalf("vehicle: %d", st)
+	}
+	var zones struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	call(t, in.urls[1], "GET", "/api/v1/parking/zones?limit=1", "", nil, &zones)
+	permit := map[string]any{"vehicle_id": vehicle.ID, "zone_id": zones.Items[0].ID, "permit_type": "resident",
+		"start_date": time.Now().In(time.FixedZone("PKT", 5*3600)).Format(time.DateOnly), "months": 1}
+	key := fmt.Sprintf("multi-%d", rand.Int64())
+	var first, replay struct{ ID string }
+	if st := call(t, in.urls[0], "POST", "/api/v1/parking/permits", tok, permit, &first, "Idempotency-Key", key); st != 201 {
+		t.Fatalf("permit: %d", st)
+	}
+	if st := call(t, in.urls[2], "POST", "/api/v1/parking/permits", tok, permit, &replay, "Idempotency-Key", key); st != 201 || replay.ID != first.ID {
+		t.Fatalf("replay on another instance: %d %s, want 201 with permit %s", st, replay.ID, first.ID)
+	}
+}
