@@ -24,10 +24,16 @@ type background struct {
 	reminders    []reminder
 	idempotency  *idempotency.Store
 	integrations *integrations.Service
+	retention    []retention
 }
 
-// RunBackground delivers notifications, sends reminders and purges expired
-// idempotency keys until ctx ends.
+// retention removes personal data that is no longer needed; identity and
+// parking have one each.
+type retention func(ctx context.Context) (int64, error)
+
+// RunBackground delivers notifications and webhooks, sends reminders, and
+// every hour purges expired keys and counters and personal data past its
+// retention, until ctx ends.
 func (s *Server) RunBackground(ctx context.Context) {
 	go s.background.dispatcher.Run(ctx, time.Second)
 	go s.background.webhooks.Run(ctx, time.Second)
@@ -44,6 +50,11 @@ func (s *Server) RunBackground(ctx context.Context) {
 		}
 		if err := s.background.integrations.PurgeRateWindows(ctx); err != nil && ctx.Err() == nil {
 			s.deps.Log.Warn("purge client rate windows", "error", err)
+		}
+		for _, purge := range s.background.retention {
+			if _, err := purge(ctx); err != nil && ctx.Err() == nil {
+				s.deps.Log.Warn("retention", "error", err)
+			}
 		}
 	})
 }

@@ -69,6 +69,7 @@ func (s *Server) mountModules() error {
 		idempotency:  idem,
 		webhooks:     webhook.NewDispatcher(d, clock, s.webhookTargets().Client(10*time.Second), s.deps.Log),
 		integrations: integrationsSvc,
+		retention:    []retention{identitySvc.PurgeUnverified, parkingSvc.AnonymisePlates},
 	}
 	s.Echo.GET("/.well-known/jwks.json", s.jwks)
 	if s.cfg.Development() {

@@ -1,0 +1,21 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/platform/db"
+)
+
+// unverifiedKept is how long an account that never verified its phone is
+// kept before it is deleted with its codes.
+const unverifiedKept = 7 * 24 * time.Hour
+
+// PurgeUnverified deletes accounts still awaiting verification a week after
+// registration, with their codes, sessions and dependants. Such an account
+// has never signed in, so nothing else refers to it. It returns how many it
+// deleted.
+func (s *Service) PurgeUnverified(ctx context.Context) (int64, error) {
+	res := s.db.Conn(ctx).Where("status = ? AND created_at < ?", StatusPending, s.clock.Now().Add(-unverifiedKept)).Delete(&accountRow{})
+	return res.RowsAffected, db.Translate(res.Error, "")
+}
