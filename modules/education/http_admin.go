@@ -99,7 +99,7 @@ func (h *Handler) setSeats(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	sc, err := h.svc.SetSeats(c.Request().Context(), principal(c), id, in)
+	sc, err := h.svc.SetSeats(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func (h *Handler) schoolApplications(c echo.Context) error {
 	if f.Grade, _, err = web.QueryInt(c, "grade"); err != nil {
 		return err
 	}
-	res, err := h.svc.SchoolApplications(c.Request().Context(), principal(c), f, p)
+	res, err := h.svc.SchoolApplications(c.Request().Context(), web.Principal(c), f, p)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (h *Handler) decide(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	a, err := h.svc.Decide(c.Request().Context(), principal(c), id, in)
+	a, err := h.svc.Decide(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}

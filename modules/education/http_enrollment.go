@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -20,11 +19,6 @@ type WindowList struct {
 	Items      []AdmissionWindow `json:"items"`
 	NextCursor *string           `json:"next_cursor"`
 } // @name WindowList
-
-func principal(c echo.Context) domain.Principal {
-	p, _ := domain.PrincipalFrom(c.Request().Context())
-	return p
-}
 
 // apply godoc
 //
@@ -49,7 +43,7 @@ func (h *Handler) apply(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	a, err := h.svc.Apply(c.Request().Context(), principal(c), in)
+	a, err := h.svc.Apply(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -75,7 +69,7 @@ func (h *Handler) listApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Applications(c.Request().Context(), principal(c), p)
+	res, err := h.svc.Applications(c.Request().Context(), web.Principal(c), p)
 	if err != nil {
 		return err
 	}
@@ -100,7 +94,7 @@ func (h *Handler) getApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Application(c.Request().Context(), principal(c), id)
+	a, err := h.svc.Application(c.Request().Context(), web.Principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -127,7 +121,7 @@ func (h *Handler) withdraw(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Withdraw(c.Request().Context(), principal(c), id)
+	a, err := h.svc.Withdraw(c.Request().Context(), web.Principal(c), id)
 	if err != nil {
 		return err
 	}

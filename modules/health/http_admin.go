@@ -117,7 +117,7 @@ func (h *Handler) createSchedule(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	res, err := h.svc.AddSchedule(c.Request().Context(), principal(c), in)
+	res, err := h.svc.AddSchedule(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (h *Handler) dayList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.DayList(c.Request().Context(), principal(c), facilityID, c.QueryParam("date"), p)
+	res, err := h.svc.DayList(c.Request().Context(), web.Principal(c), facilityID, c.QueryParam("date"), p)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (h *Handler) setStatus(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	a, err := h.svc.SetStatus(c.Request().Context(), principal(c), id, in)
+	a, err := h.svc.SetStatus(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (h *Handler) cancelSlot(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	res, err := h.svc.CancelSlot(c.Request().Context(), principal(c), id, in)
+	res, err := h.svc.CancelSlot(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func (h *Handler) cancelSession(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	res, err := h.svc.CancelSession(c.Request().Context(), principal(c), in)
+	res, err := h.svc.CancelSession(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}

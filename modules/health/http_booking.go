@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -14,11 +13,6 @@ type AppointmentList struct {
 	Items      []Appointment `json:"items"`
 	NextCursor *string       `json:"next_cursor"`
 } // @name AppointmentList
-
-func principal(c echo.Context) domain.Principal {
-	p, _ := domain.PrincipalFrom(c.Request().Context())
-	return p
-}
 
 // book godoc
 //
@@ -43,7 +37,7 @@ func (h *Handler) book(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	a, err := h.svc.Book(c.Request().Context(), principal(c), in)
+	a, err := h.svc.Book(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -69,7 +63,7 @@ func (h *Handler) listAppointments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Appointments(c.Request().Context(), principal(c), p)
+	res, err := h.svc.Appointments(c.Request().Context(), web.Principal(c), p)
 	if err != nil {
 		return err
 	}
@@ -94,7 +88,7 @@ func (h *Handler) getAppointment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Appointment(c.Request().Context(), principal(c), id)
+	a, err := h.svc.Appointment(c.Request().Context(), web.Principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -122,7 +116,7 @@ func (h *Handler) cancelAppointment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Cancel(c.Request().Context(), principal(c), id)
+	a, err := h.svc.Cancel(c.Request().Context(), web.Principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -156,7 +150,7 @@ func (h *Handler) rescheduleAppointment(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	a, err := h.svc.Reschedule(c.Request().Context(), principal(c), id, in)
+	a, err := h.svc.Reschedule(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}

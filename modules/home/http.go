@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/web"
@@ -46,11 +45,6 @@ type AccessLog struct {
 	NextCursor *string       `json:"next_cursor"`
 } // @name AccessLog
 
-func principal(c echo.Context) domain.Principal {
-	p, _ := domain.PrincipalFrom(c.Request().Context())
-	return p
-}
-
 func language(c echo.Context) string {
 	lang := i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
 	c.Response().Header().Set("Content-Language", lang)
@@ -70,7 +64,7 @@ func language(c echo.Context) string {
 //	@Security		BearerAuth
 //	@Router			/api/v1/me/overview [get]
 func (h *Handler) overview(c echo.Context) error {
-	o, err := h.svc.Overview(c.Request().Context(), principal(c))
+	o, err := h.svc.Overview(c.Request().Context(), web.Principal(c))
 	if err != nil {
 		return err
 	}
@@ -98,7 +92,7 @@ func (h *Handler) notifications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Notifications(c.Request().Context(), principal(c), language(c), p)
+	res, err := h.svc.Notifications(c.Request().Context(), web.Principal(c), language(c), p)
 	if err != nil {
 		return err
 	}
@@ -123,7 +117,7 @@ func (h *Handler) markRead(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := h.svc.MarkRead(c.Request().Context(), principal(c), id, language(c))
+	n, err := h.svc.MarkRead(c.Request().Context(), web.Principal(c), id, language(c))
 	if err != nil {
 		return err
 	}
@@ -150,7 +144,7 @@ func (h *Handler) accessLog(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.AccessLog(c.Request().Context(), principal(c), language(c), p)
+	res, err := h.svc.AccessLog(c.Request().Context(), web.Principal(c), language(c), p)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
@@ -65,11 +64,6 @@ type AuditList struct {
 	Items      []audit.Entry `json:"items"`
 	NextCursor *string       `json:"next_cursor"`
 } // @name AuditList
-
-func principal(c echo.Context) domain.Principal {
-	p, _ := domain.PrincipalFrom(c.Request().Context())
-	return p
-}
 
 // register godoc
 //
@@ -219,7 +213,7 @@ func (h *Handler) logout(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.Logout(c.Request().Context(), principal(c), in.RefreshToken); err != nil {
+	if err := h.svc.Logout(c.Request().Context(), web.Principal(c), in.RefreshToken); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -236,7 +230,7 @@ func (h *Handler) logout(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/api/v1/me [get]
 func (h *Handler) me(c echo.Context) error {
-	acc, err := h.svc.Account(c.Request().Context(), principal(c).Subject)
+	acc, err := h.svc.Account(c.Request().Context(), web.Principal(c).Subject)
 	if err != nil {
 		return err
 	}
@@ -264,7 +258,7 @@ func (h *Handler) updateMe(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	acc, err := h.svc.UpdateProfile(c.Request().Context(), principal(c), in)
+	acc, err := h.svc.UpdateProfile(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -290,7 +284,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.ChangePassword(c.Request().Context(), principal(c), in); err != nil {
+	if err := h.svc.ChangePassword(c.Request().Context(), web.Principal(c), in); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -91,7 +91,7 @@ func (h *Handler) updateStaff(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	acc, err := h.svc.UpdateStaff(c.Request().Context(), principal(c), id, in)
+	acc, err := h.svc.UpdateStaff(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}

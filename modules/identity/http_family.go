@@ -26,7 +26,7 @@ func (h *Handler) listDependants(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Dependants(c.Request().Context(), principal(c), p)
+	res, err := h.svc.Dependants(c.Request().Context(), web.Principal(c), p)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (h *Handler) addDependant(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	d, err := h.svc.AddDependant(c.Request().Context(), principal(c), in)
+	d, err := h.svc.AddDependant(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (h *Handler) getDependant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.svc.Dependant(c.Request().Context(), principal(c), id)
+	d, err := h.svc.Dependant(c.Request().Context(), web.Principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (h *Handler) updateDependant(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	d, err := h.svc.UpdateDependant(c.Request().Context(), principal(c), id, in)
+	d, err := h.svc.UpdateDependant(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (h *Handler) deleteDependant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.RemoveDependant(c.Request().Context(), principal(c), id); err != nil {
+	if err := h.svc.RemoveDependant(c.Request().Context(), web.Principal(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -56,11 +55,6 @@ type DeliveryList struct {
 	Items      []Delivery `json:"items"`
 	NextCursor *string    `json:"next_cursor"`
 } // @name DeliveryList
-
-func principal(c echo.Context) domain.Principal {
-	p, _ := domain.PrincipalFrom(c.Request().Context())
-	return p
-}
 
 // createClient godoc
 //
@@ -189,7 +183,7 @@ func (h *Handler) subscribe(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	sub, err := h.svc.Subscribe(c.Request().Context(), principal(c), in)
+	sub, err := h.svc.Subscribe(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -215,7 +209,7 @@ func (h *Handler) listSubscriptions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Subscriptions(c.Request().Context(), principal(c), p)
+	res, err := h.svc.Subscriptions(c.Request().Context(), web.Principal(c), p)
 	if err != nil {
 		return err
 	}
@@ -240,7 +234,7 @@ func (h *Handler) unsubscribe(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Unsubscribe(c.Request().Context(), principal(c), id); err != nil {
+	if err := h.svc.Unsubscribe(c.Request().Context(), web.Principal(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -272,7 +266,7 @@ func (h *Handler) listDeliveries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Deliveries(c.Request().Context(), principal(c), id, p)
+	res, err := h.svc.Deliveries(c.Request().Context(), web.Principal(c), id, p)
 	if err != nil {
 		return err
 	}
@@ -304,7 +298,7 @@ func (h *Handler) redeliver(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.svc.Redeliver(c.Request().Context(), principal(c), id, deliveryID)
+	d, err := h.svc.Redeliver(c.Request().Context(), web.Principal(c), id, deliveryID)
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,6 @@ type PermitList struct {
 	NextCursor *string  `json:"next_cursor"`
 } // @name PermitList
 
-func principal(c echo.Context) domain.Principal {
-	p, _ := domain.PrincipalFrom(c.Request().Context())
-	return p
-}
-
 // addVehicle godoc
 //
 //	@Summary		Register a vehicle
@@ -48,7 +43,7 @@ func (h *Handler) addVehicle(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	v, err := h.svc.AddVehicle(c.Request().Context(), principal(c), in)
+	v, err := h.svc.AddVehicle(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -74,7 +69,7 @@ func (h *Handler) listVehicles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Vehicles(c.Request().Context(), principal(c), p)
+	res, err := h.svc.Vehicles(c.Request().Context(), web.Principal(c), p)
 	if err != nil {
 		return err
 	}
@@ -100,7 +95,7 @@ func (h *Handler) deleteVehicle(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.DeleteVehicle(c.Request().Context(), principal(c), id); err != nil {
+	if err := h.svc.DeleteVehicle(c.Request().Context(), web.Principal(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -129,7 +124,7 @@ func (h *Handler) buyPermit(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	pm, err := h.svc.BuyPermit(c.Request().Context(), principal(c), in)
+	pm, err := h.svc.BuyPermit(c.Request().Context(), web.Principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -165,7 +160,7 @@ func (h *Handler) payPermit(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	pm, err := h.svc.Pay(c.Request().Context(), principal(c), id, in)
+	pm, err := h.svc.Pay(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -191,7 +186,7 @@ func (h *Handler) listPermits(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Permits(c.Request().Context(), principal(c), p)
+	res, err := h.svc.Permits(c.Request().Context(), web.Principal(c), p)
 	if err != nil {
 		return err
 	}
@@ -217,7 +212,7 @@ func (h *Handler) getPermit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pm, err := h.svc.Permit(c.Request().Context(), principal(c), id)
+	pm, err := h.svc.Permit(c.Request().Context(), web.Principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -244,7 +239,7 @@ func (h *Handler) cancelPermit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pm, err := h.svc.Cancel(c.Request().Context(), principal(c), id)
+	pm, err := h.svc.Cancel(c.Request().Context(), web.Principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -278,7 +273,7 @@ func (h *Handler) renewPermit(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	pm, err := h.svc.Renew(c.Request().Context(), principal(c), id, in)
+	pm, err := h.svc.Renew(c.Request().Context(), web.Principal(c), id, in)
 	if err != nil {
 		return err
 	}

@@ -95,3 +95,9 @@ func PageRequest(c echo.Context, keys int) (page.Request, error) {
 	}
 	return page.Request{Limit: limit, After: after}, nil
 }
+
+// Principal returns the caller the route's guard authenticated.
+func Principal(c echo.Context) domain.Principal {
+	p, _ := domain.PrincipalFrom(c.Request().Context())
+	return p
+}
