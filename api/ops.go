@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -37,8 +38,25 @@ func registerRuntimeCollectors(registry *prometheus.Registry, d *db.DB) error {
 func (s *Server) mountOps(registry *prometheus.Registry) {
 	s.Echo.GET("/healthz", s.healthz)
 	s.Echo.GET("/readyz", s.readyz)
-	s.Echo.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(registry, promhttp.HandlerOpts{})))
+	s.ops = opsHandler(registry)
 }
+
+// opsHandler serves metrics and profiles for operators. It is mounted only
+// on the operations listener (OPS_ADDR), never on the public one: profiles
+// reveal internals and cost CPU, and metrics name every route.
+func opsHandler(registry *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
+}
+
+// Ops is the handler for the operations listener: /metrics and /debug/pprof.
+func (s *Server) Ops() http.Handler { return s.ops }
 
 // healthz godoc
 //

@@ -78,6 +78,7 @@ type Server struct {
 	ready      atomic.Bool
 	routes     []web.Route
 	background background
+	ops        http.Handler
 }
 
 // New builds the server: middleware, operations endpoints, the spec, and
@@ -126,11 +127,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			MaxAge:           600,
 		}))
 	}
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
-		Level: 5, MinLength: 1024,
-		// The metrics handler compresses its own output.
-		Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
-	}),
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
 		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout), auditRequest)
 
 	s.mountOps(registry)
@@ -193,7 +190,6 @@ func (s *Server) metrics(registry *prometheus.Registry) (echo.MiddlewareFunc, er
 		// The host header is client-chosen; one value keeps the label set bounded.
 		LabelFuncs:                map[string]echoprometheus.LabelValueFunc{"host": func(echo.Context, error) string { return "api" }},
 		DoNotUseRequestPathFor404: true,
-		Skipper:                   func(c echo.Context) bool { return c.Path() == "/metrics" },
 		StatusCodeResolver: func(c echo.Context, err error) int {
 			if err != nil {
 				return problemKinds[toDomain(err).Kind].status

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,7 +56,9 @@ func TestOperationsEndpoints(t *testing.T) {
 		}
 	}
 	app.Get("/api/v1/health/facilities", "")
-	metrics := string(app.Get("/metrics", "").Body)
+	rec := httptest.NewRecorder()
+	app.Server.Ops().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	metrics := rec.Body.String()
 	for _, want := range []string{"citizenapi_http_requests_total", "citizenapi_http_request_duration_seconds", "go_goroutines", "go_sql_open_connections"} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %s", want)
@@ -65,6 +68,21 @@ func TestOperationsEndpoints(t *testing.T) {
 	app.Get("/openapi.json", "").JSON(t, &doc)
 	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.0") {
 		t.Errorf("/openapi.json openapi = %v, want 3.0.x", doc["openapi"])
+	}
+}
+
+// Profiles and metrics live on the operations listener only.
+func TestPublicListenerHidesOperatorEndpoints(t *testing.T) {
+	app := apitest.New(t)
+	for _, path := range []string{"/metrics", "/debug/pprof/", "/debug/pprof/heap", "/debug/pprof/cmdline"} {
+		if r := app.Get(path, ""); r.Status != http.StatusNotFound {
+			t.Errorf("public GET %s = %d, want 404", path, r.Status)
+		}
+		rec := httptest.NewRecorder()
+		app.Server.Ops().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("operations GET %s = %d, want 200", path, rec.Code)
+		}
 	}
 }
 

@@ -21,8 +21,11 @@ import (
 // config is everything the service reads from its environment. The README's
 // configuration table lists the same variables.
 type config struct {
-	Env         string `env:"APP_ENV" envDefault:"development"`
-	HTTPAddr    string `env:"HTTP_ADDR" envDefault:":8080"`
+	Env      string `env:"APP_ENV" envDefault:"development"`
+	HTTPAddr string `env:"HTTP_ADDR" envDefault:":8080"`
+	// OpsAddr serves /metrics and /debug/pprof when set; keep it on a
+	// private interface.
+	OpsAddr     string `env:"OPS_ADDR"`
 	DatabaseURL string `env:"DATABASE_URL" envDefault:"sqlite:./data/citizen.db"`
 	// DataDir holds what development creates for itself (keys, the SQLite file).
 	DataDir  string `env:"DATA_DIR" envDefault:"./data"`

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -131,6 +132,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return err
+	}
+	if cfg.OpsAddr != "" {
+		opsLn, err := net.Listen("tcp", cfg.OpsAddr)
+		if err != nil {
+			return fmt.Errorf("operations listener: %w", err)
+		}
+		ops := &http.Server{Handler: srv.Ops(), ReadHeaderTimeout: cfg.ReadHeaderTimeout}
+		go func() { _ = ops.Serve(opsLn) }()
+		defer ops.Close()
+		fmt.Fprintf(stdout, "  Operations:  %s/metrics and /debug/pprof/\n", displayURL(opsLn.Addr()))
 	}
 	srv.RunBackground(ctx)
 	base := displayURL(ln.Addr())
