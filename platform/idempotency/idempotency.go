@@ -129,13 +129,24 @@ func (s *Store) serve(c echo.Context, next echo.HandlerFunc, caller, key string)
 func (s *Store) claim(ctx context.Context, caller, key, hash string) (*record, error) {
 	now := s.clock.Now()
 	conn := s.db.Conn(ctx)
-	if err := conn.Where("caller = ? AND key = ? AND expires_at < ?", caller, key, now).Delete(&record{}).Error; err != nil {
-		return nil, db.Translate(err, "")
+	create := func() error {
+		return conn.Create(&record{
+			Caller: caller, Key: key, RequestHash: hash, State: "running",
+			LockedUntil: now.Add(lease), ExpiresAt: now.Add(keyTTL), CreatedAt: now,
+		}).Error
 	}
-	err := conn.Create(&record{
-		Caller: caller, Key: key, RequestHash: hash, State: "running",
-		LockedUntil: now.Add(lease), ExpiresAt: now.Add(keyTTL), CreatedAt: now,
-	}).Error
+	// Insert first: a new key, the common case, costs one statement.
+	err := create()
+	if db.IsUniqueViolation(err) {
+		// A key past its expiry that the hourly purge has not removed yet is free again.
+		res := conn.Where("caller = ? AND key = ? AND expires_at < ?", caller, key, now).Delete(&record{})
+		if res.Error != nil {
+			return nil, db.Translate(res.Error, "")
+		}
+		if res.RowsAffected == 1 {
+			err = create()
+		}
+	}
 	if err == nil {
 		return nil, nil
 	}
