@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
@@ -53,21 +54,24 @@ var errOneADay = i18n.Err(domain.Conflict, "error.one_a_day", nil)
 // one that has started; Conflict for a full or cancelled slot.
 func (s *Store) TakeSeat(ctx context.Context, field, slotID string, now time.Time) (slotRow, error) {
 	conn := s.db.Conn(ctx)
-	res := conn.Model(&slotRow{}).
+	var slot slotRow
+	// RETURNING hands back the updated slot in the same round trip.
+	res := conn.Model(&slot).Clauses(clause.Returning{}).
 		Where("id = ? AND status = 'open' AND booked < capacity AND starts_at > ?", slotID, now).
 		Updates(map[string]any{"booked": gorm.Expr("booked + 1"), "next_queue": gorm.Expr("next_queue + 1")})
 	if res.Error != nil {
 		return slotRow{}, db.Translate(res.Error, "")
 	}
-	var slot slotRow
+	if res.RowsAffected == 1 {
+		return slot, nil
+	}
+	// No seat was taken: find out why.
 	err := conn.Where("id = ?", slotID).Take(&slot).Error
 	switch {
 	case domain.IsKind(db.Translate(err, ""), domain.NotFound):
 		return slotRow{}, domain.FieldInvalid(field, "is not a slot")
 	case err != nil:
 		return slotRow{}, db.Translate(err, "")
-	case res.RowsAffected == 1:
-		return slot, nil
 	case slot.Status != "open":
 		return slotRow{}, domain.Errorf(domain.Conflict, "the facility cancelled this slot")
 	case !slot.StartsAt.After(now):
