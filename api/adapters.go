@@ -48,7 +48,8 @@ type patients struct {
 }
 
 func (p *patients) Citizen(ctx context.Context, accountID string) (health.Patient, error) {
-	acc, err := p.identity.Account(ctx, accountID)
+	// The booking citizen's account was just read to authenticate them.
+	acc, err := p.identity.RecentAccount(ctx, accountID)
 	if err != nil {
 		return health.Patient{}, err
 	}
@@ -86,12 +87,13 @@ type recipients struct {
 	identity *identity.Service
 }
 
-func (r recipients) Recipient(ctx context.Context, accountID string) (notify.Recipient, error) {
-	acc, err := r.identity.Account(ctx, accountID)
-	if err != nil {
-		return notify.Recipient{}, err
+func (r recipients) Recipients(ctx context.Context, accountIDs []string) (map[string]notify.Recipient, error) {
+	accounts, err := r.identity.Contacts(ctx, accountIDs)
+	out := make(map[string]notify.Recipient, len(accounts))
+	for _, acc := range accounts {
+		out[acc.ID] = notify.Recipient{Phone: acc.Phone, Email: acc.Email, Language: acc.PreferredLanguage}
 	}
-	return notify.Recipient{Phone: acc.Phone, Email: acc.Email, Language: acc.PreferredLanguage}, nil
+	return out, err
 }
 
 // upcoming answers the overview from health.

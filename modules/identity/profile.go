@@ -43,6 +43,7 @@ func (s *Service) UpdateProfile(ctx context.Context, p domain.Principal, in Prof
 	if err := s.store.UpdateAccount(ctx, p.Subject, fields); err != nil {
 		return Account{}, err
 	}
+	s.recent.Delete(p.Subject)
 	return s.Account(ctx, p.Subject)
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/token"
@@ -57,7 +58,14 @@ type Service struct {
 	audit  *audit.Log
 	units  Units
 	policy PolicyLoader
+	// recent holds accounts as read for authentication, for a second.
+	recent *cache.TTL[string, Account]
 }
+
+// recentAccountTTL is how long an account read for authentication is
+// reused: a role change or deactivation made through another instance
+// applies within it, and through this one at once.
+const recentAccountTTL = time.Second
 
 // Deps are what the identity service is built on.
 type Deps struct {
@@ -74,7 +82,8 @@ type Deps struct {
 // NewService returns the identity service.
 func NewService(d Deps) *Service {
 	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
-		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy}
+		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy,
+		recent: cache.NewTTL[string, Account](100_000)}
 }
 
 // TokenPair is what a sign-in or refresh answers.
@@ -262,6 +271,33 @@ func (s *Service) Account(ctx context.Context, id string) (Account, error) {
 		}
 	}
 	return acc, nil
+}
+
+// RecentAccount is Account as read at most recentAccountTTL ago: every
+// authenticated request reads its caller's account, and a client sends
+// several at once. The wall clock times it, not the domain clock, because
+// it bounds staleness rather than meaning anything to the business.
+func (s *Service) RecentAccount(ctx context.Context, id string) (Account, error) {
+	now := time.Now()
+	if acc, ok := s.recent.Get(id, now); ok {
+		return acc, nil
+	}
+	acc, err := s.Account(ctx, id)
+	if err == nil {
+		s.recent.Put(id, acc, now.Add(recentAccountTTL), now)
+	}
+	return acc, err
+}
+
+// Contacts returns the accounts with the given IDs, without roles, for
+// sending them messages. Unknown IDs are left out.
+func (s *Service) Contacts(ctx context.Context, ids []string) ([]Account, error) {
+	rows, err := s.store.Accounts(ctx, ids)
+	out := make([]Account, len(rows))
+	for i, r := range rows {
+		out[i] = r.account()
+	}
+	return out, err
 }
 
 // newRefreshToken returns an opaque random token and its stored hash.

@@ -86,6 +86,7 @@ func (s *Service) CreateStaff(ctx context.Context, in NewStaff) (Account, error)
 	if err != nil {
 		return Account{}, err
 	}
+	s.recent.Delete(row.ID)
 	s.reloadPolicy()
 	return s.Account(ctx, row.ID)
 }
@@ -174,6 +175,7 @@ func (s *Service) UpdateStaff(ctx context.Context, actor domain.Principal, id st
 	if err != nil {
 		return Account{}, err
 	}
+	s.recent.Delete(row.ID)
 	return s.Account(ctx, row.ID)
 }
 
@@ -210,6 +212,7 @@ func (s *Service) SetRoles(ctx context.Context, id string, in RolesChange) (Acco
 	if err != nil {
 		return Account{}, err
 	}
+	s.recent.Delete(row.ID)
 	s.reloadPolicy()
 	return s.Account(ctx, row.ID)
 }

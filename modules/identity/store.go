@@ -162,6 +162,13 @@ func (s *Store) Account(ctx context.Context, id string) (accountRow, error) {
 	return r, db.Translate(err, "account not found")
 }
 
+// Accounts finds the accounts with the given IDs.
+func (s *Store) Accounts(ctx context.Context, ids []string) ([]accountRow, error) {
+	var rows []accountRow
+	err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error
+	return rows, db.Translate(err, "")
+}
+
 // AccountByUsername finds an account by its CNIC, phone or e-mail; the
 // caller passes the normalised forms it could read. Errors: NotFound.
 func (s *Store) AccountByUsername(ctx context.Context, cnic, phone, email string) (accountRow, error) {

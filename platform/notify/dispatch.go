@@ -19,10 +19,10 @@ type Recipient struct {
 	Language string
 }
 
-// Recipients looks up a citizen's contact details; the identity module
-// answers it.
+// Recipients looks up citizens' contact details, a batch at a time; the
+// identity module answers it. Unknown accounts are left out of the map.
 type Recipients interface {
-	Recipient(ctx context.Context, accountID string) (Recipient, error)
+	Recipients(ctx context.Context, accountIDs []string) (map[string]Recipient, error)
 }
 
 // Delivery limits.
@@ -86,10 +86,36 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(claimed) == 0 {
+		return 0, nil
+	}
+	// One query each for the batch's notices and recipients, not one per delivery.
+	notices, to, err := d.load(ctx, claimed)
 	for _, r := range claimed {
-		d.deliver(ctx, r)
+		d.deliver(ctx, r, notices, to, err)
 	}
 	return len(claimed), nil
+}
+
+func (d *Dispatcher) load(ctx context.Context, claimed []deliveryRow) (map[string]noticeRow, map[string]Recipient, error) {
+	var noticeIDs, accountIDs []string
+	for _, r := range claimed {
+		noticeIDs = append(noticeIDs, r.NotificationID)
+		accountIDs = append(accountIDs, r.AccountID)
+	}
+	var rows []noticeRow
+	if err := d.db.Conn(ctx).Where("id IN ?", noticeIDs).Find(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("load notifications: %w", err)
+	}
+	notices := make(map[string]noticeRow, len(rows))
+	for _, n := range rows {
+		notices[n.ID] = n
+	}
+	to, err := d.recipients.Recipients(ctx, accountIDs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("look up recipients: %w", err)
+	}
+	return notices, to, nil
 }
 
 // claim reserves due deliveries for this dispatcher and counts the attempt.
@@ -107,9 +133,13 @@ func (d *Dispatcher) claim(ctx context.Context) ([]deliveryRow, error) {
 	return rows, db.Translate(err, "")
 }
 
-// deliver sends one claimed delivery and records the outcome.
-func (d *Dispatcher) deliver(ctx context.Context, r deliveryRow) {
-	msg, skip, err := d.message(ctx, r)
+// deliver sends one claimed delivery and records the outcome. loadErr is
+// the batch's failure to load its notices and recipients.
+func (d *Dispatcher) deliver(ctx context.Context, r deliveryRow, notices map[string]noticeRow, to map[string]Recipient, loadErr error) {
+	msg, skip, err := Message{}, false, loadErr
+	if err == nil {
+		msg, skip, err = message(r, notices, to)
+	}
 	if err == nil && !skip {
 		err = d.sender.Send(ctx, msg)
 	}
@@ -134,14 +164,14 @@ func (d *Dispatcher) deliver(ctx context.Context, r deliveryRow) {
 
 // message renders a delivery in its recipient's language; skip is true when
 // the recipient has no address for the channel.
-func (d *Dispatcher) message(ctx context.Context, r deliveryRow) (Message, bool, error) {
-	var n noticeRow
-	if err := d.db.Conn(ctx).Where("id = ?", r.NotificationID).Take(&n).Error; err != nil {
-		return Message{}, false, fmt.Errorf("load notification: %w", err)
+func message(r deliveryRow, notices map[string]noticeRow, recipients map[string]Recipient) (Message, bool, error) {
+	n, ok := notices[r.NotificationID]
+	if !ok {
+		return Message{}, false, fmt.Errorf("notification %s not found", r.NotificationID)
 	}
-	to, err := d.recipients.Recipient(ctx, r.AccountID)
-	if err != nil {
-		return Message{}, false, fmt.Errorf("look up recipient: %w", err)
+	to, ok := recipients[r.AccountID]
+	if !ok {
+		return Message{}, false, fmt.Errorf("recipient %s not found", r.AccountID)
 	}
 	var params map[string]string
 	_ = json.Unmarshal([]byte(n.Data), &params)

@@ -74,14 +74,16 @@ type dpRecipients struct {
 	by map[string]notify.Recipient
 }
 
-func (r *dpRecipients) Recipient(_ context.Context, accountID string) (notify.Recipient, error) {
+func (r *dpRecipients) Recipients(_ context.Context, accountIDs []string) (map[string]notify.Recipient, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	to, ok := r.by[accountID]
-	if !ok {
-		return notify.Recipient{}, fmt.Errorf("no account %s", accountID)
+	out := map[string]notify.Recipient{}
+	for _, id := range accountIDs {
+		if to, ok := r.by[id]; ok {
+			out[id] = to
+		}
 	}
-	return to, nil
+	return out, nil
 }
 
 // dpEnv is one test's database, clock, inbox and recipients.
