@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -23,6 +25,47 @@ import (
 
 //go:embed rbac_model.conf
 var rbacModel string
+
+// authorizer answers Casbin's question and remembers each answer: the
+// inputs are a role, a unit and a route, a set bounded by the data, and the
+// policy only changes on a reload, which starts a fresh memory.
+type authorizer struct {
+	enforcer  *casbin.SyncedEnforcer
+	decisions atomic.Pointer[sync.Map]
+}
+
+func newAuthorizer(d *db.DB) (*authorizer, error) {
+	e, err := newEnforcer(d)
+	if err != nil {
+		return nil, err
+	}
+	a := &authorizer{enforcer: e}
+	a.decisions.Store(new(sync.Map))
+	return a, nil
+}
+
+// LoadPolicy reloads the policy from the database, then forgets the old
+// answers. In that order, an answer computed under the old policy can only
+// land in the memory being discarded.
+func (a *authorizer) LoadPolicy() error {
+	err := a.enforcer.LoadPolicy()
+	a.decisions.Store(new(sync.Map))
+	return err
+}
+
+// Enforce reports whether role, acting in the unit dom, may act on obj.
+func (a *authorizer) Enforce(role, dom, obj, act string) (bool, error) {
+	decisions := a.decisions.Load()
+	key := role + "\x00" + dom + "\x00" + obj + "\x00" + act
+	if ok, found := decisions.Load(key); found {
+		return ok.(bool), nil
+	}
+	ok, err := a.enforcer.Enforce(role, dom, obj, act)
+	if err == nil {
+		decisions.Store(key, ok)
+	}
+	return ok, err
+}
 
 // newEnforcer loads the Casbin model from the repository and its policy
 // from the database, where migrations seed it. The table belongs to the
@@ -52,7 +95,7 @@ type authenticator struct {
 	signer       *token.Signer
 	identity     *identity.Service
 	integrations *integrations.Service
-	enforcer     *casbin.SyncedEnforcer
+	authorizer   *authorizer
 }
 
 // guard admits public routes to anyone. Every other route needs a valid
@@ -111,7 +154,7 @@ func (a *authenticator) allowed(p domain.Principal, obj, act string) (bool, erro
 		dom = p.UnitID
 	}
 	for _, role := range p.Roles {
-		ok, err := a.enforcer.Enforce(role, dom, obj, act)
+		ok, err := a.authorizer.Enforce(role, dom, obj, act)
 		if err != nil || ok {
 			return ok, err
 		}

@@ -22,7 +22,7 @@ import (
 // other only through the small interfaces they declare, adapted here.
 func (s *Server) mountModules() error {
 	d, clock := s.deps.DB, s.deps.Clock
-	enforcer, err := newEnforcer(d)
+	authz, err := newAuthorizer(d)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (s *Server) mountModules() error {
 	signer := token.NewSigner(s.deps.Keys, s.cfg.Issuer, clock.Now)
 	identitySvc := identity.NewService(identity.Deps{
 		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: signer, Sender: sender, Audit: auditLog,
-		Units: UnitDirectory(healthSvc, educationSvc), Policy: enforcer,
+		Units: UnitDirectory(healthSvc, educationSvc), Policy: authz,
 	})
 	pat.identity, kids.identity = identitySvc, identitySvc
 	parkingSvc := parking.NewService(parking.Deps{
@@ -52,7 +52,7 @@ func (s *Server) mountModules() error {
 	integrationsSvc := integrations.NewService(integrations.Deps{
 		DB: d, Clock: clock, Signer: signer, Audit: auditLog, Targets: s.webhookTargets(),
 	})
-	auth := &authenticator{signer: signer, identity: identitySvc, integrations: integrationsSvc, enforcer: enforcer}
+	auth := &authenticator{signer: signer, identity: identitySvc, integrations: integrationsSvc, authorizer: authz}
 	idem := idempotency.NewStore(d, clock)
 	r := web.NewRouter(s.Echo.Group(BasePath), auth.guard, idem.Middleware, &s.routes)
 
