@@ -127,7 +127,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			MaxAge:           600,
 		}))
 	}
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		Level: 5, MinLength: 1024,
+		// Only reads return bodies worth compressing; writes answer one small
+		// resource, and a compressor reset costs more than it saves.
+		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodGet },
+	}),
 		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout), auditRequest)
 
 	s.mountOps(registry)
