@@ -106,6 +106,7 @@ func (a *authenticator) guard(perm string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if perm == web.Anyone {
+				onPrimaryUnlessRead(c, "")
 				return next(c)
 			}
 			p, err := a.authenticate(c)
@@ -121,9 +122,21 @@ func (a *authenticator) guard(perm string) echo.MiddlewareFunc {
 				return domain.Errorf(domain.Forbidden, "your account is not allowed to do this")
 			}
 			c.SetRequest(c.Request().WithContext(domain.WithPrincipal(c.Request().Context(), p)))
+			onPrimaryUnlessRead(c, p.Kind)
 			return next(c)
 		}
 	}
+}
+
+// onPrimaryUnlessRead keeps a request off the read replicas unless it is a
+// public or citizen GET, the traffic that tolerates a list a moment old. A
+// write reads back what it saved, and staff and integrators act on what
+// they just changed, so they read the primary.
+func onPrimaryUnlessRead(c echo.Context, kind string) {
+	if c.Request().Method == http.MethodGet && (kind == "" || kind == identity.KindCitizen) {
+		return
+	}
+	c.SetRequest(c.Request().WithContext(db.OnPrimary(c.Request().Context())))
 }
 
 func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {

@@ -27,6 +27,9 @@ type config struct {
 	// private interface.
 	OpsAddr     string `env:"OPS_ADDR"`
 	DatabaseURL string `env:"DATABASE_URL" envDefault:"sqlite:./data/citizen.db"`
+	// DatabaseReplicaURLs are PostgreSQL streaming replicas that serve the
+	// public catalogue lists (replicaTables).
+	DatabaseReplicaURLs []string `env:"DATABASE_REPLICA_URLS" envSeparator:","`
 	// DataDir holds what development creates for itself (keys, the SQLite file).
 	DataDir  string `env:"DATA_DIR" envDefault:"./data"`
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
@@ -109,10 +112,22 @@ func (c config) validate() error {
 	return nil
 }
 
+// replicaTables are the public catalogue tables behind the facility,
+// practitioner, slot, school and zone lists, whose reads may go to
+// DATABASE_REPLICA_URLS and lag the primary by the replication delay.
+// Bookings, applications, permits, accounts, idempotency keys and rate-limit
+// counters are not listed: they are read where they are written.
+var replicaTables = []string{
+	"health_facilities", "health_facility_specialties", "health_practitioners", "health_slots",
+	"education_schools", "education_seats",
+	"parking_zones", "parking_tariffs",
+}
+
 func (c config) db() db.Config {
 	return db.Config{
 		URL: c.DatabaseURL, MaxOpenConns: c.DBMaxOpenConns, MaxIdleConns: c.DBMaxIdleConns,
 		ConnMaxLifetime: c.DBConnMaxLifetime, ConnMaxIdleTime: c.DBConnMaxIdleTime, StatementTimeout: c.DBStatementTimeout,
+		ReplicaURLs: c.DatabaseReplicaURLs, ReplicaTables: replicaTables,
 	}
 }
 

@@ -5,6 +5,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -37,12 +38,19 @@ type Config struct {
 	ConnMaxIdleTime time.Duration
 	// StatementTimeout bounds every PostgreSQL statement so that no request hangs on the database.
 	StatementTimeout time.Duration
+	// ReplicaURLs are postgres:// URLs of streaming replicas of URL. Reads of
+	// ReplicaTables made outside a transaction go to them (see replica.go).
+	ReplicaURLs []string
+	// ReplicaTables are the tables whose reads may lag the primary: public
+	// catalogues, never a citizen's own records.
+	ReplicaTables []string
 }
 
 // DB is an open database: the GORM handle and the dialect behind it.
 type DB struct {
 	*gorm.DB
-	Dialect Dialect
+	Dialect  Dialect
+	replicas []*sql.DB
 }
 
 // DialectOf tells which engine a database URL points at.
@@ -55,6 +63,9 @@ func DialectOf(rawURL string) Dialect {
 
 // Open connects to the database named by cfg.URL and checks that it answers.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if err := checkReplicas(cfg); err != nil {
+		return nil, err
+	}
 	dialect := DialectOf(cfg.URL)
 	var dialector gorm.Dialector
 	switch dialect {
@@ -67,6 +78,23 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 		dialector = sqlite.Open(dsn)
 	}
+	gdb, sqlDB, err := openPool(ctx, dialector, cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{DB: gdb, Dialect: dialect}
+	if len(cfg.ReplicaURLs) > 0 {
+		if d.replicas, err = useReplicas(ctx, gdb, cfg); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// openPool opens a GORM handle on dialector, sizes its pool and checks that
+// the database answers.
+func openPool(ctx context.Context, dialector gorm.Dialector, cfg Config) (*gorm.DB, *sql.DB, error) {
 	gdb, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
@@ -74,29 +102,33 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		TranslateError:         false,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		return nil, nil, fmt.Errorf("open %s database: %w", dialector.Name(), err)
 	}
 	sqlDB, err := gdb.DB()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	configurePool(sqlDB, cfg, dialect)
+	configurePool(sqlDB, cfg)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sqlDB.PingContext(pingCtx); err != nil {
 		_ = sqlDB.Close()
-		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
+		return nil, nil, fmt.Errorf("reach %s database: %w", dialector.Name(), err)
 	}
-	return &DB{DB: gdb, Dialect: dialect}, nil
+	return gdb, sqlDB, nil
 }
 
-// Close closes the connection pool.
+// Close closes the connection pools, the replicas' included.
 func (d *DB) Close() error {
+	var errs []error
+	for _, r := range d.replicas {
+		errs = append(errs, r.Close())
+	}
 	sqlDB, err := d.DB.DB()
 	if err != nil {
-		return err
+		return errors.Join(append(errs, err)...)
 	}
-	return sqlDB.Close()
+	return errors.Join(append(errs, sqlDB.Close())...)
 }
 
 // SQL returns the underlying pool.
@@ -105,7 +137,7 @@ func (d *DB) SQL() *sql.DB {
 	return sqlDB
 }
 
-func configurePool(sqlDB *sql.DB, cfg Config, dialect Dialect) {
+func configurePool(sqlDB *sql.DB, cfg Config) {
 	maxOpen := cfg.MaxOpenConns
 	if maxOpen <= 0 {
 		maxOpen = 20

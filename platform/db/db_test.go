@@ -156,6 +156,35 @@ func TestOpenRejectsUnknownScheme(t *testing.T) {
 	}
 }
 
+// Replica settings that cannot work are refused before anything is opened,
+// so none of these URLs is ever dialled.
+func TestOpenRejectsReplicaConfig(t *testing.T) {
+	pg := "postgres://u@db.invalid/citizen"
+	tables := []string{"health_facilities"}
+	cases := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"SQLite primary", Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "x.db"), ReplicaURLs: []string{pg}, ReplicaTables: tables}, "needs a PostgreSQL DATABASE_URL"},
+		{"replica of another engine", Config{URL: pg, ReplicaURLs: []string{pg, "mysql://u:secret@r2/citizen"}, ReplicaTables: tables}, `entry 2 must be a postgres:// URL, not "mysql:"`},
+		{"empty entry", Config{URL: pg, ReplicaURLs: []string{pg, ""}, ReplicaTables: tables}, "entry 2 is empty"},
+		{"no tables", Config{URL: pg, ReplicaURLs: []string{pg}}, "no table"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Open(context.Background(), tc.cfg)
+			if err == nil {
+				d.Close()
+				t.Fatal("Open succeeded, want an error")
+			}
+			if !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "secret") {
+				t.Errorf("Open error = %q, want it to say %q without the password", err, tc.want)
+			}
+		})
+	}
+}
+
 // backend is an open database with two scratch tables, parent and child,
 // whose names are unique so that runs on a shared PostgreSQL never collide.
 type backend struct {
@@ -375,6 +404,25 @@ func TestConnOutsideTxUsesPool(t *testing.T) {
 			outside = b.db.Conn(ctx)
 			if inside == nil || inside.Statement.ConnPool == outside.Statement.ConnPool {
 				t.Errorf("Conn inside a transaction returned the pool")
+			}
+		})
+	}
+}
+
+// A handle from Conn(OnPrimary(ctx)) is reused for several queries, like
+// any other; conditions must not pile up from one query to the next.
+func TestConnOnPrimaryReusable(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			if err := b.db.Exec("INSERT INTO " + b.parent + " (id, code, qty) VALUES (1, 'a', 1), (2, 'b', 2)").Error; err != nil {
+				t.Fatalf("seed: %v", err)
+			}
+			conn := b.db.Conn(OnPrimary(context.Background()))
+			for _, id := range []int{1, 2} {
+				var n int64
+				if err := conn.Table(b.parent).Where("id = ?", id).Count(&n).Error; err != nil || n != 1 {
+					t.Errorf("count of id %d = %d, %v; want 1", id, n, err)
+				}
 			}
 		})
 	}

@@ -7,9 +7,12 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/plugin/dbresolver"
 )
 
 type txKey struct{}
+
+type primaryKey struct{}
 
 // txAttempts is how often a transaction that lost a deadlock or a
 // serialization conflict is run before the error is returned.
@@ -49,7 +52,18 @@ func (d *DB) Conn(ctx context.Context) *gorm.DB {
 	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return tx
 	}
+	if ctx.Value(primaryKey{}) != nil {
+		// Clauses before WithContext, so that the handle stays safe to reuse.
+		return d.DB.Clauses(dbresolver.Write).WithContext(ctx)
+	}
 	return d.DB.WithContext(ctx)
+}
+
+// OnPrimary marks ctx so that Conn reads even the replicas' tables from the
+// primary: for reading back, outside a transaction, what was just written
+// (a replica may not have it yet).
+func OnPrimary(ctx context.Context) context.Context {
+	return context.WithValue(ctx, primaryKey{}, true)
 }
 
 // ForUpdate locks the rows q reads until the transaction ends. PostgreSQL
