@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -13,11 +14,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
 // benchDays is how many days of one-a-day slots the booking phase has,
@@ -28,7 +31,8 @@ type harness struct {
 	cfg        config
 	http       *http.Client
 	pool       *pgxpool.Pool
-	citizens   []string // access tokens
+	minter     *token.Signer // nil: citizens register through the API
+	citizens   []string      // access tokens of the working set
 	admin      string
 	facilities []string
 	facility   string
@@ -44,8 +48,19 @@ func newHarness(ctx context.Context, cfg config) (*harness, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &harness{cfg: cfg, pool: pool, http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		MaxIdleConns: cfg.concurrency * 2, MaxIdleConnsPerHost: cfg.concurrency * 2}}}
+	h := &harness{cfg: cfg, pool: pool, http: &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: maxConns, MaxIdleConnsPerHost: maxConns, MaxConnsPerHost: maxConns}}}
+	if cfg.keys != "" {
+		raw, err := os.ReadFile(cfg.keys)
+		if err != nil {
+			return nil, fmt.Errorf("-keys: %w", err)
+		}
+		keys, err := token.ParseKeys(string(raw))
+		if err != nil {
+			return nil, fmt.Errorf("-keys: %w", err)
+		}
+		h.minter = token.NewSigner(keys, cfg.issuer, time.Now)
+	}
 	if h.admin, err = h.login("health.admin@demo.citizen.gov.pk", "Demo-staff-password-2026"); err != nil {
 		return nil, fmt.Errorf("sign in the demo health admin (is the server in development with demo data?): %w", err)
 	}
@@ -61,11 +76,51 @@ func newHarness(ctx context.Context, cfg config) (*harness, error) {
 	if h.facility, err = h.createFacility(); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "registering %d citizens…\n", cfg.citizens)
-	if h.citizens, err = h.registerCitizens(cfg.citizens); err != nil {
+	if h.citizens, err = h.signedInCitizens(ctx, cfg.citizens, 0); err != nil {
 		return nil, err
 	}
 	return h, nil
+}
+
+// maxConns caps the harness's connections to the server, as a load
+// balancer would: a rush of thousands queues here rather than in the
+// kernel's accept backlog.
+const maxConns = 1024
+
+// signedInCitizens returns n citizens' access tokens. With the server's
+// signing keys (-keys) they are minted for active citizens already in the
+// database (seed scale loads a million), skipping the first skip; without,
+// citizens register, verify and sign in through the API, which is slower
+// (every password is hashed).
+func (h *harness) signedInCitizens(ctx context.Context, n, skip int) ([]string, error) {
+	if h.minter == nil {
+		fmt.Fprintf(os.Stderr, "registering %d citizens…\n", n)
+		return h.registerCitizens(n)
+	}
+	rows, err := h.pool.Query(ctx, `SELECT id FROM accounts WHERE kind = 'citizen' AND status = 'active' ORDER BY id LIMIT $1 OFFSET $2`, n, skip)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var tokens []string
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		tok, _, err := h.minter.Issue(token.TypeAccess, id.String(), identity.Audience, time.Hour, token.Claims{Kind: identity.KindCitizen})
+		if err != nil {
+			return nil, err
+		}
+		tokens = append(tokens, tok)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(tokens) < n {
+		return nil, fmt.Errorf("the database has %d active citizens after the first %d, %d are needed: load more with citizenapi seed scale", len(tokens), skip, n)
+	}
+	return tokens, nil
 }
 
 func (h *harness) close() { h.pool.Close() }
@@ -95,7 +150,7 @@ func (h *harness) do(method, path, token string, body any, out any) (int, error)
 	if out != nil && res.StatusCode/100 == 2 {
 		err = json.NewDecoder(res.Body).Decode(out)
 	} else {
-		_, _ = bytes.NewBuffer(nil).ReadFrom(res.Body)
+		_, _ = io.Copy(io.Discard, res.Body)
 	}
 	return res.StatusCode, err
 }
@@ -216,6 +271,12 @@ func (h *harness) practitionerWithSlots(days, capacity int) (string, []string, e
 	return p.ID, ids, rows.Err()
 }
 
+// drain reads and closes a response body so the connection is reused.
+func drain(res *http.Response) {
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+}
+
 // measure runs op from c workers for d and collects latencies and statuses.
 // op gets the worker and its iteration and returns a status label.
 func measure(name string, c int, d time.Duration, op func(worker, i int) string) Result {
@@ -267,168 +328,4 @@ func (h *harness) rss() int64 {
 		}
 	}
 	return 0
-}
-
-// search compares GET /health/slots with its query run straight through pgx.
-func (h *harness) search(ctx context.Context, rep *Report) error {
-	endpoint := measure("search: GET /health/slots", h.cfg.concurrency, h.cfg.duration, func(w, i int) string {
-		f := h.facilities[(w+i)%len(h.facilities)]
-		status, err := h.do(http.MethodGet, "/api/v1/health/slots?limit=20&facility_id="+f, "", nil, nil)
-		if err != nil {
-			return "error"
-		}
-		return strconv.Itoa(status)
-	})
-	endpoint.ServerRSSK = h.rss()
-	raw := measure("search: raw SQL (pgx)", h.cfg.concurrency, h.cfg.duration, func(w, i int) string {
-		now := time.Now().UTC()
-		rows, err := h.pool.Query(ctx, `SELECT id, practitioner_id, facility_id, specialty, starts_at, ends_at, capacity, booked
-			FROM health_slots WHERE status = 'open' AND starts_at >= $1 AND starts_at < $2 AND booked < capacity AND facility_id = $3
-			ORDER BY starts_at, id LIMIT 21`, now, now.Add(14*24*time.Hour), h.facilities[(w+i)%len(h.facilities)])
-		if err != nil {
-			return "error"
-		}
-		for rows.Next() {
-		}
-		rows.Close()
-		return "ok"
-	})
-	rep.Results = append(rep.Results, endpoint, raw)
-	rep.Ratios["search"] = endpoint.PerSecond / raw.PerSecond
-	return nil
-}
-
-// booking compares POST /health/appointments, each a successful booking,
-// with the booking transaction run straight through pgx.
-func (h *harness) booking(ctx context.Context, rep *Report) error {
-	c := min(h.cfg.concurrency, len(h.citizens))
-	_, apiSlots, err := h.practitionerWithSlots(benchDays, 200)
-	if err != nil {
-		return err
-	}
-	var keys atomic.Int64
-	endpoint := measure("booking: POST /health/appointments", c, h.cfg.duration, func(w, i int) string {
-		if i >= len(apiSlots) {
-			return ""
-		}
-		req, _ := http.NewRequest(http.MethodPost, h.cfg.url+"/api/v1/health/appointments",
-			strings.NewReader(`{"slot_id":"`+apiSlots[i]+`"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+h.citizens[w])
-		req.Header.Set("Idempotency-Key", strconv.FormatInt(keys.Add(1), 10)+"-"+uuid.NewString())
-		res, err := h.http.Do(req)
-		if err != nil {
-			return "error"
-		}
-		_, _ = bytes.NewBuffer(nil).ReadFrom(res.Body)
-		res.Body.Close()
-		return strconv.Itoa(res.StatusCode)
-	})
-	endpoint.ServerRSSK = h.rss()
-	rawPractitioner, rawSlots, err := h.practitionerWithSlots(benchDays, 200)
-	if err != nil {
-		return err
-	}
-	raw := measure("booking: raw SQL transaction (pgx)", c, h.cfg.duration, func(w, i int) string {
-		if i >= len(rawSlots) {
-			return ""
-		}
-		if err := h.rawBooking(ctx, rawSlots[i], rawPractitioner); err != nil {
-			return "error"
-		}
-		return "ok"
-	})
-	rep.Results = append(rep.Results, endpoint, raw)
-	rep.Ratios["booking"] = endpoint.PerSecond / raw.PerSecond
-	return nil
-}
-
-// rawBooking is the booking's SQL: take a seat, insert the appointment, commit.
-func (h *harness) rawBooking(ctx context.Context, slotID, practitionerID string) error {
-	tx, err := h.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	var queue int
-	var facility uuid.UUID
-	var starts time.Time
-	err = tx.QueryRow(ctx, `UPDATE health_slots SET booked = booked + 1, next_queue = next_queue + 1
-		WHERE id = $1 AND status = 'open' AND booked < capacity AND starts_at > now() RETURNING next_queue, facility_id, starts_at`, slotID).
-		Scan(&queue, &facility, &starts)
-	if err != nil {
-		return err
-	}
-	patient := uuid.New()
-	now := time.Now().UTC()
-	_, err = tx.Exec(ctx, `INSERT INTO health_appointments (id, slot_id, practitioner_id, facility_id, account_id, patient_id, patient_kind,
-		patient_name, local_date, starts_at, queue_number, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5, 'self', 'Load', $6, $7, $8, 'booked', $9, $9)`,
-		uuid.New(), slotID, practitionerID, facility, patient, starts.Add(5*time.Hour).Truncate(24*time.Hour), starts, queue, now)
-	if err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
-}
-
-// rush has every citizen press "book" at once on a slot with a quarter as
-// many seats, then checks the database: exactly that many bookings.
-func (h *harness) rush(ctx context.Context, rep *Report) error {
-	seats := max(1, len(h.citizens)/4)
-	_, slots, err := h.practitionerWithSlots(1, seats)
-	if err != nil {
-		return err
-	}
-	start := make(chan struct{})
-	var mu sync.Mutex
-	var lat []time.Duration
-	statuses := map[string]int{}
-	var wg sync.WaitGroup
-	for _, tok := range h.citizens {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			t := time.Now()
-			status, err := h.do(http.MethodPost, "/api/v1/health/appointments", tok, map[string]string{"slot_id": slots[0]}, nil)
-			label := strconv.Itoa(status)
-			if err != nil {
-				label = "error"
-			}
-			mu.Lock()
-			lat = append(lat, time.Since(t))
-			statuses[label]++
-			mu.Unlock()
-		}()
-	}
-	began := time.Now()
-	close(start)
-	wg.Wait()
-	res := summarise(fmt.Sprintf("rush: %d citizens, %d seats", len(h.citizens), seats), lat, statuses, time.Since(began))
-	res.ServerRSSK = h.rss()
-	rep.Results = append(rep.Results, res)
-	var booked, rows int
-	if err := h.pool.QueryRow(ctx, `SELECT booked, (SELECT count(*) FROM health_appointments WHERE slot_id = $1 AND status = 'booked') FROM health_slots WHERE id = $1`, slots[0]).Scan(&booked, &rows); err != nil {
-		return err
-	}
-	verdict := "ok"
-	if booked != seats || rows != seats || statuses["201"] != seats {
-		verdict = "WRONG"
-	}
-	rep.Checks = append(rep.Checks, fmt.Sprintf("rush: %d × 201, slot booked %d, appointment rows %d, seats %d, 5xx %d: %s",
-		statuses["201"], booked, rows, seats, fivexx(statuses), verdict))
-	if verdict != "ok" {
-		return fmt.Errorf("the rush over-booked or under-booked: %v", rep.Checks[len(rep.Checks)-1])
-	}
-	return nil
-}
-
-func fivexx(statuses map[string]int) int {
-	n := 0
-	for k, v := range statuses {
-		if strings.HasPrefix(k, "5") {
-			n += v
-		}
-	}
-	return n
 }

@@ -4,7 +4,16 @@
 // throughput as a ratio of that ceiling. Absolute figures drift on shared
 // machines; ratios measured side by side are what to compare.
 //
+// Scenarios: search (slot search against its raw query), booking (booking
+// against its raw transaction), rush (many citizens on few seats at once,
+// then a check of the database), admission (admission-day traffic, then a
+// race of acceptances on few seats) and mixed (super-app traffic).
+//
 //	go run ./cmd/loadgen -url http://127.0.0.1:8080 -db postgres://… -c 64 -d 10s
+//
+// With -keys (the server's signing-key file) citizens already in the
+// database, such as those seed scale loads, get tokens signed with the
+// server's key; without it they register through the API.
 package main
 
 import (
@@ -26,6 +35,11 @@ type config struct {
 	citizens    int
 	pid         int
 	jsonOut     string
+	scenarios   string
+	keys        string
+	issuer      string
+	rush        int
+	rushSeats   int
 }
 
 func main() {
@@ -37,6 +51,11 @@ func main() {
 	flag.IntVar(&cfg.citizens, "citizens", 64, "virtual citizens to register and sign in")
 	flag.IntVar(&cfg.pid, "pid", 0, "server process ID, to report its memory (RSS)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "also write the report as JSON to this file")
+	flag.StringVar(&cfg.scenarios, "scenarios", "search,booking,rush,admission,mixed", "comma-separated scenarios to run, in this order")
+	flag.StringVar(&cfg.keys, "keys", "", "the server's signing-key file (development: $DATA_DIR/signing-keys), to sign tokens for citizens already in the database")
+	flag.StringVar(&cfg.issuer, "issuer", "citizenapi", "the server's TOKEN_ISSUER, with -keys")
+	flag.IntVar(&cfg.rush, "rush", 0, "citizens in the rush (default: the -citizens working set; needs -keys when larger)")
+	flag.IntVar(&cfg.rushSeats, "rush-seats", 0, "seats in the rush (default: a quarter of the rush)")
 	flag.Parse()
 	if err := run(context.Background(), cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
@@ -76,10 +95,20 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	defer h.close()
 	rep := Report{Concurrency: cfg.concurrency, Ratios: map[string]float64{}}
-	for _, phase := range []func(context.Context, *Report) error{h.search, h.booking, h.rush} {
-		if err := phase(ctx, &rep); err != nil {
-			return err
+	scenarios := map[string]func(context.Context, *Report) error{
+		"search": h.search, "booking": h.booking, "rush": h.rush, "admission": h.admission, "mixed": h.mixed,
+	}
+	for _, name := range strings.Split(cfg.scenarios, ",") {
+		scenario, ok := scenarios[strings.TrimSpace(name)]
+		if !ok {
+			return fmt.Errorf("-scenarios: unknown scenario %q", name)
 		}
+		began := time.Now()
+		fmt.Fprintf(os.Stderr, "scenario %s…\n", name)
+		if err := scenario(ctx, &rep); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(os.Stderr, "scenario %s took %s\n", name, time.Since(began).Round(time.Second))
 	}
 	print(out, rep)
 	if cfg.jsonOut != "" {
