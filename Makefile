@@ -15,7 +15,7 @@ TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)?s
 
 SWAG_INIT := go tool swag init -g api/openapi.go -o openapi --outputTypes go,json,yaml -q
 
-.PHONY: help run build test test-race test-postgres lint fmt fuzz bench openapi openapi-check \
+.PHONY: help run build test test-race test-postgres lint fmt fuzz bench gobench openapi openapi-check \
 	migrate migrate-new seed ci docker up
 
 help: ## Show this help
@@ -58,17 +58,31 @@ fuzz: ## Run every fuzz target for FUZZTIME (default 30s) each
 		go test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
 
-BENCH_DB ?= postgres://postgres@127.0.0.1:5432/citizenapi_bench?sslmode=disable
-BENCH_ADDR ?= 127.0.0.1:18090
+GOBENCH_COUNT ?= 6
 
-bench: ## Load-test a fresh server on PostgreSQL (BENCH_DB) and print endpoint ÷ raw SQL ratios
-	@dropdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) --if-exists citizenapi_bench
-	@createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) citizenapi_bench
+gobench: ## Go benchmarks of the hot paths (token, authorization, booking, search); compare runs with benchstat
+	go test -run='^$$' -bench=. -benchmem -count=$(GOBENCH_COUNT) -p 1 ./platform/token ./api ./modules/health | tee bin/gobench.txt
+
+BENCH_DB_NAME ?= citizenapi_bench
+BENCH_DB ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(BENCH_DB_NAME)?sslmode=disable
+BENCH_ADDR ?= 127.0.0.1:18090
+BENCH_OPS_ADDR ?= 127.0.0.1:18091
+# 0.02 of the city (20,000 citizens) is enough for a rush of 10,000; BENCH_SCALE=1 loads the
+# whole city (about 10 minutes on 2 cores) for the at-scale search figures.
+BENCH_SCALE ?= 0.02
+BENCH_FLAGS ?= -c 64 -d 10s -rush 10000 -rush-seats 500
+
+bench: ## Load-test a fresh server on PostgreSQL with synthetic city data (BENCH_SCALE) and print endpoint ÷ raw SQL ratios
+	@dropdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) --if-exists $(BENCH_DB_NAME)
+	@createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) $(BENCH_DB_NAME)
 	@go build -o bin/citizenapi ./cmd/citizenapi && go build -o bin/loadgen ./cmd/loadgen
-	@DATA_DIR=$$(mktemp -d) DATABASE_URL='$(BENCH_DB)' HTTP_ADDR=$(BENCH_ADDR) LOG_LEVEL=warn bin/citizenapi >/dev/null 2>&1 & pid=$$!; \
-	trap "kill $$pid" EXIT; \
+	@DATABASE_URL='$(BENCH_DB)' LOG_LEVEL=warn bin/citizenapi seed demo >/dev/null
+	@DATABASE_URL='$(BENCH_DB)' LOG_LEVEL=warn bin/citizenapi seed scale -scale $(BENCH_SCALE)
+	@data=$$(mktemp -d); \
+	DATA_DIR=$$data DATABASE_URL='$(BENCH_DB)' HTTP_ADDR=$(BENCH_ADDR) OPS_ADDR=$(BENCH_OPS_ADDR) LOG_LEVEL=warn bin/citizenapi >/dev/null 2>&1 & pid=$$!; \
+	trap "kill $$pid; rm -rf $$data" EXIT; \
 	for i in $$(seq 1 60); do curl -fs http://$(BENCH_ADDR)/readyz >/dev/null && break; sleep 0.5; done; \
-	bin/loadgen -url http://$(BENCH_ADDR) -db '$(BENCH_DB)' -pid $$pid -json bin/bench.json
+	bin/loadgen -url http://$(BENCH_ADDR) -db '$(BENCH_DB)' -pid $$pid -keys $$data/signing-keys -json bin/bench.json $(BENCH_FLAGS)
 
 fmt: ## Format the Go code with gofmt
 	gofmt -l -w .
