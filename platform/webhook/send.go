@@ -148,14 +148,30 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, db.Translate(err, "")
 	}
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// One query for the batch's live subscriptions, not one per delivery.
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.SubscriptionID
+	}
+	var subs []SubscriptionRow
+	err = d.db.Conn(ctx).Table("webhook_subscriptions s").Select("s.*").Joins("JOIN oauth_clients c ON c.id = s.client_id").
+		Where("s.id IN ? AND s.status = 'active' AND c.status = 'active'", ids).Find(&subs).Error
+	if err != nil {
+		return 0, db.Translate(err, "")
+	}
+	live := make(map[string]SubscriptionRow, len(subs))
+	for _, sub := range subs {
+		live[sub.ID] = sub
+	}
 	for _, r := range rows {
-		var sub SubscriptionRow
-		err := d.db.Conn(ctx).Table("webhook_subscriptions s").Select("s.*").Joins("JOIN oauth_clients c ON c.id = s.client_id").
-			Where("s.id = ? AND s.status = 'active' AND c.status = 'active'", r.SubscriptionID).Take(&sub).Error
-		if err != nil {
+		sub, ok := live[r.SubscriptionID]
+		if !ok {
 			// A deleted subscription or revoked client gets nothing more.
 			r.GiveUpAt = d.clock.Now()
-			d.record(ctx, r, 0, fmt.Errorf("subscription no longer active: %w", err))
+			d.record(ctx, r, 0, errors.New("subscription no longer active"))
 			continue
 		}
 		status, err := d.send(ctx, sub, r)
