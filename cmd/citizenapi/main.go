@@ -35,6 +35,18 @@ Usage:
   citizenapi migrate                              apply database migrations and exit
   citizenapi admin create --email E --name N      create a platform admin; the password is read from standard input
   citizenapi seed demo                            load the Islamabad demo data
+  citizenapi seed scale [flags]                   bulk-load synthetic Islamabad-scale data into an empty PostgreSQL
+                                                  database (-h explains the data, the CNICs and the password):
+      -scale F               multiply every size not given (default 1)
+      -citizens N            citizens with 0-2 dependants each (default 1000000)
+      -facilities N          health facilities (default 300)
+      -practitioners N       doctors (default 3000)
+      -slot-days N           days ahead with 17 slots a day per doctor (default 60)
+      -past-appointments N   appointments before today (default 5000000)
+      -schools N             schools (default 420)
+      -applications N        applications for the coming academic year (default 100000)
+      -zones N               parking zones (default 60)
+      -vehicles N            vehicles, each with a permit (default 200000)
   citizenapi openapi                              print the OpenAPI 3.0 document (as served at /openapi.json)
 
 Configuration comes from the environment; see README.md.
@@ -81,8 +93,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		}
 		return d.Close()
 	case "seed":
+		if len(args) > 0 && args[0] == "scale" {
+			return seedScale(ctx, cfg, log, args[1:], stdout, os.Stderr)
+		}
 		if len(args) != 1 || args[0] != "demo" {
-			return errors.New("usage: citizenapi seed demo")
+			return errors.New("usage: citizenapi seed demo, or citizenapi seed scale [flags]")
 		}
 		d, err := openMigrated(ctx, cfg, log)
 		if err != nil {
