@@ -238,9 +238,10 @@ func (h *harness) createFacility() (string, error) {
 	return f.ID, err
 }
 
-// practitionerWithSlots adds a doctor with one slot of capacity a day for
-// days days from tomorrow, and returns the slot IDs in day order.
-func (h *harness) practitionerWithSlots(days, capacity int) (string, []string, error) {
+// practitionerWithSlots adds a doctor with perDay hour-long slots of
+// capacity a day for days days from tomorrow, and returns the slot IDs in
+// time order.
+func (h *harness) practitionerWithSlots(days, perDay, capacity int) (string, []string, error) {
 	var p struct{ ID string }
 	status, err := h.do(http.MethodPost, "/api/v1/admin/health/practitioners", h.admin, map[string]string{
 		"facility_id": h.facility, "full_name": "Dr. Load", "specialty": "general-medicine", "pmdc_number": strconv.Itoa(rand.IntN(1e9)) + "-L"}, &p)
@@ -250,7 +251,7 @@ func (h *harness) practitionerWithSlots(days, capacity int) (string, []string, e
 	karachi := time.FixedZone("PKT", 5*3600)
 	from := time.Now().In(karachi).AddDate(0, 0, 1)
 	status, err = h.do(http.MethodPost, "/api/v1/admin/health/schedules", h.admin, map[string]any{
-		"practitioner_id": p.ID, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "09:00", "end_time": "10:00",
+		"practitioner_id": p.ID, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "09:00", "end_time": fmt.Sprintf("%02d:00", 9+perDay),
 		"slot_minutes": 60, "capacity": capacity, "from": from.Format(time.DateOnly), "to": from.AddDate(0, 0, days-1).Format(time.DateOnly)}, nil)
 	if err != nil || status != http.StatusCreated {
 		return "", nil, fmt.Errorf("create schedule: %d %v", status, err)

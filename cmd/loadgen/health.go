@@ -46,7 +46,7 @@ func (h *harness) search(ctx context.Context, rep *Report) error {
 // with the booking transaction run straight through pgx.
 func (h *harness) booking(ctx context.Context, rep *Report) error {
 	c := min(h.cfg.concurrency, len(h.citizens))
-	_, apiSlots, err := h.practitionerWithSlots(benchDays, 200)
+	_, apiSlots, err := h.practitionerWithSlots(benchDays, 1, 200)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (h *harness) booking(ctx context.Context, rep *Report) error {
 		return strconv.Itoa(res.StatusCode)
 	})
 	endpoint.ServerRSSK = h.rss()
-	rawPractitioner, rawSlots, err := h.practitionerWithSlots(benchDays, 200)
+	rawPractitioner, rawSlots, err := h.practitionerWithSlots(benchDays, 1, 200)
 	if err != nil {
 		return err
 	}
@@ -114,6 +114,9 @@ func (h *harness) rawBooking(ctx context.Context, slotID, practitionerID string)
 	return tx.Commit(ctx)
 }
 
+// maxSlotCapacity is the most seats a schedule gives one slot.
+const maxSlotCapacity = 200
+
 // rush has many citizens press "book" at once on a slot with fewer seats,
 // then checks the database: exactly that many bookings, no 5xx.
 func (h *harness) rush(ctx context.Context, rep *Report) error {
@@ -129,7 +132,13 @@ func (h *harness) rush(ctx context.Context, rep *Report) error {
 	if seats == 0 {
 		seats = max(1, len(citizens)/4)
 	}
-	_, slots, err := h.practitionerWithSlots(1, seats)
+	// A slot holds at most 200 (the schedule's limit): the seats are released
+	// as slots of equal size on one doctor's day.
+	perDay := (seats + maxSlotCapacity - 1) / maxSlotCapacity
+	for seats%perDay != 0 {
+		perDay++
+	}
+	_, slots, err := h.practitionerWithSlots(1, perDay, seats/perDay)
 	if err != nil {
 		return err
 	}
@@ -138,13 +147,13 @@ func (h *harness) rush(ctx context.Context, rep *Report) error {
 	var lat []time.Duration
 	statuses := map[string]int{}
 	var wg sync.WaitGroup
-	for _, tok := range citizens {
+	for i, tok := range citizens {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			<-start
 			t := time.Now()
-			status, err := h.do(http.MethodPost, "/api/v1/health/appointments", tok, map[string]string{"slot_id": slots[0]}, nil)
+			status, err := h.do(http.MethodPost, "/api/v1/health/appointments", tok, map[string]string{"slot_id": slots[i%len(slots)]}, nil)
 			label := strconv.Itoa(status)
 			if err != nil {
 				label = "error"
@@ -162,14 +171,15 @@ func (h *harness) rush(ctx context.Context, rep *Report) error {
 	res.ServerRSSK = h.rss()
 	rep.Results = append(rep.Results, res)
 	var booked, rows int
-	if err := h.pool.QueryRow(ctx, `SELECT booked, (SELECT count(*) FROM health_appointments WHERE slot_id = $1 AND status = 'booked') FROM health_slots WHERE id = $1`, slots[0]).Scan(&booked, &rows); err != nil {
+	if err := h.pool.QueryRow(ctx, `SELECT sum(booked), (SELECT count(*) FROM health_appointments WHERE slot_id = ANY($1::uuid[]) AND status = 'booked')
+		FROM health_slots WHERE id = ANY($1::uuid[]) AND booked <= capacity`, slots).Scan(&booked, &rows); err != nil {
 		return err
 	}
 	verdict := "ok"
 	if booked != seats || rows != seats || statuses["201"] != seats || fivexx(statuses) > 0 {
 		verdict = "WRONG"
 	}
-	rep.Checks = append(rep.Checks, fmt.Sprintf("rush: %d × 201, slot booked %d, appointment rows %d, seats %d, 5xx %d: %s",
+	rep.Checks = append(rep.Checks, fmt.Sprintf("rush: %d × 201, slots booked %d, appointment rows %d, seats %d, 5xx %d: %s",
 		statuses["201"], booked, rows, seats, fivexx(statuses), verdict))
 	if verdict != "ok" {
 		return fmt.Errorf("the rush over-booked or under-booked: %v", rep.Checks[len(rep.Checks)-1])

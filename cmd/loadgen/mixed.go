@@ -19,7 +19,7 @@ func (h *harness) mixed(ctx context.Context, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	_, slots, err := h.practitionerWithSlots(benchDays, 200)
+	_, slots, err := h.practitionerWithSlots(benchDays, 1, 200)
 	if err != nil {
 		return err
 	}

@@ -91,8 +91,19 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	}
 	// One query each for the batch's notices and recipients, not one per delivery.
 	notices, to, err := d.load(ctx, claimed)
+	var skipped []string
 	for _, r := range claimed {
-		d.deliver(ctx, r, notices, to, err)
+		if d.deliver(ctx, r, notices, to, err) {
+			skipped = append(skipped, r.ID)
+		}
+	}
+	// Nothing was sent for these, so recording them together risks nothing.
+	if len(skipped) > 0 {
+		err := d.db.Conn(context.WithoutCancel(ctx)).Model(&deliveryRow{}).Where("id IN ?", skipped).
+			Updates(map[string]any{"status": "skipped", "locked_until": d.clock.Now()}).Error
+		if err != nil {
+			d.log.Warn("record skipped deliveries", "error", err)
+		}
 	}
 	return len(claimed), nil
 }
@@ -133,21 +144,25 @@ func (d *Dispatcher) claim(ctx context.Context) ([]deliveryRow, error) {
 	return rows, db.Translate(err, "")
 }
 
-// deliver sends one claimed delivery and records the outcome. loadErr is
-// the batch's failure to load its notices and recipients.
-func (d *Dispatcher) deliver(ctx context.Context, r deliveryRow, notices map[string]noticeRow, to map[string]Recipient, loadErr error) {
+// deliver sends one claimed delivery and records the outcome at once, so
+// that a crash can repeat at most this message. It reports, without
+// recording it, a delivery skipped because the recipient has no address for
+// its channel. loadErr is the batch's failure to load its notices and
+// recipients.
+func (d *Dispatcher) deliver(ctx context.Context, r deliveryRow, notices map[string]noticeRow, to map[string]Recipient, loadErr error) (skipped bool) {
 	msg, skip, err := Message{}, false, loadErr
 	if err == nil {
 		msg, skip, err = message(r, notices, to)
 	}
-	if err == nil && !skip {
+	if skip {
+		return true
+	}
+	if err == nil {
 		err = d.sender.Send(ctx, msg)
 	}
 	now := d.clock.Now()
 	fields := map[string]any{"locked_until": now}
 	switch {
-	case skip:
-		fields["status"] = "skipped"
 	case err == nil:
 		fields["status"], fields["sent_at"], fields["last_error"] = "sent", now, ""
 	case r.Attempts >= maxAttempts:
@@ -160,6 +175,7 @@ func (d *Dispatcher) deliver(ctx context.Context, r deliveryRow, notices map[str
 	if uerr := d.db.Conn(context.WithoutCancel(ctx)).Model(&deliveryRow{}).Where("id = ?", r.ID).Updates(fields).Error; uerr != nil {
 		d.log.Warn("record delivery", "delivery", r.ID, "error", uerr)
 	}
+	return false
 }
 
 // message renders a delivery in its recipient's language; skip is true when
