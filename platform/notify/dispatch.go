@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -33,6 +34,8 @@ const (
 	// instance that claimed it; if that instance dies, another retries it.
 	claimLease = 2 * time.Minute
 	batchSize  = 20
+	// parallelSends bounds the messages one dispatcher sends at once.
+	parallelSends = 8
 )
 
 // Backoff is the wait before the next try after attempts failed ones:
@@ -68,8 +71,12 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
-		if _, err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		n, err := d.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
 			d.log.Warn("deliver notifications", "error", err)
+		}
+		if n == batchSize && err == nil && ctx.Err() == nil {
+			continue // a full batch: there is probably a backlog, keep going
 		}
 		select {
 		case <-ctx.Done():
@@ -91,12 +98,24 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	}
 	// One query each for the batch's notices and recipients, not one per delivery.
 	notices, to, err := d.load(ctx, claimed)
+	// A gateway answers in tens of milliseconds: send several at once.
+	var mu sync.Mutex
 	var skipped []string
+	var wg sync.WaitGroup
+	sending := make(chan struct{}, parallelSends)
 	for _, r := range claimed {
-		if d.deliver(ctx, r, notices, to, err) {
-			skipped = append(skipped, r.ID)
-		}
+		wg.Add(1)
+		sending <- struct{}{}
+		go func() {
+			defer func() { <-sending; wg.Done() }()
+			if d.deliver(ctx, r, notices, to, err) {
+				mu.Lock()
+				skipped = append(skipped, r.ID)
+				mu.Unlock()
+			}
+		}()
 	}
+	wg.Wait()
 	// Nothing was sent for these, so recording them together risks nothing.
 	if len(skipped) > 0 {
 		err := d.db.Conn(context.WithoutCancel(ctx)).Model(&deliveryRow{}).Where("id IN ?", skipped).

@@ -498,3 +498,25 @@ func TestBackoff(t *testing.T) {
 		prev = got
 	}
 }
+
+// A backlog larger than one batch drains without waiting an interval per
+// batch: after a rush, notices must not trickle out at one batch a tick.
+func TestDispatcherDrainsABacklog(t *testing.T) {
+	e := newDpEnv(t)
+	for range 35 {
+		e.notice(dpBoth)
+	}
+	sender := &dpSender{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.dispatcher(sender).Run(ctx, time.Hour); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for sender.callCount() < 70 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got := sender.callCount(); got != 70 {
+		t.Fatalf("the dispatcher sent %d of 70 messages before its next tick, want all", got)
+	}
+}

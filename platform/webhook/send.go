@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -122,8 +123,12 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
-		if _, err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		n, err := d.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
 			d.log.Warn("deliver webhooks", "error", err)
+		}
+		if n == batchSize && err == nil && ctx.Err() == nil {
+			continue // a full batch: there is probably a backlog, keep going
 		}
 		select {
 		case <-ctx.Done():
@@ -133,12 +138,15 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 	}
 }
 
+// batchSize is how many deliveries one claim takes.
+const batchSize = 20
+
 // RunOnce claims and sends one batch of due deliveries and returns how many
 // it handled.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	now := d.clock.Now()
 	pick := `SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND locked_until <= ?
-		ORDER BY next_attempt_at LIMIT 20`
+		ORDER BY next_attempt_at LIMIT ` + strconv.Itoa(batchSize)
 	if d.db.Dialect == db.Postgres {
 		pick += " FOR UPDATE SKIP LOCKED"
 	}
