@@ -4,6 +4,7 @@
 package api
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -128,9 +129,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		}))
 	}
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
-		Level: 5, MinLength: 1024,
+		Level: gzip.BestSpeed, MinLength: 1024,
 		// Only reads return bodies worth compressing; writes answer one small
-		// resource, and a compressor reset costs more than it saves.
+		// resource. The fastest level: levels above it clear 512 KiB of
+		// tables per response, which was a third of the search profile.
 		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodGet },
 	}),
 		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout), auditRequest)
