@@ -48,9 +48,11 @@ func (h *harness) mixed(ctx context.Context, rep *Report) error {
 		case 8:
 			status, err = h.do(http.MethodGet, checks[(w+i)%len(checks)], warden, nil, nil)
 		default:
-			// One booking a day per citizen and doctor: each citizen walks the days.
-			day := booked[w%len(h.citizens)].Add(1) - 1
-			if int(day) >= len(slots) {
+			// One booking a day per citizen and doctor: each citizen walks the
+			// days from its own starting day, so they do not all queue on one slot.
+			n := int(booked[w%len(h.citizens)].Add(1) - 1)
+			day := (w*37 + n) % len(slots)
+			if n >= len(slots) {
 				status, err = h.do(http.MethodGet, "/api/v1/me/overview", tok, nil, nil)
 				break
 			}
