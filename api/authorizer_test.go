@@ -32,7 +32,8 @@ func TestAuthorizerForgetsDecisionsOnReload(t *testing.T) {
 		}
 		return ok
 	}
-	if ask() || ask() {
+	// The second answer comes from memory.
+	if first, remembered := ask(), ask(); first || remembered {
 		t.Fatal("a citizen may manage staff before any policy says so")
 	}
 	if err := d.Exec(`INSERT INTO casbin_rule (ptype, v0, v1, v2, v3) VALUES ('p', 'citizen', '*', 'identity.staff', 'manage')`).Error; err != nil {
