@@ -38,7 +38,7 @@ func (s *Server) mountModules() error {
 	signer := token.NewSigner(s.deps.Keys, s.cfg.Issuer, clock.Now)
 	identitySvc := identity.NewService(identity.Deps{
 		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: signer, Sender: sender, Audit: auditLog,
-		Units: UnitDirectory(healthSvc, educationSvc), Policy: authz,
+		Units: UnitDirectory(healthSvc, educationSvc), Policy: authz, PII: s.deps.PII,
 	})
 	pat.identity, kids.identity = identitySvc, identitySvc
 	parkingSvc := parking.NewService(parking.Deps{

@@ -22,6 +22,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
@@ -66,6 +67,8 @@ type Deps struct {
 	Clock domain.Clock
 	// Keys sign access and permit tokens.
 	Keys *token.KeySet
+	// PII seals CNICs and B-forms for storage.
+	PII *pii.Keys
 	// Sender delivers SMS and e-mail; nil records them for /dev/messages,
 	// which is allowed in development only.
 	Sender notify.Sender
@@ -90,6 +93,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Keys == nil {
 		return nil, errors.New("no token signing keys")
+	}
+	if deps.PII == nil {
+		return nil, errors.New("no keys to seal identity numbers")
 	}
 	if deps.Sender == nil && !cfg.Development() {
 		return nil, errors.New("production needs a message sender (SMS gateway)")

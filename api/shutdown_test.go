@@ -20,7 +20,7 @@ import (
 // the slow request must complete, and Run must return cleanly.
 func TestShutdownFailsReadinessAndFinishesRequests(t *testing.T) {
 	d := apitest.OpenDB(t)
-	srv, err := api.New(apitest.Config(), api.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Keys: apitest.Keys})
+	srv, err := api.New(apitest.Config(), api.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Keys: apitest.Keys, PII: apitest.PII})
 	if err != nil {
 		t.Fatal(err)
 	}

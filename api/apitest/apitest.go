@@ -26,6 +26,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/migrations"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
@@ -41,6 +42,22 @@ var Keys = func() *token.KeySet {
 	}
 	return keys
 }()
+
+// PIISealingKeys and PIILookupKey, parsed as PII, are the keys test
+// servers seal identity numbers with: the same for every server of a test
+// binary, as they must be for servers sharing one database. Tests that
+// start the binary pass them as PII_SEALING_KEYS and PII_LOOKUP_KEY.
+var (
+	PIISealingKeys = "test-1:" + pii.NewKey()
+	PIILookupKey   = pii.NewKey()
+	PII            = func() *pii.Keys {
+		keys, err := pii.Parse(PIISealingKeys, PIILookupKey)
+		if err != nil {
+			panic(err)
+		}
+		return keys
+	}()
+)
 
 // App is a running server on a fresh database.
 type App struct {
@@ -76,7 +93,7 @@ func New(t testing.TB, opts ...Option) *App {
 	if os.Getenv("TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	srv, err := api.New(cfg, api.Deps{DB: d, Log: log, Clock: clock, Keys: Keys})
+	srv, err := api.New(cfg, api.Deps{DB: d, Log: log, Clock: clock, Keys: Keys, PII: PII})
 	if err != nil {
 		t.Fatalf("build server: %v", err)
 	}

@@ -104,7 +104,7 @@ func (a *App) NewStaff(role, unitID string) Staff {
 	email := fmt.Sprintf("%s.%d@staff.test", role, rand.Int64())
 	svc := identity.NewService(identity.Deps{
 		DB: a.DB, Clock: a.Clock, Hasher: identity.NewHasher(), Signer: token.NewSigner(Keys, "citizenapi", a.Clock.Now),
-		Sender: notify.NewDevSender(a.DB, a.Clock), Audit: audit.NewLog(a.DB, a.Clock), Units: anyUnit{},
+		Sender: notify.NewDevSender(a.DB, a.Clock), Audit: audit.NewLog(a.DB, a.Clock), Units: anyUnit{}, PII: PII,
 	})
 	acc, err := svc.CreateStaff(context.Background(), identity.NewStaff{
 		Email: email, FullName: "Test " + role, Password: StaffPassword, Role: role, Department: department, UnitID: unitID,

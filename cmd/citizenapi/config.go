@@ -15,6 +15,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
@@ -64,6 +65,13 @@ type config struct {
 	TokenSigningKeys string `env:"TOKEN_SIGNING_KEYS"`
 	TokenIssuer      string `env:"TOKEN_ISSUER" envDefault:"citizenapi"`
 
+	// PIISealingKeys encrypt CNICs and B-forms at rest, "kid:base64key"
+	// (32 bytes) separated by commas, newest last; PIILookupKey (base64, 32
+	// bytes) keys the hash that finds an account by CNIC and never rotates.
+	// Development generates both under DataDir.
+	PIISealingKeys string `env:"PII_SEALING_KEYS"`
+	PIILookupKey   string `env:"PII_LOOKUP_KEY"`
+
 	// SMSGatewayURL and SMSGatewayToken configure the production SMS
 	// gateway. Without them development records messages for /dev/messages.
 	SMSGatewayURL   string `env:"SMS_GATEWAY_URL"`
@@ -75,7 +83,7 @@ type config struct {
 }
 
 // productionSecrets are the variables production refuses to start without.
-var productionSecrets = []string{"TOKEN_SIGNING_KEYS", "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN"}
+var productionSecrets = []string{"TOKEN_SIGNING_KEYS", "PII_SEALING_KEYS", "PII_LOOKUP_KEY", "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN"}
 
 func loadConfig() (config, error) {
 	var cfg config
@@ -151,6 +159,20 @@ func (c config) signingKeys() (*token.KeySet, error) {
 		return keys, nil
 	}
 	return token.LoadOrCreateKeyFile(filepath.Join(c.DataDir, "signing-keys"))
+}
+
+// piiKeys reads PII_SEALING_KEYS and PII_LOOKUP_KEY, or in development the
+// key file under DataDir, created on first use so sealed values stay
+// readable across restarts.
+func (c config) piiKeys() (*pii.Keys, error) {
+	if c.PIISealingKeys != "" || c.PIILookupKey != "" {
+		keys, err := pii.Parse(c.PIISealingKeys, c.PIILookupKey)
+		if err != nil {
+			return nil, fmt.Errorf("PII_SEALING_KEYS, PII_LOOKUP_KEY: %w", err)
+		}
+		return keys, nil
+	}
+	return pii.LoadOrCreateFile(filepath.Join(c.DataDir, "pii-keys"))
 }
 
 // sender is the SMS gateway when configured; nil means the development

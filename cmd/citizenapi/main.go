@@ -111,7 +111,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }
 
-// openMigrated opens the database and applies pending migrations.
+// openMigrated opens the database, applies pending migrations and seals
+// any identity number still stored in the clear or under an old key.
 func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
 	d, err := db.Open(ctx, cfg.db())
 	if err != nil {
@@ -120,6 +121,19 @@ func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, er
 	if err := d.Migrate(ctx, migrations.FS, log); err != nil {
 		d.Close()
 		return nil, err
+	}
+	keys, err := cfg.piiKeys()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	n, err := identity.SealIdentityNumbers(ctx, d, keys)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("seal identity numbers: %w", err)
+	}
+	if n > 0 {
+		log.Info("sealed identity numbers", "rows", n, "key", keys.Current())
 	}
 	return d, nil
 }
@@ -140,7 +154,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	srv, err := api.New(cfg.api(), api.Deps{DB: d, Log: log, Clock: clock, Keys: keys, Sender: cfg.sender()})
+	piiKeys, err := cfg.piiKeys()
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(cfg.api(), api.Deps{DB: d, Log: log, Clock: clock, Keys: keys, PII: piiKeys, Sender: cfg.sender()})
 	if err != nil {
 		return err
 	}
@@ -240,9 +258,13 @@ func newIdentity(cfg config, d *db.DB, units identity.Units) (*identity.Service,
 	if err != nil {
 		return nil, err
 	}
+	piiKeys, err := cfg.piiKeys()
+	if err != nil {
+		return nil, err
+	}
 	clock := domain.SystemClock{}
 	return identity.NewService(identity.Deps{
 		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: token.NewSigner(keys, cfg.TokenIssuer, clock.Now),
-		Sender: notify.NewDevSender(d, clock), Audit: audit.NewLog(d, clock), Units: units,
+		Sender: notify.NewDevSender(d, clock), Audit: audit.NewLog(d, clock), Units: units, PII: piiKeys,
 	}), nil
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 )
@@ -63,7 +64,7 @@ func startInstances(t *testing.T, n int) *instances {
 		ln.Close()
 		cmd := exec.Command(bin)
 		cmd.Env = append(os.Environ(), "APP_ENV=development", "DATABASE_URL="+u.String(), "HTTP_ADDR="+addr,
-			"TOKEN_SIGNING_KEYS="+key, "DATA_DIR="+filepath.Join(dir, fmt.Sprint(i)), "LOG_LEVEL=warn")
+			"TOKEN_SIGNING_KEYS="+key, "PII_SEALING_KEYS="+apitest.PIISealingKeys, "PII_LOOKUP_KEY="+apitest.PIILookupKey, "DATA_DIR="+filepath.Join(dir, fmt.Sprint(i)), "LOG_LEVEL=warn")
 		var logs bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &logs, &logs
 		if err := cmd.Start(); err != nil {

@@ -141,8 +141,12 @@ func seedScale(ctx context.Context, cfg config, log *slog.Logger, args []string,
 			return err
 		}
 	}
+	keys, err := cfg.piiKeys()
+	if err != nil {
+		return err
+	}
 	var loaded bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM accounts WHERE cnic = $1)", scaleCNIC(1)).Scan(&loaded); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM accounts WHERE cnic_hash = $1)", keys.Hash(scaleCNIC(1))).Scan(&loaded); err != nil {
 		return err
 	}
 	if loaded {
@@ -153,7 +157,7 @@ func seedScale(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		return err
 	}
 	start := time.Now()
-	stats, err := newScaleGen(sizes, time.Now().UTC(), hash).load(ctx, conn, stderr)
+	stats, err := newScaleGen(sizes, time.Now().UTC(), hash, keys).load(ctx, conn, stderr)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 )
 
 // scaleGen makes the synthetic rows. Every choice about a row is a hash of
@@ -20,6 +21,7 @@ type scaleGen struct {
 	today time.Time // the local date, as midnight UTC
 	run   [6]byte   // random prefix of this run's UUIDs
 	hash  any       // the one password hash
+	pii   *pii.Keys // seal CNICs as identity does
 	names [2][]any  // full names by gender: first name × surname
 	specs [][]int
 	// accStart and accStep place citizen i's registration at accStart + i×accStep.
@@ -70,8 +72,8 @@ const (
 	kindPayment
 )
 
-func newScaleGen(sizes scaleSizes, now time.Time, hash string) *scaleGen {
-	g := &scaleGen{sizes: sizes, now: now, today: domain.LocalDate(now), hash: hash}
+func newScaleGen(sizes scaleSizes, now time.Time, hash string, keys *pii.Keys) *scaleGen {
+	g := &scaleGen{sizes: sizes, now: now, today: domain.LocalDate(now), hash: hash, pii: keys}
 	_, _ = rand.Read(g.run[:])
 	for gender, firsts := range firstNames {
 		for _, f := range firsts {
@@ -142,15 +144,16 @@ func (g *scaleGen) name(gender int, h uint64, surname int) any {
 }
 
 func (g *scaleGen) accounts() table {
-	cols := []string{"id", "kind", "cnic", "phone", "full_name", "password_hash", "status", "preferred_language", "verified_at", "created_at", "updated_at"}
+	cols := []string{"id", "kind", "cnic_hash", "phone", "full_name", "password_hash", "status", "preferred_language", "verified_at", "created_at", "updated_at", "cnic_sealed"}
 	return counted("accounts", cols, g.sizes.citizens, func(c int64, v []any) {
 		created := g.registered(c)
 		lang := "en"
 		if pick(c, saltLanguage)%4 == 0 {
 			lang = "ur"
 		}
-		v[0], v[1], v[2], v[3], v[4], v[5] = g.id(kindAccount, c), identity.KindCitizen, scaleCNIC(c+1), scalePhone(c+1), g.citizenName(c), g.hash
-		v[6], v[7], v[8], v[9], v[10] = identity.StatusActive, lang, created.Add(3*time.Minute), created, created
+		cnic := scaleCNIC(c + 1)
+		v[0], v[1], v[2], v[3], v[4], v[5] = g.id(kindAccount, c), identity.KindCitizen, g.pii.Hash(cnic), scalePhone(c+1), g.citizenName(c), g.hash
+		v[6], v[7], v[8], v[9], v[10], v[11] = identity.StatusActive, lang, created.Add(3*time.Minute), created, created, identity.SealCNIC(g.pii, cnic)
 	})
 }
 

@@ -128,6 +128,8 @@ func TestSeedScalePostgres(t *testing.T) {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	t.Setenv("DATABASE_URL", u.String())
+	t.Setenv("PII_SEALING_KEYS", apitest.PIISealingKeys)
+	t.Setenv("PII_LOOKUP_KEY", apitest.PIILookupKey)
 
 	args := []string{"seed", "scale", "-citizens", "200", "-facilities", "3", "-practitioners", "6", "-slot-days", "3",
 		"-past-appointments", "500", "-schools", "4", "-applications", "60", "-zones", "1", "-vehicles", "400"}
@@ -146,7 +148,7 @@ func TestSeedScalePostgres(t *testing.T) {
 		sql  string
 		want int64
 	}{
-		{"SELECT count(*) FROM accounts WHERE cnic LIKE '69%' AND status = 'active' AND verified_at IS NOT NULL", 200},
+		{"SELECT count(*) FROM accounts WHERE cnic_sealed IS NOT NULL AND status = 'active' AND verified_at IS NOT NULL", 200},
 		{"SELECT count(*) FROM health_facilities", 3},
 		{"SELECT count(*) FROM health_practitioners", 6},
 		{"SELECT count(*) FROM health_slots WHERE starts_at > now()", 6 * 3 * slotsPerDay},

@@ -55,7 +55,7 @@ func (s *Service) LoadDemo(ctx context.Context, facilityID, schoolID string) (bo
 	}
 	now := s.clock.Now()
 	phone := "+923001234567"
-	citizen := accountRow{ID: uuid.NewString(), Kind: KindCitizen, CNIC: &cnic, Phone: &phone, FullName: "Amina Bibi", PasswordHash: hash,
+	citizen := accountRow{ID: uuid.NewString(), Kind: KindCitizen, CNIC: cnic, Phone: &phone, FullName: "Amina Bibi", PasswordHash: hash,
 		Status: StatusActive, PreferredLanguage: "en", VerifiedAt: &now, CreatedAt: now, UpdatedAt: now}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateAccount(ctx, citizen); err != nil {

@@ -68,7 +68,7 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 	if !ok {
 		return domain.FieldInvalid("current_password", "is not your current password")
 	}
-	if err := CheckPassword("new_password", in.NewPassword, acc.Kind, deref(acc.CNIC), deref(acc.Phone)); err != nil {
+	if err := CheckPassword("new_password", in.NewPassword, acc.Kind, acc.CNIC, deref(acc.Phone)); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(ctx, in.NewPassword)
@@ -125,13 +125,13 @@ func (s *Service) AddDependant(ctx context.Context, p domain.Principal, in Depen
 	if err != nil {
 		return Dependant{}, err
 	}
-	var bform *string
+	var bform string
 	if in.BFormOrCNIC != "" {
 		n, err := NormalizeCNIC("b_form_or_cnic", in.BFormOrCNIC)
 		if err != nil {
 			return Dependant{}, err
 		}
-		bform = &n
+		bform = n
 	}
 	now := s.clock.Now()
 	row := dependantRow{ID: uuid.NewString(), OwnerID: p.Subject, FullName: name, Relation: in.Relation, DateOfBirth: dob,
@@ -182,13 +182,13 @@ func (s *Service) UpdateDependant(ctx context.Context, p domain.Principal, id st
 		fields["date_of_birth"] = dob
 	}
 	if in.BFormOrCNIC != nil {
-		var v *string
+		v := ""
 		if *in.BFormOrCNIC != "" {
 			n, err := NormalizeCNIC("b_form_or_cnic", *in.BFormOrCNIC)
 			if err != nil {
 				return Dependant{}, err
 			}
-			v = &n
+			v = n
 		}
 		fields["b_form_or_cnic"] = v
 	}

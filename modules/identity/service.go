@@ -18,6 +18,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
@@ -77,11 +78,13 @@ type Deps struct {
 	Audit  *audit.Log
 	Units  Units
 	Policy PolicyLoader
+	// PII seals CNICs and B-forms for storage.
+	PII *pii.Keys
 }
 
 // NewService returns the identity service.
 func NewService(d Deps) *Service {
-	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
+	return &Service{db: d.DB, store: NewStore(d.DB, d.PII), clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
 		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy,
 		recent: cache.NewTTL[string, Account](100_000)}
 }
@@ -128,7 +131,7 @@ func (s *Service) Register(ctx context.Context, in Registration) (Account, error
 	}
 	now := s.clock.Now()
 	row := accountRow{
-		ID: uuid.NewString(), Kind: KindCitizen, CNIC: &cnic, Phone: &phone, Email: ptr(NormalizeEmail(in.Email)),
+		ID: uuid.NewString(), Kind: KindCitizen, CNIC: cnic, Phone: &phone, Email: ptr(NormalizeEmail(in.Email)),
 		FullName: name, PasswordHash: hash, Status: StatusPending, PreferredLanguage: "en", CreatedAt: now, UpdatedAt: now,
 	}
 	var code string

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -10,12 +11,18 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 )
 
 type accountRow struct {
-	ID                string
-	Kind              string
-	CNIC              *string `gorm:"column:cnic"`
+	ID   string
+	Kind string
+	// CNICHash is the keyed hash that keeps CNICs unique and findable;
+	// CNICSealed the CNIC itself, encrypted. CNIC is the opened value, which
+	// never reaches the database.
+	CNICHash          *string
+	CNICSealed        *string
+	CNIC              string `gorm:"-"`
 	Phone             *string
 	Email             *string
 	FullName          string
@@ -36,7 +43,7 @@ func (r accountRow) account() Account {
 		roles = []RoleAssignment{{Role: RoleCitizen}}
 	}
 	return Account{
-		ID: r.ID, Kind: r.Kind, CNIC: deref(r.CNIC), Phone: deref(r.Phone), Email: deref(r.Email), FullName: r.FullName,
+		ID: r.ID, Kind: r.Kind, CNIC: r.CNIC, Phone: deref(r.Phone), Email: deref(r.Email), FullName: r.FullName,
 		Status: r.Status, PreferredLanguage: r.PreferredLanguage, Department: deref(r.Department), Roles: roles,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
@@ -89,7 +96,10 @@ type dependantRow struct {
 	Relation    string
 	DateOfBirth time.Time
 	Gender      string
-	BFormOrCNIC *string `gorm:"column:b_form_or_cnic"`
+	// BFormSealed is the B-form or CNIC, encrypted; BFormOrCNIC the opened
+	// value, which never reaches the database.
+	BFormSealed *string
+	BFormOrCNIC string `gorm:"-"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -99,7 +109,7 @@ func (dependantRow) TableName() string { return "dependants" }
 func (r dependantRow) dependant() Dependant {
 	return Dependant{
 		ID: r.ID, FullName: r.FullName, Relation: r.Relation, DateOfBirth: r.DateOfBirth.UTC().Format(time.DateOnly),
-		Gender: r.Gender, BFormOrCNIC: deref(r.BFormOrCNIC), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Gender: r.Gender, BFormOrCNIC: r.BFormOrCNIC, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 
@@ -127,11 +137,67 @@ func (ruleRow) TableName() string { return "casbin_rule" }
 
 // Store persists accounts and everything that hangs off them.
 type Store struct {
-	db *db.DB
+	db  *db.DB
+	pii *pii.Keys
 }
 
-// NewStore returns a Store on d.
-func NewStore(d *db.DB) *Store { return &Store{db: d} }
+// NewStore returns a Store on d that seals identity numbers with keys.
+func NewStore(d *db.DB, keys *pii.Keys) *Store { return &Store{db: d, pii: keys} }
+
+// The fields identity numbers are sealed for: a value sealed for one does
+// not open as the other.
+const (
+	fieldCNIC  = "accounts.cnic"
+	fieldBForm = "dependants.b_form_or_cnic"
+)
+
+// sealed returns the sealed form of v for field, or nil for no value.
+func (s *Store) sealed(field, v string) *string {
+	if v == "" {
+		return nil
+	}
+	out := s.pii.Seal(field, v)
+	return &out
+}
+
+// cnicHash returns the look-up hash of a CNIC, or nil for none.
+func (s *Store) cnicHash(cnic string) *string {
+	if cnic == "" {
+		return nil
+	}
+	h := s.pii.Hash(cnic)
+	return &h
+}
+
+// openAccounts opens the CNICs of rows read from the database.
+func (s *Store) openAccounts(rows ...*accountRow) error {
+	for _, r := range rows {
+		if r.CNICSealed == nil {
+			continue
+		}
+		v, err := s.pii.Open(fieldCNIC, *r.CNICSealed)
+		if err != nil {
+			return fmt.Errorf("open the CNIC of account %s: %w", r.ID, err)
+		}
+		r.CNIC = v
+	}
+	return nil
+}
+
+// openDependants opens the B-forms of rows read from the database.
+func (s *Store) openDependants(rows ...*dependantRow) error {
+	for _, r := range rows {
+		if r.BFormSealed == nil {
+			continue
+		}
+		v, err := s.pii.Open(fieldBForm, *r.BFormSealed)
+		if err != nil {
+			return fmt.Errorf("open the B-form of dependant %s: %w", r.ID, err)
+		}
+		r.BFormOrCNIC = v
+	}
+	return nil
+}
 
 // uniqueConflict names the account field a unique violation is about.
 func uniqueConflict(err error) error {
@@ -148,6 +214,7 @@ func uniqueConflict(err error) error {
 // CreateAccount inserts an account. Errors: Conflict naming the field when
 // the CNIC, phone or e-mail is taken.
 func (s *Store) CreateAccount(ctx context.Context, r accountRow) error {
+	r.CNICHash, r.CNICSealed = s.cnicHash(r.CNIC), s.sealed(fieldCNIC, r.CNIC)
 	err := s.db.Conn(ctx).Create(&r).Error
 	if db.IsUniqueViolation(err) {
 		return uniqueConflict(err)
@@ -158,15 +225,24 @@ func (s *Store) CreateAccount(ctx context.Context, r accountRow) error {
 // Account returns an account by ID. Errors: NotFound.
 func (s *Store) Account(ctx context.Context, id string) (accountRow, error) {
 	var r accountRow
-	err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error
-	return r, db.Translate(err, "account not found")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return r, db.Translate(err, "account not found")
+	}
+	return r, s.openAccounts(&r)
 }
 
 // Accounts finds the accounts with the given IDs.
 func (s *Store) Accounts(ctx context.Context, ids []string) ([]accountRow, error) {
 	var rows []accountRow
-	err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error
-	return rows, db.Translate(err, "")
+	if err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, db.Translate(err, "")
+	}
+	for i := range rows {
+		if err := s.openAccounts(&rows[i]); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
 }
 
 // AccountByUsername finds an account by its CNIC, phone or e-mail; the
@@ -175,7 +251,7 @@ func (s *Store) AccountByUsername(ctx context.Context, cnic, phone, email string
 	q := s.db.Conn(ctx).Model(&accountRow{})
 	switch {
 	case cnic != "":
-		q = q.Where("cnic = ?", cnic)
+		q = q.Where("cnic_hash = ?", s.pii.Hash(cnic))
 	case phone != "":
 		q = q.Where("phone = ?", phone)
 	case email != "":
@@ -184,8 +260,10 @@ func (s *Store) AccountByUsername(ctx context.Context, cnic, phone, email string
 		return accountRow{}, domain.Errorf(domain.NotFound, "account not found")
 	}
 	var r accountRow
-	err := q.Take(&r).Error
-	return r, db.Translate(err, "account not found")
+	if err := q.Take(&r).Error; err != nil {
+		return r, db.Translate(err, "account not found")
+	}
+	return r, s.openAccounts(&r)
 }
 
 // AccountByPhone returns the account registered with phone. Errors: NotFound.
@@ -323,6 +401,7 @@ func (s *Store) DeleteLoginFailures(ctx context.Context, ids []string) error {
 
 // CreateDependant inserts a dependant.
 func (s *Store) CreateDependant(ctx context.Context, r dependantRow) error {
+	r.BFormSealed = s.sealed(fieldBForm, r.BFormOrCNIC)
 	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
 }
 
@@ -330,8 +409,10 @@ func (s *Store) CreateDependant(ctx context.Context, r dependantRow) error {
 // dependant belongs to someone else.
 func (s *Store) Dependant(ctx context.Context, ownerID, id string) (dependantRow, error) {
 	var r dependantRow
-	err := s.db.Conn(ctx).Where("owner_id = ? AND id = ?", ownerID, id).Take(&r).Error
-	return r, db.Translate(err, "dependant not found")
+	if err := s.db.Conn(ctx).Where("owner_id = ? AND id = ?", ownerID, id).Take(&r).Error; err != nil {
+		return r, db.Translate(err, "dependant not found")
+	}
+	return r, s.openDependants(&r)
 }
 
 // ListDependants returns a page of owner's dependants, oldest first.
@@ -350,14 +431,22 @@ func (s *Store) ListDependants(ctx context.Context, ownerID string, p page.Reque
 		return page.Page[Dependant]{}, db.Translate(err, "")
 	}
 	out := make([]Dependant, len(rows))
-	for i, r := range rows {
-		out[i] = r.dependant()
+	for i := range rows {
+		if err := s.openDependants(&rows[i]); err != nil {
+			return page.Page[Dependant]{}, err
+		}
+		out[i] = rows[i].dependant()
 	}
 	return page.Build(out, p.Limit, func(d Dependant) []string { return []string{page.TimeKey(d.CreatedAt), d.ID} }), nil
 }
 
-// UpdateDependant sets columns of owner's dependant id. Errors: NotFound.
+// UpdateDependant sets columns of owner's dependant id; a new B-form is
+// given as "b_form_or_cnic" in the clear and stored sealed. Errors: NotFound.
 func (s *Store) UpdateDependant(ctx context.Context, ownerID, id string, fields map[string]any) error {
+	if v, ok := fields["b_form_or_cnic"]; ok {
+		delete(fields, "b_form_or_cnic")
+		fields["b_form_sealed"] = s.sealed(fieldBForm, v.(string))
+	}
 	res := s.db.Conn(ctx).Model(&dependantRow{}).Where("owner_id = ? AND id = ?", ownerID, id).Updates(fields)
 	if res.Error != nil {
 		return db.Translate(res.Error, "")
