@@ -76,9 +76,9 @@ bench: ## Load-test a fresh server on PostgreSQL with synthetic city data (BENCH
 	@dropdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) --if-exists $(BENCH_DB_NAME)
 	@createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) $(BENCH_DB_NAME)
 	@go build -o bin/citizenapi ./cmd/citizenapi && go build -o bin/loadgen ./cmd/loadgen
-	@DATABASE_URL='$(BENCH_DB)' LOG_LEVEL=warn bin/citizenapi seed demo >/dev/null
-	@DATABASE_URL='$(BENCH_DB)' LOG_LEVEL=warn bin/citizenapi seed scale -scale $(BENCH_SCALE)
 	@data=$$(mktemp -d); \
+	DATA_DIR=$$data DATABASE_URL='$(BENCH_DB)' LOG_LEVEL=warn bin/citizenapi seed demo >/dev/null && \
+	DATA_DIR=$$data DATABASE_URL='$(BENCH_DB)' LOG_LEVEL=warn bin/citizenapi seed scale -scale $(BENCH_SCALE) || exit 1; \
 	DATA_DIR=$$data DATABASE_URL='$(BENCH_DB)' HTTP_ADDR=$(BENCH_ADDR) OPS_ADDR=$(BENCH_OPS_ADDR) LOG_LEVEL=warn bin/citizenapi >/dev/null 2>&1 & pid=$$!; \
 	trap "kill $$pid; rm -rf $$data" EXIT; \
 	for i in $$(seq 1 60); do curl -fs http://$(BENCH_ADDR)/readyz >/dev/null && break; sleep 0.5; done; \

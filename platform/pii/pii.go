@@ -75,7 +75,11 @@ func NewKey() string {
 func LoadOrCreateFile(path string) (*Keys, error) {
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		raw = []byte("dev-1:" + NewKey() + "\nlookup:" + NewKey() + "\n")
+		// A random key ID: values sealed under another installation's keys
+		// then fail with "unknown key" rather than as tampered data.
+		id := make([]byte, 4)
+		_, _ = rand.Read(id)
+		raw = []byte("dev-" + hex.EncodeToString(id) + ":" + NewKey() + "\nlookup:" + NewKey() + "\n")
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, err
 		}
