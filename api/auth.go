@@ -26,6 +26,10 @@ import (
 //go:embed rbac_model.conf
 var rbacModel string
 
+// policyChannel is where PostgreSQL announces a change to the policy table
+// (migration 00013), so that every instance reloads its copy.
+const policyChannel = "citizenapi_policy"
+
 // authorizer answers Casbin's question and remembers each answer: the
 // inputs are a role, a unit and a route, a set bounded by the data, and the
 // policy only changes on a reload, which starts a fresh memory.

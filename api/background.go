@@ -25,6 +25,7 @@ type background struct {
 	idempotency  *idempotency.Store
 	integrations *integrations.Service
 	retention    []retention
+	authorizer   *authorizer
 }
 
 // retention removes personal data that is no longer needed; identity and
@@ -35,6 +36,12 @@ type retention func(ctx context.Context) (int64, error)
 // every hour purges expired keys and counters and personal data past its
 // retention, until ctx ends.
 func (s *Server) RunBackground(ctx context.Context) {
+	// A policy change made anywhere reloads this instance's copy at once.
+	go s.deps.DB.Listen(ctx, policyChannel, func() {
+		if err := s.background.authorizer.LoadPolicy(); err != nil {
+			s.deps.Log.Warn("reload the authorization policy", "error", err)
+		}
+	}, s.deps.Log)
 	go s.background.dispatcher.Run(ctx, time.Second)
 	go s.background.webhooks.Run(ctx, time.Second)
 	go every(ctx, time.Minute, func(ctx context.Context) {

@@ -70,6 +70,7 @@ func (s *Server) mountModules() error {
 		webhooks:     webhook.NewDispatcher(d, clock, s.webhookTargets().Client(10*time.Second), s.deps.Log),
 		integrations: integrationsSvc,
 		retention:    []retention{identitySvc.PurgeUnverified, parkingSvc.AnonymisePlates},
+		authorizer:   authz,
 	}
 	s.Echo.GET("/.well-known/jwks.json", s.jwks)
 	if s.cfg.Development() {

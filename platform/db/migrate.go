@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"regexp"
 	"strings"
 	"testing/fstest"
 	"time"
@@ -52,7 +53,13 @@ func (d *DB) Migrate(ctx context.Context, fsys fs.FS, log *slog.Logger) error {
 // driver reads back as time.Time, and an INTEGER PRIMARY KEY numbers itself.
 var sqliteSpelling = strings.NewReplacer("TIMESTAMPTZ", "TIMESTAMP", "BIGSERIAL", "INTEGER")
 
-// sqliteMigrations returns the migration files in SQLite's spelling.
+// postgresOnly matches the blocks of a migration that only PostgreSQL runs,
+// such as triggers that NOTIFY other instances: a single SQLite process
+// has nobody to tell.
+var postgresOnly = regexp.MustCompile(`(?s)-- postgres only\n.*?-- end postgres only\n`)
+
+// sqliteMigrations returns the migration files in SQLite's spelling,
+// without their PostgreSQL-only blocks.
 func sqliteMigrations(fsys fs.FS) (fs.FS, error) {
 	names, err := fs.Glob(fsys, "*.sql")
 	if err != nil {
@@ -64,7 +71,8 @@ func sqliteMigrations(fsys fs.FS) (fs.FS, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[name] = &fstest.MapFile{Data: []byte(sqliteSpelling.Replace(string(b))), Mode: 0o444}
+		sql := postgresOnly.ReplaceAllString(string(b), "")
+		out[name] = &fstest.MapFile{Data: []byte(sqliteSpelling.Replace(sql)), Mode: 0o444}
 	}
 	return out, nil
 }
