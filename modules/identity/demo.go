@@ -18,8 +18,8 @@ type DemoLogin struct {
 }
 
 // Demo credentials. They exist only where the demo data was loaded, which
-// production never does on its own.
-const (
+// production never does on its own, and are printed at start-up.
+const ( // #nosec G101 -- published demo logins, not secrets
 	demoCitizenPassword = "Islamabad-demo-2026"
 	demoStaffPassword   = "Demo-staff-password-2026"
 )

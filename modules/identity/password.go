@@ -141,7 +141,7 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		return "", err
 	}
 	p := h.params
-	key := argon2.IDKey([]byte(password), salt, p.time, p.memoryKiB, p.threads, 32)
+	key := argon2.IDKey([]byte(password), salt, p.time, p.memoryKiB, p.threads, hashLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memoryKiB, p.time, p.threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -163,16 +163,19 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, er
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
 	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || len(want) != hashLen {
 		return false, fmt.Errorf("bad argon2 encoding")
 	}
 	if err := h.acquire(ctx); err != nil {
 		return false, err
 	}
 	defer h.release()
-	got := argon2.IDKey([]byte(password), salt, p.time, p.memoryKiB, p.threads, uint32(len(want)))
+	got := argon2.IDKey([]byte(password), salt, p.time, p.memoryKiB, p.threads, hashLen)
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
+
+// hashLen is the length in bytes of every password hash.
+const hashLen = 32
 
 // dummyHash is verified against when the user is unknown, so that an
 // unknown user and a wrong password take the same time.

@@ -2,6 +2,9 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -33,15 +36,28 @@ func (d *DB) WithinTx(ctx context.Context, fn func(ctx context.Context) error) e
 		err = d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			return fn(context.WithValue(ctx, txKey{}, tx))
 		})
+		err = withContextCause(ctx, err)
 		if !IsRetryable(err) || attempt == txAttempts {
 			break
 		}
 		// A short random pause lets the transaction that won go first.
+		jitter := rand.IntN(20) // #nosec G404 -- spreads retries; nothing secret depends on it
 		select {
-		case <-time.After(time.Duration(attempt*10+rand.IntN(20)) * time.Millisecond):
+		case <-time.After(time.Duration(attempt*10+jitter) * time.Millisecond):
 		case <-ctx.Done():
 			return err
 		}
+	}
+	return err
+}
+
+// withContextCause adds ctx's error to err when ctx ended before the
+// transaction could commit: database/sql has then rolled it back, and the
+// commit answers only sql.ErrTxDone, which hides the deadline behind it (and
+// would be an internal error instead of "try again").
+func withContextCause(ctx context.Context, err error) error {
+	if cause := ctx.Err(); cause != nil && errors.Is(err, sql.ErrTxDone) && !errors.Is(err, cause) {
+		return fmt.Errorf("%w: %w", cause, err)
 	}
 	return err
 }
