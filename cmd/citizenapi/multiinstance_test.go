@@ -241,3 +241,164 @@ func TestRacesAcrossInstances(t *testing.T) {
 		t.Fatalf("replay on another instance: %d %s, want 201 with permit %s", st, replay.ID, first.ID)
 	}
 }
+
+// login signs a demo staff member in on one instance.
+func (in *instances) login(t *testing.T, i int, username string) string {
+	t.Helper()
+	var pair struct {
+		AccessToken string `json:"access_token"`
+	}
+	if s := call(t, in.urls[i%len(in.urls)], "POST", "/api/v1/auth/login", "", map[string]string{"username": username, "password": "Demo-staff-password-2026"}, &pair); s != 200 {
+		t.Fatalf("login %s: %d", username, s)
+	}
+	return pair.AccessToken
+}
+
+// race sends one request per citizen, all at once, spread over the
+// instances, and counts the statuses.
+func (in *instances) race(t *testing.T, n int, send func(i int, base string) int) map[int]int {
+	t.Helper()
+	statuses := make([]int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[i] = send(i, in.urls[i%len(in.urls)])
+		}()
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	return count
+}
+
+// TestQuotaEnrollmentAndRolesAcrossInstances races a zone's last permits
+// and a school's last seats over three server processes, and deactivates a
+// staff member through one while the others serve them.
+func TestQuotaEnrollmentAndRolesAcrossInstances(t *testing.T) {
+	in := startInstances(t, 3)
+	const citizens, quota, seats = 18, 4, 3
+	tokens := make([]string, citizens)
+	for i := range tokens {
+		tokens[i] = in.citizen(t, i)
+	}
+	pkt := time.FixedZone("PKT", 5*3600)
+
+	t.Run("zone quota", func(t *testing.T) {
+		admin := in.login(t, 0, "parking.admin@demo.citizen.gov.pk")
+		var zone struct{ ID string }
+		if s := call(t, in.urls[0], "POST", "/api/v1/admin/parking/zones", admin, map[string]any{
+			"name": fmt.Sprintf("Multi zone %d", rand.Int64()), "sector": "G-9", "permit_quota": quota,
+			"tariffs": []map[string]any{{"permit_type": "resident", "months": 1, "amount_pkr": 1000}}}, &zone); s != 201 {
+			t.Fatalf("create zone: %d", s)
+		}
+		vehicles := make([]string, citizens)
+		for i, tok := range tokens {
+			var v struct{ ID string }
+			if s := call(t, in.urls[i%3], "POST", "/api/v1/parking/vehicles", tok, map[string]string{"plate": fmt.Sprintf("ISB-MQ-%d", 1000+i+rand.IntN(8000))}, &v); s != 201 {
+				t.Fatalf("vehicle: %d", s)
+			}
+			vehicles[i] = v.ID
+		}
+		count := in.race(t, citizens, func(i int, base string) int {
+			return call(t, base, "POST", "/api/v1/parking/permits", tokens[i], map[string]any{"vehicle_id": vehicles[i], "zone_id": zone.ID,
+				"permit_type": "resident", "start_date": time.Now().In(pkt).Format(time.DateOnly), "months": 1}, nil)
+		})
+		if count[201] != quota || count[409] != citizens-quota {
+			t.Fatalf("permit statuses %v, want %d × 201 and %d × 409", count, quota, citizens-quota)
+		}
+		var z struct {
+			ActivePermits int `json:"active_permits"`
+		}
+		call(t, in.urls[2], "GET", "/api/v1/parking/zones/"+zone.ID, "", nil, &z)
+		if z.ActivePermits > quota {
+			t.Errorf("zone holds %d permits, quota %d", z.ActivePermits, quota)
+		}
+	})
+
+	t.Run("school seats", func(t *testing.T) {
+		admin := in.login(t, 1, "education.admin@demo.citizen.gov.pk")
+		var windows struct {
+			Items []struct {
+				AcademicYear string    `json:"academic_year"`
+				AgeCutoff    time.Time `json:"age_cutoff"`
+				AgeRules     []struct {
+					Grade  int `json:"grade"`
+					MinAge int `json:"min_age"`
+				} `json:"age_rules"`
+			}
+		}
+		call(t, in.urls[1], "GET", "/api/v1/admin/education/admission-windows", admin, nil, &windows)
+		if len(windows.Items) == 0 || len(windows.Items[0].AgeRules) == 0 {
+			t.Fatal("the demo admission window is missing")
+		}
+		w := windows.Items[0]
+		grade, dob := w.AgeRules[0].Grade, w.AgeCutoff.AddDate(-w.AgeRules[0].MinAge-1, 0, 0).Format(time.DateOnly)
+		var schools struct {
+			Items []struct{ ID string } `json:"items"`
+		}
+		call(t, in.urls[2], "GET", "/api/v1/education/schools?limit=1", "", nil, &schools)
+		school := schools.Items[0].ID
+		if s := call(t, in.urls[0], "PUT", "/api/v1/admin/education/schools/"+school+"/seats", admin,
+			map[string]any{"academic_year": w.AcademicYear, "grade": grade, "seats": seats}, nil); s != 200 {
+			t.Fatalf("set seats: %d", s)
+		}
+		applications := make([]string, citizens)
+		for i, tok := range tokens {
+			var child, app struct{ ID string }
+			if s := call(t, in.urls[i%3], "POST", "/api/v1/me/dependants", tok, map[string]string{
+				"full_name": "Multi Child", "relation": "child", "date_of_birth": dob, "gender": "male"}, &child); s != 201 {
+				t.Fatalf("child: %d", s)
+			}
+			if s := call(t, in.urls[(i+1)%3], "POST", "/api/v1/education/applications", tok, map[string]any{
+				"school_id": school, "academic_year": w.AcademicYear, "grade": grade, "child_id": child.ID}, &app); s != 201 {
+				t.Fatalf("apply: %d", s)
+			}
+			applications[i] = app.ID
+		}
+		count := in.race(t, citizens, func(i int, base string) int {
+			return call(t, base, "POST", "/api/v1/admin/education/applications/"+applications[i]+"/decision", admin,
+				map[string]string{"decision": "accepted", "note": "multi"}, nil)
+		})
+		if count[200] != seats || count[409] != citizens-seats {
+			t.Fatalf("acceptance statuses %v, want %d × 200 and %d × 409", count, seats, citizens-seats)
+		}
+	})
+
+	t.Run("deactivation applies everywhere within a second", func(t *testing.T) {
+		admin := in.login(t, 0, "admin@demo.citizen.gov.pk")
+		email := fmt.Sprintf("multi.%d@staff.test", rand.Int64())
+		var staff struct{ ID string }
+		if s := call(t, in.urls[0], "POST", "/api/v1/admin/staff", admin, map[string]string{
+			"email": email, "full_name": "Multi Staff", "password": "Demo-staff-password-2026", "role": "parking_officer", "department": "parking"}, &staff); s != 201 {
+			t.Fatalf("create staff: %d", s)
+		}
+		tok := in.login(t, 1, email)
+		for i := range in.urls {
+			if s := call(t, in.urls[i], "GET", "/api/v1/me", tok, nil, nil); s != 200 {
+				t.Fatalf("staff on instance %d before: %d", i, s)
+			}
+		}
+		if s := call(t, in.urls[0], "PATCH", "/api/v1/admin/staff/"+staff.ID, admin, map[string]bool{"active": false}, nil); s != 200 {
+			t.Fatalf("deactivate: %d", s)
+		}
+		at := time.Now()
+		for i := 1; i < len(in.urls); i++ {
+			for call(t, in.urls[i], "GET", "/api/v1/me", tok, nil, nil) != 401 {
+				if time.Since(at) > 3*time.Second {
+					t.Fatalf("instance %d still serves the deactivated staff member", i)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		if took := time.Since(at); took > 1500*time.Millisecond {
+			t.Errorf("the deactivation took %s to reach every instance, want about a second", took)
+		}
+	})
+}
