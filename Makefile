@@ -15,7 +15,7 @@ TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)?s
 
 SWAG_INIT := go tool swag init -g api/openapi.go -o openapi --outputTypes go,json,yaml -q
 
-.PHONY: help run build test test-race test-postgres lint fmt fuzz bench gobench gosec openapi openapi-check \
+.PHONY: help run build test test-race test-postgres test-faults lint fmt fuzz bench gobench gosec openapi openapi-check \
 	migrate migrate-new seed ci docker up
 
 help: ## Show this help
@@ -43,6 +43,14 @@ ifeq ($(origin TEST_DATABASE_URL),file)
 		createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -w $(PG_TEST_DB)
 endif
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' go test -count=1 ./...
+
+test-faults: ## Fault tests on PostgreSQL: outage, SIGTERM under load, crash after send (TEST_DATABASE_URL)
+ifeq ($(origin TEST_DATABASE_URL),file)
+	@psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -w -d postgres -Atqc \
+		"SELECT 1 FROM pg_database WHERE datname = '$(PG_TEST_DB)'" | grep -q 1 || \
+		createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -w $(PG_TEST_DB)
+endif
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' go test -race -count=1 -run '^TestFault' ./cmd/citizenapi ./platform/notify ./platform/webhook
 
 lint: gosec ## Run go vet, staticcheck and gosec
 	go vet ./...

@@ -70,7 +70,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	var dialector gorm.Dialector
 	switch dialect {
 	case Postgres:
-		dialector = postgres.Open(postgresDSN(cfg))
+		dialector = postgres.Open(postgresDSN(cfg, "read-write"))
 	default:
 		dsn, err := sqliteDSN(cfg.URL)
 		if err != nil {
@@ -156,19 +156,30 @@ func configurePool(sqlDB *sql.DB, cfg Config) {
 	}
 }
 
-// postgresDSN adds a connect timeout and a statement timeout unless the URL
-// already sets them, so a stopped database fails requests fast.
-func postgresDSN(cfg Config) string {
+// connectTimeout bounds each attempt to reach a PostgreSQL server unless
+// the URL sets connect_timeout, so that a stopped or unreachable database
+// fails requests fast instead of holding them until their own deadline.
+const connectTimeout = "3"
+
+// postgresDSN adds to cfg.URL what it does not set itself: the connect
+// timeout, the statement timeout and, when sessionAttrs is not empty,
+// target_session_attrs. The primary asks for "read-write": after a
+// fail-over, a URL that lists several hosts then connects only to the one
+// that accepts writes, and never writes to a read-only node.
+func postgresDSN(cfg Config, sessionAttrs string) string {
 	u, err := url.Parse(cfg.URL)
 	if err != nil {
 		return cfg.URL
 	}
 	q := u.Query()
 	if q.Get("connect_timeout") == "" {
-		q.Set("connect_timeout", "5")
+		q.Set("connect_timeout", connectTimeout)
 	}
 	if q.Get("statement_timeout") == "" && cfg.StatementTimeout > 0 {
 		q.Set("statement_timeout", fmt.Sprint(cfg.StatementTimeout.Milliseconds()))
+	}
+	if q.Get("target_session_attrs") == "" && sessionAttrs != "" {
+		q.Set("target_session_attrs", sessionAttrs)
 	}
 	u.RawQuery = q.Encode()
 	return u.String()

@@ -2,16 +2,22 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -103,23 +109,31 @@ func TestSQLiteDSNRejectsNoPath(t *testing.T) {
 
 func TestPostgresDSN(t *testing.T) {
 	cases := []struct {
-		name    string
-		url     string
-		timeout time.Duration
-		want    map[string]string // "" means absent
+		name         string
+		url          string
+		timeout      time.Duration
+		sessionAttrs string
+		want         map[string]string // "" means absent
 	}{
-		{"adds both timeouts", "postgres://u@db:5432/citizen?sslmode=disable", 5 * time.Second,
-			map[string]string{"connect_timeout": "5", "statement_timeout": "5000", "sslmode": "disable"}},
-		{"keeps given timeouts", "postgres://u@db/citizen?connect_timeout=2&statement_timeout=250", 5 * time.Second,
+		{"adds both timeouts and read-write", "postgres://u@db:5432/citizen?sslmode=disable", 5 * time.Second, "read-write",
+			map[string]string{"connect_timeout": "3", "statement_timeout": "5000", "target_session_attrs": "read-write", "sslmode": "disable"}},
+		{"keeps given timeouts", "postgres://u@db/citizen?connect_timeout=2&statement_timeout=250", 5 * time.Second, "read-write",
 			map[string]string{"connect_timeout": "2", "statement_timeout": "250"}},
-		{"no statement timeout configured", "postgresql://u@db/citizen", 0,
-			map[string]string{"connect_timeout": "5", "statement_timeout": ""}},
-		{"sub-second statement timeout", "postgres://u@db/citizen", 1500 * time.Millisecond,
+		{"no statement timeout configured", "postgresql://u@db/citizen", 0, "read-write",
+			map[string]string{"connect_timeout": "3", "statement_timeout": ""}},
+		{"sub-second statement timeout", "postgres://u@db/citizen", 1500 * time.Millisecond, "read-write",
 			map[string]string{"statement_timeout": "1500"}},
+		{"keeps the URL's target_session_attrs", "postgres://u@db1,db2/citizen?target_session_attrs=primary", 0, "read-write",
+			map[string]string{"target_session_attrs": "primary", "connect_timeout": "3"}},
+		{"several hosts get read-write", "postgres://u@db1:5432,db2:5432/citizen", 0, "read-write",
+			map[string]string{"target_session_attrs": "read-write"}},
+		{"replica: no session attributes", "postgres://u@replica/citizen", 2 * time.Second, "",
+			map[string]string{"target_session_attrs": "", "connect_timeout": "3", "statement_timeout": "2000"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := url.Parse(postgresDSN(Config{URL: tc.url, StatementTimeout: tc.timeout}))
+			dsn := postgresDSN(Config{URL: tc.url, StatementTimeout: tc.timeout}, tc.sessionAttrs)
+			got, err := url.Parse(dsn)
 			if err != nil {
 				t.Fatalf("parse DSN: %v", err)
 			}
@@ -132,6 +146,10 @@ func TestPostgresDSN(t *testing.T) {
 				if q.Get(k) != want || (want == "" && q.Has(k)) {
 					t.Errorf("%s = %q, want %q", k, q.Get(k), want)
 				}
+			}
+			// The driver must accept what we add.
+			if _, err := pgconn.ParseConfig(dsn); err != nil {
+				t.Errorf("pgconn.ParseConfig(%s): %v", dsn, err)
 			}
 		})
 	}
@@ -286,6 +304,7 @@ func TestConstraintViolations(t *testing.T) {
 
 func TestTranslate(t *testing.T) {
 	passed := domain.Errorf(domain.Conflict, "taken")
+	const unavailable = "the service is temporarily unavailable, try again shortly"
 	cases := []struct {
 		name    string
 		err     error
@@ -294,7 +313,11 @@ func TestTranslate(t *testing.T) {
 	}{
 		{"record not found", gorm.ErrRecordNotFound, domain.NotFound, "facility not found"},
 		{"wrapped record not found", fmt.Errorf("take: %w", gorm.ErrRecordNotFound), domain.NotFound, "facility not found"},
-		{"deadline", context.DeadlineExceeded, domain.Unavailable, "the service is temporarily unavailable, try again shortly"},
+		{"deadline", context.DeadlineExceeded, domain.Unavailable, unavailable},
+		{"bad connection", fmt.Errorf("book: %w", driver.ErrBadConn), domain.Unavailable, unavailable},
+		{"statement timeout", &pgconn.PgError{Code: "57014", Message: "canceling statement due to statement timeout"}, domain.Unavailable, unavailable},
+		{"server hung up", fmt.Errorf("commit: %w", io.ErrUnexpectedEOF), domain.Unavailable, unavailable},
+		{"unique violation left unhandled", &pgconn.PgError{Code: "23505"}, domain.Internal, "internal error"},
 		{"anything else", errors.New("disk on fire"), domain.Internal, "internal error"},
 		{"domain error passes through", passed, domain.Conflict, "taken"},
 	}
@@ -314,6 +337,90 @@ func TestTranslate(t *testing.T) {
 	if err := Translate(nil, "x"); err != nil {
 		t.Errorf("Translate(nil) = %v, want nil", err)
 	}
+}
+
+// TestIsUnavailable lists the ways a database outage reaches the code, real
+// ones where they can be produced here: each must be Unavailable (503 and
+// Retry-After), never Internal (500), and ordinary failures must not be.
+func TestIsUnavailable(t *testing.T) {
+	wrap := func(err error) error { return fmt.Errorf("book appointment: %w", err) }
+	pg := func(code string) error { return wrap(&pgconn.PgError{Severity: "FATAL", Code: code}) }
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused (pgconn.ConnectError)", wrap(connectRefused(t)), true},
+		{"closed pool", wrap(closedPoolError(t)), true},
+		{"bad connection", wrap(driver.ErrBadConn), true},
+		{"connection already closed (database/sql)", wrap(sql.ErrConnDone), true},
+		{"connection closed (pgx)", wrap(fmt.Errorf("conn closed: %w", pgconn.ErrConnClosed)), true},
+		{"connection reset", wrap(&net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}), true},
+		{"request deadline", wrap(context.DeadlineExceeded), true},
+		{"statement timeout", pg("57014"), true},
+		{"lock timeout", pg("55P03"), true},
+		{"idle in transaction timeout", pg("25P03"), true},
+		{"admin shutdown (pg_ctl stop)", pg("57P01"), true},
+		{"crash shutdown", pg("57P02"), true},
+		{"starting up", pg("57P03"), true},
+		{"too many connections", pg("53300"), true},
+		{"disk full", pg("53100"), true},
+		{"connection failure", pg("08006"), true},
+		{"read-only transaction (failed-over primary)", pg("25006"), true},
+		{"serialization failure", pg("40001"), true},
+		{"deadlock", pg("40P01"), true},
+		{"nil", nil, false},
+		{"unique violation", pg("23505"), false},
+		{"undefined table", pg("42P01"), false},
+		{"invalid input", pg("22P02"), false},
+		{"no rows", wrap(gorm.ErrRecordNotFound), false},
+		{"a bug", errors.New("nil map"), false},
+		// Only Translate, which knows it has a database error, takes it for
+		// a server that hung up (TestTranslate).
+		{"bare unexpected EOF", wrap(io.ErrUnexpectedEOF), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := IsUnavailable(tc.err); got != tc.want {
+				t.Errorf("IsUnavailable(%v) = %v, want %v", tc.err, got, tc.want)
+			}
+			if got := Translate(tc.err, "x"); tc.want && !domain.IsKind(got, domain.Unavailable) {
+				t.Errorf("Translate(%v) = %v, want Unavailable", tc.err, got)
+			}
+		})
+	}
+}
+
+// connectRefused dials a port nobody listens on and returns pgconn's error.
+func connectRefused(t *testing.T) error {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	_, err = pgconn.Connect(context.Background(), "postgres://u@"+addr+"/x?sslmode=disable&connect_timeout=2")
+	var ce *pgconn.ConnectError
+	if !errors.As(err, &ce) {
+		t.Fatalf("connect to a closed port: %v, want a *pgconn.ConnectError", err)
+	}
+	return err
+}
+
+// closedPoolError is what a query on a closed pool returns.
+func closedPoolError(t *testing.T) error {
+	t.Helper()
+	d, err := Open(context.Background(), Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "closed.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	err = d.Exec("SELECT 1").Error
+	if err == nil {
+		t.Fatal("a query on a closed pool succeeded")
+	}
+	return err
 }
 
 func TestTranslateRealNotFound(t *testing.T) {
@@ -389,6 +496,63 @@ func TestWithinTx(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// A transaction whose context ends before it commits is rolled back, and
+// its error says why: a deadline is Unavailable (503, try again), not the
+// bare "transaction has already been committed or rolled back" (500).
+func TestWithinTxPastItsDeadline(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			err := b.db.WithinTx(ctx, func(ctx context.Context) error {
+				if err := b.db.Conn(ctx).Exec("INSERT INTO " + b.parent + " (id, code, qty) VALUES (1, 'late', 1)").Error; err != nil {
+					return err
+				}
+				// The work outlasts the deadline; database/sql rolls back meanwhile.
+				time.Sleep(200 * time.Millisecond)
+				return nil
+			})
+			if !errors.Is(err, context.DeadlineExceeded) || !domain.IsKind(Translate(err, ""), domain.Unavailable) {
+				t.Errorf("WithinTx past its deadline = %v, want a deadline error that translates to Unavailable", err)
+			}
+			if n := b.count(t, b.parent); n != 0 {
+				t.Errorf("%d rows written by a transaction that missed its deadline, want 0", n)
+			}
+		})
+	}
+}
+
+// A transaction whose connection dies before it commits fails as
+// Unavailable (503, try again), not Internal, and nothing of it is written.
+func TestWithinTxConnectionLostAtCommit(t *testing.T) {
+	b, ok := backends(t)["postgres"]
+	if !ok {
+		t.Skip("TEST_DATABASE_URL is not set")
+	}
+	ctx := context.Background()
+	err := b.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := b.db.Conn(ctx).Exec("INSERT INTO " + b.parent + " (id, code, qty) VALUES (1, 'lost', 1)").Error; err != nil {
+			return err
+		}
+		var pid int
+		if err := b.db.Conn(ctx).Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
+			return err
+		}
+		// From another connection, end this one's server process, as a
+		// crash or a fail-over would.
+		if err := b.db.Exec("SELECT pg_terminate_backend(?, 5000)", pid).Error; err != nil {
+			t.Fatalf("terminate backend %d: %v", pid, err)
+		}
+		return nil
+	})
+	if !domain.IsKind(err, domain.Unavailable) {
+		t.Errorf("WithinTx whose connection died before the commit = %v (%T), want Unavailable", err, errors.Unwrap(err))
+	}
+	if n := b.count(t, b.parent); n != 0 {
+		t.Errorf("%d rows written by a transaction that never committed, want 0", n)
 	}
 }
 

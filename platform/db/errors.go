@@ -2,7 +2,10 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strings"
 
@@ -43,9 +46,9 @@ func IsRetryable(err error) bool {
 }
 
 // Translate turns a database error into a domain error: "no rows" becomes
-// NotFound with notFound as its message, an unreachable or overloaded database
-// becomes Unavailable, and anything else Internal. Errors that already carry a
-// kind pass through.
+// NotFound with notFound as its message, an unreachable, lost or overloaded
+// database becomes Unavailable (see IsUnavailable), and anything else
+// Internal. Errors that already carry a kind pass through.
 func Translate(err error, notFound string) error {
 	if err == nil {
 		return nil
@@ -56,17 +59,25 @@ func Translate(err error, notFound string) error {
 		return err
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return domain.Wrap(domain.NotFound, err, notFound)
-	case IsUnavailable(err):
+	case IsUnavailable(err), errors.Is(err, io.ErrUnexpectedEOF):
+		// From the database, an unexpected EOF is a server that hung up
+		// mid-statement: pgx reports a dropped connection so.
 		return domain.Wrap(domain.Unavailable, err, "the service is temporarily unavailable, try again shortly")
 	}
 	return domain.Wrap(domain.Internal, err, "internal error")
 }
 
-// IsUnavailable reports whether err means the database cannot serve now:
-// unreachable, timed out, shutting down, or (SQLite) still locked after the
-// busy timeout.
+// IsUnavailable reports whether err means the database cannot serve now
+// and a retry later may succeed: it is unreachable or went away
+// mid-statement, the pool is closed, a connect, statement or request
+// deadline passed, the server is shutting down, starting up, out of
+// connections or read-only (a failed-over primary), or (SQLite) still
+// locked after the busy timeout.
 func IsUnavailable(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) || connectionLost(err) {
 		return true
 	}
 	var netErr net.Error
@@ -77,19 +88,51 @@ func IsUnavailable(err error) bool {
 	if errors.As(err, &connectErr) {
 		return true
 	}
-	switch code := pgCode(err); {
-	case code == "57014", code == "57P01", code == "57P02", code == "57P03", code == "53300", code == "25006", code == "40P01", code == "40001":
-		// query cancelled (statement timeout), admin shutdown, crash, cannot connect now,
-		// too many connections, read-only transaction (a failed-over primary),
-		// and a deadlock or serialization conflict that retrying did not cure
-		return true
-	case strings.HasPrefix(code, "08"):
+	if pgUnavailable(pgCode(err)) {
 		return true
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		primary := se.Code() & 0xff
 		return primary == sqliteBusy || primary == sqliteLocked
+	}
+	return false
+}
+
+// errPoolClosed is database/sql's error for a pool that was closed; the
+// package does not export it.
+const errPoolClosed = "sql: database is closed"
+
+// connectionLost reports whether err says the connection or the pool is
+// gone: database/sql's "bad connection" (the driver found its connection
+// dead, as every statement of a transaction whose server went away does),
+// or a connection or pool already closed. (pgx reports a server that hung
+// up mid-statement as a bare unexpected EOF, which only Translate, knowing
+// the error came from the database, may take for an outage.)
+func connectionLost(err error) bool {
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, pgconn.ErrConnClosed) || strings.Contains(err.Error(), errPoolClosed)
+}
+
+// pgUnavailable reports whether a PostgreSQL SQLSTATE is a condition that
+// passes: a connection exception (class 08), insufficient resources (53:
+// too many connections, out of memory or disk), a statement, lock or idle
+// timeout, the server shutting down, crashing or starting up, a read-only
+// transaction (a failed-over primary), and a deadlock or serialization
+// conflict that retrying did not cure.
+func pgUnavailable(code string) bool {
+	switch {
+	case code == "":
+		return false
+	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "53"):
+		return true
+	}
+	switch code {
+	case "57014", "55P03", "25P03", "57P05", // statement, lock, idle-in-transaction and idle-session timeouts
+		"57P01", "57P02", "57P03", // admin shutdown, crash shutdown, cannot connect now
+		"25006",          // read-only transaction
+		"40P01", "40001": // deadlock, serialization failure
+		return true
 	}
 	return false
 }

@@ -40,8 +40,8 @@ func checkReplicas(cfg Config) error {
 // creates, updates, deletes and locking reads (FOR UPDATE) to the primary,
 // and routes only the tables it was given, so a citizen's own records, the
 // idempotency keys and the rate-limit counters are always read where they
-// were written. Each replica gets the primary's pool settings and statement
-// timeout. It returns the replicas' pools for Close.
+// were written. Each replica gets the primary's pool settings, connect
+// timeout and statement timeout. It returns the replicas' pools for Close.
 func useReplicas(ctx context.Context, gdb *gorm.DB, cfg Config) ([]*sql.DB, error) {
 	var pools []*sql.DB
 	closeAll := func() {
@@ -53,7 +53,8 @@ func useReplicas(ctx context.Context, gdb *gorm.DB, cfg Config) ([]*sql.DB, erro
 	for i, u := range cfg.ReplicaURLs {
 		rcfg := cfg
 		rcfg.URL = u
-		_, pool, err := openPool(ctx, postgres.Open(postgresDSN(rcfg)), rcfg)
+		// A replica is read-only: no target_session_attrs=read-write here.
+		_, pool, err := openPool(ctx, postgres.Open(postgresDSN(rcfg, "")), rcfg)
 		if err != nil {
 			closeAll()
 			return nil, fmt.Errorf("DATABASE_REPLICA_URLS entry %d: %w", i+1, err)

@@ -6,19 +6,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/islamabad-digital/citizenapi/migrations"
+	"github.com/islamabad-digital/citizenapi/platform/db/pgtest"
 )
 
 // facility is just enough of health_facilities to write and count rows.
@@ -37,7 +32,9 @@ func TestReplicaRouting(t *testing.T) {
 	if os.Getenv("TEST_DATABASE_URL") == "" && os.Getenv("TEST_PG_REPLICA") == "" {
 		t.Skip("set TEST_DATABASE_URL or TEST_PG_REPLICA=1 to start a PostgreSQL primary and replica for this test")
 	}
-	primary, replica := startReplicatedPair(t)
+	primaryCluster := pgtest.StartPrimary(t)
+	replicaCluster := primaryCluster.StartReplica()
+	primary, replica := primaryCluster.URL(), replicaCluster.URL()
 	ctx := context.Background()
 	d, err := Open(ctx, Config{
 		URL: primary, ReplicaURLs: []string{replica}, ReplicaTables: []string{"health_facilities"},
@@ -51,6 +48,8 @@ func TestReplicaRouting(t *testing.T) {
 	if err := d.Migrate(ctx, migrations.FS, nil); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
+	// On a busy machine the replica may not have the tables yet.
+	waitReplayed(t, d.SQL(), d.replicas[0])
 
 	seen := func(ctx context.Context, id string) bool {
 		t.Helper()
@@ -146,6 +145,48 @@ func TestReplicaRouting(t *testing.T) {
 	if err := r.QueryRowContext(ctx, "SHOW statement_timeout").Scan(&timeout); err != nil || timeout != "7s" {
 		t.Errorf("replica statement_timeout = %q, %v; want 7s", timeout, err)
 	}
+
+	// As after a fail-over, the primary's URL names the read-only node
+	// first: the connection goes to the node that takes writes, and a URL
+	// that names only read-only nodes does not connect at all.
+	both := fmt.Sprintf("postgres://postgres@127.0.0.1:%d,127.0.0.1:%d/postgres?sslmode=disable", replicaCluster.Port, primaryCluster.Port)
+	moved, err := Open(ctx, Config{URL: both, MaxOpenConns: 1})
+	if err != nil {
+		t.Fatalf("open with the standby listed first: %v", err)
+	}
+	defer moved.Close()
+	var readOnly string
+	if err := moved.Raw("SHOW transaction_read_only").Scan(&readOnly).Error; err != nil || readOnly != "off" {
+		t.Errorf("primary URL listing the standby first connected to a node with transaction_read_only = %q (%v), want the writable one", readOnly, err)
+	}
+	if standby, err := Open(ctx, Config{URL: replica, MaxOpenConns: 1}); err == nil {
+		standby.Close()
+		t.Errorf("opening a standby as the primary succeeded, want a refusal (target_session_attrs=read-write)")
+	} else if !IsUnavailable(err) {
+		t.Errorf("opening a standby as the primary: %v, want an Unavailable error", err)
+	}
+}
+
+// waitReplayed waits until the replica has replayed everything the primary
+// has written so far.
+func waitReplayed(t *testing.T, primary, replica *sql.DB) {
+	t.Helper()
+	var lsn string
+	if err := primary.QueryRow("SELECT pg_current_wal_lsn()::text").Scan(&lsn); err != nil {
+		t.Fatalf("primary WAL position: %v", err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var behind bool
+		if err := replica.QueryRow("SELECT pg_last_wal_replay_lsn() < $1::pg_lsn", lsn).Scan(&behind); err != nil {
+			t.Fatalf("replica replay position: %v", err)
+		}
+		if !behind {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica has not replayed the primary's WAL up to %s", lsn)
+		}
+	}
 }
 
 func waitPaused(t *testing.T, r *sql.DB) {
@@ -162,127 +203,4 @@ func waitPaused(t *testing.T, r *sql.DB) {
 			t.Fatalf("replay is %s, not paused", state)
 		}
 	}
-}
-
-// startReplicatedPair starts a throwaway primary (initdb, trust auth) and a
-// streaming replica made with pg_basebackup -R, each on a free port under a
-// temporary directory, stops both when the test ends, and returns their URLs.
-// initdb refuses to run as root, so as root the servers run as the postgres
-// OS user.
-func startReplicatedPair(t *testing.T) (primaryURL, replicaURL string) {
-	t.Helper()
-	bin := pgBinDir()
-	if bin == "" {
-		t.Skip("no PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) in $PG_BIN, PATH or /usr/lib/postgresql/*/bin")
-	}
-	// Not t.TempDir: its parent is private to root, and the servers may run
-	// as the postgres user.
-	base, err := os.MkdirTemp("", "citizenapi-replica-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pg := pgServer{bin: bin, dir: base}
-	t.Cleanup(func() { os.RemoveAll(base) })
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			t.Skip("running as root, where initdb refuses to run, and there is no postgres user to run it as")
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		pg.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(base, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-	}
-	primaryDir, replicaDir := filepath.Join(base, "primary"), filepath.Join(base, "replica")
-	primaryPort, replicaPort := freePort(t), freePort(t)
-
-	if err := pg.run("initdb", "-D", primaryDir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"); err != nil {
-		t.Skipf("cannot create a PostgreSQL cluster: %v", err)
-	}
-	// Fast and private: TCP on loopback only, no Unix socket in a shared
-	// directory, no fsync. The replica inherits this file.
-	conf := "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\n" +
-		"shared_buffers = 16MB\nmax_connections = 20\nwal_level = replica\nmax_wal_senders = 4\n"
-	f, err := os.OpenFile(filepath.Join(primaryDir, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
-	if err == nil {
-		_, err = f.WriteString(conf)
-		f.Close()
-	}
-	if err != nil {
-		t.Fatalf("configure primary: %v", err)
-	}
-	pg.start(t, primaryDir, primaryPort)
-	if err := pg.run("pg_basebackup", "-h", "127.0.0.1", "-p", strconv.Itoa(primaryPort), "-U", "postgres",
-		"-D", replicaDir, "-R", "-X", "stream", "-c", "fast", "--no-sync"); err != nil {
-		t.Fatalf("pg_basebackup: %v", err)
-	}
-	pg.start(t, replicaDir, replicaPort)
-	url := func(port int) string {
-		return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-	}
-	return url(primaryPort), url(replicaPort)
-}
-
-// pgServer runs PostgreSQL's programs from bin in dir, as cred when set.
-type pgServer struct {
-	bin, dir string
-	cred     *syscall.Credential
-}
-
-func (p pgServer) run(name string, args ...string) error {
-	cmd := exec.Command(filepath.Join(p.bin, name), args...)
-	cmd.Dir = p.dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: p.cred}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%s: %w\n%s", name, err, out)
-	}
-	return nil
-}
-
-// start starts the cluster in dir on port and stops it (immediately: the
-// data is thrown away) when the test ends.
-func (p pgServer) start(t *testing.T, dir string, port int) {
-	t.Helper()
-	if err := p.run("pg_ctl", "-D", dir, "-l", filepath.Join(dir, "server.log"), "-w", "-t", "20",
-		"-o", "-p "+strconv.Itoa(port), "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-		t.Fatalf("start PostgreSQL in %s: %v\n%s", dir, err, log)
-	}
-	t.Cleanup(func() {
-		if err := p.run("pg_ctl", "-D", dir, "-m", "immediate", "stop"); err != nil {
-			t.Errorf("stop PostgreSQL in %s: %v", dir, err)
-		}
-	})
-}
-
-// pgBinDir finds the directory of initdb: $PG_BIN, PATH, or
-// /usr/lib/postgresql/*/bin (Debian keeps the server programs out of PATH).
-func pgBinDir() string {
-	if dir := os.Getenv("PG_BIN"); dir != "" {
-		return dir
-	}
-	// PATH may hold only links (Debian's /usr/bin wrappers, or one program
-	// linked on its own): the real directory has them all.
-	if path, err := exec.LookPath("initdb"); err == nil {
-		if real, err := filepath.EvalSymlinks(path); err == nil {
-			return filepath.Dir(real)
-		}
-	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	if len(dirs) == 0 {
-		return ""
-	}
-	return filepath.Dir(dirs[len(dirs)-1])
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

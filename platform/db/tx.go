@@ -23,20 +23,28 @@ const txAttempts = 3
 
 // WithinTx runs fn in a transaction carried on the context. A call inside an
 // open transaction joins it, so services compose without knowing who began.
-// The transaction commits when fn returns nil and rolls back otherwise. When
-// PostgreSQL picks it as a deadlock victim or reports a serialization
-// conflict, the whole transaction runs again, so fn must have no effects
-// outside the database that a second run would repeat harmfully.
+// The transaction commits when fn returns nil and rolls back otherwise; fn's
+// error is returned as it is, a failure to begin or commit is translated
+// (see Translate). When PostgreSQL picks it as a deadlock victim or reports a
+// serialization conflict, the whole transaction runs again, so fn must have
+// no effects outside the database that a second run would repeat harmfully.
 func (d *DB) WithinTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
 	var err error
 	for attempt := 1; attempt <= txAttempts; attempt++ {
+		var fnErr error
 		err = d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(context.WithValue(ctx, txKey{}, tx))
+			fnErr = fn(context.WithValue(ctx, txKey{}, tx))
+			return fnErr
 		})
-		err = withContextCause(ctx, err)
+		if err != nil && fnErr == nil {
+			// fn succeeded, so beginning or committing failed: a database
+			// error like a store's, translated like one (a connection lost
+			// at commit is Unavailable, not Internal).
+			err = Translate(withContextCause(ctx, err), "")
+		}
 		if !IsRetryable(err) || attempt == txAttempts {
 			break
 		}
