@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -121,5 +122,24 @@ func securityHeaders(hsts bool) echo.MiddlewareFunc {
 			}
 			return next(c)
 		}
+	}
+}
+
+// plainQuery refuses query parameters that are not valid UTF-8 or hold a
+// NUL character, naming the parameter: no filter has a use for them, and
+// PostgreSQL would refuse them mid-query.
+func plainQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for name, values := range c.QueryParams() {
+			if !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
+				return domain.FieldMalformed("query", "parameter names must be UTF-8 text without NUL characters")
+			}
+			for _, v := range values {
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					return domain.FieldMalformed(name, "must be UTF-8 text without NUL characters")
+				}
+			}
+		}
+		return next(c)
 	}
 }

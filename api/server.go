@@ -141,7 +141,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// tables per response, which was a third of the search profile.
 		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodGet },
 	}),
-		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout), auditRequest)
+		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout), plainQuery, auditRequest)
 
 	s.mountOps(registry)
 	if err := s.mountSpec(); err != nil {

@@ -150,7 +150,7 @@ func (h *Handler) createWindow(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/api/v1/admin/education/admission-windows [get]
 func (h *Handler) listWindows(c echo.Context) error {
-	p, err := web.PageRequest(c, 1)
+	p, err := web.PageRequestOf(c, 1)
 	if err != nil {
 		return err
 	}
@@ -195,8 +195,12 @@ func (h *Handler) schoolApplications(c echo.Context) error {
 	if f.Status = c.QueryParam("status"); f.Status != "" && !applicationStatuses[f.Status] {
 		return domain.FieldMalformed("status", "is not an application status")
 	}
-	if f.Grade, _, err = web.QueryInt(c, "grade"); err != nil {
+	var given bool
+	if f.Grade, given, err = web.QueryInt(c, "grade"); err != nil {
 		return err
+	}
+	if given && (f.Grade < 1 || f.Grade > 12) {
+		return domain.FieldInvalid("grade", "must be between 1 and 12")
 	}
 	res, err := h.svc.SchoolApplications(c.Request().Context(), web.Principal(c), f, p)
 	if err != nil {

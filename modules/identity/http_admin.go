@@ -147,7 +147,7 @@ func (h *Handler) setRoles(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/api/v1/admin/roles [get]
 func (h *Handler) listRoles(c echo.Context) error {
-	p, err := web.PageRequest(c, 3)
+	p, err := web.PageRequestOf(c, 3)
 	if err != nil {
 		return err
 	}

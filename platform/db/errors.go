@@ -59,6 +59,11 @@ func Translate(err error, notFound string) error {
 		return err
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return domain.Wrap(domain.NotFound, err, notFound)
+	case strings.HasPrefix(pgCode(err), "22"):
+		// A data exception: a value the client sent (a forged cursor's ID, a
+		// number past the column's range) that PostgreSQL cannot compare or
+		// store. Handlers check what they can name; this is the backstop.
+		return domain.Wrap(domain.Malformed, err, "a value in the request is not valid")
 	case IsUnavailable(err), errors.Is(err, io.ErrUnexpectedEOF):
 		// From the database, an unexpected EOF is a server that hung up
 		// mid-statement: pgx reports a dropped connection so.

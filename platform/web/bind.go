@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,7 +43,59 @@ func Bind(c echo.Context, dst any) error {
 	if err := decodeJSON(body, dst); err != nil {
 		return err
 	}
+	// PostgreSQL refuses NUL in text, and no field has a use for one.
+	if field := nulField(reflect.ValueOf(dst), ""); field != "" {
+		return domain.FieldInvalid(field, "must not contain NUL characters")
+	}
 	return Validate(dst)
+}
+
+// nulField returns the JSON path of the first string in v that holds a NUL
+// character, or "" when none does.
+func nulField(v reflect.Value, path string) string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return nulField(v.Elem(), path)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			return cmp.Or(path, "body")
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if f := nulField(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); f != "" {
+				return f
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			if f := nulField(iter.Value(), joinPath(path, fmt.Sprint(iter.Key()))); f != "" {
+				return f
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if !sf.IsExported() || name == "-" {
+				continue
+			}
+			if f := nulField(v.Field(i), joinPath(path, cmp.Or(name, sf.Name))); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 func decodeJSON(body []byte, dst any) error {

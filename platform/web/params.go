@@ -73,10 +73,23 @@ func QueryInt(c echo.Context, name string) (int, bool, error) {
 	return n, true, nil
 }
 
-// PageRequest reads limit and cursor. The limit defaults to page.DefaultLimit
+// PageRequest reads limit and cursor for a list whose cursor holds keys
+// sort keys ending with the row's ID, a UUID: a forged cursor with another
+// ID is refused naming "cursor" before it reaches the database.
+func PageRequest(c echo.Context, keys int) (page.Request, error) {
+	p, err := PageRequestOf(c, keys)
+	if err == nil && len(p.After) > 0 {
+		if _, err := uuid.Parse(p.After[len(p.After)-1]); err != nil {
+			return page.Request{}, domain.FieldMalformed("cursor", "is not a cursor returned by this list")
+		}
+	}
+	return p, err
+}
+
+// PageRequestOf reads limit and cursor. The limit defaults to page.DefaultLimit
 // and is capped at page.MaxLimit; keys is the number of values the list's
 // cursor holds.
-func PageRequest(c echo.Context, keys int) (page.Request, error) {
+func PageRequestOf(c echo.Context, keys int) (page.Request, error) {
 	limit, given, err := QueryInt(c, "limit")
 	if err != nil {
 		return page.Request{}, err
