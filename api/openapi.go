@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"sync"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	echoSwagger "github.com/swaggo/echo-swagger"
+	swaggerFiles "github.com/swaggo/files/v2"
 
 	"github.com/islamabad-digital/citizenapi/openapi"
 )
@@ -72,7 +74,7 @@ func (s *Server) mountSpec() error {
 	s.Echo.GET("/swagger/doc.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, docs[0])
 	})
-	s.Echo.GET("/swagger/*", echoSwagger.WrapHandler)
+	s.Echo.GET("/swagger/*", swaggerUI)
 	s.Echo.GET("/openapi.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, docs[1])
 	})
@@ -104,4 +106,18 @@ func openAPI3(swagger2 string) ([]byte, error) {
 func OpenAPI3() ([]byte, error) {
 	docs, err := specs()
 	return docs[1], err
+}
+
+// swaggerUI serves the Swagger UI's pages and files, and answers any other
+// path under /swagger/ with a problem like every other unknown path (the
+// UI's own handler answers those in plain text).
+func swaggerUI(c echo.Context) error {
+	switch name := c.Param("*"); name {
+	case "", "index.html", "doc.yaml":
+	default:
+		if _, err := fs.Stat(swaggerFiles.FS, name); err != nil {
+			return echo.ErrNotFound
+		}
+	}
+	return echoSwagger.WrapHandler(c)
 }

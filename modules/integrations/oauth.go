@@ -2,6 +2,7 @@ package integrations
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -83,6 +84,10 @@ func (h *Handler) token(c echo.Context) error {
 		return refuse(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
 	}
 	form, err := c.FormParams()
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return refuse(http.StatusRequestEntityTooLarge, "invalid_request", "the form is larger than the body limit")
+	}
 	if err != nil {
 		return refuse(http.StatusBadRequest, "invalid_request", "the form could not be read")
 	}

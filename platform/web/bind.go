@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
@@ -132,7 +133,39 @@ func decodeJSON(body []byte, dst any) error {
 	if errors.As(err, &de) {
 		return err
 	}
+	var timeErr *time.ParseError
+	if errors.As(err, &timeErr) {
+		// encoding/json does not say which field a time came from.
+		return domain.FieldMalformed(cmp.Or(badTimeField(body, dst), "body"), "must be a time in RFC 3339 form, like 2027-01-15T09:00:00+05:00")
+	}
 	return malformed("body", "validation.json", nil)
+}
+
+// badTimeField returns the JSON name of dst's first top-level time field
+// whose value in body does not parse, or "" when it cannot tell.
+func badTimeField(body []byte, dst any) string {
+	var raw map[string]json.RawMessage
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if json.Unmarshal(body, &raw) != nil || t.Kind() != reflect.Struct {
+		return ""
+	}
+	timeType := reflect.TypeFor[time.Time]()
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if sf.Type != timeType && sf.Type != reflect.PointerTo(timeType) {
+			continue
+		}
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		name = cmp.Or(name, sf.Name)
+		var v time.Time
+		if value, ok := raw[name]; ok && json.Unmarshal(value, &v) != nil {
+			return name
+		}
+	}
+	return ""
 }
 
 // malformed is a Malformed error naming field, with a catalog message.
