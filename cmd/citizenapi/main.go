@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/islamabad-digital/citizenapi/api"
@@ -52,7 +53,15 @@ Usage:
 Configuration comes from the environment; see README.md.
 `
 
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets
+// one: after a rush the collector otherwise lets the heap grow to twice
+// what is live, and an instance is sized for 256 MiB.
+const defaultMemoryLimit = 192 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
