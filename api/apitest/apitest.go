@@ -160,6 +160,37 @@ func withSearchPath(pg, schema string) string {
 	return u.String()
 }
 
+// DatabaseURL returns the URL of the test database d is open on: the
+// package's schema of TEST_DATABASE_URL, or the SQLite file. A test gives it
+// to a command or a second handle that must see the same data.
+func DatabaseURL(t testing.TB, d *db.DB) string {
+	t.Helper()
+	if d.Dialect == db.Postgres {
+		var schema string
+		if err := d.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
+			t.Fatal(err)
+		}
+		return withSearchPath(os.Getenv("TEST_DATABASE_URL"), schema)
+	}
+	var file string
+	if err := d.Raw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file).Error; err != nil || file == "" {
+		t.Fatalf("SQLite file: %q, %v", file, err)
+	}
+	return "sqlite:" + file
+}
+
+// Reopen opens a second handle on the database d is open on, as another
+// process would, and closes it when the test ends.
+func Reopen(t testing.TB, d *db.DB) *db.DB {
+	t.Helper()
+	other, err := db.Open(context.Background(), db.Config{URL: DatabaseURL(t, d), MaxOpenConns: 4})
+	if err != nil {
+		t.Fatalf("open a second handle: %v", err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return other
+}
+
 // Main runs a package's tests and drops its PostgreSQL schema afterwards.
 // Call it from TestMain.
 func Main(m *testing.M) {

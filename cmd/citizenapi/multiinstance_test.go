@@ -199,23 +199,9 @@ func TestRacesAcrossInstances(t *testing.T) {
 	}
 	slot := slots.Items[0].ID
 
-	statuses := make([]int, citizens)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i, tok := range tokens {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			statuses[i] = call(t, in.urls[i%3], "POST", "/api/v1/health/appointments", tok, map[string]string{"slot_id": slot}, nil)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	count := map[int]int{}
-	for _, s := range statuses {
-		count[s]++
-	}
+	count := in.race(t, citizens, func(i int, base string) int {
+		return call(t, base, "POST", "/api/v1/health/appointments", tokens[i], map[string]string{"slot_id": slot}, nil)
+	})
 	if count[201] != seats || count[409] != citizens-seats {
 		t.Fatalf("statuses %v, want %d × 201 and %d × 409", count, seats, citizens-seats)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -116,18 +115,7 @@ func TestSeedScalePostgres(t *testing.T) {
 	}
 	app := apitest.New(t)
 	devEnv(t)
-	var schema string
-	if err := app.DB.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(pg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	t.Setenv("DATABASE_URL", u.String())
+	t.Setenv("DATABASE_URL", apitest.DatabaseURL(t, app.DB))
 	t.Setenv("PII_SEALING_KEYS", apitest.PIISealingKeys)
 	t.Setenv("PII_LOOKUP_KEY", apitest.PIILookupKey)
 

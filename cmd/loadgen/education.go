@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -61,10 +60,7 @@ func (h *harness) admission(ctx context.Context, rep *Report) error {
 		default:
 			status, err = h.do(http.MethodGet, "/api/v1/education/applications", parents[p], nil, nil)
 		}
-		if err != nil {
-			return "error"
-		}
-		return strconv.Itoa(status)
+		return label(status, err)
 	})
 	res.ServerRSSK = h.rss()
 	rep.Results = append(rep.Results, res)
@@ -143,33 +139,12 @@ func (h *harness) acceptanceRace(ctx context.Context, rep *Report, staff, school
 		map[string]any{"academic_year": year, "grade": grade, "seats": seats}, nil); err != nil || status != http.StatusOK {
 		return fmt.Errorf("set seats: %d %v", status, err)
 	}
-	var mu sync.Mutex
-	statuses := map[string]int{}
-	var lat []time.Duration
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for _, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			t := time.Now()
-			status, err := h.do(http.MethodPost, "/api/v1/admin/education/applications/"+id+"/decision", staff,
-				map[string]string{"decision": "accepted", "note": "admission day"}, nil)
-			label := strconv.Itoa(status)
-			if err != nil {
-				label = "error"
-			}
-			mu.Lock()
-			statuses[label]++
-			lat = append(lat, time.Since(t))
-			mu.Unlock()
-		}()
-	}
-	began := time.Now()
-	close(start)
-	wg.Wait()
-	rep.Results = append(rep.Results, summarise(fmt.Sprintf("admission: %d acceptances, %d seats", len(ids), seats-filled), lat, statuses, time.Since(began)))
+	res := burst(fmt.Sprintf("admission: %d acceptances, %d seats", len(ids), seats-filled), len(ids), func(i int) string {
+		return label(h.do(http.MethodPost, "/api/v1/admin/education/applications/"+ids[i]+"/decision", staff,
+			map[string]string{"decision": "accepted", "note": "admission day"}, nil))
+	})
+	rep.Results = append(rep.Results, res)
+	statuses := res.Statuses
 	var nowFilled, accepted int
 	if err := h.pool.QueryRow(ctx, `SELECT filled, (SELECT count(*) FROM education_applications
 		WHERE school_id = $1 AND academic_year = $2 AND grade = $3 AND status IN ('accepted', 'enrolled'))

@@ -278,6 +278,41 @@ func drain(res *http.Response) {
 	res.Body.Close()
 }
 
+// burst sends n requests at the same moment, one goroutine each, and
+// summarises them; send returns a status label.
+func burst(name string, n int, send func(i int) string) Result {
+	start := make(chan struct{})
+	var mu sync.Mutex
+	var lat []time.Duration
+	statuses := map[string]int{}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			t := time.Now()
+			label := send(i)
+			mu.Lock()
+			lat = append(lat, time.Since(t))
+			statuses[label]++
+			mu.Unlock()
+		}()
+	}
+	began := time.Now()
+	close(start)
+	wg.Wait()
+	return summarise(name, lat, statuses, time.Since(began))
+}
+
+// label is a response's status code as a label, or "error".
+func label(status int, err error) string {
+	if err != nil {
+		return "error"
+	}
+	return strconv.Itoa(status)
+}
+
 // measure runs op from c workers for d and collects latencies and statuses.
 // op gets the worker and its iteration and returns a status label.
 func measure(name string, c int, d time.Duration, op func(worker, i int) string) Result {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,10 +17,7 @@ func (h *harness) search(ctx context.Context, rep *Report) error {
 	endpoint := measure("search: GET /health/slots", h.cfg.concurrency, h.cfg.duration, func(w, i int) string {
 		f := h.facilities[(w+i)%len(h.facilities)]
 		status, err := h.do(http.MethodGet, "/api/v1/health/slots?limit=20&facility_id="+f, "", nil, nil)
-		if err != nil {
-			return "error"
-		}
-		return strconv.Itoa(status)
+		return label(status, err)
 	})
 	endpoint.ServerRSSK = h.rss()
 	raw := measure("search: raw SQL (pgx)", h.cfg.concurrency, h.cfg.duration, func(w, i int) string {
@@ -142,32 +138,9 @@ func (h *harness) rush(ctx context.Context, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	start := make(chan struct{})
-	var mu sync.Mutex
-	var lat []time.Duration
-	statuses := map[string]int{}
-	var wg sync.WaitGroup
-	for i, tok := range citizens {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			t := time.Now()
-			status, err := h.do(http.MethodPost, "/api/v1/health/appointments", tok, map[string]string{"slot_id": slots[i%len(slots)]}, nil)
-			label := strconv.Itoa(status)
-			if err != nil {
-				label = "error"
-			}
-			mu.Lock()
-			lat = append(lat, time.Since(t))
-			statuses[label]++
-			mu.Unlock()
-		}()
-	}
-	began := time.Now()
-	close(start)
-	wg.Wait()
-	res := summarise(fmt.Sprintf("rush: %d citizens, %d seats", len(citizens), seats), lat, statuses, time.Since(began))
+	res := burst(fmt.Sprintf("rush: %d citizens, %d seats", len(citizens), seats), len(citizens), func(i int) string {
+		return label(h.do(http.MethodPost, "/api/v1/health/appointments", citizens[i], map[string]string{"slot_id": slots[i%len(slots)]}, nil))
+	})
 	res.ServerRSSK = h.rss()
 	rep.Results = append(rep.Results, res)
 	var booked, rows int
@@ -176,11 +149,11 @@ func (h *harness) rush(ctx context.Context, rep *Report) error {
 		return err
 	}
 	verdict := "ok"
-	if booked != seats || rows != seats || statuses["201"] != seats || fivexx(statuses) > 0 {
+	if booked != seats || rows != seats || res.Statuses["201"] != seats || fivexx(res.Statuses) > 0 {
 		verdict = "WRONG"
 	}
 	rep.Checks = append(rep.Checks, fmt.Sprintf("rush: %d × 201, slots booked %d, appointment rows %d, seats %d, 5xx %d: %s",
-		statuses["201"], booked, rows, seats, fivexx(statuses), verdict))
+		res.Statuses["201"], booked, rows, seats, fivexx(res.Statuses), verdict))
 	if verdict != "ok" {
 		return fmt.Errorf("the rush over-booked or under-booked: %v", rep.Checks[len(rep.Checks)-1])
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -66,10 +65,7 @@ func (h *harness) mixed(ctx context.Context, rep *Report) error {
 				drain(res)
 			}
 		}
-		if err != nil {
-			return "error"
-		}
-		return strconv.Itoa(status)
+		return label(status, err)
 	})
 	res.ServerRSSK = h.rss()
 	rep.Results = append(rep.Results, res)

@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 )
@@ -43,7 +42,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	_, id := e.notice(dpBoth)
 
 	var logs bytes.Buffer
-	crashed := reopen(t, e.db)
+	crashed := apitest.Reopen(t, e.db)
 	first := &crashingSender{handle: crashed}
 	d := notify.NewDispatcher(crashed, e.clock, first, e.to, slog.New(slog.NewTextHandler(&logs, nil)))
 	if n, err := d.RunOnce(context.Background()); n != 2 || err != nil {
@@ -64,7 +63,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 
 	// A new process: its own database handle and dispatcher.
 	second := &dpSender{}
-	restarted := notify.NewDispatcher(reopen(t, e.db), e.clock, second, e.to, slog.New(slog.NewTextHandler(&logs, nil)))
+	restarted := notify.NewDispatcher(apitest.Reopen(t, e.db), e.clock, second, e.to, slog.New(slog.NewTextHandler(&logs, nil)))
 	e.clock.Set(lease.Add(-time.Second))
 	if n := e.runOnce(restarted); n != 0 {
 		t.Fatalf("a delivery was taken %d times while the dead instance's lease held", n)
@@ -96,38 +95,4 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	if n := e.runOnce(restarted); n != 0 || len(second.messages()) != 2 {
 		t.Errorf("a day later RunOnce handled %d, the gateway got %d; want no third copy", n, len(second.messages()))
 	}
-}
-
-// reopen opens a second handle on the database d is open on, as another
-// process would, and closes it when the test ends.
-func reopen(t *testing.T, d *db.DB) *db.DB {
-	t.Helper()
-	var cfg db.Config
-	switch d.Dialect {
-	case db.Postgres:
-		var schema string
-		if err := d.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
-			t.Fatal(err)
-		}
-		u, err := url.Parse(os.Getenv("TEST_DATABASE_URL"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		cfg = db.Config{URL: u.String(), MaxOpenConns: 4}
-	default:
-		var file string
-		if err := d.Raw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file).Error; err != nil || file == "" {
-			t.Fatalf("SQLite file: %q, %v", file, err)
-		}
-		cfg = db.Config{URL: "sqlite:" + file}
-	}
-	other, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatalf("open a second handle: %v", err)
-	}
-	t.Cleanup(func() { other.Close() })
-	return other
 }

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,7 +86,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	targets := webhook.Targets{AllowPrivate: true}
-	crashed := reopen(t, d)
+	crashed := apitest.Reopen(t, d)
 	client := targets.Client(5 * time.Second)
 	client.Transport = crashAfterSend{next: client.Transport, crash: func() { crashed.Close() }}
 	if n, err := webhook.NewDispatcher(crashed, clock, client, log).RunOnce(ctx); n != 1 || err != nil {
@@ -106,7 +104,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	}
 
 	// A new process: its own database handle and dispatcher.
-	restarted := webhook.NewDispatcher(reopen(t, d), clock, targets.Client(5*time.Second), log)
+	restarted := webhook.NewDispatcher(apitest.Reopen(t, d), clock, targets.Client(5*time.Second), log)
 	clock.Set(lease.Add(-time.Second))
 	if n, err := restarted.RunOnce(ctx); n != 0 || err != nil {
 		t.Fatalf("while the dead instance's lease held RunOnce = %d, %v; want 0", n, err)
@@ -162,38 +160,4 @@ func delivery(t *testing.T, d *db.DB, subscriptionID string) webhook.DeliveryRow
 		t.Fatalf("deliveries of %s: %d (err %v), want 1", subscriptionID, len(rows), err)
 	}
 	return rows[0]
-}
-
-// reopen opens a second handle on the database d is open on, as another
-// process would, and closes it when the test ends.
-func reopen(t *testing.T, d *db.DB) *db.DB {
-	t.Helper()
-	var cfg db.Config
-	switch d.Dialect {
-	case db.Postgres:
-		var schema string
-		if err := d.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
-			t.Fatal(err)
-		}
-		u, err := url.Parse(os.Getenv("TEST_DATABASE_URL"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		cfg = db.Config{URL: u.String(), MaxOpenConns: 4}
-	default:
-		var file string
-		if err := d.Raw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file).Error; err != nil || file == "" {
-			t.Fatalf("SQLite file: %q, %v", file, err)
-		}
-		cfg = db.Config{URL: "sqlite:" + file}
-	}
-	other, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatalf("open a second handle: %v", err)
-	}
-	t.Cleanup(func() { other.Close() })
-	return other
 }
