@@ -13,7 +13,7 @@ PG_USER ?= postgres
 PG_TEST_DB ?= citizenapi_test
 TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)?sslmode=disable
 
-SWAG_INIT := go tool swag init -g api/openapi.go -o openapi --outputTypes go,json,yaml -q
+SWAG_INIT := go tool swag init -g api/openapi.go -o openapi --outputTypes go,json,yaml --requiredByDefault -q
 
 .PHONY: help run build test test-race test-postgres test-faults lint fmt fuzz bench gobench gosec openapi openapi-check \
 	migrate migrate-new seed ci docker up
@@ -108,8 +108,9 @@ bench: ## Load-test a fresh server on PostgreSQL with synthetic city data (BENCH
 fmt: ## Format the Go code with gofmt
 	gofmt -l -w .
 
-openapi: ## Regenerate the OpenAPI spec in openapi/ with swag
+openapi: ## Regenerate the spec in openapi/: Swagger 2.0 with swag, then the OpenAPI 3 document built from it
 	$(SWAG_INIT)
+	go run ./cmd/citizenapi openapi -o openapi
 
 openapi-check: openapi ## Fail if the committed OpenAPI spec differs from what swag generates
 	@git diff --exit-code -- openapi/ || { echo "the committed OpenAPI spec differs from what swag generates; run make openapi and commit" >&2; exit 1; }

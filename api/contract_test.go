@@ -1,41 +1,73 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/openapi"
+	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
-// specOperations reads the committed spec: each "METHOD /path" with
-// whether it takes a JSON body.
-func specOperations(t testing.TB) map[string]bool {
+// specDoc is the committed OpenAPI 3 document, as the server serves it.
+type specDoc struct {
+	Paths map[string]map[string]specOperation `json:"paths"`
+}
+
+type specOperation struct {
+	OperationID string                `json:"operationId"`
+	Summary     string                `json:"summary"`
+	Description string                `json:"description"`
+	Tags        []string              `json:"tags"`
+	Security    []map[string][]string `json:"security"`
+	RequestBody *struct {
+		Content map[string]json.RawMessage `json:"content"`
+	} `json:"requestBody"`
+	Responses   map[string]struct {
+		Ref     string                     `json:"$ref"`
+		Content map[string]json.RawMessage `json:"content"`
+	} `json:"responses"`
+}
+
+func readSpec(t testing.TB) specDoc {
 	t.Helper()
-	var doc struct {
-		Paths map[string]map[string]struct {
-			Parameters []struct {
-				In string `json:"in"`
-			} `json:"parameters"`
-		} `json:"paths"`
-	}
-	if err := json.Unmarshal([]byte(openapi.SwaggerInfo.ReadDoc()), &doc); err != nil {
+	var doc specDoc
+	if err := json.Unmarshal(openapi.OpenAPI3JSON, &doc); err != nil {
 		t.Fatal(err)
 	}
+	return doc
+}
+
+// specOperations reads the committed spec: each "METHOD /path" with
+// whether it takes a JSON body (the OAuth2 token endpoint takes a form).
+func specOperations(t testing.TB) map[string]bool {
+	t.Helper()
 	ops := map[string]bool{}
-	for path, methods := range doc.Paths {
+	for path, methods := range readSpec(t).Paths {
 		for method, op := range methods {
-			body := false
-			for _, p := range op.Parameters {
-				body = body || p.In == "body"
-			}
-			ops[strings.ToUpper(method)+" "+path] = body
+			ops[strings.ToUpper(method)+" "+path] = op.RequestBody != nil && op.RequestBody.Content["application/json"] != nil
 		}
 	}
 	return ops
+}
+
+// TestCommittedSpecIsCurrent fails when openapi/openapi.json or .yaml is
+// not what the code builds now (make openapi writes them).
+func TestCommittedSpecIsCurrent(t *testing.T) {
+	jsonDoc, yamlDoc, err := api.OpenAPI3()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(jsonDoc, openapi.OpenAPI3JSON) || !bytes.Equal(yamlDoc, openapi.OpenAPI3YAML) {
+		t.Fatal("openapi/openapi.json or openapi.yaml differs from what the code builds; run make openapi")
+	}
 }
 
 // echoPath turns /a/:id into /a/{id}, the spec's spelling.
@@ -49,6 +81,11 @@ func echoPath(p string) string {
 	return strings.Join(parts, "/")
 }
 
+// documentedPlatformPaths are the routes outside /api/v1 that the document
+// describes; the rest (Swagger UI's pages) are tools, not operations.
+var documentedPlatformPaths = map[string]bool{"/": true, "/healthz": true, "/readyz": true, "/dev/messages": true,
+	"/.well-known/jwks.json": true, "/openapi.json": true, "/openapi.yaml": true}
+
 // TestSpecMatchesRoutes fails when a route is served but not documented,
 // or documented but not served.
 func TestSpecMatchesRoutes(t *testing.T) {
@@ -56,7 +93,7 @@ func TestSpecMatchesRoutes(t *testing.T) {
 	spec := specOperations(t)
 	served := map[string]bool{}
 	for _, r := range app.Server.Echo.Routes() {
-		if strings.HasPrefix(r.Path, "/api/") || r.Path == "/healthz" || r.Path == "/readyz" || r.Path == "/dev/messages" || r.Path == "/.well-known/jwks.json" {
+		if strings.HasPrefix(r.Path, "/api/") || documentedPlatformPaths[r.Path] {
 			served[r.Method+" "+echoPath(r.Path)] = true
 		}
 	}
@@ -117,62 +154,75 @@ func TestMalformedJSONToEveryBodyIsABadRequest(t *testing.T) {
 }
 
 // TestSpecDescribesEveryOperation fails when an operation lacks what a
-// third party needs to use it from the spec alone: an operationId, a
-// summary, a tag, a success response, problem+json errors, and the bearer
-// scheme on every route that needs a token.
+// third party needs to use it from the document alone: an operationId, a
+// summary and description, a tag, a success response, problem+json errors,
+// and the security it really has: a bearer token on every route that needs
+// one, the OAuth2 scope of every route a client scope grants (read from the
+// Casbin policy), and `security: []` on public routes.
 func TestSpecDescribesEveryOperation(t *testing.T) {
 	app := apitest.New(t)
-	var doc struct {
-		Paths map[string]map[string]struct {
-			OperationID string                    `json:"operationId"`
-			Summary     string                    `json:"summary"`
-			Tags        []string                  `json:"tags"`
-			Security    []map[string][]string     `json:"security"`
-			Responses   map[string]map[string]any `json:"responses"`
-		} `json:"paths"`
-	}
-	if err := json.Unmarshal([]byte(openapi.SwaggerInfo.ReadDoc()), &doc); err != nil {
+	var grants []struct{ V0, V2, V3 string }
+	if err := app.DB.Raw("SELECT v0, v2, v3 FROM casbin_rule WHERE ptype = 'p' AND v0 LIKE 'scope:%'").Scan(&grants).Error; err != nil {
 		t.Fatal(err)
 	}
-	protected := map[string]bool{}
-	for _, r := range app.Server.Routes() {
-		if r.Permission != "public" {
-			protected[r.Method+" "+echoPath(r.Path)] = true
-		}
+	scopes := map[string][]string{} // permission -> scopes granting it
+	for _, g := range grants {
+		perm := g.V2 + ":" + g.V3
+		scopes[perm] = append(scopes[perm], strings.TrimPrefix(g.V0, "scope:"))
 	}
-	seen, checked := map[string]string{}, 0
-	for path, methods := range doc.Paths {
+	routes := map[string]string{}
+	for _, r := range app.Server.Routes() {
+		routes[r.Method+" "+echoPath(r.Path)] = r.Permission
+	}
+	seen := map[string]string{}
+	for path, methods := range readSpec(t).Paths {
 		for method, op := range methods {
 			name := strings.ToUpper(method) + " " + path
-			if op.OperationID == "" || op.Summary == "" || len(op.Tags) == 0 {
-				t.Errorf("%s lacks an operationId, summary or tag", name)
+			if op.OperationID == "" || op.Summary == "" || op.Description == "" || len(op.Tags) == 0 {
+				t.Errorf("%s lacks an operationId, summary, description or tag", name)
 			}
 			if other, dup := seen[op.OperationID]; dup {
 				t.Errorf("%s and %s share operationId %q", name, other, op.OperationID)
 			}
 			seen[op.OperationID] = name
-			success, problems := false, false
+			success, problems := false, 0
 			for code, res := range op.Responses {
 				success = success || strings.HasPrefix(code, "2")
-				if ref, ok := res["schema"].(map[string]any); ok && strings.HasPrefix(code, "4") {
-					problems = problems || ref["$ref"] == "#/definitions/Problem" || ref["$ref"] == "#/definitions/TokenError"
+				if _, ok := res.Content["application/problem+json"]; ok || strings.HasPrefix(res.Ref, "#/components/responses/") {
+					problems++
 				}
 			}
-			if !success {
-				t.Errorf("%s documents no success response", name)
+			if !success || problems == 0 {
+				t.Errorf("%s documents no success response or no problem+json error", name)
 			}
-			if !problems && path != "/healthz" && path != "/readyz" && path != "/.well-known/jwks.json" {
-				t.Errorf("%s documents no problem+json error", name)
+			if op.Security == nil {
+				t.Errorf("%s does not say what security it needs (public operations say security: [])", name)
 			}
-			if protected[name] {
-				checked++
-				if len(op.Security) == 0 {
-					t.Errorf("%s needs a token but documents no security scheme", name)
+			perm, served := routes[name]
+			if !served || perm == web.Anyone {
+				if len(op.Security) != 0 {
+					t.Errorf("%s is public but documents security %v", name, op.Security)
 				}
+				continue
+			}
+			want := map[string]bool{"BearerAuth": true}
+			for _, sc := range scopes[perm] {
+				want["OAuth2 "+sc] = true
+			}
+			got := map[string]bool{}
+			for _, req := range op.Security {
+				for scheme, sc := range req {
+					if len(sc) == 0 {
+						got[scheme] = true
+					}
+					for _, s := range sc {
+						got[scheme+" "+s] = true
+					}
+				}
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("%s (permission %s) documents security %v, want %v", name, perm, slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
 			}
 		}
-	}
-	if checked != len(protected) {
-		t.Errorf("checked the security of %d operations, want all %d protected routes", checked, len(protected))
 	}
 }

@@ -1177,7 +1177,7 @@ func TestStaffAdministration(t *testing.T) {
 	var created identity.Account
 	r.JSON(t, &created)
 	if created.Kind != identity.KindStaff || created.Status != identity.StatusActive || len(created.Roles) != 1 ||
-		created.Roles[0] != (identity.RoleAssignment{Role: identity.RoleHealthStaff, Department: "health", UnitID: facility}) {
+		created.Roles[0] != (identity.HeldRole{Role: identity.RoleHealthStaff, Department: "health", UnitID: facility}) {
 		t.Fatalf("created = %+v", created)
 	}
 	if strings.Contains(string(r.Body), "password") {

@@ -7,9 +7,6 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/getkin/kin-openapi/openapi2"
-	"github.com/getkin/kin-openapi/openapi2conv"
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	echoSwagger "github.com/swaggo/echo-swagger"
 	swaggerFiles "github.com/swaggo/files/v2"
@@ -17,17 +14,21 @@ import (
 	"github.com/islamabad-digital/citizenapi/openapi"
 )
 
-//	@title						Islamabad Citizen Services API
-//	@version					1.0
-//	@description				One citizen account for the capital's public services: hospital and clinic appointments, public school enrollment and parking permits.
-//	@description				Errors are RFC 9457 problem+json. Lists are cursor-paginated (`limit`, `cursor`; body `{items, next_cursor}`). Times are RFC 3339; local time is Asia/Karachi (UTC+05:00).
-//	@contact.name				Citizen Services Platform
-//	@license.name				Proprietary
-//	@schemes					http https
-//	@securityDefinitions.apikey	BearerAuth
-//	@in							header
-//	@name						Authorization
-//	@description				An access token from POST /api/v1/auth/login (citizens and staff) or POST /api/v1/oauth/token (third-party clients), sent as `Bearer <token>`.
+//	@title									Islamabad Citizen Services API
+//	@version								1.0
+//	@description							One citizen account for the capital's public services: hospital and clinic appointments, public school enrollment and parking permits.
+//	@description							Errors are RFC 9457 problem+json. Lists are cursor-paginated (`limit`, `cursor`; body `{items, next_cursor}`). Times are RFC 3339; local time is Asia/Karachi (UTC+05:00).
+//	@contact.name							Citizen Services Platform
+//	@license.name							Proprietary
+//	@schemes								http https
+//	@BasePath								/
+//	@securityDefinitions.apikey				BearerAuth
+//	@in										header
+//	@name									Authorization
+//	@description							An access token from POST /api/v1/auth/login (citizens and staff) or POST /api/v1/oauth/token (third-party clients), sent as `Bearer <token>`.
+//	@securitydefinitions.oauth2.application	OAuth2
+//	@tokenUrl								/api/v1/oauth/token
+//	@description							Third-party clients: RFC 6749 client credentials; the scopes are listed in the OpenAPI 3 document.
 
 //	@tag.name			identity
 //	@tag.description	One citizen account: registration, sign-in, profile and family members.
@@ -52,72 +53,129 @@ import (
 //	@tag.name			operations
 //	@tag.description	Health, readiness, keys and development helpers.
 
-// specs renders the Swagger 2.0 document and its OpenAPI 3.0 conversion
-// once per process: swag's ReadDoc rewrites the generated SwaggerInfo as it
-// renders, so it must not run on every request or concurrently.
-var specs = sync.OnceValues(func() ([2][]byte, error) {
-	v2 := openapi.SwaggerInfo.ReadDoc()
-	v3, err := openAPI3(v2)
-	if err != nil {
-		return [2][]byte{}, fmt.Errorf("convert the spec to OpenAPI 3: %w", err)
+// swagger2 renders the Swagger 2.0 document once per process: swag's
+// ReadDoc rewrites the generated SwaggerInfo as it renders, so it must not
+// run on every request or concurrently. The host is left out rather than
+// empty, which the Swagger 2.0 schema refuses: it is whatever host served it.
+var swagger2 = sync.OnceValues(func() ([]byte, error) {
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(openapi.SwaggerInfo.ReadDoc()), &doc); err != nil {
+		return nil, fmt.Errorf("read the Swagger 2.0 document: %w", err)
 	}
-	return [2][]byte{[]byte(v2), v3}, nil
+	if doc["host"] == "" {
+		delete(doc, "host")
+	}
+	return json.Marshal(doc)
 })
 
-// mountSpec serves the generated Swagger 2.0 document with its UI, and an
-// OpenAPI 3.0 rendering of it for tools that want version 3.
+// OpenAPI3 builds the OpenAPI 3 document from the code as it is now: the
+// document `make openapi` commits and the server serves.
+func OpenAPI3() (jsonDoc, yamlDoc []byte, err error) {
+	v2, err := swagger2()
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, err := BuildOpenAPI3(v2)
+	if err != nil {
+		return nil, nil, err
+	}
+	return MarshalOpenAPI3(doc)
+}
+
+// mountSpec serves the committed OpenAPI 3 document, Swagger UI showing it,
+// the Swagger 2.0 rendering, and an index of them at /.
 func (s *Server) mountSpec() error {
-	docs, err := specs()
+	v2, err := swagger2()
 	if err != nil {
 		return err
 	}
+	s.Echo.GET("/", index)
+	s.Echo.GET("/openapi.json", openAPIJSON)
+	s.Echo.GET("/openapi.yaml", openAPIYAML)
 	s.Echo.GET("/swagger/doc.json", func(c echo.Context) error {
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, docs[0])
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, v2)
 	})
+	s.Echo.GET("/swagger", redirectToUI)
+	s.Echo.GET("/swagger/", redirectToUI)
 	s.Echo.GET("/swagger/*", swaggerUI)
-	s.Echo.GET("/openapi.json", func(c echo.Context) error {
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, docs[1])
-	})
 	return nil
 }
 
-// openAPI3 converts the Swagger 2.0 document. Swagger 2.0 cannot say
-// "bearer token", so the converted scheme is made an HTTP bearer scheme.
-func openAPI3(swagger2 string) ([]byte, error) {
-	var doc2 openapi2.T
-	if err := json.Unmarshal([]byte(swagger2), &doc2); err != nil {
-		return nil, err
-	}
-	doc3, err := openapi2conv.ToV3(&doc2)
-	if err != nil {
-		return nil, err
-	}
-	if doc3.Components != nil {
-		if ref, ok := doc3.Components.SecuritySchemes["BearerAuth"]; ok && ref.Value != nil {
-			ref.Value = openapi3.NewJWTSecurityScheme().WithDescription(ref.Value.Description)
-		}
-	}
-	doc3.Servers = openapi3.Servers{{URL: "/", Description: "this server"}}
-	return json.Marshal(doc3)
+// Index lists where the API's documents are.
+type Index struct {
+	Name string `json:"name" example:"Islamabad Citizen Services API"`
+	// API is the base path of every API operation.
+	API         string `json:"api" example:"/api/v1"`
+	SwaggerUI   string `json:"swagger_ui" example:"/swagger/index.html"`
+	OpenAPIJSON string `json:"openapi_json" example:"/openapi.json"`
+	OpenAPIYAML string `json:"openapi_yaml" example:"/openapi.yaml"`
+	Swagger2    string `json:"swagger2" example:"/swagger/doc.json"`
+} // @name Index
+
+// index godoc
+//
+//	@Summary		Where the documents are
+//	@Description	Links to the API's base path, Swagger UI, the OpenAPI 3 document (JSON and YAML) and the Swagger 2.0 rendering.
+//	@ID				getIndex
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	Index
+//	@Router			/ [get]
+func index(c echo.Context) error {
+	return c.JSON(http.StatusOK, Index{Name: openapi.SwaggerInfo.Title, API: BasePath, SwaggerUI: "/swagger/index.html",
+		OpenAPIJSON: "/openapi.json", OpenAPIYAML: "/openapi.yaml", Swagger2: "/swagger/doc.json"})
 }
 
-// OpenAPI3 returns the OpenAPI 3.0 document served at /openapi.json, for
-// tools that generate clients or lint the spec.
-func OpenAPI3() ([]byte, error) {
-	docs, err := specs()
-	return docs[1], err
+// openAPIJSON godoc
+//
+//	@Summary		The OpenAPI 3 document, as JSON
+//	@Description	This document: the contract of every operation, status, header and webhook, with the OAuth2 client-credentials flow. Generators (oapi-codegen, openapi-typescript) and linters read it as it is.
+//	@ID				getOpenAPIJSON
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	object
+//	@Router			/openapi.json [get]
+func openAPIJSON(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapi.OpenAPI3JSON)
 }
+
+// openAPIYAML godoc
+//
+//	@Summary		The OpenAPI 3 document, as YAML
+//	@Description	The same document as /openapi.json, written as YAML.
+//	@ID				getOpenAPIYAML
+//	@Tags			operations
+//	@Produce		application/yaml
+//	@Success		200	{string}	string
+//	@Router			/openapi.yaml [get]
+func openAPIYAML(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, "application/yaml", openapi.OpenAPI3YAML)
+}
+
+func redirectToUI(c echo.Context) error {
+	return c.Redirect(http.StatusFound, "/swagger/index.html")
+}
+
+// swaggerUIHandler shows the OpenAPI 3 document first, with its bearer and
+// OAuth2 client-credentials "Authorize", and the Swagger 2.0 rendering as
+// the other choice.
+var swaggerUIHandler = echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
+	c.URLs = []string{"/openapi.json", "/swagger/doc.json"}
+	c.PersistAuthorization = true
+})
 
 // swaggerUI serves the Swagger UI's pages and files, and answers any other
 // path under /swagger/ with a problem like every other unknown path (the
 // UI's own handler answers those in plain text).
 func swaggerUI(c echo.Context) error {
 	switch name := c.Param("*"); name {
-	case "", "index.html", "doc.yaml":
+	case "index.html":
 	default:
 		if _, err := fs.Stat(swaggerFiles.FS, name); err != nil {
 			return echo.ErrNotFound
 		}
 	}
-	return echoSwagger.WrapHandler(c)
+	return swaggerUIHandler(c)
 }

@@ -25,3 +25,22 @@ func LocalDate(t time.Time) time.Time {
 	y, m, d := t.In(Karachi).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// Date is a calendar date, midnight UTC as LocalDate returns it, written
+// YYYY-MM-DD in JSON.
+type Date struct{ time.Time }
+
+// MarshalJSON writes the date as "YYYY-MM-DD".
+func (d Date) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + d.Format(time.DateOnly) + `"`), nil
+}
+
+// UnmarshalJSON reads a "YYYY-MM-DD" date.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	t, err := time.Parse(`"`+time.DateOnly+`"`, string(b))
+	if err != nil {
+		return err
+	}
+	d.Time = t
+	return nil
+}

@@ -20,6 +20,27 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/": {
+            "get": {
+                "description": "Links to the API's base path, Swagger UI, the OpenAPI 3 document (JSON and YAML) and the Swagger 2.0 rendering.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Where the documents are",
+                "operationId": "getIndex",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Index"
+                        }
+                    }
+                }
+            }
+        },
         "/.well-known/jwks.json": {
             "get": {
                 "description": "The Ed25519 keys that verify access tokens and permit tokens (JWK Set, RFC 7517/8037). Several keys may be listed during a rotation.",
@@ -145,6 +166,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Every registered third-party client, oldest first, with its scopes, unit and rate limit; never its secret.",
                 "produces": [
                     "application/json"
                 ],
@@ -378,6 +400,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Every admission window, newest academic year first, with its dates, age cut-off and age rules per grade.",
                 "produces": [
                     "application/json"
                 ],
@@ -681,6 +704,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "A new public school with its EMIS code, level, gender and sector; seats are set per academic year and grade with PUT .../seats.",
                 "consumes": [
                     "application/json"
                 ],
@@ -750,6 +774,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Changes the fields given and keeps the others; a null or absent field is left as it is.",
                 "consumes": [
                     "application/json"
                 ],
@@ -915,6 +940,11 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "health.appointments:read"
+                        ]
                     }
                 ],
                 "description": "Health staff see their own facility (the default); health admins name one. Ordered by start and queue number.",
@@ -1079,6 +1109,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "A new hospital, clinic, basic health unit or laboratory with its sector, address, map location and specialties.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1142,6 +1173,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Changes the fields given and keeps the others; a null or absent field is left as it is. Specialties given replace the list.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1219,6 +1251,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "A doctor at a facility, with specialty and PMDC registration number (unique).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1500,6 +1533,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Every permit, newest first, optionally by status, for the parking authority's review (disabled permits wait in pending_approval).",
                 "produces": [
                     "application/json"
                 ],
@@ -1580,6 +1614,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Approves a paid disabled permit that waits in pending_approval: it becomes active and the holder is told.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1819,6 +1854,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "A new parking zone with its permit quota and its tariffs (permit type, months, price in whole rupees; 0 PKR is a free permit).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1972,6 +2008,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Every staff role assignment (account, role, department and unit): what Casbin decides with. Platform admins only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2029,6 +2066,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Every staff account, oldest first, with its roles. Platform admins only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2627,6 +2665,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The caller's school applications for their children, newest first.",
                 "produces": [
                     "application/json"
                 ],
@@ -2758,6 +2797,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One of the caller's applications with its history of status changes (who, when, note). Another account's is 404.",
                 "produces": [
                     "application/json"
                 ],
@@ -2956,6 +2996,7 @@ const docTemplate = `{
         },
         "/api/v1/education/schools/{id}": {
             "get": {
+                "description": "One school with its seats for every academic year and grade (seats and filled).",
                 "produces": [
                     "application/json"
                 ],
@@ -3003,6 +3044,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The caller's own and their dependants' appointments, soonest first, each with its slot and patient.",
                 "produces": [
                     "application/json"
                 ],
@@ -3134,6 +3176,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One appointment of the caller or a dependant, with its slot, patient and queue number. Another account's is 404.",
                 "produces": [
                     "application/json"
                 ],
@@ -3385,6 +3428,7 @@ const docTemplate = `{
         },
         "/api/v1/health/facilities/{id}": {
             "get": {
+                "description": "One hospital or clinic with its location and specialties.",
                 "produces": [
                     "application/json"
                 ],
@@ -3571,8 +3615,14 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "webhooks:manage"
+                        ]
                     }
                 ],
+                "description": "The calling client's active webhook subscriptions, oldest first; the signing secret was shown only when each was made.",
                 "produces": [
                     "application/json"
                 ],
@@ -3626,6 +3676,11 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "webhooks:manage"
+                        ]
                     }
                 ],
                 "description": "Events: appointment.booked and appointment.cancelled (health.appointments:read, your facility's only), permit.activated and permit.revoked (parking.permits:verify), application.decided (education.schools:read, your school's only). The URL must be https and resolve to a public address. The signing secret is shown once.",
@@ -3690,8 +3745,14 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "webhooks:manage"
+                        ]
                     }
                 ],
+                "description": "Ends a subscription: no further events are sent to it and its pending deliveries are dropped.",
                 "tags": [
                     "integrations"
                 ],
@@ -3743,6 +3804,11 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "webhooks:manage"
+                        ]
                     }
                 ],
                 "description": "Newest first, with attempts, the receiver's last status and the next retry. Deliveries are retried with exponential backoff for 24 hours.",
@@ -3815,6 +3881,11 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "webhooks:manage"
+                        ]
                     }
                 ],
                 "description": "Queues the event again as a new delivery with the same event ID.",
@@ -3885,6 +3956,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The caller's own account: name, contact details, status, language and roles. Never the password hash. Third-party client tokens get 403.",
                 "produces": [
                     "application/json"
                 ],
@@ -4036,6 +4108,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The family members on the caller's account, oldest first. CNICs and B-forms are shown only to their own account.",
                 "produces": [
                     "application/json"
                 ],
@@ -4085,6 +4158,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4142,6 +4216,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One family member on the caller's account; another account's is 404.",
                 "produces": [
                     "application/json"
                 ],
@@ -4193,6 +4268,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Removes a family member from the caller's account. Their past appointments and applications stay on record.",
                 "tags": [
                     "identity"
                 ],
@@ -4238,6 +4314,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Changes the fields given and keeps the others; a null or absent field is left as it is.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4373,6 +4450,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Marks one of the caller's notifications read; it stays in the list. Another account's is 404.",
                 "produces": [
                     "application/json"
                 ],
@@ -4568,6 +4646,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/TokenError"
                         }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/TokenError"
+                        }
                     }
                 }
             }
@@ -4579,6 +4663,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The caller's permits, newest first, with status read from the dates (expired, expired_unpaid) and, when active, the QR verification token.",
                 "produces": [
                     "application/json"
                 ],
@@ -4993,6 +5078,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The vehicles registered to the caller, oldest first, with their normalised plates.",
                 "produces": [
                     "application/json"
                 ],
@@ -5170,6 +5256,11 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "parking.permits:verify"
+                        ]
                     }
                 ],
                 "description": "For enforcement officers: whether the plate has a valid permit in the zone today, with only what an officer needs. Revocation, cancellation and expiry show at once.",
@@ -5341,6 +5432,48 @@ const docTemplate = `{
                 }
             }
         },
+        "/openapi.json": {
+            "get": {
+                "description": "This document: the contract of every operation, status, header and webhook, with the OAuth2 client-credentials flow. Generators (oapi-codegen, openapi-typescript) and linters read it as it is.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "The OpenAPI 3 document, as JSON",
+                "operationId": "getOpenAPIJSON",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object"
+                        }
+                    }
+                }
+            }
+        },
+        "/openapi.yaml": {
+            "get": {
+                "description": "The same document as /openapi.json, written as YAML.",
+                "produces": [
+                    "application/yaml"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "The OpenAPI 3 document, as YAML",
+                "operationId": "getOpenAPIYAML",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
         "/readyz": {
             "get": {
                 "description": "Answers 200 when the database answers and the server is not shutting down, else 503.",
@@ -5372,6 +5505,9 @@ const docTemplate = `{
     "definitions": {
         "Accepted": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -5381,6 +5517,12 @@ const docTemplate = `{
         },
         "AccessEntry": {
             "type": "object",
+            "required": [
+                "action",
+                "at",
+                "by",
+                "purpose"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
@@ -5419,6 +5561,10 @@ const docTemplate = `{
         },
         "AccessLog": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5433,6 +5579,16 @@ const docTemplate = `{
         },
         "Account": {
             "type": "object",
+            "required": [
+                "created_at",
+                "full_name",
+                "id",
+                "kind",
+                "preferred_language",
+                "roles",
+                "status",
+                "updated_at"
+            ],
             "properties": {
                 "cnic": {
                     "type": "string",
@@ -5484,7 +5640,7 @@ const docTemplate = `{
                 "roles": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/RoleAssignment"
+                        "$ref": "#/definitions/HeldRole"
                     }
                 },
                 "status": {
@@ -5503,6 +5659,10 @@ const docTemplate = `{
         },
         "AccountList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5518,6 +5678,7 @@ const docTemplate = `{
         "AccountRole": {
             "type": "object",
             "required": [
+                "account_id",
                 "department",
                 "role"
             ],
@@ -5557,6 +5718,14 @@ const docTemplate = `{
         },
         "AdmissionWindow": {
             "type": "object",
+            "required": [
+                "academic_year",
+                "age_cutoff",
+                "age_rules",
+                "closes_at",
+                "id",
+                "opens_at"
+            ],
             "properties": {
                 "academic_year": {
                     "type": "string",
@@ -5565,7 +5734,8 @@ const docTemplate = `{
                 "age_cutoff": {
                     "description": "AgeCutoff is the date on which a child's age is reckoned.",
                     "type": "string",
-                    "format": "date"
+                    "format": "date",
+                    "example": "2027-03-31"
                 },
                 "age_rules": {
                     "type": "array",
@@ -5587,6 +5757,11 @@ const docTemplate = `{
         },
         "AgeRule": {
             "type": "object",
+            "required": [
+                "grade",
+                "max_age",
+                "min_age"
+            ],
             "properties": {
                 "grade": {
                     "type": "integer",
@@ -5604,6 +5779,16 @@ const docTemplate = `{
         },
         "Application": {
             "type": "object",
+            "required": [
+                "academic_year",
+                "child",
+                "created_at",
+                "grade",
+                "id",
+                "school_id",
+                "status",
+                "updated_at"
+            ],
             "properties": {
                 "academic_year": {
                     "type": "string",
@@ -5655,6 +5840,15 @@ const docTemplate = `{
         },
         "ApplicationCard": {
             "type": "object",
+            "required": [
+                "academic_year",
+                "child_name",
+                "grade",
+                "id",
+                "school_id",
+                "status",
+                "updated_at"
+            ],
             "properties": {
                 "academic_year": {
                     "type": "string"
@@ -5683,6 +5877,12 @@ const docTemplate = `{
         },
         "ApplicationEvent": {
             "type": "object",
+            "required": [
+                "actor_role",
+                "at",
+                "from_status",
+                "to_status"
+            ],
             "properties": {
                 "actor_role": {
                     "type": "string",
@@ -5704,6 +5904,10 @@ const docTemplate = `{
         },
         "ApplicationList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5747,6 +5951,15 @@ const docTemplate = `{
         },
         "Appointment": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "patient",
+                "queue_number",
+                "slot",
+                "status",
+                "updated_at"
+            ],
             "properties": {
                 "cancel_reason": {
                     "type": "string"
@@ -5790,6 +6003,15 @@ const docTemplate = `{
         },
         "AppointmentCard": {
             "type": "object",
+            "required": [
+                "facility_id",
+                "id",
+                "patient_name",
+                "practitioner_id",
+                "queue_number",
+                "starts_at",
+                "status"
+            ],
             "properties": {
                 "facility_id": {
                     "type": "string",
@@ -5819,6 +6041,10 @@ const docTemplate = `{
         },
         "AppointmentList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5833,6 +6059,16 @@ const docTemplate = `{
         },
         "AuditEntry": {
             "type": "object",
+            "required": [
+                "action",
+                "actor_kind",
+                "at",
+                "client_ip",
+                "id",
+                "outcome",
+                "request_id",
+                "target_type"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
@@ -5894,6 +6130,10 @@ const docTemplate = `{
         },
         "AuditList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5943,6 +6183,10 @@ const docTemplate = `{
         },
         "CancellationResult": {
             "type": "object",
+            "required": [
+                "appointments_cancelled",
+                "slots_cancelled"
+            ],
             "properties": {
                 "appointments_cancelled": {
                     "type": "integer"
@@ -5954,6 +6198,11 @@ const docTemplate = `{
         },
         "Child": {
             "type": "object",
+            "required": [
+                "date_of_birth",
+                "full_name",
+                "id"
+            ],
             "properties": {
                 "date_of_birth": {
                     "type": "string",
@@ -5992,7 +6241,8 @@ const docTemplate = `{
         "Decision": {
             "type": "object",
             "required": [
-                "decision"
+                "decision",
+                "note"
             ],
             "properties": {
                 "decision": {
@@ -6013,6 +6263,11 @@ const docTemplate = `{
         },
         "Delivery": {
             "type": "object",
+            "required": [
+                "attempts",
+                "channel",
+                "status"
+            ],
             "properties": {
                 "attempts": {
                     "type": "integer"
@@ -6040,6 +6295,10 @@ const docTemplate = `{
         },
         "DeliveryList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6054,6 +6313,15 @@ const docTemplate = `{
         },
         "Dependant": {
             "type": "object",
+            "required": [
+                "created_at",
+                "date_of_birth",
+                "full_name",
+                "gender",
+                "id",
+                "relation",
+                "updated_at"
+            ],
             "properties": {
                 "b_form_or_cnic": {
                     "type": "string",
@@ -6101,14 +6369,17 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "b_form_or_cnic": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "date_of_birth": {
                     "type": "string",
-                    "format": "date"
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "full_name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "gender": {
                     "type": "string",
@@ -6116,7 +6387,8 @@ const docTemplate = `{
                         "male",
                         "female",
                         "other"
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "relation": {
                     "type": "string",
@@ -6125,7 +6397,8 @@ const docTemplate = `{
                         "spouse",
                         "parent",
                         "other"
-                    ]
+                    ],
+                    "x-nullable": true
                 }
             }
         },
@@ -6172,6 +6445,10 @@ const docTemplate = `{
         },
         "DependantList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6186,6 +6463,17 @@ const docTemplate = `{
         },
         "Facility": {
             "type": "object",
+            "required": [
+                "address",
+                "created_at",
+                "id",
+                "kind",
+                "location",
+                "name",
+                "sector",
+                "specialties",
+                "updated_at"
+            ],
             "properties": {
                 "address": {
                     "type": "string"
@@ -6234,13 +6522,11 @@ const docTemplate = `{
         },
         "FacilityChange": {
             "type": "object",
-            "required": [
-                "specialties"
-            ],
             "properties": {
                 "address": {
                     "type": "string",
-                    "maxLength": 300
+                    "maxLength": 300,
+                    "x-nullable": true
                 },
                 "kind": {
                     "type": "string",
@@ -6249,26 +6535,35 @@ const docTemplate = `{
                         "clinic",
                         "bhu",
                         "lab"
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "location": {
-                    "$ref": "#/definitions/Location"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/Location"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string",
                     "maxLength": 200,
-                    "minLength": 2
+                    "minLength": 2,
+                    "x-nullable": true
                 },
                 "sector": {
                     "type": "string",
-                    "maxLength": 50
+                    "maxLength": 50,
+                    "x-nullable": true
                 },
                 "specialties": {
                     "type": "array",
                     "maxItems": 50,
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 }
             }
         },
@@ -6277,6 +6572,7 @@ const docTemplate = `{
             "required": [
                 "address",
                 "kind",
+                "location",
                 "name",
                 "sector",
                 "specialties"
@@ -6319,6 +6615,10 @@ const docTemplate = `{
         },
         "FacilityList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6333,6 +6633,10 @@ const docTemplate = `{
         },
         "FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string"
@@ -6342,8 +6646,89 @@ const docTemplate = `{
                 }
             }
         },
+        "HeldRole": {
+            "type": "object",
+            "required": [
+                "role"
+            ],
+            "properties": {
+                "department": {
+                    "type": "string",
+                    "enum": [
+                        "platform",
+                        "health",
+                        "education",
+                        "parking"
+                    ]
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "admin",
+                        "health_admin",
+                        "health_staff",
+                        "education_admin",
+                        "education_staff",
+                        "parking_admin",
+                        "parking_officer",
+                        "citizen"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "Index": {
+            "type": "object",
+            "required": [
+                "api",
+                "name",
+                "openapi_json",
+                "openapi_yaml",
+                "swagger2",
+                "swagger_ui"
+            ],
+            "properties": {
+                "api": {
+                    "description": "API is the base path of every API operation.",
+                    "type": "string",
+                    "example": "/api/v1"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Islamabad Citizen Services API"
+                },
+                "openapi_json": {
+                    "type": "string",
+                    "example": "/openapi.json"
+                },
+                "openapi_yaml": {
+                    "type": "string",
+                    "example": "/openapi.yaml"
+                },
+                "swagger2": {
+                    "type": "string",
+                    "example": "/swagger/doc.json"
+                },
+                "swagger_ui": {
+                    "type": "string",
+                    "example": "/swagger/index.html"
+                }
+            }
+        },
         "IntegrationClient": {
             "type": "object",
+            "required": [
+                "client_id",
+                "created_at",
+                "name",
+                "owner_contact",
+                "rate_per_minute",
+                "scopes",
+                "status"
+            ],
             "properties": {
                 "client_id": {
                     "type": "string",
@@ -6388,6 +6773,10 @@ const docTemplate = `{
         },
         "IntegrationClientList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6402,6 +6791,16 @@ const docTemplate = `{
         },
         "IntegrationClientWithSecret": {
             "type": "object",
+            "required": [
+                "client_id",
+                "client_secret",
+                "created_at",
+                "name",
+                "owner_contact",
+                "rate_per_minute",
+                "scopes",
+                "status"
+            ],
             "properties": {
                 "client_id": {
                     "type": "string",
@@ -6449,6 +6848,14 @@ const docTemplate = `{
         },
         "JWK": {
             "type": "object",
+            "required": [
+                "alg",
+                "crv",
+                "kid",
+                "kty",
+                "use",
+                "x"
+            ],
             "properties": {
                 "alg": {
                     "type": "string",
@@ -6476,6 +6883,9 @@ const docTemplate = `{
         },
         "JWKSet": {
             "type": "object",
+            "required": [
+                "keys"
+            ],
             "properties": {
                 "keys": {
                     "type": "array",
@@ -6487,6 +6897,10 @@ const docTemplate = `{
         },
         "Location": {
             "type": "object",
+            "required": [
+                "lat",
+                "lng"
+            ],
             "properties": {
                 "lat": {
                     "type": "number",
@@ -6502,6 +6916,13 @@ const docTemplate = `{
         },
         "Message": {
             "type": "object",
+            "required": [
+                "body",
+                "channel",
+                "id",
+                "sent_at",
+                "to"
+            ],
             "properties": {
                 "body": {
                     "type": "string"
@@ -6532,6 +6953,10 @@ const docTemplate = `{
         },
         "MessageList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6652,6 +7077,16 @@ const docTemplate = `{
         },
         "Notification": {
             "type": "object",
+            "required": [
+                "body",
+                "created_at",
+                "data",
+                "deliveries",
+                "id",
+                "kind",
+                "read",
+                "title"
+            ],
             "properties": {
                 "body": {
                     "type": "string"
@@ -6692,6 +7127,10 @@ const docTemplate = `{
         },
         "NotificationList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6735,6 +7174,12 @@ const docTemplate = `{
         },
         "Overview": {
             "type": "object",
+            "required": [
+                "permits",
+                "school_applications",
+                "unread_notifications",
+                "upcoming_appointments"
+            ],
             "properties": {
                 "permits": {
                     "type": "array",
@@ -6777,6 +7222,11 @@ const docTemplate = `{
         },
         "Patient": {
             "type": "object",
+            "required": [
+                "full_name",
+                "id",
+                "kind"
+            ],
             "properties": {
                 "full_name": {
                     "type": "string",
@@ -6817,6 +7267,21 @@ const docTemplate = `{
         },
         "Permit": {
             "type": "object",
+            "required": [
+                "amount_pkr",
+                "created_at",
+                "end_date",
+                "ends_soon",
+                "id",
+                "months",
+                "permit_type",
+                "plate",
+                "start_date",
+                "status",
+                "updated_at",
+                "vehicle_id",
+                "zone_id"
+            ],
             "properties": {
                 "amount_pkr": {
                     "type": "integer",
@@ -6906,6 +7371,15 @@ const docTemplate = `{
         },
         "PermitCard": {
             "type": "object",
+            "required": [
+                "end_date",
+                "ends_soon",
+                "id",
+                "permit_type",
+                "plate",
+                "status",
+                "zone_id"
+            ],
             "properties": {
                 "end_date": {
                     "type": "string",
@@ -6936,6 +7410,14 @@ const docTemplate = `{
         },
         "PermitFigure": {
             "type": "object",
+            "required": [
+                "id",
+                "permit_type",
+                "plate",
+                "valid_from",
+                "valid_to",
+                "zone_id"
+            ],
             "properties": {
                 "id": {
                     "type": "string",
@@ -6969,6 +7451,10 @@ const docTemplate = `{
         },
         "PermitList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -7025,6 +7511,13 @@ const docTemplate = `{
         },
         "Practitioner": {
             "type": "object",
+            "required": [
+                "facility_id",
+                "full_name",
+                "id",
+                "pmdc_number",
+                "specialty"
+            ],
             "properties": {
                 "facility_id": {
                     "type": "string",
@@ -7079,6 +7572,10 @@ const docTemplate = `{
         },
         "PractitionerList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -7093,6 +7590,13 @@ const docTemplate = `{
         },
         "Problem": {
             "type": "object",
+            "required": [
+                "detail",
+                "request_id",
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -7127,10 +7631,12 @@ const docTemplate = `{
             "properties": {
                 "email": {
                     "type": "string",
-                    "maxLength": 254
+                    "maxLength": 254,
+                    "x-nullable": true
                 },
                 "full_name": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "Amina Bibi"
                 },
                 "preferred_language": {
@@ -7138,7 +7644,8 @@ const docTemplate = `{
                     "enum": [
                         "en",
                         "ur"
-                    ]
+                    ],
+                    "x-nullable": true
                 }
             }
         },
@@ -7253,6 +7760,10 @@ const docTemplate = `{
         },
         "RoleList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -7347,6 +7858,9 @@ const docTemplate = `{
         },
         "ScheduleResult": {
             "type": "object",
+            "required": [
+                "created"
+            ],
             "properties": {
                 "created": {
                     "type": "integer",
@@ -7356,6 +7870,17 @@ const docTemplate = `{
         },
         "School": {
             "type": "object",
+            "required": [
+                "created_at",
+                "emis_code",
+                "gender",
+                "id",
+                "level",
+                "name",
+                "seats",
+                "sector",
+                "updated_at"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -7409,7 +7934,8 @@ const docTemplate = `{
             "properties": {
                 "emis_code": {
                     "type": "string",
-                    "maxLength": 20
+                    "maxLength": 20,
+                    "x-nullable": true
                 },
                 "gender": {
                     "type": "string",
@@ -7417,7 +7943,8 @@ const docTemplate = `{
                         "boys",
                         "girls",
                         "co"
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "level": {
                     "type": "string",
@@ -7426,16 +7953,19 @@ const docTemplate = `{
                         "middle",
                         "secondary",
                         "higher_secondary"
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string",
                     "maxLength": 200,
-                    "minLength": 2
+                    "minLength": 2,
+                    "x-nullable": true
                 },
                 "sector": {
                     "type": "string",
-                    "maxLength": 50
+                    "maxLength": 50,
+                    "x-nullable": true
                 }
             }
         },
@@ -7484,6 +8014,10 @@ const docTemplate = `{
         },
         "SchoolList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -7498,6 +8032,12 @@ const docTemplate = `{
         },
         "Seats": {
             "type": "object",
+            "required": [
+                "academic_year",
+                "filled",
+                "grade",
+                "seats"
+            ],
             "properties": {
                 "academic_year": {
                     "type": "string",
@@ -7521,7 +8061,8 @@ const docTemplate = `{
             "type": "object",
             "required": [
                 "academic_year",
-                "grade"
+                "grade",
+                "seats"
             ],
             "properties": {
                 "academic_year": {
@@ -7568,6 +8109,16 @@ const docTemplate = `{
         },
         "Slot": {
             "type": "object",
+            "required": [
+                "capacity",
+                "ends_at",
+                "facility_id",
+                "id",
+                "practitioner_id",
+                "remaining",
+                "specialty",
+                "starts_at"
+            ],
             "properties": {
                 "capacity": {
                     "type": "integer",
@@ -7603,6 +8154,10 @@ const docTemplate = `{
         },
         "SlotList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -7620,15 +8175,20 @@ const docTemplate = `{
             "properties": {
                 "active": {
                     "description": "Active false deactivates the account at once and closes its sessions.",
-                    "type": "boolean"
+                    "type": "boolean",
+                    "x-nullable": true
                 },
                 "full_name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "Status": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -7654,6 +8214,12 @@ const docTemplate = `{
         },
         "Subscription": {
             "type": "object",
+            "required": [
+                "created_at",
+                "events",
+                "id",
+                "url"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -7680,6 +8246,10 @@ const docTemplate = `{
         },
         "SubscriptionList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -7694,6 +8264,13 @@ const docTemplate = `{
         },
         "SubscriptionWithSecret": {
             "type": "object",
+            "required": [
+                "created_at",
+                "events",
+                "id",
+                "secret",
+                "url"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -7756,6 +8333,9 @@ const docTemplate = `{
         },
         "TokenError": {
             "type": "object",
+            "required": [
+                "error"
+            ],
             "properties": {
                 "error": {
                     "type": "string",
@@ -7775,6 +8355,12 @@ const docTemplate = `{
         },
         "TokenPair": {
             "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "refresh_token",
+                "token_type"
+            ],
             "properties": {
                 "access_token": {
                     "type": "string"
@@ -7794,6 +8380,12 @@ const docTemplate = `{
         },
         "TokenResponse": {
             "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "scope",
+                "token_type"
+            ],
             "properties": {
                 "access_token": {
                     "type": "string"
@@ -7814,6 +8406,14 @@ const docTemplate = `{
         },
         "Vehicle": {
             "type": "object",
+            "required": [
+                "colour",
+                "created_at",
+                "id",
+                "make",
+                "model",
+                "plate"
+            ],
             "properties": {
                 "colour": {
                     "type": "string",
@@ -7870,6 +8470,10 @@ const docTemplate = `{
         },
         "VehicleList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -7884,6 +8488,9 @@ const docTemplate = `{
         },
         "Verdict": {
             "type": "object",
+            "required": [
+                "reason"
+            ],
             "properties": {
                 "reason": {
                     "type": "string",
@@ -7894,6 +8501,9 @@ const docTemplate = `{
         },
         "Verification": {
             "type": "object",
+            "required": [
+                "valid"
+            ],
             "properties": {
                 "permit": {
                     "$ref": "#/definitions/PermitFigure"
@@ -7905,6 +8515,14 @@ const docTemplate = `{
         },
         "WebhookDelivery": {
             "type": "object",
+            "required": [
+                "attempts",
+                "created_at",
+                "event_id",
+                "event_type",
+                "id",
+                "status"
+            ],
             "properties": {
                 "attempts": {
                     "type": "integer"
@@ -7982,6 +8600,10 @@ const docTemplate = `{
         },
         "WindowList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -7996,6 +8618,14 @@ const docTemplate = `{
         },
         "Zone": {
             "type": "object",
+            "required": [
+                "active_permits",
+                "id",
+                "name",
+                "permit_quota",
+                "sector",
+                "tariffs"
+            ],
             "properties": {
                 "active_permits": {
                     "description": "ActivePermits counts the places held: active, pending-approval and\nunpaid permits within their payment hold.",
@@ -8032,16 +8662,19 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "maxLength": 100,
-                    "minLength": 2
+                    "minLength": 2,
+                    "x-nullable": true
                 },
                 "permit_quota": {
                     "type": "integer",
                     "maximum": 100000,
-                    "minimum": 0
+                    "minimum": 0,
+                    "x-nullable": true
                 },
                 "sector": {
                     "type": "string",
-                    "maxLength": 50
+                    "maxLength": 50,
+                    "x-nullable": true
                 },
                 "tariffs": {
                     "type": "array",
@@ -8056,7 +8689,9 @@ const docTemplate = `{
             "type": "object",
             "required": [
                 "name",
-                "sector"
+                "permit_quota",
+                "sector",
+                "tariffs"
             ],
             "properties": {
                 "name": {
@@ -8084,6 +8719,10 @@ const docTemplate = `{
         },
         "ZoneList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -8103,6 +8742,12 @@ const docTemplate = `{
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
+        },
+        "OAuth2": {
+            "description": "Third-party clients: RFC 6749 client credentials; the scopes are listed in the OpenAPI 3 document.",
+            "type": "oauth2",
+            "flow": "application",
+            "tokenUrl": "/api/v1/oauth/token"
         }
     },
     "tags": [
@@ -8157,7 +8802,7 @@ const docTemplate = `{
 var SwaggerInfo = &swag.Spec{
 	Version:          "1.0",
 	Host:             "",
-	BasePath:         "",
+	BasePath:         "/",
 	Schemes:          []string{"http", "https"},
 	Title:            "Islamabad Citizen Services API",
 	Description:      "One citizen account for the capital's public services: hospital and clinic appointments, public school enrollment and parking permits.\nErrors are RFC 9457 problem+json. Lists are cursor-paginated (`limit`, `cursor`; body `{items, next_cursor}`). Times are RFC 3339; local time is Asia/Karachi (UTC+05:00).",

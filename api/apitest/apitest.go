@@ -97,7 +97,7 @@ func New(t testing.TB, opts ...Option) *App {
 	if err != nil {
 		t.Fatalf("build server: %v", err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(checkContract(t, srv))
 	t.Cleanup(ts.Close)
 	return &App{t: t, URL: ts.URL, DB: d, Server: srv, Clock: clock, client: ts.Client()}
 }

@@ -48,7 +48,8 @@ Usage:
       -applications N        applications for the coming academic year (default 100000)
       -zones N               parking zones (default 60)
       -vehicles N            vehicles, each with a permit (default 200000)
-  citizenapi openapi                              print the OpenAPI 3.0 document (as served at /openapi.json)
+  citizenapi openapi [-o DIR]                     print the OpenAPI 3 document built from the code, or write it to
+                                                  DIR/openapi.json and DIR/openapi.yaml (make openapi writes openapi/)
 
 Configuration comes from the environment; see README.md.
 `
@@ -80,12 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		fmt.Fprint(stdout, usage)
 		return nil
 	case "openapi":
-		doc, err := api.OpenAPI3()
-		if err != nil {
-			return err
-		}
-		_, err = stdout.Write(append(doc, '\n'))
-		return err
+		return writeOpenAPI(args, stdout)
 	}
 	cfg, err := loadConfig()
 	if err != nil {

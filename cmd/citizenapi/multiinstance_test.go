@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 )
@@ -312,8 +313,8 @@ func TestQuotaEnrollmentAndRolesAcrossInstances(t *testing.T) {
 		admin := in.login(t, 1, "education.admin@demo.citizen.gov.pk")
 		var windows struct {
 			Items []struct {
-				AcademicYear string    `json:"academic_year"`
-				AgeCutoff    time.Time `json:"age_cutoff"`
+				AcademicYear string      `json:"academic_year"`
+				AgeCutoff    domain.Date `json:"age_cutoff"`
 				AgeRules     []struct {
 					Grade  int `json:"grade"`
 					MinAge int `json:"min_age"`

@@ -6,13 +6,15 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/islamabad-digital/citizenapi/domain"
 )
 
 type window struct {
-	AcademicYear string    `json:"academic_year"`
-	OpensAt      time.Time `json:"opens_at"`
-	ClosesAt     time.Time `json:"closes_at"`
-	AgeCutoff    time.Time `json:"age_cutoff"`
+	AcademicYear string      `json:"academic_year"`
+	OpensAt      time.Time   `json:"opens_at"`
+	ClosesAt     time.Time   `json:"closes_at"`
+	AgeCutoff    domain.Date `json:"age_cutoff"`
 	AgeRules     []struct {
 		Grade  int `json:"grade"`
 		MinAge int `json:"min_age"`

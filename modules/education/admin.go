@@ -35,11 +35,11 @@ type SchoolInput struct {
 
 // SchoolChange holds the school fields to change; absent fields stay.
 type SchoolChange struct {
-	Name     *string `json:"name,omitempty" validate:"omitempty,min=2,max=200"`
-	Level    *string `json:"level,omitempty" validate:"omitempty,oneof=primary middle secondary higher_secondary" enums:"primary,middle,secondary,higher_secondary"`
-	Gender   *string `json:"gender,omitempty" validate:"omitempty,oneof=boys girls co" enums:"boys,girls,co"`
-	Sector   *string `json:"sector,omitempty" validate:"omitempty,max=50"`
-	EMISCode *string `json:"emis_code,omitempty" validate:"omitempty,max=20"`
+	Name     *string `json:"name,omitempty" validate:"omitempty,min=2,max=200" extensions:"x-nullable"`
+	Level    *string `json:"level,omitempty" validate:"omitempty,oneof=primary middle secondary higher_secondary" enums:"primary,middle,secondary,higher_secondary" extensions:"x-nullable"`
+	Gender   *string `json:"gender,omitempty" validate:"omitempty,oneof=boys girls co" enums:"boys,girls,co" extensions:"x-nullable"`
+	Sector   *string `json:"sector,omitempty" validate:"omitempty,max=50" extensions:"x-nullable"`
+	EMISCode *string `json:"emis_code,omitempty" validate:"omitempty,max=20" extensions:"x-nullable"`
 } // @name SchoolChange
 
 // SeatsInput sets a grade's seats for an academic year.
@@ -144,7 +144,7 @@ func (s *Service) CreateWindow(ctx context.Context, in WindowInput) (AdmissionWi
 		}
 		grades[r.Grade] = true
 	}
-	w := AdmissionWindow{ID: uuid.NewString(), AcademicYear: in.AcademicYear, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(), AgeCutoff: cutoff, AgeRules: in.AgeRules}
+	w := AdmissionWindow{ID: uuid.NewString(), AcademicYear: in.AcademicYear, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(), AgeCutoff: domain.Date{Time: cutoff}, AgeRules: in.AgeRules}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateWindow(ctx, w, s.clock.Now()); err != nil {
 			return err

@@ -102,7 +102,7 @@ func (w AdmissionWindow) CheckAge(grade int, dob time.Time) error {
 		if r.Grade != grade {
 			continue
 		}
-		if age := AgeOn(dob, w.AgeCutoff); age < r.MinAge || age > r.MaxAge {
+		if age := AgeOn(dob, w.AgeCutoff.Time); age < r.MinAge || age > r.MaxAge {
 			return domain.FieldInvalid("child_id", fmt.Sprintf("the child is %d on %s; grade %d admits ages %d to %d",
 				age, w.AgeCutoff.Format(time.DateOnly), grade, r.MinAge, r.MaxAge))
 		}

@@ -60,7 +60,7 @@ func fieldOf(t *testing.T, err error) string {
 func TestCheckAge(t *testing.T) {
 	w := AdmissionWindow{
 		AcademicYear: "2025-26",
-		AgeCutoff:    day(2025, 3, 31),
+		AgeCutoff:    domain.Date{Time: day(2025, 3, 31)},
 		AgeRules:     []AgeRule{{Grade: 1, MinAge: 5, MaxAge: 7}, {Grade: 6, MinAge: 10, MaxAge: 12}, {Grade: 9, MinAge: 13, MaxAge: 13}},
 	}
 	cases := []struct {
@@ -101,7 +101,7 @@ func TestCheckAge(t *testing.T) {
 }
 
 func TestCheckAgeWithoutRules(t *testing.T) {
-	w := AdmissionWindow{AcademicYear: "2025-26", AgeCutoff: day(2025, 3, 31)}
+	w := AdmissionWindow{AcademicYear: "2025-26", AgeCutoff: domain.Date{Time: day(2025, 3, 31)}}
 	if got := fieldOf(t, w.CheckAge(1, day(2019, 1, 1))); got != "grade" {
 		t.Errorf("field = %q, want grade", got)
 	}

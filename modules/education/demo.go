@@ -78,7 +78,7 @@ func (s *Service) loadDemoWindow(ctx context.Context, year string, now time.Time
 	startYear, _ := strconv.Atoi(year[:4]) // ComingAcademicYear always starts with the year
 	w := AdmissionWindow{
 		ID: uuid.NewString(), AcademicYear: year, OpensAt: opens.UTC(), ClosesAt: closes.UTC(),
-		AgeCutoff: time.Date(startYear, time.March, 31, 0, 0, 0, 0, time.UTC), AgeRules: demoAgeRules,
+		AgeCutoff: domain.Date{Time: time.Date(startYear, time.March, 31, 0, 0, 0, 0, time.UTC)}, AgeRules: demoAgeRules,
 	}
 	return s.store.CreateWindow(ctx, w, now)
 }

@@ -36,8 +36,8 @@ var (
 //	@Tags			education
 //	@Produce		json
 //	@Param			sector			query		string	false	"sector, e.g. F-7/2"
-//	@Param			level			query		string	false	"school level"	Enums(primary, middle, secondary, higher_secondary)
-//	@Param			gender			query		string	false	"who the school admits"	Enums(boys, girls, co)
+//	@Param			level			query		string	false	"school level"									Enums(primary, middle, secondary, higher_secondary)
+//	@Param			gender			query		string	false	"who the school admits"							Enums(boys, girls, co)
 //	@Param			grade			query		int		false	"only schools with free seats in this grade"	minimum(1)	maximum(12)
 //	@Param			academic_year	query		string	false	"academic year for the grade filter, e.g. 2027-28"
 //	@Param			limit			query		int		false	"page size (default 20, at most 100)"
@@ -74,15 +74,16 @@ func (h *Handler) listSchools(c echo.Context) error {
 
 // getSchool godoc
 //
-//	@Summary	Get a school with its seats
-//	@ID			getSchool
-//	@Tags		education
-//	@Produce	json
-//	@Param		id	path		string	true	"school ID"	format(uuid)
-//	@Success	200	{object}	School
-//	@Failure	400	{object}	web.Problem
-//	@Failure	404	{object}	web.Problem
-//	@Router		/api/v1/education/schools/{id} [get]
+//	@Summary		Get a school with its seats
+//	@Description	One school with its seats for every academic year and grade (seats and filled).
+//	@ID				getSchool
+//	@Tags			education
+//	@Produce		json
+//	@Param			id	path		string	true	"school ID"	format(uuid)
+//	@Success		200	{object}	School
+//	@Failure		400	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Router			/api/v1/education/schools/{id} [get]
 func (h *Handler) getSchool(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {

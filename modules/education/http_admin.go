@@ -11,20 +11,21 @@ import (
 
 // createSchool godoc
 //
-//	@Summary	Add a school
-//	@ID			createSchool
-//	@Tags		education administration
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		SchoolInput	true	"the school"
-//	@Success	201		{object}	School
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Failure	409		{object}	web.Problem	"EMIS code already registered"
-//	@Failure	422		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/education/schools [post]
+//	@Summary		Add a school
+//	@Description	A new public school with its EMIS code, level, gender and sector; seats are set per academic year and grade with PUT .../seats.
+//	@ID				createSchool
+//	@Tags			education administration
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		SchoolInput	true	"the school"
+//	@Success		201		{object}	School
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		409		{object}	web.Problem	"EMIS code already registered"
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/education/schools [post]
 func (h *Handler) createSchool(c echo.Context) error {
 	var in SchoolInput
 	if err := web.Bind(c, &in); err != nil {
@@ -39,22 +40,23 @@ func (h *Handler) createSchool(c echo.Context) error {
 
 // updateSchool godoc
 //
-//	@Summary	Change a school
-//	@ID			updateSchool
-//	@Tags		education administration
-//	@Accept		json
-//	@Produce	json
-//	@Param		id		path		string			true	"school ID"	format(uuid)
-//	@Param		body	body		SchoolChange	true	"fields to change"
-//	@Success	200		{object}	School
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Failure	404		{object}	web.Problem
-//	@Failure	409		{object}	web.Problem
-//	@Failure	422		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/education/schools/{id} [patch]
+//	@Summary		Change a school
+//	@Description	Changes the fields given and keeps the others; a null or absent field is left as it is.
+//	@ID				updateSchool
+//	@Tags			education administration
+//	@Accept			json
+//	@Produce		json
+//	@Param			id		path		string			true	"school ID"	format(uuid)
+//	@Param			body	body		SchoolChange	true	"fields to change"
+//	@Success		200		{object}	School
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		404		{object}	web.Problem
+//	@Failure		409		{object}	web.Problem
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/education/schools/{id} [patch]
 func (h *Handler) updateSchool(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -137,18 +139,19 @@ func (h *Handler) createWindow(c echo.Context) error {
 
 // listWindows godoc
 //
-//	@Summary	List admission windows
-//	@ID			listAdmissionWindows
-//	@Tags		education administration
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	WindowList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/education/admission-windows [get]
+//	@Summary		List admission windows
+//	@Description	Every admission window, newest academic year first, with its dates, age cut-off and age rules per grade.
+//	@ID				listAdmissionWindows
+//	@Tags			education administration
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	WindowList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/education/admission-windows [get]
 func (h *Handler) listWindows(c echo.Context) error {
 	p, err := web.PageRequestOf(c, 1)
 	if err != nil {
@@ -172,8 +175,8 @@ var applicationStatuses = map[string]bool{StatusSubmitted: true, StatusUnderRevi
 //	@Tags			education administration
 //	@Produce		json
 //	@Param			school_id	query		string	false	"school ID (default: your own)"	format(uuid)
-//	@Param			status		query		string	false	"application status"	Enums(submitted, under_review, accepted, waitlisted, rejected, enrolled, withdrawn)
-//	@Param			grade		query		int		false	"grade"	minimum(1)	maximum(12)
+//	@Param			status		query		string	false	"application status"			Enums(submitted, under_review, accepted, waitlisted, rejected, enrolled, withdrawn)
+//	@Param			grade		query		int		false	"grade"							minimum(1)	maximum(12)
 //	@Param			limit		query		int		false	"page size (default 20, at most 100)"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
 //	@Success		200			{object}	ApplicationList

@@ -52,18 +52,19 @@ func (h *Handler) apply(c echo.Context) error {
 
 // listApplications godoc
 //
-//	@Summary	Your applications
-//	@ID			listApplications
-//	@Tags		education
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	ApplicationList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/education/applications [get]
+//	@Summary		Your applications
+//	@Description	The caller's school applications for their children, newest first.
+//	@ID				listApplications
+//	@Tags			education
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	ApplicationList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/education/applications [get]
 func (h *Handler) listApplications(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -78,17 +79,18 @@ func (h *Handler) listApplications(c echo.Context) error {
 
 // getApplication godoc
 //
-//	@Summary	One of your applications, with its history
-//	@ID			getApplication
-//	@Tags		education
-//	@Produce	json
-//	@Param		id	path		string	true	"application ID"	format(uuid)
-//	@Success	200	{object}	Application
-//	@Failure	400	{object}	web.Problem
-//	@Failure	401	{object}	web.Problem
-//	@Failure	404	{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/education/applications/{id} [get]
+//	@Summary		One of your applications, with its history
+//	@Description	One of the caller's applications with its history of status changes (who, when, note). Another account's is 404.
+//	@ID				getApplication
+//	@Tags			education
+//	@Produce		json
+//	@Param			id	path		string	true	"application ID"	format(uuid)
+//	@Success		200	{object}	Application
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/education/applications/{id} [get]
 func (h *Handler) getApplication(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {

@@ -48,8 +48,8 @@ type AdmissionWindow struct {
 	OpensAt      time.Time `json:"opens_at"`
 	ClosesAt     time.Time `json:"closes_at"`
 	// AgeCutoff is the date on which a child's age is reckoned.
-	AgeCutoff time.Time `json:"age_cutoff" format:"date"`
-	AgeRules  []AgeRule `json:"age_rules"`
+	AgeCutoff domain.Date `json:"age_cutoff" swaggertype:"string" format:"date" example:"2027-03-31"`
+	AgeRules  []AgeRule   `json:"age_rules"`
 } // @name AdmissionWindow
 
 // AgeRule admits children whose age in whole years on the cut-off date lies

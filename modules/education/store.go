@@ -159,7 +159,7 @@ func (s *Store) CreateSchool(ctx context.Context, sc School) error {
 func (s *Store) CreateWindow(ctx context.Context, w AdmissionWindow, now time.Time) error {
 	return s.db.WithinTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
-		row := windowRow{ID: w.ID, AcademicYear: w.AcademicYear, OpensAt: w.OpensAt, ClosesAt: w.ClosesAt, AgeCutoff: w.AgeCutoff, CreatedAt: now}
+		row := windowRow{ID: w.ID, AcademicYear: w.AcademicYear, OpensAt: w.OpensAt, ClosesAt: w.ClosesAt, AgeCutoff: w.AgeCutoff.Time, CreatedAt: now}
 		if err := conn.Create(&row).Error; db.IsUniqueViolation(err) {
 			return &domain.Error{Kind: domain.Conflict, Message: "this academic year has an admission window already",
 				Fields: []domain.FieldError{{Field: "academic_year", Message: "already has an admission window"}}, Err: err}

@@ -79,7 +79,7 @@ func (s *Store) Window(ctx context.Context, academicYear string) (AdmissionWindo
 
 func (w windowRow) window(rules []ageRuleRow) AdmissionWindow {
 	out := AdmissionWindow{ID: w.ID, AcademicYear: w.AcademicYear, OpensAt: w.OpensAt.UTC(), ClosesAt: w.ClosesAt.UTC(),
-		AgeCutoff: w.AgeCutoff.UTC(), AgeRules: []AgeRule{}}
+		AgeCutoff: domain.Date{Time: w.AgeCutoff.UTC()}, AgeRules: []AgeRule{}}
 	for _, r := range rules {
 		out.AgeRules = append(out.AgeRules, AgeRule{Grade: r.Grade, MinAge: r.MinAge, MaxAge: r.MaxAge})
 	}

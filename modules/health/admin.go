@@ -37,17 +37,17 @@ type FacilityInput struct {
 	Sector      string   `json:"sector" validate:"required,max=50" example:"G-8/3"`
 	Address     string   `json:"address" validate:"required,max=300"`
 	Location    Location `json:"location"`
-	Specialties []string `json:"specialties" validate:"max=50,dive,required,max=60"`
+	Specialties []string `json:"specialties" validate:"max=50,dive,min=1,max=60"`
 } // @name FacilityInput
 
 // FacilityChange holds the facility fields to change; absent fields stay.
 type FacilityChange struct {
-	Name        *string   `json:"name,omitempty" validate:"omitempty,min=2,max=200"`
-	Kind        *string   `json:"kind,omitempty" validate:"omitempty,oneof=hospital clinic bhu lab" enums:"hospital,clinic,bhu,lab"`
-	Sector      *string   `json:"sector,omitempty" validate:"omitempty,max=50"`
-	Address     *string   `json:"address,omitempty" validate:"omitempty,max=300"`
-	Location    *Location `json:"location,omitempty"`
-	Specialties *[]string `json:"specialties,omitempty" validate:"omitempty,max=50,dive,required,max=60"`
+	Name        *string   `json:"name,omitempty" validate:"omitempty,min=2,max=200" extensions:"x-nullable"`
+	Kind        *string   `json:"kind,omitempty" validate:"omitempty,oneof=hospital clinic bhu lab" enums:"hospital,clinic,bhu,lab" extensions:"x-nullable"`
+	Sector      *string   `json:"sector,omitempty" validate:"omitempty,max=50" extensions:"x-nullable"`
+	Address     *string   `json:"address,omitempty" validate:"omitempty,max=300" extensions:"x-nullable"`
+	Location    *Location `json:"location,omitempty" extensions:"x-nullable"`
+	Specialties *[]string `json:"specialties,omitempty" validate:"omitempty,max=50,dive,min=1,max=60" extensions:"x-nullable"`
 } // @name FacilityChange
 
 // PractitionerInput describes a doctor joining a facility.

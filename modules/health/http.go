@@ -64,15 +64,16 @@ func (h *Handler) listFacilities(c echo.Context) error {
 
 // getFacility godoc
 //
-//	@Summary	Get a hospital or clinic
-//	@ID			getFacility
-//	@Tags		health
-//	@Produce	json
-//	@Param		id	path		string	true	"facility ID"	format(uuid)
-//	@Success	200	{object}	Facility
-//	@Failure	400	{object}	web.Problem
-//	@Failure	404	{object}	web.Problem
-//	@Router		/api/v1/health/facilities/{id} [get]
+//	@Summary		Get a hospital or clinic
+//	@Description	One hospital or clinic with its location and specialties.
+//	@ID				getFacility
+//	@Tags			health
+//	@Produce		json
+//	@Param			id	path		string	true	"facility ID"	format(uuid)
+//	@Success		200	{object}	Facility
+//	@Failure		400	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Router			/api/v1/health/facilities/{id} [get]
 func (h *Handler) getFacility(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -125,7 +126,7 @@ func (h *Handler) listPractitioners(c echo.Context) error {
 //	@Param			facility_id		query		string	false	"facility ID"		format(uuid)
 //	@Param			practitioner_id	query		string	false	"practitioner ID"	format(uuid)
 //	@Param			specialty		query		string	false	"specialty slug"
-//	@Param			from			query		string	false	"earliest start (RFC 3339)"	format(date-time)
+//	@Param			from			query		string	false	"earliest start (RFC 3339)"				format(date-time)
 //	@Param			to				query		string	false	"latest start, exclusive (RFC 3339)"	format(date-time)
 //	@Param			include_full	query		bool	false	"also list slots with no seats left"
 //	@Param			limit			query		int		false	"page size (default 20, at most 100)"

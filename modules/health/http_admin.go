@@ -10,19 +10,20 @@ import (
 
 // createFacility godoc
 //
-//	@Summary	Add a hospital or clinic
-//	@ID			createFacility
-//	@Tags		health administration
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		FacilityInput	true	"the facility"
-//	@Success	201		{object}	Facility
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Failure	422		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/health/facilities [post]
+//	@Summary		Add a hospital or clinic
+//	@Description	A new hospital, clinic, basic health unit or laboratory with its sector, address, map location and specialties.
+//	@ID				createFacility
+//	@Tags			health administration
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		FacilityInput	true	"the facility"
+//	@Success		201		{object}	Facility
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/health/facilities [post]
 func (h *Handler) createFacility(c echo.Context) error {
 	var in FacilityInput
 	if err := web.Bind(c, &in); err != nil {
@@ -37,21 +38,22 @@ func (h *Handler) createFacility(c echo.Context) error {
 
 // updateFacility godoc
 //
-//	@Summary	Change a hospital or clinic
-//	@ID			updateFacility
-//	@Tags		health administration
-//	@Accept		json
-//	@Produce	json
-//	@Param		id		path		string			true	"facility ID"	format(uuid)
-//	@Param		body	body		FacilityChange	true	"fields to change; specialties replace the list"
-//	@Success	200		{object}	Facility
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Failure	404		{object}	web.Problem
-//	@Failure	422		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/health/facilities/{id} [patch]
+//	@Summary		Change a hospital or clinic
+//	@Description	Changes the fields given and keeps the others; a null or absent field is left as it is. Specialties given replace the list.
+//	@ID				updateFacility
+//	@Tags			health administration
+//	@Accept			json
+//	@Produce		json
+//	@Param			id		path		string			true	"facility ID"	format(uuid)
+//	@Param			body	body		FacilityChange	true	"fields to change; specialties replace the list"
+//	@Success		200		{object}	Facility
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		404		{object}	web.Problem
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/health/facilities/{id} [patch]
 func (h *Handler) updateFacility(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -70,20 +72,21 @@ func (h *Handler) updateFacility(c echo.Context) error {
 
 // createPractitioner godoc
 //
-//	@Summary	Add a doctor to a facility
-//	@ID			createPractitioner
-//	@Tags		health administration
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		PractitionerInput	true	"the doctor"
-//	@Success	201		{object}	Practitioner
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Failure	409		{object}	web.Problem	"PMDC number already registered"
-//	@Failure	422		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/health/practitioners [post]
+//	@Summary		Add a doctor to a facility
+//	@Description	A doctor at a facility, with specialty and PMDC registration number (unique).
+//	@ID				createPractitioner
+//	@Tags			health administration
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		PractitionerInput	true	"the doctor"
+//	@Success		201		{object}	Practitioner
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		409		{object}	web.Problem	"PMDC number already registered"
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/health/practitioners [post]
 func (h *Handler) createPractitioner(c echo.Context) error {
 	var in PractitionerInput
 	if err := web.Bind(c, &in); err != nil {
@@ -131,7 +134,7 @@ func (h *Handler) createSchedule(c echo.Context) error {
 //	@ID				listFacilityAppointments
 //	@Tags			health administration
 //	@Produce		json
-//	@Param			facility_id	query		string	false	"facility ID (default: your own)"	format(uuid)
+//	@Param			facility_id	query		string	false	"facility ID (default: your own)"			format(uuid)
 //	@Param			date		query		string	false	"local date YYYY-MM-DD (default: today)"	format(date)
 //	@Param			limit		query		int		false	"page size (default 20, at most 100)"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
@@ -141,6 +144,7 @@ func (h *Handler) createSchedule(c echo.Context) error {
 //	@Failure		403			{object}	web.Problem
 //	@Failure		422			{object}	web.Problem
 //	@Security		BearerAuth
+//	@Security		OAuth2[health.appointments:read]
 //	@Router			/api/v1/admin/health/appointments [get]
 func (h *Handler) dayList(c echo.Context) error {
 	p, err := web.PageRequest(c, 3)

@@ -46,18 +46,19 @@ func (h *Handler) book(c echo.Context) error {
 
 // listAppointments godoc
 //
-//	@Summary	Your and your dependants' appointments
-//	@ID			listAppointments
-//	@Tags		health
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	AppointmentList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/health/appointments [get]
+//	@Summary		Your and your dependants' appointments
+//	@Description	The caller's own and their dependants' appointments, soonest first, each with its slot and patient.
+//	@ID				listAppointments
+//	@Tags			health
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	AppointmentList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/health/appointments [get]
 func (h *Handler) listAppointments(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -72,17 +73,18 @@ func (h *Handler) listAppointments(c echo.Context) error {
 
 // getAppointment godoc
 //
-//	@Summary	One of your appointments
-//	@ID			getAppointment
-//	@Tags		health
-//	@Produce	json
-//	@Param		id	path		string	true	"appointment ID"	format(uuid)
-//	@Success	200	{object}	Appointment
-//	@Failure	400	{object}	web.Problem
-//	@Failure	401	{object}	web.Problem
-//	@Failure	404	{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/health/appointments/{id} [get]
+//	@Summary		One of your appointments
+//	@Description	One appointment of the caller or a dependant, with its slot, patient and queue number. Another account's is 404.
+//	@ID				getAppointment
+//	@Tags			health
+//	@Produce		json
+//	@Param			id	path		string	true	"appointment ID"	format(uuid)
+//	@Success		200	{object}	Appointment
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/health/appointments/{id} [get]
 func (h *Handler) getAppointment(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {

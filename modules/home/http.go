@@ -101,17 +101,18 @@ func (h *Handler) notifications(c echo.Context) error {
 
 // markRead godoc
 //
-//	@Summary	Mark a notification read
-//	@ID			markNotificationRead
-//	@Tags		home
-//	@Produce	json
-//	@Param		id	path		string	true	"notification ID"	format(uuid)
-//	@Success	200	{object}	notify.Notification
-//	@Failure	400	{object}	web.Problem
-//	@Failure	401	{object}	web.Problem
-//	@Failure	404	{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/me/notifications/{id}/read [post]
+//	@Summary		Mark a notification read
+//	@Description	Marks one of the caller's notifications read; it stays in the list. Another account's is 404.
+//	@ID				markNotificationRead
+//	@Tags			home
+//	@Produce		json
+//	@Param			id	path		string	true	"notification ID"	format(uuid)
+//	@Success		200	{object}	notify.Notification
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/me/notifications/{id}/read [post]
 func (h *Handler) markRead(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {

@@ -197,17 +197,17 @@ func (h *Handler) refresh(c echo.Context) error {
 
 // logout godoc
 //
-//	@Summary	Sign out
+//	@Summary		Sign out
 //	@Description	Closes the session of the refresh token given.
-//	@ID			logout
-//	@Tags		identity
-//	@Accept		json
-//	@Param		body	body	RefreshRequest	true	"the session's refresh token"
-//	@Success	204
-//	@Failure	400	{object}	web.Problem
-//	@Failure	401	{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/auth/logout [post]
+//	@ID				logout
+//	@Tags			identity
+//	@Accept			json
+//	@Param			body	body	RefreshRequest	true	"the session's refresh token"
+//	@Success		204
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/auth/logout [post]
 func (h *Handler) logout(c echo.Context) error {
 	var in RefreshRequest
 	if err := web.Bind(c, &in); err != nil {
@@ -221,14 +221,15 @@ func (h *Handler) logout(c echo.Context) error {
 
 // me godoc
 //
-//	@Summary	Your profile
-//	@ID			getMe
-//	@Tags		identity
-//	@Produce	json
-//	@Success	200	{object}	Account
-//	@Failure	401	{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/me [get]
+//	@Summary		Your profile
+//	@Description	The caller's own account: name, contact details, status, language and roles. Never the password hash. Third-party client tokens get 403.
+//	@ID				getMe
+//	@Tags			identity
+//	@Produce		json
+//	@Success		200	{object}	Account
+//	@Failure		401	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/me [get]
 func (h *Handler) me(c echo.Context) error {
 	acc, err := h.svc.Account(c.Request().Context(), web.Principal(c).Subject)
 	if err != nil {

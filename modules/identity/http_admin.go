@@ -40,18 +40,19 @@ func (h *Handler) createStaff(c echo.Context) error {
 
 // listStaff godoc
 //
-//	@Summary	List staff accounts
-//	@ID			listStaff
-//	@Tags		administration
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	AccountList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/staff [get]
+//	@Summary		List staff accounts
+//	@Description	Every staff account, oldest first, with its roles. Platform admins only.
+//	@ID				listStaff
+//	@Tags			administration
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	AccountList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/staff [get]
 func (h *Handler) listStaff(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -134,18 +135,19 @@ func (h *Handler) setRoles(c echo.Context) error {
 
 // listRoles godoc
 //
-//	@Summary	List role assignments
-//	@ID			listRoles
-//	@Tags		administration
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	RoleList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/roles [get]
+//	@Summary		List role assignments
+//	@Description	Every staff role assignment (account, role, department and unit): what Casbin decides with. Platform admins only.
+//	@ID				listRoles
+//	@Tags			administration
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	RoleList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/roles [get]
 func (h *Handler) listRoles(c echo.Context) error {
 	p, err := web.PageRequestOf(c, 3)
 	if err != nil {
@@ -169,7 +171,7 @@ func (h *Handler) listRoles(c echo.Context) error {
 //	@Param			target_type	query		string	false	"e.g. account"
 //	@Param			target_id	query		string	false	"ID of the target"
 //	@Param			subject_id	query		string	false	"citizen whose data was touched"	format(uuid)
-//	@Param			from		query		string	false	"earliest time (RFC 3339)"	format(date-time)
+//	@Param			from		query		string	false	"earliest time (RFC 3339)"			format(date-time)
 //	@Param			to			query		string	false	"latest time, exclusive (RFC 3339)"	format(date-time)
 //	@Param			limit		query		int		false	"page size (default 20, at most 100)"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"

@@ -10,17 +10,18 @@ import (
 
 // listDependants godoc
 //
-//	@Summary	Your family members
-//	@ID			listDependants
-//	@Tags		identity
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	DependantList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/me/dependants [get]
+//	@Summary		Your family members
+//	@Description	The family members on the caller's account, oldest first. CNICs and B-forms are shown only to their own account.
+//	@ID				listDependants
+//	@Tags			identity
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	DependantList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/me/dependants [get]
 func (h *Handler) listDependants(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -35,18 +36,19 @@ func (h *Handler) listDependants(c echo.Context) error {
 
 // addDependant godoc
 //
-//	@Summary	Add a family member
-//	@ID			addDependant
-//	@Tags		identity
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		DependantInput	true	"the family member"
-//	@Success	201		{object}	Dependant
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	422		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/me/dependants [post]
+//	@Summary		Add a family member
+//	@Description	Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+//	@ID				addDependant
+//	@Tags			identity
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		DependantInput	true	"the family member"
+//	@Success		201		{object}	Dependant
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/me/dependants [post]
 func (h *Handler) addDependant(c echo.Context) error {
 	var in DependantInput
 	if err := web.Bind(c, &in); err != nil {
@@ -61,17 +63,18 @@ func (h *Handler) addDependant(c echo.Context) error {
 
 // getDependant godoc
 //
-//	@Summary	One of your family members
-//	@ID			getDependant
-//	@Tags		identity
-//	@Produce	json
-//	@Param		id	path		string	true	"dependant ID"	format(uuid)
-//	@Success	200	{object}	Dependant
-//	@Failure	400	{object}	web.Problem
-//	@Failure	401	{object}	web.Problem
-//	@Failure	404	{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/me/dependants/{id} [get]
+//	@Summary		One of your family members
+//	@Description	One family member on the caller's account; another account's is 404.
+//	@ID				getDependant
+//	@Tags			identity
+//	@Produce		json
+//	@Param			id	path		string	true	"dependant ID"	format(uuid)
+//	@Success		200	{object}	Dependant
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/me/dependants/{id} [get]
 func (h *Handler) getDependant(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -86,20 +89,21 @@ func (h *Handler) getDependant(c echo.Context) error {
 
 // updateDependant godoc
 //
-//	@Summary	Change a family member
-//	@ID			updateDependant
-//	@Tags		identity
-//	@Accept		json
-//	@Produce	json
-//	@Param		id		path		string			true	"dependant ID"	format(uuid)
-//	@Param		body	body		DependantChange	true	"fields to change"
-//	@Success	200		{object}	Dependant
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	404		{object}	web.Problem
-//	@Failure	422		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/me/dependants/{id} [patch]
+//	@Summary		Change a family member
+//	@Description	Changes the fields given and keeps the others; a null or absent field is left as it is.
+//	@ID				updateDependant
+//	@Tags			identity
+//	@Accept			json
+//	@Produce		json
+//	@Param			id		path		string			true	"dependant ID"	format(uuid)
+//	@Param			body	body		DependantChange	true	"fields to change"
+//	@Success		200		{object}	Dependant
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		404		{object}	web.Problem
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/me/dependants/{id} [patch]
 func (h *Handler) updateDependant(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -118,16 +122,17 @@ func (h *Handler) updateDependant(c echo.Context) error {
 
 // deleteDependant godoc
 //
-//	@Summary	Remove a family member
-//	@ID			deleteDependant
-//	@Tags		identity
-//	@Param		id	path	string	true	"dependant ID"	format(uuid)
-//	@Success	204
-//	@Failure	400	{object}	web.Problem
-//	@Failure	401	{object}	web.Problem
-//	@Failure	404	{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/me/dependants/{id} [delete]
+//	@Summary		Remove a family member
+//	@Description	Removes a family member from the caller's account. Their past appointments and applications stay on record.
+//	@ID				deleteDependant
+//	@Tags			identity
+//	@Param			id	path	string	true	"dependant ID"	format(uuid)
+//	@Success		204
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/me/dependants/{id} [delete]
 func (h *Handler) deleteDependant(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {

@@ -65,12 +65,21 @@ type Account struct {
 	FullName string `json:"full_name" example:"Amina Bibi"`
 	Status   string `json:"status" enums:"pending_verification,active,locked,deactivated"`
 	// PreferredLanguage decides the language of SMS and e-mail.
-	PreferredLanguage string           `json:"preferred_language" enums:"en,ur"`
-	Department        string           `json:"department,omitempty" enums:"platform,health,education,parking"`
-	Roles             []RoleAssignment `json:"roles"`
-	CreatedAt         time.Time        `json:"created_at"`
-	UpdatedAt         time.Time        `json:"updated_at"`
+	PreferredLanguage string     `json:"preferred_language" enums:"en,ur"`
+	Department        string     `json:"department,omitempty" enums:"platform,health,education,parking"`
+	Roles             []HeldRole `json:"roles"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
 } // @name Account
+
+// HeldRole is a role an account holds, as shown on the account: a staff
+// role with its department (and unit), or the citizen role, which has
+// neither.
+type HeldRole struct {
+	Role       string `json:"role" enums:"admin,health_admin,health_staff,education_admin,education_staff,parking_admin,parking_officer,citizen"`
+	Department string `json:"department,omitempty" enums:"platform,health,education,parking"`
+	UnitID     string `json:"unit_id,omitempty" format:"uuid"`
+} // @name HeldRole
 
 // RoleAssignment gives an account a role, in a unit for unit-scoped roles.
 type RoleAssignment struct {

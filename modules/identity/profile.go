@@ -15,9 +15,9 @@ import (
 // absent fields stay as they are. CNIC, phone, role and status are not here
 // and cannot be changed through it.
 type ProfileChange struct {
-	FullName          *string `json:"full_name,omitempty" example:"Amina Bibi"`
-	Email             *string `json:"email,omitempty" validate:"omitempty,email,max=254"`
-	PreferredLanguage *string `json:"preferred_language,omitempty" validate:"omitempty,oneof=en ur" enums:"en,ur"`
+	FullName          *string `json:"full_name,omitempty" example:"Amina Bibi" extensions:"x-nullable"`
+	Email             *string `json:"email,omitempty" validate:"omitempty,email,max=254" extensions:"x-nullable"`
+	PreferredLanguage *string `json:"preferred_language,omitempty" validate:"omitempty,oneof=en ur" enums:"en,ur" extensions:"x-nullable"`
 } // @name ProfileChange
 
 // UpdateProfile changes the caller's own profile. Errors: Invalid, Conflict
@@ -97,11 +97,11 @@ type DependantInput struct {
 
 // DependantChange holds the dependant fields to change; absent fields stay.
 type DependantChange struct {
-	FullName    *string `json:"full_name,omitempty"`
-	Relation    *string `json:"relation,omitempty" validate:"omitempty,oneof=child spouse parent other" enums:"child,spouse,parent,other"`
-	DateOfBirth *string `json:"date_of_birth,omitempty" format:"date"`
-	Gender      *string `json:"gender,omitempty" validate:"omitempty,oneof=male female other" enums:"male,female,other"`
-	BFormOrCNIC *string `json:"b_form_or_cnic,omitempty"`
+	FullName    *string `json:"full_name,omitempty" extensions:"x-nullable"`
+	Relation    *string `json:"relation,omitempty" validate:"omitempty,oneof=child spouse parent other" enums:"child,spouse,parent,other" extensions:"x-nullable"`
+	DateOfBirth *string `json:"date_of_birth,omitempty" format:"date" extensions:"x-nullable"`
+	Gender      *string `json:"gender,omitempty" validate:"omitempty,oneof=male female other" enums:"male,female,other" extensions:"x-nullable"`
+	BFormOrCNIC *string `json:"b_form_or_cnic,omitempty" extensions:"x-nullable"`
 } // @name DependantChange
 
 func (s *Service) birthDate(v string) (time.Time, error) {

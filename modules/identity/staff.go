@@ -23,9 +23,9 @@ type NewStaff struct {
 
 // StaffChange holds the staff fields an administrator may change.
 type StaffChange struct {
-	FullName *string `json:"full_name,omitempty"`
+	FullName *string `json:"full_name,omitempty" extensions:"x-nullable"`
 	// Active false deactivates the account at once and closes its sessions.
-	Active *bool `json:"active,omitempty"`
+	Active *bool `json:"active,omitempty" extensions:"x-nullable"`
 } // @name StaffChange
 
 // RolesChange replaces an account's role assignments.

@@ -38,9 +38,9 @@ type accountRow struct {
 func (accountRow) TableName() string { return "accounts" }
 
 func (r accountRow) account() Account {
-	roles := []RoleAssignment{}
+	roles := []HeldRole{}
 	if r.Kind == KindCitizen {
-		roles = []RoleAssignment{{Role: RoleCitizen}}
+		roles = []HeldRole{{Role: RoleCitizen}}
 	}
 	return Account{
 		ID: r.ID, Kind: r.Kind, CNIC: r.CNIC, Phone: deref(r.Phone), Email: deref(r.Email), FullName: r.FullName,
@@ -491,9 +491,9 @@ func roleDomain(r RoleAssignment) string {
 	return "*"
 }
 
-// Roles returns the role assignments of the given accounts.
-func (s *Store) Roles(ctx context.Context, accountIDs []string) (map[string][]RoleAssignment, error) {
-	out := map[string][]RoleAssignment{}
+// Roles returns the roles the given accounts hold.
+func (s *Store) Roles(ctx context.Context, accountIDs []string) (map[string][]HeldRole, error) {
+	out := map[string][]HeldRole{}
 	if len(accountIDs) == 0 {
 		return out, nil
 	}
@@ -502,7 +502,7 @@ func (s *Store) Roles(ctx context.Context, accountIDs []string) (map[string][]Ro
 		return nil, db.Translate(err, "")
 	}
 	for _, r := range rows {
-		out[r.V0] = append(out[r.V0], assignmentOf(r))
+		out[r.V0] = append(out[r.V0], HeldRole(assignmentOf(r)))
 	}
 	return out, nil
 }

@@ -30,16 +30,36 @@ const Audience = "citizenapi-integrations"
 // ClientTokenTTL is how long a client access token lasts.
 const ClientTokenTTL = time.Hour
 
-// Scopes a client may be given, and whether each needs the client bound to
-// a unit (the facility whose appointments it reads, the school whose
-// decisions it hears of).
-var Scopes = map[string]bool{
-	"health.slots:read":        false,
-	"health.appointments:read": true,
-	"education.schools:read":   false,
-	"parking.permits:verify":   false,
-	"webhooks:manage":          false,
+// Scope is a permission a third-party client may be given.
+type Scope struct {
+	// UnitBound scopes need the client bound to a unit: the facility whose
+	// appointments it reads, the school whose decisions it hears of.
+	UnitBound bool
+	// Description says what the scope allows, for the OpenAPI document.
+	Description string
 }
+
+// Scopes are the scopes a client may be given.
+var Scopes = map[string]Scope{
+	"health.slots:read":        {Description: "Search free slots (public; the client's rate limit applies)."},
+	"health.appointments:read": {UnitBound: true, Description: "Read the day's appointments of the client's facility and hear of its bookings and cancellations: times and IDs, never patients."},
+	"education.schools:read":   {Description: "Read schools and seats (public; the client's rate limit applies), and hear of decisions at the client's school."},
+	"parking.permits:verify":   {Description: "Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked."},
+	"webhooks:manage":          {Description: "Subscribe to events, see deliveries and redeliver them."},
+}
+
+// ScopeNames returns the scopes a client may be given, sorted.
+func ScopeNames() []string {
+	names := make([]string, 0, len(Scopes))
+	for name := range Scopes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ScopeDescription says what a scope allows.
+func ScopeDescription(name string) string { return Scopes[name].Description }
 
 // defaultRate is a client's requests per minute unless set otherwise.
 const defaultRate = 600
@@ -158,11 +178,11 @@ func checkScopes(scopes []string, unit string) ([]string, error) {
 	seen := map[string]bool{}
 	needsUnit := false
 	for _, sc := range scopes {
-		bound, ok := Scopes[sc]
+		scope, ok := Scopes[sc]
 		if !ok {
 			return nil, domain.FieldInvalid("scopes", "holds an unknown scope: "+sc)
 		}
-		seen[sc], needsUnit = true, needsUnit || bound
+		seen[sc], needsUnit = true, needsUnit || scope.UnitBound
 	}
 	if needsUnit && unit == "" {
 		return nil, domain.FieldInvalid("unit_id", "is required for health.appointments:read (the facility the client serves)")

@@ -86,18 +86,19 @@ func (h *Handler) createClient(c echo.Context) error {
 
 // listClients godoc
 //
-//	@Summary	List third-party clients
-//	@ID			listClients
-//	@Tags		administration
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	ClientList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/clients [get]
+//	@Summary		List third-party clients
+//	@Description	Every registered third-party client, oldest first, with its scopes, unit and rate limit; never its secret.
+//	@ID				listClients
+//	@Tags			administration
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	ClientList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/clients [get]
 func (h *Handler) listClients(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -177,6 +178,7 @@ func (h *Handler) rotateSecret(c echo.Context) error {
 //	@Failure		403		{object}	web.Problem
 //	@Failure		422		{object}	web.Problem
 //	@Security		BearerAuth
+//	@Security		OAuth2[webhooks:manage]
 //	@Router			/api/v1/integrations/webhooks [post]
 func (h *Handler) subscribe(c echo.Context) error {
 	var in NewSubscription
@@ -192,18 +194,20 @@ func (h *Handler) subscribe(c echo.Context) error {
 
 // listSubscriptions godoc
 //
-//	@Summary	Your webhook subscriptions
-//	@ID			listWebhooks
-//	@Tags		integrations
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	SubscriptionList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/integrations/webhooks [get]
+//	@Summary		Your webhook subscriptions
+//	@Description	The calling client's active webhook subscriptions, oldest first; the signing secret was shown only when each was made.
+//	@ID				listWebhooks
+//	@Tags			integrations
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	SubscriptionList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Security		OAuth2[webhooks:manage]
+//	@Router			/api/v1/integrations/webhooks [get]
 func (h *Handler) listSubscriptions(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -218,17 +222,19 @@ func (h *Handler) listSubscriptions(c echo.Context) error {
 
 // unsubscribe godoc
 //
-//	@Summary	Delete a webhook subscription
-//	@ID			deleteWebhook
-//	@Tags		integrations
-//	@Param		id	path	string	true	"subscription ID"	format(uuid)
-//	@Success	204
-//	@Failure	400	{object}	web.Problem
-//	@Failure	401	{object}	web.Problem
-//	@Failure	403	{object}	web.Problem
-//	@Failure	404	{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/integrations/webhooks/{id} [delete]
+//	@Summary		Delete a webhook subscription
+//	@Description	Ends a subscription: no further events are sent to it and its pending deliveries are dropped.
+//	@ID				deleteWebhook
+//	@Tags			integrations
+//	@Param			id	path	string	true	"subscription ID"	format(uuid)
+//	@Success		204
+//	@Failure		400	{object}	web.Problem
+//	@Failure		401	{object}	web.Problem
+//	@Failure		403	{object}	web.Problem
+//	@Failure		404	{object}	web.Problem
+//	@Security		BearerAuth
+//	@Security		OAuth2[webhooks:manage]
+//	@Router			/api/v1/integrations/webhooks/{id} [delete]
 func (h *Handler) unsubscribe(c echo.Context) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -256,6 +262,7 @@ func (h *Handler) unsubscribe(c echo.Context) error {
 //	@Failure		403		{object}	web.Problem
 //	@Failure		404		{object}	web.Problem
 //	@Security		BearerAuth
+//	@Security		OAuth2[webhooks:manage]
 //	@Router			/api/v1/integrations/webhooks/{id}/deliveries [get]
 func (h *Handler) listDeliveries(c echo.Context) error {
 	id, err := web.PathID(c, "id")
@@ -288,6 +295,7 @@ func (h *Handler) listDeliveries(c echo.Context) error {
 //	@Failure		403			{object}	web.Problem
 //	@Failure		404			{object}	web.Problem
 //	@Security		BearerAuth
+//	@Security		OAuth2[webhooks:manage]
 //	@Router			/api/v1/integrations/webhooks/{id}/deliveries/{delivery_id}/redeliver [post]
 func (h *Handler) redeliver(c echo.Context) error {
 	id, err := web.PathID(c, "id")

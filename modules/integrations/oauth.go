@@ -73,6 +73,7 @@ func (s *Service) issueToken(ctx context.Context, clientID, secret, scope string
 //	@Success		200				{object}	TokenResponse
 //	@Failure		400				{object}	TokenError
 //	@Failure		401				{object}	TokenError
+//	@Failure		413				{object}	TokenError
 //	@Router			/api/v1/oauth/token [post]
 func (h *Handler) token(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -23,9 +23,9 @@ type ZoneInput struct {
 // ZoneChange holds the zone fields to change. Tariffs listed are set (new
 // permits pay them; sold permits keep their price); others stay.
 type ZoneChange struct {
-	Name        *string  `json:"name,omitempty" validate:"omitempty,min=2,max=100"`
-	Sector      *string  `json:"sector,omitempty" validate:"omitempty,max=50"`
-	PermitQuota *int     `json:"permit_quota,omitempty" validate:"omitempty,min=0,max=100000"`
+	Name        *string  `json:"name,omitempty" validate:"omitempty,min=2,max=100" extensions:"x-nullable"`
+	Sector      *string  `json:"sector,omitempty" validate:"omitempty,max=50" extensions:"x-nullable"`
+	PermitQuota *int     `json:"permit_quota,omitempty" validate:"omitempty,min=0,max=100000" extensions:"x-nullable"`
 	Tariffs     []Tariff `json:"tariffs,omitempty" validate:"max=12,dive"`
 } // @name ZoneChange
 

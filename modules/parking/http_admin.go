@@ -11,20 +11,21 @@ import (
 
 // createZone godoc
 //
-//	@Summary	Add a parking zone
-//	@ID			createZone
-//	@Tags		parking administration
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		ZoneInput	true	"the zone with its quota and tariffs"
-//	@Success	201		{object}	Zone
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Failure	409		{object}	web.Problem
-//	@Failure	422		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/parking/zones [post]
+//	@Summary		Add a parking zone
+//	@Description	A new parking zone with its permit quota and its tariffs (permit type, months, price in whole rupees; 0 PKR is a free permit).
+//	@ID				createZone
+//	@Tags			parking administration
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		ZoneInput	true	"the zone with its quota and tariffs"
+//	@Success		201		{object}	Zone
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		409		{object}	web.Problem
+//	@Failure		422		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/parking/zones [post]
 func (h *Handler) createZone(c echo.Context) error {
 	var in ZoneInput
 	if err := web.Bind(c, &in); err != nil {
@@ -77,20 +78,21 @@ var permitStatuses = map[string]bool{StatusPendingPayment: true, StatusPendingAp
 
 // adminPermits godoc
 //
-//	@Summary	List permits
-//	@ID			listAllPermits
-//	@Tags		parking administration
-//	@Produce	json
-//	@Param		status	query		string	false	"status as of now"	Enums(pending_payment, pending_approval, active, expired, expired_unpaid, cancelled, revoked, rejected)
-//	@Param		zone_id	query		string	false	"zone ID"		format(uuid)
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	PermitList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/parking/permits [get]
+//	@Summary		List permits
+//	@Description	Every permit, newest first, optionally by status, for the parking authority's review (disabled permits wait in pending_approval).
+//	@ID				listAllPermits
+//	@Tags			parking administration
+//	@Produce		json
+//	@Param			status	query		string	false	"status as of now"	Enums(pending_payment, pending_approval, active, expired, expired_unpaid, cancelled, revoked, rejected)
+//	@Param			zone_id	query		string	false	"zone ID"			format(uuid)
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	PermitList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/parking/permits [get]
 func (h *Handler) adminPermits(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -128,21 +130,22 @@ func (h *Handler) verdict(c echo.Context, act func(s *Service, id string, v Verd
 
 // approvePermit godoc
 //
-//	@Summary	Approve a paid disabled permit
-//	@ID			approvePermit
-//	@Tags		parking administration
-//	@Accept		json
-//	@Produce	json
-//	@Param		id		path		string	true	"permit ID"	format(uuid)
-//	@Param		body	body		Verdict	true	"reason"
-//	@Success	200		{object}	Permit
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Failure	404		{object}	web.Problem
-//	@Failure	409		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/admin/parking/permits/{id}/approve [post]
+//	@Summary		Approve a paid disabled permit
+//	@Description	Approves a paid disabled permit that waits in pending_approval: it becomes active and the holder is told.
+//	@ID				approvePermit
+//	@Tags			parking administration
+//	@Accept			json
+//	@Produce		json
+//	@Param			id		path		string	true	"permit ID"	format(uuid)
+//	@Param			body	body		Verdict	true	"reason"
+//	@Success		200		{object}	Permit
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Failure		404		{object}	web.Problem
+//	@Failure		409		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/parking/permits/{id}/approve [post]
 func (h *Handler) approvePermit(c echo.Context) error {
 	return h.verdict(c, func(s *Service, id string, v Verdict) (Permit, error) { return s.Approve(c.Request().Context(), id, v) })
 }

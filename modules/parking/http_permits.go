@@ -52,18 +52,19 @@ func (h *Handler) addVehicle(c echo.Context) error {
 
 // listVehicles godoc
 //
-//	@Summary	Your vehicles
-//	@ID			listVehicles
-//	@Tags		parking
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	VehicleList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/parking/vehicles [get]
+//	@Summary		Your vehicles
+//	@Description	The vehicles registered to the caller, oldest first, with their normalised plates.
+//	@ID				listVehicles
+//	@Tags			parking
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	VehicleList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/parking/vehicles [get]
 func (h *Handler) listVehicles(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -169,18 +170,19 @@ func (h *Handler) payPermit(c echo.Context) error {
 
 // listPermits godoc
 //
-//	@Summary	Your permits
-//	@ID			listPermits
-//	@Tags		parking
-//	@Produce	json
-//	@Param		limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	PermitList
-//	@Failure	400		{object}	web.Problem
-//	@Failure	401		{object}	web.Problem
-//	@Failure	403		{object}	web.Problem
-//	@Security	BearerAuth
-//	@Router		/api/v1/parking/permits [get]
+//	@Summary		Your permits
+//	@Description	The caller's permits, newest first, with status read from the dates (expired, expired_unpaid) and, when active, the QR verification token.
+//	@ID				listPermits
+//	@Tags			parking
+//	@Produce		json
+//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	PermitList
+//	@Failure		400		{object}	web.Problem
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/parking/permits [get]
 func (h *Handler) listPermits(c echo.Context) error {
 	p, err := web.PageRequest(c, 2)
 	if err != nil {
@@ -295,6 +297,7 @@ func (h *Handler) renewPermit(c echo.Context) error {
 //	@Failure		403		{object}	web.Problem
 //	@Failure		422		{object}	web.Problem
 //	@Security		BearerAuth
+//	@Security		OAuth2[parking.permits:verify]
 //	@Router			/api/v1/parking/verify [get]
 func (h *Handler) verify(c echo.Context) error {
 	zoneID, err := web.QueryID(c, "zone_id")

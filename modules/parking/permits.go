@@ -18,9 +18,9 @@ import (
 // VehicleInput registers a vehicle.
 type VehicleInput struct {
 	Plate  string `json:"plate" validate:"required,max=20" example:"ICT-ABC-123"`
-	Make   string `json:"make" validate:"max=50" example:"Suzuki"`
-	Model  string `json:"model" validate:"max=50" example:"Alto"`
-	Colour string `json:"colour" validate:"max=30" example:"white"`
+	Make   string `json:"make,omitempty" validate:"max=50" example:"Suzuki"`
+	Model  string `json:"model,omitempty" validate:"max=50" example:"Alto"`
+	Colour string `json:"colour,omitempty" validate:"max=30" example:"white"`
 } // @name VehicleInput
 
 // PermitRequest buys a permit.

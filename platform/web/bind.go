@@ -100,7 +100,9 @@ func joinPath(path, name string) string {
 }
 
 func decodeJSON(body []byte, dst any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	// Every request body is an object; JSON null would decode as "nothing
+	// given" and pass for an empty object.
+	if trimmed := strings.TrimSpace(string(body)); trimmed == "" || trimmed == "null" {
 		return malformed("body", "validation.json_object", nil)
 	}
 	if depth(body) > maxJSONDepth {

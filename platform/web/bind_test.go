@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -135,5 +136,16 @@ func TestValidateReportsEveryField(t *testing.T) {
 	v.Ref = "not-a-uuid"
 	if got := domain.KindOf(Validate(&v)); got != domain.Malformed {
 		t.Errorf("kind with a bad UUID among other failures = %d, want Malformed", got)
+	}
+}
+
+func TestDecodeWantsAnObject(t *testing.T) {
+	for _, body := range []string{"", "  ", "null", " null\n"} {
+		var dst validated
+		err := decodeJSON([]byte(body), &dst)
+		var derr *domain.Error
+		if !errors.As(err, &derr) || derr.Kind != domain.Malformed || len(derr.Fields) != 1 || derr.Fields[0].Field != "body" {
+			t.Errorf("decode %q: %v, want Malformed naming body", body, err)
+		}
 	}
 }
