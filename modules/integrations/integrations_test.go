@@ -1,9 +1,11 @@
 package integrations_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +22,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
@@ -444,6 +448,25 @@ func (e *env) onlyDelivery(c *client, subscriptionID string) integrations.Delive
 		e.t.Fatalf("%d deliveries, want 1: %+v", len(ds), ds)
 	}
 	return ds[0]
+}
+
+// A Standard Webhooks signature and secret: "v1," or "whsec_" and the
+// standard base64 of 32 bytes.
+var (
+	signaturePattern = regexp.MustCompile(`^v1,[A-Za-z0-9+/]{43}=$`)
+	secretPattern    = regexp.MustCompile(`^whsec_[A-Za-z0-9+/]{43}=$`)
+)
+
+// signed checks a delivery's signature with the Standard Webhooks library,
+// as a receiver would, apart from its age: the tests' clock is not the wall
+// clock the library reads (TestWebhookStandardLibrary checks ages).
+func signed(t *testing.T, secret string, h hit) error {
+	t.Helper()
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatalf("the library refuses the secret %q: %v", secret, err)
+	}
+	return wh.VerifyIgnoringTimestamp(h.Body, h.Header)
 }
 
 // event decodes a delivered body.
@@ -1096,32 +1119,27 @@ func TestWebhookPermitActivated(t *testing.T) {
 	if ev.Type != "permit.activated" || ev.Data["permit_id"] != p.ID || ev.Data["zone_id"] != w.zoneID || ev.Data["plate"] != p.Plate {
 		t.Errorf("event = %s", h.Body)
 	}
-	if id := h.Header.Get("Webhook-Id"); id == "" || id != ev.ID {
-		t.Errorf("Webhook-Id = %q, want the event ID %q", id, ev.ID)
+	if id := h.Header.Get("webhook-id"); id == "" || id != ev.ID {
+		t.Errorf("webhook-id = %q, want the event ID %q", id, ev.ID)
 	}
-	ts := h.Header.Get("Webhook-Timestamp")
-	if ts != strconv.FormatInt(sentAt.Unix(), 10) {
-		t.Errorf("Webhook-Timestamp = %q, want %d", ts, sentAt.Unix())
+	if ts := h.Header.Get("webhook-timestamp"); ts != strconv.FormatInt(sentAt.Unix(), 10) {
+		t.Errorf("webhook-timestamp = %q, want %d", ts, sentAt.Unix())
 	}
-	sig := h.Header.Get("Webhook-Signature")
-	if !strings.HasPrefix(sig, "t="+ts+",v1=") {
-		t.Errorf("Webhook-Signature = %q, want t=%s,v1=…", sig, ts)
+	if sig := h.Header.Get("webhook-signature"); !signaturePattern.MatchString(sig) {
+		t.Errorf("webhook-signature = %q, want v1,<standard base64 of 32 bytes>", sig)
 	}
-	if !webhook.Verify(sub.Secret, sig, h.Body, sentAt, 5*time.Minute) {
-		t.Errorf("the signature %q does not verify with the subscription's secret", sig)
+	if !secretPattern.MatchString(sub.Secret) {
+		t.Errorf("secret = %q, want whsec_ and the standard base64 of 32 bytes", sub.Secret)
 	}
-	if !webhook.Verify(sub.Secret, sig, h.Body, sentAt.Add(4*time.Minute), 5*time.Minute) {
-		t.Error("the signature does not verify 4 minutes later")
+	if err := signed(t, sub.Secret, h); err != nil {
+		t.Errorf("the signature does not verify with the subscription's secret: %v", err)
 	}
-	tampered := []byte(strings.Replace(string(h.Body), p.Plate, "ICT-ZZZ-1", 1))
-	if webhook.Verify(sub.Secret, sig, tampered, sentAt, 5*time.Minute) {
+	tampered := hit{Header: h.Header, Body: []byte(strings.Replace(string(h.Body), p.Plate, "ICT-ZZZ-1", 1))}
+	if err := signed(t, sub.Secret, tampered); err == nil {
 		t.Error("a tampered body verifies")
 	}
-	if webhook.Verify(sub.Secret, sig, h.Body, sentAt.Add(5*time.Minute+time.Second), 5*time.Minute) {
-		t.Error("a signature older than the tolerance verifies")
-	}
 	other := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
-	if otherSub := w.subscribe(other, quiet.URL, "permit.revoked"); webhook.Verify(otherSub.Secret, sig, h.Body, sentAt, 5*time.Minute) {
+	if otherSub := w.subscribe(other, quiet.URL, "permit.revoked"); signed(t, otherSub.Secret, h) == nil {
 		t.Error("another subscription's secret verifies the signature")
 	}
 
@@ -1129,6 +1147,75 @@ func TestWebhookPermitActivated(t *testing.T) {
 	if d.Status != "delivered" || d.Attempts != 1 || d.LastStatus != http.StatusNoContent || d.EventID != ev.ID ||
 		d.EventType != "permit.activated" || d.DeliveredAt == nil || d.NextAttemptAt != nil {
 		t.Errorf("delivery = %+v", d)
+	}
+}
+
+// TestWebhookStandardLibrary checks real deliveries with the Standard
+// Webhooks reference library, as an integrator's receiver would, on the
+// wall clock it reads: a delivery verifies; a tampered body, a wrong secret
+// and an old timestamp fail. A subscription whose secret is in the earlier
+// URL-safe form keeps receiving, signed with the same key bytes.
+func TestWebhookStandardLibrary(t *testing.T) {
+	e := newEnv(t, privateTargets)
+	e.app.Clock.Set(time.Now())
+	e.admin = e.app.NewStaff("admin", "") // signed in on the new clock
+	w := &webhookEnv{env: e, citizen: e.app.NewCitizen()}
+	w.zoneID = e.zone(e.app.NewStaff("parking_admin", "").Token)
+	rc, legacyRC := newReceiver(t, always(http.StatusNoContent)), newReceiver(t, always(http.StatusNoContent))
+	c := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	sub := w.subscribe(c, rc.URL, "permit.activated")
+	legacy := w.subscribe(c, legacyRC.URL, "permit.activated")
+	key := bytes.Repeat([]byte{0xfb, 0xef, 0xff}, 11)[:32] // URL-safe base64 "--__…", standard "++//…"
+	if err := w.app.DB.Exec("UPDATE webhook_subscriptions SET secret = ? WHERE id = ?",
+		"whsec_"+base64.RawURLEncoding.EncodeToString(key), legacy.ID).Error; err != nil {
+		t.Fatalf("store the legacy secret: %v", err)
+	}
+	verifier := func(secret string) *standardwebhooks.Webhook {
+		t.Helper()
+		wh, err := standardwebhooks.NewWebhook(secret)
+		if err != nil {
+			t.Fatalf("the library refuses the secret %q: %v", secret, err)
+		}
+		return wh
+	}
+	wrongSecret, _ := webhook.NewSecret()
+
+	w.permit()
+	if n := w.dispatch(); n != 2 {
+		t.Fatalf("dispatch handled %d deliveries, want 2", n)
+	}
+	hits, legacyHits := rc.received(), legacyRC.received()
+	if len(hits) != 1 || len(legacyHits) != 1 {
+		t.Fatalf("the receivers got %d and %d requests, want 1 each", len(hits), len(legacyHits))
+	}
+	h := hits[0]
+	if err := verifier(sub.Secret).Verify(h.Body, h.Header); err != nil {
+		t.Errorf("a delivery does not verify: %v", err)
+	}
+	tampered := bytes.Replace(h.Body, []byte(`"permit.activated"`), []byte(`"permit.revoked"`), 1)
+	if err := verifier(sub.Secret).Verify(tampered, h.Header); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
+		t.Errorf("a tampered body: %v, want %v", err, standardwebhooks.ErrNoMatchingSignature)
+	}
+	if err := verifier(wrongSecret).Verify(h.Body, h.Header); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
+		t.Errorf("a wrong secret: %v, want %v", err, standardwebhooks.ErrNoMatchingSignature)
+	}
+	if err := verifier("whsec_"+base64.StdEncoding.EncodeToString(key)).Verify(legacyHits[0].Body, legacyHits[0].Header); err != nil {
+		t.Errorf("the legacy subscription's delivery does not verify with its key bytes: %v", err)
+	}
+
+	// A delivery sent six minutes ago, past the library's five.
+	w.app.Clock.Set(time.Now().Add(-6 * time.Minute))
+	w.permit()
+	w.dispatch()
+	if hits = rc.received(); len(hits) != 2 {
+		t.Fatalf("the receiver got %d requests, want 2", len(hits))
+	}
+	old := hits[1]
+	if err := verifier(sub.Secret).Verify(old.Body, old.Header); !errors.Is(err, standardwebhooks.ErrMessageTooOld) {
+		t.Errorf("an old timestamp: %v, want %v", err, standardwebhooks.ErrMessageTooOld)
+	}
+	if err := verifier(sub.Secret).VerifyIgnoringTimestamp(old.Body, old.Header); err != nil {
+		t.Errorf("the old delivery's signature itself: %v, want it valid", err)
 	}
 }
 
@@ -1184,12 +1271,11 @@ func TestWebhookRetries(t *testing.T) {
 		t.Fatalf("the receiver got %d requests, want 3", len(hits))
 	}
 	for i, h := range hits {
-		if h.Header.Get("Webhook-Id") != hits[0].Header.Get("Webhook-Id") || string(h.Body) != string(hits[0].Body) {
-			t.Errorf("try %d carries another event: %s %s", i+1, h.Header.Get("Webhook-Id"), h.Body)
+		if h.Header.Get("webhook-id") != hits[0].Header.Get("webhook-id") || string(h.Body) != string(hits[0].Body) {
+			t.Errorf("try %d carries another event: %s %s", i+1, h.Header.Get("webhook-id"), h.Body)
 		}
-		ts, _ := strconv.ParseInt(h.Header.Get("Webhook-Timestamp"), 10, 64)
-		if !webhook.Verify(sub.Secret, h.Header.Get("Webhook-Signature"), h.Body, time.Unix(ts, 0), time.Minute) {
-			t.Errorf("try %d is not signed afresh", i+1)
+		if err := signed(t, sub.Secret, h); err != nil || i > 0 && h.Header.Get("webhook-timestamp") == hits[i-1].Header.Get("webhook-timestamp") {
+			t.Errorf("try %d is not signed afresh: %v", i+1, err)
 		}
 	}
 }
@@ -1214,7 +1300,7 @@ func TestWebhookGivesUpAfterADay(t *testing.T) {
 	if len(hits) != tries || tries < 20 || tries > 40 {
 		t.Fatalf("%d tries reached the receiver %d times, want about 30 in a day", tries, len(hits))
 	}
-	last, _ := strconv.ParseInt(hits[len(hits)-1].Header.Get("Webhook-Timestamp"), 10, 64)
+	last, _ := strconv.ParseInt(hits[len(hits)-1].Header.Get("webhook-timestamp"), 10, 64)
 	lastAt := time.Unix(last, 0)
 	if lastAt.Sub(created) > 24*time.Hour {
 		t.Errorf("the last try came %s after the event, past the day", lastAt.Sub(created))
@@ -1278,11 +1364,14 @@ func TestWebhookRedeliver(t *testing.T) {
 	if len(hits) != 2 {
 		t.Fatalf("the receiver got %d requests, want 2", len(hits))
 	}
-	if id := hits[1].Header.Get("Webhook-Id"); id != first.EventID || id != hits[0].Header.Get("Webhook-Id") || string(hits[1].Body) != string(hits[0].Body) {
-		t.Errorf("redelivered Webhook-Id %q, body %s; want event %s again", id, hits[1].Body, first.EventID)
+	if id := hits[1].Header.Get("webhook-id"); id != first.EventID || id != hits[0].Header.Get("webhook-id") || string(hits[1].Body) != string(hits[0].Body) {
+		t.Errorf("redelivered webhook-id %q, body %s; want event %s again", id, hits[1].Body, first.EventID)
 	}
-	if !webhook.Verify(sub.Secret, hits[1].Header.Get("Webhook-Signature"), hits[1].Body, w.app.Clock.Now(), 5*time.Minute) {
-		t.Error("the redelivery is not signed for its own time")
+	if ts := hits[1].Header.Get("webhook-timestamp"); ts != strconv.FormatInt(w.app.Clock.Now().Unix(), 10) {
+		t.Errorf("the redelivery's webhook-timestamp = %s, want its own time %d", ts, w.app.Clock.Now().Unix())
+	}
+	if err := signed(t, sub.Secret, hits[1]); err != nil {
+		t.Errorf("the redelivery's signature: %v", err)
 	}
 	ds := w.deliveries(c, sub.ID)
 	if len(ds) != 2 || ds[0].ID != again.ID || ds[1].ID != first.ID || ds[0].Status != "delivered" {
@@ -1321,8 +1410,8 @@ func TestWebhookFacilityEvents(t *testing.T) {
 			t.Errorf("the event carries the patient's %q: %s", personal, hits[0].Body)
 		}
 	}
-	if !webhook.Verify(subF.Secret, hits[0].Header.Get("Webhook-Signature"), hits[0].Body, e.app.Clock.Now(), 5*time.Minute) {
-		t.Error("bad signature")
+	if err := signed(t, subF.Secret, hits[0]); err != nil {
+		t.Errorf("the signature: %v", err)
 	}
 	if ds := e.deliveries(clientG, subG.ID); len(ds) != 0 {
 		t.Errorf("G's subscription logged deliveries: %+v", ds)
