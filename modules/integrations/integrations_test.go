@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -27,6 +28,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
@@ -308,6 +310,49 @@ func (e *env) book(citizen, slotID string) health.Appointment {
 	return a
 }
 
+// school makes a school with grade-1 seats and opens its admissions, in an
+// academic year of its own: windows are unique per year in the database,
+// which a repeated run (-count) keeps on PostgreSQL.
+func (e *env) school(educationAdmin string) (schoolID, year string) {
+	e.t.Helper()
+	start := 2100 + rand.IntN(800)
+	year = fmt.Sprintf("%d-%02d", start, (start+1)%100)
+	now := e.app.Clock.Now()
+	status(e.t, e.app.Post("/api/v1/admin/education/admission-windows", educationAdmin, map[string]any{
+		"academic_year": year, "opens_at": now.Add(-time.Hour), "closes_at": now.Add(30 * 24 * time.Hour),
+		"age_cutoff": "2025-03-31", "age_rules": []education.AgeRule{{Grade: 1, MinAge: 5, MaxAge: 7}},
+	}), http.StatusCreated)
+	tag := uuid.NewString()
+	r := e.app.Post("/api/v1/admin/education/schools", educationAdmin, map[string]string{
+		"name": "Integrations Test School " + tag[:8], "level": "primary", "gender": "co", "sector": "E-" + tag[:6], "emis_code": "E" + tag[:13],
+	})
+	status(e.t, r, http.StatusCreated)
+	schoolID = r.Map(e.t)["id"].(string)
+	status(e.t, e.app.Do(apitest.Request{Method: http.MethodPut, Path: "/api/v1/admin/education/schools/" + schoolID + "/seats", Token: educationAdmin,
+		Body: map[string]any{"academic_year": year, "grade": 1, "seats": 5}}), http.StatusOK)
+	return schoolID, year
+}
+
+// acceptedApplication applies for a new child of the citizen (6 on the
+// school's cut-off) to grade 1 and accepts the application.
+func (e *env) acceptedApplication(citizen, educationAdmin, schoolID, year string) education.Application {
+	e.t.Helper()
+	r := e.app.Post("/api/v1/me/dependants", citizen, map[string]string{
+		"full_name": "Integrations Test Child", "relation": "child", "date_of_birth": "2019-01-15", "gender": "female",
+	})
+	status(e.t, r, http.StatusCreated)
+	r = e.app.Post("/api/v1/education/applications", citizen, map[string]any{
+		"school_id": schoolID, "academic_year": year, "grade": 1, "child_id": r.Map(e.t)["id"],
+	})
+	status(e.t, r, http.StatusCreated)
+	var a education.Application
+	r.JSON(e.t, &a)
+	r = e.app.Post("/api/v1/admin/education/applications/"+a.ID+"/decision", educationAdmin, map[string]string{"decision": "accepted", "note": "Welcome"})
+	status(e.t, r, http.StatusOK)
+	r.JSON(e.t, &a)
+	return a
+}
+
 var zoneTariffs = []parking.Tariff{
 	{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1000},
 	{PermitType: parking.TypeResident, Months: 3, AmountPKR: 3000},
@@ -469,14 +514,35 @@ func signed(t *testing.T, secret string, h hit) error {
 	return wh.VerifyIgnoringTimestamp(h.Body, h.Header)
 }
 
-// event decodes a delivered body.
+// event decodes a delivered body strictly, its data as the type
+// webhook.EventTypes names for the event: a field that type lacks, or a
+// value of another JSON type, fails the test.
 func event(t *testing.T, body []byte) webhook.Event {
 	t.Helper()
-	var ev webhook.Event
-	if err := json.Unmarshal(body, &ev); err != nil {
-		t.Fatalf("delivered body %s: %v", body, err)
+	var raw struct {
+		webhook.Event
+		Data json.RawMessage `json:"data"` // shadows the embedded Data
 	}
+	strict(t, body, &raw)
+	et, ok := webhook.Lookup(raw.Type)
+	if !ok {
+		t.Fatalf("delivered body %s: an event type not in webhook.EventTypes", body)
+	}
+	data := reflect.New(reflect.TypeOf(et.Data))
+	strict(t, raw.Data, data.Interface())
+	ev := raw.Event
+	ev.Data = data.Elem().Interface()
 	return ev
+}
+
+// strict decodes JSON into v, refusing unknown fields.
+func strict(t *testing.T, body []byte, v any) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("delivered JSON %s as %T: %v", body, v, err)
+	}
 }
 
 // ======== 1. The client-credentials grant ========
@@ -1116,8 +1182,9 @@ func TestWebhookPermitActivated(t *testing.T) {
 		t.Errorf("%s with Content-Type %q, want a JSON POST", h.Method, h.Header.Get("Content-Type"))
 	}
 	ev := event(t, h.Body)
-	if ev.Type != "permit.activated" || ev.Data["permit_id"] != p.ID || ev.Data["zone_id"] != w.zoneID || ev.Data["plate"] != p.Plate {
-		t.Errorf("event = %s", h.Body)
+	want := webhook.PermitEventData{PermitID: p.ID, Plate: p.Plate, ZoneID: w.zoneID, PermitType: p.PermitType, ValidFrom: p.StartDate, ValidTo: p.EndDate}
+	if ev.Type != "permit.activated" || ev.Data != want || !ev.CreatedAt.Equal(sentAt) {
+		t.Errorf("event = %s, want permit.activated created at %s with data %+v", h.Body, sentAt, want)
 	}
 	if id := h.Header.Get("webhook-id"); id == "" || id != ev.ID {
 		t.Errorf("webhook-id = %q, want the event ID %q", id, ev.ID)
@@ -1402,7 +1469,7 @@ func TestWebhookFacilityEvents(t *testing.T) {
 		t.Errorf("G's client got %d requests about F's appointment", n)
 	}
 	ev := event(t, hits[0].Body)
-	if ev.Type != "appointment.booked" || ev.Data["appointment_id"] != appt.ID || ev.Data["facility_id"] != f || ev.Data["slot_id"] != slotF.ID {
+	if data, _ := ev.Data.(webhook.AppointmentEventData); ev.Type != "appointment.booked" || data.AppointmentID != appt.ID || data.FacilityID != f || data.SlotID != slotF.ID {
 		t.Errorf("event = %s", hits[0].Body)
 	}
 	for _, personal := range []string{citizen.CNIC, citizen.Phone, citizen.ID, "Test Citizen"} {
@@ -1415,6 +1482,60 @@ func TestWebhookFacilityEvents(t *testing.T) {
 	}
 	if ds := e.deliveries(clientG, subG.ID); len(ds) != 0 {
 		t.Errorf("G's subscription logged deliveries: %+v", ds)
+	}
+}
+
+// TestWebhookEventData makes every event type happen through the API and
+// checks each one's delivered data: of the type webhook.EventTypes names
+// for it, with the values and JSON types of the API's own resources
+// (queue_number a number, times RFC 3339, dates YYYY-MM-DD).
+func TestWebhookEventData(t *testing.T) {
+	e := newEnv(t, privateTargets)
+	healthAdmin, parkingAdmin := e.app.NewStaff("health_admin", ""), e.app.NewStaff("parking_admin", "")
+	educationAdmin := e.app.NewStaff("education_admin", "")
+	facility := e.facility(healthAdmin.Token)
+	slot := e.slot(healthAdmin.Token, facility)
+	zone := e.zone(parkingAdmin.Token)
+	school, year := e.school(educationAdmin.Token)
+	rc := newReceiver(t, always(http.StatusNoContent))
+	e.subscribe(e.client([]string{"health.appointments:read", "webhooks:manage"}, facility, 0), rc.URL, "appointment.booked", "appointment.cancelled")
+	e.subscribe(e.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0), rc.URL, "permit.activated", "permit.revoked")
+	e.subscribe(e.client([]string{"education.schools:read", "webhooks:manage"}, school, 0), rc.URL, "application.decided")
+
+	citizen := e.app.NewCitizen()
+	appt := e.book(citizen.Token, slot.ID)
+	status(t, e.app.Post("/api/v1/health/appointments/"+appt.ID+"/cancel", citizen.Token, nil), http.StatusOK)
+	p := e.activePermit(citizen.Token, zone)
+	status(t, e.app.Post("/api/v1/admin/parking/permits/"+p.ID+"/revoke", parkingAdmin.Token, map[string]string{"reason": "Forged residence proof"}), http.StatusOK)
+	a := e.acceptedApplication(citizen.Token, educationAdmin.Token, school, year)
+	e.dispatch()
+
+	booked := webhook.AppointmentEventData{AppointmentID: appt.ID, SlotID: slot.ID, FacilityID: facility, PractitionerID: slot.PractitionerID,
+		StartsAt: slot.StartsAt, QueueNumber: appt.QueueNumber, Status: "booked"}
+	cancelled := booked
+	cancelled.Status = "cancelled"
+	permit := webhook.PermitEventData{PermitID: p.ID, Plate: p.Plate, ZoneID: zone, PermitType: p.PermitType, ValidFrom: p.StartDate, ValidTo: p.EndDate}
+	want := map[string]any{
+		"appointment.booked": booked, "appointment.cancelled": cancelled, "permit.activated": permit, "permit.revoked": permit,
+		"application.decided": webhook.ApplicationEventData{ApplicationID: a.ID, SchoolID: school, Grade: 1, AcademicYear: year, Status: "accepted"},
+	}
+	got := map[string]any{}
+	for _, h := range rc.received() {
+		ev := event(t, h.Body)
+		if _, twice := got[ev.Type]; twice {
+			t.Errorf("%s delivered twice", ev.Type)
+		}
+		got[ev.Type] = ev.Data
+	}
+	for _, et := range webhook.EventTypes {
+		gotJSON, _ := json.Marshal(got[et.Name])
+		wantJSON, _ := json.Marshal(want[et.Name])
+		if string(gotJSON) != string(wantJSON) {
+			t.Errorf("%s data = %s, want %s", et.Name, gotJSON, wantJSON)
+		}
+	}
+	if len(got) != len(webhook.EventTypes) {
+		t.Errorf("%d event types delivered, want all %d", len(got), len(webhook.EventTypes))
 	}
 }
 

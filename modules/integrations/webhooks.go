@@ -80,13 +80,13 @@ func (s *Service) Subscribe(ctx context.Context, p domain.Principal, in NewSubsc
 	}
 	seen := map[string]bool{}
 	for _, e := range in.Events {
-		ent, ok := webhook.Events[e]
+		et, ok := webhook.Lookup(e)
 		switch {
 		case !ok:
 			return SubscriptionWithSecret{}, domain.FieldInvalid("events", "holds an unknown event: "+e)
-		case !scopes[ent.Scope]:
-			return SubscriptionWithSecret{}, domain.FieldInvalid("events", e+" needs the scope "+ent.Scope)
-		case ent.UnitBound && p.UnitID == "":
+		case !scopes[et.Scope]:
+			return SubscriptionWithSecret{}, domain.FieldInvalid("events", e+" needs the scope "+et.Scope)
+		case et.UnitBound && p.UnitID == "":
 			return SubscriptionWithSecret{}, domain.FieldInvalid("events", e+" goes only to clients bound to a facility or school")
 		}
 		seen[e] = true

@@ -81,7 +81,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	subID := subscribe(t, d, clock.Now(), receiver.URL, secret)
-	ev := webhook.New("permit.activated", "", map[string]string{"permit_id": uuid.NewString()}, clock.Now())
+	ev := webhook.New("permit.activated", "", webhook.PermitEventData{PermitID: uuid.NewString()}, clock.Now())
 	if err := d.WithinTx(ctx, func(ctx context.Context) error { return webhook.NewOutbox(d, clock).Publish(ctx, ev) }); err != nil {
 		t.Fatalf("publish: %v", err)
 	}

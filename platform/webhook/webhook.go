@@ -11,6 +11,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -20,39 +22,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 )
-
-// Event types a client may subscribe to, with the scope it needs. Events
-// of a unit (a facility, school or zone) go only to clients bound to that
-// unit, or to unbound clients where the scope allows it.
-var Events = map[string]Entitlement{
-	"appointment.booked":    {Scope: "health.appointments:read", UnitBound: true},
-	"appointment.cancelled": {Scope: "health.appointments:read", UnitBound: true},
-	"permit.activated":      {Scope: "parking.permits:verify"},
-	"permit.revoked":        {Scope: "parking.permits:verify"},
-	"application.decided":   {Scope: "education.schools:read", UnitBound: true},
-}
-
-// Entitlement says who may receive an event type.
-type Entitlement struct {
-	Scope string
-	// UnitBound events go only to clients bound to the event's unit.
-	UnitBound bool
-}
-
-// Event is something that happened, as subscribers receive it.
-type Event struct {
-	ID        string            `json:"id" format:"uuid"`
-	Type      string            `json:"type" example:"appointment.booked"`
-	CreatedAt time.Time         `json:"created_at"`
-	Data      map[string]string `json:"data"`
-	// unit is the facility, school or zone the event belongs to.
-	unit string
-} // @name WebhookEvent
-
-// New returns an event of type typ belonging to unit.
-func New(typ, unit string, data map[string]string, now time.Time) Event {
-	return Event{ID: uuid.NewString(), Type: typ, CreatedAt: now, Data: data, unit: unit}
-}
 
 // SubscriptionRow is a stored subscription; the integrations module
 // manages them.
@@ -106,16 +75,21 @@ func NewOutbox(d *db.DB, clock domain.Clock) *Outbox { return &Outbox{db: d, clo
 // caller's transaction, so an event goes out exactly when its change
 // commits.
 func (o *Outbox) Publish(ctx context.Context, e Event) error {
-	ent, ok := Events[e.Type]
+	et, ok := Lookup(e.Type)
 	if !ok {
-		return nil
+		return fmt.Errorf("publish %s: not in EventTypes", e.Type)
+	}
+	// Subscribers rely on the data's documented shape: a module that sends
+	// other data is a bug, caught by its tests.
+	if reflect.TypeOf(e.Data) != reflect.TypeOf(et.Data) {
+		return fmt.Errorf("publish %s: data is %T, want %T", e.Type, e.Data, et.Data)
 	}
 	q := o.db.Conn(ctx).Table("webhook_subscriptions s").Select("s.id").
 		Joins("JOIN oauth_clients c ON c.id = s.client_id").
 		Where("s.status = 'active' AND c.status = 'active'").
 		Where("(' ' || s.events || ' ') LIKE ?", "% "+e.Type+" %").
-		Where("(' ' || c.scopes || ' ') LIKE ?", "% "+ent.Scope+" %")
-	if ent.UnitBound {
+		Where("(' ' || c.scopes || ' ') LIKE ?", "% "+et.Scope+" %")
+	if et.UnitBound {
 		q = q.Where("c.unit_id = ?", e.unit)
 	} else {
 		q = q.Where("c.unit_id = '' OR c.unit_id = ?", e.unit)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -368,18 +369,64 @@ func TestTargetsClient(t *testing.T) {
 	})
 }
 
-func TestEventsEntitlements(t *testing.T) {
-	for typ, ent := range Events {
-		if ent.Scope == "" {
-			t.Errorf("%s needs no scope", typ)
+func TestEventTypes(t *testing.T) {
+	seen := map[string]bool{}
+	for _, et := range EventTypes {
+		if seen[et.Name] || !regexp.MustCompile(`^[a-z]+\.[a-z]+$`).MatchString(et.Name) {
+			t.Errorf("%q is listed twice or is not noun.verb", et.Name)
+		}
+		seen[et.Name] = true
+		if et.Scope == "" || !strings.HasSuffix(et.Description, ".") || strings.Contains(et.Description, ". ") {
+			t.Errorf("%s: scope %q, description %q; want a scope and one sentence", et.Name, et.Scope, et.Description)
+		}
+		if got, ok := Lookup(et.Name); !ok || got.Name != et.Name {
+			t.Errorf("Lookup(%s) = %+v, %v", et.Name, got, ok)
+		}
+		typ := reflect.TypeOf(et.Data)
+		if typ == nil || typ.Kind() != reflect.Struct || !reflect.ValueOf(et.Data).IsZero() {
+			t.Errorf("%s: Data = %#v, want a zero struct", et.Name, et.Data)
+			continue
+		}
+		// The OpenAPI document's webhooks are made from these tags.
+		for f := range typ.Fields() {
+			name := f.Tag.Get("json")
+			format := f.Tag.Get("format")
+			switch {
+			case name == "" || f.Tag.Get("example") == "":
+				t.Errorf("%s.%s lacks a json name or an example", typ.Name(), f.Name)
+			case f.Type == reflect.TypeFor[time.Time]() && format != "date-time",
+				strings.HasSuffix(name, "_id") && format != "uuid":
+				t.Errorf("%s.%s has format %q", typ.Name(), f.Name, format)
+			}
 		}
 	}
-	for _, typ := range []string{"appointment.booked", "appointment.cancelled", "application.decided"} {
-		if !Events[typ].UnitBound {
-			t.Errorf("%s is not unit-bound: it would go to clients of other facilities or schools", typ)
+	for _, name := range []string{"appointment.booked", "appointment.cancelled", "application.decided"} {
+		if et, _ := Lookup(name); !et.UnitBound {
+			t.Errorf("%s is not unit-bound: it would go to clients of other facilities or schools", name)
 		}
 	}
-	if e := New("permit.activated", "zone-1", map[string]string{"a": "b"}, time.Unix(0, 0)); e.ID == "" || e.unit != "zone-1" {
+	if et, ok := Lookup("appointment.created"); ok {
+		t.Errorf("Lookup of an unknown type = %+v", et)
+	}
+}
+
+func TestPublishRefusesWhatEventTypesLacks(t *testing.T) {
+	at := time.Unix(0, 0)
+	for _, e := range []Event{
+		New("permit.activated", "zone-1", map[string]string{"permit_id": "x"}, at),
+		New("permit.activated", "zone-1", AppointmentEventData{}, at),
+		New("permit.activated", "zone-1", &PermitEventData{}, at),
+		New("permit.renewed", "zone-1", PermitEventData{}, at),
+	} {
+		// Refused before any query: the outbox has no database.
+		if err := (&Outbox{}).Publish(context.Background(), e); err == nil {
+			t.Errorf("Publish(%s with %T) = nil, want an error", e.Type, e.Data)
+		}
+	}
+}
+
+func TestNew(t *testing.T) {
+	if e := New("permit.activated", "zone-1", PermitEventData{PermitID: "p"}, time.Unix(0, 0)); e.ID == "" || e.unit != "zone-1" || e.Data != (PermitEventData{PermitID: "p"}) {
 		t.Errorf("New = %+v", e)
 	}
 	if a, b := New("x", "", nil, time.Unix(0, 0)), New("x", "", nil, time.Unix(0, 0)); a.ID == b.ID {
