@@ -220,8 +220,8 @@ func (s *Service) record(ctx context.Context, row applicationRow, to string, by 
 	if err != nil || by.role == "parent" {
 		return err
 	}
-	err = s.events.Publish(ctx, webhook.New("application.decided", row.SchoolID, map[string]string{
-		"application_id": row.ID, "school_id": row.SchoolID, "grade": strconv.Itoa(row.Grade), "academic_year": row.AcademicYear, "status": to,
+	err = s.events.Publish(ctx, webhook.New("application.decided", row.SchoolID, webhook.ApplicationEventData{
+		ApplicationID: row.ID, SchoolID: row.SchoolID, Grade: row.Grade, AcademicYear: row.AcademicYear, Status: to,
 	}, now))
 	if err != nil {
 		return err

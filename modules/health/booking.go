@@ -171,9 +171,9 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Ap
 // publish tells the facility's integrators about an appointment, with the
 // times and IDs they need and nothing about the patient.
 func (s *Service) publish(ctx context.Context, typ string, a appointmentRow) error {
-	return s.events.Publish(ctx, webhook.New(typ, a.FacilityID, map[string]string{
-		"appointment_id": a.ID, "slot_id": a.SlotID, "facility_id": a.FacilityID, "practitioner_id": a.PractitionerID,
-		"starts_at": a.StartsAt.UTC().Format(time.RFC3339), "queue_number": strconv.Itoa(a.QueueNumber), "status": a.Status,
+	return s.events.Publish(ctx, webhook.New(typ, a.FacilityID, webhook.AppointmentEventData{
+		AppointmentID: a.ID, SlotID: a.SlotID, FacilityID: a.FacilityID, PractitionerID: a.PractitionerID,
+		StartsAt: a.StartsAt.UTC(), QueueNumber: a.QueueNumber, Status: a.Status,
 	}, s.clock.Now()))
 }
 

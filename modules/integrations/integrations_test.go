@@ -1,9 +1,11 @@
 package integrations_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +13,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,10 +23,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
@@ -304,6 +310,49 @@ func (e *env) book(citizen, slotID string) health.Appointment {
 	return a
 }
 
+// school makes a school with grade-1 seats and opens its admissions, in an
+// academic year of its own: windows are unique per year in the database,
+// which a repeated run (-count) keeps on PostgreSQL.
+func (e *env) school(educationAdmin string) (schoolID, year string) {
+	e.t.Helper()
+	start := 2100 + rand.IntN(800)
+	year = fmt.Sprintf("%d-%02d", start, (start+1)%100)
+	now := e.app.Clock.Now()
+	status(e.t, e.app.Post("/api/v1/admin/education/admission-windows", educationAdmin, map[string]any{
+		"academic_year": year, "opens_at": now.Add(-time.Hour), "closes_at": now.Add(30 * 24 * time.Hour),
+		"age_cutoff": "2025-03-31", "age_rules": []education.AgeRule{{Grade: 1, MinAge: 5, MaxAge: 7}},
+	}), http.StatusCreated)
+	tag := uuid.NewString()
+	r := e.app.Post("/api/v1/admin/education/schools", educationAdmin, map[string]string{
+		"name": "Integrations Test School " + tag[:8], "level": "primary", "gender": "co", "sector": "E-" + tag[:6], "emis_code": "E" + tag[:13],
+	})
+	status(e.t, r, http.StatusCreated)
+	schoolID = r.Map(e.t)["id"].(string)
+	status(e.t, e.app.Do(apitest.Request{Method: http.MethodPut, Path: "/api/v1/admin/education/schools/" + schoolID + "/seats", Token: educationAdmin,
+		Body: map[string]any{"academic_year": year, "grade": 1, "seats": 5}}), http.StatusOK)
+	return schoolID, year
+}
+
+// acceptedApplication applies for a new child of the citizen (6 on the
+// school's cut-off) to grade 1 and accepts the application.
+func (e *env) acceptedApplication(citizen, educationAdmin, schoolID, year string) education.Application {
+	e.t.Helper()
+	r := e.app.Post("/api/v1/me/dependants", citizen, map[string]string{
+		"full_name": "Integrations Test Child", "relation": "child", "date_of_birth": "2019-01-15", "gender": "female",
+	})
+	status(e.t, r, http.StatusCreated)
+	r = e.app.Post("/api/v1/education/applications", citizen, map[string]any{
+		"school_id": schoolID, "academic_year": year, "grade": 1, "child_id": r.Map(e.t)["id"],
+	})
+	status(e.t, r, http.StatusCreated)
+	var a education.Application
+	r.JSON(e.t, &a)
+	r = e.app.Post("/api/v1/admin/education/applications/"+a.ID+"/decision", educationAdmin, map[string]string{"decision": "accepted", "note": "Welcome"})
+	status(e.t, r, http.StatusOK)
+	r.JSON(e.t, &a)
+	return a
+}
+
 var zoneTariffs = []parking.Tariff{
 	{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1000},
 	{PermitType: parking.TypeResident, Months: 3, AmountPKR: 3000},
@@ -446,14 +495,54 @@ func (e *env) onlyDelivery(c *client, subscriptionID string) integrations.Delive
 	return ds[0]
 }
 
-// event decodes a delivered body.
+// A Standard Webhooks signature and secret: "v1," or "whsec_" and the
+// standard base64 of 32 bytes.
+var (
+	signaturePattern = regexp.MustCompile(`^v1,[A-Za-z0-9+/]{43}=$`)
+	secretPattern    = regexp.MustCompile(`^whsec_[A-Za-z0-9+/]{43}=$`)
+)
+
+// signed checks a delivery's signature with the Standard Webhooks library,
+// as a receiver would, apart from its age: the tests' clock is not the wall
+// clock the library reads (TestWebhookStandardLibrary checks ages).
+func signed(t *testing.T, secret string, h hit) error {
+	t.Helper()
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatalf("the library refuses the secret %q: %v", secret, err)
+	}
+	return wh.VerifyIgnoringTimestamp(h.Body, h.Header)
+}
+
+// event decodes a delivered body strictly, its data as the type
+// webhook.EventTypes names for the event: a field that type lacks, or a
+// value of another JSON type, fails the test.
 func event(t *testing.T, body []byte) webhook.Event {
 	t.Helper()
-	var ev webhook.Event
-	if err := json.Unmarshal(body, &ev); err != nil {
-		t.Fatalf("delivered body %s: %v", body, err)
+	var raw struct {
+		webhook.Event
+		Data json.RawMessage `json:"data"` // shadows the embedded Data
 	}
+	strict(t, body, &raw)
+	et, ok := webhook.Lookup(raw.Type)
+	if !ok {
+		t.Fatalf("delivered body %s: an event type not in webhook.EventTypes", body)
+	}
+	data := reflect.New(reflect.TypeOf(et.Data))
+	strict(t, raw.Data, data.Interface())
+	ev := raw.Event
+	ev.Data = data.Elem().Interface()
 	return ev
+}
+
+// strict decodes JSON into v, refusing unknown fields.
+func strict(t *testing.T, body []byte, v any) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("delivered JSON %s as %T: %v", body, v, err)
+	}
 }
 
 // ======== 1. The client-credentials grant ========
@@ -1093,35 +1182,31 @@ func TestWebhookPermitActivated(t *testing.T) {
 		t.Errorf("%s with Content-Type %q, want a JSON POST", h.Method, h.Header.Get("Content-Type"))
 	}
 	ev := event(t, h.Body)
-	if ev.Type != "permit.activated" || ev.Data["permit_id"] != p.ID || ev.Data["zone_id"] != w.zoneID || ev.Data["plate"] != p.Plate {
-		t.Errorf("event = %s", h.Body)
+	want := webhook.PermitEventData{PermitID: p.ID, Plate: p.Plate, ZoneID: w.zoneID, PermitType: p.PermitType, ValidFrom: p.StartDate, ValidTo: p.EndDate}
+	if ev.Type != "permit.activated" || ev.Data != want || !ev.CreatedAt.Equal(sentAt) {
+		t.Errorf("event = %s, want permit.activated created at %s with data %+v", h.Body, sentAt, want)
 	}
-	if id := h.Header.Get("Webhook-Id"); id == "" || id != ev.ID {
-		t.Errorf("Webhook-Id = %q, want the event ID %q", id, ev.ID)
+	if id := h.Header.Get("webhook-id"); id == "" || id != ev.ID {
+		t.Errorf("webhook-id = %q, want the event ID %q", id, ev.ID)
 	}
-	ts := h.Header.Get("Webhook-Timestamp")
-	if ts != strconv.FormatInt(sentAt.Unix(), 10) {
-		t.Errorf("Webhook-Timestamp = %q, want %d", ts, sentAt.Unix())
+	if ts := h.Header.Get("webhook-timestamp"); ts != strconv.FormatInt(sentAt.Unix(), 10) {
+		t.Errorf("webhook-timestamp = %q, want %d", ts, sentAt.Unix())
 	}
-	sig := h.Header.Get("Webhook-Signature")
-	if !strings.HasPrefix(sig, "t="+ts+",v1=") {
-		t.Errorf("Webhook-Signature = %q, want t=%s,v1=…", sig, ts)
+	if sig := h.Header.Get("webhook-signature"); !signaturePattern.MatchString(sig) {
+		t.Errorf("webhook-signature = %q, want v1,<standard base64 of 32 bytes>", sig)
 	}
-	if !webhook.Verify(sub.Secret, sig, h.Body, sentAt, 5*time.Minute) {
-		t.Errorf("the signature %q does not verify with the subscription's secret", sig)
+	if !secretPattern.MatchString(sub.Secret) {
+		t.Errorf("secret = %q, want whsec_ and the standard base64 of 32 bytes", sub.Secret)
 	}
-	if !webhook.Verify(sub.Secret, sig, h.Body, sentAt.Add(4*time.Minute), 5*time.Minute) {
-		t.Error("the signature does not verify 4 minutes later")
+	if err := signed(t, sub.Secret, h); err != nil {
+		t.Errorf("the signature does not verify with the subscription's secret: %v", err)
 	}
-	tampered := []byte(strings.Replace(string(h.Body), p.Plate, "ICT-ZZZ-1", 1))
-	if webhook.Verify(sub.Secret, sig, tampered, sentAt, 5*time.Minute) {
+	tampered := hit{Header: h.Header, Body: []byte(strings.Replace(string(h.Body), p.Plate, "ICT-ZZZ-1", 1))}
+	if err := signed(t, sub.Secret, tampered); err == nil {
 		t.Error("a tampered body verifies")
 	}
-	if webhook.Verify(sub.Secret, sig, h.Body, sentAt.Add(5*time.Minute+time.Second), 5*time.Minute) {
-		t.Error("a signature older than the tolerance verifies")
-	}
 	other := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
-	if otherSub := w.subscribe(other, quiet.URL, "permit.revoked"); webhook.Verify(otherSub.Secret, sig, h.Body, sentAt, 5*time.Minute) {
+	if otherSub := w.subscribe(other, quiet.URL, "permit.revoked"); signed(t, otherSub.Secret, h) == nil {
 		t.Error("another subscription's secret verifies the signature")
 	}
 
@@ -1129,6 +1214,75 @@ func TestWebhookPermitActivated(t *testing.T) {
 	if d.Status != "delivered" || d.Attempts != 1 || d.LastStatus != http.StatusNoContent || d.EventID != ev.ID ||
 		d.EventType != "permit.activated" || d.DeliveredAt == nil || d.NextAttemptAt != nil {
 		t.Errorf("delivery = %+v", d)
+	}
+}
+
+// TestWebhookStandardLibrary checks real deliveries with the Standard
+// Webhooks reference library, as an integrator's receiver would, on the
+// wall clock it reads: a delivery verifies; a tampered body, a wrong secret
+// and an old timestamp fail. A subscription whose secret is in the earlier
+// URL-safe form keeps receiving, signed with the same key bytes.
+func TestWebhookStandardLibrary(t *testing.T) {
+	e := newEnv(t, privateTargets)
+	e.app.Clock.Set(time.Now())
+	e.admin = e.app.NewStaff("admin", "") // signed in on the new clock
+	w := &webhookEnv{env: e, citizen: e.app.NewCitizen()}
+	w.zoneID = e.zone(e.app.NewStaff("parking_admin", "").Token)
+	rc, legacyRC := newReceiver(t, always(http.StatusNoContent)), newReceiver(t, always(http.StatusNoContent))
+	c := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
+	sub := w.subscribe(c, rc.URL, "permit.activated")
+	legacy := w.subscribe(c, legacyRC.URL, "permit.activated")
+	key := bytes.Repeat([]byte{0xfb, 0xef, 0xff}, 11)[:32] // URL-safe base64 "--__…", standard "++//…"
+	if err := w.app.DB.Exec("UPDATE webhook_subscriptions SET secret = ? WHERE id = ?",
+		"whsec_"+base64.RawURLEncoding.EncodeToString(key), legacy.ID).Error; err != nil {
+		t.Fatalf("store the legacy secret: %v", err)
+	}
+	verifier := func(secret string) *standardwebhooks.Webhook {
+		t.Helper()
+		wh, err := standardwebhooks.NewWebhook(secret)
+		if err != nil {
+			t.Fatalf("the library refuses the secret %q: %v", secret, err)
+		}
+		return wh
+	}
+	wrongSecret, _ := webhook.NewSecret()
+
+	w.permit()
+	if n := w.dispatch(); n != 2 {
+		t.Fatalf("dispatch handled %d deliveries, want 2", n)
+	}
+	hits, legacyHits := rc.received(), legacyRC.received()
+	if len(hits) != 1 || len(legacyHits) != 1 {
+		t.Fatalf("the receivers got %d and %d requests, want 1 each", len(hits), len(legacyHits))
+	}
+	h := hits[0]
+	if err := verifier(sub.Secret).Verify(h.Body, h.Header); err != nil {
+		t.Errorf("a delivery does not verify: %v", err)
+	}
+	tampered := bytes.Replace(h.Body, []byte(`"permit.activated"`), []byte(`"permit.revoked"`), 1)
+	if err := verifier(sub.Secret).Verify(tampered, h.Header); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
+		t.Errorf("a tampered body: %v, want %v", err, standardwebhooks.ErrNoMatchingSignature)
+	}
+	if err := verifier(wrongSecret).Verify(h.Body, h.Header); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
+		t.Errorf("a wrong secret: %v, want %v", err, standardwebhooks.ErrNoMatchingSignature)
+	}
+	if err := verifier("whsec_"+base64.StdEncoding.EncodeToString(key)).Verify(legacyHits[0].Body, legacyHits[0].Header); err != nil {
+		t.Errorf("the legacy subscription's delivery does not verify with its key bytes: %v", err)
+	}
+
+	// A delivery sent six minutes ago, past the library's five.
+	w.app.Clock.Set(time.Now().Add(-6 * time.Minute))
+	w.permit()
+	w.dispatch()
+	if hits = rc.received(); len(hits) != 2 {
+		t.Fatalf("the receiver got %d requests, want 2", len(hits))
+	}
+	old := hits[1]
+	if err := verifier(sub.Secret).Verify(old.Body, old.Header); !errors.Is(err, standardwebhooks.ErrMessageTooOld) {
+		t.Errorf("an old timestamp: %v, want %v", err, standardwebhooks.ErrMessageTooOld)
+	}
+	if err := verifier(sub.Secret).VerifyIgnoringTimestamp(old.Body, old.Header); err != nil {
+		t.Errorf("the old delivery's signature itself: %v, want it valid", err)
 	}
 }
 
@@ -1184,12 +1338,11 @@ func TestWebhookRetries(t *testing.T) {
 		t.Fatalf("the receiver got %d requests, want 3", len(hits))
 	}
 	for i, h := range hits {
-		if h.Header.Get("Webhook-Id") != hits[0].Header.Get("Webhook-Id") || string(h.Body) != string(hits[0].Body) {
-			t.Errorf("try %d carries another event: %s %s", i+1, h.Header.Get("Webhook-Id"), h.Body)
+		if h.Header.Get("webhook-id") != hits[0].Header.Get("webhook-id") || string(h.Body) != string(hits[0].Body) {
+			t.Errorf("try %d carries another event: %s %s", i+1, h.Header.Get("webhook-id"), h.Body)
 		}
-		ts, _ := strconv.ParseInt(h.Header.Get("Webhook-Timestamp"), 10, 64)
-		if !webhook.Verify(sub.Secret, h.Header.Get("Webhook-Signature"), h.Body, time.Unix(ts, 0), time.Minute) {
-			t.Errorf("try %d is not signed afresh", i+1)
+		if err := signed(t, sub.Secret, h); err != nil || i > 0 && h.Header.Get("webhook-timestamp") == hits[i-1].Header.Get("webhook-timestamp") {
+			t.Errorf("try %d is not signed afresh: %v", i+1, err)
 		}
 	}
 }
@@ -1214,7 +1367,7 @@ func TestWebhookGivesUpAfterADay(t *testing.T) {
 	if len(hits) != tries || tries < 20 || tries > 40 {
 		t.Fatalf("%d tries reached the receiver %d times, want about 30 in a day", tries, len(hits))
 	}
-	last, _ := strconv.ParseInt(hits[len(hits)-1].Header.Get("Webhook-Timestamp"), 10, 64)
+	last, _ := strconv.ParseInt(hits[len(hits)-1].Header.Get("webhook-timestamp"), 10, 64)
 	lastAt := time.Unix(last, 0)
 	if lastAt.Sub(created) > 24*time.Hour {
 		t.Errorf("the last try came %s after the event, past the day", lastAt.Sub(created))
@@ -1278,11 +1431,14 @@ func TestWebhookRedeliver(t *testing.T) {
 	if len(hits) != 2 {
 		t.Fatalf("the receiver got %d requests, want 2", len(hits))
 	}
-	if id := hits[1].Header.Get("Webhook-Id"); id != first.EventID || id != hits[0].Header.Get("Webhook-Id") || string(hits[1].Body) != string(hits[0].Body) {
-		t.Errorf("redelivered Webhook-Id %q, body %s; want event %s again", id, hits[1].Body, first.EventID)
+	if id := hits[1].Header.Get("webhook-id"); id != first.EventID || id != hits[0].Header.Get("webhook-id") || string(hits[1].Body) != string(hits[0].Body) {
+		t.Errorf("redelivered webhook-id %q, body %s; want event %s again", id, hits[1].Body, first.EventID)
 	}
-	if !webhook.Verify(sub.Secret, hits[1].Header.Get("Webhook-Signature"), hits[1].Body, w.app.Clock.Now(), 5*time.Minute) {
-		t.Error("the redelivery is not signed for its own time")
+	if ts := hits[1].Header.Get("webhook-timestamp"); ts != strconv.FormatInt(w.app.Clock.Now().Unix(), 10) {
+		t.Errorf("the redelivery's webhook-timestamp = %s, want its own time %d", ts, w.app.Clock.Now().Unix())
+	}
+	if err := signed(t, sub.Secret, hits[1]); err != nil {
+		t.Errorf("the redelivery's signature: %v", err)
 	}
 	ds := w.deliveries(c, sub.ID)
 	if len(ds) != 2 || ds[0].ID != again.ID || ds[1].ID != first.ID || ds[0].Status != "delivered" {
@@ -1313,7 +1469,7 @@ func TestWebhookFacilityEvents(t *testing.T) {
 		t.Errorf("G's client got %d requests about F's appointment", n)
 	}
 	ev := event(t, hits[0].Body)
-	if ev.Type != "appointment.booked" || ev.Data["appointment_id"] != appt.ID || ev.Data["facility_id"] != f || ev.Data["slot_id"] != slotF.ID {
+	if data, _ := ev.Data.(webhook.AppointmentEventData); ev.Type != "appointment.booked" || data.AppointmentID != appt.ID || data.FacilityID != f || data.SlotID != slotF.ID {
 		t.Errorf("event = %s", hits[0].Body)
 	}
 	for _, personal := range []string{citizen.CNIC, citizen.Phone, citizen.ID, "Test Citizen"} {
@@ -1321,11 +1477,65 @@ func TestWebhookFacilityEvents(t *testing.T) {
 			t.Errorf("the event carries the patient's %q: %s", personal, hits[0].Body)
 		}
 	}
-	if !webhook.Verify(subF.Secret, hits[0].Header.Get("Webhook-Signature"), hits[0].Body, e.app.Clock.Now(), 5*time.Minute) {
-		t.Error("bad signature")
+	if err := signed(t, subF.Secret, hits[0]); err != nil {
+		t.Errorf("the signature: %v", err)
 	}
 	if ds := e.deliveries(clientG, subG.ID); len(ds) != 0 {
 		t.Errorf("G's subscription logged deliveries: %+v", ds)
+	}
+}
+
+// TestWebhookEventData makes every event type happen through the API and
+// checks each one's delivered data: of the type webhook.EventTypes names
+// for it, with the values and JSON types of the API's own resources
+// (queue_number a number, times RFC 3339, dates YYYY-MM-DD).
+func TestWebhookEventData(t *testing.T) {
+	e := newEnv(t, privateTargets)
+	healthAdmin, parkingAdmin := e.app.NewStaff("health_admin", ""), e.app.NewStaff("parking_admin", "")
+	educationAdmin := e.app.NewStaff("education_admin", "")
+	facility := e.facility(healthAdmin.Token)
+	slot := e.slot(healthAdmin.Token, facility)
+	zone := e.zone(parkingAdmin.Token)
+	school, year := e.school(educationAdmin.Token)
+	rc := newReceiver(t, always(http.StatusNoContent))
+	e.subscribe(e.client([]string{"health.appointments:read", "webhooks:manage"}, facility, 0), rc.URL, "appointment.booked", "appointment.cancelled")
+	e.subscribe(e.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0), rc.URL, "permit.activated", "permit.revoked")
+	e.subscribe(e.client([]string{"education.schools:read", "webhooks:manage"}, school, 0), rc.URL, "application.decided")
+
+	citizen := e.app.NewCitizen()
+	appt := e.book(citizen.Token, slot.ID)
+	status(t, e.app.Post("/api/v1/health/appointments/"+appt.ID+"/cancel", citizen.Token, nil), http.StatusOK)
+	p := e.activePermit(citizen.Token, zone)
+	status(t, e.app.Post("/api/v1/admin/parking/permits/"+p.ID+"/revoke", parkingAdmin.Token, map[string]string{"reason": "Forged residence proof"}), http.StatusOK)
+	a := e.acceptedApplication(citizen.Token, educationAdmin.Token, school, year)
+	e.dispatch()
+
+	booked := webhook.AppointmentEventData{AppointmentID: appt.ID, SlotID: slot.ID, FacilityID: facility, PractitionerID: slot.PractitionerID,
+		StartsAt: slot.StartsAt, QueueNumber: appt.QueueNumber, Status: "booked"}
+	cancelled := booked
+	cancelled.Status = "cancelled"
+	permit := webhook.PermitEventData{PermitID: p.ID, Plate: p.Plate, ZoneID: zone, PermitType: p.PermitType, ValidFrom: p.StartDate, ValidTo: p.EndDate}
+	want := map[string]any{
+		"appointment.booked": booked, "appointment.cancelled": cancelled, "permit.activated": permit, "permit.revoked": permit,
+		"application.decided": webhook.ApplicationEventData{ApplicationID: a.ID, SchoolID: school, Grade: 1, AcademicYear: year, Status: "accepted"},
+	}
+	got := map[string]any{}
+	for _, h := range rc.received() {
+		ev := event(t, h.Body)
+		if _, twice := got[ev.Type]; twice {
+			t.Errorf("%s delivered twice", ev.Type)
+		}
+		got[ev.Type] = ev.Data
+	}
+	for _, et := range webhook.EventTypes {
+		gotJSON, _ := json.Marshal(got[et.Name])
+		wantJSON, _ := json.Marshal(want[et.Name])
+		if string(gotJSON) != string(wantJSON) {
+			t.Errorf("%s data = %s, want %s", et.Name, gotJSON, wantJSON)
+		}
+	}
+	if len(got) != len(webhook.EventTypes) {
+		t.Errorf("%d event types delivered, want all %d", len(got), len(webhook.EventTypes))
 	}
 }
 

@@ -2,8 +2,6 @@ package integrations
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"strings"
 	"time"
 
@@ -82,13 +80,13 @@ func (s *Service) Subscribe(ctx context.Context, p domain.Principal, in NewSubsc
 	}
 	seen := map[string]bool{}
 	for _, e := range in.Events {
-		ent, ok := webhook.Events[e]
+		et, ok := webhook.Lookup(e)
 		switch {
 		case !ok:
 			return SubscriptionWithSecret{}, domain.FieldInvalid("events", "holds an unknown event: "+e)
-		case !scopes[ent.Scope]:
-			return SubscriptionWithSecret{}, domain.FieldInvalid("events", e+" needs the scope "+ent.Scope)
-		case ent.UnitBound && p.UnitID == "":
+		case !scopes[et.Scope]:
+			return SubscriptionWithSecret{}, domain.FieldInvalid("events", e+" needs the scope "+et.Scope)
+		case et.UnitBound && p.UnitID == "":
 			return SubscriptionWithSecret{}, domain.FieldInvalid("events", e+" goes only to clients bound to a facility or school")
 		}
 		seen[e] = true
@@ -96,8 +94,8 @@ func (s *Service) Subscribe(ctx context.Context, p domain.Principal, in NewSubsc
 	if err := s.Targets.Check(ctx, "url", in.URL); err != nil {
 		return SubscriptionWithSecret{}, err
 	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
+	secret, err := webhook.NewSecret()
+	if err != nil {
 		return SubscriptionWithSecret{}, err
 	}
 	events := make([]string, 0, len(seen))
@@ -108,7 +106,7 @@ func (s *Service) Subscribe(ctx context.Context, p domain.Principal, in NewSubsc
 		}
 	}
 	row := subscriptionRow{ID: uuid.NewString(), ClientID: p.Subject, URL: in.URL, Events: strings.Join(events, " "),
-		Secret: "whsec_" + base64.RawURLEncoding.EncodeToString(b), Status: "active", CreatedAt: s.Clock.Now()}
+		Secret: secret, Status: "active", CreatedAt: s.Clock.Now()}
 	if err := s.DB.Conn(ctx).Create(&row).Error; err != nil {
 		return SubscriptionWithSecret{}, db.Translate(err, "")
 	}

@@ -282,9 +282,9 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 // when it became active or was revoked.
 func (s *Service) notice(ctx context.Context, r permitRow, kind, reason string) error {
 	if event := map[string]string{"permit.activated": "permit.activated", "permit.approved": "permit.activated", "permit.revoked": "permit.revoked"}[kind]; event != "" {
-		err := s.events.Publish(ctx, webhook.New(event, r.ZoneID, map[string]string{
-			"permit_id": r.ID, "plate": r.Plate, "zone_id": r.ZoneID, "permit_type": r.PermitType,
-			"valid_from": r.StartDate.UTC().Format(time.DateOnly), "valid_to": r.EndDate.UTC().Format(time.DateOnly),
+		err := s.events.Publish(ctx, webhook.New(event, r.ZoneID, webhook.PermitEventData{
+			PermitID: r.ID, Plate: r.Plate, ZoneID: r.ZoneID, PermitType: r.PermitType,
+			ValidFrom: r.StartDate.UTC().Format(time.DateOnly), ValidTo: r.EndDate.UTC().Format(time.DateOnly),
 		}, s.clock.Now()))
 		if err != nil {
 			return err

@@ -196,11 +196,17 @@ func (d *Dispatcher) send(ctx context.Context, sub SubscriptionRow, r DeliveryRo
 		return 0, err
 	}
 	now := d.clock.Now()
+	sig, err := Sign(sub.Secret, r.EventID, now, body)
+	if err != nil {
+		return 0, err
+	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "citizenapi-webhooks/1")
-	req.Header.Set("Webhook-Id", r.EventID)
-	req.Header.Set("Webhook-Timestamp", fmt.Sprint(now.Unix()))
-	req.Header.Set("Webhook-Signature", Sign(sub.Secret, now, body))
+	// The Standard Webhooks headers. The ID is the event's, the same on
+	// every try and redelivery, so that receivers can drop repeats.
+	req.Header.Set("webhook-id", r.EventID)
+	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
+	req.Header.Set("webhook-signature", sig)
 	res, err := d.client.Do(req)
 	if err != nil {
 		return 0, err

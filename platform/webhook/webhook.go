@@ -6,9 +6,13 @@ package webhook
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -18,39 +22,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 )
-
-// Event types a client may subscribe to, with the scope it needs. Events
-// of a unit (a facility, school or zone) go only to clients bound to that
-// unit, or to unbound clients where the scope allows it.
-var Events = map[string]Entitlement{
-	"appointment.booked":    {Scope: "health.appointments:read", UnitBound: true},
-	"appointment.cancelled": {Scope: "health.appointments:read", UnitBound: true},
-	"permit.activated":      {Scope: "parking.permits:verify"},
-	"permit.revoked":        {Scope: "parking.permits:verify"},
-	"application.decided":   {Scope: "education.schools:read", UnitBound: true},
-}
-
-// Entitlement says who may receive an event type.
-type Entitlement struct {
-	Scope string
-	// UnitBound events go only to clients bound to the event's unit.
-	UnitBound bool
-}
-
-// Event is something that happened, as subscribers receive it.
-type Event struct {
-	ID        string            `json:"id" format:"uuid"`
-	Type      string            `json:"type" example:"appointment.booked"`
-	CreatedAt time.Time         `json:"created_at"`
-	Data      map[string]string `json:"data"`
-	// unit is the facility, school or zone the event belongs to.
-	unit string
-} // @name WebhookEvent
-
-// New returns an event of type typ belonging to unit.
-func New(typ, unit string, data map[string]string, now time.Time) Event {
-	return Event{ID: uuid.NewString(), Type: typ, CreatedAt: now, Data: data, unit: unit}
-}
 
 // SubscriptionRow is a stored subscription; the integrations module
 // manages them.
@@ -104,16 +75,21 @@ func NewOutbox(d *db.DB, clock domain.Clock) *Outbox { return &Outbox{db: d, clo
 // caller's transaction, so an event goes out exactly when its change
 // commits.
 func (o *Outbox) Publish(ctx context.Context, e Event) error {
-	ent, ok := Events[e.Type]
+	et, ok := Lookup(e.Type)
 	if !ok {
-		return nil
+		return fmt.Errorf("publish %s: not in EventTypes", e.Type)
+	}
+	// Subscribers rely on the data's documented shape: a module that sends
+	// other data is a bug, caught by its tests.
+	if reflect.TypeOf(e.Data) != reflect.TypeOf(et.Data) {
+		return fmt.Errorf("publish %s: data is %T, want %T", e.Type, e.Data, et.Data)
 	}
 	q := o.db.Conn(ctx).Table("webhook_subscriptions s").Select("s.id").
 		Joins("JOIN oauth_clients c ON c.id = s.client_id").
 		Where("s.status = 'active' AND c.status = 'active'").
 		Where("(' ' || s.events || ' ') LIKE ?", "% "+e.Type+" %").
-		Where("(' ' || c.scopes || ' ') LIKE ?", "% "+ent.Scope+" %")
-	if ent.UnitBound {
+		Where("(' ' || c.scopes || ' ') LIKE ?", "% "+et.Scope+" %")
+	if et.UnitBound {
 		q = q.Where("c.unit_id = ?", e.unit)
 	} else {
 		q = q.Where("c.unit_id = '' OR c.unit_id = ?", e.unit)
@@ -138,35 +114,51 @@ func (o *Outbox) Publish(ctx context.Context, e Event) error {
 	return db.Translate(o.db.Conn(ctx).Create(&rows).Error, "")
 }
 
-// Sign returns the Webhook-Signature header for body sent at t with
-// secret: "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">".
-// Receivers recompute it and refuse old timestamps to stop replays.
-func Sign(secret string, t time.Time, body []byte) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(ts + "."))
-	mac.Write(body)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+// Signing follows the Standard Webhooks specification
+// (https://www.standardwebhooks.com), so that receivers can check
+// deliveries with any of its libraries.
+
+// secretPrefix starts every signing secret.
+const secretPrefix = "whsec_"
+
+// NewSecret returns a new signing secret: "whsec_" and the standard base64
+// of 32 random bytes, the HMAC key.
+func NewSecret() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return secretPrefix + base64.StdEncoding.EncodeToString(b), nil
 }
 
-// Verify checks a Webhook-Signature header against body and secret and
-// refuses one older than tolerance. It is the receiving side's recipe,
-// kept here for tests and for integrators written in Go.
-func Verify(secret, header string, body []byte, now time.Time, tolerance time.Duration) bool {
-	var ts, sig string
-	for _, part := range strings.Split(header, ",") {
-		k, v, _ := strings.Cut(part, "=")
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			sig = v
-		}
+// key returns the HMAC key a secret holds: the bytes its base64 encodes.
+// Secrets issued before signing followed the standard are URL-safe base64
+// without padding; they decode to their key bytes just the same, so those
+// subscriptions keep receiving without a new secret. The two forms cannot
+// be confused: 32 bytes are 44 characters with padding, 43 without.
+func key(secret string) ([]byte, error) {
+	s := strings.TrimPrefix(secret, secretPrefix)
+	k, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		k, err = base64.RawURLEncoding.DecodeString(s)
 	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || now.Sub(time.Unix(sec, 0)).Abs() > tolerance {
-		return false
+	if err != nil || len(k) == 0 {
+		return nil, errors.New("the subscription's secret is not base64")
 	}
-	want := Sign(secret, time.Unix(sec, 0), body)
-	return hmac.Equal([]byte(want), []byte("t="+ts+",v1="+sig))
+	return k, nil
+}
+
+// Sign returns the webhook-signature header of the message id sent at t
+// with body: "v1," and the standard base64 of the HMAC-SHA256 of
+// "<id>.<unix seconds>.<body>", keyed by the secret's bytes. Receivers
+// recompute it and refuse old timestamps to stop replays.
+func Sign(secret, id string, t time.Time, body []byte) (string, error) {
+	k, err := key(secret)
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, k)
+	mac.Write([]byte(id + "." + strconv.FormatInt(t.Unix(), 10) + "."))
+	mac.Write(body)
+	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)), nil
 }
