@@ -50,6 +50,8 @@ import (
 //	@tag.description	Zones, tariffs and permit decisions (parking authority).
 //	@tag.name			integrations
 //	@tag.description	OAuth client credentials and webhook subscriptions for third parties.
+//	@tag.name			webhooks
+//	@tag.description	Events sent to third parties' subscriptions (x-webhooks), signed as Standard Webhooks.
 //	@tag.name			operations
 //	@tag.description	Health, readiness, keys and development helpers.
 

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // The OpenAPI 3 document is swag's Swagger 2.0 output converted, then
@@ -46,9 +47,13 @@ func BuildOpenAPI3(swagger2 []byte) (*openapi3.T, error) {
 	doc.OpenAPI = "3.0.3"
 	doc.Servers = openapi3.Servers{{URL: "/", Description: "the server that serves this document"}}
 	addSecuritySchemes(doc)
+	if err := addWebhookData(doc); err != nil {
+		return nil, err
+	}
 	if err := shareEnums(doc); err != nil {
 		return nil, err
 	}
+	addWebhooks(doc)
 	nullableRefs(doc)
 	nullableCursors(doc)
 	addHeaders(doc)
@@ -148,6 +153,8 @@ var enumSchemas = []struct {
 	{"AccessActor", "Who read or changed a citizen's records.", []string{"anonymous", "client", "staff"}},
 	{"ApplicationStatus", "Where a school application stands.", []string{"submitted", "under_review", "accepted", "waitlisted", "rejected", "enrolled", "withdrawn"}},
 	{"ApplicationDecision", "A school's decision on an application; `enrolled` only from `accepted`.", []string{"under_review", "accepted", "waitlisted", "rejected", "enrolled"}},
+	{"AppointmentEventStatus", "An appointment's status as a webhook reports it.", []string{"booked", "cancelled", "cancelled_by_facility"}},
+	{"ApplicationEventStatus", "An application's new status as a webhook reports it.", []string{"under_review", "accepted", "waitlisted", "rejected", "enrolled", "withdrawn"}},
 	{"AppointmentStatus", "Where an appointment stands.", []string{"booked", "cancelled", "cancelled_by_facility", "checked_in", "completed", "no_show"}},
 	{"AppointmentProgress", "The forward moves staff make on an appointment.", []string{"checked_in", "completed", "no_show"}},
 	{"AuditOutcome", "Whether the audited action succeeded.", []string{"success", "failure"}},
@@ -177,6 +184,10 @@ var enumFields = map[string]string{
 	"IntegrationClient.scopes":           "Scope",
 	"IntegrationClientWithSecret.scopes": "Scope",
 	"NewIntegrationClient.scopes":        "Scope",
+	"Subscription.events":                "WebhookEventType",
+	"SubscriptionWithSecret.events":      "WebhookEventType",
+	"NewSubscription.events":             "WebhookEventType",
+	"WebhookDelivery.event_type":         "WebhookEventType",
 }
 
 func enumKey(values []any) string {
@@ -227,8 +238,12 @@ func shareEnums(doc *openapi3.T) error {
 			if p.Value != nil && p.Value.Items != nil {
 				share(name+"."+prop+"[]", p.Value.Items)
 			}
-			if enum, ok := enumFields[name+"."+prop]; ok && p.Value != nil && p.Value.Items != nil {
-				p.Value.Items = &openapi3.SchemaRef{Ref: schemaRefPrefix + enum}
+			if enum, ok := enumFields[name+"."+prop]; ok && p.Value != nil {
+				if p.Value.Items != nil {
+					p.Value.Items = &openapi3.SchemaRef{Ref: schemaRefPrefix + enum}
+				} else {
+					*p = openapi3.SchemaRef{Ref: schemaRefPrefix + enum}
+				}
 			}
 		}
 	}
@@ -262,14 +277,21 @@ func shareEnums(doc *openapi3.T) error {
 		s.Description = e.description
 		doc.Components.Schemas[e.name] = &openapi3.SchemaRef{Value: s}
 	}
-	names := integrations.ScopeNames()
-	scopes := make([]any, len(names))
-	for i, n := range names {
-		scopes[i] = n
+	doc.Components.Schemas["Scope"] = stringEnum("A scope a third-party client may be granted.", integrations.ScopeNames())
+	events := make([]string, len(webhook.EventTypes))
+	for i, et := range webhook.EventTypes {
+		events[i] = et.Name
 	}
-	doc.Components.Schemas["Scope"] = &openapi3.SchemaRef{Value: &openapi3.Schema{
-		Type: &openapi3.Types{openapi3.TypeString}, Enum: scopes, Description: "A scope a third-party client may be granted."}}
+	doc.Components.Schemas["WebhookEventType"] = stringEnum("An event a client may subscribe to (see the webhooks).", events)
 	return nil
+}
+
+func stringEnum(description string, values []string) *openapi3.SchemaRef {
+	enum := make([]any, len(values))
+	for i, v := range values {
+		enum[i] = v
+	}
+	return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Enum: enum, Description: description}}
 }
 
 // nullableRefs makes a nullable reference say so: in OpenAPI 3.0 a

@@ -8792,6 +8792,10 @@ const docTemplate = `{
             "name": "integrations"
         },
         {
+            "description": "Events sent to third parties' subscriptions (x-webhooks), signed as Standard Webhooks.",
+            "name": "webhooks"
+        },
+        {
             "description": "Health, readiness, keys and development helpers.",
             "name": "operations"
         }

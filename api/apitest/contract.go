@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -30,7 +31,7 @@ import (
 // (the body-limit tests) is passed through unchecked.
 const maxCheckedBody = 4 << 20
 
-var contractRouter = sync.OnceValues(func() (routers.Router, error) {
+var contractDoc = sync.OnceValues(func() (*openapi3.T, error) {
 	openapi3filter.RegisterBodyDecoder("application/problem+json", openapi3filter.JSONBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/yaml", openapi3filter.FileBodyDecoder)
 	openapi3.DefineStringFormat("uuid", `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -41,8 +42,63 @@ var contractRouter = sync.OnceValues(func() (routers.Router, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("openapi/openapi.json is invalid: %w", err)
 	}
+	return doc, nil
+})
+
+var contractRouter = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := contractDoc()
+	if err != nil {
+		return nil, err
+	}
 	return gorillamux.NewRouter(doc)
 })
+
+// CheckWebhook fails the test when a delivery a receiver got breaks the
+// document's x-webhooks: the Standard Webhooks headers it declares, and
+// the body against its event's envelope and data schemas.
+func CheckWebhook(t testing.TB, header http.Header, body []byte) {
+	t.Helper()
+	doc, err := contractDoc()
+	if err != nil {
+		t.Fatalf("contract: %v", err)
+	}
+	var event struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(body, &event); err != nil {
+		t.Errorf("contract: webhook body is not JSON: %s", body)
+		return
+	}
+	raw, _ := json.Marshal(doc.Extensions["x-webhooks"])
+	var hooks map[string]struct {
+		Post openapi3.Operation `json:"post"`
+	}
+	if err := json.Unmarshal(raw, &hooks); err != nil {
+		t.Fatalf("contract: x-webhooks: %v", err)
+	}
+	hook, ok := hooks[event.Type]
+	if !ok {
+		t.Errorf("contract: webhook %q is not in x-webhooks", event.Type)
+		return
+	}
+	for _, p := range hook.Post.Parameters {
+		v := header.Get(p.Value.Name)
+		if v == "" && p.Value.Required {
+			t.Errorf("contract: webhook %s lacks header %s", event.Type, p.Value.Name)
+		} else if err := p.Value.Schema.Value.VisitJSON(v); err != nil {
+			t.Errorf("contract: webhook %s header %s: %v", event.Type, p.Value.Name, err)
+		}
+	}
+	ref := hook.Post.RequestBody.Value.Content.Get("application/json").Schema.Ref
+	schema := doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")]
+	var value any
+	_ = json.Unmarshal(body, &value)
+	if schema == nil {
+		t.Errorf("contract: webhook %s names no schema (%q)", event.Type, ref)
+	} else if err := schema.Value.VisitJSON(value); err != nil {
+		t.Errorf("contract: webhook %s body breaks the document: %v\nbody: %s", event.Type, err, body)
+	}
+}
 
 // uncheckedPaths are served but are not the API: Swagger UI's own files,
 // and routes tests mount to exercise a middleware alone.

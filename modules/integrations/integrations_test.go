@@ -431,6 +431,7 @@ func newReceiver(t *testing.T, reply func(n int) int) *receiver {
 	rc := &receiver{reply: reply}
 	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		apitest.CheckWebhook(t, r.Header, body)
 		rc.mu.Lock()
 		rc.hits = append(rc.hits, hit{Method: r.Method, Header: r.Header.Clone(), Body: body})
 		n := len(rc.hits)

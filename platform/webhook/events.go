@@ -65,7 +65,7 @@ type Event struct {
 	Data any `json:"data"`
 	// unit is the facility, school or zone the event belongs to.
 	unit string
-} //	@name	WebhookEvent
+} // @name WebhookEvent
 
 // New returns an event of type typ belonging to unit, with data of the
 // type EventTypes names for it.
@@ -84,7 +84,7 @@ type AppointmentEventData struct {
 	StartsAt       time.Time `json:"starts_at" format:"date-time" example:"2027-03-11T04:30:00Z"`
 	QueueNumber    int       `json:"queue_number" example:"2"`
 	Status         string    `json:"status" enums:"booked,cancelled,cancelled_by_facility" example:"booked"`
-} //	@name	AppointmentEventData
+} // @name AppointmentEventData
 
 // PermitEventData is the data of permit.activated and permit.revoked: what
 // an enforcement officer's system checks a parked car against.
@@ -95,7 +95,7 @@ type PermitEventData struct {
 	PermitType string `json:"permit_type" enums:"resident,business,disabled" example:"resident"`
 	ValidFrom  string `json:"valid_from" format:"date" example:"2027-01-01"`
 	ValidTo    string `json:"valid_to" format:"date" example:"2027-03-31"`
-} //	@name	PermitEventData
+} // @name PermitEventData
 
 // ApplicationEventData is the data of application.decided: the
 // application's new status, without the child.
@@ -105,4 +105,4 @@ type ApplicationEventData struct {
 	Grade         int    `json:"grade" example:"6"`
 	AcademicYear  string `json:"academic_year" example:"2027-28"`
 	Status        string `json:"status" enums:"under_review,accepted,waitlisted,rejected,enrolled,withdrawn" example:"accepted"`
-} //	@name	ApplicationEventData
+} // @name ApplicationEventData
