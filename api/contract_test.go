@@ -30,7 +30,7 @@ type specOperation struct {
 	RequestBody *struct {
 		Content map[string]json.RawMessage `json:"content"`
 	} `json:"requestBody"`
-	Responses   map[string]struct {
+	Responses map[string]struct {
 		Ref     string                     `json:"$ref"`
 		Content map[string]json.RawMessage `json:"content"`
 	} `json:"responses"`
