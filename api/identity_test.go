@@ -638,6 +638,14 @@ func issue(t *testing.T, signer *token.Signer, typ, subject, audience string) st
 	return raw
 }
 
+// nonCanonical sets a padding bit of a token's last base64url character:
+// a lenient decoder reads the same signature, a strict one refuses it.
+func nonCanonical(raw string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, raw[len(raw)-1])
+	return raw[:len(raw)-1] + string(alphabet[last|1])
+}
+
 // flipAt replaces the character at i with another base64url character.
 func flipAt(s string, i int) string {
 	c := byte('A')
@@ -670,6 +678,20 @@ func TestAccessTokenAttacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	ours := token.NewSigner(apitest.Keys, "citizenapi", app.Clock.Now)
+	// signedWith signs the valid claims with one changed by the server's own
+	// key, so that only that change is wrong.
+	signedWith := func(name string, value any) string {
+		changed := jwt.MapClaims{}
+		for k, v := range claims {
+			changed[k] = v
+		}
+		if value == nil {
+			delete(changed, name)
+		} else {
+			changed[name] = value
+		}
+		return handToken(t, jwt.SigningMethodEdDSA, apitest.SigningKey, changed)
+	}
 	at := func(d time.Duration) func() time.Time { return func() time.Time { return app.Clock.Now().Add(d) } }
 
 	// The valid token with another citizen's subject and the original signature.
@@ -711,6 +733,12 @@ func TestAccessTokenAttacks(t *testing.T) {
 		{"HS256 keyed with the JWK x string", "Bearer " + handToken(t, jwt.SigningMethodHS256, []byte(base64.RawURLEncoding.EncodeToString(jwksKey(t, app, "test-1"))), claims)},
 		{"tampered signature", "Bearer " + flipAt(c.Token, len(c.Token)-20)},
 		{"tampered subject", "Bearer " + forgedSubject},
+		{"signature with non-canonical base64url", "Bearer " + nonCanonical(c.Token)},
+		{"exp a JSON string", "Bearer " + signedWith("exp", strconv.FormatInt(now.Add(10*time.Minute).Unix(), 10))},
+		{"iat a JSON string", "Bearer " + signedWith("iat", strconv.FormatInt(now.Unix(), 10))},
+		{"no subject", "Bearer " + signedWith("sub", nil)},
+		{"empty subject", "Bearer " + signedWith("sub", "")},
+		{"subject not a UUID", "Bearer " + signedWith("sub", "not-a-uuid")},
 		{"unknown kid", "Bearer " + issue(t, token.NewSigner(otherKeys, "citizenapi", app.Clock.Now), token.TypeAccess, c.ID, identity.Audience)},
 		{"known kid, other key", "Bearer " + issue(t, token.NewSigner(sameKidKeys, "citizenapi", app.Clock.Now), token.TypeAccess, c.ID, identity.Audience)},
 		{"expired", "Bearer " + issue(t, token.NewSigner(apitest.Keys, "citizenapi", at(-16*time.Minute)), token.TypeAccess, c.ID, identity.Audience)},
