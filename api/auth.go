@@ -104,19 +104,32 @@ type authenticator struct {
 
 // guard admits public routes to anyone. Every other route needs a valid
 // access token of an active account (401 otherwise) whose roles Casbin
-// allows perm (403 otherwise).
+// allows perm (403 otherwise). A token sent to a public route must be
+// valid too, and a client's counts against its rate limit.
 func (a *authenticator) guard(perm string) echo.MiddlewareFunc {
 	obj, act, _ := strings.Cut(perm, ":")
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if perm == web.Anyone {
+			switch {
+			case perm == web.ClientCredentials:
+				// The token endpoint authenticates the client itself.
+				onPrimaryUnlessRead(c, "")
+				return next(c)
+			case perm == web.Anyone:
+				// Anonymous requests, most of them, cost no database work.
+				if len(c.Request().Header.Values(echo.HeaderAuthorization)) > 0 {
+					if _, err := a.authenticate(c); err != nil {
+						return refuse(c, err)
+					}
+				}
+				// The principal stays off the context: public handlers
+				// serve every caller alike.
 				onPrimaryUnlessRead(c, "")
 				return next(c)
 			}
 			p, err := a.authenticate(c)
 			if err != nil {
-				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="citizenapi", error="invalid_token"`)
-				return err
+				return refuse(c, err)
 			}
 			allowed, err := a.allowed(p, obj, act)
 			if err != nil {
@@ -132,6 +145,15 @@ func (a *authenticator) guard(perm string) echo.MiddlewareFunc {
 	}
 }
 
+// refuse answers a failed authentication, with the Bearer challenge when
+// the token was at fault (RFC 6750 §3).
+func refuse(c echo.Context, err error) error {
+	if domain.IsKind(err, domain.Unauthenticated) {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="citizenapi", error="invalid_token"`)
+	}
+	return err
+}
+
 // onPrimaryUnlessRead keeps a request off the read replicas unless it is a
 // public or citizen GET, the traffic that tolerates a list a moment old. A
 // write reads back what it saved, and staff and integrators act on what
@@ -143,8 +165,14 @@ func onPrimaryUnlessRead(c echo.Context, kind string) {
 	c.SetRequest(c.Request().WithContext(db.OnPrimary(c.Request().Context())))
 }
 
+// authenticate verifies the request's bearer token and returns its
+// principal. A client's request is counted against its rate limit.
 func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
-	scheme, raw, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	header := c.Request().Header.Values(echo.HeaderAuthorization)
+	if len(header) != 1 {
+		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "a bearer access token is required")
+	}
+	scheme, raw, _ := strings.Cut(header[0], " ")
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "a bearer access token is required")
 	}

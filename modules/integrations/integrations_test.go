@@ -532,6 +532,12 @@ func TestClientCredentials(t *testing.T) {
 		{"credentials by Basic and in the form", credentials(c).Encode(), basic(c.ID, c.Secret), "", 400, "invalid_request"},
 		{"Basic and a form client_id", "grant_type=client_credentials&client_id=" + c.ID, basic(c.ID, c.Secret), "", 400, "invalid_request"},
 		{"Basic and a form client_secret", "grant_type=client_credentials&client_secret=" + url.QueryEscape(c.Secret), basic(c.ID, c.Secret), "", 400, "invalid_request"},
+		// An Authorization header that does not hold Basic credentials is
+		// refused, even beside good credentials in the form.
+		{"a client's bearer token", credentials(c).Encode(), "Bearer " + c.Token, "", 401, "invalid_client"},
+		{"a garbage bearer token", credentials(c).Encode(), "Bearer garbage", "", 401, "invalid_client"},
+		{"malformed Basic", credentials(c).Encode(), "Basic !!!", "", 401, "invalid_client"},
+		{"another scheme", credentials(c).Encode(), "Digest username=\"" + c.ID + "\"", "", 401, "invalid_client"},
 		{"scope not granted", withForm(func(f url.Values) { f.Set("scope", "health.slots:read") }), "", "", 400, "invalid_scope"},
 		{"one granted and one not", withForm(func(f url.Values) { f.Set("scope", "parking.permits:verify health.appointments:read") }), "", "", 400, "invalid_scope"},
 		{"unknown scope", withForm(func(f url.Values) { f.Set("scope", "admin") }), "", "", 400, "invalid_scope"},
@@ -907,6 +913,21 @@ func TestClientRateLimit(t *testing.T) {
 	// A new token does not reset the count.
 	tok := e.app.ClientToken(limited.ID, limited.Secret, "")
 	problem(t, e.app.Get(verify, tok), http.StatusTooManyRequests, "")
+
+	t.Run("public routes count a client's token", func(t *testing.T) {
+		c := e.client([]string{"parking.permits:verify"}, "", 3)
+		for i := 1; i <= 3; i++ {
+			status(t, e.app.Get("/api/v1/parking/zones", c.Token), http.StatusOK)
+		}
+		r := e.app.Get("/api/v1/health/facilities", c.Token)
+		problem(t, r, http.StatusTooManyRequests, "")
+		if r.Header.Get("Retry-After") != "51" {
+			t.Errorf("Retry-After = %q, want 51", r.Header.Get("Retry-After"))
+		}
+		problem(t, e.app.Get(verify, c.Token), http.StatusTooManyRequests, "")
+		// Without the token the public route is open as ever.
+		status(t, e.app.Get("/api/v1/health/facilities", ""), http.StatusOK)
+	})
 
 	t.Run("waiting Retry-After is enough", func(t *testing.T) {
 		e.app.Clock.Set(itStart.Add(time.Duration(retry) * time.Second))
