@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,6 +56,25 @@ func (a *authorizer) LoadPolicy() error {
 	err := a.enforcer.LoadPolicy()
 	a.decisions.Store(new(sync.Map))
 	return err
+}
+
+// Scopes returns the client scopes whose subjects (integrations.ScopeRole)
+// the loaded policy grants obj:act in the unit dom, sorted: a client token
+// lacking the permission needs one of them.
+func (a *authorizer) Scopes(dom, obj, act string) ([]string, error) {
+	rules, err := a.enforcer.GetFilteredPolicy(2, obj, act)
+	if err != nil {
+		return nil, err
+	}
+	var scopes []string
+	for _, r := range rules {
+		scope, ok := strings.CutPrefix(r[0], integrations.ScopeRole)
+		if ok && (r[1] == "*" || r[1] == dom) && !slices.Contains(scopes, scope) {
+			scopes = append(scopes, scope)
+		}
+	}
+	slices.Sort(scopes)
+	return scopes, nil
 }
 
 // Enforce reports whether role, acting in the unit dom, may act on obj.
@@ -136,7 +156,7 @@ func (a *authenticator) guard(perm string) echo.MiddlewareFunc {
 				return domain.Wrap(domain.Internal, err, "authorization failed")
 			}
 			if !allowed {
-				return domain.Errorf(domain.Forbidden, "your account is not allowed to do this")
+				return a.forbidden(c, p, obj, act)
 			}
 			c.SetRequest(c.Request().WithContext(domain.WithPrincipal(c.Request().Context(), p)))
 			onPrimaryUnlessRead(c, p.Kind)
@@ -152,6 +172,24 @@ func refuse(c echo.Context, err error) error {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="citizenapi", error="invalid_token"`)
 	}
 	return err
+}
+
+// forbidden refuses a principal the permission obj:act. A client is told
+// the scope it lacks (RFC 6750 §3.1), which the policy names, or that no
+// scope opens the route to clients.
+func (a *authenticator) forbidden(c echo.Context, p domain.Principal, obj, act string) error {
+	if p.Kind != "client" {
+		return domain.Errorf(domain.Forbidden, "your account is not allowed to do this")
+	}
+	scopes, err := a.authorizer.Scopes(unitOf(p), obj, act)
+	if err != nil {
+		return domain.Wrap(domain.Internal, err, "authorization failed")
+	}
+	if len(scopes) == 0 {
+		return domain.Errorf(domain.Forbidden, "third-party clients cannot use this route")
+	}
+	c.Response().Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="`+strings.Join(scopes, " ")+`"`)
+	return domain.Errorf(domain.Forbidden, "this route needs a token with the scope %s", strings.Join(scopes, " or "))
 }
 
 // onPrimaryUnlessRead keeps a request off the read replicas unless it is a
@@ -194,10 +232,7 @@ func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
 // allowed asks Casbin whether any of the principal's roles may act on obj.
 // The domain is the principal's own unit, never anything the client sent.
 func (a *authenticator) allowed(p domain.Principal, obj, act string) (bool, error) {
-	dom := "*"
-	if p.UnitID != "" {
-		dom = p.UnitID
-	}
+	dom := unitOf(p)
 	for _, role := range p.Roles {
 		ok, err := a.authorizer.Enforce(role, dom, obj, act)
 		if err != nil || ok {
@@ -205,6 +240,14 @@ func (a *authenticator) allowed(p domain.Principal, obj, act string) (bool, erro
 		}
 	}
 	return false, nil
+}
+
+// unitOf is the Casbin domain a principal acts in: its own unit, or "*".
+func unitOf(p domain.Principal) string {
+	if p.UnitID != "" {
+		return p.UnitID
+	}
+	return "*"
 }
 
 // auditRequest puts the client IP and request ID on the context for the

@@ -41,6 +41,10 @@ var Scopes = map[string]bool{
 	"webhooks:manage":          false,
 }
 
+// ScopeRole prefixes a scope to name its Casbin subject: the policy grants
+// a permission to the scope "webhooks:manage" as "scope:webhooks:manage".
+const ScopeRole = "scope:"
+
 // defaultRate is a client's requests per minute unless set otherwise.
 const defaultRate = 600
 
@@ -266,7 +270,7 @@ func (s *Service) authenticate(ctx context.Context, id, secret string) (clientRo
 }
 
 // Principal builds the principal of a client token's subject: its scopes as
-// Casbin subjects ("scope:<name>") and its unit. A revoked client is
+// Casbin subjects (ScopeRole) and its unit. A revoked client is
 // refused at once. Errors: Unauthenticated.
 func (s *Service) Principal(ctx context.Context, clientID string, scopes []string) (domain.Principal, error) {
 	var row clientRow
@@ -285,7 +289,7 @@ func (s *Service) Principal(ctx context.Context, clientID string, scopes []strin
 	for _, sc := range scopes {
 		if granted[sc] {
 			p.Scopes = append(p.Scopes, sc)
-			p.Roles = append(p.Roles, "scope:"+sc)
+			p.Roles = append(p.Roles, ScopeRole+sc)
 		}
 	}
 	return p, s.allow(ctx, row)

@@ -811,6 +811,55 @@ func TestClientScopes(t *testing.T) {
 		}
 	})
 
+	t.Run("RFC 6750 scope errors", func(t *testing.T) {
+		narrowed := e.app.ClientToken(boundToF.ID, boundToF.Secret, "parking.permits:verify")
+		verify := verifyPath + "?plate=ICT-ABC-123&zone_id=" + zoneID
+		tests := []struct {
+			name, token, method, path string
+			// scope is the one the route needs, or "" where no scope opens it.
+			scope string
+		}{
+			{"verify without parking.permits:verify", hooksOnly.Token, http.MethodGet, verify, "parking.permits:verify"},
+			{"webhooks without webhooks:manage", verifier.Token, http.MethodGet, hooksPath, "webhooks:manage"},
+			{"subscribe without webhooks:manage", verifier.Token, http.MethodPost, hooksPath, "webhooks:manage"},
+			{"day list without health.appointments:read", verifier.Token, http.MethodGet, dayListPath + "?facility_id=" + f + "&date=" + day, "health.appointments:read"},
+			{"day list with a token narrowed to another scope", narrowed, http.MethodGet, dayListPath + "?facility_id=" + f + "&date=" + day, "health.appointments:read"},
+			{"a citizen's profile", boundToF.Token, http.MethodGet, "/api/v1/me", ""},
+			{"a citizen's bookings", verifier.Token, http.MethodPost, "/api/v1/health/appointments", ""},
+			{"client administration", boundToF.Token, http.MethodGet, clientsPath, ""},
+			{"staff administration", hooksOnly.Token, http.MethodGet, "/api/v1/admin/staff", ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := e.app.Do(apitest.Request{Method: tt.method, Path: tt.path, Token: tt.token, Body: map[string]any{}})
+				problem(t, r, http.StatusForbidden, "")
+				var p web.Problem
+				r.JSON(t, &p)
+				challenge := r.Header.Get("WWW-Authenticate")
+				if tt.scope == "" {
+					if challenge != "" || !strings.Contains(p.Detail, "clients cannot use") {
+						t.Errorf("WWW-Authenticate %q, detail %q; want no challenge and a detail saying clients cannot use the route", challenge, p.Detail)
+					}
+					return
+				}
+				if want := `Bearer error="insufficient_scope", scope="` + tt.scope + `"`; challenge != want {
+					t.Errorf("WWW-Authenticate = %q, want %q", challenge, want)
+				}
+				if !strings.Contains(p.Detail, tt.scope) {
+					t.Errorf("detail %q does not name the scope %s", p.Detail, tt.scope)
+				}
+			})
+		}
+		// Citizens and staff lacking a permission get a plain 403.
+		for _, tok := range []string{citizen.Token, healthAdmin.Token} {
+			r := e.app.Get(clientsPath, tok)
+			problem(t, r, http.StatusForbidden, "")
+			if c := r.Header.Get("WWW-Authenticate"); c != "" {
+				t.Errorf("a 403 for an account carries WWW-Authenticate %q", c)
+			}
+		}
+	})
+
 	t.Run("parking verify", func(t *testing.T) {
 		for _, c := range []*client{verifier, boundToF} {
 			r := e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, c.Token)
