@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -204,7 +205,8 @@ func onPrimaryUnlessRead(c echo.Context, kind string) {
 }
 
 // authenticate verifies the request's bearer token and returns its
-// principal. A client's request is counted against its rate limit.
+// principal. A client's request is counted against its rate limit, and the
+// answer tells it where it stands, whatever the answer is.
 func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
 	header := c.Request().Header.Values(echo.HeaderAuthorization)
 	if len(header) != 1 {
@@ -224,7 +226,11 @@ func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
 		return domain.Principal{}, domain.Wrap(domain.Unauthenticated, err, "the access token is invalid or expired")
 	}
 	if audience == integrations.Audience {
-		return a.integrations.Principal(c.Request().Context(), claims.Subject, strings.Fields(claims.Scope))
+		p, quota, err := a.integrations.Principal(c.Request().Context(), claims.Subject, strings.Fields(claims.Scope))
+		if quota.Limit > 0 {
+			rateLimitHeaders(c.Response().Header(), quota)
+		}
+		return p, err
 	}
 	return a.identity.Principal(c.Request().Context(), claims.Subject, claims.Kind)
 }
@@ -248,6 +254,21 @@ func unitOf(p domain.Principal) string {
 		return p.UnitID
 	}
 	return "*"
+}
+
+// Rate-limit headers (draft-ietf-httpapi-ratelimit-headers, structured-field
+// form): the policy a client is held to, and where it stands.
+const (
+	HeaderRateLimitPolicy = "RateLimit-Policy"
+	HeaderRateLimit       = "RateLimit"
+)
+
+// rateLimitHeaders tell a client its limit and what is left of it, as
+// RateLimit-Policy: "client";q=600;w=60 and RateLimit: "client";r=598;t=42
+// (requests left, seconds until the window ends: the Retry-After of a 429).
+func rateLimitHeaders(h http.Header, q integrations.Quota) {
+	h.Set(HeaderRateLimitPolicy, fmt.Sprintf(`"client";q=%d;w=%d`, q.Limit, int(q.Window/time.Second)))
+	h.Set(HeaderRateLimit, fmt.Sprintf(`"client";r=%d;t=%d`, q.Remaining, int((q.Reset+time.Second-1)/time.Second)))
 }
 
 // auditRequest puts the client IP and request ID on the context for the

@@ -943,11 +943,16 @@ func TestClientRateLimit(t *testing.T) {
 	limited := e.client([]string{"parking.permits:verify"}, "", 5)
 	neighbour := e.client([]string{"parking.permits:verify"}, "", 5)
 
+	// The clock is 9.6 s into its minute, so 50.4 s of the window are left:
+	// t is 51 whole seconds.
 	for i := 1; i <= 5; i++ {
-		status(t, e.app.Get(verify, limited.Token), http.StatusOK)
+		r := e.app.Get(verify, limited.Token)
+		status(t, r, http.StatusOK)
+		rateHeaders(t, r, 5, 5-i, 51)
 	}
 	r := e.app.Get(verify, limited.Token)
 	problem(t, r, http.StatusTooManyRequests, "")
+	rateHeaders(t, r, 5, 0, 51)
 	retry, err := strconv.Atoi(r.Header.Get("Retry-After"))
 	if err != nil || retry < 1 || retry > 60 {
 		t.Fatalf("Retry-After = %q, want whole seconds up to a minute", r.Header.Get("Retry-After"))
@@ -963,13 +968,45 @@ func TestClientRateLimit(t *testing.T) {
 	tok := e.app.ClientToken(limited.ID, limited.Secret, "")
 	problem(t, e.app.Get(verify, tok), http.StatusTooManyRequests, "")
 
+	t.Run("every answer to a client tells it where it stands", func(t *testing.T) {
+		c := e.client([]string{"parking.permits:verify"}, "", 10)
+		answers := []struct {
+			path string
+			want int
+		}{
+			{verify, http.StatusOK},
+			{hooksPath, http.StatusForbidden},                                      // a scope it lacks
+			{"/api/v1/me", http.StatusForbidden},                                   // no client's route
+			{verifyPath + "?plate=ICT-ABC-123&zone_id=x", http.StatusBadRequest},   // a malformed zone
+			{"/api/v1/health/facilities/" + uuid.NewString(), http.StatusNotFound}, // on a public route
+		}
+		for i, a := range answers {
+			r := e.app.Get(a.path, c.Token)
+			if r.Status != a.want {
+				t.Errorf("GET %s: %d, want %d (%s)", a.path, r.Status, a.want, r.Body)
+			}
+			rateHeaders(t, r, 10, 10-1-i, 51)
+		}
+		// No other caller is told of a client's limit.
+		citizen := e.app.NewCitizen()
+		for _, r := range []*apitest.Response{e.app.Get(verify, ""), e.app.Get("/api/v1/parking/zones", ""),
+			e.app.Get("/api/v1/parking/zones", citizen.Token), e.app.Get("/api/v1/me", citizen.Token)} {
+			if h := r.Header.Get("RateLimit") + r.Header.Get("RateLimit-Policy"); h != "" {
+				t.Errorf("%d answer without a client token carries rate-limit headers %q", r.Status, h)
+			}
+		}
+	})
+
 	t.Run("public routes count a client's token", func(t *testing.T) {
 		c := e.client([]string{"parking.permits:verify"}, "", 3)
 		for i := 1; i <= 3; i++ {
-			status(t, e.app.Get("/api/v1/parking/zones", c.Token), http.StatusOK)
+			r := e.app.Get("/api/v1/parking/zones", c.Token)
+			status(t, r, http.StatusOK)
+			rateHeaders(t, r, 3, 3-i, 51)
 		}
 		r := e.app.Get("/api/v1/health/facilities", c.Token)
 		problem(t, r, http.StatusTooManyRequests, "")
+		rateHeaders(t, r, 3, 0, 51)
 		if r.Header.Get("Retry-After") != "51" {
 			t.Errorf("Retry-After = %q, want 51", r.Header.Get("Retry-After"))
 		}
@@ -992,6 +1029,19 @@ func TestClientRateLimit(t *testing.T) {
 		}
 		problem(t, e.app.Get(verify, limited.Token), http.StatusTooManyRequests, "")
 	})
+}
+
+// rateHeaders checks the rate-limit headers of an answer to a client
+// (draft-ietf-httpapi-ratelimit-headers): its limit per 60 s, the requests
+// left and the seconds until the window ends.
+func rateHeaders(t *testing.T, r *apitest.Response, limit, remaining, reset int) {
+	t.Helper()
+	if got, want := r.Header.Get("RateLimit-Policy"), fmt.Sprintf(`"client";q=%d;w=60`, limit); got != want {
+		t.Errorf("%d answer: RateLimit-Policy = %q, want %q", r.Status, got, want)
+	}
+	if got, want := r.Header.Get("RateLimit"), fmt.Sprintf(`"client";r=%d;t=%d`, remaining, reset); got != want {
+		t.Errorf("%d answer: RateLimit = %q, want %q", r.Status, got, want)
+	}
 }
 
 // ======== 5. Webhooks ========
