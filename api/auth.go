@@ -4,9 +4,11 @@ import (
 	_ "embed"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -57,6 +59,25 @@ func (a *authorizer) LoadPolicy() error {
 	return err
 }
 
+// Scopes returns the client scopes whose subjects (integrations.ScopeRole)
+// the loaded policy grants obj:act in the unit dom, sorted: a client token
+// lacking the permission needs one of them.
+func (a *authorizer) Scopes(dom, obj, act string) ([]string, error) {
+	rules, err := a.enforcer.GetFilteredPolicy(2, obj, act)
+	if err != nil {
+		return nil, err
+	}
+	var scopes []string
+	for _, r := range rules {
+		scope, ok := strings.CutPrefix(r[0], integrations.ScopeRole)
+		if ok && (r[1] == "*" || r[1] == dom) && !slices.Contains(scopes, scope) {
+			scopes = append(scopes, scope)
+		}
+	}
+	slices.Sort(scopes)
+	return scopes, nil
+}
+
 // Enforce reports whether role, acting in the unit dom, may act on obj.
 func (a *authorizer) Enforce(role, dom, obj, act string) (bool, error) {
 	decisions := a.decisions.Load()
@@ -104,32 +125,72 @@ type authenticator struct {
 
 // guard admits public routes to anyone. Every other route needs a valid
 // access token of an active account (401 otherwise) whose roles Casbin
-// allows perm (403 otherwise).
+// allows perm (403 otherwise). A token sent to a public route must be
+// valid too, and a client's counts against its rate limit.
 func (a *authenticator) guard(perm string) echo.MiddlewareFunc {
 	obj, act, _ := strings.Cut(perm, ":")
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if perm == web.Anyone {
+			switch {
+			case perm == web.ClientCredentials:
+				// The token endpoint authenticates the client itself.
+				onPrimaryUnlessRead(c, "")
+				return next(c)
+			case perm == web.Anyone:
+				// Anonymous requests, most of them, cost no database work.
+				if len(c.Request().Header.Values(echo.HeaderAuthorization)) > 0 {
+					if _, err := a.authenticate(c); err != nil {
+						return refuse(c, err)
+					}
+				}
+				// The principal stays off the context: public handlers
+				// serve every caller alike.
 				onPrimaryUnlessRead(c, "")
 				return next(c)
 			}
 			p, err := a.authenticate(c)
 			if err != nil {
-				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="citizenapi", error="invalid_token"`)
-				return err
+				return refuse(c, err)
 			}
 			allowed, err := a.allowed(p, obj, act)
 			if err != nil {
 				return domain.Wrap(domain.Internal, err, "authorization failed")
 			}
 			if !allowed {
-				return domain.Errorf(domain.Forbidden, "your account is not allowed to do this")
+				return a.forbidden(c, p, obj, act)
 			}
 			c.SetRequest(c.Request().WithContext(domain.WithPrincipal(c.Request().Context(), p)))
 			onPrimaryUnlessRead(c, p.Kind)
 			return next(c)
 		}
 	}
+}
+
+// refuse answers a failed authentication, with the Bearer challenge when
+// the token was at fault (RFC 6750 §3).
+func refuse(c echo.Context, err error) error {
+	if domain.IsKind(err, domain.Unauthenticated) {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="citizenapi", error="invalid_token"`)
+	}
+	return err
+}
+
+// forbidden refuses a principal the permission obj:act. A client is told
+// the scope it lacks (RFC 6750 §3.1), which the policy names, or that no
+// scope opens the route to clients.
+func (a *authenticator) forbidden(c echo.Context, p domain.Principal, obj, act string) error {
+	if p.Kind != "client" {
+		return domain.Errorf(domain.Forbidden, "your account is not allowed to do this")
+	}
+	scopes, err := a.authorizer.Scopes(unitOf(p), obj, act)
+	if err != nil {
+		return domain.Wrap(domain.Internal, err, "authorization failed")
+	}
+	if len(scopes) == 0 {
+		return domain.Errorf(domain.Forbidden, "third-party clients cannot use this route")
+	}
+	c.Response().Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="`+strings.Join(scopes, " ")+`"`)
+	return domain.Errorf(domain.Forbidden, "this route needs a token with the scope %s", strings.Join(scopes, " or "))
 }
 
 // onPrimaryUnlessRead keeps a request off the read replicas unless it is a
@@ -143,8 +204,15 @@ func onPrimaryUnlessRead(c echo.Context, kind string) {
 	c.SetRequest(c.Request().WithContext(db.OnPrimary(c.Request().Context())))
 }
 
+// authenticate verifies the request's bearer token and returns its
+// principal. A client's request is counted against its rate limit, and the
+// answer tells it where it stands, whatever the answer is.
 func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
-	scheme, raw, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	header := c.Request().Header.Values(echo.HeaderAuthorization)
+	if len(header) != 1 {
+		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "a bearer access token is required")
+	}
+	scheme, raw, _ := strings.Cut(header[0], " ")
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "a bearer access token is required")
 	}
@@ -158,7 +226,11 @@ func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
 		return domain.Principal{}, domain.Wrap(domain.Unauthenticated, err, "the access token is invalid or expired")
 	}
 	if audience == integrations.Audience {
-		return a.integrations.Principal(c.Request().Context(), claims.Subject, strings.Fields(claims.Scope))
+		p, quota, err := a.integrations.Principal(c.Request().Context(), claims.Subject, strings.Fields(claims.Scope))
+		if quota.Limit > 0 {
+			rateLimitHeaders(c.Response().Header(), quota)
+		}
+		return p, err
 	}
 	return a.identity.Principal(c.Request().Context(), claims.Subject, claims.Kind)
 }
@@ -166,10 +238,7 @@ func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
 // allowed asks Casbin whether any of the principal's roles may act on obj.
 // The domain is the principal's own unit, never anything the client sent.
 func (a *authenticator) allowed(p domain.Principal, obj, act string) (bool, error) {
-	dom := "*"
-	if p.UnitID != "" {
-		dom = p.UnitID
-	}
+	dom := unitOf(p)
 	for _, role := range p.Roles {
 		ok, err := a.authorizer.Enforce(role, dom, obj, act)
 		if err != nil || ok {
@@ -177,6 +246,29 @@ func (a *authenticator) allowed(p domain.Principal, obj, act string) (bool, erro
 		}
 	}
 	return false, nil
+}
+
+// unitOf is the Casbin domain a principal acts in: its own unit, or "*".
+func unitOf(p domain.Principal) string {
+	if p.UnitID != "" {
+		return p.UnitID
+	}
+	return "*"
+}
+
+// Rate-limit headers (draft-ietf-httpapi-ratelimit-headers, structured-field
+// form): the policy a client is held to, and where it stands.
+const (
+	HeaderRateLimitPolicy = "RateLimit-Policy"
+	HeaderRateLimit       = "RateLimit"
+)
+
+// rateLimitHeaders tell a client its limit and what is left of it, as
+// RateLimit-Policy: "client";q=600;w=60 and RateLimit: "client";r=598;t=42
+// (requests left, seconds until the window ends: the Retry-After of a 429).
+func rateLimitHeaders(h http.Header, q integrations.Quota) {
+	h.Set(HeaderRateLimitPolicy, fmt.Sprintf(`"client";q=%d;w=%d`, q.Limit, int(q.Window/time.Second)))
+	h.Set(HeaderRateLimit, fmt.Sprintf(`"client";r=%d;t=%d`, q.Remaining, int((q.Reset+time.Second-1)/time.Second)))
 }
 
 // auditRequest puts the client IP and request ID on the context for the

@@ -638,6 +638,14 @@ func issue(t *testing.T, signer *token.Signer, typ, subject, audience string) st
 	return raw
 }
 
+// nonCanonical sets a padding bit of a token's last base64url character:
+// a lenient decoder reads the same signature, a strict one refuses it.
+func nonCanonical(raw string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, raw[len(raw)-1])
+	return raw[:len(raw)-1] + string(alphabet[last|1])
+}
+
 // flipAt replaces the character at i with another base64url character.
 func flipAt(s string, i int) string {
 	c := byte('A')
@@ -670,6 +678,20 @@ func TestAccessTokenAttacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	ours := token.NewSigner(apitest.Keys, "citizenapi", app.Clock.Now)
+	// signedWith signs the valid claims with one changed by the server's own
+	// key, so that only that change is wrong.
+	signedWith := func(name string, value any) string {
+		changed := jwt.MapClaims{}
+		for k, v := range claims {
+			changed[k] = v
+		}
+		if value == nil {
+			delete(changed, name)
+		} else {
+			changed[name] = value
+		}
+		return handToken(t, jwt.SigningMethodEdDSA, apitest.SigningKey, changed)
+	}
 	at := func(d time.Duration) func() time.Time { return func() time.Time { return app.Clock.Now().Add(d) } }
 
 	// The valid token with another citizen's subject and the original signature.
@@ -711,6 +733,12 @@ func TestAccessTokenAttacks(t *testing.T) {
 		{"HS256 keyed with the JWK x string", "Bearer " + handToken(t, jwt.SigningMethodHS256, []byte(base64.RawURLEncoding.EncodeToString(jwksKey(t, app, "test-1"))), claims)},
 		{"tampered signature", "Bearer " + flipAt(c.Token, len(c.Token)-20)},
 		{"tampered subject", "Bearer " + forgedSubject},
+		{"signature with non-canonical base64url", "Bearer " + nonCanonical(c.Token)},
+		{"exp a JSON string", "Bearer " + signedWith("exp", strconv.FormatInt(now.Add(10*time.Minute).Unix(), 10))},
+		{"iat a JSON string", "Bearer " + signedWith("iat", strconv.FormatInt(now.Unix(), 10))},
+		{"no subject", "Bearer " + signedWith("sub", nil)},
+		{"empty subject", "Bearer " + signedWith("sub", "")},
+		{"subject not a UUID", "Bearer " + signedWith("sub", "not-a-uuid")},
 		{"unknown kid", "Bearer " + issue(t, token.NewSigner(otherKeys, "citizenapi", app.Clock.Now), token.TypeAccess, c.ID, identity.Audience)},
 		{"known kid, other key", "Bearer " + issue(t, token.NewSigner(sameKidKeys, "citizenapi", app.Clock.Now), token.TypeAccess, c.ID, identity.Audience)},
 		{"expired", "Bearer " + issue(t, token.NewSigner(apitest.Keys, "citizenapi", at(-16*time.Minute)), token.TypeAccess, c.ID, identity.Audience)},
@@ -758,6 +786,72 @@ func TestAccessTokenAttacks(t *testing.T) {
 		wantProblem(t, app.Get(v1+"/me", tok), http.StatusUnauthorized, "")
 		wantProblem(t, app.Get(v1+"/me", c.Token), http.StatusUnauthorized, "")
 	})
+}
+
+// An Authorization header that is sent must be valid on every route: a
+// public route that needs no token still refuses a bad one with 401, and
+// answers as before without one or with a valid one.
+func TestPublicRoutesRefuseInvalidTokens(t *testing.T) {
+	app := apitest.New(t)
+	c := app.NewCitizen()
+	staff := app.NewStaff(identity.RoleHealthAdmin, "")
+	expired := issue(t, token.NewSigner(apitest.Keys, "citizenapi", func() time.Time { return app.Clock.Now().Add(-16 * time.Minute) }),
+		token.TypeAccess, c.ID, identity.Audience)
+	login := map[string]string{"username": c.CNIC, "password": c.Password}
+	routes := []apitest.Request{
+		{Method: http.MethodGet, Path: v1 + "/health/facilities"},
+		{Method: http.MethodGet, Path: v1 + "/parking/zones"},
+		{Method: http.MethodGet, Path: v1 + "/education/schools"},
+		{Method: http.MethodPost, Path: v1 + "/auth/login", Body: login},
+	}
+	invalid := []struct{ name, authorization string }{
+		{"garbage bearer", "Bearer garbage"},
+		{"empty bearer", "Bearer "},
+		{"basic scheme", "Basic " + base64.StdEncoding.EncodeToString([]byte(c.CNIC+":"+c.Password))},
+		{"token without scheme", c.Token},
+		{"expired", "Bearer " + expired},
+		{"tampered signature", "Bearer " + flipAt(c.Token, len(c.Token)-20)},
+		{"empty header", ""},
+	}
+	// Two headers are refused, whichever of them is valid.
+	for _, path := range []string{v1 + "/health/facilities", v1 + "/me"} {
+		req, err := http.NewRequest(http.MethodGet, app.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Add("Authorization", "Bearer "+c.Token)
+		req.Header.Add("Authorization", "Bearer garbage")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET %s with two Authorization headers: %d, want 401", path, res.StatusCode)
+		}
+	}
+	for _, route := range routes {
+		for _, tc := range invalid {
+			t.Run(route.Path+" "+tc.name, func(t *testing.T) {
+				req := route
+				req.Header = map[string]string{"Authorization": tc.authorization}
+				r := app.Do(req)
+				wantProblem(t, r, http.StatusUnauthorized, "")
+				if !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+					t.Errorf("WWW-Authenticate = %q, want a Bearer challenge", r.Header.Get("WWW-Authenticate"))
+				}
+			})
+		}
+		for name, tok := range map[string]string{"no token": "", "a citizen's token": c.Token, "a staff token": staff.Token} {
+			t.Run(route.Path+" "+name, func(t *testing.T) {
+				req := route
+				req.Token = tok
+				if r := app.Do(req); r.Status != http.StatusOK {
+					t.Fatalf("%d %s, want 200", r.Status, r.Body)
+				}
+			})
+		}
+	}
 }
 
 func must(s string, err error) string {
@@ -1392,7 +1486,7 @@ func TestAdminRoutesRoleMatrix(t *testing.T) {
 			return app.Do(apitest.Request{Method: route.Method, Path: path, Token: token, Body: body})
 		}
 		t.Run(route.Method+" "+route.Path, func(t *testing.T) {
-			if route.Permission == web.Anyone {
+			if route.Permission == web.Anyone || route.Permission == web.ClientCredentials {
 				t.Fatalf("admin route %s %s is public", route.Method, route.Path)
 			}
 			wantProblem(t, call(""), http.StatusUnauthorized, "")
@@ -1526,7 +1620,7 @@ func TestEveryRouteHasAPermission(t *testing.T) {
 	}
 
 	for _, route := range app.Server.Routes() {
-		if route.Permission == web.Anyone {
+		if route.Permission == web.Anyone || route.Permission == web.ClientCredentials {
 			continue
 		}
 		obj, act, ok := strings.Cut(route.Permission, ":")

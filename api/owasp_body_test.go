@@ -77,7 +77,8 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 			}
 			ct, payload := "application/json", big
 			if strings.HasSuffix(path, "/oauth/token") {
-				ct, payload = "application/x-www-form-urlencoded", form
+				// It takes client credentials, and refuses a bearer token.
+				token, ct, payload = "", "application/x-www-form-urlencoded", form
 			}
 			t.Run(op, func(t *testing.T) {
 				r := w.owRaw(t, method, concrete, token, ct, payload, false)

@@ -129,7 +129,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			AllowOrigins:     cfg.CORSOrigins,
 			AllowMethods:     []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
 			AllowHeaders:     []string{echo.HeaderAuthorization, echo.HeaderContentType, HeaderRequestID, "Idempotency-Key", "Accept-Language"},
-			ExposeHeaders:    []string{HeaderRequestID, "Retry-After"},
+			ExposeHeaders:    []string{HeaderRequestID, "Retry-After", HeaderRateLimitPolicy, HeaderRateLimit},
 			AllowCredentials: false,
 			MaxAge:           600,
 		}))

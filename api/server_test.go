@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -291,6 +292,17 @@ func TestCORS(t *testing.T) {
 	}
 	if got := r.Header.Get("Access-Control-Allow-Credentials"); got != "" {
 		t.Errorf("Access-Control-Allow-Credentials = %q, want none", got)
+	}
+	// A browser shows a script only the headers exposed to it.
+	r = app.Do(apitest.Request{Method: "GET", Path: "/api/v1/health/facilities", Header: map[string]string{"Origin": "https://app.example.pk"}})
+	exposed := strings.Split(r.Header.Get("Access-Control-Expose-Headers"), ",")
+	for i := range exposed {
+		exposed[i] = strings.TrimSpace(exposed[i])
+	}
+	for _, h := range []string{api.HeaderRequestID, "Retry-After", api.HeaderRateLimitPolicy, api.HeaderRateLimit} {
+		if !slices.Contains(exposed, h) {
+			t.Errorf("Access-Control-Expose-Headers = %q, want %s in it", r.Header.Get("Access-Control-Expose-Headers"), h)
+		}
 	}
 }
 

@@ -9,6 +9,8 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,17 +32,33 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
-// Keys are the signing keys test servers use.
-var Keys = func() *token.KeySet {
+// keyLine is the signing key test servers use, as token.ParseKeys reads it.
+var keyLine = func() string {
 	line, err := token.NewKey("test-1")
 	if err != nil {
 		panic(err)
 	}
-	keys, err := token.ParseKeys(line)
+	return line
+}()
+
+// Keys are the signing keys test servers use.
+var Keys = func() *token.KeySet {
+	keys, err := token.ParseKeys(keyLine)
 	if err != nil {
 		panic(err)
 	}
 	return keys
+}()
+
+// SigningKey is the private key of Keys (key ID "test-1"), for tests that
+// sign tokens by hand with claims the server would never issue.
+var SigningKey = func() ed25519.PrivateKey {
+	_, seed, _ := strings.Cut(keyLine, ":")
+	raw, err := base64.StdEncoding.DecodeString(seed)
+	if err != nil {
+		panic(err)
+	}
+	return ed25519.NewKeyFromSeed(raw)
 }()
 
 // PIISealingKeys and PIILookupKey, parsed as PII, are the keys test

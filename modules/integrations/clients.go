@@ -61,8 +61,15 @@ func ScopeNames() []string {
 // ScopeDescription says what a scope allows.
 func ScopeDescription(name string) string { return Scopes[name].Description }
 
-// defaultRate is a client's requests per minute unless set otherwise.
+// ScopeRole prefixes a scope to name its Casbin subject: the policy grants
+// a permission to the scope "webhooks:manage" as "scope:webhooks:manage".
+const ScopeRole = "scope:"
+
+// defaultRate is a client's requests per rateWindow unless set otherwise.
 const defaultRate = 600
+
+// rateWindow is the window a client's requests are counted in.
+const rateWindow = time.Minute
 
 // Client is a third party's registration, without its secret.
 type Client struct {
@@ -285,17 +292,31 @@ func (s *Service) authenticate(ctx context.Context, id, secret string) (clientRo
 	return row, ok, nil
 }
 
-// Principal builds the principal of a client token's subject: its scopes as
-// Casbin subjects ("scope:<name>") and its unit. A revoked client is
-// refused at once. Errors: Unauthenticated.
-func (s *Service) Principal(ctx context.Context, clientID string, scopes []string) (domain.Principal, error) {
+// Quota is where a client stands against its rate limit once a request is
+// counted.
+type Quota struct {
+	// Limit is the requests allowed in a window of length Window.
+	Limit  int
+	Window time.Duration
+	// Remaining is the requests left in the current window, which ends in
+	// Reset.
+	Remaining int
+	Reset     time.Duration
+}
+
+// Principal builds the principal of a client token's subject, its scopes
+// as Casbin subjects (ScopeRole) and its unit, and counts the request
+// against the client's rate limit. A revoked client is refused at once.
+// The quota is zero when the client is not found. Errors: Unauthenticated;
+// RateLimited, with the quota.
+func (s *Service) Principal(ctx context.Context, clientID string, scopes []string) (domain.Principal, Quota, error) {
 	var row clientRow
 	err := s.DB.Conn(ctx).Where("id = ? AND status = 'active'", clientID).Take(&row).Error
 	if err != nil {
 		if domain.IsKind(db.Translate(err, ""), domain.NotFound) {
-			return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "the client is not active")
+			return domain.Principal{}, Quota{}, domain.Errorf(domain.Unauthenticated, "the client is not active")
 		}
-		return domain.Principal{}, db.Translate(err, "")
+		return domain.Principal{}, Quota{}, db.Translate(err, "")
 	}
 	granted := map[string]bool{}
 	for _, sc := range strings.Fields(row.Scopes) {
@@ -305,10 +326,11 @@ func (s *Service) Principal(ctx context.Context, clientID string, scopes []strin
 	for _, sc := range scopes {
 		if granted[sc] {
 			p.Scopes = append(p.Scopes, sc)
-			p.Roles = append(p.Roles, "scope:"+sc)
+			p.Roles = append(p.Roles, ScopeRole+sc)
 		}
 	}
-	return p, s.allow(ctx, row)
+	q, err := s.allow(ctx, row)
+	return p, q, err
 }
 
 type windowRow struct {
@@ -320,27 +342,26 @@ type windowRow struct {
 func (windowRow) TableName() string { return "client_rate_windows" }
 
 // allow counts a request against the client's limit for the current
-// minute, in the database so every instance shares one count. Errors:
-// RateLimited with the time left in the minute.
-func (s *Service) allow(ctx context.Context, c clientRow) error {
+// window, in the database so every instance shares one count. The upsert
+// returns the count, so counting and reading it is one statement. Errors:
+// RateLimited with the time left in the window.
+func (s *Service) allow(ctx context.Context, c clientRow) (Quota, error) {
 	now := s.Clock.Now()
-	window := now.Truncate(time.Minute)
+	window := now.Truncate(rateWindow)
 	row := windowRow{ClientID: c.ID, WindowStart: window, Hits: 1}
 	err := s.DB.Conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "client_id"}, {Name: "window_start"}},
 		DoUpdates: clause.Assignments(map[string]any{"hits": gorm.Expr("client_rate_windows.hits + 1")}),
-	}).Create(&row).Error
+	}, clause.Returning{Columns: []clause.Column{{Name: "hits"}}}).Create(&row).Error
 	if err != nil {
-		return db.Translate(err, "")
+		return Quota{}, db.Translate(err, "")
 	}
-	var hits []int
-	if err := s.DB.Conn(ctx).Model(&windowRow{}).Where("client_id = ? AND window_start = ?", c.ID, window).Pluck("hits", &hits).Error; err != nil {
-		return db.Translate(err, "")
+	reset := window.Add(rateWindow).Sub(now)
+	q := Quota{Limit: c.RatePerMinute, Window: rateWindow, Remaining: max(c.RatePerMinute-row.Hits, 0), Reset: reset}
+	if row.Hits > c.RatePerMinute {
+		return q, domain.RetryLater(domain.RateLimited, reset, "this client's rate limit is used up for this minute")
 	}
-	if len(hits) == 1 && hits[0] > c.RatePerMinute {
-		return domain.RetryLater(domain.RateLimited, window.Add(time.Minute).Sub(now), "this client's rate limit is used up for this minute")
-	}
-	return nil
+	return q, nil
 }
 
 // PurgeRateWindows forgets request counts older than an hour.

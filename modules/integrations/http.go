@@ -24,7 +24,7 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
 // Routes registers the integrations routes, each with its permission.
 func Routes(r *web.Router, h *Handler) {
-	r.POST("/oauth/token", web.Anyone, h.token)
+	r.POST("/oauth/token", web.ClientCredentials, h.token)
 
 	r.POST("/admin/clients", PermClients, h.createClient)
 	r.GET("/admin/clients", PermClients, h.listClients)

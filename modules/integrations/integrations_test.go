@@ -622,6 +622,12 @@ func TestClientCredentials(t *testing.T) {
 		{"credentials by Basic and in the form", credentials(c).Encode(), basic(c.ID, c.Secret), "", 400, "invalid_request"},
 		{"Basic and a form client_id", "grant_type=client_credentials&client_id=" + c.ID, basic(c.ID, c.Secret), "", 400, "invalid_request"},
 		{"Basic and a form client_secret", "grant_type=client_credentials&client_secret=" + url.QueryEscape(c.Secret), basic(c.ID, c.Secret), "", 400, "invalid_request"},
+		// An Authorization header that does not hold Basic credentials is
+		// refused, even beside good credentials in the form.
+		{"a client's bearer token", credentials(c).Encode(), "Bearer " + c.Token, "", 401, "invalid_client"},
+		{"a garbage bearer token", credentials(c).Encode(), "Bearer garbage", "", 401, "invalid_client"},
+		{"malformed Basic", credentials(c).Encode(), "Basic !!!", "", 401, "invalid_client"},
+		{"another scheme", credentials(c).Encode(), "Digest username=\"" + c.ID + "\"", "", 401, "invalid_client"},
 		{"scope not granted", withForm(func(f url.Values) { f.Set("scope", "health.slots:read") }), "", "", 400, "invalid_scope"},
 		{"one granted and one not", withForm(func(f url.Values) { f.Set("scope", "parking.permits:verify health.appointments:read") }), "", "", 400, "invalid_scope"},
 		{"unknown scope", withForm(func(f url.Values) { f.Set("scope", "admin") }), "", "", 400, "invalid_scope"},
@@ -895,6 +901,55 @@ func TestClientScopes(t *testing.T) {
 		}
 	})
 
+	t.Run("RFC 6750 scope errors", func(t *testing.T) {
+		narrowed := e.app.ClientToken(boundToF.ID, boundToF.Secret, "parking.permits:verify")
+		verify := verifyPath + "?plate=ICT-ABC-123&zone_id=" + zoneID
+		tests := []struct {
+			name, token, method, path string
+			// scope is the one the route needs, or "" where no scope opens it.
+			scope string
+		}{
+			{"verify without parking.permits:verify", hooksOnly.Token, http.MethodGet, verify, "parking.permits:verify"},
+			{"webhooks without webhooks:manage", verifier.Token, http.MethodGet, hooksPath, "webhooks:manage"},
+			{"subscribe without webhooks:manage", verifier.Token, http.MethodPost, hooksPath, "webhooks:manage"},
+			{"day list without health.appointments:read", verifier.Token, http.MethodGet, dayListPath + "?facility_id=" + f + "&date=" + day, "health.appointments:read"},
+			{"day list with a token narrowed to another scope", narrowed, http.MethodGet, dayListPath + "?facility_id=" + f + "&date=" + day, "health.appointments:read"},
+			{"a citizen's profile", boundToF.Token, http.MethodGet, "/api/v1/me", ""},
+			{"a citizen's bookings", verifier.Token, http.MethodPost, "/api/v1/health/appointments", ""},
+			{"client administration", boundToF.Token, http.MethodGet, clientsPath, ""},
+			{"staff administration", hooksOnly.Token, http.MethodGet, "/api/v1/admin/staff", ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := e.app.Do(apitest.Request{Method: tt.method, Path: tt.path, Token: tt.token, Body: map[string]any{}})
+				problem(t, r, http.StatusForbidden, "")
+				var p web.Problem
+				r.JSON(t, &p)
+				challenge := r.Header.Get("WWW-Authenticate")
+				if tt.scope == "" {
+					if challenge != "" || !strings.Contains(p.Detail, "clients cannot use") {
+						t.Errorf("WWW-Authenticate %q, detail %q; want no challenge and a detail saying clients cannot use the route", challenge, p.Detail)
+					}
+					return
+				}
+				if want := `Bearer error="insufficient_scope", scope="` + tt.scope + `"`; challenge != want {
+					t.Errorf("WWW-Authenticate = %q, want %q", challenge, want)
+				}
+				if !strings.Contains(p.Detail, tt.scope) {
+					t.Errorf("detail %q does not name the scope %s", p.Detail, tt.scope)
+				}
+			})
+		}
+		// Citizens and staff lacking a permission get a plain 403.
+		for _, tok := range []string{citizen.Token, healthAdmin.Token} {
+			r := e.app.Get(clientsPath, tok)
+			problem(t, r, http.StatusForbidden, "")
+			if c := r.Header.Get("WWW-Authenticate"); c != "" {
+				t.Errorf("a 403 for an account carries WWW-Authenticate %q", c)
+			}
+		}
+	})
+
 	t.Run("parking verify", func(t *testing.T) {
 		for _, c := range []*client{verifier, boundToF} {
 			r := e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, c.Token)
@@ -978,11 +1033,16 @@ func TestClientRateLimit(t *testing.T) {
 	limited := e.client([]string{"parking.permits:verify"}, "", 5)
 	neighbour := e.client([]string{"parking.permits:verify"}, "", 5)
 
+	// The clock is 9.6 s into its minute, so 50.4 s of the window are left:
+	// t is 51 whole seconds.
 	for i := 1; i <= 5; i++ {
-		status(t, e.app.Get(verify, limited.Token), http.StatusOK)
+		r := e.app.Get(verify, limited.Token)
+		status(t, r, http.StatusOK)
+		rateHeaders(t, r, 5, 5-i, 51)
 	}
 	r := e.app.Get(verify, limited.Token)
 	problem(t, r, http.StatusTooManyRequests, "")
+	rateHeaders(t, r, 5, 0, 51)
 	retry, err := strconv.Atoi(r.Header.Get("Retry-After"))
 	if err != nil || retry < 1 || retry > 60 {
 		t.Fatalf("Retry-After = %q, want whole seconds up to a minute", r.Header.Get("Retry-After"))
@@ -998,6 +1058,53 @@ func TestClientRateLimit(t *testing.T) {
 	tok := e.app.ClientToken(limited.ID, limited.Secret, "")
 	problem(t, e.app.Get(verify, tok), http.StatusTooManyRequests, "")
 
+	t.Run("every answer to a client tells it where it stands", func(t *testing.T) {
+		c := e.client([]string{"parking.permits:verify"}, "", 10)
+		answers := []struct {
+			path string
+			want int
+		}{
+			{verify, http.StatusOK},
+			{hooksPath, http.StatusForbidden},                                      // a scope it lacks
+			{"/api/v1/me", http.StatusForbidden},                                   // no client's route
+			{verifyPath + "?plate=ICT-ABC-123&zone_id=x", http.StatusBadRequest},   // a malformed zone
+			{"/api/v1/health/facilities/" + uuid.NewString(), http.StatusNotFound}, // on a public route
+		}
+		for i, a := range answers {
+			r := e.app.Get(a.path, c.Token)
+			if r.Status != a.want {
+				t.Errorf("GET %s: %d, want %d (%s)", a.path, r.Status, a.want, r.Body)
+			}
+			rateHeaders(t, r, 10, 10-1-i, 51)
+		}
+		// No other caller is told of a client's limit.
+		citizen := e.app.NewCitizen()
+		for _, r := range []*apitest.Response{e.app.Get(verify, ""), e.app.Get("/api/v1/parking/zones", ""),
+			e.app.Get("/api/v1/parking/zones", citizen.Token), e.app.Get("/api/v1/me", citizen.Token)} {
+			if h := r.Header.Get("RateLimit") + r.Header.Get("RateLimit-Policy"); h != "" {
+				t.Errorf("%d answer without a client token carries rate-limit headers %q", r.Status, h)
+			}
+		}
+	})
+
+	t.Run("public routes count a client's token", func(t *testing.T) {
+		c := e.client([]string{"parking.permits:verify"}, "", 3)
+		for i := 1; i <= 3; i++ {
+			r := e.app.Get("/api/v1/parking/zones", c.Token)
+			status(t, r, http.StatusOK)
+			rateHeaders(t, r, 3, 3-i, 51)
+		}
+		r := e.app.Get("/api/v1/health/facilities", c.Token)
+		problem(t, r, http.StatusTooManyRequests, "")
+		rateHeaders(t, r, 3, 0, 51)
+		if r.Header.Get("Retry-After") != "51" {
+			t.Errorf("Retry-After = %q, want 51", r.Header.Get("Retry-After"))
+		}
+		problem(t, e.app.Get(verify, c.Token), http.StatusTooManyRequests, "")
+		// Without the token the public route is open as ever.
+		status(t, e.app.Get("/api/v1/health/facilities", ""), http.StatusOK)
+	})
+
 	t.Run("waiting Retry-After is enough", func(t *testing.T) {
 		e.app.Clock.Set(itStart.Add(time.Duration(retry) * time.Second))
 		if r := e.app.Get(verify, limited.Token); r.Status != http.StatusOK {
@@ -1012,6 +1119,19 @@ func TestClientRateLimit(t *testing.T) {
 		}
 		problem(t, e.app.Get(verify, limited.Token), http.StatusTooManyRequests, "")
 	})
+}
+
+// rateHeaders checks the rate-limit headers of an answer to a client
+// (draft-ietf-httpapi-ratelimit-headers): its limit per 60 s, the requests
+// left and the seconds until the window ends.
+func rateHeaders(t *testing.T, r *apitest.Response, limit, remaining, reset int) {
+	t.Helper()
+	if got, want := r.Header.Get("RateLimit-Policy"), fmt.Sprintf(`"client";q=%d;w=60`, limit); got != want {
+		t.Errorf("%d answer: RateLimit-Policy = %q, want %q", r.Status, got, want)
+	}
+	if got, want := r.Header.Get("RateLimit"), fmt.Sprintf(`"client";r=%d;t=%d`, remaining, reset); got != want {
+		t.Errorf("%d answer: RateLimit = %q, want %q", r.Status, got, want)
+	}
 }
 
 // ======== 5. Webhooks ========

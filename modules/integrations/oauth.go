@@ -79,7 +79,16 @@ func (h *Handler) token(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().Header().Set("Pragma", "no-cache")
 	refuse := func(status int, code, description string) error {
+		if status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Basic realm="citizenapi"`)
+		}
 		return c.JSON(status, TokenError{Error: code, Description: description})
+	}
+	// This route owns its Authorization header: a bearer token or anything
+	// else but HTTP Basic credentials is an authentication it does not take.
+	auth := c.Request().Header.Values(echo.HeaderAuthorization)
+	if _, _, basic := c.Request().BasicAuth(); len(auth) > 1 || len(auth) == 1 && !basic {
+		return refuse(http.StatusUnauthorized, "invalid_client", "the Authorization header must hold HTTP Basic client credentials")
 	}
 	if ct := c.Request().Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEApplicationForm) {
 		return refuse(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
@@ -112,7 +121,6 @@ func (h *Handler) token(c echo.Context) error {
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
 	if id == "" || secret == "" {
-		c.Response().Header().Set("WWW-Authenticate", `Basic realm="citizenapi"`)
 		return refuse(http.StatusUnauthorized, "invalid_client", "client authentication is required")
 	}
 	res, refusal, err := h.svc.issueToken(c.Request().Context(), id, secret, form.Get("scope"))
@@ -123,7 +131,6 @@ func (h *Handler) token(c echo.Context) error {
 		status := http.StatusBadRequest
 		if refusal.Error == "invalid_client" {
 			status = http.StatusUnauthorized
-			c.Response().Header().Set("WWW-Authenticate", `Basic realm="citizenapi"`)
 		}
 		return refuse(status, refusal.Error, refusal.Description)
 	}

@@ -12,7 +12,7 @@ func FuzzVerify(f *testing.F) {
 	keys, _ := ParseKeys(line)
 	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	signer := NewSigner(keys, "citizenapi", func() time.Time { return now })
-	valid, _, _ := signer.Issue(TypeAccess, "subject", "aud", time.Hour, Claims{Kind: "citizen"})
+	valid, _, _ := signer.Issue(TypeAccess, subject, "aud", time.Hour, Claims{Kind: "citizen"})
 	for _, seed := range []string{valid, "", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", valid + "x", valid[:len(valid)-2]} {
 		f.Add(seed)
 	}

@@ -2,8 +2,11 @@ package token
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -77,8 +80,9 @@ func (s *Signer) Issue(typ, subject, audience string, ttl time.Duration, c Claim
 var ErrInvalid = errors.New("invalid token")
 
 // Verify checks a token of type typ for audience: EdDSA only (no "none",
-// no HMAC with the public key), a known key ID, our issuer, the audience, an
-// expiry in the future and no issue time in the future.
+// no HMAC with the public key), canonical base64url, a known key ID, our
+// issuer, the audience, an expiry in the future, no issue time in the
+// future, numeric dates that are JSON numbers and a subject that is a UUID.
 func (s *Signer) Verify(raw, typ, audience string) (Claims, error) {
 	// Type and audience are part of the key: a token verified as one kind is
 	// never thereby accepted as another.
@@ -104,6 +108,8 @@ func (s *Signer) verify(raw, typ, audience string) (Claims, error) {
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(s.now),
 		jwt.WithLeeway(5*time.Second),
+		// One token has one spelling: no second signature from spare bits.
+		jwt.WithStrictDecoding(),
 	)
 	_, err := parser.ParseWithClaims(raw, &c, func(t *jwt.Token) (any, error) {
 		if got, _ := t.Header["typ"].(string); got != typ {
@@ -116,10 +122,50 @@ func (s *Signer) verify(raw, typ, audience string) (Claims, error) {
 		}
 		return pub, nil
 	})
+	if err == nil {
+		err = strictClaims(raw, c)
+	}
 	if err != nil {
 		return Claims{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return c, nil
+}
+
+// strictClaims refuses what the parser lets through: golang-jwt reads a
+// numeric date written as a JSON string ("1999999999") as the number, and
+// takes any subject, where every subject we sign for is a UUID (an empty
+// one would reach the database as an ID). raw has been parsed, so its
+// payload decodes.
+func strictClaims(raw string, c Claims) error {
+	payload := strings.Split(raw, ".")[1]
+	b, err := base64.RawURLEncoding.Strict().DecodeString(payload)
+	if err != nil {
+		return err
+	}
+	// The same field names and decoder as jwt.RegisteredClaims, so these
+	// are the values it read.
+	var dates struct {
+		Exp json.RawMessage `json:"exp"`
+		Iat json.RawMessage `json:"iat"`
+		Nbf json.RawMessage `json:"nbf"`
+	}
+	if err := json.Unmarshal(b, &dates); err != nil {
+		return err
+	}
+	for name, v := range map[string]json.RawMessage{"exp": dates.Exp, "iat": dates.Iat, "nbf": dates.Nbf} {
+		if v != nil && !isNumber(v) {
+			return fmt.Errorf("%s is %s, not a JSON number", name, v)
+		}
+	}
+	if id, err := uuid.Parse(c.Subject); err != nil || id.String() != c.Subject {
+		return fmt.Errorf("subject %q is not a UUID", c.Subject)
+	}
+	return nil
+}
+
+// isNumber reports whether a JSON value is a number.
+func isNumber(v json.RawMessage) bool {
+	return len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9')
 }
 
 // Peek reads a token's claims without verifying them, to choose how to

@@ -4,8 +4,14 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Anyone is the permission of a public route: no token is needed.
+// Anyone is the permission of a public route: no token is needed, but one
+// that is sent must be valid.
 const Anyone = "public"
+
+// ClientCredentials is the permission of the OAuth token endpoint: public,
+// with the Authorization header left to the route, which reads a client's
+// HTTP Basic credentials from it (RFC 6749 §2.3.1).
+const ClientCredentials = "client-credentials"
 
 // Guard returns the middleware that admits a request only when its
 // principal holds perm. The api package provides it.
