@@ -28,7 +28,12 @@ import (
 //	@description							An access token from POST /api/v1/auth/login (citizens and staff) or POST /api/v1/oauth/token (third-party clients), sent as `Bearer <token>`.
 //	@securitydefinitions.oauth2.application	OAuth2
 //	@tokenUrl								/api/v1/oauth/token
-//	@description							Third-party clients: RFC 6749 client credentials; the scopes are listed in the OpenAPI 3 document.
+//	@scope.health.slots:read				Search free slots (public; the client's rate limit applies).
+//	@scope.health.appointments:read			Read the day's appointments of the client's facility and hear of its bookings and cancellations: times and IDs, never patients.
+//	@scope.education.schools:read			Read schools and seats (public; the client's rate limit applies), and hear of decisions at the client's school.
+//	@scope.parking.permits:verify			Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked.
+//	@scope.webhooks:manage					Subscribe to events, see deliveries and redeliver them.
+//	@description							Third-party clients: RFC 6749 client credentials. The token carries the scopes asked for, within those the client was granted; each operation lists the scope it needs.
 
 //	@tag.name			identity
 //	@tag.description	One citizen account: registration, sign-in, profile and family members.
@@ -57,18 +62,32 @@ import (
 
 // swagger2 renders the Swagger 2.0 document once per process: swag's
 // ReadDoc rewrites the generated SwaggerInfo as it renders, so it must not
-// run on every request or concurrently. The host is left out rather than
-// empty, which the Swagger 2.0 schema refuses: it is whatever host served it.
+// run on every request or concurrently.
 var swagger2 = sync.OnceValues(func() ([]byte, error) {
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(openapi.SwaggerInfo.ReadDoc()), &doc); err != nil {
-		return nil, fmt.Errorf("read the Swagger 2.0 document: %w", err)
-	}
-	if doc["host"] == "" {
-		delete(doc, "host")
-	}
-	return json.Marshal(doc)
+	return []byte(openapi.SwaggerInfo.ReadDoc()), nil
 })
+
+// servedSwagger2 is the Swagger 2.0 document as one host serves it. Swagger
+// 2.0 has no relative server: the host and an absolute token URL must be
+// named, and they are the host the document was asked from.
+func servedSwagger2(c echo.Context) error {
+	v2, err := swagger2()
+	if err != nil {
+		return err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(v2, &doc); err != nil {
+		return fmt.Errorf("read the Swagger 2.0 document: %w", err)
+	}
+	host := c.Request().Host
+	doc["host"], doc["schemes"] = host, []string{c.Scheme()}
+	if defs, ok := doc["securityDefinitions"].(map[string]any); ok {
+		if oauth2, ok := defs["OAuth2"].(map[string]any); ok {
+			oauth2["tokenUrl"] = c.Scheme() + "://" + host + tokenURL
+		}
+	}
+	return c.JSON(http.StatusOK, doc)
+}
 
 // OpenAPI3 builds the OpenAPI 3 document from the code as it is now: the
 // document `make openapi` commits and the server serves.
@@ -86,21 +105,14 @@ func OpenAPI3() (jsonDoc, yamlDoc []byte, err error) {
 
 // mountSpec serves the committed OpenAPI 3 document, Swagger UI showing it,
 // the Swagger 2.0 rendering, and an index of them at /.
-func (s *Server) mountSpec() error {
-	v2, err := swagger2()
-	if err != nil {
-		return err
-	}
+func (s *Server) mountSpec() {
 	s.Echo.GET("/", index)
 	s.Echo.GET("/openapi.json", openAPIJSON)
 	s.Echo.GET("/openapi.yaml", openAPIYAML)
-	s.Echo.GET("/swagger/doc.json", func(c echo.Context) error {
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, v2)
-	})
+	s.Echo.GET("/swagger/doc.json", servedSwagger2)
 	s.Echo.GET("/swagger", redirectToUI)
 	s.Echo.GET("/swagger/", redirectToUI)
 	s.Echo.GET("/swagger/*", swaggerUI)
-	return nil
 }
 
 // Index lists where the API's documents are.

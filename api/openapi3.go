@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -46,7 +47,9 @@ func BuildOpenAPI3(swagger2 []byte) (*openapi3.T, error) {
 	}
 	doc.OpenAPI = "3.0.3"
 	doc.Servers = openapi3.Servers{{URL: "/", Description: "the server that serves this document"}}
-	addSecuritySchemes(doc)
+	if err := addSecuritySchemes(doc); err != nil {
+		return nil, err
+	}
 	if err := addWebhookData(doc); err != nil {
 		return nil, err
 	}
@@ -123,21 +126,20 @@ func operations(doc *openapi3.T) []operation {
 
 // addSecuritySchemes declares the two ways to send a token: a bare bearer
 // token (Swagger 2.0 could only say "an API key header") and the OAuth2
-// client-credentials flow third parties use, with every scope described.
-func addSecuritySchemes(doc *openapi3.T) {
-	scopes := map[string]string{}
-	for _, name := range integrations.ScopeNames() {
-		scopes[name] = integrations.ScopeDescription(name)
+// client-credentials flow third parties use, whose scopes the annotations
+// describe and which must be exactly the scopes a client may be given.
+func addSecuritySchemes(doc *openapi3.T) error {
+	oauth2 := doc.Components.SecuritySchemes[oauth2Scheme]
+	if oauth2 == nil || oauth2.Value.Flows == nil || oauth2.Value.Flows.ClientCredentials == nil {
+		return fmt.Errorf("the annotations declare no OAuth2 client-credentials scheme %q", oauth2Scheme)
 	}
-	doc.Components.SecuritySchemes = openapi3.SecuritySchemes{
-		bearerScheme: {Value: openapi3.NewJWTSecurityScheme().WithDescription(
-			"An access token from `POST /api/v1/auth/login` (citizens and staff) or `POST /api/v1/oauth/token` (third-party clients). Paste the token alone; `Bearer ` is added for you.")},
-		oauth2Scheme: {Value: &openapi3.SecurityScheme{
-			Type:        "oauth2",
-			Description: "Third-party clients: RFC 6749 client credentials. The token carries the scopes asked for, within those the client was granted; each operation lists the scope it needs.",
-			Flows:       &openapi3.OAuthFlows{ClientCredentials: &openapi3.OAuthFlow{TokenURL: tokenURL, Scopes: scopes}},
-		}},
+	described := slices.Sorted(maps.Keys(oauth2.Value.Flows.ClientCredentials.Scopes))
+	if !slices.Equal(described, integrations.ScopeNames()) {
+		return fmt.Errorf("the OAuth2 scopes described %v are not the scopes a client may be given %v", described, integrations.ScopeNames())
 	}
+	doc.Components.SecuritySchemes[bearerScheme] = &openapi3.SecuritySchemeRef{Value: openapi3.NewJWTSecurityScheme().WithDescription(
+		"An access token from `POST /api/v1/auth/login` (citizens and staff) or `POST /api/v1/oauth/token` (third-party clients). Paste the token alone; `Bearer ` is added for you.")}
+	return nil
 }
 
 // enumSchemas names every enumeration the API uses, by its values, so that
@@ -227,8 +229,8 @@ func shareEnums(doc *openapi3.T) error {
 		shared := &openapi3.SchemaRef{Ref: schemaRefPrefix + name}
 		if ref.Value.Nullable || ref.Value.Description != "" {
 			// Beside "$ref" nothing counts in OpenAPI 3.0: keep them in a wrapper.
-			shared = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: ref.Value.Nullable, Description: ref.Value.Description,
-				AllOf: openapi3.SchemaRefs{shared}}}
+			shared = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: ref.Value.Type, Nullable: ref.Value.Nullable,
+				Description: ref.Value.Description, AllOf: openapi3.SchemaRefs{shared}}}
 		}
 		*ref = *shared
 	}
@@ -295,16 +297,20 @@ func stringEnum(description string, values []string) *openapi3.SchemaRef {
 }
 
 // nullableRefs makes a nullable reference say so: in OpenAPI 3.0 a
-// property beside "$ref" is ignored, so it is wrapped in allOf.
+// property beside "$ref" is ignored, so it is wrapped in allOf, and a
+// wrapper takes the referenced schema's type, which nullable needs beside it.
 func nullableRefs(doc *openapi3.T) {
+	typeOf := func(ref string) *openapi3.Types {
+		return doc.Components.Schemas[strings.TrimPrefix(ref, schemaRefPrefix)].Value.Type
+	}
 	for _, s := range doc.Components.Schemas {
 		for name, p := range s.Value.Properties {
-			if p.Ref == "" || p.Value == nil {
-				continue
-			}
-			if nullable, _ := p.Extensions["x-nullable"].(bool); nullable {
+			switch {
+			case p.Ref != "" && p.Value != nil && p.Value.Extensions["x-nullable"] == true:
 				s.Value.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{
-					Nullable: true, AllOf: openapi3.SchemaRefs{{Ref: p.Ref}}}}
+					Type: typeOf(p.Ref), Nullable: true, AllOf: openapi3.SchemaRefs{{Ref: p.Ref}}}}
+			case p.Ref == "" && p.Value != nil && p.Value.Nullable && p.Value.Type == nil && len(p.Value.AllOf) == 1:
+				p.Value.Type = typeOf(p.Value.AllOf[0].Ref)
 			}
 		}
 	}

@@ -89,6 +89,8 @@ func addWebhooks(doc *openapi3.T) {
 			Summary:     et.Name,
 			Description: et.Description + " Sent to subscriptions of clients holding the scope " + et.Scope + unitNote(et) + ".",
 			Tags:        []string{"webhooks"},
+			// The receiver authenticates the sender by the signature, not a token.
+			Security: &openapi3.SecurityRequirements{},
 			Parameters: openapi3.Parameters{
 				header("webhook-id", "The event's ID: a receiver that has seen it already ignores the repeat.", openapi3.NewUUIDSchema()),
 				header("webhook-timestamp", "When this attempt was sent, in Unix seconds; refuse one far from now.", openapi3.NewStringSchema().WithPattern(`^[0-9]+$`)),

@@ -144,9 +144,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout), plainQuery, auditRequest)
 
 	s.mountOps(registry)
-	if err := s.mountSpec(); err != nil {
-		return nil, err
-	}
+	s.mountSpec()
 	if err := s.mountModules(); err != nil {
 		return nil, err
 	}

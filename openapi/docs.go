@@ -5529,7 +5529,8 @@ const docTemplate = `{
                     "example": "health.appointment.checked_in"
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "by": {
                     "description": "By is \"staff\" or \"client\"; staff are shown by role and unit, never by name.",
@@ -5595,7 +5596,8 @@ const docTemplate = `{
                     "example": "3520212345671"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "department": {
                     "type": "string",
@@ -5653,7 +5655,8 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -5744,14 +5747,16 @@ const docTemplate = `{
                     }
                 },
                 "closes_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "id": {
                     "type": "string",
                     "format": "uuid"
                 },
                 "opens_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -5798,7 +5803,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/Child"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "grade": {
                     "type": "integer",
@@ -5831,10 +5837,12 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "waitlisted_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -5871,7 +5879,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -5889,7 +5898,8 @@ const docTemplate = `{
                     "example": "education_staff"
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "from_status": {
                     "type": "string"
@@ -5965,7 +5975,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "id": {
                     "type": "string",
@@ -5997,7 +6008,8 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -6032,7 +6044,8 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "starts_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "status": {
                     "type": "string"
@@ -6096,7 +6109,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "client_ip": {
                     "type": "string"
@@ -6280,7 +6294,8 @@ const docTemplate = `{
                     ]
                 },
                 "sent_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "status": {
                     "type": "string",
@@ -6328,7 +6343,8 @@ const docTemplate = `{
                     "example": "6110112345672"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "date_of_birth": {
                     "type": "string",
@@ -6361,7 +6377,8 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -6479,7 +6496,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "id": {
                     "type": "string",
@@ -6516,7 +6534,8 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -6735,7 +6754,8 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "name": {
                     "type": "string",
@@ -6810,7 +6830,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "name": {
                     "type": "string",
@@ -6939,7 +6960,8 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "sent_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "subject": {
                     "description": "Subject is the e-mail subject; empty for SMS.",
@@ -7092,7 +7114,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "data": {
                     "type": "object",
@@ -7118,7 +7141,8 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "read_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "title": {
                     "type": "string"
@@ -7288,7 +7312,8 @@ const docTemplate = `{
                     "example": 7200
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "end_date": {
                     "type": "string",
@@ -7314,7 +7339,8 @@ const docTemplate = `{
                 },
                 "pay_by": {
                     "description": "PayBy is when an unpaid permit gives its place back.",
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "permit_type": {
                     "type": "string",
@@ -7353,7 +7379,8 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "vehicle_id": {
                     "type": "string",
@@ -7883,7 +7910,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "emis_code": {
                     "type": "string",
@@ -7925,7 +7953,8 @@ const docTemplate = `{
                     "example": "F-7/2"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -8125,7 +8154,8 @@ const docTemplate = `{
                     "example": 4
                 },
                 "ends_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "facility_id": {
                     "type": "string",
@@ -8148,7 +8178,8 @@ const docTemplate = `{
                     "example": "cardiology"
                 },
                 "starts_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -8222,7 +8253,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "events": {
                     "type": "array",
@@ -8273,7 +8305,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "events": {
                     "type": "array",
@@ -8420,7 +8453,8 @@ const docTemplate = `{
                     "example": "white"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "id": {
                     "type": "string",
@@ -8528,10 +8562,12 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "delivered_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "event_id": {
                     "type": "string",
@@ -8551,7 +8587,8 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "next_attempt_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "status": {
                     "type": "string",
@@ -8591,10 +8628,12 @@ const docTemplate = `{
                     }
                 },
                 "closes_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "opens_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
@@ -8744,10 +8783,17 @@ const docTemplate = `{
             "in": "header"
         },
         "OAuth2": {
-            "description": "Third-party clients: RFC 6749 client credentials; the scopes are listed in the OpenAPI 3 document.",
+            "description": "Third-party clients: RFC 6749 client credentials. The token carries the scopes asked for, within those the client was granted; each operation lists the scope it needs.",
             "type": "oauth2",
             "flow": "application",
-            "tokenUrl": "/api/v1/oauth/token"
+            "tokenUrl": "/api/v1/oauth/token",
+            "scopes": {
+                "education.schools:read": "Read schools and seats (public; the client's rate limit applies), and hear of decisions at the client's school.",
+                "health.appointments:read": "Read the day's appointments of the client's facility and hear of its bookings and cancellations: times and IDs, never patients.",
+                "health.slots:read": "Search free slots (public; the client's rate limit applies).",
+                "parking.permits:verify": "Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked.",
+                "webhooks:manage": "Subscribe to events, see deliveries and redeliver them."
+            }
         }
     },
     "tags": [

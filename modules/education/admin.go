@@ -52,8 +52,8 @@ type SeatsInput struct {
 // WindowInput opens admissions for an academic year.
 type WindowInput struct {
 	AcademicYear string    `json:"academic_year" validate:"required" example:"2027-28"`
-	OpensAt      time.Time `json:"opens_at" validate:"required"`
-	ClosesAt     time.Time `json:"closes_at" validate:"required"`
+	OpensAt      time.Time `json:"opens_at" format:"date-time" validate:"required"`
+	ClosesAt     time.Time `json:"closes_at" format:"date-time" validate:"required"`
 	AgeCutoff    string    `json:"age_cutoff" validate:"required" format:"date" example:"2027-03-31"`
 	AgeRules     []AgeRule `json:"age_rules" validate:"required,min=1,max=12,dive"`
 } // @name WindowInput

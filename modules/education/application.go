@@ -43,10 +43,10 @@ type Application struct {
 	Grade        int                `json:"grade" example:"1"`
 	Status       string             `json:"status" enums:"submitted,under_review,accepted,waitlisted,rejected,enrolled,withdrawn"`
 	Child        Child              `json:"child"`
-	WaitlistedAt *time.Time         `json:"waitlisted_at,omitempty"`
+	WaitlistedAt *time.Time         `json:"waitlisted_at,omitempty" format:"date-time"`
 	History      []ApplicationEvent `json:"history,omitempty"`
-	CreatedAt    time.Time          `json:"created_at"`
-	UpdatedAt    time.Time          `json:"updated_at"`
+	CreatedAt    time.Time          `json:"created_at" format:"date-time"`
+	UpdatedAt    time.Time          `json:"updated_at" format:"date-time"`
 	accountID    string
 } // @name Application
 
@@ -63,7 +63,7 @@ type ApplicationEvent struct {
 	ToStatus   string    `json:"to_status"`
 	ActorRole  string    `json:"actor_role" example:"education_staff"`
 	Note       string    `json:"note,omitempty"`
-	At         time.Time `json:"at"`
+	At         time.Time `json:"at" format:"date-time"`
 } // @name ApplicationEvent
 
 // decisions are the moves school staff may make from each status. A move

@@ -18,8 +18,8 @@ type School struct {
 	Sector    string    `json:"sector" example:"F-7/2"`
 	EMISCode  string    `json:"emis_code" example:"41021"`
 	Seats     []Seats   `json:"seats"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt time.Time `json:"updated_at" format:"date-time"`
 } // @name School
 
 // Seats are a school's places in one grade of one academic year.
@@ -45,8 +45,8 @@ type SchoolFilter struct {
 type AdmissionWindow struct {
 	ID           string    `json:"id" format:"uuid"`
 	AcademicYear string    `json:"academic_year" example:"2027-28"`
-	OpensAt      time.Time `json:"opens_at"`
-	ClosesAt     time.Time `json:"closes_at"`
+	OpensAt      time.Time `json:"opens_at" format:"date-time"`
+	ClosesAt     time.Time `json:"closes_at" format:"date-time"`
 	// AgeCutoff is the date on which a child's age is reckoned.
 	AgeCutoff domain.Date `json:"age_cutoff" swaggertype:"string" format:"date" example:"2027-03-31"`
 	AgeRules  []AgeRule   `json:"age_rules"`

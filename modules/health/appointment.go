@@ -28,8 +28,8 @@ type Appointment struct {
 	// and is shown only to the patient's account and the facility's staff.
 	Reason       string    `json:"reason,omitempty"`
 	CancelReason string    `json:"cancel_reason,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	CreatedAt    time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt    time.Time `json:"updated_at" format:"date-time"`
 } // @name Appointment
 
 // Patient is who an appointment is for: the citizen or a dependant.

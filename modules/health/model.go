@@ -24,8 +24,8 @@ type Facility struct {
 	Address     string    `json:"address"`
 	Location    Location  `json:"location"`
 	Specialties []string  `json:"specialties" example:"cardiology,paediatrics"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt   time.Time `json:"updated_at" format:"date-time"`
 } // @name Facility
 
 // Location is a point on the map.
@@ -49,8 +49,8 @@ type Slot struct {
 	PractitionerID string    `json:"practitioner_id" format:"uuid"`
 	FacilityID     string    `json:"facility_id" format:"uuid"`
 	Specialty      string    `json:"specialty" example:"cardiology"`
-	StartsAt       time.Time `json:"starts_at"`
-	EndsAt         time.Time `json:"ends_at"`
+	StartsAt       time.Time `json:"starts_at" format:"date-time"`
+	EndsAt         time.Time `json:"ends_at" format:"date-time"`
 	Capacity       int       `json:"capacity" example:"4"`
 	Remaining      int       `json:"remaining" example:"3"`
 } // @name Slot

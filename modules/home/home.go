@@ -19,7 +19,7 @@ type AppointmentCard struct {
 	ID             string    `json:"id" format:"uuid"`
 	Status         string    `json:"status"`
 	PatientName    string    `json:"patient_name"`
-	StartsAt       time.Time `json:"starts_at"`
+	StartsAt       time.Time `json:"starts_at" format:"date-time"`
 	FacilityID     string    `json:"facility_id" format:"uuid"`
 	PractitionerID string    `json:"practitioner_id" format:"uuid"`
 	QueueNumber    int       `json:"queue_number"`
@@ -33,7 +33,7 @@ type ApplicationCard struct {
 	SchoolID     string    `json:"school_id" format:"uuid"`
 	Grade        int       `json:"grade"`
 	AcademicYear string    `json:"academic_year"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	UpdatedAt    time.Time `json:"updated_at" format:"date-time"`
 } // @name ApplicationCard
 
 // PermitCard is a live parking permit on the overview.
@@ -122,7 +122,7 @@ func (s *Service) MarkRead(ctx context.Context, p domain.Principal, id, lang str
 
 // AccessEntry is one use of a citizen's data by someone else.
 type AccessEntry struct {
-	At time.Time `json:"at"`
+	At time.Time `json:"at" format:"date-time"`
 	// By is "staff" or "client"; staff are shown by role and unit, never by name.
 	By         string `json:"by" enums:"staff,client,anonymous"`
 	Department string `json:"department,omitempty" example:"health"`

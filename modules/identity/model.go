@@ -68,8 +68,8 @@ type Account struct {
 	PreferredLanguage string     `json:"preferred_language" enums:"en,ur"`
 	Department        string     `json:"department,omitempty" enums:"platform,health,education,parking"`
 	Roles             []HeldRole `json:"roles"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
+	CreatedAt         time.Time  `json:"created_at" format:"date-time"`
+	UpdatedAt         time.Time  `json:"updated_at" format:"date-time"`
 } // @name Account
 
 // HeldRole is a role an account holds, as shown on the account: a staff
@@ -114,8 +114,8 @@ type Dependant struct {
 	DateOfBirth string    `json:"date_of_birth" format:"date" example:"2020-05-14"`
 	Gender      string    `json:"gender" enums:"male,female,other"`
 	BFormOrCNIC string    `json:"b_form_or_cnic,omitempty" example:"6110112345672"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt   time.Time `json:"updated_at" format:"date-time"`
 } // @name Dependant
 
 // NormalizeCNIC returns the canonical 13-digit form of a CNIC or B-form

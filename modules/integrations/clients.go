@@ -30,22 +30,21 @@ const Audience = "citizenapi-integrations"
 // ClientTokenTTL is how long a client access token lasts.
 const ClientTokenTTL = time.Hour
 
-// Scope is a permission a third-party client may be given.
+// Scope is a permission a third-party client may be given. What each
+// allows is described in the OpenAPI document (api/openapi.go).
 type Scope struct {
 	// UnitBound scopes need the client bound to a unit: the facility whose
 	// appointments it reads, the school whose decisions it hears of.
 	UnitBound bool
-	// Description says what the scope allows, for the OpenAPI document.
-	Description string
 }
 
 // Scopes are the scopes a client may be given.
 var Scopes = map[string]Scope{
-	"health.slots:read":        {Description: "Search free slots (public; the client's rate limit applies)."},
-	"health.appointments:read": {UnitBound: true, Description: "Read the day's appointments of the client's facility and hear of its bookings and cancellations: times and IDs, never patients."},
-	"education.schools:read":   {Description: "Read schools and seats (public; the client's rate limit applies), and hear of decisions at the client's school."},
-	"parking.permits:verify":   {Description: "Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked."},
-	"webhooks:manage":          {Description: "Subscribe to events, see deliveries and redeliver them."},
+	"health.slots:read":        {},
+	"health.appointments:read": {UnitBound: true},
+	"education.schools:read":   {},
+	"parking.permits:verify":   {},
+	"webhooks:manage":          {},
 }
 
 // ScopeNames returns the scopes a client may be given, sorted.
@@ -57,9 +56,6 @@ func ScopeNames() []string {
 	sort.Strings(names)
 	return names
 }
-
-// ScopeDescription says what a scope allows.
-func ScopeDescription(name string) string { return Scopes[name].Description }
 
 // ScopeRole prefixes a scope to name its Casbin subject: the policy grants
 // a permission to the scope "webhooks:manage" as "scope:webhooks:manage".
@@ -80,7 +76,7 @@ type Client struct {
 	UnitID        string    `json:"unit_id,omitempty"`
 	RatePerMinute int       `json:"rate_per_minute" example:"600"`
 	Status        string    `json:"status" enums:"active,revoked"`
-	CreatedAt     time.Time `json:"created_at"`
+	CreatedAt     time.Time `json:"created_at" format:"date-time"`
 } // @name IntegrationClient
 
 // ClientWithSecret is a client as it is created or its secret rotated: the

@@ -18,7 +18,7 @@ type Subscription struct {
 	ID        string    `json:"id" format:"uuid"`
 	URL       string    `json:"url" example:"https://hooks.shifaclinic.example.pk/citizenapi"`
 	Events    []string  `json:"events" example:"appointment.booked,appointment.cancelled"`
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
 } // @name Subscription
 
 // SubscriptionWithSecret is a new subscription with its signing secret,
@@ -43,9 +43,9 @@ type Delivery struct {
 	Attempts      int        `json:"attempts"`
 	LastStatus    int        `json:"last_status,omitempty"`
 	LastError     string     `json:"last_error,omitempty"`
-	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
-	DeliveredAt   *time.Time `json:"delivered_at,omitempty"`
-	CreatedAt     time.Time  `json:"created_at"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty" format:"date-time"`
+	DeliveredAt   *time.Time `json:"delivered_at,omitempty" format:"date-time"`
+	CreatedAt     time.Time  `json:"created_at" format:"date-time"`
 } // @name WebhookDelivery
 
 type subscriptionRow = webhook.SubscriptionRow

@@ -58,7 +58,7 @@ type Vehicle struct {
 	Make      string    `json:"make" example:"Suzuki"`
 	Model     string    `json:"model" example:"Alto"`
 	Colour    string    `json:"colour" example:"white"`
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
 } // @name Vehicle
 
 // Permit is a parking permit for one vehicle in one zone.
@@ -74,7 +74,7 @@ type Permit struct {
 	AmountPKR  int64  `json:"amount_pkr" example:"7200"`
 	Status     string `json:"status" enums:"pending_payment,pending_approval,active,expired,expired_unpaid,cancelled,revoked,rejected"`
 	// PayBy is when an unpaid permit gives its place back.
-	PayBy  *time.Time `json:"pay_by,omitempty"`
+	PayBy  *time.Time `json:"pay_by,omitempty" format:"date-time"`
 	Reason string     `json:"reason,omitempty"`
 	// VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)
 	// for the permit's QR code; only active permits carry one.
@@ -82,8 +82,8 @@ type Permit struct {
 	RefundPKR         int64  `json:"refund_pkr,omitempty"`
 	// EndsSoon is true for a live permit in its last 7 days.
 	EndsSoon  bool      `json:"ends_soon"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt time.Time `json:"updated_at" format:"date-time"`
 } // @name Permit
 
 // platePattern is the normalised form: letter groups (an optional

@@ -17,7 +17,7 @@ import (
 // Entry is one audited action.
 type Entry struct {
 	ID string    `json:"id" format:"uuid"`
-	At time.Time `json:"at"`
+	At time.Time `json:"at" format:"date-time"`
 	// ActorID is the account or client that acted; empty for an unknown user.
 	ActorID   string `json:"actor_id,omitempty"`
 	ActorKind string `json:"actor_kind" enums:"citizen,staff,client,anonymous"`

@@ -32,9 +32,9 @@ type Notification struct {
 	Body       string            `json:"body"`
 	Data       map[string]string `json:"data"`
 	Read       bool              `json:"read"`
-	ReadAt     *time.Time        `json:"read_at,omitempty"`
+	ReadAt     *time.Time        `json:"read_at,omitempty" format:"date-time"`
 	Deliveries []Delivery        `json:"deliveries"`
-	CreatedAt  time.Time         `json:"created_at"`
+	CreatedAt  time.Time         `json:"created_at" format:"date-time"`
 } // @name Notification
 
 // Delivery is how a notification went out through one channel.
@@ -42,7 +42,7 @@ type Delivery struct {
 	Channel  string     `json:"channel" enums:"sms,email"`
 	Status   string     `json:"status" enums:"pending,sent,failed,skipped"`
 	Attempts int        `json:"attempts"`
-	SentAt   *time.Time `json:"sent_at,omitempty"`
+	SentAt   *time.Time `json:"sent_at,omitempty" format:"date-time"`
 } // @name Delivery
 
 type noticeRow struct {

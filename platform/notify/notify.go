@@ -32,7 +32,7 @@ type Message struct {
 	Body    string `json:"body"`
 	// Subject is the e-mail subject; empty for SMS.
 	Subject string    `json:"subject,omitempty"`
-	SentAt  time.Time `json:"sent_at"`
+	SentAt  time.Time `json:"sent_at" format:"date-time"`
 } // @name Message
 
 // Sender delivers messages.

@@ -1,4 +1,4 @@
-package client_test
+package citizen_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
-	"github.com/islamabad-digital/citizenapi/examples/client"
+	client "github.com/islamabad-digital/citizenapi/examples/client/citizen"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 )
@@ -49,10 +49,10 @@ func TestScenarioThroughGeneratedClient(t *testing.T) {
 		t.Fatalf("register: %v %s", err, reg.Body)
 	}
 	msgs, err := c.ListDevMessagesWithResponse(ctx, &client.ListDevMessagesParams{To: &phone})
-	if err != nil || msgs.JSON200 == nil || msgs.JSON200.Items == nil || len(*msgs.JSON200.Items) == 0 {
+	if err != nil || msgs.JSON200 == nil || len(msgs.JSON200.Items) == 0 {
 		t.Fatalf("dev messages: %v %s", err, msgs.Body)
 	}
-	code := regexp.MustCompile(`\d{6}`).FindString(*(*msgs.JSON200.Items)[0].Body)
+	code := regexp.MustCompile(`\d{6}`).FindString(msgs.JSON200.Items[0].Body)
 	if v, err := c.VerifyOtpWithResponse(ctx, client.OTPCheck{Phone: phone, Code: code}); err != nil || v.JSON200 == nil {
 		t.Fatalf("verify: %v %s", err, v.Body)
 	}
@@ -60,17 +60,17 @@ func TestScenarioThroughGeneratedClient(t *testing.T) {
 	if err != nil || login.JSON200 == nil {
 		t.Fatalf("login: %v %s", err, login.Body)
 	}
-	citizen := bearer(*login.JSON200.AccessToken)
+	citizen := bearer(login.JSON200.AccessToken)
 
 	// Book the first free slot.
 	slots, err := c.ListSlotsWithResponse(ctx, &client.ListSlotsParams{})
-	if err != nil || slots.JSON200 == nil || len(*slots.JSON200.Items) == 0 {
+	if err != nil || slots.JSON200 == nil || len(slots.JSON200.Items) == 0 {
 		t.Fatalf("slots: %v %s", err, slots.Body)
 	}
 	key := "scenario-" + cnic
 	booked, err := c.BookAppointmentWithResponse(ctx, &client.BookAppointmentParams{IdempotencyKey: &key},
-		client.BookingRequest{SlotId: *(*slots.JSON200.Items)[0].Id}, citizen)
-	if err != nil || booked.JSON201 == nil || *booked.JSON201.Status != "booked" {
+		client.BookingRequest{SlotId: slots.JSON200.Items[0].Id}, citizen)
+	if err != nil || booked.JSON201 == nil || booked.JSON201.Status != client.AppointmentStatusBooked {
 		t.Fatalf("book: %v %d %s", err, booked.StatusCode(), booked.Body)
 	}
 
@@ -80,42 +80,42 @@ func TestScenarioThroughGeneratedClient(t *testing.T) {
 		t.Fatalf("vehicle: %v %s", err, vehicle.Body)
 	}
 	zones, err := c.ListZonesWithResponse(ctx, &client.ListZonesParams{})
-	if err != nil || zones.JSON200 == nil || len(*zones.JSON200.Items) == 0 {
+	if err != nil || zones.JSON200 == nil || len(zones.JSON200.Items) == 0 {
 		t.Fatalf("zones: %v %s", err, zones.Body)
 	}
-	zone := *(*zones.JSON200.Items)[0].Id
+	zone := zones.JSON200.Items[0].Id
 	today := openapi_types.Date{Time: domain.LocalDate(app.Clock.Now())}
 	permit, err := c.BuyPermitWithResponse(ctx, &client.BuyPermitParams{}, client.PermitRequest{
-		VehicleId: *vehicle.JSON201.Id, ZoneId: zone, PermitType: client.PermitRequestPermitTypeResident,
-		StartDate: today, Months: client.PermitRequestMonthsN1,
+		VehicleId: vehicle.JSON201.Id, ZoneId: zone, PermitType: client.PermitTypeResident,
+		StartDate: today, Months: client.PermitMonthsN1,
 	}, citizen)
 	if err != nil || permit.JSON201 == nil {
 		t.Fatalf("permit: %v %s", err, permit.Body)
 	}
-	paid, err := c.PayPermitWithResponse(ctx, *permit.JSON201.Id, &client.PayPermitParams{IdempotencyKey: "pay-" + cnic},
+	paid, err := c.PayPermitWithResponse(ctx, permit.JSON201.Id, &client.PayPermitParams{IdempotencyKey: "pay-" + cnic},
 		client.PaymentRequest{Method: "sandbox"}, citizen)
-	if err != nil || paid.JSON200 == nil || *paid.JSON200.Status != "active" || paid.JSON200.VerificationToken == nil {
+	if err != nil || paid.JSON200 == nil || paid.JSON200.Status != client.PermitStatusActive || paid.JSON200.VerificationToken == nil {
 		t.Fatalf("pay: %v %s", err, paid.Body)
 	}
 
 	// An enforcement contractor checks the plate with its own client token.
 	admin := bearer(app.NewStaff("admin", "").Token)
 	created, err := c.CreateClientWithResponse(ctx, client.NewIntegrationClient{
-		Name: "Enforcement contractor", OwnerContact: "ops@contractor.example.pk", Scopes: []string{"parking.permits:verify"},
+		Name: "Enforcement contractor", OwnerContact: "ops@contractor.example.pk", Scopes: []client.Scope{client.ScopeParkingPermitsVerify},
 	}, admin)
 	if err != nil || created.JSON201 == nil {
 		t.Fatalf("create client: %v %s", err, created.Body)
 	}
 	id := created.JSON201.ClientId.String()
 	tok, err := c.OauthTokenWithFormdataBodyWithResponse(ctx, client.OauthTokenFormdataRequestBody{
-		GrantType: "client_credentials", ClientId: &id, ClientSecret: created.JSON201.ClientSecret,
+		GrantType: "client_credentials", ClientId: &id, ClientSecret: &created.JSON201.ClientSecret,
 	})
 	if err != nil || tok.JSON200 == nil {
 		t.Fatalf("client token: %v %s", err, tok.Body)
 	}
-	check, err := c.VerifyPermitWithResponse(ctx, &client.VerifyPermitParams{Plate: "ICT-XYZ-42", ZoneId: openapi_types.UUID(zone)},
-		bearer(*tok.JSON200.AccessToken))
-	if err != nil || check.JSON200 == nil || check.JSON200.Valid == nil || !*check.JSON200.Valid {
+	check, err := c.VerifyPermitWithResponse(ctx, &client.VerifyPermitParams{Plate: "ICT-XYZ-42", ZoneId: zone},
+		bearer(tok.JSON200.AccessToken))
+	if err != nil || check.JSON200 == nil || !check.JSON200.Valid {
 		t.Fatalf("verify plate: %v %s", err, check.Body)
 	}
 }
