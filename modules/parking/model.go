@@ -105,14 +105,14 @@ func NormalizePlate(field, v string) (string, error) {
 	}
 	for _, r := range strings.TrimSpace(v) {
 		if r > unicode.MaxASCII {
-			return "", domain.FieldInvalid(field, "may hold only letters, digits, spaces and dashes")
+			return "", domain.FieldInvalid(field, "validation.plate.chars", nil)
 		}
 		r = unicode.ToUpper(r)
 		switch {
 		case r == ' ' || r == '-' || r == '.' || r == '_':
 			flush()
 		case !(unicode.IsLetter(r) || unicode.IsDigit(r)):
-			return "", domain.FieldInvalid(field, "may hold only letters, digits, spaces and dashes")
+			return "", domain.FieldInvalid(field, "validation.plate.chars", nil)
 		case len(cur) > 0 && unicode.IsDigit(cur[len(cur)-1]) != unicode.IsDigit(r):
 			flush()
 			cur = append(cur, r)
@@ -123,7 +123,7 @@ func NormalizePlate(field, v string) (string, error) {
 	flush()
 	plate := strings.Join(splitArea(groups), "-")
 	if !platePattern.MatchString(plate) {
-		return "", domain.FieldInvalid(field, "is not a Pakistani number plate such as ABC-123, ICT-ABC-123 or LEA-4455")
+		return "", domain.FieldInvalid(field, "validation.plate", nil)
 	}
 	return plate, nil
 }

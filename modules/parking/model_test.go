@@ -302,3 +302,43 @@ func TestCancelRefund(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestChecksNameEveryField: each request's Check names every field
+// that breaks a rule at once.
+func TestRequestChecksNameEveryField(t *testing.T) {
+	cases := []struct {
+		name  string
+		check interface{ Check() error }
+		want  []string
+	}{
+		{"zone", ZoneInput{Tariffs: []Tariff{{PermitType: TypeResident, Months: 1, AmountPKR: 1000}, {PermitType: TypeDisabled, Months: 1, AmountPKR: 100}}}, nil},
+		{"zone, tariffs priced twice", ZoneInput{Tariffs: []Tariff{
+			{PermitType: TypeResident, Months: 1, AmountPKR: 1000}, {PermitType: TypeResident, Months: 1, AmountPKR: 900}, {PermitType: TypeDisabled, Months: 1, AmountPKR: 100},
+			{PermitType: TypeDisabled, Months: 1, AmountPKR: 200},
+		}}, []string{"tariffs[1]", "tariffs[3]"}},
+		{"zone change", ZoneChange{Tariffs: []Tariff{{PermitType: TypeBusiness, Months: 3, AmountPKR: 1}, {PermitType: TypeBusiness, Months: 3, AmountPKR: 2}}}, []string{"tariffs[1]"}},
+		{"vehicle", &VehicleInput{Plate: "ABC-12345"}, []string{"plate"}},
+		{"permit", PermitRequest{StartDate: "2027-3-10"}, []string{"start_date"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.check.Check()
+			var got []string
+			if err != nil {
+				if !domain.IsKind(err, domain.Invalid) {
+					t.Fatalf("Check() = %v, want an Invalid error", err)
+				}
+				for _, f := range err.(*domain.Error).Fields {
+					got = append(got, f.Field)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("Check names %v, want %v", got, tc.want)
+			}
+		})
+	}
+	v := VehicleInput{Plate: "ict abc 123"}
+	if err := v.Check(); err != nil || v.Plate != "ICT-ABC-123" {
+		t.Errorf("vehicle Check = %v, plate %q; want the plate normalised", err, v.Plate)
+	}
+}

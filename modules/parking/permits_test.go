@@ -22,6 +22,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/token"
+	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 // The tests in this file drive vehicles, permits and payments over HTTP.
@@ -327,7 +328,7 @@ func wantProblem(t *testing.T, r *apitest.Response, status int, field string) {
 		return
 	}
 	var p struct {
-		Errors []domain.FieldError `json:"errors"`
+		Errors []web.FieldError `json:"errors"`
 	}
 	if err := json.Unmarshal(r.Body, &p); err != nil {
 		t.Errorf("decode problem %s: %v", r.Body, err)

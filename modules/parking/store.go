@@ -156,5 +156,5 @@ func (s *Store) UpdateZone(ctx context.Context, id string, fields map[string]any
 
 func zoneNameConflict(err error) error {
 	return &domain.Error{Kind: domain.Conflict, Message: "a zone with this name exists already",
-		Fields: []domain.FieldError{{Field: "name", Message: "is already in use"}}, Err: err}
+		Fields: []domain.FieldError{{Field: "name", Key: "validation.in_use"}}, Err: err}
 }
