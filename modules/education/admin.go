@@ -45,7 +45,7 @@ type SchoolChange struct {
 // SeatsInput sets a grade's seats for an academic year.
 type SeatsInput struct {
 	AcademicYear string `json:"academic_year" validate:"required" example:"2027-28"`
-	Grade        int    `json:"grade" validate:"required,min=1,max=12" example:"1"`
+	Grade        int    `json:"grade" validate:"min=1,max=12" example:"1"`
 	Seats        int    `json:"seats" validate:"min=0,max=2000" example:"60"`
 } // @name SeatsInput
 

@@ -19,7 +19,7 @@ import (
 type ApplicationRequest struct {
 	SchoolID     string `json:"school_id" validate:"required,uuid" format:"uuid"`
 	AcademicYear string `json:"academic_year" validate:"required" example:"2027-28"`
-	Grade        int    `json:"grade" validate:"required,min=1,max=12" example:"1"`
+	Grade        int    `json:"grade" validate:"min=1,max=12" example:"1"`
 	ChildID      string `json:"child_id" validate:"required,uuid" format:"uuid"`
 } // @name ApplicationRequest
 

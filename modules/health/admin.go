@@ -76,8 +76,8 @@ type ScheduleInput struct {
 	Weekdays       []int  `json:"weekdays" validate:"required,min=1,max=7,dive,min=1,max=7" example:"1,2,3,4,5"`
 	StartTime      string `json:"start_time" validate:"required" example:"09:00"`
 	EndTime        string `json:"end_time" validate:"required" example:"13:00"`
-	SlotMinutes    int    `json:"slot_minutes" validate:"required,min=5,max=480" example:"20"`
-	Capacity       int    `json:"capacity" validate:"required,min=1,max=200" example:"3"`
+	SlotMinutes    int    `json:"slot_minutes" validate:"min=5,max=480" example:"20"`
+	Capacity       int    `json:"capacity" validate:"min=1,max=200" example:"3"`
 	From           string `json:"from" validate:"required" format:"date" example:"2027-01-04"`
 	To             string `json:"to" validate:"required" format:"date" example:"2027-01-31"`
 } // @name ScheduleInput

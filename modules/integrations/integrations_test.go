@@ -305,8 +305,8 @@ func (e *env) book(citizen, slotID string) health.Appointment {
 }
 
 var zoneTariffs = []parking.Tariff{
-	{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1000},
-	{PermitType: parking.TypeResident, Months: 3, AmountPKR: 3000},
+	{PermitType: parking.TypeResident, Months: 1, AmountPKR: new(int64(1000))},
+	{PermitType: parking.TypeResident, Months: 3, AmountPKR: new(int64(3000))},
 }
 
 // zone makes a parking zone through the admin API.

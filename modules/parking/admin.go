@@ -101,12 +101,15 @@ func (s *Service) UpdateZone(ctx context.Context, id string, in ZoneChange) (Zon
 	return s.store.Zone(ctx, id, s.clock.Now())
 }
 
-// checkTariffs names every tariff pricing a permit type and duration that
-// an earlier one prices already.
+// checkTariffs names every tariff without a price or pricing a permit type
+// and duration that an earlier one prices already.
 func checkTariffs(tariffs []Tariff) error {
 	var errs domain.FieldErrors
 	seen := map[Tariff]bool{}
 	for i, t := range tariffs {
+		if t.AmountPKR == nil {
+			errs.Add(domain.FieldInvalid(fmt.Sprintf("tariffs[%d].amount_pkr", i), "validation.required", nil))
+		}
 		key := Tariff{PermitType: t.PermitType, Months: t.Months}
 		if seen[key] {
 			errs.Add(domain.FieldInvalid(fmt.Sprintf("tariffs[%d]", i), "validation.tariff.twice", nil))

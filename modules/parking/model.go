@@ -47,8 +47,10 @@ type Zone struct {
 // Tariff is the current price of a permit type for a number of months.
 type Tariff struct {
 	PermitType string `json:"permit_type" validate:"required,oneof=resident business disabled" enums:"resident,business,disabled"`
-	Months     int    `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
-	AmountPKR  int64  `json:"amount_pkr" validate:"required,min=1,max=10000000" example:"2500"`
+	Months     int    `json:"months" validate:"oneof=1 3 6 12" enums:"1,3,6,12"`
+	// AmountPKR is the price in whole rupees. 0 is a price (the free
+	// permit for disabled drivers); a tariff without one is refused.
+	AmountPKR *int64 `json:"amount_pkr" validate:"required,min=0,max=10000000" example:"2500"`
 } // @name Tariff
 
 // Vehicle is a citizen's vehicle.

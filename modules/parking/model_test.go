@@ -304,19 +304,19 @@ func TestCancelRefund(t *testing.T) {
 }
 
 // TestRequestChecksNameEveryField: each request's Check names every field
-// that breaks a rule at once.
+// that breaks a rule at once, and a 0 PKR tariff is a price.
 func TestRequestChecksNameEveryField(t *testing.T) {
+	free, paid := new(int64(0)), new(int64(1000))
 	cases := []struct {
 		name  string
 		check interface{ Check() error }
 		want  []string
 	}{
-		{"zone", ZoneInput{Tariffs: []Tariff{{PermitType: TypeResident, Months: 1, AmountPKR: 1000}, {PermitType: TypeDisabled, Months: 1, AmountPKR: 100}}}, nil},
-		{"zone, tariffs priced twice", ZoneInput{Tariffs: []Tariff{
-			{PermitType: TypeResident, Months: 1, AmountPKR: 1000}, {PermitType: TypeResident, Months: 1, AmountPKR: 900}, {PermitType: TypeDisabled, Months: 1, AmountPKR: 100},
-			{PermitType: TypeDisabled, Months: 1, AmountPKR: 200},
-		}}, []string{"tariffs[1]", "tariffs[3]"}},
-		{"zone change", ZoneChange{Tariffs: []Tariff{{PermitType: TypeBusiness, Months: 3, AmountPKR: 1}, {PermitType: TypeBusiness, Months: 3, AmountPKR: 2}}}, []string{"tariffs[1]"}},
+		{"zone with a free tariff", ZoneInput{Tariffs: []Tariff{{PermitType: TypeResident, Months: 1, AmountPKR: paid}, {PermitType: TypeDisabled, Months: 1, AmountPKR: free}}}, nil},
+		{"zone, a tariff without a price and one twice", ZoneInput{Tariffs: []Tariff{
+			{PermitType: TypeResident, Months: 1}, {PermitType: TypeDisabled, Months: 1, AmountPKR: free}, {PermitType: TypeDisabled, Months: 1, AmountPKR: paid},
+		}}, []string{"tariffs[0].amount_pkr", "tariffs[2]"}},
+		{"zone change", ZoneChange{Tariffs: []Tariff{{PermitType: TypeBusiness, Months: 3}}}, []string{"tariffs[0].amount_pkr"}},
 		{"vehicle", &VehicleInput{Plate: "ABC-12345"}, []string{"plate"}},
 		{"permit", PermitRequest{StartDate: "2027-3-10"}, []string{"start_date"}},
 	}

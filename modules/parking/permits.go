@@ -35,7 +35,7 @@ type PermitRequest struct {
 	ZoneID     string `json:"zone_id" validate:"required,uuid" format:"uuid"`
 	PermitType string `json:"permit_type" validate:"required,oneof=resident business disabled" enums:"resident,business,disabled"`
 	StartDate  string `json:"start_date" validate:"required" format:"date" example:"2027-01-01"`
-	Months     int    `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
+	Months     int    `json:"months" validate:"oneof=1 3 6 12" enums:"1,3,6,12"`
 } // @name PermitRequest
 
 // Check names a start date that is not one; whether it is soon enough is
@@ -64,7 +64,7 @@ type PaymentRequest struct {
 
 // RenewRequest renews a permit for more months.
 type RenewRequest struct {
-	Months int `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
+	Months int `json:"months" validate:"oneof=1 3 6 12" enums:"1,3,6,12"`
 } // @name RenewRequest
 
 // maxStartAhead is how far ahead a permit may start.
