@@ -86,14 +86,11 @@ func detail(lang, slug string, derr *domain.Error) string {
 	return i18n.T(lang, "problem."+slug+".detail", nil)
 }
 
-// fieldMessages renders field errors in lang where the catalogs have them.
-func fieldMessages(lang string, fields []domain.FieldError) []domain.FieldError {
-	out := make([]domain.FieldError, len(fields))
+// fieldMessages writes field errors in lang.
+func fieldMessages(lang string, fields []domain.FieldError) []web.FieldError {
+	out := make([]web.FieldError, len(fields))
 	for i, f := range fields {
-		out[i] = f
-		if f.Key != "" {
-			out[i].Message = i18n.T(lang, f.Key, f.Params)
-		}
+		out[i] = web.FieldError{Field: f.Field, Message: i18n.T(lang, f.Key, f.Params)}
 	}
 	return out
 }

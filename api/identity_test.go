@@ -24,6 +24,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
@@ -281,6 +282,77 @@ func TestRegister(t *testing.T) {
 			wantProblem(t, register(with(reg, "password", pw)), 422, "password")
 		}
 	})
+}
+
+// TestRegisterNamesEveryInvalidField: a registration with several invalid
+// fields is answered once, naming every one of them with its own message in
+// the caller's language, whether a field breaks its tags or a domain rule.
+// A body that cannot be read still answers alone.
+func TestRegisterNamesEveryInvalidField(t *testing.T) {
+	app := apitest.New(t)
+	fourBad := with(newRegistration(), "cnic", "12345-123456-1", "phone", "0512345678", "full_name", "A", "password", "qwertyuiop")
+	cases := []struct {
+		name   string
+		lang   string
+		body   any
+		status int
+		want   map[string]string // field → catalog key of its message
+	}{
+		{"four domain rules, in Urdu", "ur", fourBad, http.StatusUnprocessableEntity, map[string]string{
+			"cnic": "validation.cnic", "phone": "validation.phone", "full_name": "validation.length", "password": "validation.password.common"}},
+		{"four domain rules, in English", "", fourBad, http.StatusUnprocessableEntity, map[string]string{
+			"cnic": "validation.cnic", "phone": "validation.phone", "full_name": "validation.length", "password": "validation.password.common"}},
+		{"tags and domain rules together", "ur", with(newRegistration(), "full_name", nil, "cnic", "9520212345671", "email", "not-an-email", "password", "kq7#zmv"),
+			http.StatusUnprocessableEntity, map[string]string{
+				"full_name": "validation.required", "cnic": "validation.cnic.province", "email": "validation.email", "password": "validation.min.string"}},
+		{"an unreadable field answers alone", "ur", with(fourBad, "cnic", 3520212345671), http.StatusBadRequest, map[string]string{
+			"cnic": "validation.type"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			header := map[string]string{}
+			if tc.lang != "" {
+				header["Accept-Language"] = tc.lang
+			}
+			r := app.Do(apitest.Request{Method: http.MethodPost, Path: v1 + "/auth/register", Body: tc.body, Header: header})
+			p := wantProblem(t, r, tc.status, "")
+			lang := i18n.Negotiate(tc.lang)
+			got := map[string]string{}
+			for _, f := range p.Errors {
+				got[f.Field] = f.Message
+			}
+			if len(got) != len(tc.want) || len(p.Errors) != len(tc.want) {
+				t.Errorf("errors = %+v, want exactly %v", p.Errors, tc.want)
+			}
+			for field, key := range tc.want {
+				msg, named := got[field]
+				switch {
+				case !named:
+					t.Errorf("%s is not named in %+v", field, p.Errors)
+				case key != "validation.type" && msg != i18n.T(lang, key, paramsOf(key)):
+					t.Errorf("%s: message %q, want %q", field, msg, i18n.T(lang, key, paramsOf(key)))
+				case lang == i18n.Urdu && msg == i18n.T(i18n.English, key, paramsOf(key)):
+					t.Errorf("%s: message %q is the English text", field, msg)
+				}
+			}
+			if body, ok := tc.body.(map[string]any); ok {
+				if msgs := messagesTo(t, app, fmt.Sprint(body["phone"])); len(msgs) != 0 {
+					t.Errorf("a refused registration sent %d messages", len(msgs))
+				}
+			}
+		})
+	}
+}
+
+// paramsOf gives the parameters the registration rules fill in keys' texts.
+func paramsOf(key string) map[string]string {
+	switch key {
+	case "validation.length":
+		return map[string]string{"min": "2", "max": "100"}
+	case "validation.min.string":
+		return map[string]string{"n": "8"}
+	}
+	return nil
 }
 
 func TestOTP(t *testing.T) {

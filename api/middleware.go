@@ -132,11 +132,11 @@ func plainQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		for name, values := range c.QueryParams() {
 			if !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
-				return domain.FieldMalformed("query", "parameter names must be UTF-8 text without NUL characters")
+				return domain.FieldMalformed("query", "validation.query_names", nil)
 			}
 			for _, v := range values {
 				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-					return domain.FieldMalformed(name, "must be UTF-8 text without NUL characters")
+					return domain.FieldMalformed(name, "validation.text", nil)
 				}
 			}
 		}

@@ -319,6 +319,21 @@ func owNested(body map[string]any) map[string]map[string]any {
 	return out
 }
 
+// requestTypes are the request bodies the handlers bind, with the types
+// they hold.
+var requestTypes = []any{
+	identity.Registration{}, identity.Credentials{}, identity.ProfileChange{}, identity.PasswordChange{}, identity.DependantInput{},
+	identity.DependantChange{}, identity.NewStaff{}, identity.StaffChange{}, identity.RolesChange{}, identity.RoleAssignment{},
+	identity.OTPCheck{}, identity.OTPRequest{}, identity.RefreshRequest{},
+	health.FacilityInput{}, health.FacilityChange{}, health.Location{}, health.PractitionerInput{}, health.ScheduleInput{},
+	health.StatusChange{}, health.Cancellation{}, health.SessionCancellation{}, health.BookingRequest{}, health.RescheduleRequest{},
+	education.SchoolInput{}, education.SchoolChange{}, education.SeatsInput{}, education.WindowInput{}, education.AgeRule{},
+	education.Decision{}, education.ApplicationRequest{},
+	parking.ZoneInput{}, parking.ZoneChange{}, parking.Tariff{}, parking.Verdict{}, parking.VehicleInput{}, parking.PermitRequest{},
+	parking.PaymentRequest{}, parking.RenewRequest{},
+	integrations.NewClient{}, integrations.NewSubscription{},
+}
+
 // TestOWASPInputTypesOfferNoPrivilegedFields looks at every request type
 // the handlers bind: each exported field has a JSON name (an untagged one
 // could be set by its Go name), and none is a privileged field except where
@@ -333,19 +348,7 @@ func TestOWASPInputTypesOfferNoPrivilegedFields(t *testing.T) {
 		"RescheduleRequest.slot_id": true, "PermitRequest.vehicle_id": true, "PermitRequest.zone_id": true,
 		"ApplicationRequest.school_id": true, "PractitionerInput.facility_id": true, "VehicleInput.plate": true,
 	}
-	types := []any{
-		identity.Registration{}, identity.Credentials{}, identity.ProfileChange{}, identity.PasswordChange{}, identity.DependantInput{},
-		identity.DependantChange{}, identity.NewStaff{}, identity.StaffChange{}, identity.RolesChange{}, identity.RoleAssignment{},
-		identity.OTPCheck{}, identity.OTPRequest{}, identity.RefreshRequest{},
-		health.FacilityInput{}, health.FacilityChange{}, health.Location{}, health.PractitionerInput{}, health.ScheduleInput{},
-		health.StatusChange{}, health.Cancellation{}, health.SessionCancellation{}, health.BookingRequest{}, health.RescheduleRequest{},
-		education.SchoolInput{}, education.SchoolChange{}, education.SeatsInput{}, education.WindowInput{}, education.AgeRule{},
-		education.Decision{}, education.ApplicationRequest{},
-		parking.ZoneInput{}, parking.ZoneChange{}, parking.Tariff{}, parking.Verdict{}, parking.VehicleInput{}, parking.PermitRequest{},
-		parking.PaymentRequest{}, parking.RenewRequest{},
-		integrations.NewClient{}, integrations.NewSubscription{},
-	}
-	for _, v := range types {
+	for _, v := range requestTypes {
 		typ := reflect.TypeOf(v)
 		for i := range typ.NumField() {
 			f := typ.Field(i)

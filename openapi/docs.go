@@ -8340,9 +8340,10 @@ const docTemplate = `{
             ],
             "properties": {
                 "amount_pkr": {
+                    "description": "AmountPKR is the price in whole rupees. 0 is a price (the free\npermit for disabled drivers); a tariff without one is refused.",
                     "type": "integer",
                     "maximum": 10000000,
-                    "minimum": 1,
+                    "minimum": 0,
                     "example": 2500
                 },
                 "months": {

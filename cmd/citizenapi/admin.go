@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 )
 
 // adminCommand runs "admin create --email E --name N", reading the password
@@ -60,7 +61,7 @@ func explain(err error) error {
 	}
 	parts := make([]string, len(de.Fields))
 	for i, f := range de.Fields {
-		parts[i] = f.Field + " " + f.Message
+		parts[i] = f.Field + " " + i18n.T(i18n.English, f.Key, f.Params)
 	}
 	return errors.New(strings.Join(parts, "; "))
 }

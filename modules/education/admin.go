@@ -45,9 +45,12 @@ type SchoolChange struct {
 // SeatsInput sets a grade's seats for an academic year.
 type SeatsInput struct {
 	AcademicYear string `json:"academic_year" validate:"required" example:"2027-28"`
-	Grade        int    `json:"grade" validate:"required,min=1,max=12" example:"1"`
+	Grade        int    `json:"grade" validate:"min=1,max=12" example:"1"`
 	Seats        int    `json:"seats" validate:"min=0,max=2000" example:"60"`
 } // @name SeatsInput
+
+// Check names an academic year that is not one.
+func (in SeatsInput) Check() error { return ValidateAcademicYear("academic_year", in.AcademicYear) }
 
 // WindowInput opens admissions for an academic year.
 type WindowInput struct {
@@ -57,6 +60,42 @@ type WindowInput struct {
 	AgeCutoff    string    `json:"age_cutoff" validate:"required" format:"date" example:"2027-03-31"`
 	AgeRules     []AgeRule `json:"age_rules" validate:"required,min=1,max=12,dive"`
 } // @name WindowInput
+
+// Check names every field that breaks a rule: the year's form, the window's
+// order, the cut-off date and each age rule.
+func (in WindowInput) Check() error {
+	_, err := in.window()
+	return err
+}
+
+// window reads the input as an admission window without its ID. Errors:
+// Invalid naming every field at fault.
+func (in WindowInput) window() (AdmissionWindow, error) {
+	var errs domain.FieldErrors
+	errs.Add(ValidateAcademicYear("academic_year", in.AcademicYear))
+	if !in.OpensAt.IsZero() && !in.ClosesAt.After(in.OpensAt) {
+		errs.Add(domain.FieldInvalid("closes_at", "validation.later_than", map[string]string{"other": "opens_at"}))
+	}
+	cutoff, err := time.Parse(time.DateOnly, in.AgeCutoff)
+	if err != nil {
+		errs.Add(domain.FieldInvalid("age_cutoff", "validation.date", nil))
+	}
+	grades := map[int]bool{}
+	for i, r := range in.AgeRules {
+		switch {
+		case r.Grade < 1 || r.Grade > 12:
+			errs.Add(domain.FieldInvalid(fmt.Sprintf("age_rules[%d].grade", i), "validation.between", map[string]string{"min": "1", "max": "12"}))
+		case grades[r.Grade]:
+			errs.Add(domain.FieldInvalid(fmt.Sprintf("age_rules[%d].grade", i), "validation.duplicate", nil))
+		}
+		if r.MinAge < 0 || r.MaxAge < r.MinAge || r.MaxAge > 25 {
+			errs.Add(domain.FieldInvalid(fmt.Sprintf("age_rules[%d].max_age", i), "validation.age_rule", nil))
+		}
+		grades[r.Grade] = true
+	}
+	w := AdmissionWindow{AcademicYear: in.AcademicYear, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(), AgeCutoff: domain.Date{Time: cutoff}, AgeRules: in.AgeRules}
+	return w, errs.Err()
+}
 
 // CreateSchool adds a school. Errors: Conflict for a known EMIS code.
 func (s *Service) CreateSchool(ctx context.Context, in SchoolInput) (School, error) {
@@ -101,7 +140,7 @@ func (s *Service) SetSeats(ctx context.Context, p domain.Principal, schoolID str
 	if !manages(p, schoolID) {
 		return School{}, domain.Errorf(domain.NotFound, "school not found")
 	}
-	if err := ValidateAcademicYear("academic_year", in.AcademicYear); err != nil {
+	if err := in.Check(); err != nil {
 		return School{}, err
 	}
 	if _, err := s.store.School(ctx, schoolID); err != nil {
@@ -122,29 +161,11 @@ func (s *Service) SetSeats(ctx context.Context, p domain.Principal, schoolID str
 // CreateWindow opens admissions for an academic year. Errors: Invalid,
 // Conflict when the year has a window already.
 func (s *Service) CreateWindow(ctx context.Context, in WindowInput) (AdmissionWindow, error) {
-	if err := ValidateAcademicYear("academic_year", in.AcademicYear); err != nil {
+	w, err := in.window()
+	if err != nil {
 		return AdmissionWindow{}, err
 	}
-	if !in.ClosesAt.After(in.OpensAt) {
-		return AdmissionWindow{}, domain.FieldInvalid("closes_at", "must be later than opens_at")
-	}
-	cutoff, err := time.Parse(time.DateOnly, in.AgeCutoff)
-	if err != nil {
-		return AdmissionWindow{}, domain.FieldInvalid("age_cutoff", "must be a date written YYYY-MM-DD")
-	}
-	grades := map[int]bool{}
-	for i, r := range in.AgeRules {
-		switch {
-		case r.Grade < 1 || r.Grade > 12:
-			return AdmissionWindow{}, domain.FieldInvalid(fmt.Sprintf("age_rules[%d].grade", i), "must be between 1 and 12")
-		case r.MinAge < 0 || r.MaxAge < r.MinAge || r.MaxAge > 25:
-			return AdmissionWindow{}, domain.FieldInvalid(fmt.Sprintf("age_rules[%d].max_age", i), "must be at least min_age, and ages between 0 and 25")
-		case grades[r.Grade]:
-			return AdmissionWindow{}, domain.FieldInvalid(fmt.Sprintf("age_rules[%d].grade", i), "appears twice")
-		}
-		grades[r.Grade] = true
-	}
-	w := AdmissionWindow{ID: uuid.NewString(), AcademicYear: in.AcademicYear, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(), AgeCutoff: domain.Date{Time: cutoff}, AgeRules: in.AgeRules}
+	w.ID = uuid.NewString()
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateWindow(ctx, w, s.clock.Now()); err != nil {
 			return err
@@ -170,7 +191,7 @@ func (s *Service) SchoolApplications(ctx context.Context, p domain.Principal, f 
 		f.SchoolID = p.UnitID
 	}
 	if f.SchoolID == "" {
-		return page.Page[Application]{}, domain.FieldInvalid("school_id", "is required")
+		return page.Page[Application]{}, domain.FieldInvalid("school_id", "validation.required", nil)
 	}
 	if !manages(p, f.SchoolID) {
 		return page.Page[Application]{}, domain.Errorf(domain.Forbidden, "you may see only your own school's applications")

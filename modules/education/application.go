@@ -1,7 +1,7 @@
 package education
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -103,12 +103,12 @@ func (w AdmissionWindow) CheckAge(grade int, dob time.Time) error {
 			continue
 		}
 		if age := AgeOn(dob, w.AgeCutoff.Time); age < r.MinAge || age > r.MaxAge {
-			return domain.FieldInvalid("child_id", fmt.Sprintf("the child is %d on %s; grade %d admits ages %d to %d",
-				age, w.AgeCutoff.Format(time.DateOnly), grade, r.MinAge, r.MaxAge))
+			return domain.FieldInvalid("child_id", "validation.child.age", map[string]string{"age": strconv.Itoa(age),
+				"date": w.AgeCutoff.Format(time.DateOnly), "grade": strconv.Itoa(grade), "min": strconv.Itoa(r.MinAge), "max": strconv.Itoa(r.MaxAge)})
 		}
 		return nil
 	}
-	return domain.FieldInvalid("grade", fmt.Sprintf("this academic year admits no children to grade %d", grade))
+	return domain.FieldInvalid("grade", "validation.grade.not_admitted", map[string]string{"grade": strconv.Itoa(grade)})
 }
 
 // CheckOpen says whether the window accepts applications at now.

@@ -3,7 +3,6 @@ package education
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -20,9 +19,14 @@ import (
 type ApplicationRequest struct {
 	SchoolID     string `json:"school_id" validate:"required,uuid" format:"uuid"`
 	AcademicYear string `json:"academic_year" validate:"required" example:"2027-28"`
-	Grade        int    `json:"grade" validate:"required,min=1,max=12" example:"1"`
+	Grade        int    `json:"grade" validate:"min=1,max=12" example:"1"`
 	ChildID      string `json:"child_id" validate:"required,uuid" format:"uuid"`
 } // @name ApplicationRequest
+
+// Check names an academic year that is not one.
+func (in ApplicationRequest) Check() error {
+	return ValidateAcademicYear("academic_year", in.AcademicYear)
+}
 
 // Decision is a school's decision on an application.
 type Decision struct {
@@ -54,12 +58,12 @@ var errNoSeat = i18n.Err(domain.Conflict, "error.no_seat", nil)
 // age outside the grade's range or a grade without seats; Conflict for a
 // second application to the school or a fourth open one that year.
 func (s *Service) Apply(ctx context.Context, p domain.Principal, in ApplicationRequest) (Application, error) {
-	if err := ValidateAcademicYear("academic_year", in.AcademicYear); err != nil {
+	if err := in.Check(); err != nil {
 		return Application{}, err
 	}
 	child, err := s.children.Child(ctx, p.Subject, in.ChildID)
 	if domain.IsKind(err, domain.NotFound) {
-		return Application{}, domain.FieldInvalid("child_id", "is not one of your children")
+		return Application{}, domain.FieldInvalid("child_id", "validation.child.not_yours", nil)
 	} else if err != nil {
 		return Application{}, err
 	}
@@ -95,13 +99,13 @@ func (s *Service) Apply(ctx context.Context, p domain.Principal, in ApplicationR
 // checkAdmission applies the school, window, age and seat rules.
 func (s *Service) checkAdmission(ctx context.Context, in ApplicationRequest, dob time.Time) error {
 	if _, err := s.store.School(ctx, in.SchoolID); domain.IsKind(err, domain.NotFound) {
-		return domain.FieldInvalid("school_id", "is not a school")
+		return domain.FieldInvalid("school_id", "validation.school.unknown", nil)
 	} else if err != nil {
 		return err
 	}
 	w, err := s.store.Window(ctx, in.AcademicYear)
 	if domain.IsKind(err, domain.NotFound) {
-		return domain.FieldInvalid("academic_year", "admissions for this academic year have not been announced")
+		return domain.FieldInvalid("academic_year", "validation.window.none", nil)
 	} else if err != nil {
 		return err
 	}
@@ -112,7 +116,7 @@ func (s *Service) checkAdmission(ctx context.Context, in ApplicationRequest, dob
 		return err
 	}
 	if _, err := s.store.SeatsOf(ctx, in.SchoolID, in.AcademicYear, in.Grade); domain.IsKind(err, domain.NotFound) {
-		return domain.FieldInvalid("grade", fmt.Sprintf("the school has no grade %d seats for %s", in.Grade, in.AcademicYear))
+		return domain.FieldInvalid("grade", "validation.seats.none", map[string]string{"grade": strconv.Itoa(in.Grade), "year": in.AcademicYear})
 	} else if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
@@ -309,7 +308,7 @@ func wantProblem(t *testing.T, res *apitest.Response, status int, field string) 
 	if p.Status != status {
 		t.Errorf("problem status = %d, want %d", p.Status, status)
 	}
-	if field != "" && !slices.ContainsFunc(p.Errors, func(f domain.FieldError) bool { return f.Field == field }) {
+	if field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == field }) {
 		t.Errorf("errors %+v do not name %q (%s)", p.Errors, field, res.Body)
 	}
 }

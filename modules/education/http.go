@@ -53,17 +53,17 @@ func (h *Handler) listSchools(c echo.Context) error {
 	}
 	f := SchoolFilter{Sector: c.QueryParam("sector"), Level: c.QueryParam("level"), Gender: c.QueryParam("gender"), AcademicYear: c.QueryParam("academic_year")}
 	if f.Level != "" && !levels[f.Level] {
-		return domain.FieldMalformed("level", "must be one of: primary, middle, secondary, higher_secondary")
+		return domain.FieldMalformed("level", "validation.oneof", map[string]string{"values": "primary, middle, secondary, higher_secondary"})
 	}
 	if f.Gender != "" && !genders[f.Gender] {
-		return domain.FieldMalformed("gender", "must be one of: boys, girls, co")
+		return domain.FieldMalformed("gender", "validation.oneof", map[string]string{"values": "boys, girls, co"})
 	}
 	var gradeGiven bool
 	if f.Grade, gradeGiven, err = web.QueryInt(c, "grade"); err != nil {
 		return err
 	}
 	if gradeGiven && (f.Grade < 1 || f.Grade > 12) {
-		return domain.FieldInvalid("grade", "must be between 1 and 12")
+		return domain.FieldInvalid("grade", "validation.between", map[string]string{"min": "1", "max": "12"})
 	}
 	res, err := h.svc.Schools(c.Request().Context(), f, p)
 	if err != nil {

@@ -196,14 +196,14 @@ func (h *Handler) schoolApplications(c echo.Context) error {
 		return err
 	}
 	if f.Status = c.QueryParam("status"); f.Status != "" && !applicationStatuses[f.Status] {
-		return domain.FieldMalformed("status", "is not an application status")
+		return domain.FieldMalformed("status", "validation.status.application", nil)
 	}
 	var given bool
 	if f.Grade, given, err = web.QueryInt(c, "grade"); err != nil {
 		return err
 	}
 	if given && (f.Grade < 1 || f.Grade > 12) {
-		return domain.FieldInvalid("grade", "must be between 1 and 12")
+		return domain.FieldInvalid("grade", "validation.between", map[string]string{"min": "1", "max": "12"})
 	}
 	res, err := h.svc.SchoolApplications(c.Request().Context(), web.Principal(c), f, p)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
@@ -264,7 +263,7 @@ func TestSchoolBadRequests(t *testing.T) {
 				t.Fatalf("GET %s = %d, want %d (%s)", tc.path, r.Status, tc.status, r.Body)
 			}
 			p := problem(t, r)
-			if tc.field != "" && !slices.ContainsFunc(p.Errors, func(f domain.FieldError) bool { return f.Field == tc.field }) {
+			if tc.field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == tc.field }) {
 				t.Errorf("errors %+v do not name %q", p.Errors, tc.field)
 			}
 		})
@@ -281,7 +280,7 @@ func TestSchoolsGradeZeroIsRejected(t *testing.T) {
 		r.JSON(t, &l)
 		t.Fatalf("GET ?grade=0 = %d with %d unfiltered schools, want 422 naming grade", r.Status, len(l.Items))
 	}
-	if p := problem(t, r); !slices.ContainsFunc(p.Errors, func(f domain.FieldError) bool { return f.Field == "grade" }) {
+	if p := problem(t, r); !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == "grade" }) {
 		t.Errorf("errors %+v do not name grade", p.Errors)
 	}
 }

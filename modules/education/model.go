@@ -66,11 +66,11 @@ var academicYearPattern = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
 func ValidateAcademicYear(field, year string) error {
 	m := academicYearPattern.FindStringSubmatch(year)
 	if m == nil {
-		return domain.FieldInvalid(field, `must be an academic year such as "2027-28"`)
+		return domain.FieldInvalid(field, "validation.academic_year", nil)
 	}
 	first, _ := strconv.Atoi(m[1])
 	if fmt.Sprintf("%02d", (first+1)%100) != m[2] {
-		return domain.FieldInvalid(field, `must name two consecutive years, such as "2027-28"`)
+		return domain.FieldInvalid(field, "validation.academic_year.consecutive", nil)
 	}
 	return nil
 }

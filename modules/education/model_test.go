@@ -1,6 +1,7 @@
 package education
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +66,44 @@ func TestComingAcademicYear(t *testing.T) {
 			}
 			if err := ValidateAcademicYear("academic_year", got); err != nil {
 				t.Errorf("ComingAcademicYear returned %q, which does not validate: %v", got, err)
+			}
+		})
+	}
+}
+
+// TestRequestChecksNameEveryField: each request's Check names every field
+// that breaks a rule at once.
+func TestRequestChecksNameEveryField(t *testing.T) {
+	opens := time.Date(2027, 1, 1, 4, 0, 0, 0, time.UTC)
+	window := WindowInput{AcademicYear: "2027-28", OpensAt: opens, ClosesAt: opens.AddDate(0, 2, 0), AgeCutoff: "2027-03-31",
+		AgeRules: []AgeRule{{Grade: 1, MinAge: 5, MaxAge: 7}, {Grade: 6, MinAge: 10, MaxAge: 12}}}
+	cases := []struct {
+		name  string
+		check interface{ Check() error }
+		want  []string
+	}{
+		{"window, valid", window, nil},
+		{"window, every field", WindowInput{AcademicYear: "2027-29", OpensAt: opens, ClosesAt: opens, AgeCutoff: "31 March",
+			AgeRules: []AgeRule{{Grade: 13, MinAge: 5, MaxAge: 7}, {Grade: 1, MinAge: 8, MaxAge: 7}, {Grade: 1, MinAge: 5, MaxAge: 7}}},
+			[]string{"academic_year", "closes_at", "age_cutoff", "age_rules[0].grade", "age_rules[1].max_age", "age_rules[2].grade"}},
+		{"window without an opening is not compared", WindowInput{AcademicYear: "2027-28", ClosesAt: opens, AgeCutoff: "2027-03-31"}, nil},
+		{"seats", SeatsInput{AcademicYear: "2027", Grade: 1}, []string{"academic_year"}},
+		{"application", ApplicationRequest{AcademicYear: "2027-2028", Grade: 1}, []string{"academic_year"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.check.Check()
+			var got []string
+			if err != nil {
+				if !domain.IsKind(err, domain.Invalid) {
+					t.Fatalf("Check() = %v, want an Invalid error", err)
+				}
+				for _, f := range err.(*domain.Error).Fields {
+					got = append(got, f.Field)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("Check names %v, want %v", got, tc.want)
 			}
 		})
 	}

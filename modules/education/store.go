@@ -162,7 +162,7 @@ func (s *Store) CreateWindow(ctx context.Context, w AdmissionWindow, now time.Ti
 		row := windowRow{ID: w.ID, AcademicYear: w.AcademicYear, OpensAt: w.OpensAt, ClosesAt: w.ClosesAt, AgeCutoff: w.AgeCutoff.Time, CreatedAt: now}
 		if err := conn.Create(&row).Error; db.IsUniqueViolation(err) {
 			return &domain.Error{Kind: domain.Conflict, Message: "this academic year has an admission window already",
-				Fields: []domain.FieldError{{Field: "academic_year", Message: "already has an admission window"}}, Err: err}
+				Fields: []domain.FieldError{{Field: "academic_year", Key: "validation.window.exists"}}, Err: err}
 		} else if err != nil {
 			return db.Translate(err, "")
 		}
@@ -225,7 +225,7 @@ func (s *Store) UpdateSchool(ctx context.Context, id string, fields map[string]a
 func emisConflict(err error) error {
 	if db.IsUniqueViolation(err) {
 		return &domain.Error{Kind: domain.Conflict, Message: "a school with this EMIS code exists already",
-			Fields: []domain.FieldError{{Field: "emis_code", Message: "is already registered"}}, Err: err}
+			Fields: []domain.FieldError{{Field: "emis_code", Key: "validation.taken"}}, Err: err}
 	}
 	return db.Translate(err, "")
 }

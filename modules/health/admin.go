@@ -40,6 +40,9 @@ type FacilityInput struct {
 	Specialties []string `json:"specialties" validate:"max=50,dive,min=1,max=60"`
 } // @name FacilityInput
 
+// Check names a location off the map.
+func (in FacilityInput) Check() error { return validLocation(in.Location) }
+
 // FacilityChange holds the facility fields to change; absent fields stay.
 type FacilityChange struct {
 	Name        *string   `json:"name,omitempty" validate:"omitempty,min=2,max=200" extensions:"x-nullable"`
@@ -49,6 +52,14 @@ type FacilityChange struct {
 	Location    *Location `json:"location,omitempty" extensions:"x-nullable"`
 	Specialties *[]string `json:"specialties,omitempty" validate:"omitempty,max=50,dive,min=1,max=60" extensions:"x-nullable"`
 } // @name FacilityChange
+
+// Check names a location off the map, when one is given.
+func (in FacilityChange) Check() error {
+	if in.Location == nil {
+		return nil
+	}
+	return validLocation(*in.Location)
+}
 
 // PractitionerInput describes a doctor joining a facility.
 type PractitionerInput struct {
@@ -65,11 +76,30 @@ type ScheduleInput struct {
 	Weekdays       []int  `json:"weekdays" validate:"required,min=1,max=7,dive,min=1,max=7" example:"1,2,3,4,5"`
 	StartTime      string `json:"start_time" validate:"required" example:"09:00"`
 	EndTime        string `json:"end_time" validate:"required" example:"13:00"`
-	SlotMinutes    int    `json:"slot_minutes" validate:"required,min=5,max=480" example:"20"`
-	Capacity       int    `json:"capacity" validate:"required,min=1,max=200" example:"3"`
+	SlotMinutes    int    `json:"slot_minutes" validate:"min=5,max=480" example:"20"`
+	Capacity       int    `json:"capacity" validate:"min=1,max=200" example:"3"`
 	From           string `json:"from" validate:"required" format:"date" example:"2027-01-04"`
 	To             string `json:"to" validate:"required" format:"date" example:"2027-01-31"`
 } // @name ScheduleInput
+
+// Check names every field that breaks a rule of the schedule.
+func (in ScheduleInput) Check() error {
+	_, err := in.schedule()
+	return err
+}
+
+// schedule reads the input as a Schedule. Errors: Invalid naming every
+// field at fault.
+func (in ScheduleInput) schedule() (Schedule, error) {
+	var errs domain.FieldErrors
+	from, err := parseDate("from", in.From)
+	errs.Add(err)
+	to, err := parseDate("to", in.To)
+	errs.Add(err)
+	sc := Schedule{Weekdays: in.Weekdays, StartTime: in.StartTime, EndTime: in.EndTime, SlotMinutes: in.SlotMinutes, From: from, To: to}
+	errs.Add(sc.Check())
+	return sc, errs.Err()
+}
 
 // ScheduleResult says how many new slots a schedule created.
 type ScheduleResult struct {
@@ -88,6 +118,12 @@ type SessionCancellation struct {
 	Reason         string `json:"reason" validate:"required,min=3,max=300"`
 } // @name SessionCancellation
 
+// Check names a date that is not one.
+func (in SessionCancellation) Check() error {
+	_, err := parseDate("date", in.Date)
+	return err
+}
+
 // CancellationResult counts what a cancellation touched.
 type CancellationResult struct {
 	SlotsCancelled        int `json:"slots_cancelled"`
@@ -102,14 +138,14 @@ type StatusChange struct {
 func parseDate(field, v string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return time.Time{}, domain.FieldInvalid(field, "must be a date written YYYY-MM-DD")
+		return time.Time{}, domain.FieldInvalid(field, "validation.date", nil)
 	}
 	return t, nil
 }
 
 // CreateFacility adds a facility. Errors: Invalid.
 func (s *Service) CreateFacility(ctx context.Context, in FacilityInput) (Facility, error) {
-	if err := validLocation(in.Location); err != nil {
+	if err := in.Check(); err != nil {
 		return Facility{}, err
 	}
 	now := s.clock.Now()
@@ -129,6 +165,9 @@ func (s *Service) CreateFacility(ctx context.Context, in FacilityInput) (Facilit
 
 // UpdateFacility changes a facility. Errors: Invalid, NotFound.
 func (s *Service) UpdateFacility(ctx context.Context, id string, in FacilityChange) (Facility, error) {
+	if err := in.Check(); err != nil {
+		return Facility{}, err
+	}
 	fields := map[string]any{"updated_at": s.clock.Now()}
 	for col, v := range map[string]*string{"name": in.Name, "kind": in.Kind, "sector": in.Sector, "address": in.Address} {
 		if v != nil {
@@ -136,9 +175,6 @@ func (s *Service) UpdateFacility(ctx context.Context, id string, in FacilityChan
 		}
 	}
 	if in.Location != nil {
-		if err := validLocation(*in.Location); err != nil {
-			return Facility{}, err
-		}
 		fields["lat"], fields["lng"] = in.Location.Lat, in.Location.Lng
 	}
 	var specialties []string
@@ -159,7 +195,7 @@ func (s *Service) UpdateFacility(ctx context.Context, id string, in FacilityChan
 
 func validLocation(l Location) error {
 	if l.Lat < -90 || l.Lat > 90 || l.Lng < -180 || l.Lng > 180 || (l.Lat == 0 && l.Lng == 0) {
-		return domain.FieldInvalid("location", "must hold a latitude from -90 to 90 and a longitude from -180 to 180")
+		return domain.FieldInvalid("location", "validation.location", nil)
 	}
 	return nil
 }
@@ -181,7 +217,7 @@ func dedupe(items []string) []string {
 // Conflict for a PMDC number already registered.
 func (s *Service) CreatePractitioner(ctx context.Context, in PractitionerInput) (Practitioner, error) {
 	if _, err := s.store.Facility(ctx, in.FacilityID); domain.IsKind(err, domain.NotFound) {
-		return Practitioner{}, domain.FieldInvalid("facility_id", "is not a facility")
+		return Practitioner{}, domain.FieldInvalid("facility_id", "validation.facility.unknown", nil)
 	} else if err != nil {
 		return Practitioner{}, err
 	}
@@ -203,24 +239,20 @@ func (s *Service) CreatePractitioner(ctx context.Context, in PractitionerInput) 
 // new. Health staff may schedule only their own facility's doctors.
 // Errors: Invalid, Forbidden.
 func (s *Service) AddSchedule(ctx context.Context, p domain.Principal, in ScheduleInput) (ScheduleResult, error) {
+	sc, err := in.schedule()
+	if err != nil {
+		return ScheduleResult{}, err
+	}
 	pr, err := s.store.Practitioner(ctx, in.PractitionerID)
 	if domain.IsKind(err, domain.NotFound) {
-		return ScheduleResult{}, domain.FieldInvalid("practitioner_id", "is not a practitioner")
+		return ScheduleResult{}, domain.FieldInvalid("practitioner_id", "validation.practitioner.unknown", nil)
 	} else if err != nil {
 		return ScheduleResult{}, err
 	}
 	if !manages(p, pr.FacilityID) {
 		return ScheduleResult{}, domain.Errorf(domain.Forbidden, "you may schedule only your own facility's practitioners")
 	}
-	from, err := parseDate("from", in.From)
-	if err != nil {
-		return ScheduleResult{}, err
-	}
-	to, err := parseDate("to", in.To)
-	if err != nil {
-		return ScheduleResult{}, err
-	}
-	times, err := Schedule{Weekdays: in.Weekdays, StartTime: in.StartTime, EndTime: in.EndTime, SlotMinutes: in.SlotMinutes, From: from, To: to}.Times()
+	times, err := sc.Times()
 	if err != nil {
 		return ScheduleResult{}, err
 	}
@@ -249,7 +281,7 @@ func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, d
 		facilityID = p.UnitID
 	}
 	if facilityID == "" {
-		return page.Page[Appointment]{}, domain.FieldInvalid("facility_id", "is required")
+		return page.Page[Appointment]{}, domain.FieldInvalid("facility_id", "validation.required", nil)
 	}
 	if !reads(p, facilityID) {
 		return page.Page[Appointment]{}, domain.Errorf(domain.Forbidden, "you may see only your own facility's appointments")
@@ -349,18 +381,18 @@ func (s *Service) CancelSlot(ctx context.Context, p domain.Principal, slotID str
 // CancelSession cancels a practitioner's open slots on one local day that
 // have not started, as CancelSlot does for one. Errors: Invalid, Forbidden.
 func (s *Service) CancelSession(ctx context.Context, p domain.Principal, in SessionCancellation) (CancellationResult, error) {
+	day, err := parseDate("date", in.Date)
+	if err != nil {
+		return CancellationResult{}, err
+	}
 	pr, err := s.store.Practitioner(ctx, in.PractitionerID)
 	if domain.IsKind(err, domain.NotFound) {
-		return CancellationResult{}, domain.FieldInvalid("practitioner_id", "is not a practitioner")
+		return CancellationResult{}, domain.FieldInvalid("practitioner_id", "validation.practitioner.unknown", nil)
 	} else if err != nil {
 		return CancellationResult{}, err
 	}
 	if !manages(p, pr.FacilityID) {
 		return CancellationResult{}, domain.Errorf(domain.Forbidden, "you may cancel only your own facility's sessions")
-	}
-	day, err := parseDate("date", in.Date)
-	if err != nil {
-		return CancellationResult{}, err
 	}
 	start := localMidnight(day)
 	ids, err := s.store.OpenSlotIDs(ctx, pr.ID, start.UTC(), start.AddDate(0, 0, 1).UTC(), s.clock.Now())

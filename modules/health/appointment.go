@@ -57,7 +57,7 @@ func CheckMove(from, to string, startsAt, now time.Time) error {
 		return domain.Errorf(domain.Conflict, "an appointment that is %s cannot become %s", from, to)
 	}
 	if to == StatusNoShow && now.Before(startsAt) {
-		return domain.FieldInvalid("status", "no_show can be marked only once the slot has started")
+		return domain.FieldInvalid("status", "validation.no_show.early", nil)
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ func (s *Service) patient(ctx context.Context, p domain.Principal, dependantID s
 	}
 	pt, err := s.patients.Dependant(ctx, p.Subject, dependantID)
 	if domain.IsKind(err, domain.NotFound) {
-		return Patient{}, domain.FieldInvalid("dependant_id", "is not one of your dependants")
+		return Patient{}, domain.FieldInvalid("dependant_id", "validation.dependant.not_yours", nil)
 	}
 	return pt, err
 }
@@ -186,7 +186,7 @@ func (s *Service) Reschedule(ctx context.Context, p domain.Principal, id string,
 		return Appointment{}, err
 	}
 	if in.SlotID == row.SlotID {
-		return Appointment{}, domain.FieldInvalid("slot_id", "is the slot the appointment is already in")
+		return Appointment{}, domain.FieldInvalid("slot_id", "validation.slot.same", nil)
 	}
 	now := s.clock.Now()
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {

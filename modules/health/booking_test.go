@@ -331,7 +331,7 @@ func bkProblem(t *testing.T, r *apitest.Response, status int, field string) {
 	if p.Status != status {
 		t.Errorf("problem status = %d, want %d", p.Status, status)
 	}
-	if field != "" && !slices.ContainsFunc(p.Errors, func(f domain.FieldError) bool { return f.Field == field }) {
+	if field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == field }) {
 		t.Errorf("errors %+v do not name %q (%s)", p.Errors, field, r.Body)
 	}
 }

@@ -1,7 +1,7 @@
 package health
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -86,7 +86,7 @@ func (f SlotFilter) Normalize(now time.Time) (SlotFilter, error) {
 		f.To = f.From.Add(searchHorizon)
 	}
 	if !f.To.After(f.From) {
-		return f, domain.FieldInvalid("to", "must be later than from and than the current time")
+		return f, domain.FieldInvalid("to", "validation.slot.range", nil)
 	}
 	return f, nil
 }
@@ -114,33 +114,47 @@ type SlotTime struct {
 // maxScheduleDays bounds one schedule to a year of slots.
 const maxScheduleDays = 366
 
-// Times returns the slot times the schedule generates, in UTC: each local
-// day from From to To whose weekday is listed, cut into SlotMinutes pieces
-// between StartTime and EndTime.
-func (s Schedule) Times() ([]SlotTime, error) {
-	start, err := clockTime("start_time", s.StartTime)
-	if err != nil {
-		return nil, err
+// Check names every field of the schedule that breaks a rule: times of
+// day in order, a slot length from 5 to 480 minutes, dates in order at most
+// a year apart, ISO weekdays. Dates that are zero (unread) are not compared.
+func (s Schedule) Check() error {
+	var errs domain.FieldErrors
+	start, startErr := clockTime("start_time", s.StartTime)
+	end, endErr := clockTime("end_time", s.EndTime)
+	errs.Add(startErr)
+	errs.Add(endErr)
+	if startErr == nil && endErr == nil && end <= start {
+		errs.Add(domain.FieldInvalid("end_time", "validation.later_than", map[string]string{"other": "start_time"}))
 	}
-	end, err := clockTime("end_time", s.EndTime)
-	if err != nil {
-		return nil, err
+	if s.SlotMinutes < 5 || s.SlotMinutes > 480 {
+		errs.Add(domain.FieldInvalid("slot_minutes", "validation.between", map[string]string{"min": "5", "max": "480"}))
 	}
 	switch {
-	case end <= start:
-		return nil, domain.FieldInvalid("end_time", "must be later than start_time")
-	case s.SlotMinutes < 5 || s.SlotMinutes > 480:
-		return nil, domain.FieldInvalid("slot_minutes", "must be between 5 and 480")
+	case s.From.IsZero() || s.To.IsZero():
 	case s.To.Before(s.From):
-		return nil, domain.FieldInvalid("to", "must not be before from")
+		errs.Add(domain.FieldInvalid("to", "validation.not_before", map[string]string{"other": "from"}))
 	case s.To.Sub(s.From) > maxScheduleDays*24*time.Hour:
-		return nil, domain.FieldInvalid("to", fmt.Sprintf("must be at most %d days after from", maxScheduleDays))
+		errs.Add(domain.FieldInvalid("to", "validation.schedule.span", map[string]string{"n": strconv.Itoa(maxScheduleDays)}))
 	}
-	days := map[time.Weekday]bool{}
 	for _, d := range s.Weekdays {
 		if d < 1 || d > 7 {
-			return nil, domain.FieldInvalid("weekdays", "must hold ISO weekdays from 1 (Monday) to 7 (Sunday)")
+			errs.Add(domain.FieldInvalid("weekdays", "validation.weekdays", nil))
 		}
+	}
+	return errs.Err()
+}
+
+// Times returns the slot times the schedule generates, in UTC: each local
+// day from From to To whose weekday is listed, cut into SlotMinutes pieces
+// between StartTime and EndTime. Errors: Invalid as Check.
+func (s Schedule) Times() ([]SlotTime, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	start, _ := clockTime("start_time", s.StartTime)
+	end, _ := clockTime("end_time", s.EndTime)
+	days := map[time.Weekday]bool{}
+	for _, d := range s.Weekdays {
 		days[time.Weekday(d%7)] = true
 	}
 	step := time.Duration(s.SlotMinutes) * time.Minute
@@ -161,7 +175,7 @@ func (s Schedule) Times() ([]SlotTime, error) {
 func clockTime(field, v string) (time.Duration, error) {
 	t, err := time.Parse("15:04", v)
 	if err != nil || len(v) != 5 {
-		return 0, domain.FieldInvalid(field, "must be a time of day as HH:MM")
+		return 0, domain.FieldInvalid(field, "validation.clock_time", nil)
 	}
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }

@@ -1,6 +1,7 @@
 package health
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -178,6 +179,50 @@ func TestSlotFilterNormalizeRejectsEmptyRange(t *testing.T) {
 			}
 			if f := err.(*domain.Error).Fields; len(f) != 1 || f[0].Field != "to" {
 				t.Errorf("fields = %+v, want one naming to", f)
+			}
+		})
+	}
+}
+
+// TestRequestChecksNameEveryField: each request's Check names every field
+// that breaks a rule at once; a date that could not be read is not compared.
+func TestRequestChecksNameEveryField(t *testing.T) {
+	schedule := ScheduleInput{Weekdays: []int{1, 2}, StartTime: "09:00", EndTime: "13:00", SlotMinutes: 20, Capacity: 3, From: "2027-01-04", To: "2027-01-31"}
+	with := func(edit func(*ScheduleInput)) ScheduleInput {
+		s := schedule
+		edit(&s)
+		return s
+	}
+	cases := []struct {
+		name  string
+		check interface{ Check() error }
+		want  []string
+	}{
+		{"schedule, valid", schedule, nil},
+		{"schedule, every field", with(func(s *ScheduleInput) {
+			s.StartTime, s.EndTime, s.SlotMinutes, s.From, s.To, s.Weekdays = "9am", "13:00", 2, "2027-02-01", "2027-01-31", []int{0}
+		}), []string{"start_time", "slot_minutes", "to", "weekdays"}},
+		{"schedule, times out of order and an unreadable from", with(func(s *ScheduleInput) {
+			s.EndTime, s.From = "08:00", "4 January"
+		}), []string{"from", "end_time"}},
+		{"facility off the map", FacilityInput{Location: Location{Lat: 91, Lng: 73}}, []string{"location"}},
+		{"facility change without a location", FacilityChange{}, nil},
+		{"session cancellation", SessionCancellation{Date: "2027-02-30"}, []string{"date"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.check.Check()
+			var got []string
+			if err != nil {
+				if !domain.IsKind(err, domain.Invalid) {
+					t.Fatalf("Check() = %v, want an Invalid error", err)
+				}
+				for _, f := range err.(*domain.Error).Fields {
+					got = append(got, f.Field)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("Check names %v, want %v", got, tc.want)
 			}
 		})
 	}

@@ -241,7 +241,7 @@ func (s *Store) CreatePractitioner(ctx context.Context, p Practitioner, now time
 	err := s.db.Conn(ctx).Create(&row).Error
 	if db.IsUniqueViolation(err) {
 		return &domain.Error{Kind: domain.Conflict, Message: "a practitioner with this PMDC number is registered already",
-			Fields: []domain.FieldError{{Field: "pmdc_number", Message: "is already registered"}}, Err: err}
+			Fields: []domain.FieldError{{Field: "pmdc_number", Key: "validation.taken"}}, Err: err}
 	}
 	return db.Translate(err, "")
 }

@@ -69,13 +69,13 @@ func (s *Store) TakeSeat(ctx context.Context, field, slotID string, now time.Tim
 	err := conn.Where("id = ?", slotID).Take(&slot).Error
 	switch {
 	case domain.IsKind(db.Translate(err, ""), domain.NotFound):
-		return slotRow{}, domain.FieldInvalid(field, "is not a slot")
+		return slotRow{}, domain.FieldInvalid(field, "validation.slot.unknown", nil)
 	case err != nil:
 		return slotRow{}, db.Translate(err, "")
 	case slot.Status != "open":
 		return slotRow{}, domain.Errorf(domain.Conflict, "the facility cancelled this slot")
 	case !slot.StartsAt.After(now):
-		return slotRow{}, domain.FieldInvalid(field, "the slot has already started")
+		return slotRow{}, domain.FieldInvalid(field, "validation.slot.started", nil)
 	}
 	return slotRow{}, i18n.Err(domain.Conflict, "error.slot_full", nil)
 }
@@ -155,7 +155,7 @@ func (s *Store) DayList(ctx context.Context, facilityID string, day time.Time, p
 		}
 		queue, err := strconv.Atoi(p.After[1])
 		if err != nil {
-			return page.Page[appointmentRow]{}, domain.FieldMalformed("cursor", "is not a cursor returned by this list")
+			return page.Page[appointmentRow]{}, domain.FieldMalformed("cursor", "validation.cursor", nil)
 		}
 		after = []any{t, queue, p.After[2]}
 	}

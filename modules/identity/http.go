@@ -26,10 +26,22 @@ type OTPCheck struct {
 	Code  string `json:"code" validate:"required,len=6,numeric" example:"123456"`
 } // @name OTPCheck
 
+// Check normalises the phone in place; the code's form is in its tags.
+func (r *OTPCheck) Check() (err error) {
+	r.Phone, err = NormalizePhone("phone", r.Phone)
+	return err
+}
+
 // OTPRequest asks for a new code.
 type OTPRequest struct {
 	Phone string `json:"phone" validate:"required" example:"+923001234567"`
 } // @name OTPRequest
+
+// Check normalises the phone in place.
+func (r *OTPRequest) Check() (err error) {
+	r.Phone, err = NormalizePhone("phone", r.Phone)
+	return err
+}
 
 // RefreshRequest carries a refresh token.
 type RefreshRequest struct {

@@ -90,20 +90,27 @@ type RoleAssignment struct {
 } // @name RoleAssignment
 
 // Validate checks that the role belongs to the department and that a unit
-// is given exactly when the role is unit-scoped. field prefixes field names.
+// is given exactly when the role is unit-scoped, naming every field at
+// fault. field prefixes field names.
 func (r RoleAssignment) Validate(field string) error {
 	def, ok := roleDepartments[r.Role]
-	switch {
-	case !ok:
-		return domain.FieldInvalid(field+"role", "is not a staff role")
-	case def.department != r.Department:
-		return domain.FieldInvalid(field+"department", "must be "+def.department+" for role "+r.Role)
-	case def.unitKind != "" && r.UnitID == "":
-		return domain.FieldInvalid(field+"unit_id", "is required for role "+r.Role+" (the "+def.unitKind+" ID)")
-	case def.unitKind == "" && r.UnitID != "":
-		return domain.FieldInvalid(field+"unit_id", "must be empty for role "+r.Role)
+	if !ok {
+		// The other fields are judged by the role.
+		return domain.FieldInvalid(field+"role", "validation.role.staff", nil)
 	}
-	return nil
+	var errs domain.FieldErrors
+	if def.department != r.Department {
+		errs.Add(domain.FieldInvalid(field+"department", "validation.role.department", map[string]string{"department": def.department, "role": r.Role}))
+	}
+	switch {
+	case def.unitKind == UnitFacility && r.UnitID == "":
+		errs.Add(domain.FieldInvalid(field+"unit_id", "validation.role.facility_required", map[string]string{"role": r.Role}))
+	case def.unitKind == UnitSchool && r.UnitID == "":
+		errs.Add(domain.FieldInvalid(field+"unit_id", "validation.role.school_required", map[string]string{"role": r.Role}))
+	case def.unitKind == "" && r.UnitID != "":
+		errs.Add(domain.FieldInvalid(field+"unit_id", "validation.role.no_unit", map[string]string{"role": r.Role}))
+	}
+	return errs.Err()
 }
 
 // Dependant is a citizen's family member.
@@ -128,10 +135,10 @@ func NormalizeCNIC(field, v string) (string, error) {
 		digits = v[:5] + v[6:13] + v[14:]
 	}
 	if len(digits) != 13 || !allDigits(digits) {
-		return "", domain.FieldInvalid(field, "must be 13 digits, written 12345-1234567-1 or 1234512345671")
+		return "", domain.FieldInvalid(field, "validation.cnic", nil)
 	}
 	if digits[0] < '1' || digits[0] > '7' {
-		return "", domain.FieldInvalid(field, "must start with a province code from 1 to 7")
+		return "", domain.FieldInvalid(field, "validation.cnic.province", nil)
 	}
 	return digits, nil
 }
@@ -161,7 +168,7 @@ func NormalizePhone(field, v string) (string, error) {
 		national = cleaned
 	}
 	if len(national) != 10 || !allDigits(national) || national[0] != '3' {
-		return "", domain.FieldInvalid(field, "must be a Pakistani mobile number such as +923001234567 or 0300-1234567")
+		return "", domain.FieldInvalid(field, "validation.phone", nil)
 	}
 	return "+92" + national, nil
 }
@@ -175,11 +182,11 @@ func NormalizeName(field, v string) (string, error) {
 	name := strings.Join(strings.Fields(v), " ")
 	n := len([]rune(name))
 	if n < 2 || n > 100 {
-		return "", domain.FieldInvalid(field, "must be 2 to 100 characters long")
+		return "", domain.FieldInvalid(field, "validation.length", map[string]string{"min": "2", "max": "100"})
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) {
-			return "", domain.FieldInvalid(field, "must not contain control characters")
+			return "", domain.FieldInvalid(field, "validation.control_chars", nil)
 		}
 	}
 	return name, nil
@@ -214,7 +221,7 @@ func MaskPhone(phone string) string {
 func ParseDate(field, v string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return time.Time{}, domain.FieldInvalid(field, "must be a date written YYYY-MM-DD")
+		return time.Time{}, domain.FieldInvalid(field, "validation.date", nil)
 	}
 	return t, nil
 }

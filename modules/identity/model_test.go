@@ -296,3 +296,74 @@ func TestMask(t *testing.T) {
 		t.Errorf("MaskPhone leaks: %q", m)
 	}
 }
+
+// fieldNames lists the fields an Invalid error names, in order.
+func fieldNames(t *testing.T, err error) []string {
+	t.Helper()
+	var derr *domain.Error
+	if err == nil {
+		return nil
+	}
+	if !errors.As(err, &derr) || derr.Kind != domain.Invalid {
+		t.Fatalf("err = %v, want an Invalid error", err)
+	}
+	var out []string
+	for _, f := range derr.Fields {
+		out = append(out, f.Field)
+	}
+	return out
+}
+
+// TestRequestChecksNameEveryField: each request's Check names every field
+// that breaks a rule at once, and normalises what it accepts.
+func TestRequestChecksNameEveryField(t *testing.T) {
+	const unit, other = "8d9c1e7e-9a43-4d5b-9a2f-0b7f6a1d2c3e", "0f0c5c3e-2d0b-4d8e-9a51-1d2f3c4b5a69"
+	name, badName := " Amina  Bibi ", "A"
+	cases := []struct {
+		name  string
+		check interface{ Check() error }
+		want  []string
+	}{
+		{"registration, valid", &Registration{CNIC: "35202-1234567-1", Phone: "0300-1234567", FullName: name, Password: "a long pass phrase"}, nil},
+		{"registration, four fields", &Registration{CNIC: "12345", Phone: "051-1234567", FullName: badName, Password: "password"},
+			[]string{"cnic", "phone", "full_name", "password"}},
+		{"registration, password is the CNIC", &Registration{CNIC: "35202-1234567-1", Phone: "0300-1234567", FullName: name, Password: "3520212345671"},
+			[]string{"password"}},
+		{"OTP check", &OTPCheck{Phone: "12", Code: "123456"}, []string{"phone"}},
+		{"OTP request", &OTPRequest{Phone: "+923001234567"}, nil},
+		{"profile", &ProfileChange{FullName: &badName}, []string{"full_name"}},
+		{"password change", &PasswordChange{CurrentPassword: "x", NewPassword: "short"}, []string{"new_password"}},
+		{"dependant, three fields", &DependantInput{FullName: badName, DateOfBirth: "1899-12-31", BFormOrCNIC: "9520212345671"},
+			[]string{"full_name", "date_of_birth", "b_form_or_cnic"}},
+		{"dependant, a date that is not one", &DependantInput{FullName: name, DateOfBirth: "14/05/2020"}, []string{"date_of_birth"}},
+		{"dependant change", &DependantChange{FullName: &badName, DateOfBirth: new("2020-13-01")}, []string{"full_name", "date_of_birth"}},
+		{"staff, four fields", &NewStaff{Email: "a@b.pk", FullName: badName, Password: "only11chars", Role: RoleHealthStaff, Department: "education"},
+			[]string{"department", "unit_id", "full_name", "password"}},
+		{"staff change", &StaffChange{FullName: &badName}, []string{"full_name"}},
+		{"roles, two assignments and two units", &RolesChange{Roles: []RoleAssignment{
+			{Role: RoleHealthStaff, Department: "health", UnitID: unit},
+			{Role: "root", Department: "platform"},
+			{Role: RoleEducationStaff, Department: "education", UnitID: other},
+			{Role: RoleAdmin, Department: "health"},
+		}}, []string{"roles[1].role", "roles[2].unit_id", "roles[3].department"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := fieldNames(t, tc.check.Check())
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("Check names %v, want %v", got, tc.want)
+			}
+		})
+	}
+	t.Run("normalises in place, and again changes nothing", func(t *testing.T) {
+		r := Registration{CNIC: "35202-1234567-1", Phone: "0300-1234567", FullName: name, Password: "a long pass phrase", Email: " Amina@Example.PK "}
+		for range 2 {
+			if err := r.Check(); err != nil {
+				t.Fatal(err)
+			}
+			if r.CNIC != "3520212345671" || r.Phone != "+923001234567" || r.FullName != "Amina Bibi" || r.Email != "amina@example.pk" {
+				t.Fatalf("after Check: %+v", r)
+			}
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -54,13 +55,13 @@ func CheckPassword(field, password, kind string, identifiers ...string) error {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case !utf8.ValidString(password):
-		return domain.FieldInvalid(field, "must be valid UTF-8 text")
+		return domain.FieldInvalid(field, "validation.utf8", nil)
 	case n < minLen:
-		return domain.FieldInvalid(field, fmt.Sprintf("must be at least %d characters long", minLen))
+		return domain.FieldInvalid(field, "validation.min.string", map[string]string{"n": strconv.Itoa(minLen)})
 	case n > maxPassword:
-		return domain.FieldInvalid(field, fmt.Sprintf("must be at most %d characters long", maxPassword))
+		return domain.FieldInvalid(field, "validation.max.string", map[string]string{"n": strconv.Itoa(maxPassword)})
 	case commonPasswords[strings.ToLower(password)]:
-		return domain.FieldInvalid(field, "is one of the most common passwords; choose another")
+		return domain.FieldInvalid(field, "validation.password.common", nil)
 	}
 	// The CNIC may be typed with dashes and the phone with +92, 92 or 0.
 	typed := strings.Map(func(r rune) rune {
@@ -76,7 +77,7 @@ func CheckPassword(field, password, kind string, identifiers ...string) error {
 		}
 		national := strings.TrimPrefix(digits, "92")
 		if typed == digits || typed == national || typed == "0"+national {
-			return domain.FieldInvalid(field, "must not be your CNIC or phone number")
+			return domain.FieldInvalid(field, "validation.password.identifier", nil)
 		}
 	}
 	return nil

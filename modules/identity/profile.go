@@ -20,22 +20,39 @@ type ProfileChange struct {
 	PreferredLanguage *string `json:"preferred_language,omitempty" validate:"omitempty,oneof=en ur" enums:"en,ur" extensions:"x-nullable"`
 } // @name ProfileChange
 
-// UpdateProfile changes the caller's own profile. Errors: Invalid, Conflict
-// when the e-mail belongs to another account.
+// Check normalises the name and e-mail given, in place, and names every
+// field that breaks a rule.
+func (c *ProfileChange) Check() error {
+	var errs domain.FieldErrors
+	if c.FullName != nil {
+		name, err := NormalizeName("full_name", *c.FullName)
+		errs.Add(err)
+		c.FullName = &name
+	}
+	if c.Email != nil {
+		email := NormalizeEmail(*c.Email)
+		c.Email = &email
+	}
+	return errs.Err()
+}
+
+// UpdateProfile changes the caller's own profile. Errors: Invalid naming
+// every field at fault, Conflict when the e-mail belongs to another account.
 func (s *Service) UpdateProfile(ctx context.Context, p domain.Principal, in ProfileChange) (Account, error) {
+	var errs domain.FieldErrors
+	errs.Add(in.Check())
+	if in.Email != nil && p.Kind == KindStaff {
+		errs.Add(domain.FieldInvalid("email", "validation.email.staff", nil))
+	}
+	if err := errs.Err(); err != nil {
+		return Account{}, err
+	}
 	fields := map[string]any{"updated_at": s.clock.Now()}
 	if in.FullName != nil {
-		name, err := NormalizeName("full_name", *in.FullName)
-		if err != nil {
-			return Account{}, err
-		}
-		fields["full_name"] = name
+		fields["full_name"] = *in.FullName
 	}
 	if in.Email != nil {
-		if p.Kind == KindStaff {
-			return Account{}, domain.FieldInvalid("email", "a staff e-mail is changed by an administrator")
-		}
-		fields["email"] = ptr(NormalizeEmail(*in.Email))
+		fields["email"] = ptr(*in.Email)
 	}
 	if in.PreferredLanguage != nil {
 		fields["preferred_language"] = *in.PreferredLanguage
@@ -53,10 +70,20 @@ type PasswordChange struct {
 	NewPassword     string `json:"new_password" validate:"required"`
 } // @name PasswordChange
 
+// Check applies the password policy that holds for every account; the
+// service adds what depends on the account (a staff password's greater
+// length, the account's CNIC and phone).
+func (c *PasswordChange) Check() error {
+	return CheckPassword("new_password", c.NewPassword, KindCitizen)
+}
+
 // ChangePassword replaces the caller's password and closes every session.
 // Errors: Invalid when the current password is wrong or the new one breaks
 // the policy.
 func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in PasswordChange) error {
+	if err := in.Check(); err != nil {
+		return err
+	}
 	acc, err := s.store.Account(ctx, p.Subject)
 	if err != nil {
 		return err
@@ -66,7 +93,7 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 		return err
 	}
 	if !ok {
-		return domain.FieldInvalid("current_password", "is not your current password")
+		return domain.FieldInvalid("current_password", "validation.password.current", nil)
 	}
 	if err := CheckPassword("new_password", in.NewPassword, acc.Kind, acc.CNIC, deref(acc.Phone)); err != nil {
 		return err
@@ -104,38 +131,75 @@ type DependantChange struct {
 	BFormOrCNIC *string `json:"b_form_or_cnic,omitempty" extensions:"x-nullable"`
 } // @name DependantChange
 
-func (s *Service) birthDate(v string) (time.Time, error) {
-	dob, err := ParseDate("date_of_birth", v)
-	if err != nil {
-		return time.Time{}, err
+// Check normalises the name and B-form or CNIC in place and names every
+// field that breaks a rule; a birth date in the future is the service's
+// to find, as it needs the clock.
+func (d *DependantInput) Check() error {
+	var errs domain.FieldErrors
+	var err error
+	d.FullName, err = NormalizeName("full_name", d.FullName)
+	errs.Add(err)
+	_, err = birthDate(d.DateOfBirth)
+	errs.Add(err)
+	if d.BFormOrCNIC != "" {
+		d.BFormOrCNIC, err = NormalizeCNIC("b_form_or_cnic", d.BFormOrCNIC)
+		errs.Add(err)
 	}
-	if dob.After(domain.LocalDate(s.clock.Now())) || dob.Year() < 1900 {
-		return time.Time{}, domain.FieldInvalid("date_of_birth", "must be a past date after 1900")
-	}
-	return dob, nil
+	return errs.Err()
 }
 
-// AddDependant adds a family member to the caller's account. Errors: Invalid.
+// Check normalises and checks the fields given, as DependantInput's Check
+// does for all of them.
+func (c *DependantChange) Check() error {
+	var errs domain.FieldErrors
+	if c.FullName != nil {
+		name, err := NormalizeName("full_name", *c.FullName)
+		errs.Add(err)
+		c.FullName = &name
+	}
+	if c.DateOfBirth != nil {
+		_, err := birthDate(*c.DateOfBirth)
+		errs.Add(err)
+	}
+	if c.BFormOrCNIC != nil && *c.BFormOrCNIC != "" {
+		n, err := NormalizeCNIC("b_form_or_cnic", *c.BFormOrCNIC)
+		errs.Add(err)
+		c.BFormOrCNIC = &n
+	}
+	return errs.Err()
+}
+
+// birthDate reads a date of birth, which is after 1900.
+func birthDate(v string) (time.Time, error) {
+	dob, err := ParseDate("date_of_birth", v)
+	if err == nil && dob.Year() < 1900 {
+		err = domain.FieldInvalid("date_of_birth", "validation.date_of_birth", nil)
+	}
+	return dob, err
+}
+
+// pastBirthDate reads a date of birth that is also not after today.
+func (s *Service) pastBirthDate(v string) (time.Time, error) {
+	dob, err := birthDate(v)
+	if err == nil && dob.After(domain.LocalDate(s.clock.Now())) {
+		err = domain.FieldInvalid("date_of_birth", "validation.date_of_birth", nil)
+	}
+	return dob, err
+}
+
+// AddDependant adds a family member to the caller's account. Errors:
+// Invalid naming every field at fault.
 func (s *Service) AddDependant(ctx context.Context, p domain.Principal, in DependantInput) (Dependant, error) {
-	name, err := NormalizeName("full_name", in.FullName)
-	if err != nil {
+	if err := in.Check(); err != nil {
 		return Dependant{}, err
 	}
-	dob, err := s.birthDate(in.DateOfBirth)
+	dob, err := s.pastBirthDate(in.DateOfBirth)
 	if err != nil {
 		return Dependant{}, err
-	}
-	var bform string
-	if in.BFormOrCNIC != "" {
-		n, err := NormalizeCNIC("b_form_or_cnic", in.BFormOrCNIC)
-		if err != nil {
-			return Dependant{}, err
-		}
-		bform = n
 	}
 	now := s.clock.Now()
-	row := dependantRow{ID: uuid.NewString(), OwnerID: p.Subject, FullName: name, Relation: in.Relation, DateOfBirth: dob,
-		Gender: in.Gender, BFormOrCNIC: bform, CreatedAt: now, UpdatedAt: now}
+	row := dependantRow{ID: uuid.NewString(), OwnerID: p.Subject, FullName: in.FullName, Relation: in.Relation, DateOfBirth: dob,
+		Gender: in.Gender, BFormOrCNIC: in.BFormOrCNIC, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateDependant(ctx, row); err != nil {
 		return Dependant{}, err
 	}
@@ -160,13 +224,12 @@ func (s *Service) Dependant(ctx context.Context, p domain.Principal, id string) 
 // UpdateDependant changes one of the caller's family members. Errors:
 // Invalid, NotFound.
 func (s *Service) UpdateDependant(ctx context.Context, p domain.Principal, id string, in DependantChange) (Dependant, error) {
+	if err := in.Check(); err != nil {
+		return Dependant{}, err
+	}
 	fields := map[string]any{"updated_at": s.clock.Now()}
 	if in.FullName != nil {
-		name, err := NormalizeName("full_name", *in.FullName)
-		if err != nil {
-			return Dependant{}, err
-		}
-		fields["full_name"] = name
+		fields["full_name"] = *in.FullName
 	}
 	if in.Relation != nil {
 		fields["relation"] = *in.Relation
@@ -175,22 +238,14 @@ func (s *Service) UpdateDependant(ctx context.Context, p domain.Principal, id st
 		fields["gender"] = *in.Gender
 	}
 	if in.DateOfBirth != nil {
-		dob, err := s.birthDate(*in.DateOfBirth)
+		dob, err := s.pastBirthDate(*in.DateOfBirth)
 		if err != nil {
 			return Dependant{}, err
 		}
 		fields["date_of_birth"] = dob
 	}
 	if in.BFormOrCNIC != nil {
-		v := ""
-		if *in.BFormOrCNIC != "" {
-			n, err := NormalizeCNIC("b_form_or_cnic", *in.BFormOrCNIC)
-			if err != nil {
-				return Dependant{}, err
-			}
-			v = n
-		}
-		fields["b_form_or_cnic"] = v
+		fields["b_form_or_cnic"] = *in.BFormOrCNIC
 	}
 	if err := s.store.UpdateDependant(ctx, p.Subject, id, fields); err != nil {
 		return Dependant{}, err

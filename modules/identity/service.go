@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -106,23 +107,27 @@ type Registration struct {
 	Email    string `json:"email,omitempty" validate:"omitempty,email,max=254" example:"amina@example.pk"`
 } // @name Registration
 
+// Check normalises the CNIC, phone, name and e-mail in place and names
+// every field that breaks a rule.
+func (r *Registration) Check() error {
+	var errs domain.FieldErrors
+	var err error
+	r.CNIC, err = NormalizeCNIC("cnic", r.CNIC)
+	errs.Add(err)
+	r.Phone, err = NormalizePhone("phone", r.Phone)
+	errs.Add(err)
+	r.FullName, err = NormalizeName("full_name", r.FullName)
+	errs.Add(err)
+	errs.Add(CheckPassword("password", r.Password, KindCitizen, r.CNIC, r.Phone))
+	r.Email = NormalizeEmail(r.Email)
+	return errs.Err()
+}
+
 // Register opens a citizen account pending verification and sends a code to
-// its phone. Errors: Invalid naming the field; Conflict when the CNIC,
-// phone or e-mail is registered; Unavailable when hashing is saturated.
+// its phone. Errors: Invalid naming every field at fault; Conflict when the
+// CNIC, phone or e-mail is registered; Unavailable when hashing is saturated.
 func (s *Service) Register(ctx context.Context, in Registration) (Account, error) {
-	cnic, err := NormalizeCNIC("cnic", in.CNIC)
-	if err != nil {
-		return Account{}, err
-	}
-	phone, err := NormalizePhone("phone", in.Phone)
-	if err != nil {
-		return Account{}, err
-	}
-	name, err := NormalizeName("full_name", in.FullName)
-	if err != nil {
-		return Account{}, err
-	}
-	if err := CheckPassword("password", in.Password, KindCitizen, cnic, phone); err != nil {
+	if err := in.Check(); err != nil {
 		return Account{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
@@ -131,15 +136,15 @@ func (s *Service) Register(ctx context.Context, in Registration) (Account, error
 	}
 	now := s.clock.Now()
 	row := accountRow{
-		ID: uuid.NewString(), Kind: KindCitizen, CNIC: cnic, Phone: &phone, Email: ptr(NormalizeEmail(in.Email)),
-		FullName: name, PasswordHash: hash, Status: StatusPending, PreferredLanguage: "en", CreatedAt: now, UpdatedAt: now,
+		ID: uuid.NewString(), Kind: KindCitizen, CNIC: in.CNIC, Phone: &in.Phone, Email: ptr(in.Email),
+		FullName: in.FullName, PasswordHash: hash, Status: StatusPending, PreferredLanguage: "en", CreatedAt: now, UpdatedAt: now,
 	}
 	var code string
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateAccount(ctx, row); err != nil {
 			return err
 		}
-		if code, err = s.newOTP(ctx, row.ID, phone); err != nil {
+		if code, err = s.newOTP(ctx, row.ID, in.Phone); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Entry{ActorID: row.ID, ActorKind: KindCitizen, Action: "account.register", TargetType: "account", TargetID: row.ID, SubjectID: row.ID})
@@ -147,7 +152,7 @@ func (s *Service) Register(ctx context.Context, in Registration) (Account, error
 	if err != nil {
 		return Account{}, err
 	}
-	s.sendOTP(ctx, phone, code)
+	s.sendOTP(ctx, in.Phone, code)
 	return row.account(), nil
 }
 
@@ -185,17 +190,17 @@ func (s *Service) VerifyOTP(ctx context.Context, phone, code string) (Account, e
 	}
 	otp, err := s.store.LatestOTP(ctx, phone)
 	if domain.IsKind(err, domain.NotFound) {
-		return Account{}, domain.FieldInvalid("code", "no code was sent to this phone; request one")
+		return Account{}, domain.FieldInvalid("code", "validation.otp.none", nil)
 	} else if err != nil {
 		return Account{}, err
 	}
 	now := s.clock.Now()
 	switch {
 	case otp.Status != "active":
-		return Account{}, domain.FieldInvalid("code", "this code is no longer valid; request a new one")
+		return Account{}, domain.FieldInvalid("code", "validation.otp.spent", nil)
 	case !now.Before(otp.ExpiresAt):
 		_, _ = s.store.SetOTPStatus(ctx, otp.ID, "void")
-		return Account{}, domain.FieldInvalid("code", "the code has expired; request a new one")
+		return Account{}, domain.FieldInvalid("code", "validation.otp.expired", nil)
 	}
 	left, err := s.store.SpendOTPAttempt(ctx, otp.ID, otpMaxAttempts)
 	if err != nil {
@@ -203,10 +208,10 @@ func (s *Service) VerifyOTP(ctx context.Context, phone, code string) (Account, e
 	}
 	if !left {
 		_, _ = s.store.SetOTPStatus(ctx, otp.ID, "void")
-		return Account{}, domain.FieldInvalid("code", "too many wrong codes; request a new one")
+		return Account{}, domain.FieldInvalid("code", "validation.otp.exhausted", nil)
 	}
 	if subtle.ConstantTimeCompare([]byte(otpHash(otp.ID, code)), []byte(otp.CodeHash)) != 1 {
-		return Account{}, domain.FieldInvalid("code", fmt.Sprintf("the code is wrong; %d tries left", otpMaxAttempts-otp.Attempts-1))
+		return Account{}, domain.FieldInvalid("code", "validation.otp.wrong", map[string]string{"n": strconv.Itoa(otpMaxAttempts - otp.Attempts - 1)})
 	}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		used, err := s.store.SetOTPStatus(ctx, otp.ID, "used")
@@ -214,7 +219,7 @@ func (s *Service) VerifyOTP(ctx context.Context, phone, code string) (Account, e
 			return err
 		}
 		if !used {
-			return domain.FieldInvalid("code", "this code is no longer valid; request a new one")
+			return domain.FieldInvalid("code", "validation.otp.spent", nil)
 		}
 		return s.store.UpdateAccount(ctx, otp.AccountID, map[string]any{"status": StatusActive, "verified_at": now, "updated_at": now})
 	})

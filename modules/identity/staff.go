@@ -33,37 +33,78 @@ type RolesChange struct {
 	Roles []RoleAssignment `json:"roles" validate:"required,min=1,max=10,dive"`
 } // @name RolesChange
 
-// checkAssignment validates a role assignment and that its unit exists.
-func (s *Service) checkAssignment(ctx context.Context, field string, r RoleAssignment) error {
-	if err := r.Validate(field); err != nil {
-		return err
+// Check normalises the name and e-mail in place and names every field that
+// breaks a rule: the role's department and unit, the name, the password.
+func (n *NewStaff) Check() error {
+	var errs domain.FieldErrors
+	var err error
+	errs.Add(n.assignment().Validate(""))
+	n.FullName, err = NormalizeName("full_name", n.FullName)
+	errs.Add(err)
+	errs.Add(CheckPassword("password", n.Password, KindStaff))
+	n.Email = NormalizeEmail(n.Email)
+	return errs.Err()
+}
+
+func (n NewStaff) assignment() RoleAssignment {
+	return RoleAssignment{Role: n.Role, Department: n.Department, UnitID: n.UnitID}
+}
+
+// Check normalises the name, when given, in place.
+func (c *StaffChange) Check() error {
+	if c.FullName == nil {
+		return nil
 	}
+	name, err := NormalizeName("full_name", *c.FullName)
+	c.FullName = &name
+	return err
+}
+
+// Check names every role assignment at fault, and a unit role naming
+// another unit than the one before: a staff account serves one unit.
+func (c RolesChange) Check() error {
+	var errs domain.FieldErrors
+	unit := ""
+	for i, r := range c.Roles {
+		field := fmt.Sprintf("roles[%d].", i)
+		errs.Add(r.Validate(field))
+		if r.UnitID != "" && unit != "" && r.UnitID != unit {
+			errs.Add(domain.FieldInvalid(field+"unit_id", "validation.role.one_unit", nil))
+		}
+		if r.UnitID != "" && unit == "" {
+			unit = r.UnitID
+		}
+	}
+	return errs.Err()
+}
+
+// checkUnit checks that a unit-scoped assignment's unit exists.
+func (s *Service) checkUnit(ctx context.Context, field string, r RoleAssignment) error {
 	kind := roleDepartments[r.Role].unitKind
 	if kind == "" {
 		return nil
 	}
 	ok, err := s.units.UnitExists(ctx, kind, r.UnitID)
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
-	}
-	if !ok {
-		return domain.FieldInvalid(field+"unit_id", "is not the ID of a "+kind)
+	case !ok && kind == UnitSchool:
+		return domain.FieldInvalid(field+"unit_id", "validation.unit.school", nil)
+	case !ok:
+		return domain.FieldInvalid(field+"unit_id", "validation.unit.facility", nil)
 	}
 	return nil
 }
 
 // CreateStaff creates an active staff account with one role. Errors:
-// Invalid, Conflict when the e-mail is taken, Unavailable.
+// Invalid naming every field at fault, Conflict when the e-mail is taken,
+// Unavailable.
 func (s *Service) CreateStaff(ctx context.Context, in NewStaff) (Account, error) {
-	assignment := RoleAssignment{Role: in.Role, Department: in.Department, UnitID: in.UnitID}
-	if err := s.checkAssignment(ctx, "", assignment); err != nil {
+	if err := in.Check(); err != nil {
 		return Account{}, err
 	}
-	name, err := NormalizeName("full_name", in.FullName)
-	if err != nil {
-		return Account{}, err
-	}
-	if err := CheckPassword("password", in.Password, KindStaff); err != nil {
+	assignment := in.assignment()
+	if err := s.checkUnit(ctx, "", assignment); err != nil {
 		return Account{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
@@ -71,8 +112,7 @@ func (s *Service) CreateStaff(ctx context.Context, in NewStaff) (Account, error)
 		return Account{}, err
 	}
 	now := s.clock.Now()
-	email := NormalizeEmail(in.Email)
-	row := accountRow{ID: uuid.NewString(), Kind: KindStaff, Email: &email, FullName: name, PasswordHash: hash, Status: StatusActive,
+	row := accountRow{ID: uuid.NewString(), Kind: KindStaff, Email: &in.Email, FullName: in.FullName, PasswordHash: hash, Status: StatusActive,
 		Department: &in.Department, PreferredLanguage: "en", CreatedAt: now, UpdatedAt: now}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateAccount(ctx, row); err != nil {
@@ -139,17 +179,16 @@ func (s *Service) staffAccount(ctx context.Context, id string) (accountRow, erro
 // deactivated account's sessions close and its next request is refused.
 // Errors: Invalid, NotFound, Forbidden when an admin would deactivate itself.
 func (s *Service) UpdateStaff(ctx context.Context, actor domain.Principal, id string, in StaffChange) (Account, error) {
+	if err := in.Check(); err != nil {
+		return Account{}, err
+	}
 	row, err := s.staffAccount(ctx, id)
 	if err != nil {
 		return Account{}, err
 	}
 	fields := map[string]any{"updated_at": s.clock.Now()}
 	if in.FullName != nil {
-		name, err := NormalizeName("full_name", *in.FullName)
-		if err != nil {
-			return Account{}, err
-		}
-		fields["full_name"] = name
+		fields["full_name"] = *in.FullName
 	}
 	action := "staff.update"
 	if in.Active != nil {
@@ -182,22 +221,19 @@ func (s *Service) UpdateStaff(ctx context.Context, actor domain.Principal, id st
 // SetRoles replaces a staff account's roles; the change applies from its
 // next request. Errors: Invalid naming the assignment, NotFound.
 func (s *Service) SetRoles(ctx context.Context, id string, in RolesChange) (Account, error) {
+	if err := in.Check(); err != nil {
+		return Account{}, err
+	}
 	row, err := s.staffAccount(ctx, id)
 	if err != nil {
 		return Account{}, err
 	}
-	unit := ""
+	var errs domain.FieldErrors
 	for i, r := range in.Roles {
-		field := fmt.Sprintf("roles[%d].", i)
-		if err := s.checkAssignment(ctx, field, r); err != nil {
-			return Account{}, err
-		}
-		if r.UnitID != "" && unit != "" && r.UnitID != unit {
-			return Account{}, domain.FieldInvalid(field+"unit_id", "a staff account serves one unit; all its unit roles must name the same one")
-		}
-		if r.UnitID != "" {
-			unit = r.UnitID
-		}
+		errs.Add(s.checkUnit(ctx, fmt.Sprintf("roles[%d].", i), r))
+	}
+	if err := errs.Err(); err != nil {
+		return Account{}, err
 	}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.ReplaceRoles(ctx, row.ID, in.Roles); err != nil {

@@ -205,7 +205,7 @@ func uniqueConflict(err error) error {
 	for _, f := range []struct{ field, name string }{{"cnic", "CNIC"}, {"phone", "phone number"}, {"email", "e-mail address"}} {
 		if strings.Contains(msg, f.field) {
 			return &domain.Error{Kind: domain.Conflict, Message: "an account with this " + f.name + " already exists",
-				Fields: []domain.FieldError{{Field: f.field, Message: "is already registered"}}, Err: err}
+				Fields: []domain.FieldError{{Field: f.field, Key: "validation.taken"}}, Err: err}
 		}
 	}
 	return domain.Wrap(domain.Conflict, err, "the account already exists")

@@ -177,25 +177,35 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (ClientWithSec
 	return ClientWithSecret{Client: row.client(), Secret: secret}, nil
 }
 
+// Check names unknown scopes and a unit missing where the scopes need one.
+func (in NewClient) Check() error {
+	_, err := checkScopes(in.Scopes, in.UnitID)
+	return err
+}
+
+// checkScopes returns the scopes sorted, each once. Errors: Invalid naming
+// every field at fault.
 func checkScopes(scopes []string, unit string) ([]string, error) {
+	var errs domain.FieldErrors
 	seen := map[string]bool{}
 	needsUnit := false
 	for _, sc := range scopes {
 		scope, ok := Scopes[sc]
 		if !ok {
-			return nil, domain.FieldInvalid("scopes", "holds an unknown scope: "+sc)
+			errs.Add(domain.FieldInvalid("scopes", "validation.scope.unknown", map[string]string{"scope": sc}))
+			continue
 		}
 		seen[sc], needsUnit = true, needsUnit || scope.UnitBound
 	}
 	if needsUnit && unit == "" {
-		return nil, domain.FieldInvalid("unit_id", "is required for health.appointments:read (the facility the client serves)")
+		errs.Add(domain.FieldInvalid("unit_id", "validation.scope.unit", nil))
 	}
 	out := make([]string, 0, len(seen))
 	for sc := range seen {
 		out = append(out, sc)
 	}
 	sort.Strings(out)
-	return out, nil
+	return out, errs.Err()
 }
 
 // Clients lists clients, oldest first.

@@ -247,7 +247,7 @@ func problem(t *testing.T, r *apitest.Response, wantStatus int, field string) {
 		t.Errorf("body %s: %v", r.Body, err)
 		return
 	}
-	if field != "" && !slices.ContainsFunc(p.Errors, func(f domain.FieldError) bool { return f.Field == field }) {
+	if field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == field }) {
 		t.Errorf("errors %+v do not name %q (%s)", p.Errors, field, r.Body)
 	}
 }
@@ -354,8 +354,8 @@ func (e *env) acceptedApplication(citizen, educationAdmin, schoolID, year string
 }
 
 var zoneTariffs = []parking.Tariff{
-	{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1000},
-	{PermitType: parking.TypeResident, Months: 3, AmountPKR: 3000},
+	{PermitType: parking.TypeResident, Months: 1, AmountPKR: new(int64(1000))},
+	{PermitType: parking.TypeResident, Months: 3, AmountPKR: new(int64(3000))},
 }
 
 // zone makes a parking zone through the admin API.
@@ -821,6 +821,13 @@ func TestClientAdmin(t *testing.T) {
 		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/nope", Token: e.admin.Token}), http.StatusBadRequest, "id")
 	})
 
+	t.Run("every invalid field in one answer", func(t *testing.T) {
+		r := e.createClient(map[string]any{"name": "x", "scopes": []string{"health.appointments:read", "admin"}})
+		for _, field := range []string{"name", "scopes", "unit_id"} {
+			problem(t, r, http.StatusUnprocessableEntity, field)
+		}
+	})
+
 	t.Run("list paginates without secrets", func(t *testing.T) {
 		var made []*client
 		for range 3 {
@@ -1187,6 +1194,13 @@ func TestWebhookSubscriptions(t *testing.T) {
 		// A token narrowed away from the event's scope.
 		narrowed := &client{Token: e.app.ClientToken(permits.ID, permits.Secret, "webhooks:manage")}
 		problem(t, sub(narrowed, "permit.activated"), http.StatusUnprocessableEntity, "events")
+		// Every field at fault is named at once: the unknown event and the URL.
+		r := e.app.Post(hooksPath, permits.Token, map[string]any{"url": "ftp://203.0.113.10/hooks", "events": []string{"permit.activated", "permit.exploded"}})
+		problem(t, r, http.StatusUnprocessableEntity, "events")
+		problem(t, r, http.StatusUnprocessableEntity, "url")
+		r = e.app.Post(hooksPath, permits.Token, map[string]any{"url": "https://127.0.0.1/x", "events": []string{"appointment.booked"}})
+		problem(t, r, http.StatusUnprocessableEntity, "events")
+		problem(t, r, http.StatusUnprocessableEntity, "url")
 		// Without webhooks:manage there is no subscribing at all.
 		problem(t, sub(verifier, "permit.activated"), http.StatusForbidden, "")
 		problem(t, e.app.Get(hooksPath, verifier.Token), http.StatusForbidden, "")

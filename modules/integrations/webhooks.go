@@ -34,6 +34,19 @@ type NewSubscription struct {
 	Events []string `json:"events" validate:"required,min=1,max=10,dive,required"`
 } // @name NewSubscription
 
+// Check names unknown events and a URL that is not one; whether the client
+// may have the events and where the URL leads are the service's to find.
+func (in NewSubscription) Check() error {
+	var errs domain.FieldErrors
+	for _, e := range in.Events {
+		if _, ok := webhook.Lookup(e); !ok {
+			errs.Add(domain.FieldInvalid("events", "validation.event.unknown", map[string]string{"event": e}))
+		}
+	}
+	errs.Add(webhook.CheckURL("url", in.URL))
+	return errs.Err()
+}
+
 // Delivery is one attempt record of sending an event to a subscription.
 type Delivery struct {
 	ID            string     `json:"id" format:"uuid"`
@@ -74,24 +87,27 @@ func delivery(r deliveryRow) Delivery {
 // to. Errors: Invalid for an unknown or unentitled event or a URL that is
 // not https or reaches a private address.
 func (s *Service) Subscribe(ctx context.Context, p domain.Principal, in NewSubscription) (SubscriptionWithSecret, error) {
+	if err := in.Check(); err != nil {
+		return SubscriptionWithSecret{}, err
+	}
 	scopes := map[string]bool{}
 	for _, sc := range p.Scopes {
 		scopes[sc] = true
 	}
+	var errs domain.FieldErrors
 	seen := map[string]bool{}
 	for _, e := range in.Events {
-		et, ok := webhook.Lookup(e)
+		et, _ := webhook.Lookup(e) // NewSubscription.Check refused unknown events
 		switch {
-		case !ok:
-			return SubscriptionWithSecret{}, domain.FieldInvalid("events", "holds an unknown event: "+e)
 		case !scopes[et.Scope]:
-			return SubscriptionWithSecret{}, domain.FieldInvalid("events", e+" needs the scope "+et.Scope)
+			errs.Add(domain.FieldInvalid("events", "validation.event.scope", map[string]string{"event": e, "scope": et.Scope}))
 		case et.UnitBound && p.UnitID == "":
-			return SubscriptionWithSecret{}, domain.FieldInvalid("events", e+" goes only to clients bound to a facility or school")
+			errs.Add(domain.FieldInvalid("events", "validation.event.unit", map[string]string{"event": e}))
 		}
 		seen[e] = true
 	}
-	if err := s.Targets.Check(ctx, "url", in.URL); err != nil {
+	errs.Add(s.Targets.Check(ctx, "url", in.URL))
+	if err := errs.Err(); err != nil {
 		return SubscriptionWithSecret{}, err
 	}
 	secret, err := webhook.NewSecret()

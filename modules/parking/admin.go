@@ -29,6 +29,12 @@ type ZoneChange struct {
 	Tariffs     []Tariff `json:"tariffs,omitempty" validate:"max=12,dive"`
 } // @name ZoneChange
 
+// Check names every tariff at fault.
+func (in ZoneInput) Check() error { return checkTariffs(in.Tariffs) }
+
+// Check names every tariff at fault.
+func (in ZoneChange) Check() error { return checkTariffs(in.Tariffs) }
+
 // Verdict is the parking authority's reason for a decision.
 type Verdict struct {
 	Reason string `json:"reason" validate:"max=300" example:"Disability certificate verified"`
@@ -52,7 +58,7 @@ type PermitFigure struct {
 
 // CreateZone adds a zone with its tariffs. Errors: Conflict for a known name.
 func (s *Service) CreateZone(ctx context.Context, in ZoneInput) (Zone, error) {
-	if err := checkTariffs(in.Tariffs); err != nil {
+	if err := in.Check(); err != nil {
 		return Zone{}, err
 	}
 	z := Zone{ID: uuid.NewString(), Name: in.Name, Sector: in.Sector, PermitQuota: in.PermitQuota, Tariffs: in.Tariffs}
@@ -70,7 +76,7 @@ func (s *Service) CreateZone(ctx context.Context, in ZoneInput) (Zone, error) {
 
 // UpdateZone changes a zone and sets tariffs. Errors: NotFound, Conflict.
 func (s *Service) UpdateZone(ctx context.Context, id string, in ZoneChange) (Zone, error) {
-	if err := checkTariffs(in.Tariffs); err != nil {
+	if err := in.Check(); err != nil {
 		return Zone{}, err
 	}
 	fields := map[string]any{"updated_at": s.clock.Now()}
@@ -95,17 +101,22 @@ func (s *Service) UpdateZone(ctx context.Context, id string, in ZoneChange) (Zon
 	return s.store.Zone(ctx, id, s.clock.Now())
 }
 
-// checkTariffs refuses a list that prices one permit type and duration twice.
+// checkTariffs names every tariff without a price or pricing a permit type
+// and duration that an earlier one prices already.
 func checkTariffs(tariffs []Tariff) error {
+	var errs domain.FieldErrors
 	seen := map[Tariff]bool{}
 	for i, t := range tariffs {
+		if t.AmountPKR == nil {
+			errs.Add(domain.FieldInvalid(fmt.Sprintf("tariffs[%d].amount_pkr", i), "validation.required", nil))
+		}
 		key := Tariff{PermitType: t.PermitType, Months: t.Months}
 		if seen[key] {
-			return domain.FieldInvalid(fmt.Sprintf("tariffs[%d]", i), "prices this permit type and duration twice")
+			errs.Add(domain.FieldInvalid(fmt.Sprintf("tariffs[%d]", i), "validation.tariff.twice", nil))
 		}
 		seen[key] = true
 	}
-	return nil
+	return errs.Err()
 }
 
 // AdminPermits lists permits by stored status and zone, newest first.
@@ -129,7 +140,7 @@ func (s *Service) Reject(ctx context.Context, id string, in Verdict) (Permit, er
 // Conflict.
 func (s *Service) Revoke(ctx context.Context, id string, in Verdict) (Permit, error) {
 	if in.Reason == "" {
-		return Permit{}, domain.FieldInvalid("reason", "is required to revoke a permit")
+		return Permit{}, domain.FieldInvalid("reason", "validation.reason.revoke", nil)
 	}
 	return s.decide(ctx, id, StatusActive, StatusRevoked, in.Reason, "permit.revoked")
 }

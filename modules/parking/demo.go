@@ -18,7 +18,7 @@ func (s *Service) LoadDemo(ctx context.Context) (bool, error) {
 		for _, dz := range demoZones {
 			z := Zone{ID: uuid.NewString(), Name: dz.Name, Sector: dz.Sector, PermitQuota: dz.Quota}
 			for _, t := range dz.Tariffs {
-				z.Tariffs = append(z.Tariffs, Tariff(t))
+				z.Tariffs = append(z.Tariffs, Tariff{PermitType: t.PermitType, Months: t.Months, AmountPKR: &t.AmountPKR})
 			}
 			if err := s.store.CreateZone(ctx, z, now); err != nil {
 				return err

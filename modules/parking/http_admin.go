@@ -103,7 +103,7 @@ func (h *Handler) adminPermits(c echo.Context) error {
 		return err
 	}
 	if f.Status = c.QueryParam("status"); f.Status != "" && !permitStatuses[f.Status] {
-		return domain.FieldMalformed("status", "is not a permit status")
+		return domain.FieldMalformed("status", "validation.status.permit", nil)
 	}
 	res, err := h.svc.AdminPermits(c.Request().Context(), f, p)
 	if err != nil {

@@ -305,10 +305,10 @@ func (h *Handler) verify(c echo.Context) error {
 		return err
 	}
 	if zoneID == "" {
-		return domain.FieldMalformed("zone_id", "is required")
+		return domain.FieldMalformed("zone_id", "validation.required", nil)
 	}
 	if c.QueryParam("plate") == "" {
-		return domain.FieldMalformed("plate", "is required")
+		return domain.FieldMalformed("plate", "validation.required", nil)
 	}
 	v, err := h.svc.Verify(c.Request().Context(), c.QueryParam("plate"), zoneID)
 	if err != nil {

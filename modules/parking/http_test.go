@@ -78,8 +78,8 @@ func TestZones(t *testing.T) {
 			got := make([]tariffKey, len(z.Tariffs))
 			for i, tr := range z.Tariffs {
 				got[i] = tariffKey{tr.PermitType, tr.Months}
-				if tr.AmountPKR <= 0 {
-					t.Errorf("tariff %s/%d months = %d PKR, want positive", tr.PermitType, tr.Months, tr.AmountPKR)
+				if tr.AmountPKR == nil || *tr.AmountPKR <= 0 {
+					t.Errorf("tariff %s/%d months = %v PKR, want positive", tr.PermitType, tr.Months, tr.AmountPKR)
 				}
 			}
 			// Every permit type for every duration, ordered by type then months.
@@ -88,8 +88,8 @@ func TestZones(t *testing.T) {
 			}
 			// A longer permit never costs less.
 			for i := 1; i < len(z.Tariffs); i++ {
-				if a, b := z.Tariffs[i-1], z.Tariffs[i]; a.PermitType == b.PermitType && b.AmountPKR < a.AmountPKR {
-					t.Errorf("%s: %d months costs %d, less than %d months at %d", a.PermitType, b.Months, b.AmountPKR, a.Months, a.AmountPKR)
+				if a, b := z.Tariffs[i-1], z.Tariffs[i]; a.PermitType == b.PermitType && *b.AmountPKR < *a.AmountPKR {
+					t.Errorf("%s: %d months costs %d, less than %d months at %d", a.PermitType, b.Months, *b.AmountPKR, a.Months, *a.AmountPKR)
 				}
 			}
 		})

@@ -47,8 +47,10 @@ type Zone struct {
 // Tariff is the current price of a permit type for a number of months.
 type Tariff struct {
 	PermitType string `json:"permit_type" validate:"required,oneof=resident business disabled" enums:"resident,business,disabled"`
-	Months     int    `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
-	AmountPKR  int64  `json:"amount_pkr" validate:"required,min=1,max=10000000" example:"2500"`
+	Months     int    `json:"months" validate:"oneof=1 3 6 12" enums:"1,3,6,12"`
+	// AmountPKR is the price in whole rupees. 0 is a price (the free
+	// permit for disabled drivers); a tariff without one is refused.
+	AmountPKR *int64 `json:"amount_pkr" validate:"required,min=0,max=10000000" example:"2500"`
 } // @name Tariff
 
 // Vehicle is a citizen's vehicle.
@@ -105,14 +107,14 @@ func NormalizePlate(field, v string) (string, error) {
 	}
 	for _, r := range strings.TrimSpace(v) {
 		if r > unicode.MaxASCII {
-			return "", domain.FieldInvalid(field, "may hold only letters, digits, spaces and dashes")
+			return "", domain.FieldInvalid(field, "validation.plate.chars", nil)
 		}
 		r = unicode.ToUpper(r)
 		switch {
 		case r == ' ' || r == '-' || r == '.' || r == '_':
 			flush()
 		case !(unicode.IsLetter(r) || unicode.IsDigit(r)):
-			return "", domain.FieldInvalid(field, "may hold only letters, digits, spaces and dashes")
+			return "", domain.FieldInvalid(field, "validation.plate.chars", nil)
 		case len(cur) > 0 && unicode.IsDigit(cur[len(cur)-1]) != unicode.IsDigit(r):
 			flush()
 			cur = append(cur, r)
@@ -123,7 +125,7 @@ func NormalizePlate(field, v string) (string, error) {
 	flush()
 	plate := strings.Join(splitArea(groups), "-")
 	if !platePattern.MatchString(plate) {
-		return "", domain.FieldInvalid(field, "is not a Pakistani number plate such as ABC-123, ICT-ABC-123 or LEA-4455")
+		return "", domain.FieldInvalid(field, "validation.plate", nil)
 	}
 	return plate, nil
 }

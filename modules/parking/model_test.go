@@ -302,3 +302,43 @@ func TestCancelRefund(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestChecksNameEveryField: each request's Check names every field
+// that breaks a rule at once, and a 0 PKR tariff is a price.
+func TestRequestChecksNameEveryField(t *testing.T) {
+	free, paid := new(int64(0)), new(int64(1000))
+	cases := []struct {
+		name  string
+		check interface{ Check() error }
+		want  []string
+	}{
+		{"zone with a free tariff", ZoneInput{Tariffs: []Tariff{{PermitType: TypeResident, Months: 1, AmountPKR: paid}, {PermitType: TypeDisabled, Months: 1, AmountPKR: free}}}, nil},
+		{"zone, a tariff without a price and one twice", ZoneInput{Tariffs: []Tariff{
+			{PermitType: TypeResident, Months: 1}, {PermitType: TypeDisabled, Months: 1, AmountPKR: free}, {PermitType: TypeDisabled, Months: 1, AmountPKR: paid},
+		}}, []string{"tariffs[0].amount_pkr", "tariffs[2]"}},
+		{"zone change", ZoneChange{Tariffs: []Tariff{{PermitType: TypeBusiness, Months: 3}}}, []string{"tariffs[0].amount_pkr"}},
+		{"vehicle", &VehicleInput{Plate: "ABC-12345"}, []string{"plate"}},
+		{"permit", PermitRequest{StartDate: "2027-3-10"}, []string{"start_date"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.check.Check()
+			var got []string
+			if err != nil {
+				if !domain.IsKind(err, domain.Invalid) {
+					t.Fatalf("Check() = %v, want an Invalid error", err)
+				}
+				for _, f := range err.(*domain.Error).Fields {
+					got = append(got, f.Field)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("Check names %v, want %v", got, tc.want)
+			}
+		})
+	}
+	v := VehicleInput{Plate: "ict abc 123"}
+	if err := v.Check(); err != nil || v.Plate != "ICT-ABC-123" {
+		t.Errorf("vehicle Check = %v, plate %q; want the plate normalised", err, v.Plate)
+	}
+}

@@ -2,7 +2,7 @@ package parking
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,14 +23,35 @@ type VehicleInput struct {
 	Colour string `json:"colour,omitempty" validate:"max=30" example:"white"`
 } // @name VehicleInput
 
+// Check normalises the plate in place.
+func (in *VehicleInput) Check() (err error) {
+	in.Plate, err = NormalizePlate("plate", in.Plate)
+	return err
+}
+
 // PermitRequest buys a permit.
 type PermitRequest struct {
 	VehicleID  string `json:"vehicle_id" validate:"required,uuid" format:"uuid"`
 	ZoneID     string `json:"zone_id" validate:"required,uuid" format:"uuid"`
 	PermitType string `json:"permit_type" validate:"required,oneof=resident business disabled" enums:"resident,business,disabled"`
 	StartDate  string `json:"start_date" validate:"required" format:"date" example:"2027-01-01"`
-	Months     int    `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
+	Months     int    `json:"months" validate:"oneof=1 3 6 12" enums:"1,3,6,12"`
 } // @name PermitRequest
+
+// Check names a start date that is not one; whether it is soon enough is
+// the service's to say, as it needs the clock.
+func (in PermitRequest) Check() error {
+	_, err := startDate(in.StartDate)
+	return err
+}
+
+func startDate(v string) (time.Time, error) {
+	start, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, domain.FieldInvalid("start_date", "validation.date", nil)
+	}
+	return start, nil
+}
 
 // PaymentRequest pays a permit through a payment provider.
 type PaymentRequest struct {
@@ -43,7 +64,7 @@ type PaymentRequest struct {
 
 // RenewRequest renews a permit for more months.
 type RenewRequest struct {
-	Months int `json:"months" validate:"required,oneof=1 3 6 12" enums:"1,3,6,12"`
+	Months int `json:"months" validate:"oneof=1 3 6 12" enums:"1,3,6,12"`
 } // @name RenewRequest
 
 // maxStartAhead is how far ahead a permit may start.
@@ -52,11 +73,10 @@ const maxStartAhead = 90 * 24 * time.Hour
 // AddVehicle registers a vehicle to the caller. Errors: Invalid plate;
 // Conflict when the plate is registered to anyone.
 func (s *Service) AddVehicle(ctx context.Context, p domain.Principal, in VehicleInput) (Vehicle, error) {
-	plate, err := NormalizePlate("plate", in.Plate)
-	if err != nil {
+	if err := in.Check(); err != nil {
 		return Vehicle{}, err
 	}
-	r := vehicleRow{ID: uuid.NewString(), AccountID: p.Subject, Plate: plate, Make: in.Make, Model: in.Model, Colour: in.Colour, CreatedAt: s.clock.Now()}
+	r := vehicleRow{ID: uuid.NewString(), AccountID: p.Subject, Plate: in.Plate, Make: in.Make, Model: in.Model, Colour: in.Colour, CreatedAt: s.clock.Now()}
 	if err := s.store.CreateVehicle(ctx, r); err != nil {
 		return Vehicle{}, err
 	}
@@ -95,20 +115,19 @@ func (s *Service) DeleteVehicle(ctx context.Context, p domain.Principal, id stri
 // start in the past; Conflict when the zone is full or the vehicle has an
 // overlapping permit there.
 func (s *Service) BuyPermit(ctx context.Context, p domain.Principal, in PermitRequest) (Permit, error) {
+	start, err := startDate(in.StartDate)
+	if err != nil {
+		return Permit{}, err
+	}
 	vehicle, err := s.store.Vehicle(ctx, p.Subject, in.VehicleID)
 	if domain.IsKind(err, domain.NotFound) {
-		return Permit{}, domain.FieldInvalid("vehicle_id", "is not one of your vehicles")
+		return Permit{}, domain.FieldInvalid("vehicle_id", "validation.vehicle.not_yours", nil)
 	} else if err != nil {
 		return Permit{}, err
 	}
-	start, err := time.Parse(time.DateOnly, in.StartDate)
-	if err != nil {
-		return Permit{}, domain.FieldInvalid("start_date", "must be a date written YYYY-MM-DD")
-	}
-	now := s.clock.Now()
-	today := domain.LocalDate(now)
+	today := domain.LocalDate(s.clock.Now())
 	if start.Before(today) || start.After(today.Add(maxStartAhead)) {
-		return Permit{}, domain.FieldInvalid("start_date", "must be today or a day within the next 90 days")
+		return Permit{}, domain.FieldInvalid("start_date", "validation.start_date.window", map[string]string{"n": "90"})
 	}
 	return s.createPermit(ctx, p, vehicle, in.ZoneID, in.PermitType, start, in.Months)
 }
@@ -122,12 +141,12 @@ func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle 
 	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
 		zone, err := s.store.LockZone(ctx, zoneID)
 		if domain.IsKind(err, domain.NotFound) {
-			return domain.FieldInvalid("zone_id", "is not a parking zone")
+			return domain.FieldInvalid("zone_id", "validation.zone.unknown", nil)
 		} else if err != nil {
 			return err
 		}
 		if row.AmountPKR, err = s.store.Tariff(ctx, zoneID, permitType, months); domain.IsKind(err, domain.NotFound) {
-			return domain.FieldInvalid("permit_type", fmt.Sprintf("the zone sells no %s permit for %d months", permitType, months))
+			return domain.FieldInvalid("permit_type", "validation.tariff.none", map[string]string{"type": permitType, "months": strconv.Itoa(months)})
 		} else if err != nil {
 			return err
 		}
@@ -230,7 +249,7 @@ func (s *Service) Permit(ctx context.Context, p domain.Principal, id string) (Pe
 func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in PaymentRequest) (Permit, error) {
 	provider, ok := s.providers[in.Method]
 	if !ok {
-		return Permit{}, domain.FieldInvalid("method", "is not a payment method this service offers")
+		return Permit{}, domain.FieldInvalid("method", "validation.payment.method", nil)
 	}
 	row, err := s.store.Permit(ctx, p.Subject, id)
 	if err != nil {
@@ -256,7 +275,7 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 		}
 		if !approved {
 			declined = true
-			return domain.FieldInvalid("payment_token", "the payment was declined")
+			return domain.FieldInvalid("payment_token", "validation.payment.declined", nil)
 		}
 		if err := s.store.AddPayment(ctx, paymentRow{ID: uuid.NewString(), PermitID: id, AccountID: p.Subject, Kind: "charge",
 			Provider: in.Method, ProviderRef: ref, AmountPKR: row.AmountPKR, Status: "succeeded", CreatedAt: now}); err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/token"
+	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 // The tests in this file drive vehicles, permits and payments over HTTP.
@@ -46,14 +47,14 @@ var pkStart = time.Date(2027, 3, 10, 4, 0, 0, 0, time.UTC)
 
 // Tariffs of every test zone, in PKR.
 var pkTariffs = []parking.Tariff{
-	{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1000},
-	{PermitType: parking.TypeResident, Months: 3, AmountPKR: 3000},
-	{PermitType: parking.TypeResident, Months: 6, AmountPKR: 5400},
-	{PermitType: parking.TypeResident, Months: 12, AmountPKR: 9600},
-	{PermitType: parking.TypeBusiness, Months: 1, AmountPKR: 2000},
-	{PermitType: parking.TypeBusiness, Months: 3, AmountPKR: 6000},
-	{PermitType: parking.TypeDisabled, Months: 1, AmountPKR: 100},
-	{PermitType: parking.TypeDisabled, Months: 3, AmountPKR: 300},
+	{PermitType: parking.TypeResident, Months: 1, AmountPKR: new(int64(1000))},
+	{PermitType: parking.TypeResident, Months: 3, AmountPKR: new(int64(3000))},
+	{PermitType: parking.TypeResident, Months: 6, AmountPKR: new(int64(5400))},
+	{PermitType: parking.TypeResident, Months: 12, AmountPKR: new(int64(9600))},
+	{PermitType: parking.TypeBusiness, Months: 1, AmountPKR: new(int64(2000))},
+	{PermitType: parking.TypeBusiness, Months: 3, AmountPKR: new(int64(6000))},
+	{PermitType: parking.TypeDisabled, Months: 1, AmountPKR: new(int64(100))},
+	{PermitType: parking.TypeDisabled, Months: 3, AmountPKR: new(int64(300))},
 }
 
 // pkActor is a signed-in account. Access tokens live 15 minutes of the fake
@@ -327,7 +328,7 @@ func wantProblem(t *testing.T, r *apitest.Response, status int, field string) {
 		return
 	}
 	var p struct {
-		Errors []domain.FieldError `json:"errors"`
+		Errors []web.FieldError `json:"errors"`
 	}
 	if err := json.Unmarshal(r.Body, &p); err != nil {
 		t.Errorf("decode problem %s: %v", r.Body, err)
@@ -765,6 +766,82 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 
 // --- tariffs and renewals ---
 
+// problemFields returns the fields a problem names, each with its message.
+func problemFields(t *testing.T, r *apitest.Response) map[string]string {
+	t.Helper()
+	var p struct {
+		Errors []web.FieldError `json:"errors"`
+	}
+	if err := json.Unmarshal(r.Body, &p); err != nil {
+		t.Fatalf("decode problem %s: %v", r.Body, err)
+	}
+	out := map[string]string{}
+	for _, f := range p.Errors {
+		out[f.Field] = f.Message
+	}
+	return out
+}
+
+// TestZeroTariffIsAPrice: 0 PKR, the free permit for disabled drivers, is a
+// price and not a missing one. A zone is created and changed with free
+// tariffs and lists them, a free permit is bought and paid, and a tariff
+// without a price is still refused, naming it.
+func TestZeroTariffIsAPrice(t *testing.T) {
+	e := newPkEnv(t)
+	tariffs := append(slices.Clone(pkTariffs), parking.Tariff{PermitType: parking.TypeDisabled, Months: 6, AmountPKR: new(int64(0))})
+	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+		"name": "Free Tariff Zone " + uuid.NewString(), "sector": "G-9", "permit_quota": 5, "tariffs": tariffs,
+	}, nil)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create a zone with a 0 PKR tariff: %d %s", r.Status, r.Body)
+	}
+	var created parking.Zone
+	r.JSON(t, &created)
+	e.zones = append(e.zones, created.ID)
+
+	r = e.do(http.MethodPatch, pkAdmin+"/zones/"+created.ID, e.admin, map[string]any{
+		"tariffs": []map[string]any{{"permit_type": "disabled", "months": 12, "amount_pkr": 0}},
+	}, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("change a zone to a 0 PKR tariff: %d %s", r.Status, r.Body)
+	}
+	prices := map[string]int64{}
+	for _, tr := range e.listedZone(created.ID).Tariffs {
+		if tr.AmountPKR == nil {
+			t.Fatalf("tariff %s/%d is listed without a price", tr.PermitType, tr.Months)
+		}
+		prices[fmt.Sprintf("%s/%d", tr.PermitType, tr.Months)] = *tr.AmountPKR
+	}
+	for _, free := range []string{"disabled/6", "disabled/12"} {
+		if price, listed := prices[free]; !listed || price != 0 {
+			t.Errorf("listed tariffs = %v, want %s at 0", prices, free)
+		}
+	}
+	if prices["disabled/1"] != 100 || len(prices) != len(pkTariffs)+2 {
+		t.Errorf("listed tariffs = %v, want the others kept", prices)
+	}
+
+	c := e.citizen()
+	v, _ := e.vehicle(c)
+	p := e.mustBuy(c, v, created.ID, parking.TypeDisabled, e.date(0), 6)
+	if p.AmountPKR != 0 {
+		t.Errorf("free permit costs %d, want 0", p.AmountPKR)
+	}
+	if paid := e.mustPay(c, p.ID); paid.Status != parking.StatusPendingApproval {
+		t.Errorf("paid free permit = %s, want pending_approval", paid.Status)
+	}
+
+	r = e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+		"name": "Unpriced Zone " + uuid.NewString(), "sector": "G-9", "permit_quota": 5,
+		"tariffs": []map[string]any{{"permit_type": "resident", "months": 1}, {"permit_type": "resident", "months": 0, "amount_pkr": 0}},
+	}, nil)
+	wantProblem(t, r, http.StatusUnprocessableEntity, "")
+	got := problemFields(t, r)
+	if got["tariffs[0].amount_pkr"] != "is required" || got["tariffs[1].months"] != "must be one of: 1, 3, 6, 12" || len(got) != 2 {
+		t.Errorf("fields = %v, want tariffs[0].amount_pkr required and tariffs[1].months one of 1, 3, 6, 12", got)
+	}
+}
+
 func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
@@ -778,7 +855,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	unpaid := e.mustBuy(c, vu, zoneID, parking.TypeResident, e.date(0), 1)
 
 	r := e.do(http.MethodPatch, pkAdmin+"/zones/"+zoneID, e.admin, map[string]any{
-		"tariffs": []parking.Tariff{{PermitType: parking.TypeResident, Months: 1, AmountPKR: 1500}},
+		"tariffs": []parking.Tariff{{PermitType: parking.TypeResident, Months: 1, AmountPKR: new(int64(1500))}},
 	}, nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("PATCH zone: %d %s", r.Status, r.Body)
@@ -787,7 +864,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	r.JSON(t, &z)
 	prices := map[string]int64{}
 	for _, tr := range z.Tariffs {
-		prices[fmt.Sprintf("%s/%d", tr.PermitType, tr.Months)] = tr.AmountPKR
+		prices[fmt.Sprintf("%s/%d", tr.PermitType, tr.Months)] = *tr.AmountPKR
 	}
 	if prices["resident/1"] != 1500 || prices["resident/3"] != 3000 || len(z.Tariffs) != len(pkTariffs) {
 		t.Errorf("tariffs after the change = %v, want resident/1 at 1500 and the others kept", prices)

@@ -62,7 +62,7 @@ func (s *Store) ListZones(ctx context.Context, p page.Request, now time.Time) (p
 	}
 	byZone := map[string][]Tariff{}
 	for _, t := range tariffs {
-		byZone[t.ZoneID] = append(byZone[t.ZoneID], Tariff{PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR})
+		byZone[t.ZoneID] = append(byZone[t.ZoneID], Tariff{PermitType: t.PermitType, Months: t.Months, AmountPKR: &t.AmountPKR})
 	}
 	held, err := s.placesHeld(ctx, ids, now)
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *Store) CreateZone(ctx context.Context, z Zone, now time.Time) error {
 			return db.Translate(err, "")
 		}
 		for _, t := range z.Tariffs {
-			if err := conn.Create(&tariffRow{ZoneID: z.ID, PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR}).Error; err != nil {
+			if err := conn.Create(&tariffRow{ZoneID: z.ID, PermitType: t.PermitType, Months: t.Months, AmountPKR: *t.AmountPKR}).Error; err != nil {
 				return db.Translate(err, "")
 			}
 		}
@@ -122,7 +122,7 @@ func (s *Store) Zone(ctx context.Context, id string, now time.Time) (Zone, error
 	}
 	z := Zone{ID: row.ID, Name: row.Name, Sector: row.Sector, PermitQuota: row.PermitQuota, ActivePermits: held[id], Tariffs: []Tariff{}}
 	for _, t := range tariffs {
-		z.Tariffs = append(z.Tariffs, Tariff{PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR})
+		z.Tariffs = append(z.Tariffs, Tariff{PermitType: t.PermitType, Months: t.Months, AmountPKR: &t.AmountPKR})
 	}
 	return z, nil
 }
@@ -142,7 +142,7 @@ func (s *Store) UpdateZone(ctx context.Context, id string, fields map[string]any
 		return domain.Errorf(domain.NotFound, "zone not found")
 	}
 	for _, t := range tariffs {
-		row := tariffRow{ZoneID: id, PermitType: t.PermitType, Months: t.Months, AmountPKR: t.AmountPKR}
+		row := tariffRow{ZoneID: id, PermitType: t.PermitType, Months: t.Months, AmountPKR: *t.AmountPKR}
 		err := conn.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "zone_id"}, {Name: "permit_type"}, {Name: "months"}},
 			DoUpdates: clause.AssignmentColumns([]string{"amount_pkr"}),
@@ -156,5 +156,5 @@ func (s *Store) UpdateZone(ctx context.Context, id string, fields map[string]any
 
 func zoneNameConflict(err error) error {
 	return &domain.Error{Kind: domain.Conflict, Message: "a zone with this name exists already",
-		Fields: []domain.FieldError{{Field: "name", Message: "is already in use"}}, Err: err}
+		Fields: []domain.FieldError{{Field: "name", Key: "validation.in_use"}}, Err: err}
 }

@@ -134,7 +134,7 @@ func (s *Store) CreateVehicle(ctx context.Context, r vehicleRow) error {
 	err := s.db.Conn(ctx).Create(&r).Error
 	if db.IsUniqueViolation(err) {
 		return &domain.Error{Kind: domain.Conflict, Message: "this plate is registered to an account already",
-			Fields: []domain.FieldError{{Field: "plate", Message: "is already registered"}}, Err: err}
+			Fields: []domain.FieldError{{Field: "plate", Key: "validation.taken"}}, Err: err}
 	}
 	return db.Translate(err, "")
 }

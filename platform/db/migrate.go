@@ -26,11 +26,10 @@ func (d *DB) Migrate(ctx context.Context, fsys fs.FS, log *slog.Logger) error {
 			return fmt.Errorf("migration lock: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
-	} else {
-		var err error
-		if fsys, err = sqliteMigrations(fsys); err != nil {
-			return fmt.Errorf("load migrations: %w", err)
-		}
+	}
+	fsys, err := dialectMigrations(fsys, d.Dialect)
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
 	}
 	provider, err := goose.NewProvider(dialect, d.SQL(), fsys, opts...)
 	if err != nil {
@@ -53,14 +52,18 @@ func (d *DB) Migrate(ctx context.Context, fsys fs.FS, log *slog.Logger) error {
 // driver reads back as time.Time, and an INTEGER PRIMARY KEY numbers itself.
 var sqliteSpelling = strings.NewReplacer("TIMESTAMPTZ", "TIMESTAMP", "BIGSERIAL", "INTEGER")
 
-// postgresOnly matches the blocks of a migration that only PostgreSQL runs,
-// such as triggers that NOTIFY other instances: a single SQLite process
-// has nobody to tell.
-var postgresOnly = regexp.MustCompile(`(?s)-- postgres only\n.*?-- end postgres only\n`)
+// postgresOnly and sqliteOnly match the blocks of a migration that only one
+// database runs: triggers that NOTIFY other instances (a single SQLite
+// process has nobody to tell), or a table rebuilt where SQLite cannot alter
+// a constraint in place.
+var (
+	postgresOnly = regexp.MustCompile(`(?s)-- postgres only\n.*?-- end postgres only\n`)
+	sqliteOnly   = regexp.MustCompile(`(?s)-- sqlite only\n.*?-- end sqlite only\n`)
+)
 
-// sqliteMigrations returns the migration files in SQLite's spelling,
-// without their PostgreSQL-only blocks.
-func sqliteMigrations(fsys fs.FS) (fs.FS, error) {
+// dialectMigrations returns the migration files as dialect runs them:
+// without the other database's blocks, and in SQLite's spelling there.
+func dialectMigrations(fsys fs.FS, dialect Dialect) (fs.FS, error) {
 	names, err := fs.Glob(fsys, "*.sql")
 	if err != nil {
 		return nil, err
@@ -71,8 +74,13 @@ func sqliteMigrations(fsys fs.FS) (fs.FS, error) {
 		if err != nil {
 			return nil, err
 		}
-		sql := postgresOnly.ReplaceAllString(string(b), "")
-		out[name] = &fstest.MapFile{Data: []byte(sqliteSpelling.Replace(sql)), Mode: 0o444}
+		sql := string(b)
+		if dialect == Postgres {
+			sql = sqliteOnly.ReplaceAllString(sql, "")
+		} else {
+			sql = sqliteSpelling.Replace(postgresOnly.ReplaceAllString(sql, ""))
+		}
+		out[name] = &fstest.MapFile{Data: []byte(sql), Mode: 0o444}
 	}
 	return out, nil
 }

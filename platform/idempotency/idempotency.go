@@ -14,6 +14,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -74,12 +75,12 @@ func (s *Store) Middleware(required bool) echo.MiddlewareFunc {
 			key := c.Request().Header.Get(Header)
 			if key == "" {
 				if required {
-					return domain.FieldMalformed(Header, "is required on this request")
+					return domain.FieldMalformed(Header, "validation.required_on_request", nil)
 				}
 				return next(c)
 			}
 			if len(key) > maxKeyLength {
-				return domain.FieldMalformed(Header, "must be at most 255 characters long")
+				return domain.FieldMalformed(Header, "validation.max.string", map[string]string{"n": strconv.Itoa(maxKeyLength)})
 			}
 			p, ok := domain.PrincipalFrom(c.Request().Context())
 			if !ok {
@@ -159,7 +160,7 @@ func (s *Store) claim(ctx context.Context, caller, key, hash string) (*record, e
 	}
 	switch {
 	case existing.RequestHash != hash:
-		return nil, domain.FieldInvalid(Header, "was already used with a different request; use a new key for a new request")
+		return nil, domain.FieldInvalid(Header, "validation.idempotency_key.reused", nil)
 	case existing.State == "done":
 		return &existing, nil
 	case existing.LockedUntil.After(now):

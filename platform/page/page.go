@@ -48,7 +48,7 @@ func DecodeCursor(cursor string, keys int) ([]string, error) {
 		err = json.Unmarshal(raw, &after)
 	}
 	if err != nil || len(after) != keys {
-		return nil, domain.FieldMalformed("cursor", "is not a cursor returned by this list")
+		return nil, domain.FieldMalformed("cursor", "validation.cursor", nil)
 	}
 	return after, nil
 }
@@ -83,7 +83,7 @@ func TimeKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 func ParseTimeKey(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, domain.FieldMalformed("cursor", "is not a cursor returned by this list")
+		return time.Time{}, domain.FieldMalformed("cursor", "validation.cursor", nil)
 	}
 	return t.UTC(), nil
 }

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +17,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/islamabad-digital/citizenapi/domain"
-	"github.com/islamabad-digital/citizenapi/platform/i18n"
 )
 
 // maxJSONDepth bounds nesting in request bodies; no request here needs more.
@@ -24,13 +24,14 @@ const maxJSONDepth = 32
 
 // Bind decodes the JSON body into dst, refusing unknown fields (so that a
 // client can never set a field it is not offered, such as a role), and
-// validates it. Unreadable input is a Malformed error, a failed rule an
-// Invalid error; both name the field.
+// validates it. Unreadable input is a Malformed error naming the field, and
+// answers alone; otherwise every field that breaks a rule, of the tags or
+// of the request's Check, is named in one Invalid error.
 func Bind(c echo.Context, dst any) error {
 	req := c.Request()
 	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return malformed("Content-Type", "validation.content_type", nil)
+			return domain.FieldMalformed("Content-Type", "validation.content_type", nil)
 		}
 	}
 	body, err := io.ReadAll(req.Body)
@@ -44,11 +45,13 @@ func Bind(c echo.Context, dst any) error {
 	if err := decodeJSON(body, dst); err != nil {
 		return err
 	}
+	var errs domain.FieldErrors
 	// PostgreSQL refuses NUL in text, and no field has a use for one.
 	if field := nulField(reflect.ValueOf(dst), ""); field != "" {
-		return domain.FieldInvalid(field, "must not contain NUL characters")
+		errs.Add(domain.FieldInvalid(field, "validation.nul", nil))
 	}
-	return Validate(dst)
+	errs.Add(Validate(dst))
+	return errs.Err()
 }
 
 // nulField returns the JSON path of the first string in v that holds a NUL
@@ -103,10 +106,10 @@ func decodeJSON(body []byte, dst any) error {
 	// Every request body is an object; JSON null would decode as "nothing
 	// given" and pass for an empty object.
 	if trimmed := strings.TrimSpace(string(body)); trimmed == "" || trimmed == "null" {
-		return malformed("body", "validation.json_object", nil)
+		return domain.FieldMalformed("body", "validation.json_object", nil)
 	}
 	if depth(body) > maxJSONDepth {
-		return domain.FieldMalformed("body", fmt.Sprintf("is nested more than %d levels deep", maxJSONDepth))
+		return domain.FieldMalformed("body", "validation.json_depth", map[string]string{"n": strconv.Itoa(maxJSONDepth)})
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
@@ -121,15 +124,15 @@ func decodeJSON(body []byte, dst any) error {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntaxErr):
-		return malformed("body", "validation.json", nil)
+		return domain.FieldMalformed("body", "validation.json", nil)
 	case errors.As(err, &typeErr):
 		if typeErr.Field == "" {
-			return malformed("body", "validation.json_object", nil)
+			return domain.FieldMalformed("body", "validation.json_object", nil)
 		}
-		return malformed(typeErr.Field, "validation.type", map[string]string{"type": jsonType(typeErr.Type)})
+		return domain.FieldMalformed(typeErr.Field, "validation.type", map[string]string{"type": jsonType(typeErr.Type)})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return malformed(field, "validation.unknown_field", nil)
+		return domain.FieldMalformed(field, "validation.unknown_field", nil)
 	}
 	var de *domain.Error
 	if errors.As(err, &de) {
@@ -138,9 +141,9 @@ func decodeJSON(body []byte, dst any) error {
 	var timeErr *time.ParseError
 	if errors.As(err, &timeErr) {
 		// encoding/json does not say which field a time came from.
-		return domain.FieldMalformed(cmp.Or(badTimeField(body, dst), "body"), "must be a time in RFC 3339 form, like 2027-01-15T09:00:00+05:00")
+		return domain.FieldMalformed(cmp.Or(badTimeField(body, dst), "body"), "validation.time", nil)
 	}
-	return malformed("body", "validation.json", nil)
+	return domain.FieldMalformed("body", "validation.json", nil)
 }
 
 // badTimeField returns the JSON name of dst's first top-level time field
@@ -168,12 +171,6 @@ func badTimeField(body []byte, dst any) string {
 		}
 	}
 	return ""
-}
-
-// malformed is a Malformed error naming field, with a catalog message.
-func malformed(field, key string, params map[string]string) error {
-	return &domain.Error{Kind: domain.Malformed, Message: "the request could not be read",
-		Fields: []domain.FieldError{{Field: field, Message: i18n.T(i18n.English, key, params), Key: key, Params: params}}}
 }
 
 // depth returns the deepest nesting of arrays and objects in a JSON text,
@@ -233,9 +230,31 @@ func newValidator() *validator.Validate {
 	return v
 }
 
-// Validate checks dst against its validate tags. A field that is not a UUID
-// where one is required is Malformed (400); any other failure is Invalid (422).
+// Checker is a request with rules its validate tags cannot say: the form
+// of a CNIC, dates that must come in order, a name's length once trimmed.
+// Validate runs Check after the tags and answers with the failures of both,
+// so that one answer names every invalid field. Check may normalise fields
+// in place (a CNIC to its 13 digits); it must be safe to run twice and on a
+// request whose tags failed. Rules that need the database, the clock or the
+// caller stay in the service, after these.
+type Checker interface {
+	Check() error
+}
+
+// Validate checks dst against its validate tags and, when dst is a
+// Checker, its Check. A field that is not a UUID where one is required is
+// Malformed (400); any other failure is Invalid (422). Every failing field
+// is named, each once.
 func Validate(dst any) error {
+	var errs domain.FieldErrors
+	errs.Add(validateTags(dst))
+	if c, ok := dst.(Checker); ok {
+		errs.Add(c.Check())
+	}
+	return errs.Err()
+}
+
+func validateTags(dst any) error {
 	err := validate.Struct(dst)
 	if err == nil {
 		return nil
@@ -244,16 +263,16 @@ func Validate(dst any) error {
 	if !errors.As(err, &verrs) {
 		return domain.Wrap(domain.Internal, err, "internal error")
 	}
-	kind := domain.Invalid
-	fields := make([]domain.FieldError, 0, len(verrs))
+	var errs domain.FieldErrors
 	for _, fe := range verrs {
-		if fe.Tag() == "uuid" {
-			kind = domain.Malformed
-		}
 		key, params := message(fe)
-		fields = append(fields, domain.FieldError{Field: fieldPath(fe), Message: i18n.T(i18n.English, key, params), Key: key, Params: params})
+		if fe.Tag() == "uuid" {
+			errs.Add(domain.FieldMalformed(fieldPath(fe), key, params))
+		} else {
+			errs.Add(domain.FieldInvalid(fieldPath(fe), key, params))
+		}
 	}
-	return &domain.Error{Kind: kind, Message: "the request has invalid fields", Fields: fields}
+	return errs.Err()
 }
 
 // fieldPath is the JSON path of the failing field without the struct name.
@@ -265,27 +284,33 @@ func fieldPath(fe validator.FieldError) string {
 	return ns
 }
 
+// tagKeys are the catalog keys of the tags whose messages take no parameters.
+var tagKeys = map[string]string{
+	"required": "validation.required", "required_without": "validation.required", "required_with": "validation.required",
+	"uuid": "validation.uuid", "email": "validation.email", "numeric": "validation.numeric",
+	"latitude": "validation.latitude", "longitude": "validation.longitude",
+}
+
 // message returns the catalog key and parameters of a validation failure.
 func message(fe validator.FieldError) (string, map[string]string) {
+	if key, ok := tagKeys[fe.Tag()]; ok {
+		return key, nil
+	}
 	n := map[string]string{"n": fe.Param()}
-	size := "number"
+	minKey, maxKey := "validation.min.number", "validation.max.number"
 	switch fe.Kind() {
 	case reflect.String:
-		size = "string"
+		minKey, maxKey = "validation.min.string", "validation.max.string"
 	case reflect.Slice, reflect.Array, reflect.Map:
-		size = "items"
+		minKey, maxKey = "validation.min.items", "validation.max.items"
 	}
 	switch fe.Tag() {
-	case "required", "required_without", "required_with":
-		return "validation.required", nil
-	case "uuid", "email", "numeric", "latitude", "longitude":
-		return "validation." + fe.Tag(), nil
 	case "oneof":
 		return "validation.oneof", map[string]string{"values": strings.Join(strings.Fields(fe.Param()), ", ")}
 	case "min", "gte":
-		return "validation.min." + size, n
+		return minKey, n
 	case "max", "lte":
-		return "validation.max." + size, n
+		return maxKey, n
 	case "len":
 		return "validation.len", n
 	case "datetime":

@@ -2,10 +2,12 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 )
 
 func TestDepth(t *testing.T) {
@@ -100,8 +102,9 @@ func TestValidate(t *testing.T) {
 			if len(de.Fields) != 1 {
 				t.Fatalf("fields = %+v, want exactly one", de.Fields)
 			}
-			if got := de.Fields[0]; got.Field != tc.field || got.Message != tc.message {
-				t.Errorf("field error = %+v, want {%s %s}", got, tc.field, tc.message)
+			got := de.Fields[0]
+			if msg := i18n.T(i18n.English, got.Key, got.Params); got.Field != tc.field || msg != tc.message {
+				t.Errorf("field error = %s %q, want %s %q", got.Field, msg, tc.field, tc.message)
 			}
 		})
 	}
@@ -147,5 +150,74 @@ func TestDecodeWantsAnObject(t *testing.T) {
 		if !errors.As(err, &derr) || derr.Kind != domain.Malformed || len(derr.Fields) != 1 || derr.Fields[0].Field != "body" {
 			t.Errorf("decode %q: %v, want Malformed naming body", body, err)
 		}
+	}
+}
+
+// checked is a request with its own rules besides its tags.
+type checked struct {
+	Name  string `json:"name" validate:"required,max=10"`
+	Code  string `json:"code"`
+	From  int    `json:"from" validate:"min=0"`
+	To    int    `json:"to" validate:"min=0"`
+	Owner string `json:"owner" validate:"omitempty,uuid"`
+}
+
+func (c *checked) Check() error {
+	var errs domain.FieldErrors
+	c.Code = strings.ToUpper(c.Code)
+	if c.Code != "" && c.Code != "ABC" {
+		errs.Add(domain.FieldInvalid("code", "validation.invalid", nil))
+	}
+	if c.To < c.From {
+		errs.Add(domain.FieldInvalid("to", "validation.not_before", map[string]string{"other": "from"}))
+	}
+	if c.Name == "" {
+		errs.Add(domain.FieldInvalid("name", "validation.length", map[string]string{"min": "1", "max": "10"}))
+	}
+	return errs.Err()
+}
+
+func TestValidateRunsTheRequestsCheck(t *testing.T) {
+	cases := []struct {
+		name   string
+		in     checked
+		kind   domain.Kind
+		fields map[string]string // field → key
+	}{
+		{"valid, and normalised by Check", checked{Name: "a", Code: "abc", To: 1}, 0, nil},
+		{"only a tag fails", checked{Name: "eleven chars", From: 1, To: 1}, domain.Invalid,
+			map[string]string{"name": "validation.max.string"}},
+		{"only Check fails", checked{Name: "a", From: 2, To: 1}, domain.Invalid,
+			map[string]string{"to": "validation.not_before"}},
+		{"tags and Check both fail: every field once, the tag's message first", checked{Code: "x", From: -1, To: -2}, domain.Invalid,
+			map[string]string{"name": "validation.required", "code": "validation.invalid", "from": "validation.min.number", "to": "validation.min.number"}},
+		{"a bad UUID makes it Malformed and keeps the other fields", checked{Name: "a", Code: "x", Owner: "123"}, domain.Malformed,
+			map[string]string{"owner": "validation.uuid", "code": "validation.invalid"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			err := Validate(&in)
+			if tc.fields == nil {
+				if err != nil || in.Code != "ABC" {
+					t.Fatalf("Validate = %v, code %q; want nil and ABC", err, in.Code)
+				}
+				return
+			}
+			var de *domain.Error
+			if !errors.As(err, &de) || de.Kind != tc.kind {
+				t.Fatalf("Validate = %v, want kind %d", err, tc.kind)
+			}
+			got := map[string]string{}
+			for _, f := range de.Fields {
+				if _, twice := got[f.Field]; twice {
+					t.Errorf("%s is named twice", f.Field)
+				}
+				got[f.Field] = f.Key
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.fields) {
+				t.Errorf("fields = %v, want %v", got, tc.fields)
+			}
+		})
 	}
 }

@@ -29,7 +29,7 @@ func QueryID(c echo.Context, name string) (string, error) {
 func parseID(name, v string) (string, error) {
 	id, err := uuid.Parse(v)
 	if err != nil || len(v) != 36 {
-		return "", domain.FieldMalformed(name, "must be a UUID")
+		return "", domain.FieldMalformed(name, "validation.uuid", nil)
 	}
 	return id.String(), nil
 }
@@ -42,7 +42,7 @@ func QueryTime(c echo.Context, name string) (time.Time, bool, error) {
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return time.Time{}, false, domain.FieldMalformed(name, "must be an RFC 3339 time such as 2027-01-15T09:00:00+05:00")
+		return time.Time{}, false, domain.FieldMalformed(name, "validation.time", nil)
 	}
 	return t.UTC(), true, nil
 }
@@ -55,7 +55,7 @@ func QueryBool(c echo.Context, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, domain.FieldMalformed(name, "must be true or false")
+		return false, domain.FieldMalformed(name, "validation.bool", nil)
 	}
 	return b, nil
 }
@@ -68,7 +68,7 @@ func QueryInt(c echo.Context, name string) (int, bool, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, false, domain.FieldMalformed(name, "must be an integer")
+		return 0, false, domain.FieldMalformed(name, "validation.integer", nil)
 	}
 	return n, true, nil
 }
@@ -80,7 +80,7 @@ func PageRequest(c echo.Context, keys int) (page.Request, error) {
 	p, err := PageRequestOf(c, keys)
 	if err == nil && len(p.After) > 0 {
 		if _, err := uuid.Parse(p.After[len(p.After)-1]); err != nil {
-			return page.Request{}, domain.FieldMalformed("cursor", "is not a cursor returned by this list")
+			return page.Request{}, domain.FieldMalformed("cursor", "validation.cursor", nil)
 		}
 	}
 	return p, err
@@ -98,7 +98,7 @@ func PageRequestOf(c echo.Context, keys int) (page.Request, error) {
 	case !given:
 		limit = page.DefaultLimit
 	case limit < 1:
-		return page.Request{}, domain.FieldInvalid("limit", "must be at least 1")
+		return page.Request{}, domain.FieldInvalid("limit", "validation.min.number", map[string]string{"n": "1"})
 	case limit > page.MaxLimit:
 		limit = page.MaxLimit
 	}

@@ -50,24 +50,39 @@ func (t Targets) allowed(ip netip.Addr) bool {
 	return true
 }
 
-// Check validates a subscription URL: https (http only where private
-// targets are allowed), no credentials, and a host that resolves only to
-// allowed addresses. Errors: Invalid naming field.
-func (t Targets) Check(ctx context.Context, field, raw string) error {
+// CheckURL checks the form of a subscription URL: absolute, without
+// credentials, at most 2000 characters long, http or https. It needs
+// nothing but the URL, so a request checks it with its other fields.
+// Errors: Invalid naming field.
+func CheckURL(field, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.User != nil || len(raw) > 2000 {
-		return domain.FieldInvalid(field, "must be an absolute https URL without credentials")
+		return domain.FieldInvalid(field, "validation.url.form", nil)
 	}
-	if u.Scheme != "https" && !(t.AllowPrivate && u.Scheme == "http") {
-		return domain.FieldInvalid(field, "must use https")
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return domain.FieldInvalid(field, "validation.url.https", nil)
+	}
+	return nil
+}
+
+// Check validates a subscription URL: its form (CheckURL), https (http
+// only where private targets are allowed), and a host that resolves only
+// to allowed addresses. Errors: Invalid naming field.
+func (t Targets) Check(ctx context.Context, field, raw string) error {
+	if err := CheckURL(field, raw); err != nil {
+		return err
+	}
+	u, _ := url.Parse(raw)
+	if u.Scheme != "https" && !t.AllowPrivate {
+		return domain.FieldInvalid(field, "validation.url.https", nil)
 	}
 	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", u.Hostname())
 	if err != nil || len(addrs) == 0 {
-		return domain.FieldInvalid(field, "names a host that does not resolve")
+		return domain.FieldInvalid(field, "validation.url.unresolved", nil)
 	}
 	for _, a := range addrs {
 		if !t.allowed(a) {
-			return domain.FieldInvalid(field, "resolves to a private, loopback or link-local address")
+			return domain.FieldInvalid(field, "validation.url.private", nil)
 		}
 	}
 	return nil

@@ -1891,7 +1891,10 @@ type SubscriptionWithSecret struct {
 
 // Tariff defines model for Tariff.
 type Tariff struct {
-	// AmountPkr Example: 2500
+	// AmountPkr AmountPKR is the price in whole rupees. 0 is a price (the free
+	// permit for disabled drivers); a tariff without one is refused.
+	//
+	// Example: 2500
 	AmountPkr int `json:"amount_pkr"`
 
 	// Months How many months a permit lasts.

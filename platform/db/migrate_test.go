@@ -1,0 +1,89 @@
+package db
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/islamabad-digital/citizenapi/migrations"
+)
+
+// TestFreeTariffsMigrationRebuildsSQLiteTables migrates a SQLite database
+// holding a paid permit to the version that lets amounts be 0: SQLite
+// rebuilds the tariff and permit tables, and the rows, the indexes and the
+// payments that refer to the permit must come through. (PostgreSQL alters
+// the checks in place, which every test on it runs.)
+func TestFreeTariffsMigrationRebuildsSQLiteTables(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "migrate.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	fsys, err := dialectMigrations(migrations.FS, SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, d.SQL(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.UpTo(ctx, 13); err != nil {
+		t.Fatalf("migrate to 13: %v", err)
+	}
+	const zone, vehicle, permit = "a0000000-0000-4000-8000-000000000001", "a0000000-0000-4000-8000-000000000002", "a0000000-0000-4000-8000-000000000003"
+	exec := func(sql string, args ...any) error { return d.Exec(sql, args...).Error }
+	for _, stmt := range []string{
+		`INSERT INTO parking_zones (id, name, sector, permit_quota, created_at, updated_at) VALUES ('` + zone + `', 'F-7', 'F-7', 10, '2027-03-10 04:00:00+00:00', '2027-03-10 04:00:00+00:00')`,
+		`INSERT INTO parking_tariffs (zone_id, permit_type, months, amount_pkr) VALUES ('` + zone + `', 'resident', 1, 1000)`,
+		`INSERT INTO parking_vehicles (id, account_id, plate, created_at) VALUES ('` + vehicle + `', '` + zone + `', 'ABC-123', '2027-03-10 04:00:00+00:00')`,
+		`INSERT INTO parking_permits (id, account_id, vehicle_id, zone_id, plate, permit_type, months, start_date, end_date, amount_pkr, status, hold_until, created_at, updated_at)
+			VALUES ('` + permit + `', '` + zone + `', '` + vehicle + `', '` + zone + `', 'ABC-123', 'resident', 1, '2027-03-10', '2027-04-09', 1000, 'active',
+			'2027-03-10 04:30:00+00:00', '2027-03-10 04:00:00+00:00', '2027-03-10 04:00:00+00:00')`,
+		`INSERT INTO parking_payments (id, permit_id, account_id, kind, provider, amount_pkr, status, created_at)
+			VALUES ('a0000000-0000-4000-8000-000000000004', '` + permit + `', '` + zone + `', 'charge', 'sandbox', 1000, 'succeeded', '2027-03-10 04:00:00+00:00')`,
+	} {
+		if err := exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if err := exec(`INSERT INTO parking_tariffs (zone_id, permit_type, months, amount_pkr) VALUES (?, 'disabled', 1, 0)`, zone); err == nil {
+		t.Fatal("a 0 PKR tariff was stored before the migration; the test does not test the change")
+	}
+
+	if _, err := provider.UpTo(ctx, 14); err != nil {
+		t.Fatalf("migrate to 14: %v", err)
+	}
+	var amount int64
+	var status string
+	if err := d.Raw(`SELECT amount_pkr, status FROM parking_permits WHERE id = ?`, permit).Row().Scan(&amount, &status); err != nil || amount != 1000 || status != "active" {
+		t.Errorf("permit after the migration = %d %q, %v; want 1000 active", amount, status, err)
+	}
+	var n int64
+	if err := d.Raw(`SELECT count(*) FROM parking_payments p JOIN parking_permits r ON r.id = p.permit_id`).Row().Scan(&n); err != nil || n != 1 {
+		t.Errorf("payments joined to their permit = %d, %v; want 1", n, err)
+	}
+	if err := d.Raw(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'parking_permits' AND sql IS NOT NULL`).Row().Scan(&n); err != nil || n != 5 {
+		t.Errorf("indexes on parking_permits = %d, %v; want 5", n, err)
+	}
+	if err := d.Raw(`SELECT count(*) FROM pragma_foreign_key_check`).Row().Scan(&n); err != nil || n != 0 {
+		t.Errorf("foreign key violations = %d, %v; want none", n, err)
+	}
+	if err := exec(`INSERT INTO parking_tariffs (zone_id, permit_type, months, amount_pkr) VALUES (?, 'disabled', 1, 0)`, zone); err != nil {
+		t.Errorf("a 0 PKR tariff after the migration: %v", err)
+	}
+	if err := exec(`UPDATE parking_permits SET amount_pkr = 0 WHERE id = ?`, permit); err != nil {
+		t.Errorf("a 0 PKR permit after the migration: %v", err)
+	}
+	for _, bad := range []string{
+		`INSERT INTO parking_tariffs (zone_id, permit_type, months, amount_pkr) VALUES ('` + zone + `', 'business', 1, -1)`,
+		`INSERT INTO parking_payments (id, permit_id, account_id, kind, provider, amount_pkr, status, created_at)
+			VALUES ('a0000000-0000-4000-8000-000000000005', 'a0000000-0000-4000-8000-00000000ffff', '` + zone + `', 'charge', 'sandbox', 0, 'succeeded', '2027-03-10 04:00:00+00:00')`,
+	} {
+		if err := exec(bad); err == nil {
+			t.Errorf("%s succeeded; the rebuilt tables lost a constraint", bad)
+		}
+	}
+}
