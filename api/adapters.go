@@ -104,7 +104,8 @@ func (u upcoming) Upcoming(ctx context.Context, accountID string, limit int) ([]
 	out := make([]home.AppointmentCard, len(list))
 	for i, a := range list {
 		out[i] = home.AppointmentCard{ID: a.ID, Status: a.Status, PatientName: a.Patient.FullName, StartsAt: a.Slot.StartsAt,
-			FacilityID: a.Slot.FacilityID, PractitionerID: a.Slot.PractitionerID, QueueNumber: a.QueueNumber}
+			FacilityID: a.Slot.FacilityID, PractitionerID: a.Slot.PractitionerID, FacilityName: a.Slot.FacilityName,
+			PractitionerName: a.Slot.PractitionerName, Specialty: a.Slot.Specialty, QueueNumber: a.QueueNumber}
 	}
 	return out, err
 }

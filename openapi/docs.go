@@ -6017,10 +6017,13 @@ const docTemplate = `{
             "type": "object",
             "required": [
                 "facility_id",
+                "facility_name",
                 "id",
                 "patient_name",
                 "practitioner_id",
+                "practitioner_name",
                 "queue_number",
+                "specialty",
                 "starts_at",
                 "status"
             ],
@@ -6028,6 +6031,11 @@ const docTemplate = `{
                 "facility_id": {
                     "type": "string",
                     "format": "uuid"
+                },
+                "facility_name": {
+                    "description": "What the card shows beside the time.",
+                    "type": "string",
+                    "example": "Pakistan Institute of Medical Sciences (PIMS)"
                 },
                 "id": {
                     "type": "string",
@@ -6040,8 +6048,16 @@ const docTemplate = `{
                     "type": "string",
                     "format": "uuid"
                 },
+                "practitioner_name": {
+                    "type": "string",
+                    "example": "Dr. Ayesha Siddiqui"
+                },
                 "queue_number": {
                     "type": "integer"
+                },
+                "specialty": {
+                    "type": "string",
+                    "example": "cardiology"
                 },
                 "starts_at": {
                     "type": "string",
@@ -8142,8 +8158,10 @@ const docTemplate = `{
                 "capacity",
                 "ends_at",
                 "facility_id",
+                "facility_name",
                 "id",
                 "practitioner_id",
+                "practitioner_name",
                 "remaining",
                 "specialty",
                 "starts_at"
@@ -8161,6 +8179,11 @@ const docTemplate = `{
                     "type": "string",
                     "format": "uuid"
                 },
+                "facility_name": {
+                    "description": "FacilityName, PractitionerName and Specialty are what an app shows\nbeside the time, without asking for the facility and the doctor.",
+                    "type": "string",
+                    "example": "Pakistan Institute of Medical Sciences (PIMS)"
+                },
                 "id": {
                     "type": "string",
                     "format": "uuid"
@@ -8168,6 +8191,10 @@ const docTemplate = `{
                 "practitioner_id": {
                     "type": "string",
                     "format": "uuid"
+                },
+                "practitioner_name": {
+                    "type": "string",
+                    "example": "Dr. Ayesha Siddiqui"
                 },
                 "remaining": {
                     "type": "integer",

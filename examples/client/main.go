@@ -71,8 +71,8 @@ func run(ctx context.Context, out io.Writer, cfg config) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "booked %s: queue number %d, %s\n", appointment.Id, appointment.QueueNumber,
-		appointment.Slot.StartsAt.Format(time.RFC1123))
+	fmt.Fprintf(out, "booked %s: %s at %s, %s, queue number %d\n", appointment.Id, appointment.Slot.PractitionerName,
+		appointment.Slot.FacilityName, appointment.Slot.StartsAt.Format(time.RFC1123), appointment.QueueNumber)
 
 	list, err := c.ListAppointmentsWithResponse(ctx, &citizen.ListAppointmentsParams{}, auth)
 	if err != nil {
@@ -83,7 +83,8 @@ func run(ctx context.Context, out io.Writer, cfg config) error {
 	}
 	fmt.Fprintf(out, "your appointments (%d on this page):\n", len(list.JSON200.Items))
 	for _, a := range list.JSON200.Items {
-		fmt.Fprintf(out, "  %s  %-22s %s\n", a.Slot.StartsAt.Format("2006-01-02 15:04 MST"), a.Status, a.Slot.Specialty)
+		fmt.Fprintf(out, "  %s  %-22s %s, %s (%s)\n", a.Slot.StartsAt.Format("2006-01-02 15:04 MST"), a.Status,
+			a.Slot.PractitionerName, a.Slot.FacilityName, a.Slot.Specialty)
 	}
 	return nil
 }
@@ -144,7 +145,8 @@ func browseAsClient(ctx context.Context, out io.Writer, c *citizen.ClientWithRes
 	}
 	fmt.Fprintf(out, "free slots (%d on this page), quota %s:\n", len(slots.JSON200.Items), slots.HTTPResponse.Header.Get("RateLimit"))
 	for _, s := range slots.JSON200.Items {
-		fmt.Fprintf(out, "  %s  %-14s %d of %d left\n", s.StartsAt.Format("2006-01-02 15:04 MST"), s.Specialty, s.Remaining, s.Capacity)
+		fmt.Fprintf(out, "  %s  %-14s %s, %s: %d of %d left\n", s.StartsAt.Format("2006-01-02 15:04 MST"), s.Specialty,
+			s.PractitionerName, s.FacilityName, s.Remaining, s.Capacity)
 	}
 	return nil
 }

@@ -575,10 +575,16 @@ func TestBookingRules(t *testing.T) {
 	othersChild := e.dependant(c2)
 	e.mustBook(c2, full.ID, "")
 
+	if got := s["09:00"]; !strings.HasPrefix(got.FacilityName, "Booking Test Clinic ") || got.PractitionerName != "Dr. Test Practitioner" || got.Specialty != "general_medicine" {
+		t.Errorf("a listed slot shows facility %q, doctor %q, specialty %q", got.FacilityName, got.PractitionerName, got.Specialty)
+	}
 	self := func(t *testing.T, a health.Appointment) {
 		if a.Status != health.StatusBooked || a.QueueNumber != 1 || a.Slot.ID != s["09:00"].ID || a.Slot.Remaining != 1 ||
 			a.Patient != (health.Patient{Kind: "self", ID: c1.ID, FullName: "Test Citizen"}) {
 			t.Errorf("got %+v", a)
+		}
+		if a.Slot.FacilityName != s["09:00"].FacilityName || a.Slot.PractitionerName != "Dr. Test Practitioner" {
+			t.Errorf("the booked appointment's slot shows facility %q, doctor %q", a.Slot.FacilityName, a.Slot.PractitionerName)
 		}
 	}
 	forChild := func(t *testing.T, a health.Appointment) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -59,15 +60,34 @@ type slotRow struct {
 	Status         string
 	CancelReason   string
 	CreatedAt      time.Time
+	// The facility's and the doctor's names, read with the slot (namedSlots).
+	FacilityName     string `gorm:"->"`
+	PractitionerName string `gorm:"->"`
 }
 
 func (slotRow) TableName() string { return "health_slots" }
 
 func (r slotRow) slot() Slot {
 	return Slot{
-		ID: r.ID, PractitionerID: r.PractitionerID, FacilityID: r.FacilityID, Specialty: r.Specialty,
+		ID: r.ID, PractitionerID: r.PractitionerID, FacilityID: r.FacilityID, FacilityName: r.FacilityName,
+		PractitionerName: r.PractitionerName, Specialty: r.Specialty,
 		StartsAt: r.StartsAt.UTC(), EndsAt: r.EndsAt.UTC(), Capacity: r.Capacity, Remaining: r.Capacity - r.Booked,
 	}
+}
+
+// namedSlots reads slots (as s) with their facility's and doctor's names,
+// joined by primary key: one query however many slots.
+func namedSlots(conn *gorm.DB) *gorm.DB {
+	return conn.Table("health_slots s").Select("s.*, f.name AS facility_name, p.full_name AS practitioner_name").
+		Joins("JOIN health_facilities f ON f.id = s.facility_id").
+		Joins("JOIN health_practitioners p ON p.id = s.practitioner_id")
+}
+
+// slotNames are the names TakeSeat returns with the updated slot.
+var slotNames = []clause.Column{
+	{Raw: true, Name: "*"},
+	{Raw: true, Name: "(SELECT f.name FROM health_facilities f WHERE f.id = health_slots.facility_id) AS facility_name"},
+	{Raw: true, Name: "(SELECT p.full_name FROM health_practitioners p WHERE p.id = health_slots.practitioner_id) AS practitioner_name"},
 }
 
 // Store persists the health catalog.
@@ -181,19 +201,19 @@ func (s *Store) ListPractitioners(ctx context.Context, facilityID, specialty str
 
 // SearchSlots returns a page of open slots in f's range ordered by start.
 func (s *Store) SearchSlots(ctx context.Context, f SlotFilter, p page.Request) (page.Page[Slot], error) {
-	q := s.db.Conn(ctx).Model(&slotRow{}).
-		Where("status = 'open' AND starts_at >= ? AND starts_at < ?", f.From, f.To)
+	q := namedSlots(s.db.Conn(ctx)).
+		Where("s.status = 'open' AND s.starts_at >= ? AND s.starts_at < ?", f.From, f.To)
 	if !f.IncludeFull {
-		q = q.Where("booked < capacity")
+		q = q.Where("s.booked < s.capacity")
 	}
 	if f.FacilityID != "" {
-		q = q.Where("facility_id = ?", f.FacilityID)
+		q = q.Where("s.facility_id = ?", f.FacilityID)
 	}
 	if f.PractitionerID != "" {
-		q = q.Where("practitioner_id = ?", f.PractitionerID)
+		q = q.Where("s.practitioner_id = ?", f.PractitionerID)
 	}
 	if f.Specialty != "" {
-		q = q.Where("specialty = ?", f.Specialty)
+		q = q.Where("s.specialty = ?", f.Specialty)
 	}
 	var after []any
 	if len(p.After) == 2 {
@@ -204,7 +224,7 @@ func (s *Store) SearchSlots(ctx context.Context, f SlotFilter, p page.Request) (
 		after = []any{t, p.After[1]}
 	}
 	var rows []slotRow
-	if err := page.Seek(q, p, []string{"starts_at", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := page.Seek(q, p, []string{"s.starts_at", "s.id"}, after...).Find(&rows).Error; err != nil {
 		return page.Page[Slot]{}, db.Translate(err, "")
 	}
 	out := make([]Slot, len(rows))

@@ -56,7 +56,7 @@ func (s *Store) TakeSeat(ctx context.Context, field, slotID string, now time.Tim
 	conn := s.db.Conn(ctx)
 	var slot slotRow
 	// RETURNING hands back the updated slot in the same round trip.
-	res := conn.Model(&slot).Clauses(clause.Returning{}).
+	res := conn.Model(&slot).Clauses(clause.Returning{Columns: slotNames}).
 		Where("id = ? AND status = 'open' AND booked < capacity AND starts_at > ?", slotID, now).
 		Updates(map[string]any{"booked": gorm.Expr("booked + 1"), "next_queue": gorm.Expr("next_queue + 1")})
 	if res.Error != nil {
@@ -175,7 +175,7 @@ func (s *Store) SlotsByID(ctx context.Context, ids []string) (map[string]Slot, e
 		return out, nil
 	}
 	var rows []slotRow
-	if err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := namedSlots(s.db.Conn(ctx)).Where("s.id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, db.Translate(err, "")
 	}
 	for _, r := range rows {

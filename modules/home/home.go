@@ -22,7 +22,11 @@ type AppointmentCard struct {
 	StartsAt       time.Time `json:"starts_at" format:"date-time"`
 	FacilityID     string    `json:"facility_id" format:"uuid"`
 	PractitionerID string    `json:"practitioner_id" format:"uuid"`
-	QueueNumber    int       `json:"queue_number"`
+	// What the card shows beside the time.
+	FacilityName     string `json:"facility_name" example:"Pakistan Institute of Medical Sciences (PIMS)"`
+	PractitionerName string `json:"practitioner_name" example:"Dr. Ayesha Siddiqui"`
+	Specialty        string `json:"specialty" example:"cardiology"`
+	QueueNumber      int    `json:"queue_number"`
 } // @name AppointmentCard
 
 // ApplicationCard is a school application on the overview.

@@ -935,13 +935,24 @@ type Appointment struct {
 
 // AppointmentCard defines model for AppointmentCard.
 type AppointmentCard struct {
-	FacilityId     openapi_types.UUID `json:"facility_id"`
+	FacilityId openapi_types.UUID `json:"facility_id"`
+
+	// FacilityName What the card shows beside the time.
+	//
+	// Example: Pakistan Institute of Medical Sciences (PIMS)
+	FacilityName   string             `json:"facility_name"`
 	Id             openapi_types.UUID `json:"id"`
 	PatientName    string             `json:"patient_name"`
 	PractitionerId openapi_types.UUID `json:"practitioner_id"`
-	QueueNumber    int                `json:"queue_number"`
-	StartsAt       time.Time          `json:"starts_at"`
-	Status         string             `json:"status"`
+
+	// PractitionerName Example: Dr. Ayesha Siddiqui
+	PractitionerName string `json:"practitioner_name"`
+	QueueNumber      int    `json:"queue_number"`
+
+	// Specialty Example: cardiology
+	Specialty string    `json:"specialty"`
+	StartsAt  time.Time `json:"starts_at"`
+	Status    string    `json:"status"`
 }
 
 // AppointmentList defines model for AppointmentList.
@@ -1812,11 +1823,20 @@ type SessionCancellation struct {
 // Slot defines model for Slot.
 type Slot struct {
 	// Capacity Example: 4
-	Capacity       int                `json:"capacity"`
-	EndsAt         time.Time          `json:"ends_at"`
-	FacilityId     openapi_types.UUID `json:"facility_id"`
+	Capacity   int                `json:"capacity"`
+	EndsAt     time.Time          `json:"ends_at"`
+	FacilityId openapi_types.UUID `json:"facility_id"`
+
+	// FacilityName FacilityName, PractitionerName and Specialty are what an app shows
+	// beside the time, without asking for the facility and the doctor.
+	//
+	// Example: Pakistan Institute of Medical Sciences (PIMS)
+	FacilityName   string             `json:"facility_name"`
 	Id             openapi_types.UUID `json:"id"`
 	PractitionerId openapi_types.UUID `json:"practitioner_id"`
+
+	// PractitionerName Example: Dr. Ayesha Siddiqui
+	PractitionerName string `json:"practitioner_name"`
 
 	// Remaining Example: 3
 	Remaining int `json:"remaining"`
