@@ -497,14 +497,14 @@ func TestHomeOverviewAcrossServices(t *testing.T) {
 	if got := byID[yearly.ID]; got.Status != "active" || got.EndsSoon || got.Plate != yearly.Plate {
 		t.Errorf("yearly permit on the overview = %+v, want active, not ending soon", got)
 	}
-	// Unread: three bookings and two activated permits.
-	if o.UnreadNotifications != 5 {
-		t.Errorf("unread_notifications = %d, want 5", o.UnreadNotifications)
+	// Unread: three bookings, the application's receipt and two activated permits.
+	if o.UnreadNotifications != 6 {
+		t.Errorf("unread_notifications = %d, want 6", o.UnreadNotifications)
 	}
 	list, _ := e.notifications(a, "?limit=1", nil)
 	hmWant(t, e.post(hmV1+"/me/notifications/"+list.Items[0].ID+"/read", a, nil), http.StatusOK, "mark read")
-	if got := e.overview(a).UnreadNotifications; got != 4 {
-		t.Errorf("after marking one read, unread_notifications = %d, want 4", got)
+	if got := e.overview(a).UnreadNotifications; got != 5 {
+		t.Errorf("after marking one read, unread_notifications = %d, want 5", got)
 	}
 
 	t.Run("another citizen sees none of it", func(t *testing.T) {

@@ -5790,6 +5790,7 @@ const docTemplate = `{
                 "created_at",
                 "grade",
                 "id",
+                "number",
                 "school_id",
                 "status",
                 "updated_at"
@@ -5819,6 +5820,11 @@ const docTemplate = `{
                 "id": {
                     "type": "string",
                     "format": "uuid"
+                },
+                "number": {
+                    "description": "Number is what a family quotes to the school office.",
+                    "type": "string",
+                    "example": "APP-2027-000042"
                 },
                 "school_id": {
                     "type": "string",

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/islamabad-digital/citizenapi/modules/education"
+	"github.com/islamabad-digital/citizenapi/platform/serial"
 )
 
 // educationPlan is the coming academic year's window and the applications
@@ -21,6 +22,9 @@ type educationPlan struct {
 	rules         []education.AgeRule
 	apps          []plannedApp
 	filled        map[int64]int64 // by seatKey
+	// numbered is how many of the year's application numbers were issued
+	// before the load; the loaded applications take the next ones.
+	numbered int64
 }
 
 type plannedApp struct {
@@ -110,7 +114,13 @@ func (g *scaleGen) planEducation(ctx context.Context, tx pgx.Tx) error {
 		end = closesAt
 	}
 	g.planApplications(end)
-	return nil
+	// Number the loaded applications after any already issued, and move the
+	// series past them, as if each had been issued in turn.
+	series := "APP-" + e.year[:4]
+	err = tx.QueryRow(ctx, `INSERT INTO serials (series, last_issued) VALUES ($1, $2)
+		ON CONFLICT (series) DO UPDATE SET last_issued = serials.last_issued + $2 RETURNING last_issued - $2`,
+		series, int64(len(e.apps))).Scan(&e.numbered)
+	return err
 }
 
 // planApplications picks children of an age some grade admits, each
@@ -212,7 +222,7 @@ func (g *scaleGen) eachDependant(fn func(dependant)) {
 
 func (g *scaleGen) applications() table {
 	e := &g.edu
-	cols := []string{"id", "school_id", "academic_year", "grade", "account_id", "child_id", "child_name", "child_dob", "status", "waitlisted_at", "created_at", "updated_at"}
+	cols := []string{"id", "school_id", "academic_year", "grade", "account_id", "child_id", "child_name", "child_dob", "status", "waitlisted_at", "created_at", "updated_at", "number"}
 	return counted("education_applications", cols, int64(len(e.apps)), func(i int64, v []any) {
 		a := e.apps[i]
 		d := g.dependant(a.child/2, a.child%2)
@@ -226,7 +236,7 @@ func (g *scaleGen) applications() table {
 		}
 		v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] = g.id(kindApplication, i), g.id(kindSchool, a.school), e.year, a.grade,
 			g.id(kindAccount, a.child/2), g.id(kindDependant, a.child), d.name, d.dob
-		v[8], v[9], v[10], v[11] = a.status, waitlisted, a.created, updated
+		v[8], v[9], v[10], v[11], v[12] = a.status, waitlisted, a.created, updated, serial.Format("APP-"+e.year[:4], e.numbered+i+1)
 	})
 }
 

@@ -83,6 +83,9 @@ var scaleChecks = []struct{ name, sql string }{
 	{"open counts unlike the open applications", `SELECT count(*) FROM education_open_applications o WHERE open_count <> (SELECT count(*)
 		FROM education_applications a WHERE a.child_id = o.child_id AND a.academic_year = o.academic_year
 		AND a.status IN ('submitted', 'under_review', 'waitlisted', 'accepted'))`},
+	{"applications without a number of their year, or past their series", `SELECT count(*) FROM education_applications a
+		WHERE a.number IS NULL OR a.number NOT LIKE 'APP-' || substr(a.academic_year, 1, 4) || '-%'
+		OR substr(a.number, 10)::bigint > (SELECT last_issued FROM serials WHERE series = substr(a.number, 1, 8))`},
 	{"applicants without an open count", `SELECT count(*) FROM education_applications a WHERE NOT EXISTS (SELECT 1
 		FROM education_open_applications o WHERE a.child_id = o.child_id AND a.academic_year = o.academic_year)`},
 	{"applications for someone else's child", `SELECT count(*) FROM education_applications a WHERE NOT EXISTS (SELECT 1 FROM dependants d

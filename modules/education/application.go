@@ -37,7 +37,9 @@ const maxOpenApplications = 3
 
 // Application is a parent's application for a child's seat.
 type Application struct {
-	ID           string             `json:"id" format:"uuid"`
+	ID string `json:"id" format:"uuid"`
+	// Number is what a family quotes to the school office.
+	Number       string             `json:"number" example:"APP-2027-000042"`
 	SchoolID     string             `json:"school_id" format:"uuid"`
 	AcademicYear string             `json:"academic_year" example:"2027-28"`
 	Grade        int                `json:"grade" example:"1"`

@@ -12,6 +12,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/serial"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
@@ -71,7 +72,8 @@ func (s *Service) Apply(ctx context.Context, p domain.Principal, in ApplicationR
 	if err != nil {
 		return Application{}, domain.Wrap(domain.Internal, err, "child's date of birth")
 	}
-	if err := s.checkAdmission(ctx, in, dob); err != nil {
+	school, err := s.checkAdmission(ctx, in, dob)
+	if err != nil {
 		return Application{}, err
 	}
 	now := s.clock.Now()
@@ -85,10 +87,21 @@ func (s *Service) Apply(ctx context.Context, p domain.Principal, in ApplicationR
 		if !opened {
 			return domain.Errorf(domain.Conflict, "a child may have at most %d open applications a year", maxOpenApplications)
 		}
+		// Last before the insert: applications of one year queue for the number.
+		if row.Number, err = serial.Next(ctx, s.db, applicationSeries(in.AcademicYear)); err != nil {
+			return err
+		}
 		if err := s.store.CreateApplication(ctx, row); err != nil {
 			return err
 		}
-		return s.store.AddEvent(ctx, eventRow{ID: uuid.NewString(), ApplicationID: row.ID, ToStatus: StatusSubmitted, ActorID: p.Subject, ActorRole: "parent", At: now})
+		if err := s.store.AddEvent(ctx, eventRow{ID: uuid.NewString(), ApplicationID: row.ID, ToStatus: StatusSubmitted, ActorID: p.Subject, ActorRole: "parent", At: now}); err != nil {
+			return err
+		}
+		// The family's receipt, in their language, like a booking's or a payment's.
+		return s.inbox.Add(ctx, notify.Notice{AccountID: p.Subject, Kind: "application.submitted", Params: map[string]string{
+			"child": row.ChildName, "school": school.Name, "grade": strconv.Itoa(row.Grade), "year": row.AcademicYear,
+			"number": row.Number, "application_id": row.ID,
+		}})
 	})
 	if err != nil {
 		return Application{}, err
@@ -96,31 +109,37 @@ func (s *Service) Apply(ctx context.Context, p domain.Principal, in ApplicationR
 	return s.Application(ctx, p, row.ID)
 }
 
-// checkAdmission applies the school, window, age and seat rules.
-func (s *Service) checkAdmission(ctx context.Context, in ApplicationRequest, dob time.Time) error {
-	if _, err := s.store.School(ctx, in.SchoolID); domain.IsKind(err, domain.NotFound) {
-		return domain.FieldInvalid("school_id", "validation.school.unknown", nil)
+// applicationSeries is the number series of an academic year's
+// applications: APP-2027 for 2027-28.
+func applicationSeries(academicYear string) string { return "APP-" + academicYear[:4] }
+
+// checkAdmission applies the school, window, age and seat rules and returns
+// the school.
+func (s *Service) checkAdmission(ctx context.Context, in ApplicationRequest, dob time.Time) (School, error) {
+	school, err := s.store.School(ctx, in.SchoolID)
+	if domain.IsKind(err, domain.NotFound) {
+		return School{}, domain.FieldInvalid("school_id", "validation.school.unknown", nil)
 	} else if err != nil {
-		return err
+		return School{}, err
 	}
 	w, err := s.store.Window(ctx, in.AcademicYear)
 	if domain.IsKind(err, domain.NotFound) {
-		return domain.FieldInvalid("academic_year", "validation.window.none", nil)
+		return School{}, domain.FieldInvalid("academic_year", "validation.window.none", nil)
 	} else if err != nil {
-		return err
+		return School{}, err
 	}
 	if err := w.CheckOpen(s.clock.Now()); err != nil {
-		return err
+		return School{}, err
 	}
 	if err := w.CheckAge(in.Grade, dob); err != nil {
-		return err
+		return School{}, err
 	}
 	if _, err := s.store.SeatsOf(ctx, in.SchoolID, in.AcademicYear, in.Grade); domain.IsKind(err, domain.NotFound) {
-		return domain.FieldInvalid("grade", "validation.seats.none", map[string]string{"grade": strconv.Itoa(in.Grade), "year": in.AcademicYear})
+		return School{}, domain.FieldInvalid("grade", "validation.seats.none", map[string]string{"grade": strconv.Itoa(in.Grade), "year": in.AcademicYear})
 	} else if err != nil {
-		return err
+		return School{}, err
 	}
-	return nil
+	return school, nil
 }
 
 // Applications lists the caller's applications, oldest first.

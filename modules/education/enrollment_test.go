@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/modules/education"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -1141,4 +1143,54 @@ func TestDecisionFlow(t *testing.T) {
 			t.Errorf("filled = %d, want 1", s.Filled)
 		}
 	})
+}
+
+// Every application gets the next number of its academic year's series,
+// also when many are made at once, and the family gets a receipt quoting it
+// in the language they read.
+func TestApplicationNumberAndReceipt(t *testing.T) {
+	r := newRig(t)
+	r.openWindow()
+	school := r.schoolWithSeats(30)
+	series := "APP-" + r.year[:4] + "-"
+
+	parent, child := r.family()
+	first := r.mustApply(parent.Token, school, 1, child)
+	if first.Number != series+"000001" {
+		t.Fatalf("the year's first application is numbered %q, want %s000001", first.Number, series)
+	}
+	res := r.app.Do(apitest.Request{Method: http.MethodGet, Path: "/api/v1/me/notifications", Token: parent.Token,
+		Header: map[string]string{"Accept-Language": "ur"}})
+	var list struct{ Items []notify.Notification }
+	res.JSON(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Kind != "application.submitted" || !strings.Contains(list.Items[0].Body, first.Number) ||
+		!strings.Contains(list.Items[0].Body, "درخواست") {
+		t.Fatalf("notifications in Urdu = %+v, want one receipt quoting %s", list.Items, first.Number)
+	}
+
+	const families = 12
+	numbers := make(chan string, families)
+	var wg sync.WaitGroup
+	for range families {
+		p, c := r.family()
+		wg.Go(func() {
+			res := r.apply(p.Token, school, 1, c)
+			if res.Status != http.StatusCreated {
+				t.Errorf("apply: %d %s", res.Status, res.Body)
+				return
+			}
+			numbers <- res.Map(t)["number"].(string)
+		})
+	}
+	wg.Wait()
+	close(numbers)
+	seen := map[string]bool{}
+	for n := range numbers {
+		seen[n] = true
+	}
+	for i := 2; i <= families+1; i++ {
+		if want := fmt.Sprintf("%s%06d", series, i); !seen[want] {
+			t.Errorf("concurrent applications were numbered %v, missing %s", slices.Sorted(maps.Keys(seen)), want)
+		}
+	}
 }

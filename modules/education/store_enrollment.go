@@ -14,6 +14,7 @@ import (
 
 type applicationRow struct {
 	ID           string
+	Number       string
 	SchoolID     string
 	AcademicYear string
 	Grade        int
@@ -31,7 +32,7 @@ func (applicationRow) TableName() string { return "education_applications" }
 
 func (r applicationRow) application() Application {
 	a := Application{
-		ID: r.ID, SchoolID: r.SchoolID, AcademicYear: r.AcademicYear, Grade: r.Grade, Status: r.Status,
+		ID: r.ID, Number: r.Number, SchoolID: r.SchoolID, AcademicYear: r.AcademicYear, Grade: r.Grade, Status: r.Status,
 		Child:     Child{ID: r.ChildID, FullName: r.ChildName, DateOfBirth: r.ChildDOB.UTC().Format(time.DateOnly)},
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), accountID: r.AccountID,
 	}

@@ -856,10 +856,15 @@ type Application struct {
 	CreatedAt    time.Time `json:"created_at"`
 
 	// Grade Example: 1
-	Grade    int                 `json:"grade"`
-	History  *[]ApplicationEvent `json:"history,omitempty"`
-	Id       openapi_types.UUID  `json:"id"`
-	SchoolId openapi_types.UUID  `json:"school_id"`
+	Grade   int                 `json:"grade"`
+	History *[]ApplicationEvent `json:"history,omitempty"`
+	Id      openapi_types.UUID  `json:"id"`
+
+	// Number Number is what a family quotes to the school office.
+	//
+	// Example: APP-2027-000042
+	Number   string             `json:"number"`
+	SchoolId openapi_types.UUID `json:"school_id"`
 
 	// Status Where a school application stands.
 	Status       ApplicationStatus `json:"status"`
