@@ -108,13 +108,14 @@ bench: ## Load-test a fresh server on PostgreSQL with synthetic city data (BENCH
 fmt: ## Format the Go code with gofmt
 	gofmt -l -w .
 
-openapi: ## Regenerate the spec in openapi/: Swagger 2.0 with swag, then the OpenAPI 3 document built from it
+openapi: ## Regenerate the documents in openapi/ (Swagger 2.0 with swag, then OpenAPI 3) and the Go client generated from them
 	$(SWAG_INIT)
 	go run ./cmd/citizenapi openapi -o openapi
+	go generate ./examples/client/citizen
 
-openapi-check: openapi ## Fail if the committed OpenAPI spec differs from what swag generates
-	@git diff --exit-code -- openapi/ || { echo "the committed OpenAPI spec differs from what swag generates; run make openapi and commit" >&2; exit 1; }
-	@untracked=$$(git status --porcelain -- openapi/); \
+openapi-check: openapi ## Fail if the committed documents or generated client differ from what the code generates
+	@git diff --exit-code -- openapi/ examples/client/citizen/ || { echo "the committed documents differ from what the code generates; run make openapi and commit" >&2; exit 1; }
+	@untracked=$$(git status --porcelain -- openapi/ examples/client/citizen/); \
 	if [ -n "$$untracked" ]; then echo "$$untracked" >&2; echo "openapi/ has files git does not track" >&2; exit 1; fi
 
 migrate: ## Apply the database migrations

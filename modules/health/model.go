@@ -45,18 +45,18 @@ type Practitioner struct {
 
 // Slot is one appointment time of a practitioner with a number of seats.
 type Slot struct {
-	ID             string    `json:"id" format:"uuid"`
-	PractitionerID string    `json:"practitioner_id" format:"uuid"`
-	FacilityID     string    `json:"facility_id" format:"uuid"`
+	ID             string `json:"id" format:"uuid"`
+	PractitionerID string `json:"practitioner_id" format:"uuid"`
+	FacilityID     string `json:"facility_id" format:"uuid"`
 	// FacilityName, PractitionerName and Specialty are what an app shows
 	// beside the time, without asking for the facility and the doctor.
-	FacilityName     string `json:"facility_name" example:"Pakistan Institute of Medical Sciences (PIMS)"`
-	PractitionerName string `json:"practitioner_name" example:"Dr. Ayesha Siddiqui"`
-	Specialty        string `json:"specialty" example:"cardiology"`
-	StartsAt       time.Time `json:"starts_at" format:"date-time"`
-	EndsAt         time.Time `json:"ends_at" format:"date-time"`
-	Capacity       int       `json:"capacity" example:"4"`
-	Remaining      int       `json:"remaining" example:"3"`
+	FacilityName     string    `json:"facility_name" example:"Pakistan Institute of Medical Sciences (PIMS)"`
+	PractitionerName string    `json:"practitioner_name" example:"Dr. Ayesha Siddiqui"`
+	Specialty        string    `json:"specialty" example:"cardiology"`
+	StartsAt         time.Time `json:"starts_at" format:"date-time"`
+	EndsAt           time.Time `json:"ends_at" format:"date-time"`
+	Capacity         int       `json:"capacity" example:"4"`
+	Remaining        int       `json:"remaining" example:"3"`
 } // @name Slot
 
 // FacilityFilter narrows a facility search. Empty fields do not filter.
