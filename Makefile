@@ -57,13 +57,14 @@ lint: gosec ## Run go vet, staticcheck and gosec
 	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 # Rules left out, each for a reason (docs/security.md, "Static checks"):
+# G306 for the public OpenAPI documents citizenapi openapi writes;
 # G104 unchecked Close and similar errors with nothing to act on; in the
 # synthetic-data loader, the load generator and test support, G115 integer
 # conversions of values bounded by construction, G101 the published
 # synthetic password, G404 math/rand for test data, G204 and G306 for the
 # commands tests run and the report file the load generator writes.
 GOSEC_VERSION ?= v2.30.0
-GOSEC_EXCLUDE_RULES := cmd/citizenapi/scale.*:G115,G101;cmd/loadgen/.*:G115,G404,G306;api/apitest/.*:G404;platform/db/pgtest/.*:G115,G204
+GOSEC_EXCLUDE_RULES := cmd/citizenapi/scale.*:G115,G101;cmd/citizenapi/openapi.go:G306;cmd/loadgen/.*:G115,G404,G306;api/apitest/.*:G404;platform/db/pgtest/.*:G115,G204
 
 gosec: ## Run gosec (security static analysis); findings fail
 	go run github.com/securego/gosec/v2/cmd/gosec@$(GOSEC_VERSION) -quiet -exclude-generated -exclude-dir=examples \
