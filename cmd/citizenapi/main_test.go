@@ -90,13 +90,15 @@ func TestRunMigrateTwice(t *testing.T) {
 	}
 }
 
-func TestRunMigrateTwicePostgres(t *testing.T) {
+// testDatabaseSchema makes a schema of the test's own in TEST_DATABASE_URL,
+// dropped when the test ends, so that the shared test database is left as
+// found, and returns the URL that reaches it; "" without TEST_DATABASE_URL.
+func testDatabaseSchema(t *testing.T) string {
+	t.Helper()
 	pg := os.Getenv("TEST_DATABASE_URL")
 	if pg == "" {
-		t.Skip("TEST_DATABASE_URL is not set")
+		return ""
 	}
-	devEnv(t)
-	// A schema of our own, so that the shared test database is left as found.
 	admin, err := db.Open(context.Background(), db.Config{URL: pg, MaxOpenConns: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -118,16 +120,30 @@ func TestRunMigrateTwicePostgres(t *testing.T) {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	t.Setenv("DATABASE_URL", u.String())
+	return u.String()
+}
+
+func TestRunMigrateTwicePostgres(t *testing.T) {
+	devEnv(t)
+	pg := testDatabaseSchema(t)
+	if pg == "" {
+		t.Skip("TEST_DATABASE_URL is not set")
+	}
+	t.Setenv("DATABASE_URL", pg)
 	for i := range 2 {
 		var out bytes.Buffer
 		if err := runCmd(context.Background(), &out, "migrate"); err != nil {
 			t.Fatalf("migrate run %d: %v", i+1, err)
 		}
 	}
+	d, err := db.Open(context.Background(), db.Config{URL: pg, MaxOpenConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
 	var n int64
-	if err := admin.Table(schema + ".health_facilities").Count(&n).Error; err != nil || n != 0 {
-		t.Errorf("after migrate: %s.health_facilities has %d rows (%v), want an empty table", schema, n, err)
+	if err := d.Table("health_facilities").Count(&n).Error; err != nil || n != 0 {
+		t.Errorf("after migrate: health_facilities has %d rows (%v), want an empty table", n, err)
 	}
 }
 
