@@ -46,7 +46,7 @@ func (s *Server) mountModules() error {
 	})
 	inbox := notify.NewInbox(d, clock)
 	homeSvc := home.NewService(home.Deps{
-		Clock: clock, Appointments: upcoming{healthSvc}, Applications: recent{educationSvc}, Permits: live{parkingSvc},
+		Appointments: upcoming{healthSvc}, Applications: recent{educationSvc}, Permits: live{parkingSvc},
 		Inbox: inbox, Audit: auditLog,
 	})
 	integrationsSvc := integrations.NewService(integrations.Deps{
