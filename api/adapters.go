@@ -61,18 +61,15 @@ func (p patients) Dependant(ctx context.Context, ownerID, dependantID string) (h
 }
 
 // children answers education's question about a parent's children from
-// identity: a child is a dependant whose relation is "child".
+// identity, which says who is a child.
 type children struct {
 	people *identity.People
 }
 
 func (c children) Child(ctx context.Context, ownerID, childID string) (education.Child, error) {
-	d, err := c.people.Dependant(ctx, ownerID, childID)
+	d, err := c.people.Child(ctx, ownerID, childID)
 	if err != nil {
 		return education.Child{}, err
-	}
-	if d.Relation != "child" {
-		return education.Child{}, domain.Errorf(domain.NotFound, "child not found")
 	}
 	return education.Child{ID: d.ID, FullName: d.FullName, DateOfBirth: d.DateOfBirth}, nil
 }

@@ -87,7 +87,7 @@ func (s *Service) MarkRead(ctx context.Context, p domain.Principal, id, lang str
 // AccessLog lists who else read or changed the citizen's and their
 // dependants' records, newest first.
 func (s *Service) AccessLog(ctx context.Context, p domain.Principal, lang string, pg page.Request) (page.Page[AccessEntry], error) {
-	entries, err := s.audit.List(ctx, audit.Filter{SubjectID: p.Subject, ExcludeActorID: p.Subject}, pg)
+	entries, err := s.audit.AccessTo(ctx, p.Subject, pg)
 	if err != nil {
 		return page.Page[AccessEntry]{}, err
 	}
@@ -97,7 +97,7 @@ func (s *Service) AccessLog(ctx context.Context, p domain.Principal, lang string
 		if i18n.Has("purpose." + e.Action) {
 			a.Purpose = i18n.T(lang, "purpose."+e.Action, nil)
 		}
-		if e.ActorKind == "client" {
+		if e.ActorKind == domain.KindClient {
 			a.ClientID = e.ActorID
 		}
 		a.Department = departmentOf(e.ActorRoles)

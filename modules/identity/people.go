@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
@@ -15,7 +16,8 @@ import (
 const recentAccountTTL = time.Second
 
 // People answers what other modules ask of identity: who an account is,
-// who a citizen's dependants are, and where a citizen gets messages. It
+// who a citizen's dependants and children are, and where a citizen gets
+// messages. It
 // needs no other module, so it is built before the modules that ask it and
 // before the identity service, which shares it and its memory of accounts
 // read for authentication.
@@ -78,6 +80,20 @@ func (p *People) Contacts(ctx context.Context, ids []string) ([]Account, error) 
 		out[i] = r.account()
 	}
 	return out, err
+}
+
+// Child returns ownerID's dependant who is their child (RelationChild).
+// Errors: NotFound for anyone else's dependant and for a dependant who is
+// not a child.
+func (p *People) Child(ctx context.Context, ownerID, id string) (Dependant, error) {
+	d, err := p.Dependant(ctx, ownerID, id)
+	if err != nil {
+		return Dependant{}, err
+	}
+	if d.Relation != RelationChild {
+		return Dependant{}, domain.Errorf(domain.NotFound, "child not found")
+	}
+	return d, nil
 }
 
 // Dependant returns ownerID's dependant. Errors: NotFound, also for

@@ -37,7 +37,7 @@ func (s *Service) issueToken(ctx context.Context, clientID, secret, scope string
 		}
 	}
 	joined := strings.Join(scopes, " ")
-	raw, _, err := s.signer.Issue(token.TypeAccess, row.ID, Audience, ClientTokenTTL, token.Claims{Kind: "client", Scope: joined})
+	raw, _, err := s.signer.Issue(token.TypeAccess, row.ID, Audience, ClientTokenTTL, token.Claims{Kind: domain.KindClient, Scope: joined})
 	if err != nil {
 		return TokenResponse{}, nil, err
 	}
@@ -76,7 +76,7 @@ func (s *Service) Principal(ctx context.Context, clientID string, scopes []strin
 	for _, sc := range strings.Fields(row.Scopes) {
 		granted[sc] = true
 	}
-	p := domain.Principal{Subject: row.ID, Kind: "client", UnitID: row.UnitID}
+	p := domain.Principal{Subject: row.ID, Kind: domain.KindClient, UnitID: row.UnitID}
 	for _, sc := range scopes {
 		if granted[sc] {
 			p.Scopes = append(p.Scopes, sc)

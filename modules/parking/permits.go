@@ -213,14 +213,16 @@ func (s *Service) verificationToken(r permitRow, now time.Time) (string, error) 
 
 // Permits lists the caller's permits, newest first.
 func (s *Service) Permits(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Permit], error) {
-	return s.permitPage(ctx, PermitFilter{AccountID: p.Subject}, pg)
-}
-
-func (s *Service) permitPage(ctx context.Context, f PermitFilter, pg page.Request) (page.Page[Permit], error) {
-	rows, err := s.store.ListPermits(ctx, f, pg, s.clock.Now())
+	rows, err := s.store.ListOwnPermits(ctx, p.Subject, pg)
 	if err != nil {
 		return page.Page[Permit]{}, err
 	}
+	return s.permitPage(ctx, rows)
+}
+
+// permitPage presents a page of stored permits.
+func (s *Service) permitPage(ctx context.Context, rows page.Page[permitRow]) (page.Page[Permit], error) {
+	var err error
 	out := page.Page[Permit]{Items: make([]Permit, len(rows.Items)), NextCursor: rows.NextCursor}
 	for i, r := range rows.Items {
 		if out.Items[i], err = s.permit(ctx, r); err != nil {
@@ -233,7 +235,7 @@ func (s *Service) permitPage(ctx context.Context, f PermitFilter, pg page.Reques
 // Permit returns one of the caller's permits. Errors: NotFound, also for
 // anyone else's.
 func (s *Service) Permit(ctx context.Context, p domain.Principal, id string) (Permit, error) {
-	r, err := s.store.Permit(ctx, p.Subject, id)
+	r, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}
@@ -251,7 +253,7 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 	if !ok {
 		return Permit{}, domain.FieldInvalid("method", "validation.payment.method", nil)
 	}
-	row, err := s.store.Permit(ctx, p.Subject, id)
+	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}
@@ -319,7 +321,7 @@ func (s *Service) notice(ctx context.Context, r permitRow, kind, reason string) 
 // cancelled; a paid one is refunded its whole remaining months. Errors:
 // NotFound; Conflict when it is no longer live.
 func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Permit, error) {
-	row, err := s.store.Permit(ctx, p.Subject, id)
+	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}
@@ -380,7 +382,7 @@ func (s *Service) close(ctx context.Context, row permitRow, to, reason string, r
 // NotFound; Conflict when the permit is not active or awaiting approval, or
 // as BuyPermit.
 func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in RenewRequest) (Permit, error) {
-	row, err := s.store.Permit(ctx, p.Subject, id)
+	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}

@@ -186,15 +186,19 @@ func (s *Store) CreatePermit(ctx context.Context, r permitRow) error {
 	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
 }
 
-// Permit returns a permit of accountID, or of anyone when accountID is
-// empty. Errors: NotFound, also for another citizen's.
-func (s *Store) Permit(ctx context.Context, accountID, id string) (permitRow, error) {
-	q := s.db.Conn(ctx).Where("id = ?", id)
-	if accountID != "" {
-		q = q.Where("account_id = ?", accountID)
-	}
+// Permit returns any citizen's permit, for the parking authority. Errors:
+// NotFound.
+func (s *Store) Permit(ctx context.Context, id string) (permitRow, error) {
 	var r permitRow
-	err := q.Take(&r).Error
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error
+	return r, db.Translate(err, "permit not found")
+}
+
+// OwnPermit returns one of accountID's permits. Errors: NotFound, also for
+// another citizen's.
+func (s *Store) OwnPermit(ctx context.Context, accountID, id string) (permitRow, error) {
+	var r permitRow
+	err := s.db.Conn(ctx).Where("id = ? AND account_id = ?", id, accountID).Take(&r).Error
 	return r, db.Translate(err, "permit not found")
 }
 
@@ -210,26 +214,26 @@ func (s *Store) MovePermit(ctx context.Context, id, from string, holdAfter *time
 	return res.RowsAffected == 1, db.Translate(res.Error, "")
 }
 
-// PermitFilter narrows a permit list. Status is a status as people read
-// it: expired and expired_unpaid included.
-type PermitFilter struct {
-	AccountID string
-	ZoneID    string
-	Status    string
-}
-
-// ListPermits returns a page of permits, newest first.
+// ListPermits returns a page of every citizen's permits that f selects,
+// read at now, newest first, for the parking authority.
 func (s *Store) ListPermits(ctx context.Context, f PermitFilter, p page.Request, now time.Time) (page.Page[permitRow], error) {
 	q := s.db.Conn(ctx).Model(&permitRow{})
-	if f.AccountID != "" {
-		q = q.Where("account_id = ?", f.AccountID)
-	}
 	if f.ZoneID != "" {
 		q = q.Where("zone_id = ?", f.ZoneID)
 	}
 	if f.Status != "" {
 		q = whereStatus(q, f.Status, now)
 	}
+	return permitPage(q, p)
+}
+
+// ListOwnPermits returns a page of accountID's permits, newest first.
+func (s *Store) ListOwnPermits(ctx context.Context, accountID string, p page.Request) (page.Page[permitRow], error) {
+	return permitPage(s.db.Conn(ctx).Model(&permitRow{}).Where("account_id = ?", accountID), p)
+}
+
+// permitPage reads a page of the permits q selects, newest first.
+func permitPage(q *gorm.DB, p page.Request) (page.Page[permitRow], error) {
 	if len(p.After) == 2 {
 		t, err := page.ParseTimeKey(p.After[0])
 		if err != nil {
