@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"time"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/education"
@@ -118,16 +117,7 @@ func (s *Server) mountModules(m *Modules) {
 	home.Routes(r, home.NewHandler(m.Home))
 	integrations.Routes(r, integrations.NewHandler(m.Integrations))
 
-	d, clock := s.deps.DB, s.deps.Clock
-	s.background = background{
-		dispatcher:   notify.NewDispatcher(d, clock, m.sender, recipients{m.people}, s.deps.Log),
-		reminders:    []reminder{m.Health, m.Parking},
-		idempotency:  m.idempotency,
-		webhooks:     webhook.NewDispatcher(d, clock, s.cfg.webhookTargets().Client(10*time.Second), s.deps.Log),
-		integrations: m.Integrations,
-		retention:    []retention{m.Identity.PurgeUnverified, m.Parking.AnonymisePlates},
-		authorizer:   m.authorizer,
-	}
+	s.background = s.newBackground(m)
 	s.Echo.GET("/.well-known/jwks.json", s.jwks)
 	if s.cfg.Development() {
 		s.Echo.GET("/dev/messages", devMessages(m.devSender))
