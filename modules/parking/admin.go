@@ -191,7 +191,7 @@ func (s *Service) decide(ctx context.Context, id, from, to, reason, kind string)
 	if err != nil {
 		return Permit{}, err
 	}
-	return s.permit(ctx, row)
+	return s.presentOne(ctx, row)
 }
 
 // Verify tells an officer whether a plate has a valid permit in a zone

@@ -48,6 +48,24 @@ type permitRow struct {
 
 func (permitRow) TableName() string { return "parking_permits" }
 
+// permit presents a stored permit as read at now, with refunded, the sum
+// of its refunds, when it was cancelled or rejected. It signs nothing and
+// reads nothing: the verification token is the service's to add.
+func (r permitRow) permit(now time.Time, refunded int64) Permit {
+	out := Permit{ID: r.ID, VehicleID: r.VehicleID, ZoneID: r.ZoneID, Plate: r.Plate, PermitType: r.PermitType, Months: r.Months,
+		StartDate: r.StartDate.UTC().Format(time.DateOnly), EndDate: r.EndDate.UTC().Format(time.DateOnly), AmountPKR: r.AmountPKR,
+		Status: EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now), Reason: r.Reason, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		EndsSoon: endsSoon(r, now)}
+	switch out.Status {
+	case StatusPendingPayment:
+		hold := r.HoldUntil.UTC()
+		out.PayBy = &hold
+	case StatusCancelled, StatusRejected:
+		out.RefundPKR = refunded
+	}
+	return out
+}
+
 type paymentRow struct {
 	ID          string
 	PermitID    string
@@ -294,12 +312,23 @@ func (s *Store) Charge(ctx context.Context, permitID string) (paymentRow, error)
 	return r, db.Translate(err, "payment not found")
 }
 
-// Refunded sums a permit's refunds.
-func (s *Store) Refunded(ctx context.Context, permitID string) (int64, error) {
-	var total int64
-	err := s.db.Conn(ctx).Model(&paymentRow{}).Where("permit_id = ? AND kind = 'refund'", permitID).
-		Select("COALESCE(SUM(amount_pkr), 0)").Scan(&total).Error
-	return total, db.Translate(err, "")
+// Refunds sums the refunds of each of the permits, in one query. A permit
+// never refunded is left out.
+func (s *Store) Refunds(ctx context.Context, permitIDs []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(permitIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		PermitID string
+		Total    int64
+	}
+	err := s.db.Conn(ctx).Model(&paymentRow{}).Select("permit_id, SUM(amount_pkr) AS total").
+		Where("permit_id IN ? AND kind = 'refund'", permitIDs).Group("permit_id").Scan(&rows).Error
+	for _, r := range rows {
+		out[r.PermitID] = r.Total
+	}
+	return out, db.Translate(err, "")
 }
 
 // LivePermits returns accountID's paid permits (active or awaiting
