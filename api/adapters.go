@@ -15,12 +15,8 @@ import (
 // The adapters below answer the small interfaces one module declares with
 // another module's service, so that no module imports another.
 
-// UnitDirectory answers identity's question whether a facility or school
-// exists from the health and education modules.
-func UnitDirectory(h *health.Service, e *education.Service) identity.Units {
-	return units{health: h, education: e}
-}
-
+// units answers identity's question whether a facility or school exists
+// from the health and education modules.
 type units struct {
 	health    *health.Service
 	education *education.Service
@@ -44,20 +40,20 @@ func (u units) UnitExists(ctx context.Context, kind, id string) (bool, error) {
 
 // patients answers health's question who a patient is from identity.
 type patients struct {
-	identity *identity.Service
+	people *identity.People
 }
 
-func (p *patients) Citizen(ctx context.Context, accountID string) (health.Patient, error) {
+func (p patients) Citizen(ctx context.Context, accountID string) (health.Patient, error) {
 	// The booking citizen's account was just read to authenticate them.
-	acc, err := p.identity.RecentAccount(ctx, accountID)
+	acc, err := p.people.RecentAccount(ctx, accountID)
 	if err != nil {
 		return health.Patient{}, err
 	}
 	return health.Patient{Kind: "self", ID: acc.ID, FullName: acc.FullName}, nil
 }
 
-func (p *patients) Dependant(ctx context.Context, ownerID, dependantID string) (health.Patient, error) {
-	d, err := p.identity.Dependant(ctx, domain.Principal{Subject: ownerID}, dependantID)
+func (p patients) Dependant(ctx context.Context, ownerID, dependantID string) (health.Patient, error) {
+	d, err := p.people.Dependant(ctx, ownerID, dependantID)
 	if err != nil {
 		return health.Patient{}, err
 	}
@@ -65,18 +61,15 @@ func (p *patients) Dependant(ctx context.Context, ownerID, dependantID string) (
 }
 
 // children answers education's question about a parent's children from
-// identity: a child is a dependant whose relation is "child".
+// identity, which says who is a child.
 type children struct {
-	identity *identity.Service
+	people *identity.People
 }
 
-func (c *children) Child(ctx context.Context, ownerID, childID string) (education.Child, error) {
-	d, err := c.identity.Dependant(ctx, domain.Principal{Subject: ownerID}, childID)
+func (c children) Child(ctx context.Context, ownerID, childID string) (education.Child, error) {
+	d, err := c.people.Child(ctx, ownerID, childID)
 	if err != nil {
 		return education.Child{}, err
-	}
-	if d.Relation != "child" {
-		return education.Child{}, domain.Errorf(domain.NotFound, "child not found")
 	}
 	return education.Child{ID: d.ID, FullName: d.FullName, DateOfBirth: d.DateOfBirth}, nil
 }
@@ -84,11 +77,11 @@ func (c *children) Child(ctx context.Context, ownerID, childID string) (educatio
 // recipients answers the dispatcher's question where a citizen gets
 // messages, from identity.
 type recipients struct {
-	identity *identity.Service
+	people *identity.People
 }
 
 func (r recipients) Recipients(ctx context.Context, accountIDs []string) (map[string]notify.Recipient, error) {
-	accounts, err := r.identity.Contacts(ctx, accountIDs)
+	accounts, err := r.people.Contacts(ctx, accountIDs)
 	out := make(map[string]notify.Recipient, len(accounts))
 	for _, acc := range accounts {
 		out[acc.ID] = notify.Recipient{Phone: acc.Phone, Email: acc.Email, Language: acc.PreferredLanguage}

@@ -179,7 +179,7 @@ func refuse(c echo.Context, err error) error {
 // the scope it lacks (RFC 6750 §3.1), which the policy names, or that no
 // scope opens the route to clients.
 func (a *authenticator) forbidden(c echo.Context, p domain.Principal, obj, act string) error {
-	if p.Kind != "client" {
+	if p.Kind != domain.KindClient {
 		return domain.Errorf(domain.Forbidden, "your account is not allowed to do this")
 	}
 	scopes, err := a.authorizer.Scopes(unitOf(p), obj, act)
@@ -198,7 +198,7 @@ func (a *authenticator) forbidden(c echo.Context, p domain.Principal, obj, act s
 // write reads back what it saved, and staff and integrators act on what
 // they just changed, so they read the primary.
 func onPrimaryUnlessRead(c echo.Context, kind string) {
-	if c.Request().Method == http.MethodGet && (kind == "" || kind == identity.KindCitizen) {
+	if c.Request().Method == http.MethodGet && (kind == "" || kind == domain.KindCitizen) {
 		return
 	}
 	c.SetRequest(c.Request().WithContext(db.OnPrimary(c.Request().Context())))
@@ -218,7 +218,7 @@ func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
 	}
 	raw = strings.TrimSpace(raw)
 	audience := identity.Audience
-	if token.Peek(raw).Kind == "client" {
+	if token.Peek(raw).Kind == domain.KindClient {
 		audience = integrations.Audience
 	}
 	claims, err := a.signer.Verify(raw, token.TypeAccess, audience)

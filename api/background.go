@@ -4,37 +4,47 @@ import (
 	"context"
 	"time"
 
-	"github.com/islamabad-digital/citizenapi/modules/integrations"
-	"github.com/islamabad-digital/citizenapi/platform/idempotency"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
+	"github.com/islamabad-digital/citizenapi/platform/worker"
 )
-
-// reminder sends the reminders that are due; health and parking have one.
-type reminder interface {
-	SendReminders(ctx context.Context) (int, error)
-}
 
 // background is the work each instance does besides serving requests. All
 // of it is safe with several instances running: rows are claimed in the
 // database, never by one process's memory.
 type background struct {
-	dispatcher   *notify.Dispatcher
-	webhooks     *webhook.Dispatcher
-	reminders    []reminder
-	idempotency  *idempotency.Store
-	integrations *integrations.Service
-	retention    []retention
-	authorizer   *authorizer
+	jobs       []worker.Job
+	authorizer *authorizer
 }
 
-// retention removes personal data that is no longer needed; identity and
-// parking have one each.
-type retention func(ctx context.Context) (int64, error)
+// newBackground lists the jobs: notifications and webhooks every second
+// (at once again after a full batch), reminders every minute, and every
+// hour the purge of expired keys and counters and of personal data past
+// its retention.
+func (s *Server) newBackground(m *Modules) background {
+	d, clock, log := s.deps.DB, s.deps.Clock, s.deps.Log
+	hourly := func(name string, purge func(context.Context) (int64, error)) worker.Job {
+		return worker.Job{Name: name, Every: time.Hour, Do: func(ctx context.Context) (int, error) {
+			n, err := purge(ctx)
+			return int(n), err
+		}}
+	}
+	return background{authorizer: m.authorizer, jobs: []worker.Job{
+		notify.NewDispatcher(d, clock, m.sender, recipients{m.people}, log).Job(time.Second),
+		webhook.NewDispatcher(d, clock, s.cfg.webhookTargets().Client(10*time.Second), log).Job(time.Second),
+		{Name: "send reminders", Every: time.Minute, Do: m.Health.SendReminders},
+		{Name: "send reminders", Every: time.Minute, Do: m.Parking.SendReminders},
+		hourly("purge idempotency keys", m.idempotency.Purge),
+		hourly("purge client rate windows", func(ctx context.Context) (int64, error) {
+			return 0, m.Integrations.PurgeRateWindows(ctx)
+		}),
+		hourly("retention", m.Identity.PurgeUnverified),
+		hourly("retention", m.Parking.AnonymisePlates),
+	}}
+}
 
-// RunBackground delivers notifications and webhooks, sends reminders, and
-// every hour purges expired keys and counters and personal data past its
-// retention, until ctx ends.
+// RunBackground runs the background jobs, each in its own goroutine, and
+// reloads the authorization policy when it changes, until ctx ends.
 func (s *Server) RunBackground(ctx context.Context) {
 	// A policy change made anywhere reloads this instance's copy at once.
 	go s.deps.DB.Listen(ctx, policyChannel, func() {
@@ -42,40 +52,7 @@ func (s *Server) RunBackground(ctx context.Context) {
 			s.deps.Log.Warn("reload the authorization policy", "error", err)
 		}
 	}, s.deps.Log)
-	go s.background.dispatcher.Run(ctx, time.Second)
-	go s.background.webhooks.Run(ctx, time.Second)
-	go every(ctx, time.Minute, func(ctx context.Context) {
-		for _, r := range s.background.reminders {
-			if _, err := r.SendReminders(ctx); err != nil && ctx.Err() == nil {
-				s.deps.Log.Warn("send reminders", "error", err)
-			}
-		}
-	})
-	go every(ctx, time.Hour, func(ctx context.Context) {
-		if _, err := s.background.idempotency.Purge(ctx); err != nil && ctx.Err() == nil {
-			s.deps.Log.Warn("purge idempotency keys", "error", err)
-		}
-		if err := s.background.integrations.PurgeRateWindows(ctx); err != nil && ctx.Err() == nil {
-			s.deps.Log.Warn("purge client rate windows", "error", err)
-		}
-		for _, purge := range s.background.retention {
-			if _, err := purge(ctx); err != nil && ctx.Err() == nil {
-				s.deps.Log.Warn("retention", "error", err)
-			}
-		}
-	})
-}
-
-// every runs fn now and then every interval until ctx ends.
-func every(ctx context.Context, interval time.Duration, fn func(context.Context)) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		fn(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
+	for _, job := range s.background.jobs {
+		go worker.Run(ctx, s.deps.Log, job)
 	}
 }

@@ -1,8 +1,9 @@
 package api
 
 import (
-	"time"
+	"errors"
 
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/home"
@@ -17,70 +18,114 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
-// mountModules is the one list of mounted modules. Each module registers
-// its routes, with their permissions, under BasePath; modules reach each
-// other only through the small interfaces they declare, adapted here.
-func (s *Server) mountModules() error {
-	d, clock := s.deps.DB, s.deps.Clock
+// Modules are every module's service, built once, here, on one database:
+// the server mounts them, and the commands (seed demo, admin create) call
+// them. Modules reach each other only through the small interfaces they
+// declare, answered by the adapters in adapters.go.
+type Modules struct {
+	Identity     *identity.Service
+	Health       *health.Service
+	Education    *education.Service
+	Parking      *parking.Service
+	Home         *home.Service
+	Integrations *integrations.Service
+
+	people      *identity.People
+	audit       *audit.Log
+	authorizer  *authorizer
+	signer      *token.Signer
+	sender      notify.Sender
+	devSender   *notify.DevSender
+	idempotency *idempotency.Store
+}
+
+// NewModules builds every module on deps. Errors: missing keys, or no
+// message sender in production.
+func NewModules(cfg Config, deps Deps) (*Modules, error) {
+	cfg, deps, err := prepare(cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	return newModules(cfg, deps)
+}
+
+// prepare fills the defaults of cfg and deps and refuses deps that lack
+// what every module needs.
+func prepare(cfg Config, deps Deps) (Config, Deps, error) {
+	if deps.Clock == nil {
+		deps.Clock = domain.SystemClock{}
+	}
+	if cfg.Issuer == "" {
+		cfg.Issuer = "citizenapi"
+	}
+	switch {
+	case deps.Keys == nil:
+		return cfg, deps, errors.New("no token signing keys")
+	case deps.PII == nil:
+		return cfg, deps, errors.New("no keys to seal identity numbers")
+	case deps.Sender == nil && !cfg.Development():
+		return cfg, deps, errors.New("production needs a message sender (SMS gateway)")
+	}
+	return cfg, deps, nil
+}
+
+// newModules builds the modules in the order of their dependencies, so
+// that none is patched once built: identity's answers to other modules
+// (People) first, then health and education, which ask it who patients
+// and children are, then identity, which asks them whether units exist.
+func newModules(cfg Config, deps Deps) (*Modules, error) {
+	d, clock := deps.DB, deps.Clock
 	authz, err := newAuthorizer(d)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	sender := s.deps.Sender
-	devSender := notify.NewDevSender(d, clock)
-	if sender == nil {
-		sender = devSender
+	m := &Modules{people: identity.NewPeople(d, deps.PII), audit: audit.NewLog(d, clock), authorizer: authz,
+		signer: token.NewSigner(deps.Keys, cfg.Issuer, clock.Now), sender: deps.Sender,
+		devSender: notify.NewDevSender(d, clock), idempotency: idempotency.NewStore(d, clock)}
+	if m.sender == nil {
+		m.sender = m.devSender
 	}
-	auditLog := audit.NewLog(d, clock)
-	pat, kids := &patients{}, &children{}
-	healthSvc := health.NewService(health.Deps{DB: d, Clock: clock, Patients: pat, CancelCutoff: s.cfg.CancelCutoff})
-	educationSvc := education.NewService(education.Deps{DB: d, Clock: clock, Children: kids})
-	signer := token.NewSigner(s.deps.Keys, s.cfg.Issuer, clock.Now)
-	identitySvc := identity.NewService(identity.Deps{
-		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: signer, Sender: sender, Audit: auditLog,
-		Units: UnitDirectory(healthSvc, educationSvc), Policy: authz, PII: s.deps.PII,
+	m.Health = health.NewService(health.Deps{DB: d, Clock: clock, Patients: patients{m.people}, CancelCutoff: cfg.CancelCutoff})
+	m.Education = education.NewService(education.Deps{DB: d, Clock: clock, Children: children{m.people}})
+	m.Identity = identity.NewService(identity.Deps{
+		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: m.signer, Sender: m.sender, Audit: m.audit,
+		Units: units{health: m.Health, education: m.Education}, Policy: authz, PII: deps.PII, People: m.people,
 	})
-	pat.identity, kids.identity = identitySvc, identitySvc
-	parkingSvc := parking.NewService(parking.Deps{
-		DB: d, Clock: clock, Signer: signer, Providers: map[string]parking.Provider{"sandbox": parking.Sandbox{}},
+	m.Parking = parking.NewService(parking.Deps{
+		DB: d, Clock: clock, Signer: m.signer, Providers: map[string]parking.Provider{"sandbox": parking.Sandbox{}},
 	})
-	inbox := notify.NewInbox(d, clock)
-	homeSvc := home.NewService(home.Deps{
-		Clock: clock, Appointments: upcoming{healthSvc}, Applications: recent{educationSvc}, Permits: live{parkingSvc},
-		Inbox: inbox, Audit: auditLog,
+	m.Home = home.NewService(home.Deps{
+		Appointments: upcoming{m.Health}, Applications: recent{m.Education}, Permits: live{m.Parking},
+		Inbox: notify.NewInbox(d, clock), Audit: m.audit,
 	})
-	integrationsSvc := integrations.NewService(integrations.Deps{
-		DB: d, Clock: clock, Signer: signer, Audit: auditLog, Targets: s.webhookTargets(),
+	m.Integrations = integrations.NewService(integrations.Deps{
+		DB: d, Clock: clock, Signer: m.signer, Audit: m.audit, Targets: cfg.webhookTargets(),
 	})
-	auth := &authenticator{signer: signer, identity: identitySvc, integrations: integrationsSvc, authorizer: authz}
-	idem := idempotency.NewStore(d, clock)
-	r := web.NewRouter(s.Echo.Group(BasePath), auth.guard, idem.Middleware, &s.routes)
+	return m, nil
+}
 
-	identity.Routes(r, identity.NewHandler(identitySvc, auditLog))
-	health.Routes(r, health.NewHandler(healthSvc))
-	education.Routes(r, education.NewHandler(educationSvc))
-	parking.Routes(r, parking.NewHandler(parkingSvc))
-	home.Routes(r, home.NewHandler(homeSvc))
-	integrations.Routes(r, integrations.NewHandler(integrationsSvc))
+// mountModules is the one list of mounted modules. Each module registers
+// its routes, with their permissions, under BasePath.
+func (s *Server) mountModules(m *Modules) {
+	auth := &authenticator{signer: m.signer, identity: m.Identity, integrations: m.Integrations, authorizer: m.authorizer}
+	r := web.NewRouter(s.Echo.Group(BasePath), auth.guard, m.idempotency.Middleware, &s.routes)
 
-	s.background = background{
-		dispatcher:   notify.NewDispatcher(d, clock, sender, recipients{identitySvc}, s.deps.Log),
-		reminders:    []reminder{healthSvc, parkingSvc},
-		idempotency:  idem,
-		webhooks:     webhook.NewDispatcher(d, clock, s.webhookTargets().Client(10*time.Second), s.deps.Log),
-		integrations: integrationsSvc,
-		retention:    []retention{identitySvc.PurgeUnverified, parkingSvc.AnonymisePlates},
-		authorizer:   authz,
-	}
+	identity.Routes(r, identity.NewHandler(m.Identity, m.audit))
+	health.Routes(r, health.NewHandler(m.Health))
+	education.Routes(r, education.NewHandler(m.Education))
+	parking.Routes(r, parking.NewHandler(m.Parking))
+	home.Routes(r, home.NewHandler(m.Home))
+	integrations.Routes(r, integrations.NewHandler(m.Integrations))
+
+	s.background = s.newBackground(m)
 	s.Echo.GET("/.well-known/jwks.json", s.jwks)
 	if s.cfg.Development() {
-		s.Echo.GET("/dev/messages", devMessages(devSender))
+		s.Echo.GET("/dev/messages", devMessages(m.devSender))
 	}
-	return nil
 }
 
 // webhookTargets says where webhooks may go: public https addresses, or
 // anywhere when the configuration allows private targets (development).
-func (s *Server) webhookTargets() webhook.Targets {
-	return webhook.Targets{AllowPrivate: s.cfg.WebhookAllowPrivate}
+func (c Config) webhookTargets() webhook.Targets {
+	return webhook.Targets{AllowPrivate: c.WebhookAllowPrivate}
 }

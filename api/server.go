@@ -81,27 +81,21 @@ type Server struct {
 	deps       Deps
 	ready      atomic.Bool
 	routes     []web.Route
+	modules    *Modules
 	background background
 	ops        http.Handler
 }
 
-// New builds the server: middleware, operations endpoints, the spec, and
-// every module's routes.
+// New builds the server: every module (NewModules), middleware, operations
+// endpoints, the spec, and every module's routes.
 func New(cfg Config, deps Deps) (*Server, error) {
-	if deps.Clock == nil {
-		deps.Clock = domain.SystemClock{}
+	cfg, deps, err := prepare(cfg, deps)
+	if err != nil {
+		return nil, err
 	}
-	if deps.Keys == nil {
-		return nil, errors.New("no token signing keys")
-	}
-	if deps.PII == nil {
-		return nil, errors.New("no keys to seal identity numbers")
-	}
-	if deps.Sender == nil && !cfg.Development() {
-		return nil, errors.New("production needs a message sender (SMS gateway)")
-	}
-	if cfg.Issuer == "" {
-		cfg.Issuer = "citizenapi"
+	mods, err := newModules(cfg, deps)
+	if err != nil {
+		return nil, err
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -113,7 +107,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	e.IPExtractor = extractor
 
-	s := &Server{Echo: e, cfg: cfg, deps: deps}
+	s := &Server{Echo: e, cfg: cfg, deps: deps, modules: mods}
 	s.ready.Store(true)
 
 	registry := prometheus.NewRegistry()
@@ -145,11 +139,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 
 	s.mountOps(registry)
 	s.mountSpec()
-	if err := s.mountModules(); err != nil {
-		return nil, err
-	}
+	s.mountModules(mods)
 	return s, nil
 }
+
+// Modules returns the modules the server mounts, for the work done beside
+// serving (seeding the demo data on a first start).
+func (s *Server) Modules() *Modules { return s.modules }
 
 // Routes lists every module route with its permission.
 func (s *Server) Routes() []web.Route { return s.routes }

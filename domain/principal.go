@@ -2,15 +2,36 @@ package domain
 
 import "context"
 
+// Kinds of principal: who is calling.
+const (
+	KindCitizen = "citizen"
+	KindStaff   = "staff"
+	KindClient  = "client"
+)
+
+// Roles a principal may hold. The identity module assigns them, the
+// authorization policy grants them permissions, and a module that acts
+// for one unit at a time checks the unit-scoped ones (UnitRoles).
+const (
+	RoleCitizen        = "citizen"
+	RoleAdmin          = "admin"
+	RoleHealthAdmin    = "health_admin"
+	RoleHealthStaff    = "health_staff"
+	RoleEducationAdmin = "education_admin"
+	RoleEducationStaff = "education_staff"
+	RoleParkingAdmin   = "parking_admin"
+	RoleParkingOfficer = "parking_officer"
+)
+
 // Principal is the authenticated caller of a request: a citizen, a staff
 // member or a third-party client. It is set by the HTTP layer from a verified
 // token; modules read it and never parse tokens themselves.
 type Principal struct {
 	// Subject is the account or client ID.
 	Subject string
-	// Kind is "citizen", "staff" or "client".
+	// Kind is KindCitizen, KindStaff or KindClient.
 	Kind string
-	// Roles held by the subject; citizens hold "citizen".
+	// Roles held by the subject; citizens hold RoleCitizen.
 	Roles []string
 	// Department of a staff account: platform, health, education or parking.
 	Department string
@@ -28,6 +49,18 @@ func (p Principal) HasRole(role string) bool {
 		}
 	}
 	return false
+}
+
+// UnitRoles are a department's two roles over its units (facilities,
+// schools): Admin acts for every unit, Staff only for the unit its
+// account is bound to.
+type UnitRoles struct {
+	Admin, Staff string
+}
+
+// Manages reports whether p may act for unitID under these roles.
+func (r UnitRoles) Manages(p Principal, unitID string) bool {
+	return p.HasRole(r.Admin) || (p.HasRole(r.Staff) && p.UnitID == unitID)
 }
 
 type principalKey struct{}

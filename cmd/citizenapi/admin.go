@@ -36,16 +36,12 @@ func adminCommand(ctx context.Context, cfg config, log *slog.Logger, args []stri
 		return fmt.Errorf("read password: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	d, err := openMigrated(ctx, cfg, log)
+	m, d, err := modules(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	svc, err := newIdentity(cfg, d, nil)
-	if err != nil {
-		return err
-	}
-	acc, err := svc.CreateAdmin(ctx, *email, *name, password)
+	acc, err := m.Identity.CreateAdmin(ctx, *email, *name, password)
 	if err != nil {
 		return explain(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"github.com/islamabad-digital/citizenapi/api"
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
@@ -173,6 +174,20 @@ func (c config) piiKeys() (*pii.Keys, error) {
 		return keys, nil
 	}
 	return pii.LoadOrCreateFile(filepath.Join(c.DataDir, "pii-keys"))
+}
+
+// deps are what the modules are built on: the database, the keys from the
+// environment (or, in development, DataDir) and the message sender.
+func (c config) deps(d *db.DB, log *slog.Logger) (api.Deps, error) {
+	keys, err := c.signingKeys()
+	if err != nil {
+		return api.Deps{}, err
+	}
+	piiKeys, err := c.piiKeys()
+	if err != nil {
+		return api.Deps{}, err
+	}
+	return api.Deps{DB: d, Log: log, Clock: domain.SystemClock{}, Keys: keys, PII: piiKeys, Sender: c.sender()}, nil
 }
 
 // sender is the SMS gateway when configured; nil means the development

@@ -16,17 +16,12 @@ import (
 	"syscall"
 
 	"github.com/islamabad-digital/citizenapi/api"
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/migrations"
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
-	"github.com/islamabad-digital/citizenapi/modules/parking"
-	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
-	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
-	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
 const usage = `citizenapi serves the Islamabad citizen services API.
@@ -104,12 +99,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		if len(args) != 1 || args[0] != "demo" {
 			return errors.New("usage: citizenapi seed demo, or citizenapi seed scale [flags]")
 		}
-		d, err := openMigrated(ctx, cfg, log)
+		m, d, err := modules(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		return seedDemo(ctx, cfg, d, stdout)
+		return seedDemo(ctx, m, stdout)
 	case "admin":
 		return adminCommand(ctx, cfg, log, args, stdin, stdout)
 	}
@@ -149,23 +144,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		return err
 	}
 	defer d.Close()
-	clock := domain.SystemClock{}
+	deps, err := cfg.deps(d, log)
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(cfg.api(), deps)
+	if err != nil {
+		return err
+	}
 	if !cfg.production() {
-		if err := seedIfEmpty(ctx, cfg, d, stdout); err != nil {
+		if err := seedIfEmpty(ctx, srv.Modules(), d, stdout); err != nil {
 			return err
 		}
-	}
-	keys, err := cfg.signingKeys()
-	if err != nil {
-		return err
-	}
-	piiKeys, err := cfg.piiKeys()
-	if err != nil {
-		return err
-	}
-	srv, err := api.New(cfg.api(), api.Deps{DB: d, Log: log, Clock: clock, Keys: keys, PII: piiKeys, Sender: cfg.sender()})
-	if err != nil {
-		return err
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -188,6 +178,26 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	return srv.Run(ctx, ln, cfg.drain(), cfg.ShutdownTimeout)
 }
 
+// modules opens the migrated database and builds every module on it, as
+// the server does, for the commands that are not serve.
+func modules(ctx context.Context, cfg config, log *slog.Logger) (*api.Modules, *db.DB, error) {
+	d, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	deps, err := cfg.deps(d, log)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	m, err := api.NewModules(cfg.api(), deps)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return m, d, nil
+}
+
 // displayURL is the address a person on this machine can open.
 func displayURL(addr net.Addr) string {
 	host, port, err := net.SplitHostPort(addr.String())
@@ -199,7 +209,7 @@ func displayURL(addr net.Addr) string {
 
 // seedIfEmpty loads the demo data into a database that has no facilities,
 // schools or zones, as on the first start of a development server.
-func seedIfEmpty(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) error {
+func seedIfEmpty(ctx context.Context, m *api.Modules, d *db.DB, stdout io.Writer) error {
 	var n int64
 	if err := d.Conn(ctx).Table("health_facilities").Count(&n).Error; err != nil {
 		return err
@@ -207,33 +217,26 @@ func seedIfEmpty(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) er
 	if n > 0 {
 		return nil
 	}
-	return seedDemo(ctx, cfg, d, stdout)
+	return seedDemo(ctx, m, stdout)
 }
 
-func seedDemo(ctx context.Context, cfg config, d *db.DB, stdout io.Writer) error {
-	clock := domain.SystemClock{}
-	healthSvc := health.NewService(health.Deps{DB: d, Clock: clock})
-	slots, err := healthSvc.LoadDemo(ctx)
+func seedDemo(ctx context.Context, m *api.Modules, stdout io.Writer) error {
+	slots, err := m.Health.LoadDemo(ctx)
 	if err != nil {
 		return fmt.Errorf("load health demo data: %w", err)
 	}
-	educationSvc := education.NewService(education.Deps{DB: d, Clock: clock})
-	year, err := educationSvc.LoadDemo(ctx)
+	year, err := m.Education.LoadDemo(ctx)
 	if err != nil {
 		return fmt.Errorf("load education demo data: %w", err)
 	}
-	if _, err := parking.NewService(parking.Deps{DB: d, Clock: clock}).LoadDemo(ctx); err != nil {
+	if _, err := m.Parking.LoadDemo(ctx); err != nil {
 		return fmt.Errorf("load parking demo data: %w", err)
 	}
-	facility, school, err := demoUnits(ctx, healthSvc, educationSvc)
+	facility, school, err := demoUnits(ctx, m.Health, m.Education)
 	if err != nil {
 		return err
 	}
-	idSvc, err := newIdentity(cfg, d, api.UnitDirectory(healthSvc, educationSvc))
-	if err != nil {
-		return err
-	}
-	if _, err := idSvc.LoadDemo(ctx, facility.ID, school.ID); err != nil {
+	if _, err := m.Identity.LoadDemo(ctx, facility.ID, school.ID); err != nil {
 		return fmt.Errorf("load demo accounts: %w", err)
 	}
 	fmt.Fprintf(stdout, "Demo data: Islamabad facilities with %d new slots for the next 14 days, schools with an open %s admission window, parking zones with tariffs.\n", slots, year)
@@ -255,21 +258,4 @@ func demoUnits(ctx context.Context, h *health.Service, e *education.Service) (he
 		return health.Facility{}, education.School{}, fmt.Errorf("find the demo school: %v", err)
 	}
 	return facilities.Items[0], schools.Items[0], nil
-}
-
-// newIdentity builds the identity service for the command-line tasks.
-func newIdentity(cfg config, d *db.DB, units identity.Units) (*identity.Service, error) {
-	keys, err := cfg.signingKeys()
-	if err != nil {
-		return nil, err
-	}
-	piiKeys, err := cfg.piiKeys()
-	if err != nil {
-		return nil, err
-	}
-	clock := domain.SystemClock{}
-	return identity.NewService(identity.Deps{
-		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: token.NewSigner(keys, cfg.TokenIssuer, clock.Now),
-		Sender: notify.NewDevSender(d, clock), Audit: audit.NewLog(d, clock), Units: units, PII: piiKeys,
-	}), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/islamabad-digital/citizenapi/modules/education"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/serial"
 )
 
@@ -139,7 +140,7 @@ func (g *scaleGen) planApplications(end time.Time) {
 	gradeOf := func(d dependant) int {
 		var fits []int
 		for _, r := range e.rules {
-			if age := education.AgeOn(d.dob, e.cutoff); d.relation == "child" && age >= r.MinAge && age <= r.MaxAge && len(offering[r.Grade]) > 0 {
+			if age := education.AgeOn(d.dob, e.cutoff); d.relation == identity.RelationChild && age >= r.MinAge && age <= r.MaxAge && len(offering[r.Grade]) > 0 {
 				fits = append(fits, r.Grade)
 			}
 		}
@@ -293,7 +294,7 @@ func (g *scaleGen) events() table {
 		case t[k-1][1] == education.StatusWithdrawn:
 			v[2], v[3], v[4], v[5], v[6] = t[k-1][0], t[k-1][1], "system", "system", "Withdrawn because the child accepted a seat at another school."
 		default:
-			v[2], v[3], v[4], v[5], v[6] = t[k-1][0], t[k-1][1], "seed-scale", "education_staff", ""
+			v[2], v[3], v[4], v[5], v[6] = t[k-1][0], t[k-1][1], "seed-scale", identity.RoleEducationStaff, ""
 		}
 		k++
 		return true

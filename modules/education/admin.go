@@ -12,17 +12,9 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
-// The education roles the module checks for unit scope.
-const (
-	roleEducationAdmin = "education_admin"
-	roleEducationStaff = "education_staff"
-)
-
-// manages says whether p may act for schoolID: an education admin anywhere,
-// school staff only in their own school.
-func manages(p domain.Principal, schoolID string) bool {
-	return p.HasRole(roleEducationAdmin) || (p.HasRole(roleEducationStaff) && p.UnitID == schoolID)
-}
+// schoolRoles act for schools: an education admin for every one, school
+// staff for their own school.
+var schoolRoles = domain.UnitRoles{Admin: domain.RoleEducationAdmin, Staff: domain.RoleEducationStaff}
 
 // SchoolInput describes a school as an administrator enters it.
 type SchoolInput struct {
@@ -137,7 +129,7 @@ func (s *Service) UpdateSchool(ctx context.Context, id string, in SchoolChange) 
 // time; lowering them below the seats filled is refused. Errors: NotFound
 // (also for another school's staff), Invalid, Conflict.
 func (s *Service) SetSeats(ctx context.Context, p domain.Principal, schoolID string, in SeatsInput) (School, error) {
-	if !manages(p, schoolID) {
+	if !schoolRoles.Manages(p, schoolID) {
 		return School{}, domain.Errorf(domain.NotFound, "school not found")
 	}
 	if err := in.Check(); err != nil {
@@ -185,18 +177,21 @@ func (s *Service) Windows(ctx context.Context, p page.Request) (page.Page[Admiss
 
 // SchoolApplications lists applications to a school for its staff (the
 // caller's own school when none is named), and records the read in each
-// family's access log. Errors: Forbidden elsewhere.
+// family's access log. Errors: Malformed or Invalid as
+// ApplicationFilter.Check, Invalid without a school, Forbidden elsewhere.
 func (s *Service) SchoolApplications(ctx context.Context, p domain.Principal, f ApplicationFilter, pg page.Request) (page.Page[Application], error) {
+	if err := f.Check(); err != nil {
+		return page.Page[Application]{}, err
+	}
 	if f.SchoolID == "" {
 		f.SchoolID = p.UnitID
 	}
 	if f.SchoolID == "" {
 		return page.Page[Application]{}, domain.FieldInvalid("school_id", "validation.required", nil)
 	}
-	if !manages(p, f.SchoolID) {
+	if !schoolRoles.Manages(p, f.SchoolID) {
 		return page.Page[Application]{}, domain.Errorf(domain.Forbidden, "you may see only your own school's applications")
 	}
-	f.AccountID = ""
 	res, err := s.store.ListApplications(ctx, f, pg)
 	if err != nil {
 		return page.Page[Application]{}, err
@@ -213,11 +208,11 @@ func (s *Service) SchoolApplications(ctx context.Context, p domain.Principal, f 
 // applications; moving an accepted application back frees its seat for the
 // waitlist. Errors: NotFound (also for another school's), Conflict.
 func (s *Service) Decide(ctx context.Context, p domain.Principal, id string, in Decision) (Application, error) {
-	row, err := s.store.Application(ctx, "", id)
+	row, err := s.store.Application(ctx, id)
 	if err != nil {
 		return Application{}, err
 	}
-	if !manages(p, row.SchoolID) {
+	if !schoolRoles.Manages(p, row.SchoolID) {
 		return Application{}, domain.Errorf(domain.NotFound, "application not found")
 	}
 	if err := CheckDecision(row.Status, in.Decision); err != nil {
@@ -232,7 +227,7 @@ func (s *Service) Decide(ctx context.Context, p domain.Principal, id string, in 
 	if err != nil {
 		return Application{}, err
 	}
-	row, err = s.store.Application(ctx, "", id)
+	row, err = s.store.Application(ctx, id)
 	if err != nil {
 		return Application{}, err
 	}

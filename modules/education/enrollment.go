@@ -144,13 +144,13 @@ func (s *Service) checkAdmission(ctx context.Context, in ApplicationRequest, dob
 
 // Applications lists the caller's applications, oldest first.
 func (s *Service) Applications(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Application], error) {
-	return s.store.ListApplications(ctx, ApplicationFilter{AccountID: p.Subject}, pg)
+	return s.store.ListOwnApplications(ctx, p.Subject, pg)
 }
 
 // Application returns one of the caller's applications with its history.
 // Errors: NotFound, also for another parent's.
 func (s *Service) Application(ctx context.Context, p domain.Principal, id string) (Application, error) {
-	row, err := s.store.Application(ctx, p.Subject, id)
+	row, err := s.store.OwnApplication(ctx, p.Subject, id)
 	if err != nil {
 		return Application{}, err
 	}
@@ -169,7 +169,7 @@ func (s *Service) withHistory(ctx context.Context, row applicationRow) (Applicat
 // year, in the same transaction. Errors: NotFound; Conflict when it is no
 // longer open.
 func (s *Service) Withdraw(ctx context.Context, p domain.Principal, id string) (Application, error) {
-	row, err := s.store.Application(ctx, p.Subject, id)
+	row, err := s.store.OwnApplication(ctx, p.Subject, id)
 	if err != nil {
 		return Application{}, err
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -22,11 +21,6 @@ type SchoolList struct {
 	Items      []School `json:"items"`
 	NextCursor *string  `json:"next_cursor"`
 } // @name SchoolList
-
-var (
-	levels  = map[string]bool{"primary": true, "middle": true, "secondary": true, "higher_secondary": true}
-	genders = map[string]bool{"boys": true, "girls": true, "co": true}
-)
 
 // listSchools godoc
 //
@@ -52,18 +46,8 @@ func (h *Handler) listSchools(c echo.Context) error {
 		return err
 	}
 	f := SchoolFilter{Sector: c.QueryParam("sector"), Level: c.QueryParam("level"), Gender: c.QueryParam("gender"), AcademicYear: c.QueryParam("academic_year")}
-	if f.Level != "" && !levels[f.Level] {
-		return domain.FieldMalformed("level", "validation.oneof", map[string]string{"values": "primary, middle, secondary, higher_secondary"})
-	}
-	if f.Gender != "" && !genders[f.Gender] {
-		return domain.FieldMalformed("gender", "validation.oneof", map[string]string{"values": "boys, girls, co"})
-	}
-	var gradeGiven bool
-	if f.Grade, gradeGiven, err = web.QueryInt(c, "grade"); err != nil {
+	if f.Grade, err = web.QueryIntPtr(c, "grade"); err != nil {
 		return err
-	}
-	if gradeGiven && (f.Grade < 1 || f.Grade > 12) {
-		return domain.FieldInvalid("grade", "validation.between", map[string]string{"min": "1", "max": "12"})
 	}
 	res, err := h.svc.Schools(c.Request().Context(), f, p)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -164,9 +163,6 @@ func (h *Handler) listWindows(c echo.Context) error {
 	return c.JSON(http.StatusOK, WindowList{Items: res.Items, NextCursor: res.NextCursor})
 }
 
-var applicationStatuses = map[string]bool{StatusSubmitted: true, StatusUnderReview: true, StatusAccepted: true,
-	StatusWaitlisted: true, StatusRejected: true, StatusEnrolled: true, StatusWithdrawn: true}
-
 // schoolApplications godoc
 //
 //	@Summary		A school's applications
@@ -195,15 +191,9 @@ func (h *Handler) schoolApplications(c echo.Context) error {
 	if f.SchoolID, err = web.QueryID(c, "school_id"); err != nil {
 		return err
 	}
-	if f.Status = c.QueryParam("status"); f.Status != "" && !applicationStatuses[f.Status] {
-		return domain.FieldMalformed("status", "validation.status.application", nil)
-	}
-	var given bool
-	if f.Grade, given, err = web.QueryInt(c, "grade"); err != nil {
+	f.Status = c.QueryParam("status")
+	if f.Grade, err = web.QueryIntPtr(c, "grade"); err != nil {
 		return err
-	}
-	if given && (f.Grade < 1 || f.Grade > 12) {
-		return domain.FieldInvalid("grade", "validation.between", map[string]string{"min": "1", "max": "12"})
 	}
 	res, err := h.svc.SchoolApplications(c.Request().Context(), web.Principal(c), f, p)
 	if err != nil {

@@ -36,8 +36,63 @@ type SchoolFilter struct {
 	Sector       string
 	Level        string
 	Gender       string
-	Grade        int
+	Grade        *int
 	AcademicYear string
+}
+
+// The school levels and genders a search may name.
+var (
+	levels  = map[string]bool{"primary": true, "middle": true, "secondary": true, "higher_secondary": true}
+	genders = map[string]bool{"boys": true, "girls": true, "co": true}
+)
+
+// Check names the first value of the search that is not one: a level or
+// gender not in the lists (Malformed), a grade outside 1 to 12 or an
+// academic year not in the "2027-28" form (Invalid).
+func (f SchoolFilter) Check() error {
+	switch {
+	case f.Level != "" && !levels[f.Level]:
+		return domain.FieldMalformed("level", "validation.oneof", map[string]string{"values": "primary, middle, secondary, higher_secondary"})
+	case f.Gender != "" && !genders[f.Gender]:
+		return domain.FieldMalformed("gender", "validation.oneof", map[string]string{"values": "boys, girls, co"})
+	}
+	if err := checkGrade(f.Grade); err != nil {
+		return err
+	}
+	if f.AcademicYear != "" {
+		return ValidateAcademicYear("academic_year", f.AcademicYear)
+	}
+	return nil
+}
+
+// ApplicationFilter narrows a school's list of applications. Empty fields
+// do not filter.
+type ApplicationFilter struct {
+	SchoolID string
+	Status   string
+	Grade    *int
+}
+
+// applicationStatuses are the statuses a list may be filtered by.
+var applicationStatuses = map[string]bool{StatusSubmitted: true, StatusUnderReview: true, StatusAccepted: true,
+	StatusWaitlisted: true, StatusRejected: true, StatusEnrolled: true, StatusWithdrawn: true}
+
+// Check names the first value that is not one: an unknown status
+// (Malformed) or a grade outside 1 to 12 (Invalid).
+func (f ApplicationFilter) Check() error {
+	if f.Status != "" && !applicationStatuses[f.Status] {
+		return domain.FieldMalformed("status", "validation.status.application", nil)
+	}
+	return checkGrade(f.Grade)
+}
+
+// checkGrade refuses a grade, when one is given, outside 1 to 12; 0 is
+// refused too, never read as no grade.
+func checkGrade(grade *int) error {
+	if grade != nil && (*grade < 1 || *grade > 12) {
+		return domain.FieldInvalid("grade", "validation.between", map[string]string{"min": "1", "max": "12"})
+	}
+	return nil
 }
 
 // AdmissionWindow is the time during which applications for an academic year

@@ -1,6 +1,7 @@
 package education
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,43 @@ func TestRequestChecksNameEveryField(t *testing.T) {
 			}
 			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
 				t.Errorf("Check names %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFilterCheck(t *testing.T) {
+	grade := func(n int) *int { return &n }
+	cases := []struct {
+		name  string
+		check func() error
+		kind  domain.Kind
+		field string
+	}{
+		{"schools: nothing", SchoolFilter{}.Check, 0, ""},
+		{"schools: all valid", SchoolFilter{Level: "primary", Gender: "co", Grade: grade(1), AcademicYear: "2027-28"}.Check, 0, ""},
+		{"schools: unknown level", SchoolFilter{Level: "university"}.Check, domain.Malformed, "level"},
+		{"schools: unknown gender", SchoolFilter{Gender: "mixed"}.Check, domain.Malformed, "gender"},
+		{"schools: grade 0 given", SchoolFilter{Grade: grade(0)}.Check, domain.Invalid, "grade"},
+		{"schools: grade 13", SchoolFilter{Grade: grade(13)}.Check, domain.Invalid, "grade"},
+		{"schools: year", SchoolFilter{AcademicYear: "2027-29"}.Check, domain.Invalid, "academic_year"},
+		{"applications: nothing", ApplicationFilter{}.Check, 0, ""},
+		{"applications: status", ApplicationFilter{Status: StatusWaitlisted, Grade: grade(12)}.Check, 0, ""},
+		{"applications: unknown status", ApplicationFilter{Status: "approved"}.Check, domain.Malformed, "status"},
+		{"applications: grade -1", ApplicationFilter{Grade: grade(-1)}.Check, domain.Invalid, "grade"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.check()
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("Check() = %v, want nil", err)
+				}
+				return
+			}
+			var de *domain.Error
+			if !errors.As(err, &de) || de.Kind != tc.kind || len(de.Fields) != 1 || de.Fields[0].Field != tc.field {
+				t.Fatalf("Check() = %#v, want kind %d naming %s", err, tc.kind, tc.field)
 			}
 		})
 	}

@@ -46,14 +46,12 @@ func NewService(d Deps) *Service {
 
 // Schools searches schools. A grade filter keeps schools with free seats in
 // that grade for the given academic year (the coming one when none is
-// given). Errors: Invalid for a malformed academic year.
+// given). Errors: Malformed or Invalid as SchoolFilter.Check.
 func (s *Service) Schools(ctx context.Context, f SchoolFilter, p page.Request) (page.Page[School], error) {
-	if f.AcademicYear != "" {
-		if err := ValidateAcademicYear("academic_year", f.AcademicYear); err != nil {
-			return page.Page[School]{}, err
-		}
+	if err := f.Check(); err != nil {
+		return page.Page[School]{}, err
 	}
-	if f.Grade != 0 && f.AcademicYear == "" {
+	if f.Grade != nil && f.AcademicYear == "" {
 		f.AcademicYear = ComingAcademicYear(s.clock.Now())
 	}
 	return s.store.ListSchools(ctx, f, p)

@@ -74,9 +74,9 @@ func (s *Store) ListSchools(ctx context.Context, f SchoolFilter, p page.Request)
 	if f.Gender != "" {
 		q = q.Where("gender = ?", f.Gender)
 	}
-	if f.Grade != 0 {
+	if f.Grade != nil {
 		q = q.Where(`EXISTS (SELECT 1 FROM education_seats st WHERE st.school_id = education_schools.id
-			AND st.academic_year = ? AND st.grade = ? AND st.filled < st.seats)`, f.AcademicYear, f.Grade)
+			AND st.academic_year = ? AND st.grade = ? AND st.filled < st.seats)`, f.AcademicYear, *f.Grade)
 	}
 	var after []any
 	if len(p.After) == 2 {

@@ -182,15 +182,19 @@ func (s *Store) CreateApplication(ctx context.Context, r applicationRow) error {
 	return db.Translate(err, "")
 }
 
-// Application returns an application of accountID, or of anyone when
-// accountID is empty. Errors: NotFound, also for another parent's.
-func (s *Store) Application(ctx context.Context, accountID, id string) (applicationRow, error) {
-	q := s.db.Conn(ctx).Where("id = ?", id)
-	if accountID != "" {
-		q = q.Where("account_id = ?", accountID)
-	}
+// Application returns any parent's application, for a school's staff.
+// Errors: NotFound.
+func (s *Store) Application(ctx context.Context, id string) (applicationRow, error) {
 	var r applicationRow
-	err := q.Take(&r).Error
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error
+	return r, db.Translate(err, "application not found")
+}
+
+// OwnApplication returns one of accountID's applications. Errors:
+// NotFound, also for another parent's.
+func (s *Store) OwnApplication(ctx context.Context, accountID, id string) (applicationRow, error) {
+	var r applicationRow
+	err := s.db.Conn(ctx).Where("id = ? AND account_id = ?", id, accountID).Take(&r).Error
 	return r, db.Translate(err, "application not found")
 }
 
@@ -247,29 +251,27 @@ func (s *Store) FirstWaitlisted(ctx context.Context, schoolID, academicYear stri
 	return rows[0], true, nil
 }
 
-// ApplicationFilter narrows a list of applications.
-type ApplicationFilter struct {
-	AccountID string
-	SchoolID  string
-	Status    string
-	Grade     int
-}
-
-// ListApplications returns a page of applications, oldest first.
+// ListApplications returns a page of the applications to f.SchoolID that
+// f selects, oldest first, for the school's staff.
 func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter, p page.Request) (page.Page[Application], error) {
-	q := s.db.Conn(ctx).Model(&applicationRow{})
-	if f.AccountID != "" {
-		q = q.Where("account_id = ?", f.AccountID)
-	}
-	if f.SchoolID != "" {
-		q = q.Where("school_id = ?", f.SchoolID)
-	}
+	q := s.db.Conn(ctx).Model(&applicationRow{}).Where("school_id = ?", f.SchoolID)
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
-	if f.Grade != 0 {
-		q = q.Where("grade = ?", f.Grade)
+	if f.Grade != nil {
+		q = q.Where("grade = ?", *f.Grade)
 	}
+	return applicationPage(q, p)
+}
+
+// ListOwnApplications returns a page of accountID's applications, oldest
+// first.
+func (s *Store) ListOwnApplications(ctx context.Context, accountID string, p page.Request) (page.Page[Application], error) {
+	return applicationPage(s.db.Conn(ctx).Model(&applicationRow{}).Where("account_id = ?", accountID), p)
+}
+
+// applicationPage reads a page of the applications q selects, oldest first.
+func applicationPage(q *gorm.DB, p page.Request) (page.Page[Application], error) {
 	var after []any
 	if len(p.After) == 2 {
 		t, err := page.ParseTimeKey(p.After[0])

@@ -12,22 +12,14 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
-// The health roles the module checks for unit scope.
-const (
-	roleHealthAdmin = "health_admin"
-	roleHealthStaff = "health_staff"
-)
-
-// manages says whether p may act for facilityID: a health admin anywhere,
-// health staff only in the facility they belong to.
-func manages(p domain.Principal, facilityID string) bool {
-	return p.HasRole(roleHealthAdmin) || (p.HasRole(roleHealthStaff) && p.UnitID == facilityID)
-}
+// facilityRoles act for facilities: a health admin for every one, health
+// staff for the facility they belong to.
+var facilityRoles = domain.UnitRoles{Admin: domain.RoleHealthAdmin, Staff: domain.RoleHealthStaff}
 
 // reads says whether p may read facilityID's appointments: those who manage
 // it, and a third-party client bound to it.
 func reads(p domain.Principal, facilityID string) bool {
-	return manages(p, facilityID) || (p.Kind == "client" && p.UnitID != "" && p.UnitID == facilityID)
+	return facilityRoles.Manages(p, facilityID) || (p.Kind == domain.KindClient && p.UnitID != "" && p.UnitID == facilityID)
 }
 
 // FacilityInput describes a facility as an administrator enters it.
@@ -249,7 +241,7 @@ func (s *Service) AddSchedule(ctx context.Context, p domain.Principal, in Schedu
 	} else if err != nil {
 		return ScheduleResult{}, err
 	}
-	if !manages(p, pr.FacilityID) {
+	if !facilityRoles.Manages(p, pr.FacilityID) {
 		return ScheduleResult{}, domain.Errorf(domain.Forbidden, "you may schedule only your own facility's practitioners")
 	}
 	times, err := sc.Times()
@@ -311,11 +303,11 @@ func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, d
 // managedAppointment returns an appointment of a facility p manages.
 // Errors: NotFound, also for another facility's.
 func (s *Service) managedAppointment(ctx context.Context, p domain.Principal, id string) (appointmentRow, error) {
-	row, err := s.store.Appointment(ctx, "", id)
+	row, err := s.store.Appointment(ctx, id)
 	if err != nil {
 		return appointmentRow{}, err
 	}
-	if !manages(p, row.FacilityID) {
+	if !facilityRoles.Manages(p, row.FacilityID) {
 		return appointmentRow{}, domain.Errorf(domain.NotFound, "appointment not found")
 	}
 	return row, nil
@@ -345,7 +337,7 @@ func (s *Service) SetStatus(ctx context.Context, p domain.Principal, id string, 
 	if err != nil {
 		return Appointment{}, err
 	}
-	row, err = s.store.Appointment(ctx, "", id)
+	row, err = s.store.Appointment(ctx, id)
 	if err != nil {
 		return Appointment{}, err
 	}
@@ -366,7 +358,7 @@ func (s *Service) CancelSlot(ctx context.Context, p domain.Principal, slotID str
 	if err != nil {
 		return CancellationResult{}, err
 	}
-	if !manages(p, slot.FacilityID) {
+	if !facilityRoles.Manages(p, slot.FacilityID) {
 		return CancellationResult{}, domain.Errorf(domain.NotFound, "slot not found")
 	}
 	if slot.Status != "open" {
@@ -391,7 +383,7 @@ func (s *Service) CancelSession(ctx context.Context, p domain.Principal, in Sess
 	} else if err != nil {
 		return CancellationResult{}, err
 	}
-	if !manages(p, pr.FacilityID) {
+	if !facilityRoles.Manages(p, pr.FacilityID) {
 		return CancellationResult{}, domain.Errorf(domain.Forbidden, "you may cancel only your own facility's sessions")
 	}
 	start := localMidnight(day)

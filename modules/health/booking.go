@@ -113,7 +113,7 @@ func (s *Service) Appointments(ctx context.Context, p domain.Principal, pg page.
 // Appointment returns one of the caller's appointments. Errors: NotFound,
 // also for anyone else's.
 func (s *Service) Appointment(ctx context.Context, p domain.Principal, id string) (Appointment, error) {
-	row, err := s.store.Appointment(ctx, p.Subject, id)
+	row, err := s.store.OwnAppointment(ctx, p.Subject, id)
 	if err != nil {
 		return Appointment{}, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) Appointment(ctx context.Context, p domain.Principal, id string
 // ownBooked returns the caller's appointment if it is booked and outside
 // the cut-off. Errors: NotFound, Conflict, Invalid.
 func (s *Service) ownBooked(ctx context.Context, p domain.Principal, id string) (appointmentRow, error) {
-	row, err := s.store.Appointment(ctx, p.Subject, id)
+	row, err := s.store.OwnAppointment(ctx, p.Subject, id)
 	if err != nil {
 		return appointmentRow{}, err
 	}

@@ -104,15 +104,19 @@ func (s *Store) CreateAppointment(ctx context.Context, r appointmentRow) error {
 	return db.Translate(err, "")
 }
 
-// Appointment returns an appointment of accountID, or of anyone when
-// accountID is empty. Errors: NotFound, also for another citizen's.
-func (s *Store) Appointment(ctx context.Context, accountID, id string) (appointmentRow, error) {
-	q := s.db.Conn(ctx).Where("id = ?", id)
-	if accountID != "" {
-		q = q.Where("account_id = ?", accountID)
-	}
+// Appointment returns any citizen's appointment, for staff. Errors:
+// NotFound.
+func (s *Store) Appointment(ctx context.Context, id string) (appointmentRow, error) {
 	var r appointmentRow
-	err := q.Take(&r).Error
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error
+	return r, db.Translate(err, "appointment not found")
+}
+
+// OwnAppointment returns one of accountID's appointments. Errors:
+// NotFound, also for another citizen's.
+func (s *Store) OwnAppointment(ctx context.Context, accountID, id string) (appointmentRow, error) {
+	var r appointmentRow
+	err := s.db.Conn(ctx).Where("id = ? AND account_id = ?", id, accountID).Take(&r).Error
 	return r, db.Translate(err, "appointment not found")
 }
 

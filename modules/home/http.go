@@ -10,13 +10,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
-// Permissions of the home routes, as "object:action" for Casbin.
-const (
-	PermOverview      = "home.overview:read"
-	PermNotifications = "home.notifications:manage"
-	PermAccessLog     = "home.access_log:read"
-)
-
 // Handler serves the home module over HTTP.
 type Handler struct {
 	svc *Service
@@ -24,14 +17,6 @@ type Handler struct {
 
 // NewHandler returns a Handler for svc.
 func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
-
-// Routes registers the home routes, each with its permission.
-func Routes(r *web.Router, h *Handler) {
-	r.GET("/me/overview", PermOverview, h.overview)
-	r.GET("/me/notifications", PermNotifications, h.notifications)
-	r.POST("/me/notifications/:id/read", PermNotifications, h.markRead)
-	r.GET("/me/access-log", PermAccessLog, h.accessLog)
-}
 
 // NotificationList is a page of notifications.
 type NotificationList struct {

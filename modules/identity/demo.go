@@ -63,7 +63,7 @@ func (s *Service) LoadDemo(ctx context.Context, facilityID, schoolID string) (bo
 		}
 		for _, child := range []struct{ name, dob, gender string }{{"Zainab Khan", "2020-06-10", "female"}, {"Ahmed Khan", "2016-02-20", "male"}} {
 			dob, _ := time.Parse(time.DateOnly, child.dob)
-			if err := s.store.CreateDependant(ctx, dependantRow{ID: uuid.NewString(), OwnerID: citizen.ID, FullName: child.name, Relation: "child",
+			if err := s.store.CreateDependant(ctx, dependantRow{ID: uuid.NewString(), OwnerID: citizen.ID, FullName: child.name, Relation: RelationChild,
 				DateOfBirth: dob, Gender: child.gender, CreatedAt: now, UpdatedAt: now}); err != nil {
 				return err
 			}

@@ -8,10 +8,10 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 )
 
-// Account kinds.
+// Account kinds, as domain names a principal's.
 const (
-	KindCitizen = "citizen"
-	KindStaff   = "staff"
+	KindCitizen = domain.KindCitizen
+	KindStaff   = domain.KindStaff
 )
 
 // Account statuses.
@@ -22,16 +22,16 @@ const (
 	StatusDeactivated = "deactivated"
 )
 
-// Roles.
+// Roles, as domain names them for the modules that check them.
 const (
-	RoleCitizen        = "citizen"
-	RoleAdmin          = "admin"
-	RoleHealthAdmin    = "health_admin"
-	RoleHealthStaff    = "health_staff"
-	RoleEducationAdmin = "education_admin"
-	RoleEducationStaff = "education_staff"
-	RoleParkingAdmin   = "parking_admin"
-	RoleParkingOfficer = "parking_officer"
+	RoleCitizen        = domain.RoleCitizen
+	RoleAdmin          = domain.RoleAdmin
+	RoleHealthAdmin    = domain.RoleHealthAdmin
+	RoleHealthStaff    = domain.RoleHealthStaff
+	RoleEducationAdmin = domain.RoleEducationAdmin
+	RoleEducationStaff = domain.RoleEducationStaff
+	RoleParkingAdmin   = domain.RoleParkingAdmin
+	RoleParkingOfficer = domain.RoleParkingOfficer
 )
 
 // roleDepartments says which department each staff role belongs to and
@@ -112,6 +112,10 @@ func (r RoleAssignment) Validate(field string) error {
 	}
 	return errs.Err()
 }
+
+// RelationChild is the relation of a dependant who is the citizen's child:
+// the one relation a school application may be made for.
+const RelationChild = "child"
 
 // Dependant is a citizen's family member.
 type Dependant struct {

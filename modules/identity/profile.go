@@ -60,7 +60,7 @@ func (s *Service) UpdateProfile(ctx context.Context, p domain.Principal, in Prof
 	if err := s.store.UpdateAccount(ctx, p.Subject, fields); err != nil {
 		return Account{}, err
 	}
-	s.recent.Delete(p.Subject)
+	s.people.forget(p.Subject)
 	return s.Account(ctx, p.Subject)
 }
 
@@ -214,11 +214,7 @@ func (s *Service) Dependants(ctx context.Context, p domain.Principal, pg page.Re
 // Dependant returns one of the caller's family members. Errors: NotFound,
 // also for another citizen's dependant.
 func (s *Service) Dependant(ctx context.Context, p domain.Principal, id string) (Dependant, error) {
-	row, err := s.store.Dependant(ctx, p.Subject, id)
-	if err != nil {
-		return Dependant{}, err
-	}
-	return row.dependant(), nil
+	return s.people.Dependant(ctx, p.Subject, id)
 }
 
 // UpdateDependant changes one of the caller's family members. Errors:

@@ -16,7 +16,6 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
-	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
@@ -60,14 +59,8 @@ type Service struct {
 	audit  *audit.Log
 	units  Units
 	policy PolicyLoader
-	// recent holds accounts as read for authentication, for a second.
-	recent *cache.TTL[string, Account]
+	people *People
 }
-
-// recentAccountTTL is how long an account read for authentication is
-// reused: a role change or deactivation made through another instance
-// applies within it, and through this one at once.
-const recentAccountTTL = time.Second
 
 // Deps are what the identity service is built on.
 type Deps struct {
@@ -81,13 +74,18 @@ type Deps struct {
 	Policy PolicyLoader
 	// PII seals CNICs and B-forms for storage.
 	PII *pii.Keys
+	// People is identity's answer to other modules, built on the same
+	// database and keys; nil builds one.
+	People *People
 }
 
 // NewService returns the identity service.
 func NewService(d Deps) *Service {
-	return &Service{db: d.DB, store: NewStore(d.DB, d.PII), clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
-		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy,
-		recent: cache.NewTTL[string, Account](100_000)}
+	if d.People == nil {
+		d.People = NewPeople(d.DB, d.PII)
+	}
+	return &Service{db: d.DB, store: d.People.store, clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
+		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People}
 }
 
 // TokenPair is what a sign-in or refresh answers.
@@ -264,48 +262,7 @@ func (s *Service) ResendOTP(ctx context.Context, phone string) error {
 
 // Account returns an account with its roles. Errors: NotFound.
 func (s *Service) Account(ctx context.Context, id string) (Account, error) {
-	row, err := s.store.Account(ctx, id)
-	if err != nil {
-		return Account{}, err
-	}
-	acc := row.account()
-	if acc.Kind == KindStaff {
-		roles, err := s.store.Roles(ctx, []string{id})
-		if err != nil {
-			return Account{}, err
-		}
-		if roles[id] != nil {
-			acc.Roles = roles[id]
-		}
-	}
-	return acc, nil
-}
-
-// RecentAccount is Account as read at most recentAccountTTL ago: every
-// authenticated request reads its caller's account, and a client sends
-// several at once. The wall clock times it, not the domain clock, because
-// it bounds staleness rather than meaning anything to the business.
-func (s *Service) RecentAccount(ctx context.Context, id string) (Account, error) {
-	now := time.Now()
-	if acc, ok := s.recent.Get(id, now); ok {
-		return acc, nil
-	}
-	acc, err := s.Account(ctx, id)
-	if err == nil {
-		s.recent.Put(id, acc, now.Add(recentAccountTTL), now)
-	}
-	return acc, err
-}
-
-// Contacts returns the accounts with the given IDs, without roles, for
-// sending them messages. Unknown IDs are left out.
-func (s *Service) Contacts(ctx context.Context, ids []string) ([]Account, error) {
-	rows, err := s.store.Accounts(ctx, ids)
-	out := make([]Account, len(rows))
-	for i, r := range rows {
-		out[i] = r.account()
-	}
-	return out, err
+	return s.people.Account(ctx, id)
 }
 
 // newRefreshToken returns an opaque random token and its stored hash.

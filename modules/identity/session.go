@@ -230,7 +230,7 @@ func (s *Service) Logout(ctx context.Context, p domain.Principal, refreshToken s
 // that the account is still active so that deactivation applies at once.
 // Errors: Unauthenticated.
 func (s *Service) Principal(ctx context.Context, subject, kind string) (domain.Principal, error) {
-	acc, err := s.RecentAccount(ctx, subject)
+	acc, err := s.people.RecentAccount(ctx, subject)
 	if domain.IsKind(err, domain.NotFound) {
 		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "the account no longer exists")
 	} else if err != nil {

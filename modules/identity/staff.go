@@ -126,7 +126,7 @@ func (s *Service) CreateStaff(ctx context.Context, in NewStaff) (Account, error)
 	if err != nil {
 		return Account{}, err
 	}
-	s.recent.Delete(row.ID)
+	s.people.forget(row.ID)
 	s.reloadPolicy()
 	return s.Account(ctx, row.ID)
 }
@@ -214,7 +214,7 @@ func (s *Service) UpdateStaff(ctx context.Context, actor domain.Principal, id st
 	if err != nil {
 		return Account{}, err
 	}
-	s.recent.Delete(row.ID)
+	s.people.forget(row.ID)
 	return s.Account(ctx, row.ID)
 }
 
@@ -248,7 +248,7 @@ func (s *Service) SetRoles(ctx context.Context, id string, in RolesChange) (Acco
 	if err != nil {
 		return Account{}, err
 	}
-	s.recent.Delete(row.ID)
+	s.people.forget(row.ID)
 	s.reloadPolicy()
 	return s.Account(ctx, row.ID)
 }

@@ -1,17 +1,14 @@
 package integrations
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/islamabad-digital/citizenapi/platform/web"
-)
-
-// Permissions of the integrations routes, as "object:action" for Casbin.
-const (
-	PermClients  = "integrations.clients:manage"
-	PermWebhooks = "integrations.webhooks:manage"
 )
 
 // Handler serves the integrations module over HTTP.
@@ -22,39 +19,105 @@ type Handler struct {
 // NewHandler returns a Handler for svc.
 func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
-// Routes registers the integrations routes, each with its permission.
-func Routes(r *web.Router, h *Handler) {
-	r.POST("/oauth/token", web.ClientCredentials, h.token)
-
-	r.POST("/admin/clients", PermClients, h.createClient)
-	r.GET("/admin/clients", PermClients, h.listClients)
-	r.DELETE("/admin/clients/:id", PermClients, h.revokeClient)
-	r.POST("/admin/clients/:id/secret", PermClients, h.rotateSecret)
-
-	r.POST("/integrations/webhooks", PermWebhooks, h.subscribe)
-	r.GET("/integrations/webhooks", PermWebhooks, h.listSubscriptions)
-	r.DELETE("/integrations/webhooks/:id", PermWebhooks, h.unsubscribe)
-	r.GET("/integrations/webhooks/:id/deliveries", PermWebhooks, h.listDeliveries)
-	r.POST("/integrations/webhooks/:id/deliveries/:delivery_id/redeliver", PermWebhooks, h.redeliver)
-}
-
 // ClientList is a page of clients.
 type ClientList struct {
 	Items      []Client `json:"items"`
 	NextCursor *string  `json:"next_cursor"`
 } // @name IntegrationClientList
 
-// SubscriptionList is a page of subscriptions.
-type SubscriptionList struct {
-	Items      []Subscription `json:"items"`
-	NextCursor *string        `json:"next_cursor"`
-} // @name SubscriptionList
+// token godoc
+//
+//	@Summary		Get a client access token
+//	@Description	RFC 6749 §4.4 client credentials. Form-encoded `grant_type=client_credentials`, with `client_id` and `client_secret` by HTTP Basic or in the form, and optionally `scope` (a subset of the client's scopes). No refresh token. Errors are RFC 6749 §5.2 JSON.
+//	@ID				oauthToken
+//	@Tags			integrations
+//	@Accept			x-www-form-urlencoded
+//	@Produce		json
+//	@Param			grant_type		formData	string	true	"client_credentials"
+//	@Param			client_id		formData	string	false	"client ID, if not sent by HTTP Basic"
+//	@Param			client_secret	formData	string	false	"client secret, if not sent by HTTP Basic"
+//	@Param			scope			formData	string	false	"space-separated scopes to ask for"
+//	@Success		200				{object}	TokenResponse
+//	@Failure		400				{object}	TokenError
+//	@Failure		401				{object}	TokenError
+//	@Failure		413				{object}	TokenError
+//	@Router			/api/v1/oauth/token [post]
+func (h *Handler) token(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().Header().Set("Pragma", "no-cache")
+	refuse := func(status int, code, description string) error {
+		if status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Basic realm="citizenapi"`)
+		}
+		return c.JSON(status, TokenError{Error: code, Description: description})
+	}
+	// This route owns its Authorization header: a bearer token or anything
+	// else but HTTP Basic credentials is an authentication it does not take.
+	auth := c.Request().Header.Values(echo.HeaderAuthorization)
+	if _, _, basic := c.Request().BasicAuth(); len(auth) > 1 || len(auth) == 1 && !basic {
+		return refuse(http.StatusUnauthorized, "invalid_client", "the Authorization header must hold HTTP Basic client credentials")
+	}
+	if ct := c.Request().Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEApplicationForm) {
+		return refuse(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+	}
+	form, err := c.FormParams()
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return refuse(http.StatusRequestEntityTooLarge, "invalid_request", "the form is larger than the body limit")
+	}
+	if err != nil {
+		return refuse(http.StatusBadRequest, "invalid_request", "the form could not be read")
+	}
+	for _, name := range []string{"grant_type", "client_id", "client_secret", "scope"} {
+		if len(form[name]) > 1 {
+			return refuse(http.StatusBadRequest, "invalid_request", name+" is repeated")
+		}
+	}
+	switch form.Get("grant_type") {
+	case "":
+		return refuse(http.StatusBadRequest, "invalid_request", "grant_type is required")
+	case "client_credentials":
+	default:
+		return refuse(http.StatusBadRequest, "unsupported_grant_type", "only client_credentials is supported")
+	}
+	id, secret, basic := basicCredentials(c.Request())
+	if basic && (form.Get("client_id") != "" || form.Get("client_secret") != "") {
+		return refuse(http.StatusBadRequest, "invalid_request", "send the client credentials one way only")
+	}
+	if !basic {
+		id, secret = form.Get("client_id"), form.Get("client_secret")
+	}
+	if id == "" || secret == "" {
+		return refuse(http.StatusUnauthorized, "invalid_client", "client authentication is required")
+	}
+	res, refusal, err := h.svc.issueToken(c.Request().Context(), id, secret, form.Get("scope"))
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		status := http.StatusBadRequest
+		if refusal.Error == "invalid_client" {
+			status = http.StatusUnauthorized
+		}
+		return refuse(status, refusal.Error, refusal.Description)
+	}
+	return c.JSON(http.StatusOK, res)
+}
 
-// DeliveryList is a page of webhook deliveries.
-type DeliveryList struct {
-	Items      []Delivery `json:"items"`
-	NextCursor *string    `json:"next_cursor"`
-} // @name DeliveryList
+// basicCredentials reads HTTP Basic client credentials, which RFC 6749
+// §2.3.1 form-encodes before base64.
+func basicCredentials(r *http.Request) (string, string, bool) {
+	user, pass, ok := r.BasicAuth()
+	if !ok {
+		return "", "", false
+	}
+	id, err1 := url.QueryUnescape(user)
+	secret, err2 := url.QueryUnescape(pass)
+	if err1 != nil || err2 != nil {
+		return "", "", true
+	}
+	return id, secret, true
+}
 
 // createClient godoc
 //
@@ -161,154 +224,4 @@ func (h *Handler) rotateSecret(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, cl)
-}
-
-// subscribe godoc
-//
-//	@Summary		Subscribe to events
-//	@Description	Events: appointment.booked and appointment.cancelled (health.appointments:read, your facility's only), permit.activated and permit.revoked (parking.permits:verify), application.decided (education.schools:read, your school's only). The URL must be https and resolve to a public address. The signing secret is shown once.
-//	@ID				createWebhook
-//	@Tags			integrations
-//	@Accept			json
-//	@Produce		json
-//	@Param			body	body		NewSubscription	true	"URL and events"
-//	@Success		201		{object}	SubscriptionWithSecret
-//	@Failure		400		{object}	web.Problem
-//	@Failure		401		{object}	web.Problem
-//	@Failure		403		{object}	web.Problem
-//	@Failure		422		{object}	web.Problem
-//	@Security		BearerAuth
-//	@Security		OAuth2[webhooks:manage]
-//	@Router			/api/v1/integrations/webhooks [post]
-func (h *Handler) subscribe(c echo.Context) error {
-	var in NewSubscription
-	if err := web.Bind(c, &in); err != nil {
-		return err
-	}
-	sub, err := h.svc.Subscribe(c.Request().Context(), web.Principal(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, sub)
-}
-
-// listSubscriptions godoc
-//
-//	@Summary		Your webhook subscriptions
-//	@Description	The calling client's active webhook subscriptions, oldest first; the signing secret was shown only when each was made.
-//	@ID				listWebhooks
-//	@Tags			integrations
-//	@Produce		json
-//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param			cursor	query		string	false	"next_cursor of the previous page"
-//	@Success		200		{object}	SubscriptionList
-//	@Failure		400		{object}	web.Problem
-//	@Failure		401		{object}	web.Problem
-//	@Failure		403		{object}	web.Problem
-//	@Security		BearerAuth
-//	@Security		OAuth2[webhooks:manage]
-//	@Router			/api/v1/integrations/webhooks [get]
-func (h *Handler) listSubscriptions(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
-	if err != nil {
-		return err
-	}
-	res, err := h.svc.Subscriptions(c.Request().Context(), web.Principal(c), p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, SubscriptionList{Items: res.Items, NextCursor: res.NextCursor})
-}
-
-// unsubscribe godoc
-//
-//	@Summary		Delete a webhook subscription
-//	@Description	Ends a subscription: no further events are sent to it and its pending deliveries are dropped.
-//	@ID				deleteWebhook
-//	@Tags			integrations
-//	@Param			id	path	string	true	"subscription ID"	format(uuid)
-//	@Success		204
-//	@Failure		400	{object}	web.Problem
-//	@Failure		401	{object}	web.Problem
-//	@Failure		403	{object}	web.Problem
-//	@Failure		404	{object}	web.Problem
-//	@Security		BearerAuth
-//	@Security		OAuth2[webhooks:manage]
-//	@Router			/api/v1/integrations/webhooks/{id} [delete]
-func (h *Handler) unsubscribe(c echo.Context) error {
-	id, err := web.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.Unsubscribe(c.Request().Context(), web.Principal(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
-}
-
-// listDeliveries godoc
-//
-//	@Summary		A subscription's delivery log
-//	@Description	Newest first, with attempts, the receiver's last status and the next retry. Deliveries are retried with exponential backoff for 24 hours.
-//	@ID				listWebhookDeliveries
-//	@Tags			integrations
-//	@Produce		json
-//	@Param			id		path		string	true	"subscription ID"	format(uuid)
-//	@Param			limit	query		int		false	"page size (default 20, at most 100)"
-//	@Param			cursor	query		string	false	"next_cursor of the previous page"
-//	@Success		200		{object}	DeliveryList
-//	@Failure		400		{object}	web.Problem
-//	@Failure		401		{object}	web.Problem
-//	@Failure		403		{object}	web.Problem
-//	@Failure		404		{object}	web.Problem
-//	@Security		BearerAuth
-//	@Security		OAuth2[webhooks:manage]
-//	@Router			/api/v1/integrations/webhooks/{id}/deliveries [get]
-func (h *Handler) listDeliveries(c echo.Context) error {
-	id, err := web.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	p, err := web.PageRequest(c, 2)
-	if err != nil {
-		return err
-	}
-	res, err := h.svc.Deliveries(c.Request().Context(), web.Principal(c), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, DeliveryList{Items: res.Items, NextCursor: res.NextCursor})
-}
-
-// redeliver godoc
-//
-//	@Summary		Send a delivery again
-//	@Description	Queues the event again as a new delivery with the same event ID.
-//	@ID				redeliverWebhook
-//	@Tags			integrations
-//	@Produce		json
-//	@Param			id			path		string	true	"subscription ID"	format(uuid)
-//	@Param			delivery_id	path		string	true	"delivery ID"		format(uuid)
-//	@Success		202			{object}	Delivery
-//	@Failure		400			{object}	web.Problem
-//	@Failure		401			{object}	web.Problem
-//	@Failure		403			{object}	web.Problem
-//	@Failure		404			{object}	web.Problem
-//	@Security		BearerAuth
-//	@Security		OAuth2[webhooks:manage]
-//	@Router			/api/v1/integrations/webhooks/{id}/deliveries/{delivery_id}/redeliver [post]
-func (h *Handler) redeliver(c echo.Context) error {
-	id, err := web.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	deliveryID, err := web.PathID(c, "delivery_id")
-	if err != nil {
-		return err
-	}
-	d, err := h.svc.Redeliver(c.Request().Context(), web.Principal(c), id, deliveryID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusAccepted, d)
 }

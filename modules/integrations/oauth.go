@@ -2,29 +2,15 @@ package integrations
 
 import (
 	"context"
-	"errors"
-	"net/http"
-	"net/url"
+	"crypto/subtle"
 	"strings"
+	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/google/uuid"
 
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 )
-
-// TokenResponse is a successful client-credentials answer (RFC 6749 §5.1).
-type TokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type" example:"Bearer"`
-	ExpiresIn   int    `json:"expires_in" example:"3600"`
-	Scope       string `json:"scope" example:"health.slots:read webhooks:manage"`
-} // @name TokenResponse
-
-// TokenError is an RFC 6749 §5.2 error answer.
-type TokenError struct {
-	Error       string `json:"error" enums:"invalid_request,invalid_client,invalid_grant,unauthorized_client,unsupported_grant_type,invalid_scope"`
-	Description string `json:"error_description,omitempty"`
-} // @name TokenError
 
 // issueToken runs the client-credentials grant. It returns the error code
 // and description of RFC 6749 §5.2 when it refuses.
@@ -51,103 +37,74 @@ func (s *Service) issueToken(ctx context.Context, clientID, secret, scope string
 		}
 	}
 	joined := strings.Join(scopes, " ")
-	raw, _, err := s.Signer.Issue(token.TypeAccess, row.ID, Audience, ClientTokenTTL, token.Claims{Kind: "client", Scope: joined})
+	raw, _, err := s.signer.Issue(token.TypeAccess, row.ID, Audience, ClientTokenTTL, token.Claims{Kind: domain.KindClient, Scope: joined})
 	if err != nil {
 		return TokenResponse{}, nil, err
 	}
 	return TokenResponse{AccessToken: raw, TokenType: "Bearer", ExpiresIn: int(ClientTokenTTL.Seconds()), Scope: joined}, nil, nil
 }
 
-// token godoc
-//
-//	@Summary		Get a client access token
-//	@Description	RFC 6749 §4.4 client credentials. Form-encoded `grant_type=client_credentials`, with `client_id` and `client_secret` by HTTP Basic or in the form, and optionally `scope` (a subset of the client's scopes). No refresh token. Errors are RFC 6749 §5.2 JSON.
-//	@ID				oauthToken
-//	@Tags			integrations
-//	@Accept			x-www-form-urlencoded
-//	@Produce		json
-//	@Param			grant_type		formData	string	true	"client_credentials"
-//	@Param			client_id		formData	string	false	"client ID, if not sent by HTTP Basic"
-//	@Param			client_secret	formData	string	false	"client secret, if not sent by HTTP Basic"
-//	@Param			scope			formData	string	false	"space-separated scopes to ask for"
-//	@Success		200				{object}	TokenResponse
-//	@Failure		400				{object}	TokenError
-//	@Failure		401				{object}	TokenError
-//	@Failure		413				{object}	TokenError
-//	@Router			/api/v1/oauth/token [post]
-func (h *Handler) token(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().Header().Set("Pragma", "no-cache")
-	refuse := func(status int, code, description string) error {
-		if status == http.StatusUnauthorized {
-			c.Response().Header().Set("WWW-Authenticate", `Basic realm="citizenapi"`)
-		}
-		return c.JSON(status, TokenError{Error: code, Description: description})
+// authenticate checks a client's credentials; ok is false for an unknown,
+// revoked or wrongly authenticated client, without saying which.
+func (s *Service) authenticate(ctx context.Context, id, secret string) (clientRow, bool, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return clientRow{}, false, nil
 	}
-	// This route owns its Authorization header: a bearer token or anything
-	// else but HTTP Basic credentials is an authentication it does not take.
-	auth := c.Request().Header.Values(echo.HeaderAuthorization)
-	if _, _, basic := c.Request().BasicAuth(); len(auth) > 1 || len(auth) == 1 && !basic {
-		return refuse(http.StatusUnauthorized, "invalid_client", "the Authorization header must hold HTTP Basic client credentials")
+	row, err := s.store.Client(ctx, id)
+	if domain.IsKind(err, domain.NotFound) {
+		return clientRow{}, false, nil
+	} else if err != nil {
+		return clientRow{}, false, err
 	}
-	if ct := c.Request().Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEApplicationForm) {
-		return refuse(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
-	}
-	form, err := c.FormParams()
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return refuse(http.StatusRequestEntityTooLarge, "invalid_request", "the form is larger than the body limit")
-	}
-	if err != nil {
-		return refuse(http.StatusBadRequest, "invalid_request", "the form could not be read")
-	}
-	for _, name := range []string{"grant_type", "client_id", "client_secret", "scope"} {
-		if len(form[name]) > 1 {
-			return refuse(http.StatusBadRequest, "invalid_request", name+" is repeated")
-		}
-	}
-	switch form.Get("grant_type") {
-	case "":
-		return refuse(http.StatusBadRequest, "invalid_request", "grant_type is required")
-	case "client_credentials":
-	default:
-		return refuse(http.StatusBadRequest, "unsupported_grant_type", "only client_credentials is supported")
-	}
-	id, secret, basic := basicCredentials(c.Request())
-	if basic && (form.Get("client_id") != "" || form.Get("client_secret") != "") {
-		return refuse(http.StatusBadRequest, "invalid_request", "send the client credentials one way only")
-	}
-	if !basic {
-		id, secret = form.Get("client_id"), form.Get("client_secret")
-	}
-	if id == "" || secret == "" {
-		return refuse(http.StatusUnauthorized, "invalid_client", "client authentication is required")
-	}
-	res, refusal, err := h.svc.issueToken(c.Request().Context(), id, secret, form.Get("scope"))
-	if err != nil {
-		return err
-	}
-	if refusal != nil {
-		status := http.StatusBadRequest
-		if refusal.Error == "invalid_client" {
-			status = http.StatusUnauthorized
-		}
-		return refuse(status, refusal.Error, refusal.Description)
-	}
-	return c.JSON(http.StatusOK, res)
+	ok := subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(row.SecretHash)) == 1 && row.Status == "active"
+	return row, ok, nil
 }
 
-// basicCredentials reads HTTP Basic client credentials, which RFC 6749
-// §2.3.1 form-encodes before base64.
-func basicCredentials(r *http.Request) (string, string, bool) {
-	user, pass, ok := r.BasicAuth()
-	if !ok {
-		return "", "", false
+// Principal builds the principal of a client token's subject, its scopes
+// as Casbin subjects (ScopeRole) and its unit, and counts the request
+// against the client's rate limit. A revoked client is refused at once.
+// The quota is zero when the client is not found. Errors: Unauthenticated;
+// RateLimited, with the quota.
+func (s *Service) Principal(ctx context.Context, clientID string, scopes []string) (domain.Principal, Quota, error) {
+	row, err := s.store.ActiveClient(ctx, clientID)
+	if domain.IsKind(err, domain.NotFound) {
+		return domain.Principal{}, Quota{}, domain.Errorf(domain.Unauthenticated, "the client is not active")
+	} else if err != nil {
+		return domain.Principal{}, Quota{}, err
 	}
-	id, err1 := url.QueryUnescape(user)
-	secret, err2 := url.QueryUnescape(pass)
-	if err1 != nil || err2 != nil {
-		return "", "", true
+	granted := map[string]bool{}
+	for _, sc := range strings.Fields(row.Scopes) {
+		granted[sc] = true
 	}
-	return id, secret, true
+	p := domain.Principal{Subject: row.ID, Kind: domain.KindClient, UnitID: row.UnitID}
+	for _, sc := range scopes {
+		if granted[sc] {
+			p.Scopes = append(p.Scopes, sc)
+			p.Roles = append(p.Roles, ScopeRole+sc)
+		}
+	}
+	q, err := s.allow(ctx, row)
+	return p, q, err
+}
+
+// allow counts a request against the client's limit for the current
+// window. Errors: RateLimited with the time left in the window.
+func (s *Service) allow(ctx context.Context, c clientRow) (Quota, error) {
+	now := s.clock.Now()
+	window := now.Truncate(rateWindow)
+	hits, err := s.store.CountRequest(ctx, c.ID, window)
+	if err != nil {
+		return Quota{}, err
+	}
+	reset := window.Add(rateWindow).Sub(now)
+	q := Quota{Limit: c.RatePerMinute, Window: rateWindow, Remaining: max(c.RatePerMinute-hits, 0), Reset: reset}
+	if hits > c.RatePerMinute {
+		return q, domain.RetryLater(domain.RateLimited, reset, "this client's rate limit is used up for this minute")
+	}
+	return q, nil
+}
+
+// PurgeRateWindows forgets request counts older than an hour.
+func (s *Service) PurgeRateWindows(ctx context.Context) error {
+	return s.store.PurgeRateWindows(ctx, s.clock.Now().Add(-time.Hour))
 }

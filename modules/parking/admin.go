@@ -119,10 +119,17 @@ func checkTariffs(tariffs []Tariff) error {
 	return errs.Err()
 }
 
-// AdminPermits lists permits by stored status and zone, newest first.
+// AdminPermits lists every citizen's permits by status and zone, newest
+// first. Errors: Malformed as PermitFilter.Check.
 func (s *Service) AdminPermits(ctx context.Context, f PermitFilter, pg page.Request) (page.Page[Permit], error) {
-	f.AccountID = ""
-	return s.permitPage(ctx, f, pg)
+	if err := f.Check(); err != nil {
+		return page.Page[Permit]{}, err
+	}
+	rows, err := s.store.ListPermits(ctx, f, pg, s.clock.Now())
+	if err != nil {
+		return page.Page[Permit]{}, err
+	}
+	return s.permitPage(ctx, rows)
 }
 
 // Approve activates a paid disabled permit. Errors: NotFound, Conflict.
@@ -146,7 +153,7 @@ func (s *Service) Revoke(ctx context.Context, id string, in Verdict) (Permit, er
 }
 
 func (s *Service) decide(ctx context.Context, id, from, to, reason, kind string) (Permit, error) {
-	row, err := s.store.Permit(ctx, "", id)
+	row, err := s.store.Permit(ctx, id)
 	if err != nil {
 		return Permit{}, err
 	}
@@ -180,11 +187,11 @@ func (s *Service) decide(ctx context.Context, id, from, to, reason, kind string)
 	if err != nil {
 		return Permit{}, err
 	}
-	row, err = s.store.Permit(ctx, "", id)
+	row, err = s.store.Permit(ctx, id)
 	if err != nil {
 		return Permit{}, err
 	}
-	return s.permit(ctx, row)
+	return s.presentOne(ctx, row)
 }
 
 // Verify tells an officer whether a plate has a valid permit in a zone

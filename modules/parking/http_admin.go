@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -73,9 +72,6 @@ func (h *Handler) updateZone(c echo.Context) error {
 	return c.JSON(http.StatusOK, z)
 }
 
-var permitStatuses = map[string]bool{StatusPendingPayment: true, StatusPendingApproval: true, StatusActive: true,
-	StatusExpired: true, StatusExpiredUnpaid: true, StatusCancelled: true, StatusRevoked: true, StatusRejected: true}
-
 // adminPermits godoc
 //
 //	@Summary		List permits
@@ -102,9 +98,7 @@ func (h *Handler) adminPermits(c echo.Context) error {
 	if f.ZoneID, err = web.QueryID(c, "zone_id"); err != nil {
 		return err
 	}
-	if f.Status = c.QueryParam("status"); f.Status != "" && !permitStatuses[f.Status] {
-		return domain.FieldMalformed("status", "validation.status.permit", nil)
-	}
+	f.Status = c.QueryParam("status")
 	res, err := h.svc.AdminPermits(c.Request().Context(), f, p)
 	if err != nil {
 		return err

@@ -88,6 +88,26 @@ type Permit struct {
 	UpdatedAt time.Time `json:"updated_at" format:"date-time"`
 } // @name Permit
 
+// PermitFilter narrows the parking authority's list of permits. Empty
+// fields do not filter. Status is a status as people read it: expired and
+// expired_unpaid included.
+type PermitFilter struct {
+	ZoneID string
+	Status string
+}
+
+// permitStatuses are the statuses a list may be filtered by.
+var permitStatuses = map[string]bool{StatusPendingPayment: true, StatusPendingApproval: true, StatusActive: true,
+	StatusExpired: true, StatusExpiredUnpaid: true, StatusCancelled: true, StatusRevoked: true, StatusRejected: true}
+
+// Check names a status that is not one (Malformed).
+func (f PermitFilter) Check() error {
+	if f.Status != "" && !permitStatuses[f.Status] {
+		return domain.FieldMalformed("status", "validation.status.permit", nil)
+	}
+	return nil
+}
+
 // platePattern is the normalised form: letter groups (an optional
 // registration area such as ICT), an optional two-digit year, and 1 to 4
 // digits, joined by dashes.

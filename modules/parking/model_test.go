@@ -342,3 +342,18 @@ func TestRequestChecksNameEveryField(t *testing.T) {
 		t.Errorf("vehicle Check = %v, plate %q; want the plate normalised", err, v.Plate)
 	}
 }
+
+func TestPermitFilterCheck(t *testing.T) {
+	for _, status := range []string{"", StatusActive, StatusExpired, StatusExpiredUnpaid, StatusRejected} {
+		if err := (PermitFilter{Status: status}).Check(); err != nil {
+			t.Errorf("Check(status %q) = %v, want nil", status, err)
+		}
+	}
+	for _, status := range []string{"bogus", "ACTIVE"} {
+		err := PermitFilter{Status: status}.Check()
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Kind != domain.Malformed || len(de.Fields) != 1 || de.Fields[0].Field != "status" {
+			t.Errorf("Check(status %q) = %#v, want Malformed naming status", status, err)
+		}
+	}
+}

@@ -169,35 +169,42 @@ func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle 
 	if err != nil {
 		return Permit{}, err
 	}
-	return s.permit(ctx, row)
+	return s.presentOne(ctx, row)
 }
 
-// permit presents a stored permit as of now, with its verification token
-// when it is active.
-func (s *Service) permit(ctx context.Context, r permitRow) (Permit, error) {
+// present presents stored permits as of now: their refunds are read in
+// one query first, and each active permit gets its verification token.
+func (s *Service) present(ctx context.Context, rows []permitRow) ([]Permit, error) {
+	var closed []string
+	for _, r := range rows {
+		if r.Status == StatusCancelled || r.Status == StatusRejected {
+			closed = append(closed, r.ID)
+		}
+	}
+	refunds, err := s.store.Refunds(ctx, closed)
+	if err != nil {
+		return nil, err
+	}
 	now := s.clock.Now()
-	out := Permit{ID: r.ID, VehicleID: r.VehicleID, ZoneID: r.ZoneID, Plate: r.Plate, PermitType: r.PermitType, Months: r.Months,
-		StartDate: r.StartDate.UTC().Format(time.DateOnly), EndDate: r.EndDate.UTC().Format(time.DateOnly), AmountPKR: r.AmountPKR,
-		Status: EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now), Reason: r.Reason, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		EndsSoon: endsSoon(r, now)}
-	switch out.Status {
-	case StatusPendingPayment:
-		hold := r.HoldUntil.UTC()
-		out.PayBy = &hold
-	case StatusActive:
-		tok, err := s.verificationToken(r, now)
-		if err != nil {
-			return Permit{}, err
+	out := make([]Permit, len(rows))
+	for i, r := range rows {
+		out[i] = r.permit(now, refunds[r.ID])
+		if out[i].Status == StatusActive {
+			if out[i].VerificationToken, err = s.verificationToken(r, now); err != nil {
+				return nil, err
+			}
 		}
-		out.VerificationToken = tok
-	case StatusCancelled, StatusRejected:
-		refunded, err := s.store.Refunded(ctx, r.ID)
-		if err != nil {
-			return Permit{}, err
-		}
-		out.RefundPKR = refunded
 	}
 	return out, nil
+}
+
+// presentOne presents one stored permit as present does.
+func (s *Service) presentOne(ctx context.Context, r permitRow) (Permit, error) {
+	out, err := s.present(ctx, []permitRow{r})
+	if err != nil {
+		return Permit{}, err
+	}
+	return out[0], nil
 }
 
 // verificationToken signs what an officer's device needs to check a permit
@@ -213,31 +220,31 @@ func (s *Service) verificationToken(r permitRow, now time.Time) (string, error) 
 
 // Permits lists the caller's permits, newest first.
 func (s *Service) Permits(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Permit], error) {
-	return s.permitPage(ctx, PermitFilter{AccountID: p.Subject}, pg)
-}
-
-func (s *Service) permitPage(ctx context.Context, f PermitFilter, pg page.Request) (page.Page[Permit], error) {
-	rows, err := s.store.ListPermits(ctx, f, pg, s.clock.Now())
+	rows, err := s.store.ListOwnPermits(ctx, p.Subject, pg)
 	if err != nil {
 		return page.Page[Permit]{}, err
 	}
-	out := page.Page[Permit]{Items: make([]Permit, len(rows.Items)), NextCursor: rows.NextCursor}
-	for i, r := range rows.Items {
-		if out.Items[i], err = s.permit(ctx, r); err != nil {
-			return page.Page[Permit]{}, err
-		}
+	return s.permitPage(ctx, rows)
+}
+
+// permitPage presents a page of stored permits. The list carries the
+// verification tokens of its active permits, as the app shows them.
+func (s *Service) permitPage(ctx context.Context, rows page.Page[permitRow]) (page.Page[Permit], error) {
+	items, err := s.present(ctx, rows.Items)
+	if err != nil {
+		return page.Page[Permit]{}, err
 	}
-	return out, nil
+	return page.Page[Permit]{Items: items, NextCursor: rows.NextCursor}, nil
 }
 
 // Permit returns one of the caller's permits. Errors: NotFound, also for
 // anyone else's.
 func (s *Service) Permit(ctx context.Context, p domain.Principal, id string) (Permit, error) {
-	r, err := s.store.Permit(ctx, p.Subject, id)
+	r, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}
-	return s.permit(ctx, r)
+	return s.presentOne(ctx, r)
 }
 
 // Pay charges an unpaid permit through the chosen provider. The permit
@@ -251,7 +258,7 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 	if !ok {
 		return Permit{}, domain.FieldInvalid("method", "validation.payment.method", nil)
 	}
-	row, err := s.store.Permit(ctx, p.Subject, id)
+	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}
@@ -319,7 +326,7 @@ func (s *Service) notice(ctx context.Context, r permitRow, kind, reason string) 
 // cancelled; a paid one is refunded its whole remaining months. Errors:
 // NotFound; Conflict when it is no longer live.
 func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Permit, error) {
-	row, err := s.store.Permit(ctx, p.Subject, id)
+	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}
@@ -380,7 +387,7 @@ func (s *Service) close(ctx context.Context, row permitRow, to, reason string, r
 // NotFound; Conflict when the permit is not active or awaiting approval, or
 // as BuyPermit.
 func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in RenewRequest) (Permit, error) {
-	row, err := s.store.Permit(ctx, p.Subject, id)
+	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}
@@ -397,7 +404,7 @@ func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in R
 
 // Live returns a citizen's paid permits that have not ended (active or
 // awaiting approval), ending soonest first, with at most limit rows.
-// Verification tokens are left out.
+// Verification tokens are left out, and live permits have no refunds.
 func (s *Service) Live(ctx context.Context, accountID string, limit int) ([]Permit, error) {
 	now := s.clock.Now()
 	rows, err := s.store.LivePermits(ctx, accountID, now, limit)
@@ -406,10 +413,7 @@ func (s *Service) Live(ctx context.Context, accountID string, limit int) ([]Perm
 	}
 	out := make([]Permit, len(rows))
 	for i, r := range rows {
-		out[i] = Permit{ID: r.ID, VehicleID: r.VehicleID, ZoneID: r.ZoneID, Plate: r.Plate, PermitType: r.PermitType, Months: r.Months,
-			StartDate: r.StartDate.UTC().Format(time.DateOnly), EndDate: r.EndDate.UTC().Format(time.DateOnly), AmountPKR: r.AmountPKR,
-			Status: EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-			EndsSoon: endsSoon(r, now)}
+		out[i] = r.permit(now, 0)
 	}
 	return out, nil
 }

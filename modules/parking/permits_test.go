@@ -1305,6 +1305,27 @@ func TestCancelPermit(t *testing.T) {
 			t.Errorf("the permit shows refund %d, want 1000", own.RefundPKR)
 		}
 	})
+
+	// The refunds of a page are read together; each permit keeps its own.
+	t.Run("the list shows each permit's refund", func(t *testing.T) {
+		var l parking.PermitList
+		e.app.Get(pkPermits+"?limit=100", c.Token).JSON(t, &l)
+		cancelled := 0
+		for _, it := range l.Items {
+			_, total := e.refunded(it.ID)
+			if it.Status != parking.StatusCancelled {
+				total = 0
+			} else {
+				cancelled++
+			}
+			if it.RefundPKR != total {
+				t.Errorf("listed %s permit %s refunded %d, want %d", it.Status, it.ID, it.RefundPKR, total)
+			}
+		}
+		if cancelled != 5 {
+			t.Errorf("%d cancelled permits listed, want the 5 cancelled above", cancelled)
+		}
+	})
 }
 
 // --- vehicles ---

@@ -48,6 +48,24 @@ type permitRow struct {
 
 func (permitRow) TableName() string { return "parking_permits" }
 
+// permit presents a stored permit as read at now, with refunded, the sum
+// of its refunds, when it was cancelled or rejected. It signs nothing and
+// reads nothing: the verification token is the service's to add.
+func (r permitRow) permit(now time.Time, refunded int64) Permit {
+	out := Permit{ID: r.ID, VehicleID: r.VehicleID, ZoneID: r.ZoneID, Plate: r.Plate, PermitType: r.PermitType, Months: r.Months,
+		StartDate: r.StartDate.UTC().Format(time.DateOnly), EndDate: r.EndDate.UTC().Format(time.DateOnly), AmountPKR: r.AmountPKR,
+		Status: EffectiveStatus(r.Status, r.EndDate, r.HoldUntil, now), Reason: r.Reason, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		EndsSoon: endsSoon(r, now)}
+	switch out.Status {
+	case StatusPendingPayment:
+		hold := r.HoldUntil.UTC()
+		out.PayBy = &hold
+	case StatusCancelled, StatusRejected:
+		out.RefundPKR = refunded
+	}
+	return out
+}
+
 type paymentRow struct {
 	ID          string
 	PermitID    string
@@ -186,15 +204,19 @@ func (s *Store) CreatePermit(ctx context.Context, r permitRow) error {
 	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
 }
 
-// Permit returns a permit of accountID, or of anyone when accountID is
-// empty. Errors: NotFound, also for another citizen's.
-func (s *Store) Permit(ctx context.Context, accountID, id string) (permitRow, error) {
-	q := s.db.Conn(ctx).Where("id = ?", id)
-	if accountID != "" {
-		q = q.Where("account_id = ?", accountID)
-	}
+// Permit returns any citizen's permit, for the parking authority. Errors:
+// NotFound.
+func (s *Store) Permit(ctx context.Context, id string) (permitRow, error) {
 	var r permitRow
-	err := q.Take(&r).Error
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error
+	return r, db.Translate(err, "permit not found")
+}
+
+// OwnPermit returns one of accountID's permits. Errors: NotFound, also for
+// another citizen's.
+func (s *Store) OwnPermit(ctx context.Context, accountID, id string) (permitRow, error) {
+	var r permitRow
+	err := s.db.Conn(ctx).Where("id = ? AND account_id = ?", id, accountID).Take(&r).Error
 	return r, db.Translate(err, "permit not found")
 }
 
@@ -210,26 +232,26 @@ func (s *Store) MovePermit(ctx context.Context, id, from string, holdAfter *time
 	return res.RowsAffected == 1, db.Translate(res.Error, "")
 }
 
-// PermitFilter narrows a permit list. Status is a status as people read
-// it: expired and expired_unpaid included.
-type PermitFilter struct {
-	AccountID string
-	ZoneID    string
-	Status    string
-}
-
-// ListPermits returns a page of permits, newest first.
+// ListPermits returns a page of every citizen's permits that f selects,
+// read at now, newest first, for the parking authority.
 func (s *Store) ListPermits(ctx context.Context, f PermitFilter, p page.Request, now time.Time) (page.Page[permitRow], error) {
 	q := s.db.Conn(ctx).Model(&permitRow{})
-	if f.AccountID != "" {
-		q = q.Where("account_id = ?", f.AccountID)
-	}
 	if f.ZoneID != "" {
 		q = q.Where("zone_id = ?", f.ZoneID)
 	}
 	if f.Status != "" {
 		q = whereStatus(q, f.Status, now)
 	}
+	return permitPage(q, p)
+}
+
+// ListOwnPermits returns a page of accountID's permits, newest first.
+func (s *Store) ListOwnPermits(ctx context.Context, accountID string, p page.Request) (page.Page[permitRow], error) {
+	return permitPage(s.db.Conn(ctx).Model(&permitRow{}).Where("account_id = ?", accountID), p)
+}
+
+// permitPage reads a page of the permits q selects, newest first.
+func permitPage(q *gorm.DB, p page.Request) (page.Page[permitRow], error) {
 	if len(p.After) == 2 {
 		t, err := page.ParseTimeKey(p.After[0])
 		if err != nil {
@@ -290,12 +312,23 @@ func (s *Store) Charge(ctx context.Context, permitID string) (paymentRow, error)
 	return r, db.Translate(err, "payment not found")
 }
 
-// Refunded sums a permit's refunds.
-func (s *Store) Refunded(ctx context.Context, permitID string) (int64, error) {
-	var total int64
-	err := s.db.Conn(ctx).Model(&paymentRow{}).Where("permit_id = ? AND kind = 'refund'", permitID).
-		Select("COALESCE(SUM(amount_pkr), 0)").Scan(&total).Error
-	return total, db.Translate(err, "")
+// Refunds sums the refunds of each of the permits, in one query. A permit
+// never refunded is left out.
+func (s *Store) Refunds(ctx context.Context, permitIDs []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(permitIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		PermitID string
+		Total    int64
+	}
+	err := s.db.Conn(ctx).Model(&paymentRow{}).Select("permit_id, SUM(amount_pkr) AS total").
+		Where("permit_id IN ? AND kind = 'refund'", permitIDs).Group("permit_id").Scan(&rows).Error
+	for _, r := range rows {
+		out[r.PermitID] = r.Total
+	}
+	return out, db.Translate(err, "")
 }
 
 // LivePermits returns accountID's paid permits (active or awaiting

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
@@ -133,23 +134,19 @@ func rolesOf(p domain.Principal) string {
 
 // Filter narrows an audit search. Empty fields do not filter.
 type Filter struct {
-	ActorID string
-	// ExcludeActorID leaves out what that actor did (a citizen's own doings).
-	ExcludeActorID string
-	TargetType     string
-	TargetID       string
-	SubjectID      string
-	From, To       time.Time
+	ActorID    string
+	TargetType string
+	TargetID   string
+	SubjectID  string
+	From, To   time.Time
 }
 
-// List returns a page of entries, newest first.
+// List returns a page of the entries f selects, newest first, for the
+// platform's administrators.
 func (l *Log) List(ctx context.Context, f Filter, p page.Request) (page.Page[Entry], error) {
 	q := l.db.Conn(ctx).Model(&row{})
 	if f.ActorID != "" {
 		q = q.Where("actor_id = ?", f.ActorID)
-	}
-	if f.ExcludeActorID != "" {
-		q = q.Where("actor_id <> ?", f.ExcludeActorID)
 	}
 	if f.TargetType != "" {
 		q = q.Where("target_type = ?", f.TargetType)
@@ -166,6 +163,17 @@ func (l *Log) List(ctx context.Context, f Filter, p page.Request) (page.Page[Ent
 	if !f.To.IsZero() {
 		q = q.Where("at < ?", f.To)
 	}
+	return entryPage(q, p)
+}
+
+// AccessTo returns a page of the entries about subjectID's records by
+// anyone but subjectID, newest first: the citizen's access log.
+func (l *Log) AccessTo(ctx context.Context, subjectID string, p page.Request) (page.Page[Entry], error) {
+	return entryPage(l.db.Conn(ctx).Model(&row{}).Where("subject_id = ? AND actor_id <> ?", subjectID, subjectID), p)
+}
+
+// entryPage reads a page of the entries q selects, newest first.
+func entryPage(q *gorm.DB, p page.Request) (page.Page[Entry], error) {
 	if len(p.After) == 2 {
 		t, err := page.ParseTimeKey(p.After[0])
 		if err != nil {

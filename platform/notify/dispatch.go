@@ -11,6 +11,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
+	"github.com/islamabad-digital/citizenapi/platform/worker"
 )
 
 // Recipient is where and in which language a citizen gets messages.
@@ -40,13 +41,7 @@ const (
 
 // Backoff is the wait before the next try after attempts failed ones:
 // 10 s, 20 s, 40 s … at most an hour.
-func Backoff(attempts int) time.Duration {
-	d := 10 * time.Second << max(attempts-1, 0)
-	if d > time.Hour || d <= 0 {
-		return time.Hour
-	}
-	return d
-}
+func Backoff(attempts int) time.Duration { return worker.Backoff(10*time.Second, attempts) }
 
 // Dispatcher sends pending deliveries. Several may run, in one process or
 // many: each claims its rows with a conditional update (FOR UPDATE SKIP
@@ -66,24 +61,15 @@ func NewDispatcher(d *db.DB, clock domain.Clock, sender Sender, recipients Recip
 	return &Dispatcher{db: d, clock: clock, sender: sender, recipients: recipients, log: log}
 }
 
-// Run sends due deliveries every interval until ctx ends.
+// Job sends due deliveries every interval, and again at once after a full
+// batch.
+func (d *Dispatcher) Job(interval time.Duration) worker.Job {
+	return worker.Job{Name: "deliver notifications", Every: interval, Batch: batchSize, Do: d.RunOnce}
+}
+
+// Run runs Job until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		n, err := d.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.log.Warn("deliver notifications", "error", err)
-		}
-		if n == batchSize && err == nil && ctx.Err() == nil {
-			continue // a full batch: there is probably a backlog, keep going
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-	}
+	worker.Run(ctx, d.log, d.Job(interval))
 }
 
 // RunOnce claims and sends one batch of due deliveries and returns how

@@ -73,6 +73,16 @@ func QueryInt(c echo.Context, name string) (int, bool, error) {
 	return n, true, nil
 }
 
+// QueryIntPtr returns the optional integer query parameter name, nil when
+// it is not given: a filter can tell 0 sent from nothing sent.
+func QueryIntPtr(c echo.Context, name string) (*int, error) {
+	n, given, err := QueryInt(c, name)
+	if err != nil || !given {
+		return nil, err
+	}
+	return &n, nil
+}
+
 // PageRequest reads limit and cursor for a list whose cursor holds keys
 // sort keys ending with the row's ID, a UUID: a forged cursor with another
 // ID is refused naming "cursor" before it reaches the database.

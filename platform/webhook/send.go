@@ -17,6 +17,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/worker"
 )
 
 // Targets decides which addresses webhooks may be sent to. Production
@@ -125,32 +126,17 @@ func NewDispatcher(d *db.DB, clock domain.Clock, client *http.Client, log *slog.
 
 // Backoff is the wait before the next try after attempts failed ones:
 // 30 s, 1 min, 2 min … at most an hour.
-func Backoff(attempts int) time.Duration {
-	d := 30 * time.Second << max(attempts-1, 0)
-	if d > time.Hour || d <= 0 {
-		return time.Hour
-	}
-	return d
+func Backoff(attempts int) time.Duration { return worker.Backoff(30*time.Second, attempts) }
+
+// Job sends due deliveries every interval, and again at once after a full
+// batch.
+func (d *Dispatcher) Job(interval time.Duration) worker.Job {
+	return worker.Job{Name: "deliver webhooks", Every: interval, Batch: batchSize, Do: d.RunOnce}
 }
 
-// Run sends due deliveries every interval until ctx ends.
+// Run runs Job until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		n, err := d.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.log.Warn("deliver webhooks", "error", err)
-		}
-		if n == batchSize && err == nil && ctx.Err() == nil {
-			continue // a full batch: there is probably a backlog, keep going
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-	}
+	worker.Run(ctx, d.log, d.Job(interval))
 }
 
 // batchSize is how many deliveries one claim takes.

@@ -1,0 +1,107 @@
+package home
+
+import (
+	"context"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// overviewLimit bounds each list on the overview, and so its queries.
+const overviewLimit = 20
+
+// Appointments gives a citizen's upcoming appointments, their own and
+// their dependants'; the health module answers it.
+type Appointments interface {
+	Upcoming(ctx context.Context, accountID string, limit int) ([]AppointmentCard, error)
+}
+
+// Applications gives a citizen's school applications, open and decided;
+// the education module answers it.
+type Applications interface {
+	Recent(ctx context.Context, accountID string, limit int) ([]ApplicationCard, error)
+}
+
+// Permits gives a citizen's live parking permits; the parking module
+// answers it.
+type Permits interface {
+	Live(ctx context.Context, accountID string, limit int) ([]PermitCard, error)
+}
+
+// Deps are what the home service reads from. Home owns no tables: the
+// notifications are platform/notify's inbox and the access log is the
+// audit log.
+type Deps struct {
+	Appointments Appointments
+	Applications Applications
+	Permits      Permits
+	Inbox        *notify.Inbox
+	Audit        *audit.Log
+}
+
+// Service is the home module's use cases.
+type Service struct {
+	appointments Appointments
+	applications Applications
+	permits      Permits
+	inbox        *notify.Inbox
+	audit        *audit.Log
+}
+
+// NewService returns the home service.
+func NewService(d Deps) *Service {
+	return &Service{appointments: d.Appointments, applications: d.Applications, permits: d.Permits, inbox: d.Inbox, audit: d.Audit}
+}
+
+// Overview gathers the citizen's home screen with a fixed number of
+// queries, however much the citizen has.
+func (s *Service) Overview(ctx context.Context, p domain.Principal) (Overview, error) {
+	var out Overview
+	var err error
+	if out.UpcomingAppointments, err = s.appointments.Upcoming(ctx, p.Subject, overviewLimit); err != nil {
+		return Overview{}, err
+	}
+	if out.SchoolApplications, err = s.applications.Recent(ctx, p.Subject, overviewLimit); err != nil {
+		return Overview{}, err
+	}
+	if out.Permits, err = s.permits.Live(ctx, p.Subject, overviewLimit); err != nil {
+		return Overview{}, err
+	}
+	out.UnreadNotifications, err = s.inbox.Unread(ctx, p.Subject)
+	return out, err
+}
+
+// Notifications lists the citizen's notifications in lang, unread first.
+func (s *Service) Notifications(ctx context.Context, p domain.Principal, lang string, pg page.Request) (page.Page[notify.Notification], error) {
+	return s.inbox.List(ctx, p.Subject, lang, pg)
+}
+
+// MarkRead marks one of the citizen's notifications read. Errors: NotFound.
+func (s *Service) MarkRead(ctx context.Context, p domain.Principal, id, lang string) (notify.Notification, error) {
+	return s.inbox.MarkRead(ctx, p.Subject, id, lang)
+}
+
+// AccessLog lists who else read or changed the citizen's and their
+// dependants' records, newest first.
+func (s *Service) AccessLog(ctx context.Context, p domain.Principal, lang string, pg page.Request) (page.Page[AccessEntry], error) {
+	entries, err := s.audit.AccessTo(ctx, p.Subject, pg)
+	if err != nil {
+		return page.Page[AccessEntry]{}, err
+	}
+	out := page.Page[AccessEntry]{Items: make([]AccessEntry, len(entries.Items)), NextCursor: entries.NextCursor}
+	for i, e := range entries.Items {
+		a := AccessEntry{At: e.At, By: e.ActorKind, Role: e.ActorRoles, UnitID: e.ActorUnit, Action: e.Action, Purpose: e.Action}
+		if i18n.Has("purpose." + e.Action) {
+			a.Purpose = i18n.T(lang, "purpose."+e.Action, nil)
+		}
+		if e.ActorKind == domain.KindClient {
+			a.ClientID = e.ActorID
+		}
+		a.Department = departmentOf(e.ActorRoles)
+		out.Items[i] = a
+	}
+	return out, nil
+}
