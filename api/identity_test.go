@@ -1240,7 +1240,7 @@ func TestDependants(t *testing.T) {
 		{"unknown gender", with(dependantBody(), "gender", "x"), 422, "gender"},
 		{"birth in the future", with(dependantBody(), "date_of_birth", tomorrow), 422, "date_of_birth"},
 		{"birth before 1900", with(dependantBody(), "date_of_birth", "1899-12-31"), 422, "date_of_birth"},
-		{"birth date not ISO", with(dependantBody(), "date_of_birth", "14/05/2020"), 422, "date_of_birth"},
+		{"birth date not ISO", with(dependantBody(), "date_of_birth", "14/05/2020"), 400, "date_of_birth"},
 		{"bad B-form", with(dependantBody(), "b_form_or_cnic", "12345"), 422, "b_form_or_cnic"},
 		{"name missing", with(dependantBody(), "full_name", nil), 422, "full_name"},
 		{"owner in the body", with(dependantBody(), "owner_id", b.ID), 400, "owner_id"},

@@ -44,3 +44,15 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	d.Time = t
 	return nil
 }
+
+// ParseDate reads the date v, written YYYY-MM-DD, given as field. A date not
+// written so cannot be read, like a malformed ID or time, wherever it is
+// (path, query or body): Malformed (400). A readable date that breaks a
+// rule (in the future, too far ahead) is the caller's Invalid (422).
+func ParseDate(field, v string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, FieldMalformed(field, "validation.date", nil)
+	}
+	return t, nil
+}

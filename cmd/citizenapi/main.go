@@ -22,6 +22,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 )
 
 const usage = `citizenapi serves the Islamabad citizen services API.
@@ -128,6 +129,12 @@ func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, er
 		return nil, err
 	}
 	n, err := identity.SealIdentityNumbers(ctx, d, keys)
+	if errors.Is(err, pii.ErrCannotOpen) {
+		d.Close()
+		return nil, fmt.Errorf("seal identity numbers: %w: the database holds CNICs sealed with keys this server was not given; "+
+			"start it with the data folder it used before (DATA_DIR, where development keeps its keys) or with the "+
+			"PII_SEALING_KEYS and PII_LOOKUP_KEY it ran with", err)
+	}
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("seal identity numbers: %w", err)
@@ -154,6 +161,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	}
 	if !cfg.production() {
 		if err := seedIfEmpty(ctx, srv.Modules(), d, stdout); err != nil {
+			return err
+		}
+		if err := printDemoLogins(ctx, srv.Modules(), stdout); err != nil {
 			return err
 		}
 	}
@@ -225,7 +235,7 @@ func seedDemo(ctx context.Context, m *api.Modules, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("load health demo data: %w", err)
 	}
-	year, err := m.Education.LoadDemo(ctx)
+	window, err := m.Education.LoadDemo(ctx)
 	if err != nil {
 		return fmt.Errorf("load education demo data: %w", err)
 	}
@@ -236,10 +246,23 @@ func seedDemo(ctx context.Context, m *api.Modules, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := m.Identity.LoadDemo(ctx, facility.ID, school.ID); err != nil {
+	if _, err := m.Identity.LoadDemo(ctx, identity.DemoPlaces{FacilityID: facility.ID, SchoolID: school.ID, AgeCutoff: window.AgeCutoff.Time}); err != nil {
 		return fmt.Errorf("load demo accounts: %w", err)
 	}
-	fmt.Fprintf(stdout, "Demo data: Islamabad facilities with %d new slots for the next 14 days, schools with an open %s admission window, parking zones with tariffs.\n", slots, year)
+	fmt.Fprintf(stdout, "Demo data: Islamabad facilities with %d new slots for the next 14 days, schools with an open %s admission window, parking zones with tariffs.\n", slots, window.AcademicYear)
+	return nil
+}
+
+// printDemoLogins lists the demo accounts when the database has them, on
+// every development start, so that they are at hand after the first one.
+func printDemoLogins(ctx context.Context, m *api.Modules, stdout io.Writer) error {
+	if loaded, err := m.Identity.DemoLoaded(ctx); err != nil || !loaded {
+		return err
+	}
+	facility, school, err := demoUnits(ctx, m.Health, m.Education)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(stdout, "Demo logins (POST /api/v1/auth/login with {\"username\", \"password\"}):")
 	for _, l := range identity.DemoLogins(facility.Name, school.Name) {
 		fmt.Fprintf(stdout, "  %-16s %-38s %-26s %s\n", l.Role, l.Username, l.Password, l.Note)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -27,7 +28,10 @@ func TestRecreatedServerKeepsItsData(t *testing.T) {
 	}
 	t.Setenv("DATA_DIR", filepath.Join(t.TempDir(), "data"))
 	for i := range 2 {
-		base, stop := startServe(t)
+		base, out, stop := startServe(t)
+		if !strings.Contains(out.String(), "Demo logins") || !strings.Contains(out.String(), "pims.desk@demo.citizen.gov.pk") {
+			t.Errorf("start %d does not list the demo logins:\n%s", i+1, out.String())
+		}
 		token := signIn(t, base, "61101-1234567-1", "Islamabad-demo-2026")
 		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/me", nil)
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -43,11 +47,40 @@ func TestRecreatedServerKeepsItsData(t *testing.T) {
 		}
 		stop()
 	}
+
+	// Without the keys that sealed them (a container recreated without its
+	// data volume), the server refuses to start and says what it needs.
+	t.Setenv("DATA_DIR", filepath.Join(t.TempDir(), "elsewhere"))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	err := runCmd(ctx, &out, "serve")
+	if err == nil || !strings.Contains(err.Error(), "DATA_DIR") || !strings.Contains(err.Error(), "PII_SEALING_KEYS") {
+		t.Errorf("serve with other keys = %v, want a refusal naming DATA_DIR and PII_SEALING_KEYS", err)
+	}
 }
 
-// startServe runs `citizenapi serve` on a free port until the test ends or
-// stop is called, and returns its address once it is ready.
-func startServe(t *testing.T) (string, func()) {
+// syncBuffer is a buffer a server writes to while a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServe runs `citizenapi serve` on a free port until stop is called,
+// and returns its address once it is ready and what it printed.
+func startServe(t *testing.T) (string, *syncBuffer, func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -58,10 +91,8 @@ func startServe(t *testing.T) (string, func()) {
 	t.Setenv("HTTP_ADDR", addr)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		var out bytes.Buffer
-		done <- runCmd(ctx, &out, "serve")
-	}()
+	out := &syncBuffer{}
+	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), out) }()
 	stop := func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -79,13 +110,13 @@ func startServe(t *testing.T) (string, func()) {
 		if res, err := http.Get(base + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return base, stop
+				return base, out, stop
 			}
 		}
 	}
 	stop()
 	t.Fatal("serve was not ready within a minute")
-	return "", nil
+	return "", nil, nil
 }
 
 func signIn(t *testing.T, base, username, password string) string {

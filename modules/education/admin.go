@@ -68,10 +68,8 @@ func (in WindowInput) window() (AdmissionWindow, error) {
 	if !in.OpensAt.IsZero() && !in.ClosesAt.After(in.OpensAt) {
 		errs.Add(domain.FieldInvalid("closes_at", "validation.later_than", map[string]string{"other": "opens_at"}))
 	}
-	cutoff, err := time.Parse(time.DateOnly, in.AgeCutoff)
-	if err != nil {
-		errs.Add(domain.FieldInvalid("age_cutoff", "validation.date", nil))
-	}
+	cutoff, err := domain.ParseDate("age_cutoff", in.AgeCutoff)
+	errs.Add(err)
 	grades := map[int]bool{}
 	for i, r := range in.AgeRules {
 		switch {

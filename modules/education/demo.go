@@ -23,8 +23,8 @@ var demoAgeRules = []AgeRule{
 // schools, gives each its entry-grade seats for the coming academic year,
 // and opens that year's admission window (from a week ago to 90 days ahead,
 // ages reckoned on 31 March) unless the year already has one. Running it
-// again adds nothing that exists. It returns the academic year.
-func (s *Service) LoadDemo(ctx context.Context) (string, error) {
+// again adds nothing that exists. It returns the year's window.
+func (s *Service) LoadDemo(ctx context.Context) (AdmissionWindow, error) {
 	now := s.clock.Now()
 	year := ComingAcademicYear(now)
 	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
@@ -45,7 +45,10 @@ func (s *Service) LoadDemo(ctx context.Context) (string, error) {
 		}
 		return s.loadDemoWindow(ctx, year, now)
 	})
-	return year, err
+	if err != nil {
+		return AdmissionWindow{}, err
+	}
+	return s.store.Window(ctx, year)
 }
 
 func (s *Service) loadDemoSeats(ctx context.Context, year string) error {

@@ -89,12 +89,13 @@ func TestSchools(t *testing.T) {
 	app := apitest.New(t)
 	ctx := context.Background()
 	svc := education.NewService(education.Deps{DB: app.DB, Clock: app.Clock})
-	year, err := svc.LoadDemo(ctx)
+	window, err := svc.LoadDemo(ctx)
 	if err != nil {
 		t.Fatalf("LoadDemo: %v", err)
 	}
-	if want := education.ComingAcademicYear(app.Clock.Now()); year != want {
-		t.Fatalf("LoadDemo year = %q, want the coming year %q", year, want)
+	year := window.AcademicYear
+	if want := education.ComingAcademicYear(app.Clock.Now()); year != want || window.AgeCutoff.Format(time.DateOnly) != year[:4]+"-03-31" {
+		t.Fatalf("LoadDemo window = %s cut off %s, want the coming year %q cut off on 31 March", year, window.AgeCutoff.Format(time.DateOnly), want)
 	}
 	start, _ := strconv.Atoi(year[:4])
 	nextYear := fmt.Sprintf("%d-%02d", start+1, (start+2)%100)

@@ -50,19 +50,18 @@ var (
 // gender not in the lists (Malformed), a grade outside 1 to 12 or an
 // academic year not in the "2027-28" form (Invalid).
 func (f SchoolFilter) Check() error {
-	switch {
-	case f.Level != "" && !levels[f.Level]:
-		return domain.FieldMalformed("level", "validation.oneof", map[string]string{"values": "primary, middle, secondary, higher_secondary"})
-	case f.Gender != "" && !genders[f.Gender]:
-		return domain.FieldMalformed("gender", "validation.oneof", map[string]string{"values": "boys, girls, co"})
+	var errs domain.FieldErrors
+	if f.Level != "" && !levels[f.Level] {
+		errs.Add(domain.FieldMalformed("level", "validation.oneof", map[string]string{"values": "primary, middle, secondary, higher_secondary"}))
 	}
-	if err := checkGrade(f.Grade); err != nil {
-		return err
+	if f.Gender != "" && !genders[f.Gender] {
+		errs.Add(domain.FieldMalformed("gender", "validation.oneof", map[string]string{"values": "boys, girls, co"}))
 	}
+	errs.Add(checkGrade(f.Grade))
 	if f.AcademicYear != "" {
-		return ValidateAcademicYear("academic_year", f.AcademicYear)
+		errs.Add(ValidateAcademicYear("academic_year", f.AcademicYear))
 	}
-	return nil
+	return errs.Err()
 }
 
 // ApplicationFilter narrows a school's list of applications. Empty fields
@@ -80,10 +79,12 @@ var applicationStatuses = map[string]bool{StatusSubmitted: true, StatusUnderRevi
 // Check names the first value that is not one: an unknown status
 // (Malformed) or a grade outside 1 to 12 (Invalid).
 func (f ApplicationFilter) Check() error {
+	var errs domain.FieldErrors
 	if f.Status != "" && !applicationStatuses[f.Status] {
-		return domain.FieldMalformed("status", "validation.status.application", nil)
+		errs.Add(domain.FieldMalformed("status", "validation.status.application", nil))
 	}
-	return checkGrade(f.Grade)
+	errs.Add(checkGrade(f.Grade))
+	return errs.Err()
 }
 
 // checkGrade refuses a grade, when one is given, outside 1 to 12; 0 is

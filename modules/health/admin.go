@@ -2,7 +2,6 @@ package health
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -84,9 +83,9 @@ func (in ScheduleInput) Check() error {
 // field at fault.
 func (in ScheduleInput) schedule() (Schedule, error) {
 	var errs domain.FieldErrors
-	from, err := parseDate("from", in.From)
+	from, err := domain.ParseDate("from", in.From)
 	errs.Add(err)
-	to, err := parseDate("to", in.To)
+	to, err := domain.ParseDate("to", in.To)
 	errs.Add(err)
 	sc := Schedule{Weekdays: in.Weekdays, StartTime: in.StartTime, EndTime: in.EndTime, SlotMinutes: in.SlotMinutes, From: from, To: to}
 	errs.Add(sc.Check())
@@ -112,7 +111,7 @@ type SessionCancellation struct {
 
 // Check names a date that is not one.
 func (in SessionCancellation) Check() error {
-	_, err := parseDate("date", in.Date)
+	_, err := domain.ParseDate("date", in.Date)
 	return err
 }
 
@@ -126,14 +125,6 @@ type CancellationResult struct {
 type StatusChange struct {
 	Status string `json:"status" validate:"required,oneof=checked_in completed no_show" enums:"checked_in,completed,no_show"`
 } // @name StatusChange
-
-func parseDate(field, v string) (time.Time, error) {
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, domain.FieldInvalid(field, "validation.date", nil)
-	}
-	return t, nil
-}
 
 // CreateFacility adds a facility. Errors: Invalid.
 func (s *Service) CreateFacility(ctx context.Context, in FacilityInput) (Facility, error) {
@@ -281,7 +272,7 @@ func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, d
 	day := domain.LocalDate(s.clock.Now())
 	if date != "" {
 		var err error
-		if day, err = parseDate("date", date); err != nil {
+		if day, err = domain.ParseDate("date", date); err != nil {
 			return page.Page[Appointment]{}, err
 		}
 	}
@@ -373,7 +364,7 @@ func (s *Service) CancelSlot(ctx context.Context, p domain.Principal, slotID str
 // CancelSession cancels a practitioner's open slots on one local day that
 // have not started, as CancelSlot does for one. Errors: Invalid, Forbidden.
 func (s *Service) CancelSession(ctx context.Context, p domain.Principal, in SessionCancellation) (CancellationResult, error) {
-	day, err := parseDate("date", in.Date)
+	day, err := domain.ParseDate("date", in.Date)
 	if err != nil {
 		return CancellationResult{}, err
 	}

@@ -955,7 +955,7 @@ func TestStaffAppointmentDay(t *testing.T) {
 	})
 	t.Run("day list refusals", func(t *testing.T) {
 		bkProblem(t, dayList(staff1.Token, "date="+e.date(3)+"&facility_id="+f2), http.StatusForbidden, "")
-		bkProblem(t, dayList(staff1.Token, "date=tomorrow"), http.StatusUnprocessableEntity, "date")
+		bkProblem(t, dayList(staff1.Token, "date=tomorrow"), http.StatusBadRequest, "date")
 		bkProblem(t, dayList(staff1.Token, "facility_id=f2"), http.StatusBadRequest, "facility_id")
 		bkProblem(t, dayList(e.admin.Token, "date="+e.date(3)), http.StatusUnprocessableEntity, "facility_id")
 	})
@@ -1165,7 +1165,7 @@ func TestFacilityCancellations(t *testing.T) {
 		}
 		body := map[string]string{"practitioner_id": night, "date": e.date(5), "reason": reason}
 		bkProblem(t, session(elsewhere, body), http.StatusForbidden, "")
-		bkProblem(t, session(desk, map[string]string{"practitioner_id": night, "date": "5th", "reason": reason}), http.StatusUnprocessableEntity, "date")
+		bkProblem(t, session(desk, map[string]string{"practitioner_id": night, "date": "5th", "reason": reason}), http.StatusBadRequest, "date")
 		bkProblem(t, session(desk, map[string]string{"practitioner_id": uuid.NewString(), "date": e.date(5), "reason": reason}), http.StatusUnprocessableEntity, "practitioner_id")
 
 		r := session(desk, body)
@@ -1279,7 +1279,7 @@ func TestAdminSchedules(t *testing.T) {
 			{"weekday 8", func(b map[string]any) { b["weekdays"] = []int{8} }, 422, "weekdays[0]"},
 			{"end before start", func(b map[string]any) { b["end_time"] = "08:00" }, 422, "end_time"},
 			{"time not HH:MM", func(b map[string]any) { b["start_time"] = "9am" }, 422, "start_time"},
-			{"date not YYYY-MM-DD", func(b map[string]any) { b["from"] = "01/02/2027" }, 422, "from"},
+			{"date not YYYY-MM-DD", func(b map[string]any) { b["from"] = "01/02/2027" }, 400, "from"},
 			{"to before from", func(b map[string]any) { b["to"] = e.date(6) }, 422, "to"},
 			{"capacity 0", func(b map[string]any) { b["capacity"] = 0 }, 422, "capacity"},
 			{"unknown practitioner", func(b map[string]any) { b["practitioner_id"] = uuid.NewString() }, 422, "practitioner_id"},

@@ -39,14 +39,33 @@ func DemoLogins(facility, school string) []DemoLogin {
 	}
 }
 
+// demoCNIC is the demo citizen's.
+const demoCNIC = "6110112345671"
+
+// DemoPlaces are where the demo accounts work and study.
+type DemoPlaces struct {
+	// FacilityID and SchoolID are the units of the health and education staff.
+	FacilityID, SchoolID string
+	// AgeCutoff is the cut-off date of the academic year the demo opens: the
+	// children are of an age for grades 1 and 6 on it.
+	AgeCutoff time.Time
+}
+
+// DemoLoaded reports whether the demo accounts exist.
+func (s *Service) DemoLoaded(ctx context.Context) (bool, error) {
+	_, err := s.store.AccountByUsername(ctx, demoCNIC, "", "")
+	if domain.IsKind(err, domain.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // LoadDemo creates the demo citizen, with two children, and one staff
-// account per role, unless the demo citizen exists already. facilityID and
-// schoolID are the units of the health and education staff. It reports
+// account per role, unless the demo citizen exists already. It reports
 // whether it created them.
-func (s *Service) LoadDemo(ctx context.Context, facilityID, schoolID string) (bool, error) {
-	cnic := "6110112345671"
-	_, err := s.store.AccountByUsername(ctx, cnic, "", "")
-	if err == nil || !domain.IsKind(err, domain.NotFound) {
+func (s *Service) LoadDemo(ctx context.Context, at DemoPlaces) (bool, error) {
+	cnic := demoCNIC
+	if loaded, err := s.DemoLoaded(ctx); err != nil || loaded {
 		return false, err
 	}
 	hash, err := s.hasher.Hash(ctx, demoCitizenPassword)
@@ -61,10 +80,19 @@ func (s *Service) LoadDemo(ctx context.Context, facilityID, schoolID string) (bo
 		if err := s.store.CreateAccount(ctx, citizen); err != nil {
 			return err
 		}
-		for _, child := range []struct{ name, dob, gender string }{{"Zainab Khan", "2020-06-10", "female"}, {"Ahmed Khan", "2016-02-20", "male"}} {
-			dob, _ := time.Parse(time.DateOnly, child.dob)
+		// Zainab is 6 on the cut-off (grade 1), Ahmed 11 (grade 6), whatever
+		// year the demo opens.
+		year := at.AgeCutoff.Year()
+		for _, child := range []struct {
+			name   string
+			dob    time.Time
+			gender string
+		}{
+			{"Zainab Khan", time.Date(year-7, time.June, 10, 0, 0, 0, 0, time.UTC), "female"},
+			{"Ahmed Khan", time.Date(year-11, time.February, 20, 0, 0, 0, 0, time.UTC), "male"},
+		} {
 			if err := s.store.CreateDependant(ctx, dependantRow{ID: uuid.NewString(), OwnerID: citizen.ID, FullName: child.name, Relation: RelationChild,
-				DateOfBirth: dob, Gender: child.gender, CreatedAt: now, UpdatedAt: now}); err != nil {
+				DateOfBirth: child.dob, Gender: child.gender, CreatedAt: now, UpdatedAt: now}); err != nil {
 				return err
 			}
 		}
@@ -73,7 +101,7 @@ func (s *Service) LoadDemo(ctx context.Context, facilityID, schoolID string) (bo
 	if err != nil {
 		return false, err
 	}
-	units := map[string]string{RoleHealthStaff: facilityID, RoleEducationStaff: schoolID}
+	units := map[string]string{RoleHealthStaff: at.FacilityID, RoleEducationStaff: at.SchoolID}
 	for _, l := range DemoLogins("", "")[1:] {
 		in := NewStaff{Email: l.Username, FullName: "Demo " + l.Role, Password: l.Password, Role: l.Role,
 			Department: roleDepartments[l.Role].department, UnitID: units[l.Role]}

@@ -220,12 +220,3 @@ func MaskPhone(phone string) string {
 	}
 	return strings.Repeat("*", len(phone)-3) + phone[len(phone)-3:]
 }
-
-// ParseDate reads a YYYY-MM-DD date.
-func ParseDate(field, v string) (time.Time, error) {
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, domain.FieldInvalid(field, "validation.date", nil)
-	}
-	return t, nil
-}

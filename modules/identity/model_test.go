@@ -304,8 +304,8 @@ func fieldNames(t *testing.T, err error) []string {
 	if err == nil {
 		return nil
 	}
-	if !errors.As(err, &derr) || derr.Kind != domain.Invalid {
-		t.Fatalf("err = %v, want an Invalid error", err)
+	if !errors.As(err, &derr) || (derr.Kind != domain.Invalid && derr.Kind != domain.Malformed) {
+		t.Fatalf("err = %v, want field errors (Invalid, or Malformed for an unreadable value)", err)
 	}
 	var out []string
 	for _, f := range derr.Fields {

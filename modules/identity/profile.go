@@ -171,7 +171,7 @@ func (c *DependantChange) Check() error {
 
 // birthDate reads a date of birth, which is after 1900.
 func birthDate(v string) (time.Time, error) {
-	dob, err := ParseDate("date_of_birth", v)
+	dob, err := domain.ParseDate("date_of_birth", v)
 	if err == nil && dob.Year() < 1900 {
 		err = domain.FieldInvalid("date_of_birth", "validation.date_of_birth", nil)
 	}

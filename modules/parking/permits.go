@@ -41,16 +41,8 @@ type PermitRequest struct {
 // Check names a start date that is not one; whether it is soon enough is
 // the service's to say, as it needs the clock.
 func (in PermitRequest) Check() error {
-	_, err := startDate(in.StartDate)
+	_, err := domain.ParseDate("start_date", in.StartDate)
 	return err
-}
-
-func startDate(v string) (time.Time, error) {
-	start, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, domain.FieldInvalid("start_date", "validation.date", nil)
-	}
-	return start, nil
 }
 
 // PaymentRequest pays a permit through a payment provider.
@@ -115,7 +107,7 @@ func (s *Service) DeleteVehicle(ctx context.Context, p domain.Principal, id stri
 // start in the past; Conflict when the zone is full or the vehicle has an
 // overlapping permit there.
 func (s *Service) BuyPermit(ctx context.Context, p domain.Principal, in PermitRequest) (Permit, error) {
-	start, err := startDate(in.StartDate)
+	start, err := domain.ParseDate("start_date", in.StartDate)
 	if err != nil {
 		return Permit{}, err
 	}

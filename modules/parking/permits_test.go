@@ -505,7 +505,7 @@ func TestBuyPermitValidation(t *testing.T) {
 		field  string
 	}{
 		{"yesterday", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(-1), "months": 1}, 422, "start_date"},
-		{"not a date", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": "10/03/2027", "months": 1}, 422, "start_date"},
+		{"not a date", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": "10/03/2027", "months": 1}, 400, "start_date"},
 		{"91 days ahead", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(91), "months": 1}, 422, "start_date"},
 		{"months 2", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(0), "months": 2}, 422, "months"},
 		{"unknown type", map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "visitor", "start_date": e.date(0), "months": 1}, 422, "permit_type"},
