@@ -14,13 +14,14 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 )
 
 // owListen serves a server built with cfg on a real listener through
 // Server.Run, as the binary does, and returns its address.
 func owListen(t *testing.T, cfg api.Config) string {
 	t.Helper()
-	srv, err := api.New(cfg, api.Deps{DB: apitest.OpenDB(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Keys: apitest.Keys, PII: apitest.PII})
+	srv, err := api.New(cfg, api.Deps{DB: dbtest.Open(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Keys: apitest.Keys, PII: apitest.PII})
 	if err != nil {
 		t.Fatal(err)
 	}
