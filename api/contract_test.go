@@ -142,10 +142,9 @@ func TestMalformedJSONToEveryBodyIsABadRequest(t *testing.T) {
 				if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden {
 					continue
 				}
-				if r.Status != http.StatusBadRequest || r.Header.Get("X-Request-ID") != "malformed-probe" {
-					t.Fatalf("status %d, request ID %q: %s", r.Status, r.Header.Get("X-Request-ID"), r.Body)
+				if r.Problem(t, http.StatusBadRequest, "").RequestID != "malformed-probe" {
+					t.Fatalf("request ID %q, want the one sent", r.Header.Get("X-Request-ID"))
 				}
-				problem(t, r)
 				return
 			}
 			t.Fatalf("no test account may call %s", op)

@@ -134,14 +134,6 @@ func (e *hmEnv) post(path string, a *hmActor, body any) *apitest.Response {
 	return e.do(http.MethodPost, path, a, body, nil)
 }
 
-// hmWant fails the test unless r has the status.
-func hmWant(t testing.TB, r *apitest.Response, status int, what string) {
-	t.Helper()
-	if r.Status != status {
-		t.Fatalf("%s: status %d, want %d (%s)", what, r.Status, status, r.Body)
-	}
-}
-
 // ---- health ----
 
 func (e *hmEnv) facility() string {
@@ -151,7 +143,7 @@ func (e *hmEnv) facility() string {
 		"address": "Street 3, F-8/2, Islamabad", "location": map[string]float64{"lat": 33.71, "lng": 73.04},
 		"specialties": []string{"general_medicine"},
 	})
-	hmWant(e.t, r, http.StatusCreated, "create facility")
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
@@ -161,7 +153,7 @@ func (e *hmEnv) practitioner(facilityID string) string {
 		"facility_id": facilityID, "full_name": "Dr. Home Test", "specialty": "general_medicine",
 		"pmdc_number": fmt.Sprintf("H%012d", rand.Int64N(1_000_000_000_000)),
 	})
-	hmWant(e.t, r, http.StatusCreated, "create practitioner")
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
@@ -172,7 +164,7 @@ func (e *hmEnv) schedule(practitionerID string, fromOff, toOff int, start, end s
 		"practitioner_id": practitionerID, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": start, "end_time": end,
 		"slot_minutes": minutes, "capacity": capacity, "from": e.day(fromOff), "to": e.day(toOff),
 	})
-	hmWant(e.t, r, http.StatusCreated, "create schedule")
+	r.Want(e.t, http.StatusCreated)
 }
 
 // slot returns the practitioner's slot starting at the instant.
@@ -181,7 +173,7 @@ func (e *hmEnv) slot(practitionerID string, at time.Time) health.Slot {
 	q := url.Values{"practitioner_id": {practitionerID}, "include_full": {"true"}, "limit": {"100"},
 		"from": {at.Format(time.RFC3339)}, "to": {at.Add(time.Minute).Format(time.RFC3339)}}
 	r := e.get(hmV1+"/health/slots?"+q.Encode(), nil)
-	hmWant(e.t, r, http.StatusOK, "list slots")
+	r.Want(e.t, http.StatusOK)
 	var list struct {
 		Items []health.Slot `json:"items"`
 	}
@@ -207,7 +199,7 @@ func (e *hmEnv) book(c *hmActor, slotID, dependantID string) *apitest.Response {
 func (e *hmEnv) mustBook(c *hmActor, slotID, dependantID string) health.Appointment {
 	e.t.Helper()
 	r := e.book(c, slotID, dependantID)
-	hmWant(e.t, r, http.StatusCreated, "book")
+	r.Want(e.t, http.StatusCreated)
 	var a health.Appointment
 	r.JSON(e.t, &a)
 	return a
@@ -219,7 +211,7 @@ func (e *hmEnv) dependant(c *hmActor, name string) string {
 	e.t.Helper()
 	dob := domain.LocalDate(e.now()).AddDate(-6, -1, 0).Format(time.DateOnly)
 	r := e.post(hmV1+"/me/dependants", c, map[string]any{"full_name": name, "relation": "child", "date_of_birth": dob, "gender": "female"})
-	hmWant(e.t, r, http.StatusCreated, "add dependant")
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
@@ -253,7 +245,7 @@ func (e *hmEnv) admissions() string {
 		"academic_year": year, "opens_at": e.now().Add(-time.Hour).Format(time.RFC3339), "closes_at": e.now().Add(60 * 24 * time.Hour).Format(time.RFC3339),
 		"age_cutoff": e.day(0), "age_rules": []map[string]int{{"grade": 1, "min_age": 5, "max_age": 7}},
 	})
-	hmWant(e.t, r, http.StatusCreated, "create admission window")
+	r.Want(e.t, http.StatusCreated)
 	return year
 }
 
@@ -264,17 +256,17 @@ func (e *hmEnv) school(year string, seats int) string {
 		"name": fmt.Sprintf("Home Test School %d", rand.IntN(1_000_000_000)), "level": "primary", "gender": "co",
 		"sector": "G-10/1", "emis_code": fmt.Sprintf("H%d", rand.IntN(1_000_000_000)),
 	})
-	hmWant(e.t, r, http.StatusCreated, "create school")
+	r.Want(e.t, http.StatusCreated)
 	id := r.Map(e.t)["id"].(string)
 	r = e.do(http.MethodPut, hmV1+"/admin/education/schools/"+id+"/seats", adm, map[string]any{"academic_year": year, "grade": 1, "seats": seats}, nil)
-	hmWant(e.t, r, http.StatusOK, "set seats")
+	r.Want(e.t, http.StatusOK)
 	return id
 }
 
 func (e *hmEnv) apply(c *hmActor, schoolID, year, childID string) education.Application {
 	e.t.Helper()
 	r := e.post(hmV1+"/education/applications", c, map[string]any{"school_id": schoolID, "academic_year": year, "grade": 1, "child_id": childID})
-	hmWant(e.t, r, http.StatusCreated, "apply")
+	r.Want(e.t, http.StatusCreated)
 	var a education.Application
 	r.JSON(e.t, &a)
 	return a
@@ -291,7 +283,7 @@ func (e *hmEnv) zone(quota int) string {
 			{"permit_type": "resident", "months": 12, "amount_pkr": 9600},
 		},
 	})
-	hmWant(e.t, r, http.StatusCreated, "create zone")
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
@@ -304,7 +296,7 @@ func (e *hmEnv) vehicle(c *hmActor) string {
 		if r.Status == http.StatusConflict {
 			continue
 		}
-		hmWant(e.t, r, http.StatusCreated, "add vehicle")
+		r.Want(e.t, http.StatusCreated)
 		return r.Map(e.t)["id"].(string)
 	}
 	e.t.Fatal("no free plate")
@@ -316,7 +308,7 @@ func (e *hmEnv) permit(c *hmActor, vehicleID, zoneID string, startOff, months in
 	e.t.Helper()
 	r := e.post(hmV1+"/parking/permits", c, map[string]any{"vehicle_id": vehicleID, "zone_id": zoneID, "permit_type": "resident",
 		"start_date": e.day(startOff), "months": months})
-	hmWant(e.t, r, http.StatusCreated, "buy permit")
+	r.Want(e.t, http.StatusCreated)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	return p
@@ -326,7 +318,7 @@ func (e *hmEnv) pay(c *hmActor, permitID string) parking.Permit {
 	e.t.Helper()
 	r := e.do(http.MethodPost, hmV1+"/parking/permits/"+permitID+"/payments", c, map[string]any{"method": "sandbox"},
 		map[string]string{"Idempotency-Key": uuid.NewString()})
-	hmWant(e.t, r, http.StatusOK, "pay permit")
+	r.Want(e.t, http.StatusOK)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	if p.Status != parking.StatusActive {
@@ -340,7 +332,7 @@ func (e *hmEnv) pay(c *hmActor, permitID string) parking.Permit {
 func (e *hmEnv) overview(c *hmActor) home.Overview {
 	e.t.Helper()
 	r := e.get(hmV1+"/me/overview", c)
-	hmWant(e.t, r, http.StatusOK, "GET /me/overview")
+	r.Want(e.t, http.StatusOK)
 	var o home.Overview
 	r.JSON(e.t, &o)
 	return o
@@ -354,7 +346,7 @@ type hmNotificationList struct {
 func (e *hmEnv) notifications(c *hmActor, query string, header map[string]string) (hmNotificationList, *apitest.Response) {
 	e.t.Helper()
 	r := e.do(http.MethodGet, hmV1+"/me/notifications"+query, c, nil, header)
-	hmWant(e.t, r, http.StatusOK, "GET /me/notifications"+query)
+	r.Want(e.t, http.StatusOK)
 	var list hmNotificationList
 	r.JSON(e.t, &list)
 	return list, r
@@ -457,7 +449,7 @@ func TestHomeOverviewAcrossServices(t *testing.T) {
 	dep := e.mustBook(a, e.slot(doctor, e.at(2, 9, 0)).ID, child)
 	// A cancelled appointment is not upcoming.
 	gone := e.mustBook(a, e.slot(doctor, e.at(2, 9, 30)).ID, "")
-	hmWant(t, e.post(hmV1+"/health/appointments/"+gone.ID+"/cancel", a, nil), http.StatusOK, "cancel appointment")
+	e.post(hmV1+"/health/appointments/"+gone.ID+"/cancel", a, nil).Want(t, http.StatusOK)
 
 	year := e.admissions()
 	school := e.school(year, 10)
@@ -502,14 +494,14 @@ func TestHomeOverviewAcrossServices(t *testing.T) {
 		t.Errorf("unread_notifications = %d, want 6", o.UnreadNotifications)
 	}
 	list, _ := e.notifications(a, "?limit=1", nil)
-	hmWant(t, e.post(hmV1+"/me/notifications/"+list.Items[0].ID+"/read", a, nil), http.StatusOK, "mark read")
+	e.post(hmV1+"/me/notifications/"+list.Items[0].ID+"/read", a, nil).Want(t, http.StatusOK)
 	if got := e.overview(a).UnreadNotifications; got != 5 {
 		t.Errorf("after marking one read, unread_notifications = %d, want 5", got)
 	}
 
 	t.Run("another citizen sees none of it", func(t *testing.T) {
 		r := e.get(hmV1+"/me/overview", b)
-		hmWant(t, r, http.StatusOK, "B's overview")
+		r.Want(t, http.StatusOK)
 		raw := r.Map(t)
 		for _, key := range []string{"upcoming_appointments", "school_applications", "permits"} {
 			if list, ok := raw[key].([]any); !ok || len(list) != 0 {
@@ -527,8 +519,8 @@ func TestHomeOverviewAcrossServices(t *testing.T) {
 	})
 
 	t.Run("only citizens", func(t *testing.T) {
-		hmWant(t, e.get(hmV1+"/me/overview", nil), http.StatusUnauthorized, "anonymous overview")
-		hmWant(t, e.get(hmV1+"/me/overview", e.admin(&e.healthAdmin, identity.RoleHealthAdmin)), http.StatusForbidden, "staff overview")
+		e.get(hmV1+"/me/overview", nil).Want(t, http.StatusUnauthorized)
+		e.get(hmV1+"/me/overview", e.admin(&e.healthAdmin, identity.RoleHealthAdmin)).Want(t, http.StatusForbidden)
 	})
 }
 
@@ -669,7 +661,7 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 	// 2. Failed bookings write nothing.
 	e.advance(time.Minute)
 	r := e.do(http.MethodPost, hmV1+"/health/appointments", b, map[string]any{"slot_id": s1.ID}, map[string]string{"Accept-Language": "ur"})
-	hmWant(t, r, http.StatusConflict, "booking a full slot")
+	r.Want(t, http.StatusConflict)
 	var full web.Problem
 	r.JSON(t, &full)
 	if full.Title != i18n.T(i18n.Urdu, "problem.conflict.title", nil) || full.Detail != i18n.T(i18n.Urdu, "error.slot_full", nil) || r.Header.Get("Content-Language") != i18n.Urdu {
@@ -684,7 +676,7 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 	s2 := e.slot(doctor, e.at(1, 9, 20))
 	// The same patient twice with one doctor in a day fails inside the
 	// transaction, after the seat was taken: that rolls back too.
-	hmWant(t, e.book(a, s2.ID, ""), http.StatusConflict, "second appointment the same day")
+	e.book(a, s2.ID, "").Want(t, http.StatusConflict)
 	if n := e.stored(a.ID); len(n) != 1 {
 		t.Fatalf("a booking refused mid-transaction left notices: %+v", n)
 	}
@@ -713,7 +705,7 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 
 	// 3. The facility cancels the first slot: one notice per patient's account.
 	r = e.post(hmV1+"/admin/health/slots/"+s1.ID+"/cancel", staff, map[string]string{"reason": "The doctor is on emergency duty"})
-	hmWant(t, r, http.StatusOK, "cancel slot")
+	r.Want(t, http.StatusOK)
 	if res := r.Map(t); res["appointments_cancelled"] != float64(2) {
 		t.Fatalf("cancellation = %v, want 2 appointments cancelled", res)
 	}
@@ -738,7 +730,7 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 	permit := e.permit(b, e.vehicle(b), zone, 0, 1)
 	r = e.do(http.MethodPost, hmV1+"/parking/permits/"+permit.ID+"/payments", b, map[string]any{"method": "sandbox", "payment_token": "tok_decline"},
 		map[string]string{"Idempotency-Key": uuid.NewString()})
-	hmWant(t, r, http.StatusUnprocessableEntity, "declined payment")
+	r.Want(t, http.StatusUnprocessableEntity)
 	if n := e.stored(b.ID); len(n) != 0 {
 		t.Fatalf("a declined payment left notices %+v", n)
 	}
@@ -769,7 +761,7 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 
 	path := hmV1 + "/me/notifications/" + bookedID + "/read"
 	r = e.do(http.MethodPost, path, b, nil, map[string]string{"Accept-Language": "ur"})
-	hmWant(t, r, http.StatusNotFound, "another citizen marks it read")
+	r.Want(t, http.StatusNotFound)
 	var nf web.Problem
 	r.JSON(t, &nf)
 	if nf.Title != i18n.T(i18n.Urdu, "problem.not-found.title", nil) || nf.Detail != i18n.T(i18n.Urdu, "problem.not-found.detail", nil) {
@@ -782,15 +774,15 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 		t.Fatalf("after another citizen's attempt, A has %d unread, want 4", got)
 	}
 	r = e.post(path, a, nil)
-	hmWant(t, r, http.StatusOK, "mark read")
+	r.Want(t, http.StatusOK)
 	var read notify.Notification
 	r.JSON(t, &read)
 	if !read.Read || read.ReadAt == nil || !read.ReadAt.Equal(e.now()) || read.ID != bookedID {
 		t.Fatalf("marked notification = %+v, want read at %s", read, e.now())
 	}
-	hmWant(t, e.post(path, a, nil), http.StatusOK, "mark read again")
-	hmWant(t, e.post(hmV1+"/me/notifications/not-a-uuid/read", a, nil), http.StatusBadRequest, "malformed ID")
-	hmWant(t, e.post(hmV1+"/me/notifications/"+uuid.NewString()+"/read", a, nil), http.StatusNotFound, "unknown ID")
+	e.post(path, a, nil).Want(t, http.StatusOK)
+	e.post(hmV1+"/me/notifications/not-a-uuid/read", a, nil).Want(t, http.StatusBadRequest)
+	e.post(hmV1+"/me/notifications/"+uuid.NewString()+"/read", a, nil).Want(t, http.StatusNotFound)
 	if list, _ := e.notifications(b, "", nil); len(list.Items) != 1 || list.Items[0].Kind != "permit.activated" {
 		t.Fatalf("B lists %+v, want only their permit notice", list.Items)
 	}
@@ -816,8 +808,8 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 				t.Fatalf("limit %d: pages hold %v, want %v", limit, got, order)
 			}
 		}
-		hmWant(t, e.get(hmV1+"/me/notifications?cursor=forged", a), http.StatusBadRequest, "forged cursor")
-		hmWant(t, e.get(hmV1+"/me/notifications?limit=0", a), http.StatusUnprocessableEntity, "limit 0")
+		e.get(hmV1+"/me/notifications?cursor=forged", a).Want(t, http.StatusBadRequest)
+		e.get(hmV1+"/me/notifications?limit=0", a).Want(t, http.StatusUnprocessableEntity)
 	})
 
 	t.Run("in Urdu", func(t *testing.T) {
@@ -873,7 +865,7 @@ func TestHomeNotificationPagesWithTies(t *testing.T) {
 		e.mustBook(a, e.slot(doctor, e.at(1, 9, 20*(i%3))).ID, p)
 	}
 	r := e.post(hmV1+"/admin/health/sessions/cancel", staff, map[string]string{"practitioner_id": doctor, "date": e.day(1), "reason": "Public holiday"})
-	hmWant(t, r, http.StatusOK, "cancel session")
+	r.Want(t, http.StatusOK)
 	if got := r.Map(t)["appointments_cancelled"]; got != float64(4) {
 		t.Fatalf("appointments_cancelled = %v, want 4", got)
 	}
@@ -885,7 +877,7 @@ func TestHomeNotificationPagesWithTies(t *testing.T) {
 		t.Fatalf("%d notifications, want 8", len(all.Items))
 	}
 	for _, i := range []int{0, 3, 6} {
-		hmWant(t, e.post(hmV1+"/me/notifications/"+all.Items[i].ID+"/read", a, nil), http.StatusOK, "mark read")
+		e.post(hmV1+"/me/notifications/"+all.Items[i].ID+"/read", a, nil).Want(t, http.StatusOK)
 	}
 	all, _ = e.notifications(a, "?limit=100", nil)
 	var order []string
@@ -982,7 +974,7 @@ func TestHomeAppointmentRemindersFireOnce(t *testing.T) {
 		in30h[c] = e.mustBook(c, e.slot(doctor, t0.Add(30*time.Hour)).ID, "")
 	}
 	cancelled := e.mustBook(cancelling, e.slot(doctor, t0.Add(24*time.Hour)).ID, "")
-	hmWant(t, e.post(hmV1+"/health/appointments/"+cancelled.ID+"/cancel", cancelling, nil), http.StatusOK, "cancel")
+	e.post(hmV1+"/health/appointments/"+cancelled.ID+"/cancel", cancelling, nil).Want(t, http.StatusOK)
 
 	svc := health.NewService(health.Deps{DB: e.app.DB, Clock: e.app.Clock})
 	reminders := func(who *hmActor) []hmStored { return e.storedOfKind(who.ID, "appointment.reminder") }
@@ -1159,7 +1151,7 @@ func TestHomeProblemsInUrdu(t *testing.T) {
 	}
 	decode := func(t *testing.T, r *apitest.Response, status int) web.Problem {
 		t.Helper()
-		hmWant(t, r, status, "request")
+		r.Want(t, status)
 		if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
 			t.Fatalf("Content-Type = %q", ct)
 		}
@@ -1288,7 +1280,7 @@ func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 			h["Accept-Language"] = lang
 		}
 		r := e.do(http.MethodGet, hmV1+"/me/access-log?limit=100", c, nil, h)
-		hmWant(t, r, http.StatusOK, "GET /me/access-log")
+		r.Want(t, http.StatusOK)
 		var l hmAccessLog
 		r.JSON(t, &l)
 		return l, r
@@ -1298,11 +1290,11 @@ func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 	}
 
 	// Staff of another facility are refused, and that reads nothing.
-	hmWant(t, e.get(hmV1+"/admin/health/appointments?facility_id="+facility+"&date="+e.day(1), elsewhere), http.StatusForbidden, "other facility's staff")
+	e.get(hmV1+"/admin/health/appointments?facility_id="+facility+"&date="+e.day(1), elsewhere).Want(t, http.StatusForbidden)
 
 	e.advance(time.Minute)
 	r := e.get(hmV1+"/admin/health/appointments?date="+e.day(1), staff)
-	hmWant(t, r, http.StatusOK, "day list")
+	r.Want(t, http.StatusOK)
 	var day struct {
 		Items []health.Appointment `json:"items"`
 	}
@@ -1313,7 +1305,7 @@ func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 	readAt := e.now()
 	e.advance(time.Minute)
 	r = e.post(hmV1+"/admin/health/appointments/"+own.ID+"/status", staff, map[string]string{"status": "checked_in"})
-	hmWant(t, r, http.StatusOK, "check in")
+	r.Want(t, http.StatusOK)
 	changedAt := e.now()
 	// A signs in again: their own doings are not someone else's use.
 	e.app.Login(a.CNIC, a.Password)
@@ -1361,7 +1353,7 @@ func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 	})
 
 	t.Run("only citizens", func(t *testing.T) {
-		hmWant(t, e.get(hmV1+"/me/access-log", staff), http.StatusForbidden, "staff access log")
-		hmWant(t, e.get(hmV1+"/me/access-log", nil), http.StatusUnauthorized, "anonymous access log")
+		e.get(hmV1+"/me/access-log", staff).Want(t, http.StatusForbidden)
+		e.get(hmV1+"/me/access-log", nil).Want(t, http.StatusUnauthorized)
 	})
 }

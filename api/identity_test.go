@@ -108,20 +108,6 @@ func resetLoginFailures(t *testing.T, app *apitest.App) {
 	t.Cleanup(reset)
 }
 
-// wantProblem fails the test unless r is a problem+json with the status,
-// naming field when field is not empty.
-func wantProblem(t *testing.T, r *apitest.Response, status int, field string) web.Problem {
-	t.Helper()
-	if r.Status != status {
-		t.Fatalf("status = %d, want %d (%s)", r.Status, status, r.Body)
-	}
-	p := problem(t, r)
-	if field != "" && !fieldNamed(p, field) {
-		t.Fatalf("errors %+v do not name %q", p.Errors, field)
-	}
-	return p
-}
-
 func retryAfter(t *testing.T, r *apitest.Response) int {
 	t.Helper()
 	n, err := strconv.Atoi(r.Header.Get("Retry-After"))
@@ -240,7 +226,7 @@ func TestRegister(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			wantProblem(t, register(tc.body), tc.status, tc.field)
+			register(tc.body).Problem(t, tc.status, tc.field)
 			if body, ok := tc.body.(map[string]any); ok && tc.field != "phone" && tc.field != "email" {
 				if msgs := messagesTo(t, app, fmt.Sprint(body["phone"])); len(msgs) != 0 {
 					t.Fatalf("a refused registration sent %d messages", len(msgs))
@@ -258,7 +244,7 @@ func TestRegister(t *testing.T) {
 			case http.StatusCreated:
 				created++
 			case http.StatusConflict:
-				wantProblem(t, r, http.StatusConflict, "cnic")
+				r.Problem(t, http.StatusConflict, "cnic")
 			default:
 				t.Errorf("status %d %s, want 201 or 409", r.Status, r.Body)
 			}
@@ -272,14 +258,14 @@ func TestRegister(t *testing.T) {
 		reg := newRegistration()
 		cnic := reg["cnic"].(string)
 		for _, pw := range []string{cnic, dashedCNIC(cnic)} {
-			wantProblem(t, register(with(reg, "password", pw)), 422, "password")
+			register(with(reg, "password", pw)).Problem(t, 422, "password")
 		}
 	})
 	t.Run("password equal to the phone", func(t *testing.T) {
 		reg := newRegistration()
 		phone := reg["phone"].(string)
 		for _, pw := range []string{phone, strings.TrimPrefix(phone, "+"), nationalPhone(phone)} {
-			wantProblem(t, register(with(reg, "password", pw)), 422, "password")
+			register(with(reg, "password", pw)).Problem(t, 422, "password")
 		}
 	})
 }
@@ -315,7 +301,7 @@ func TestRegisterNamesEveryInvalidField(t *testing.T) {
 				header["Accept-Language"] = tc.lang
 			}
 			r := app.Do(apitest.Request{Method: http.MethodPost, Path: v1 + "/auth/register", Body: tc.body, Header: header})
-			p := wantProblem(t, r, tc.status, "")
+			p := r.Problem(t, tc.status, "")
 			lang := i18n.Negotiate(tc.lang)
 			got := map[string]string{}
 			for _, f := range p.Errors {
@@ -380,12 +366,12 @@ func TestOTP(t *testing.T) {
 	t.Run("verify activates and the code is spent", func(t *testing.T) {
 		reg, phone := register(t)
 		code := app.LastOTP(phone)
-		wantProblem(t, login(app, phone, reg["password"].(string), nil), http.StatusForbidden, "")
+		login(app, phone, reg["password"].(string), nil).Problem(t, http.StatusForbidden, "")
 		r := verify(nationalPhone(phone), code)
 		if r.Status != http.StatusOK || r.Map(t)["status"] != identity.StatusActive {
 			t.Fatalf("verify: %d %s", r.Status, r.Body)
 		}
-		wantProblem(t, verify(phone, code), 422, "code")
+		verify(phone, code).Problem(t, 422, "code")
 		if r := login(app, phone, reg["password"].(string), nil); r.Status != http.StatusOK {
 			t.Fatalf("login after verification: %d %s", r.Status, r.Body)
 		}
@@ -394,26 +380,26 @@ func TestOTP(t *testing.T) {
 	t.Run("malformed codes", func(t *testing.T) {
 		_, phone := register(t)
 		for _, code := range []string{"12345", "1234567", "abcdef", ""} {
-			wantProblem(t, verify(phone, code), 422, "code")
+			verify(phone, code).Problem(t, 422, "code")
 		}
-		wantProblem(t, verify("0300123", "123456"), 422, "phone")
+		verify("0300123", "123456").Problem(t, 422, "phone")
 	})
 
 	t.Run("five wrong codes exhaust it", func(t *testing.T) {
 		reg, phone := register(t)
 		code := app.LastOTP(phone)
 		for i := range 5 {
-			p := wantProblem(t, verify(phone, wrongCode(code)), 422, "code")
+			p := verify(phone, wrongCode(code)).Problem(t, 422, "code")
 			if want := fmt.Sprintf("%d tries left", 4-i); !strings.Contains(p.Errors[0].Message, want) {
 				t.Errorf("try %d: message %q, want it to say %q", i+1, p.Errors[0].Message, want)
 			}
 		}
-		p := wantProblem(t, verify(phone, code), 422, "code")
+		p := verify(phone, code).Problem(t, 422, "code")
 		if !strings.Contains(p.Errors[0].Message, "too many") {
 			t.Errorf("the right code after five wrong ones: message %q, want it to say too many tries", p.Errors[0].Message)
 		}
-		wantProblem(t, verify(phone, code), 422, "code")
-		wantProblem(t, login(app, reg["cnic"].(string), reg["password"].(string), nil), http.StatusForbidden, "")
+		verify(phone, code).Problem(t, 422, "code")
+		login(app, reg["cnic"].(string), reg["password"].(string), nil).Problem(t, http.StatusForbidden, "")
 	})
 
 	t.Run("concurrent wrong codes count against the same five tries", func(t *testing.T) {
@@ -425,7 +411,7 @@ func TestOTP(t *testing.T) {
 		})
 		tried := 0
 		for _, r := range answers {
-			p := wantProblem(t, r, 422, "code")
+			p := r.Problem(t, 422, "code")
 			if strings.Contains(p.Errors[0].Message, "tries left") {
 				tried++
 			}
@@ -433,14 +419,14 @@ func TestOTP(t *testing.T) {
 		if tried > 5 {
 			t.Errorf("%d wrong codes were compared, want at most 5", tried)
 		}
-		wantProblem(t, verify(phone, code), 422, "code")
+		verify(phone, code).Problem(t, 422, "code")
 	})
 
 	t.Run("expires after five minutes", func(t *testing.T) {
 		_, phone := register(t)
 		code := app.LastOTP(phone)
 		app.Clock.Advance(5 * time.Minute)
-		p := wantProblem(t, verify(phone, code), 422, "code")
+		p := verify(phone, code).Problem(t, 422, "code")
 		if !strings.Contains(p.Errors[0].Message, "expired") {
 			t.Errorf("message %q, want it to say expired", p.Errors[0].Message)
 		}
@@ -450,7 +436,7 @@ func TestOTP(t *testing.T) {
 		_, phone := register(t)
 		first := app.LastOTP(phone)
 		r := resend(phone)
-		wantProblem(t, r, http.StatusTooManyRequests, "")
+		r.Problem(t, http.StatusTooManyRequests, "")
 		if wait := retryAfter(t, r); wait > 60 {
 			t.Errorf("Retry-After = %d, want at most 60", wait)
 		}
@@ -463,10 +449,10 @@ func TestOTP(t *testing.T) {
 		}
 		second := app.LastOTP(phone)
 		r = resend(phone)
-		wantProblem(t, r, http.StatusTooManyRequests, "")
+		r.Problem(t, http.StatusTooManyRequests, "")
 		retryAfter(t, r)
 		if first != second {
-			wantProblem(t, verify(phone, first), 422, "code")
+			verify(phone, first).Problem(t, 422, "code")
 		}
 		if r := verify(phone, second); r.Status != http.StatusOK {
 			t.Fatalf("the newest code: %d %s", r.Status, r.Body)
@@ -489,7 +475,7 @@ func TestOTP(t *testing.T) {
 		}
 		app.Clock.Advance(61 * time.Second)
 		r := resend(phone)
-		wantProblem(t, r, http.StatusTooManyRequests, "")
+		r.Problem(t, http.StatusTooManyRequests, "")
 		if wait := retryAfter(t, r); wait < 60 {
 			t.Errorf("Retry-After = %d after five codes in an hour, want the rest of the hour", wait)
 		}
@@ -503,7 +489,7 @@ func TestOTP(t *testing.T) {
 		if msgs := messagesTo(t, app, phone); len(msgs) != 0 {
 			t.Fatalf("a code was sent to an unknown phone: %+v", msgs)
 		}
-		wantProblem(t, resend("0512345678"), 422, "phone")
+		resend("0512345678").Problem(t, 422, "phone")
 	})
 }
 
@@ -554,7 +540,7 @@ func TestLogin(t *testing.T) {
 		}
 		var want map[string]any
 		for name, r := range answers {
-			wantProblem(t, r, http.StatusUnauthorized, "")
+			r.Problem(t, http.StatusUnauthorized, "")
 			body := r.Map(t)
 			delete(body, "request_id")
 			if want == nil {
@@ -571,22 +557,22 @@ func TestLogin(t *testing.T) {
 		resetLoginFailures(t, app)
 		victim := app.NewCitizen()
 		for i := range 5 {
-			wantProblem(t, login(app, victim.CNIC, fmt.Sprintf("wrong password %d", i), nil), http.StatusUnauthorized, "")
+			login(app, victim.CNIC, fmt.Sprintf("wrong password %d", i), nil).Problem(t, http.StatusUnauthorized, "")
 		}
 		r := login(app, victim.CNIC, "wrong password 6", nil)
-		wantProblem(t, r, http.StatusTooManyRequests, "")
+		r.Problem(t, http.StatusTooManyRequests, "")
 		if wait := retryAfter(t, r); wait > 15*60 {
 			t.Errorf("Retry-After = %d, want at most the 15-minute window", wait)
 		}
-		wantProblem(t, login(app, victim.CNIC, victim.Password, nil), http.StatusTooManyRequests, "")
-		wantProblem(t, login(app, nationalPhone(victim.Phone), victim.Password, nil), http.StatusTooManyRequests, "")
+		login(app, victim.CNIC, victim.Password, nil).Problem(t, http.StatusTooManyRequests, "")
+		login(app, nationalPhone(victim.Phone), victim.Password, nil).Problem(t, http.StatusTooManyRequests, "")
 
 		// Without the address's failures the account itself stays locked,
 		// and other accounts may sign in.
 		if err := app.DB.Exec("DELETE FROM login_failures WHERE key LIKE 'ip:%'").Error; err != nil {
 			t.Fatal(err)
 		}
-		wantProblem(t, login(app, victim.CNIC, victim.Password, nil), http.StatusTooManyRequests, "")
+		login(app, victim.CNIC, victim.Password, nil).Problem(t, http.StatusTooManyRequests, "")
 		if r := login(app, c.CNIC, c.Password, nil); r.Status != http.StatusOK {
 			t.Fatalf("another account: %d %s", r.Status, r.Body)
 		}
@@ -601,7 +587,7 @@ func TestLogin(t *testing.T) {
 		resetLoginFailures(t, app)
 		victim := app.NewCitizen()
 		for i := range 5 {
-			wantProblem(t, login(app, dashedCNIC(victim.CNIC), fmt.Sprintf("wrong password %d", i), nil), http.StatusUnauthorized, "")
+			login(app, dashedCNIC(victim.CNIC), fmt.Sprintf("wrong password %d", i), nil).Problem(t, http.StatusUnauthorized, "")
 		}
 		// Forget the address's failures, as for guesses spread over many
 		// addresses: the account has had its five failures all the same.
@@ -650,7 +636,7 @@ func TestLogin(t *testing.T) {
 		resetLoginFailures(t, app)
 		for i := range 5 {
 			xff := map[string]string{"X-Forwarded-For": fmt.Sprintf("203.0.113.%d", i+1), "X-Real-IP": fmt.Sprintf("198.51.100.%d", i+1)}
-			wantProblem(t, login(app, apitest.NewCNIC(), "wrong password!", xff), http.StatusUnauthorized, "")
+			login(app, apitest.NewCNIC(), "wrong password!", xff).Problem(t, http.StatusUnauthorized, "")
 		}
 		var n int64
 		app.DB.Raw("SELECT count(*) FROM login_failures WHERE key = 'ip:127.0.0.1'").Scan(&n)
@@ -659,14 +645,14 @@ func TestLogin(t *testing.T) {
 		}
 		xff := map[string]string{"X-Forwarded-For": "192.0.2.77"}
 		r := login(app, apitest.NewCNIC(), "wrong password!", xff)
-		wantProblem(t, r, http.StatusTooManyRequests, "")
+		r.Problem(t, http.StatusTooManyRequests, "")
 		retryAfter(t, r)
-		wantProblem(t, login(app, c.CNIC, c.Password, xff), http.StatusTooManyRequests, "")
+		login(app, c.CNIC, c.Password, xff).Problem(t, http.StatusTooManyRequests, "")
 	})
 
 	t.Run("malformed", func(t *testing.T) {
-		wantProblem(t, app.Post(v1+"/auth/login", "", map[string]string{"username": c.CNIC}), 422, "password")
-		wantProblem(t, app.Post(v1+"/auth/login", "", map[string]any{"username": c.CNIC, "password": c.Password, "role": "admin"}), 400, "role")
+		app.Post(v1+"/auth/login", "", map[string]string{"username": c.CNIC}).Problem(t, 422, "password")
+		app.Post(v1+"/auth/login", "", map[string]any{"username": c.CNIC, "password": c.Password, "role": "admin"}).Problem(t, 400, "role")
 	})
 }
 
@@ -832,7 +818,7 @@ func TestAccessTokenAttacks(t *testing.T) {
 				req.Header = map[string]string{"Authorization": tc.authorization}
 			}
 			r := app.Do(req)
-			wantProblem(t, r, http.StatusUnauthorized, "")
+			r.Problem(t, http.StatusUnauthorized, "")
 			if !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
 				t.Errorf("WWW-Authenticate = %q, want a Bearer challenge", r.Header.Get("WWW-Authenticate"))
 			}
@@ -855,8 +841,8 @@ func TestAccessTokenAttacks(t *testing.T) {
 			t.Fatalf("after 14 minutes: %d %s", r.Status, r.Body)
 		}
 		app.Clock.Advance(2 * time.Minute)
-		wantProblem(t, app.Get(v1+"/me", tok), http.StatusUnauthorized, "")
-		wantProblem(t, app.Get(v1+"/me", c.Token), http.StatusUnauthorized, "")
+		app.Get(v1+"/me", tok).Problem(t, http.StatusUnauthorized, "")
+		app.Get(v1+"/me", c.Token).Problem(t, http.StatusUnauthorized, "")
 	})
 }
 
@@ -908,7 +894,7 @@ func TestPublicRoutesRefuseInvalidTokens(t *testing.T) {
 				req := route
 				req.Header = map[string]string{"Authorization": tc.authorization}
 				r := app.Do(req)
-				wantProblem(t, r, http.StatusUnauthorized, "")
+				r.Problem(t, http.StatusUnauthorized, "")
 				if !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
 					t.Errorf("WWW-Authenticate = %q, want a Bearer challenge", r.Header.Get("WWW-Authenticate"))
 				}
@@ -958,21 +944,21 @@ func TestRefreshTokens(t *testing.T) {
 			t.Fatalf("new access token: %d", r.Status)
 		}
 		p2 := pairOf(t, refresh(app, p1.RefreshToken))
-		wantProblem(t, refresh(app, c.RefreshToken), http.StatusUnauthorized, "")
-		wantProblem(t, refresh(app, p2.RefreshToken), http.StatusUnauthorized, "")
-		wantProblem(t, refresh(app, p1.RefreshToken), http.StatusUnauthorized, "")
+		refresh(app, c.RefreshToken).Problem(t, http.StatusUnauthorized, "")
+		refresh(app, p2.RefreshToken).Problem(t, http.StatusUnauthorized, "")
+		refresh(app, p1.RefreshToken).Problem(t, http.StatusUnauthorized, "")
 		if n := countActiveRefresh(t, app, c.ID); n != 0 {
 			t.Fatalf("%d active refresh tokens after reuse, want 0", n)
 		}
 	})
 
 	t.Run("refused tokens", func(t *testing.T) {
-		wantProblem(t, refresh(app, "not-a-refresh-token"), http.StatusUnauthorized, "")
-		wantProblem(t, refresh(app, ""), 422, "refresh_token")
-		wantProblem(t, refresh(app, strings.Repeat("a", 201)), 422, "refresh_token")
+		refresh(app, "not-a-refresh-token").Problem(t, http.StatusUnauthorized, "")
+		refresh(app, "").Problem(t, 422, "refresh_token")
+		refresh(app, strings.Repeat("a", 201)).Problem(t, 422, "refresh_token")
 		c := app.NewCitizen()
-		wantProblem(t, refresh(app, c.Token), 422, "refresh_token") // an access token is longer than any refresh token
-		wantProblem(t, refresh(app, c.Token[:43]), http.StatusUnauthorized, "")
+		refresh(app, c.Token).Problem(t, 422, "refresh_token") // an access token is longer than any refresh token
+		refresh(app, c.Token[:43]).Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("refresh tokens expire with their family", func(t *testing.T) {
@@ -980,7 +966,7 @@ func TestRefreshTokens(t *testing.T) {
 		app.Clock.Advance(29 * 24 * time.Hour)
 		p := pairOf(t, refresh(app, c.RefreshToken))
 		app.Clock.Advance(24*time.Hour + time.Minute)
-		wantProblem(t, refresh(app, p.RefreshToken), http.StatusUnauthorized, "")
+		refresh(app, p.RefreshToken).Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("concurrent refreshes of one token", func(t *testing.T) {
@@ -1028,7 +1014,7 @@ func TestRefreshTokens(t *testing.T) {
 			if active != 0 {
 				t.Errorf("the spent token was reused but %d refresh token stays active", active)
 			}
-			wantProblem(t, refresh(app, winner.RefreshToken), http.StatusUnauthorized, "")
+			refresh(app, winner.RefreshToken).Problem(t, http.StatusUnauthorized, "")
 		}
 	})
 
@@ -1048,9 +1034,9 @@ func TestRefreshTokens(t *testing.T) {
 		if r := logout(c.Token, c.RefreshToken); r.Status != http.StatusNoContent {
 			t.Fatalf("logout: %d %s", r.Status, r.Body)
 		}
-		wantProblem(t, refresh(app, c.RefreshToken), http.StatusUnauthorized, "")
+		refresh(app, c.RefreshToken).Problem(t, http.StatusUnauthorized, "")
 		pairOf(t, refresh(app, second))
-		wantProblem(t, logout("", c.RefreshToken), http.StatusUnauthorized, "")
+		logout("", c.RefreshToken).Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("a password change closes every session", func(t *testing.T) {
@@ -1060,11 +1046,11 @@ func TestRefreshTokens(t *testing.T) {
 		change := func(current, next string) *apitest.Response {
 			return app.Post(v1+"/me/password", c.Token, map[string]string{"current_password": current, "new_password": next})
 		}
-		wantProblem(t, change("not my password", "a brand new passphrase"), 422, "current_password")
-		wantProblem(t, change(c.Password, dashedCNIC(c.CNIC)), 422, "new_password")
-		wantProblem(t, change(c.Password, nationalPhone(c.Phone)), 422, "new_password")
-		wantProblem(t, change(c.Password, "password1"), 422, "new_password")
-		wantProblem(t, change(c.Password, "short"), 422, "new_password")
+		change("not my password", "a brand new passphrase").Problem(t, 422, "current_password")
+		change(c.Password, dashedCNIC(c.CNIC)).Problem(t, 422, "new_password")
+		change(c.Password, nationalPhone(c.Phone)).Problem(t, 422, "new_password")
+		change(c.Password, "password1").Problem(t, 422, "new_password")
+		change(c.Password, "short").Problem(t, 422, "new_password")
 		if n := countActiveRefresh(t, app, c.ID); n != 2 {
 			t.Fatalf("refused changes closed sessions: %d active, want 2", n)
 		}
@@ -1072,9 +1058,9 @@ func TestRefreshTokens(t *testing.T) {
 		if r := change(c.Password, "a brand new passphrase"); r.Status != http.StatusNoContent {
 			t.Fatalf("change: %d %s", r.Status, r.Body)
 		}
-		wantProblem(t, refresh(app, c.RefreshToken), http.StatusUnauthorized, "")
-		wantProblem(t, refresh(app, second), http.StatusUnauthorized, "")
-		wantProblem(t, login(app, c.CNIC, c.Password, nil), http.StatusUnauthorized, "")
+		refresh(app, c.RefreshToken).Problem(t, http.StatusUnauthorized, "")
+		refresh(app, second).Problem(t, http.StatusUnauthorized, "")
+		login(app, c.CNIC, c.Password, nil).Problem(t, http.StatusUnauthorized, "")
 		if r := login(app, c.CNIC, "a brand new passphrase", nil); r.Status != http.StatusOK {
 			t.Fatalf("login with the new password: %d %s", r.Status, r.Body)
 		}
@@ -1133,7 +1119,7 @@ func TestMe(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			wantProblem(t, patch(app, v1+"/me", c.Token, tc.body), tc.status, tc.field)
+			patch(app, v1+"/me", c.Token, tc.body).Problem(t, tc.status, tc.field)
 			if after := string(app.Get(v1+"/me", c.Token).Body); after != before {
 				t.Fatalf("a refused PATCH changed the account:\nbefore %s\nafter  %s", before, after)
 			}
@@ -1146,7 +1132,7 @@ func TestMe(t *testing.T) {
 		if r := patch(app, v1+"/me", other.Token, map[string]any{"email": email}); r.Status != http.StatusOK {
 			t.Fatalf("PATCH /me email: %d %s", r.Status, r.Body)
 		}
-		wantProblem(t, patch(app, v1+"/me", c.Token, map[string]any{"email": strings.ToUpper(email)}), http.StatusConflict, "email")
+		patch(app, v1+"/me", c.Token, map[string]any{"email": strings.ToUpper(email)}).Problem(t, http.StatusConflict, "email")
 		if after := string(app.Get(v1+"/me", c.Token).Body); after != before {
 			t.Fatalf("a refused PATCH changed the account:\nbefore %s\nafter  %s", before, after)
 		}
@@ -1159,7 +1145,7 @@ func TestMe(t *testing.T) {
 		if got["id"] != s.ID || got["kind"] != identity.KindStaff || got["department"] != "parking" || len(roles) != 1 {
 			t.Fatalf("GET /me for staff = %v", got)
 		}
-		wantProblem(t, patch(app, v1+"/me", s.Token, map[string]any{"email": "elsewhere@example.pk"}), 422, "email")
+		patch(app, v1+"/me", s.Token, map[string]any{"email": "elsewhere@example.pk"}).Problem(t, 422, "email")
 	})
 }
 
@@ -1188,9 +1174,9 @@ func TestDependants(t *testing.T) {
 	path := v1 + "/me/dependants/" + id
 
 	t.Run("another citizen sees nothing", func(t *testing.T) {
-		wantProblem(t, app.Get(path, b.Token), http.StatusNotFound, "")
-		wantProblem(t, patch(app, path, b.Token, map[string]any{"full_name": "Stolen"}), http.StatusNotFound, "")
-		wantProblem(t, app.Do(apitest.Request{Method: http.MethodDelete, Path: path, Token: b.Token}), http.StatusNotFound, "")
+		app.Get(path, b.Token).Problem(t, http.StatusNotFound, "")
+		patch(app, path, b.Token, map[string]any{"full_name": "Stolen"}).Problem(t, http.StatusNotFound, "")
+		app.Do(apitest.Request{Method: http.MethodDelete, Path: path, Token: b.Token}).Problem(t, http.StatusNotFound, "")
 		var list identity.DependantList
 		app.Get(v1+"/me/dependants?limit=100", b.Token).JSON(t, &list)
 		for _, d := range list.Items {
@@ -1213,20 +1199,20 @@ func TestDependants(t *testing.T) {
 		if r := app.Do(apitest.Request{Method: http.MethodDelete, Path: v1 + "/me/dependants/" + extra, Token: a.Token}); r.Status != http.StatusNoContent {
 			t.Fatalf("DELETE: %d %s", r.Status, r.Body)
 		}
-		wantProblem(t, app.Get(v1+"/me/dependants/"+extra, a.Token), http.StatusNotFound, "")
+		app.Get(v1+"/me/dependants/"+extra, a.Token).Problem(t, http.StatusNotFound, "")
 	})
 
 	t.Run("staff and anonymous callers", func(t *testing.T) {
 		s := app.NewStaff(identity.RoleHealthAdmin, "")
-		wantProblem(t, app.Get(v1+"/me/dependants", s.Token), http.StatusForbidden, "")
-		wantProblem(t, app.Get(path, ""), http.StatusUnauthorized, "")
+		app.Get(v1+"/me/dependants", s.Token).Problem(t, http.StatusForbidden, "")
+		app.Get(path, "").Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("malformed IDs", func(t *testing.T) {
 		bad := v1 + "/me/dependants/not-a-uuid"
-		wantProblem(t, app.Get(bad, a.Token), 400, "id")
-		wantProblem(t, patch(app, bad, a.Token, map[string]any{"full_name": "X Y"}), 400, "id")
-		wantProblem(t, app.Do(apitest.Request{Method: http.MethodDelete, Path: bad, Token: a.Token}), 400, "id")
+		app.Get(bad, a.Token).Problem(t, 400, "id")
+		patch(app, bad, a.Token, map[string]any{"full_name": "X Y"}).Problem(t, 400, "id")
+		app.Do(apitest.Request{Method: http.MethodDelete, Path: bad, Token: a.Token}).Problem(t, 400, "id")
 	})
 
 	tomorrow := app.Clock.Now().Add(48 * time.Hour).Format(time.DateOnly)
@@ -1247,7 +1233,7 @@ func TestDependants(t *testing.T) {
 	}
 	for _, tc := range invalid {
 		t.Run("add: "+tc.name, func(t *testing.T) {
-			wantProblem(t, add(t, a.Token, tc.body), tc.status, tc.field)
+			add(t, a.Token, tc.body).Problem(t, tc.status, tc.field)
 		})
 	}
 	for _, tc := range []struct {
@@ -1259,7 +1245,7 @@ func TestDependants(t *testing.T) {
 		{"birth in the future", "date_of_birth", tomorrow},
 	} {
 		t.Run("change: "+tc.name, func(t *testing.T) {
-			wantProblem(t, patch(app, path, a.Token, map[string]any{tc.field: tc.value}), 422, tc.field)
+			patch(app, path, a.Token, map[string]any{tc.field: tc.value}).Problem(t, 422, tc.field)
 		})
 	}
 
@@ -1296,8 +1282,8 @@ func TestDependants(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("pages hold %v, want %v", got, want)
 		}
-		wantProblem(t, app.Get(v1+"/me/dependants?limit=0", c.Token), 422, "limit")
-		wantProblem(t, app.Get(v1+"/me/dependants?cursor=forged", c.Token), 400, "cursor")
+		app.Get(v1+"/me/dependants?limit=0", c.Token).Problem(t, 422, "limit")
+		app.Get(v1+"/me/dependants?cursor=forged", c.Token).Problem(t, 400, "cursor")
 	})
 }
 
@@ -1373,7 +1359,7 @@ func TestStaffAdministration(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				wantProblem(t, create(tc.body), tc.status, tc.field)
+				create(tc.body).Problem(t, tc.status, tc.field)
 			})
 		}
 	})
@@ -1387,9 +1373,9 @@ func TestStaffAdministration(t *testing.T) {
 		if r.Status != http.StatusOK || r.Map(t)["status"] != identity.StatusDeactivated {
 			t.Fatalf("deactivate: %d %s", r.Status, r.Body)
 		}
-		wantProblem(t, app.Get(v1+"/me", access), http.StatusUnauthorized, "")
-		wantProblem(t, refresh(app, refreshToken), http.StatusUnauthorized, "")
-		wantProblem(t, login(app, desk["email"].(string), desk["password"].(string), nil), http.StatusForbidden, "")
+		app.Get(v1+"/me", access).Problem(t, http.StatusUnauthorized, "")
+		refresh(app, refreshToken).Problem(t, http.StatusUnauthorized, "")
+		login(app, desk["email"].(string), desk["password"].(string), nil).Problem(t, http.StatusForbidden, "")
 
 		r = patch(app, v1+"/admin/staff/"+created.ID, admin.Token, map[string]any{"active": true})
 		if r.Status != http.StatusOK || r.Map(t)["status"] != identity.StatusActive {
@@ -1400,12 +1386,12 @@ func TestStaffAdministration(t *testing.T) {
 
 	t.Run("refused changes", func(t *testing.T) {
 		c := app.NewCitizen()
-		wantProblem(t, patch(app, v1+"/admin/staff/"+admin.ID, admin.Token, map[string]any{"active": false}), http.StatusForbidden, "")
-		wantProblem(t, patch(app, v1+"/admin/staff/"+placeholderID, admin.Token, map[string]any{"active": false}), http.StatusNotFound, "")
-		wantProblem(t, patch(app, v1+"/admin/staff/"+c.ID, admin.Token, map[string]any{"active": false}), http.StatusNotFound, "")
-		wantProblem(t, patch(app, v1+"/admin/staff/nope", admin.Token, map[string]any{"active": false}), 400, "id")
-		wantProblem(t, patch(app, v1+"/admin/staff/"+created.ID, admin.Token, map[string]any{"email": "x@y.pk"}), 400, "email")
-		wantProblem(t, patch(app, v1+"/admin/staff/"+created.ID, admin.Token, map[string]any{"full_name": "A"}), 422, "full_name")
+		patch(app, v1+"/admin/staff/"+admin.ID, admin.Token, map[string]any{"active": false}).Problem(t, http.StatusForbidden, "")
+		patch(app, v1+"/admin/staff/"+placeholderID, admin.Token, map[string]any{"active": false}).Problem(t, http.StatusNotFound, "")
+		patch(app, v1+"/admin/staff/"+c.ID, admin.Token, map[string]any{"active": false}).Problem(t, http.StatusNotFound, "")
+		patch(app, v1+"/admin/staff/nope", admin.Token, map[string]any{"active": false}).Problem(t, 400, "id")
+		patch(app, v1+"/admin/staff/"+created.ID, admin.Token, map[string]any{"email": "x@y.pk"}).Problem(t, 400, "email")
+		patch(app, v1+"/admin/staff/"+created.ID, admin.Token, map[string]any{"full_name": "A"}).Problem(t, 422, "full_name")
 		if r := app.Get(v1+"/me", c.Token); r.Status != http.StatusOK {
 			t.Fatalf("the citizen was touched: %d", r.Status)
 		}
@@ -1417,8 +1403,8 @@ func TestStaffAdministration(t *testing.T) {
 		put := func(token string, body any) *apitest.Response {
 			return app.Do(apitest.Request{Method: http.MethodPut, Path: rolesPath, Token: token, Body: body})
 		}
-		wantProblem(t, app.Get(v1+"/admin/staff", officer.Token), http.StatusForbidden, "")
-		wantProblem(t, put(officer.Token, map[string]any{"roles": []map[string]string{{"role": "admin", "department": "platform"}}}), http.StatusForbidden, "")
+		app.Get(v1+"/admin/staff", officer.Token).Problem(t, http.StatusForbidden, "")
+		put(officer.Token, map[string]any{"roles": []map[string]string{{"role": "admin", "department": "platform"}}}).Problem(t, http.StatusForbidden, "")
 
 		r := put(admin.Token, map[string]any{"roles": []map[string]string{{"role": "admin", "department": "platform"}}})
 		if r.Status != http.StatusOK {
@@ -1441,7 +1427,7 @@ func TestStaffAdministration(t *testing.T) {
 		if r.Status != http.StatusOK {
 			t.Fatalf("PUT roles: %d %s", r.Status, r.Body)
 		}
-		wantProblem(t, app.Get(v1+"/admin/staff", officer.Token), http.StatusForbidden, "")
+		app.Get(v1+"/admin/staff", officer.Token).Problem(t, http.StatusForbidden, "")
 		if held := rolesOf(t, app, admin.Token, officer.ID); !slices.Equal(held, []string{"health_staff@" + facility}) {
 			t.Fatalf("GET /admin/roles for the officer = %v", held)
 		}
@@ -1461,12 +1447,12 @@ func TestStaffAdministration(t *testing.T) {
 		}
 		for _, tc := range refused {
 			t.Run(tc.name, func(t *testing.T) {
-				wantProblem(t, put(admin.Token, map[string]any{"roles": tc.roles}), tc.status, tc.field)
+				put(admin.Token, map[string]any{"roles": tc.roles}).Problem(t, tc.status, tc.field)
 			})
 		}
 		c := app.NewCitizen()
-		wantProblem(t, app.Do(apitest.Request{Method: http.MethodPut, Path: v1 + "/admin/staff/" + c.ID + "/roles", Token: admin.Token,
-			Body: map[string]any{"roles": []map[string]string{{"role": "admin", "department": "platform"}}}}), http.StatusNotFound, "")
+		app.Do(apitest.Request{Method: http.MethodPut, Path: v1 + "/admin/staff/" + c.ID + "/roles", Token: admin.Token,
+			Body: map[string]any{"roles": []map[string]string{{"role": "admin", "department": "platform"}}}}).Problem(t, http.StatusNotFound, "")
 		if held := rolesOf(t, app, admin.Token, officer.ID); !slices.Equal(held, []string{"health_staff@" + facility}) {
 			t.Fatalf("refused changes altered the roles: %v", held)
 		}
@@ -1561,8 +1547,8 @@ func TestAdminRoutesRoleMatrix(t *testing.T) {
 			if route.Permission == web.Anyone || route.Permission == web.ClientCredentials {
 				t.Fatalf("admin route %s %s is public", route.Method, route.Path)
 			}
-			wantProblem(t, call(""), http.StatusUnauthorized, "")
-			wantProblem(t, call(citizen.Token), http.StatusForbidden, "")
+			call("").Problem(t, http.StatusUnauthorized, "")
+			call(citizen.Token).Problem(t, http.StatusForbidden, "")
 			dept := adminDepartment(route.Path)
 			for role, tok := range staff {
 				if departments[role] == dept {
@@ -1587,7 +1573,7 @@ func TestAuditLog(t *testing.T) {
 	window := "&from=" + url.QueryEscape(app.Clock.Now().Add(-time.Second).Format(time.RFC3339))
 	admin := app.NewStaff(identity.RoleAdmin, "")
 	c := app.NewCitizen() // signs in once: auth.login success
-	wantProblem(t, login(app, c.CNIC, "not the password", map[string]string{"X-Request-ID": "audit-login-failure"}), http.StatusUnauthorized, "")
+	login(app, c.CNIC, "not the password", map[string]string{"X-Request-ID": "audit-login-failure"}).Problem(t, http.StatusUnauthorized, "")
 	r := app.Do(apitest.Request{Method: http.MethodPost, Path: v1 + "/admin/staff", Token: admin.Token,
 		Body: newStaffBody(identity.RoleParkingAdmin, "parking", ""), Header: map[string]string{"X-Request-ID": "audit-staff-create"}})
 	if r.Status != http.StatusCreated {
@@ -1660,13 +1646,13 @@ func TestAuditLog(t *testing.T) {
 		if list := entries(t, "&target_id="+placeholderID); len(list) != 0 {
 			t.Fatalf("entries for an unknown target = %+v", list)
 		}
-		wantProblem(t, app.Get(v1+"/admin/audit?subject_id=nope", admin.Token), 400, "subject_id")
-		wantProblem(t, app.Get(v1+"/admin/audit?from=yesterday", admin.Token), 400, "from")
+		app.Get(v1+"/admin/audit?subject_id=nope", admin.Token).Problem(t, 400, "subject_id")
+		app.Get(v1+"/admin/audit?from=yesterday", admin.Token).Problem(t, 400, "from")
 	})
 
 	t.Run("only admins read it", func(t *testing.T) {
-		wantProblem(t, app.Get(v1+"/admin/audit", c.Token), http.StatusForbidden, "")
-		wantProblem(t, app.Get(v1+"/admin/audit", ""), http.StatusUnauthorized, "")
+		app.Get(v1+"/admin/audit", c.Token).Problem(t, http.StatusForbidden, "")
+		app.Get(v1+"/admin/audit", "").Problem(t, http.StatusUnauthorized, "")
 	})
 }
 

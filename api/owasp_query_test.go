@@ -254,7 +254,7 @@ func owQueryAbuse(t *testing.T, w *owWorld) {
 			NextCursor *string           `json:"next_cursor"`
 		}
 		r := w.get(hmV1+"/health/slots?"+q.Encode(), nil)
-		hmWant(t, r, http.StatusOK, "slots with limit=10000000")
+		r.Want(t, http.StatusOK)
 		r.JSON(t, &page)
 		if len(page.Items) != 100 || page.NextCursor == nil {
 			t.Fatalf("limit=10000000 gave %d items (next %v), want 100 and a next page", len(page.Items), page.NextCursor)

@@ -116,29 +116,6 @@ func New(t testing.TB, opts ...Option) *App {
 // Call it from TestMain.
 func Main(m *testing.M) { dbtest.Main(m) }
 
-// Response is what the server answered.
-type Response struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-// JSON decodes the body into v, failing the test when it cannot.
-func (r *Response) JSON(t testing.TB, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		t.Fatalf("decode %s: %v", r.Body, err)
-	}
-}
-
-// Map decodes the body as a JSON object.
-func (r *Response) Map(t testing.TB) map[string]any {
-	t.Helper()
-	var m map[string]any
-	r.JSON(t, &m)
-	return m
-}
-
 // Request describes one request. Body may be a string or []byte sent as is,
 // or any other value sent as JSON.
 type Request struct {
@@ -188,7 +165,7 @@ func (a *App) Do(req Request) *Response {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	return &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: raw, request: req.Method + " " + req.Path}
 }
 
 // Get sends a GET with an optional token.

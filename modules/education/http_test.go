@@ -15,7 +15,6 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/modules/education"
-	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 const schools = "/api/v1/education/schools"
@@ -71,16 +70,6 @@ func hasFreeSeats(sc education.School, year string, grade int) bool {
 	return slices.ContainsFunc(sc.Seats, func(s education.Seats) bool {
 		return s.AcademicYear == year && s.Grade == grade && s.Filled < s.Seats
 	})
-}
-
-func problem(t *testing.T, r *apitest.Response) web.Problem {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.JSON(t, &p)
-	return p
 }
 
 // TestSchools holds every assertion on the demo data in one App, because on
@@ -258,14 +247,7 @@ func TestSchoolBadRequests(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := app.Get(tc.path, "")
-			if r.Status != tc.status {
-				t.Fatalf("GET %s = %d, want %d (%s)", tc.path, r.Status, tc.status, r.Body)
-			}
-			p := problem(t, r)
-			if tc.field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == tc.field }) {
-				t.Errorf("errors %+v do not name %q", p.Errors, tc.field)
-			}
+			app.Get(tc.path, "").Problem(t, tc.status, tc.field)
 		})
 	}
 }
@@ -280,7 +262,5 @@ func TestSchoolsGradeZeroIsRejected(t *testing.T) {
 		r.JSON(t, &l)
 		t.Fatalf("GET ?grade=0 = %d with %d unfiltered schools, want 422 naming grade", r.Status, len(l.Items))
 	}
-	if p := problem(t, r); !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == "grade" }) {
-		t.Errorf("errors %+v do not name grade", p.Errors)
-	}
+	r.Problem(t, http.StatusUnprocessableEntity, "grade")
 }

@@ -313,42 +313,6 @@ func (e *pkEnv) refunded(permitID string) (rows int64, total int64) {
 	return out.N, out.Total
 }
 
-// wantProblem checks a problem+json answer of status that names field
-// (unless field is empty).
-func wantProblem(t *testing.T, r *apitest.Response, status int, field string) {
-	t.Helper()
-	if r.Status != status {
-		t.Errorf("status = %d, want %d; body %s", r.Status, status, r.Body)
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Errorf("Content-Type = %q, want application/problem+json", ct)
-	}
-	if field == "" {
-		return
-	}
-	var p struct {
-		Errors []web.FieldError `json:"errors"`
-	}
-	if err := json.Unmarshal(r.Body, &p); err != nil {
-		t.Errorf("decode problem %s: %v", r.Body, err)
-		return
-	}
-	for _, f := range p.Errors {
-		if f.Field == field {
-			return
-		}
-	}
-	t.Errorf("problem %s does not name the field %q", r.Body, field)
-}
-
-func wantStatus(t *testing.T, what string, r *apitest.Response, status int) {
-	t.Helper()
-	if r.Status != status {
-		t.Errorf("%s = %d, want %d; body %s", what, r.Status, status, r.Body)
-	}
-}
-
 // --- quota ---
 
 func TestPermitQuotaUnderConcurrency(t *testing.T) {
@@ -413,13 +377,13 @@ func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 	if want := pkStart.Add(30 * time.Minute); held.PayBy == nil || !held.PayBy.Equal(want) {
 		t.Errorf("pay_by = %v, want %s", held.PayBy, want)
 	}
-	wantProblem(t, e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1), http.StatusConflict, "")
+	e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusConflict, "")
 	if z := e.listedZone(zoneID); z.ActivePermits != 1 {
 		t.Errorf("active_permits = %d while the unpaid permit holds its place, want 1", z.ActivePermits)
 	}
 
 	e.setClock(pkStart.Add(29 * time.Minute))
-	wantProblem(t, e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1), http.StatusConflict, "")
+	e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusConflict, "")
 
 	e.setClock(pkStart.Add(31 * time.Minute))
 	if z := e.listedZone(zoneID); z.ActivePermits != 0 {
@@ -431,7 +395,7 @@ func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 	if old.Status != parking.StatusExpiredUnpaid || old.PayBy != nil || old.VerificationToken != "" {
 		t.Errorf("old permit = %s, pay_by %v; want expired_unpaid without pay_by", old.Status, old.PayBy)
 	}
-	wantProblem(t, e.pay(a, held.ID, uuid.NewString(), pkSandbox), http.StatusConflict, "")
+	e.pay(a, held.ID, uuid.NewString(), pkSandbox).Problem(t, http.StatusConflict, "")
 	if n := e.payments(held.ID, "charge", "succeeded"); n != 0 {
 		t.Errorf("%d charges for the expired permit, want 0", n)
 	}
@@ -478,9 +442,9 @@ func TestPermitOverlap(t *testing.T) {
 			}
 			r := e.buy(c, tt.vehicleID, tt.zoneID, typ, tt.start, tt.months)
 			if tt.want == http.StatusCreated {
-				wantStatus(t, "buy", r, tt.want)
+				r.Want(t, tt.want)
 			} else {
-				wantProblem(t, r, tt.want, "")
+				r.Problem(t, tt.want, "")
 			}
 		})
 	}
@@ -488,8 +452,8 @@ func TestPermitOverlap(t *testing.T) {
 	t.Run("a cancelled permit frees its dates", func(t *testing.T) {
 		third, _ := e.vehicle(c)
 		p := e.mustBuy(c, third, zone1, parking.TypeResident, e.date(0), 1)
-		wantStatus(t, "cancel", e.cancel(c, p.ID), http.StatusOK)
-		wantStatus(t, "buy again", e.buy(c, third, zone1, parking.TypeResident, e.date(0), 1), http.StatusCreated)
+		e.cancel(c, p.ID).Want(t, http.StatusOK)
+		e.buy(c, third, zone1, parking.TypeResident, e.date(0), 1).Want(t, http.StatusCreated)
 	})
 }
 
@@ -517,13 +481,13 @@ func TestBuyPermitValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantProblem(t, e.do(http.MethodPost, pkPermits, c, tt.body, nil), tt.status, tt.field)
+			e.do(http.MethodPost, pkPermits, c, tt.body, nil).Problem(t, tt.status, tt.field)
 		})
 	}
 	if z := e.listedZone(zoneID); z.ActivePermits != 0 {
 		t.Errorf("refused requests hold %d places", z.ActivePermits)
 	}
-	wantStatus(t, "start in 90 days", e.buy(c, v, zoneID, parking.TypeResident, e.date(90), 1), http.StatusCreated)
+	e.buy(c, v, zoneID, parking.TypeResident, e.date(90), 1).Want(t, http.StatusCreated)
 }
 
 func TestBuyPermitIdempotent(t *testing.T) {
@@ -535,7 +499,7 @@ func TestBuyPermitIdempotent(t *testing.T) {
 	key := map[string]string{"Idempotency-Key": uuid.NewString()}
 	first := e.do(http.MethodPost, pkPermits, c, body, key)
 	again := e.do(http.MethodPost, pkPermits, c, body, key)
-	wantStatus(t, "first", first, http.StatusCreated)
+	first.Want(t, http.StatusCreated)
 	if again.Status != first.Status || string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("retry = %d %s (replayed %q), want the first answer replayed", again.Status, again.Body, again.Header.Get("Idempotent-Replayed"))
 	}
@@ -554,7 +518,7 @@ func TestPaymentIdempotency(t *testing.T) {
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
 	t.Run("missing key", func(t *testing.T) {
-		wantProblem(t, e.pay(c, p.ID, "", pkSandbox), http.StatusBadRequest, "Idempotency-Key")
+		e.pay(c, p.ID, "", pkSandbox).Problem(t, http.StatusBadRequest, "Idempotency-Key")
 		if got := e.permit(c, p.ID).Status; got != parking.StatusPendingPayment {
 			t.Errorf("permit is %s after a refused payment, want pending_payment", got)
 		}
@@ -595,11 +559,11 @@ func TestPaymentIdempotency(t *testing.T) {
 	})
 
 	t.Run("same key, other body", func(t *testing.T) {
-		wantProblem(t, e.pay(c, p.ID, key, map[string]string{"method": "sandbox", "payment_token": "tok_other"}), http.StatusUnprocessableEntity, "Idempotency-Key")
+		e.pay(c, p.ID, key, map[string]string{"method": "sandbox", "payment_token": "tok_other"}).Problem(t, http.StatusUnprocessableEntity, "Idempotency-Key")
 	})
 
 	t.Run("a new key for a paid permit", func(t *testing.T) {
-		wantProblem(t, e.pay(c, p.ID, uuid.NewString(), pkSandbox), http.StatusConflict, "")
+		e.pay(c, p.ID, uuid.NewString(), pkSandbox).Problem(t, http.StatusConflict, "")
 		if n := e.payments(p.ID, "charge", "succeeded"); n != 1 {
 			t.Errorf("%d succeeded charges, want 1", n)
 		}
@@ -652,7 +616,7 @@ func TestPaymentDeclined(t *testing.T) {
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
 	r := e.pay(c, p.ID, uuid.NewString(), map[string]string{"method": "sandbox", "payment_token": parking.SandboxDeclineToken})
-	wantProblem(t, r, http.StatusUnprocessableEntity, "payment_token")
+	r.Problem(t, http.StatusUnprocessableEntity, "payment_token")
 	if got := e.permit(c, p.ID); got.Status != parking.StatusPendingPayment || got.VerificationToken != "" {
 		t.Errorf("after a declined payment the permit is %s, want pending_payment without a token", got.Status)
 	}
@@ -690,7 +654,7 @@ func TestPaymentMethod(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantProblem(t, e.pay(c, p.ID, uuid.NewString(), tt.body), tt.status, tt.field)
+			e.pay(c, p.ID, uuid.NewString(), tt.body).Problem(t, tt.status, tt.field)
 		})
 	}
 	if got := e.permit(c, p.ID).Status; got != parking.StatusPendingPayment {
@@ -735,7 +699,7 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 		if own := e.permit(c, p.ID); own.Status != parking.StatusActive {
 			t.Errorf("the citizen sees %s, want active", own.Status)
 		}
-		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("reject", func(t *testing.T) {
@@ -755,12 +719,12 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 		if n, total := e.refunded(p.ID); n != 1 || total != p.AmountPKR {
 			t.Errorf("refund rows %d totalling %d, want 1 of %d", n, total, p.AmountPKR)
 		}
-		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("an active permit cannot be approved", func(t *testing.T) {
 		_, p := e.activePermit(c, zoneID, 1)
-		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 }
 
@@ -835,7 +799,7 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 		"name": "Unpriced Zone " + uuid.NewString(), "sector": "G-9", "permit_quota": 5,
 		"tariffs": []map[string]any{{"permit_type": "resident", "months": 1}, {"permit_type": "resident", "months": 0, "amount_pkr": 0}},
 	}, nil)
-	wantProblem(t, r, http.StatusUnprocessableEntity, "")
+	r.Problem(t, http.StatusUnprocessableEntity, "")
 	got := problemFields(t, r)
 	if got["tariffs[0].amount_pkr"] != "is required" || got["tariffs[1].months"] != "must be one of: 1, 3, 6, 12" || len(got) != 2 {
 		t.Errorf("fields = %v, want tariffs[0].amount_pkr required and tariffs[1].months one of 1, 3, 6, 12", got)
@@ -904,10 +868,10 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 			t.Errorf("the renewed permit reads %s to %s, want active to 2027-04-09", got.Status, got.EndDate)
 		}
 		// The renewal's dates are taken now: a second one overlaps it.
-		wantProblem(t, e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 1}, nil), http.StatusConflict, "")
+		e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 1}, nil).Problem(t, http.StatusConflict, "")
 		// A 3-month renewal is priced at the unchanged 3-month tariff.
 		r = e.do(http.MethodPost, pkPermits+"/"+p.ID+"/renew", c, map[string]int{"months": 3}, nil)
-		wantProblem(t, r, http.StatusConflict, "") // p is unpaid: only active permits renew
+		r.Problem(t, http.StatusConflict, "") // p is unpaid: only active permits renew
 		paid := e.mustPay(c, p.ID)
 		r = e.do(http.MethodPost, pkPermits+"/"+paid.ID+"/renew", c, map[string]int{"months": 3}, nil)
 		if r.Status != http.StatusCreated {
@@ -921,7 +885,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	})
 
 	t.Run("bad months", func(t *testing.T) {
-		wantProblem(t, e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 2}, nil), http.StatusUnprocessableEntity, "months")
+		e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 2}, nil).Problem(t, http.StatusUnprocessableEntity, "months")
 	})
 }
 
@@ -1043,7 +1007,7 @@ func TestVerificationToken(t *testing.T) {
 			t.Error("the permit token verifies as an access token's audience")
 		}
 		r := e.app.Get(pkPermits, p.VerificationToken)
-		wantProblem(t, r, http.StatusUnauthorized, "")
+		r.Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("pending permit has none", func(t *testing.T) {
@@ -1146,7 +1110,7 @@ func TestOfficerVerify(t *testing.T) {
 		if !e.verify(officer, pl, zoneID).Valid {
 			t.Fatal("not valid before the cancellation")
 		}
-		wantStatus(t, "cancel", e.cancel(c, q.ID), http.StatusOK)
+		e.cancel(c, q.ID).Want(t, http.StatusOK)
 		if v := e.verify(officer, spelled(pl), zoneID); v.Valid {
 			t.Errorf("a cancelled permit verifies: %+v", v)
 		}
@@ -1155,8 +1119,8 @@ func TestOfficerVerify(t *testing.T) {
 	t.Run("revoked", func(t *testing.T) {
 		pl, q := e.activePermit(c, zoneID, 1)
 		revoke := pkAdmin + "/permits/" + q.ID + "/revoke"
-		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{}, nil), http.StatusUnprocessableEntity, "reason")
-		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": ""}, nil), http.StatusUnprocessableEntity, "reason")
+		e.do(http.MethodPost, revoke, e.admin, map[string]string{}, nil).Problem(t, http.StatusUnprocessableEntity, "reason")
+		e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": ""}, nil).Problem(t, http.StatusUnprocessableEntity, "reason")
 		if !e.verify(officer, pl, zoneID).Valid {
 			t.Fatal("a refused revocation ended the permit")
 		}
@@ -1175,18 +1139,18 @@ func TestOfficerVerify(t *testing.T) {
 		if own := e.permit(c, q.ID); own.Status != parking.StatusRevoked {
 			t.Errorf("the citizen sees %s, want revoked", own.Status)
 		}
-		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": "again"}, nil), http.StatusConflict, "")
-		wantProblem(t, e.cancel(c, q.ID), http.StatusConflict, "")
+		e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": "again"}, nil).Problem(t, http.StatusConflict, "")
+		e.cancel(c, q.ID).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("refused requests", func(t *testing.T) {
-		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, c.Token), http.StatusForbidden, "")
-		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, ""), http.StatusUnauthorized, "")
-		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123", officer.Token), http.StatusBadRequest, "zone_id")
-		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id=zone-1", officer.Token), http.StatusBadRequest, "zone_id")
-		wantProblem(t, e.app.Get(pkVerify+"?zone_id="+zoneID, officer.Token), http.StatusBadRequest, "plate")
-		wantProblem(t, e.app.Get(pkVerify+"?plate="+url.QueryEscape("HELLO WORLD")+"&zone_id="+zoneID, officer.Token), http.StatusUnprocessableEntity, "plate")
-		wantProblem(t, e.app.Get(pkVerify+"?plate=A-12345&zone_id="+zoneID, officer.Token), http.StatusUnprocessableEntity, "plate")
+		e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, c.Token).Problem(t, http.StatusForbidden, "")
+		e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, "").Problem(t, http.StatusUnauthorized, "")
+		e.app.Get(pkVerify+"?plate=ABC-123", officer.Token).Problem(t, http.StatusBadRequest, "zone_id")
+		e.app.Get(pkVerify+"?plate=ABC-123&zone_id=zone-1", officer.Token).Problem(t, http.StatusBadRequest, "zone_id")
+		e.app.Get(pkVerify+"?zone_id="+zoneID, officer.Token).Problem(t, http.StatusBadRequest, "plate")
+		e.app.Get(pkVerify+"?plate="+url.QueryEscape("HELLO WORLD")+"&zone_id="+zoneID, officer.Token).Problem(t, http.StatusUnprocessableEntity, "plate")
+		e.app.Get(pkVerify+"?plate=A-12345&zone_id="+zoneID, officer.Token).Problem(t, http.StatusUnprocessableEntity, "plate")
 	})
 
 	// Last, because it moves the clock past the permit's end.
@@ -1297,7 +1261,7 @@ func TestCancelPermit(t *testing.T) {
 		if got.Status != parking.StatusCancelled || got.RefundPKR != 1000 {
 			t.Errorf("cancelled after 45 days: %s, refund %d; want cancelled, 1000 (1 of 3 months)", got.Status, got.RefundPKR)
 		}
-		wantProblem(t, e.cancel(c, p.ID), http.StatusConflict, "")
+		e.cancel(c, p.ID).Problem(t, http.StatusConflict, "")
 		if n, total := e.refunded(p.ID); n != 1 || total != 1000 {
 			t.Errorf("after cancelling twice: refund rows %d totalling %d, want 1 of 1000", n, total)
 		}
@@ -1317,16 +1281,16 @@ func TestVehicles(t *testing.T) {
 	vid, plate := e.vehicle(a)
 	t.Run("a plate in another spelling is the same plate", func(t *testing.T) {
 		for _, spelling := range []string{plate, spelled(plate), strings.ReplaceAll(plate, "-", "")} {
-			wantProblem(t, e.addVehicle(b, spelling), http.StatusConflict, "plate")
+			e.addVehicle(b, spelling).Problem(t, http.StatusConflict, "plate")
 		}
-		wantProblem(t, e.addVehicle(a, spelled(plate)), http.StatusConflict, "plate")
+		e.addVehicle(a, spelled(plate)).Problem(t, http.StatusConflict, "plate")
 	})
 
 	t.Run("bad plates", func(t *testing.T) {
 		for _, bad := range []string{"HELLO WORLD", "123", "ÄBC-123"} {
-			wantProblem(t, e.addVehicle(a, bad), http.StatusUnprocessableEntity, "plate")
+			e.addVehicle(a, bad).Problem(t, http.StatusUnprocessableEntity, "plate")
 		}
-		wantProblem(t, e.addVehicle(a, ""), http.StatusUnprocessableEntity, "plate")
+		e.addVehicle(a, "").Problem(t, http.StatusUnprocessableEntity, "plate")
 	})
 
 	t.Run("stored normalised", func(t *testing.T) {
@@ -1342,8 +1306,8 @@ func TestVehicles(t *testing.T) {
 
 	other, _ := e.vehicle(a)
 	t.Run("BOLA", func(t *testing.T) {
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+other, b, nil, nil), http.StatusNotFound, "")
-		wantProblem(t, e.buy(b, other, zoneID, parking.TypeResident, e.date(0), 1), http.StatusUnprocessableEntity, "vehicle_id")
+		e.do(http.MethodDelete, pkVehicles+"/"+other, b, nil, nil).Problem(t, http.StatusNotFound, "")
+		e.buy(b, other, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusUnprocessableEntity, "vehicle_id")
 		r := e.app.Get(pkVehicles+"?limit=100", b.Token)
 		var l parking.VehicleList
 		r.JSON(t, &l)
@@ -1357,11 +1321,11 @@ func TestVehicles(t *testing.T) {
 	t.Run("delete", func(t *testing.T) {
 		p := e.mustBuy(a, vid, zoneID, parking.TypeResident, e.date(0), 1)
 		e.mustPay(a, p.ID)
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil), http.StatusConflict, "")
-		wantStatus(t, "cancel", e.cancel(a, p.ID), http.StatusOK)
+		e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil).Problem(t, http.StatusConflict, "")
+		e.cancel(a, p.ID).Want(t, http.StatusOK)
 		r := e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil)
-		wantStatus(t, "delete", r, http.StatusNoContent)
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil), http.StatusNotFound, "")
+		r.Want(t, http.StatusNoContent)
+		e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil).Problem(t, http.StatusNotFound, "")
 		var l parking.VehicleList
 		e.app.Get(pkVehicles+"?limit=100", a.Token).JSON(t, &l)
 		for _, v := range l.Items {
@@ -1370,18 +1334,18 @@ func TestVehicles(t *testing.T) {
 			}
 		}
 		// The plate is free for someone else now.
-		wantStatus(t, "B registers the freed plate", e.addVehicle(b, spelled(plate)), http.StatusCreated)
+		e.addVehicle(b, spelled(plate)).Want(t, http.StatusCreated)
 		// The deleted vehicle cannot be used for a permit.
-		wantProblem(t, e.buy(a, vid, zoneID, parking.TypeResident, e.date(0), 1), http.StatusUnprocessableEntity, "vehicle_id")
+		e.buy(a, vid, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusUnprocessableEntity, "vehicle_id")
 	})
 
 	t.Run("unpaid permit blocks deletion", func(t *testing.T) {
 		e.mustBuy(a, other, zoneID, parking.TypeResident, e.date(0), 1)
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+other, a, nil, nil), http.StatusConflict, "")
+		e.do(http.MethodDelete, pkVehicles+"/"+other, a, nil, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("malformed ID", func(t *testing.T) {
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/car-1", a, nil, nil), http.StatusBadRequest, "id")
+		e.do(http.MethodDelete, pkVehicles+"/car-1", a, nil, nil).Problem(t, http.StatusBadRequest, "id")
 	})
 }
 
@@ -1435,8 +1399,8 @@ func TestPermitAccessControl(t *testing.T) {
 	})
 
 	t.Run("unknown and malformed IDs", func(t *testing.T) {
-		wantProblem(t, e.app.Get(pkPermits+"/"+uuid.NewString(), a.Token), http.StatusNotFound, "")
-		wantProblem(t, e.app.Get(pkPermits+"/permit-1", a.Token), http.StatusBadRequest, "id")
+		e.app.Get(pkPermits+"/"+uuid.NewString(), a.Token).Problem(t, http.StatusNotFound, "")
+		e.app.Get(pkPermits+"/permit-1", a.Token).Problem(t, http.StatusBadRequest, "id")
 	})
 
 	all := append(slices.Clone(citizenRoutes),
@@ -1507,7 +1471,7 @@ func TestAdminPermitList(t *testing.T) {
 	pending := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 	v2, _ := e.vehicle(c)
 	cancelled := e.mustBuy(c, v2, zoneID, parking.TypeResident, e.date(0), 1)
-	wantStatus(t, "cancel", e.cancel(c, cancelled.ID), http.StatusOK)
+	e.cancel(c, cancelled.ID).Want(t, http.StatusOK)
 	_, elsewhere := e.activePermit(c, otherZone, 1)
 
 	ids := func(t *testing.T, query string) []string {
@@ -1546,9 +1510,9 @@ func TestAdminPermitList(t *testing.T) {
 	}
 
 	t.Run("bad filters", func(t *testing.T) {
-		wantProblem(t, e.app.Get(pkAdmin+"/permits?status=bogus", e.admin.Token), http.StatusBadRequest, "status")
-		wantProblem(t, e.app.Get(pkAdmin+"/permits?status=ACTIVE", e.admin.Token), http.StatusBadRequest, "status")
-		wantProblem(t, e.app.Get(pkAdmin+"/permits?zone_id=zone-1", e.admin.Token), http.StatusBadRequest, "zone_id")
+		e.app.Get(pkAdmin+"/permits?status=bogus", e.admin.Token).Problem(t, http.StatusBadRequest, "status")
+		e.app.Get(pkAdmin+"/permits?status=ACTIVE", e.admin.Token).Problem(t, http.StatusBadRequest, "status")
+		e.app.Get(pkAdmin+"/permits?zone_id=zone-1", e.admin.Token).Problem(t, http.StatusBadRequest, "zone_id")
 	})
 
 	// A permit past its end reads expired everywhere; a list of active
