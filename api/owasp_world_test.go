@@ -49,7 +49,7 @@ type owWorld struct {
 	eduS2   *hmActor // education_staff of S2
 	officer *hmActor // parking_officer
 	// clientF1 and clientF2 read their facility's appointments and manage webhooks.
-	clientF1, clientF2 apitest.Client
+	clientF1, clientF2 *apitest.Client
 	sub1               string // clientF1's webhook subscription
 
 	// A's records.

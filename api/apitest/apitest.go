@@ -77,6 +77,8 @@ type App struct {
 	Server *api.Server
 	Clock  *dbtest.Clock
 	client *http.Client
+
+	accounts *accounts
 }
 
 // Option changes the configuration of an App before it starts.
@@ -109,7 +111,8 @@ func New(t testing.TB, opts ...Option) *App {
 	}
 	ts := httptest.NewServer(checkContract(t, srv))
 	t.Cleanup(ts.Close)
-	return &App{t: t, URL: ts.URL, DB: d, Server: srv, Clock: clock, client: ts.Client()}
+	return &App{t: t, URL: ts.URL, DB: d, Server: srv, Clock: clock, client: ts.Client(),
+		accounts: &accounts{admins: map[string]*Staff{}}}
 }
 
 // Main runs a package's tests and drops its PostgreSQL schema afterwards.

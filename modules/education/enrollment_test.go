@@ -17,6 +17,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/modules/education"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 )
 
@@ -63,7 +64,7 @@ func uniqueYear() string {
 type rig struct {
 	t     *testing.T
 	app   *apitest.App
-	admin apitest.Staff
+	admin *apitest.Staff
 	year  string
 }
 
@@ -83,7 +84,7 @@ func newRig(t *testing.T) *rig {
 		defer buildMu.Unlock() // also when New fails the test
 		return apitest.New(t)
 	}()
-	return &rig{t: t, app: app, admin: app.NewStaff("education_admin", ""), year: uniqueYear()}
+	return &rig{t: t, app: app, admin: app.Admin(identity.RoleEducationAdmin), year: uniqueYear()}
 }
 
 // window opens admissions for the rig's year.
@@ -177,7 +178,7 @@ func (r *rig) dbFilled(schoolID string, grade int) int {
 }
 
 // dependant adds a family member to c and returns its ID.
-func (r *rig) dependant(c apitest.Citizen, relation, dob string) string {
+func (r *rig) dependant(c *apitest.Citizen, relation, dob string) string {
 	r.t.Helper()
 	res := r.app.Post(dependantsPath, c.Token, map[string]string{
 		"full_name": "Test " + relation + " " + uuid.NewString()[:6], "relation": relation, "date_of_birth": dob, "gender": "female",
@@ -188,13 +189,13 @@ func (r *rig) dependant(c apitest.Citizen, relation, dob string) string {
 	return res.Map(r.t)["id"].(string)
 }
 
-func (r *rig) child(c apitest.Citizen, dob string) string {
+func (r *rig) child(c *apitest.Citizen, dob string) string {
 	r.t.Helper()
 	return r.dependant(c, "child", dob)
 }
 
 // family is a new parent with one child born on grade1DOB.
-func (r *rig) family() (apitest.Citizen, string) {
+func (r *rig) family() (*apitest.Citizen, string) {
 	r.t.Helper()
 	p := r.app.NewCitizen()
 	return p, r.child(p, grade1DOB)
@@ -620,7 +621,7 @@ func TestConcurrentAcceptancesOfOneChild(t *testing.T) {
 	staffA, staffB := r.app.NewStaff("education_staff", a), r.app.NewStaff("education_staff", b)
 	const children = 8
 	type pair struct {
-		parent apitest.Citizen
+		parent *apitest.Citizen
 		atA    string
 		atB    string
 	}
@@ -712,7 +713,7 @@ func TestAcceptingWithdrawsOtherApplications(t *testing.T) {
 
 // applicant is a parent and their child's new application.
 type applicant struct {
-	parent apitest.Citizen
+	parent *apitest.Citizen
 	app    education.Application
 }
 

@@ -19,7 +19,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
-	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
 // The tests in this file drive appointment booking over HTTP. Each test
@@ -31,19 +30,12 @@ const (
 	bkAdmin        = "/api/v1/admin/health"
 )
 
-// bkActor is a signed-in account. Access tokens live 15 minutes of the fake
-// clock, so bkEnv.setClock issues every actor a new one.
-type bkActor struct {
-	ID, Kind, Token string
-}
-
 // bkEnv is one running server with a health admin and helpers to build a
 // timetable and book in it.
 type bkEnv struct {
-	t      *testing.T
-	app    *apitest.App
-	admin  *bkActor
-	actors []*bkActor
+	t     *testing.T
+	app   *apitest.App
+	admin *apitest.Staff
 	// today is the local date of the clock when the test started, as
 	// domain.LocalDate writes it.
 	today time.Time
@@ -70,35 +62,8 @@ func newBkEnv(t *testing.T) *bkEnv {
 		}
 	}
 	e := &bkEnv{t: t, app: app, today: domain.LocalDate(app.Clock.Now())}
-	e.admin = e.staff("health_admin", "")
+	e.admin = app.Admin(identity.RoleHealthAdmin)
 	return e
-}
-
-func (e *bkEnv) citizen() *bkActor {
-	e.t.Helper()
-	c := e.app.NewCitizen()
-	a := &bkActor{ID: c.ID, Kind: identity.KindCitizen, Token: c.Token}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-func (e *bkEnv) staff(role, unitID string) *bkActor {
-	e.t.Helper()
-	s := e.app.NewStaff(role, unitID)
-	a := &bkActor{ID: s.ID, Kind: identity.KindStaff, Token: s.Token}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-// setClock moves the server's clock and gives every actor a fresh access
-// token, signed as the server signs them (signing in again would cost a
-// password hash each).
-func (e *bkEnv) setClock(at time.Time) {
-	e.t.Helper()
-	e.app.Clock.Set(at)
-	for _, a := range e.actors {
-		a.Token = e.app.AccessToken(e.t, a.ID, a.Kind, identity.Audience, token.Claims{})
-	}
 }
 
 // date is the local date off days from today, written YYYY-MM-DD.
@@ -233,7 +198,7 @@ func (e *bkEnv) holders(slotID string) int {
 }
 
 // dependant adds a child to a citizen's account and returns its ID.
-func (e *bkEnv) dependant(c *bkActor) string {
+func (e *bkEnv) dependant(c *apitest.Citizen) string {
 	e.t.Helper()
 	r := e.app.Post("/api/v1/me/dependants", c.Token, map[string]string{
 		"full_name": "Zainab Test", "relation": "child", "date_of_birth": "2019-04-14", "gender": "female",
@@ -243,7 +208,7 @@ func (e *bkEnv) dependant(c *bkActor) string {
 }
 
 // book asks for a seat in a slot for c, or for c's dependant.
-func (e *bkEnv) book(c *bkActor, slotID, dependantID string) *apitest.Response {
+func (e *bkEnv) book(c *apitest.Citizen, slotID, dependantID string) *apitest.Response {
 	body := map[string]string{"slot_id": slotID}
 	if dependantID != "" {
 		body["dependant_id"] = dependantID
@@ -252,23 +217,23 @@ func (e *bkEnv) book(c *bkActor, slotID, dependantID string) *apitest.Response {
 }
 
 // mustBook books and returns the appointment, failing unless it is a 201.
-func (e *bkEnv) mustBook(c *bkActor, slotID, dependantID string) health.Appointment {
+func (e *bkEnv) mustBook(c *apitest.Citizen, slotID, dependantID string) health.Appointment {
 	e.t.Helper()
 	r := e.book(c, slotID, dependantID)
 	r.Want(e.t, http.StatusCreated)
 	return bkAppt(e.t, r)
 }
 
-func (e *bkEnv) cancel(c *bkActor, id string) *apitest.Response {
+func (e *bkEnv) cancel(c *apitest.Citizen, id string) *apitest.Response {
 	return e.app.Post(bkAppointments+"/"+id+"/cancel", c.Token, nil)
 }
 
-func (e *bkEnv) reschedule(c *bkActor, id, slotID string) *apitest.Response {
+func (e *bkEnv) reschedule(c *apitest.Citizen, id, slotID string) *apitest.Response {
 	return e.app.Post(bkAppointments+"/"+id+"/reschedule", c.Token, map[string]string{"slot_id": slotID})
 }
 
 // appointment reads one of c's appointments.
-func (e *bkEnv) appointment(c *bkActor, id string) health.Appointment {
+func (e *bkEnv) appointment(c *apitest.Citizen, id string) health.Appointment {
 	e.t.Helper()
 	r := e.app.Get(bkAppointments+"/"+id, c.Token)
 	r.Want(e.t, http.StatusOK)
@@ -334,9 +299,9 @@ func TestBookingRaceFillsCapacityExactly(t *testing.T) {
 	}
 
 	const n = 50
-	citizens := make([]*bkActor, n)
+	citizens := make([]*apitest.Citizen, n)
 	for i := range citizens {
-		citizens[i] = e.citizen()
+		citizens[i] = e.app.NewCitizen()
 	}
 	requests := make([]func() *apitest.Response, n)
 	for i, c := range citizens {
@@ -387,7 +352,7 @@ func TestRescheduleRacesBookingForLastSeat(t *testing.T) {
 	const rounds = 20
 	// One day per round: A at 09:00 and B at 09:30, 2 seats each.
 	e.addSlots(pr, "09:00", "10:00", 30, 2, 2, 2+rounds-1)
-	x, y, z := e.citizen(), e.citizen(), e.citizen()
+	x, y, z := e.app.NewCitizen(), e.app.NewCitizen(), e.app.NewCitizen()
 
 	wins := map[string]int{}
 	for round := range rounds {
@@ -445,7 +410,7 @@ func TestCrossingReschedulesBothSucceed(t *testing.T) {
 	pr := e.practitioner(e.facility())
 	const rounds = 16
 	e.addSlots(pr, "09:00", "10:00", 30, 2, 2, 2+rounds-1)
-	x, w := e.citizen(), e.citizen()
+	x, w := e.app.NewCitizen(), e.app.NewCitizen()
 
 	for round := range rounds {
 		day := e.slotsOn(pr, 2+round)
@@ -485,8 +450,8 @@ func TestCitizenAndFacilityCancelAtOnce(t *testing.T) {
 	pr := e.practitioner(f)
 	const rounds = 12
 	e.addSlots(pr, "09:00", "10:00", 30, 2, 2, 2+2*rounds-1)
-	desk := e.staff("health_staff", f)
-	x := e.citizen()
+	desk := e.app.NewStaff("health_staff", f)
+	x := e.app.NewCitizen()
 
 	for round := range 2 * rounds {
 		moving := round%2 == 1
@@ -542,7 +507,7 @@ func TestBookingRules(t *testing.T) {
 	s := e.slotsOn(pr, 3)
 	full := e.slotsOn(prFull, 3)["09:00"]
 
-	c1, c2 := e.citizen(), e.citizen()
+	c1, c2 := e.app.NewCitizen(), e.app.NewCitizen()
 	child := e.dependant(c1)
 	othersChild := e.dependant(c2)
 	e.mustBook(c2, full.ID, "")
@@ -610,7 +575,7 @@ func TestBookingRules(t *testing.T) {
 	})
 
 	t.Run("Idempotency-Key", func(t *testing.T) {
-		c3 := e.citizen()
+		c3 := e.app.NewCitizen()
 		key := uuid.NewString()
 		send := func(slotID string) *apitest.Response {
 			return e.app.Do(apitest.Request{Method: http.MethodPost, Path: bkAppointments, Token: c3.Token,
@@ -653,7 +618,7 @@ func TestBookingRules(t *testing.T) {
 	t.Run("a slot that has started", func(t *testing.T) {
 		slot := s["11:30"]
 		for _, at := range []time.Time{slot.StartsAt, slot.StartsAt.Add(time.Minute), slot.StartsAt.Add(24 * time.Hour)} {
-			e.setClock(at)
+			e.app.SetClock(at)
 			// For c2's child, who has nothing booked that day.
 			e.book(c2, slot.ID, othersChild).Problem(t, http.StatusUnprocessableEntity, "slot_id")
 		}
@@ -668,7 +633,7 @@ func TestAppointmentCancel(t *testing.T) {
 	pr := e.practitioner(e.facility())
 	e.addSlots(pr, "09:00", "10:30", 30, 2, 3, 3)
 	s := e.slotsOn(pr, 3)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 
 	a := e.mustBook(c, s["09:00"].ID, "")
 	if got := e.remaining(s["09:00"]); got != 1 {
@@ -713,7 +678,7 @@ func TestAppointmentCancel(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				e.setClock(tc.at)
+				e.app.SetClock(tc.at)
 				r := e.cancel(c, late.ID)
 				if tc.status != 200 {
 					r.Problem(t, tc.status, "")
@@ -736,7 +701,7 @@ func TestAppointmentReschedule(t *testing.T) {
 	pr := e.practitioner(e.facility())
 	e.addSlots(pr, "09:00", "11:00", 30, 2, 3, 4)
 	d3, d4 := e.slotsOn(pr, 3), e.slotsOn(pr, 4)
-	c, other := e.citizen(), e.citizen()
+	c, other := e.app.NewCitizen(), e.app.NewCitizen()
 
 	a := e.mustBook(c, d3["09:00"].ID, "")
 	e.mustBook(other, d3["10:00"].ID, "")
@@ -799,7 +764,7 @@ func TestAppointmentReschedule(t *testing.T) {
 		e.reschedule(c, "abc", d3["10:30"].ID).Problem(t, http.StatusBadRequest, "id")
 	})
 	t.Run("inside the cut-off", func(t *testing.T) {
-		e.setClock(d3["09:30"].StartsAt.Add(-time.Hour))
+		e.app.SetClock(d3["09:30"].StartsAt.Add(-time.Hour))
 		e.reschedule(c, a.ID, d3["10:30"].ID).Problem(t, http.StatusUnprocessableEntity, "")
 		unchanged(t)
 	})
@@ -811,8 +776,8 @@ func TestAppointmentAccess(t *testing.T) {
 	pr := e.practitioner(f)
 	e.addSlots(pr, "09:00", "10:00", 30, 3, 3, 3)
 	s := e.slotsOn(pr, 3)
-	owner, stranger := e.citizen(), e.citizen()
-	desk := e.staff("health_staff", f)
+	owner, stranger := e.app.NewCitizen(), e.app.NewCitizen()
+	desk := e.app.NewStaff("health_staff", f)
 
 	mine := e.mustBook(owner, s["09:00"].ID, "")
 	theirs := e.mustBook(stranger, s["09:00"].ID, "")
@@ -849,7 +814,7 @@ func TestAppointmentAccess(t *testing.T) {
 	}
 	t.Run("lists hold only one's own", func(t *testing.T) {
 		for _, tc := range []struct {
-			who  *bkActor
+			who  *apitest.Citizen
 			want string
 		}{{owner, mine.ID}, {stranger, theirs.ID}} {
 			var list struct{ Items []health.Appointment }
@@ -882,8 +847,8 @@ func TestStaffAppointmentDay(t *testing.T) {
 	e.addSlots(p1, "09:00", "10:00", 30, 3, 3, 4)
 	e.addSlots(p2, "09:00", "10:00", 30, 3, 3, 3)
 	d3, d4, f2d3 := e.slotsOn(p1, 3), e.slotsOn(p1, 4), e.slotsOn(p2, 3)
-	staff1, staff2 := e.staff("health_staff", f1), e.staff("health_staff", f2)
-	ca, cb := e.citizen(), e.citizen()
+	staff1, staff2 := e.app.NewStaff("health_staff", f1), e.app.NewStaff("health_staff", f2)
+	ca, cb := e.app.NewCitizen(), e.app.NewCitizen()
 	child := e.dependant(cb)
 
 	// Booked out of order, so that the list's order is the server's doing.
@@ -932,13 +897,13 @@ func TestStaffAppointmentDay(t *testing.T) {
 		dayList(e.admin.Token, "date="+e.date(3)).Problem(t, http.StatusUnprocessableEntity, "facility_id")
 	})
 
-	setStatus := func(who *bkActor, id, status string) *apitest.Response {
+	setStatus := func(who *apitest.Staff, id, status string) *apitest.Response {
 		return e.app.Post(bkAdmin+"/appointments/"+id+"/status", who.Token, map[string]string{"status": status})
 	}
 	t.Run("status moves", func(t *testing.T) {
 		steps := []struct {
 			name   string
-			who    *bkActor
+			who    *apitest.Staff
 			id     string
 			to     string
 			status int
@@ -1027,7 +992,7 @@ func TestStaffAppointmentDay(t *testing.T) {
 
 	// Last, as it moves the clock.
 	t.Run("no-show once the slot has started", func(t *testing.T) {
-		e.setClock(d3["09:30"].StartsAt.Add(time.Minute))
+		e.app.SetClock(d3["09:30"].StartsAt.Add(time.Minute))
 		r := setStatus(staff1, late.ID, health.StatusNoShow)
 		r.Want(t, http.StatusOK)
 		if got := bkAppt(t, r).Status; got != health.StatusNoShow {
@@ -1046,8 +1011,8 @@ func TestFacilityCancellations(t *testing.T) {
 	pr, night := e.practitioner(f), e.practitioner(f)
 	e.addSlots(pr, "09:00", "10:00", 30, 3, 3, 3)
 	s := e.slotsOn(pr, 3)
-	desk, elsewhere := e.staff("health_staff", f), e.staff("health_staff", e.facility())
-	c1, c2, c3 := e.citizen(), e.citizen(), e.citizen()
+	desk, elsewhere := e.app.NewStaff("health_staff", f), e.app.NewStaff("health_staff", e.facility())
+	c1, c2, c3 := e.app.NewCitizen(), e.app.NewCitizen(), e.app.NewCitizen()
 	child := e.dependant(c2)
 
 	a1 := e.mustBook(c1, s["09:00"].ID, "")
@@ -1056,7 +1021,7 @@ func TestFacilityCancellations(t *testing.T) {
 	e.cancel(c3, gone.ID).Want(t, http.StatusOK)
 	a3 := e.mustBook(c3, s["09:30"].ID, "")
 	const reason = "The doctor is on emergency duty"
-	cancelSlot := func(who *bkActor, id string, body any) *apitest.Response {
+	cancelSlot := func(who *apitest.Staff, id string, body any) *apitest.Response {
 		return e.app.Post(bkAdmin+"/slots/"+id+"/cancel", who.Token, body)
 	}
 
@@ -1079,7 +1044,7 @@ func TestFacilityCancellations(t *testing.T) {
 			t.Errorf("result %+v, want 1 slot and 2 appointments", res)
 		}
 		for _, tc := range []struct {
-			who    *bkActor
+			who    *apitest.Citizen
 			appt   health.Appointment
 			status string
 			notes  int
@@ -1132,7 +1097,7 @@ func TestFacilityCancellations(t *testing.T) {
 		dayBefore := e.mustBook(c3, d4["23:20"].ID, "")
 		dayAfter := e.mustBook(c2, d6["00:00"].ID, "")
 
-		session := func(who *bkActor, body any) *apitest.Response {
+		session := func(who *apitest.Staff, body any) *apitest.Response {
 			return e.app.Post(bkAdmin+"/sessions/cancel", who.Token, body)
 		}
 		body := map[string]string{"practitioner_id": night, "date": e.date(5), "reason": reason}
@@ -1156,7 +1121,7 @@ func TestFacilityCancellations(t *testing.T) {
 			}
 		}
 		for _, tc := range []struct {
-			who    *bkActor
+			who    *apitest.Citizen
 			appt   health.Appointment
 			status string
 		}{

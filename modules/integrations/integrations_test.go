@@ -61,15 +61,10 @@ var itStart = time.Date(2027, 3, 10, 4, 0, 9, 600_000_000, time.UTC)
 
 var allScopes = []string{"education.schools:read", "health.appointments:read", "health.slots:read", "parking.permits:verify", "webhooks:manage"}
 
-// client is a registered third-party client and its current token.
-type client struct {
-	ID, Secret, Token string
-}
-
 type env struct {
 	t       *testing.T
 	app     *apitest.App
-	admin   apitest.Staff
+	admin   *apitest.Staff
 	clients []string
 }
 
@@ -79,7 +74,7 @@ func newEnv(t *testing.T, opts ...apitest.Option) *env {
 	app.Clock.Set(itStart)
 	e := &env{t: t, app: app}
 	t.Cleanup(e.cleanup)
-	e.admin = app.NewStaff("admin", "")
+	e.admin = app.Admin(identity.RoleAdmin)
 	return e
 }
 
@@ -125,7 +120,7 @@ func (e *env) createClient(body map[string]any) *apitest.Response {
 
 // client registers a client with scopes, bound to unit when given, limited
 // to rate requests a minute when rate > 0, and gets it a token.
-func (e *env) client(scopes []string, unit string, rate int) *client {
+func (e *env) client(scopes []string, unit string, rate int) *apitest.Client {
 	e.t.Helper()
 	body := map[string]any{"scopes": scopes}
 	if unit != "" {
@@ -138,11 +133,11 @@ func (e *env) client(scopes []string, unit string, rate int) *client {
 	r.Want(e.t, http.StatusCreated)
 	var c integrations.ClientWithSecret
 	r.JSON(e.t, &c)
-	return &client{ID: c.ID, Secret: c.Secret, Token: e.app.ClientToken(c.ID, c.Secret, "")}
+	return &apitest.Client{ID: c.ID, Secret: c.Secret, Token: e.app.ClientToken(c.ID, c.Secret, "")}
 }
 
 // refresh gives every client a new token (they live an hour of the clock).
-func (e *env) refresh(cs ...*client) {
+func (e *env) refresh(cs ...*apitest.Client) {
 	e.t.Helper()
 	for _, c := range cs {
 		c.Token = e.app.ClientToken(c.ID, c.Secret, "")
@@ -175,7 +170,7 @@ func (e *env) tokenRequest(body, authorization string) *apitest.Response {
 	return e.app.Do(apitest.Request{Method: http.MethodPost, Path: tokenPath, Body: body, Header: header})
 }
 
-func credentials(c *client) url.Values {
+func credentials(c *apitest.Client) url.Values {
 	return url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ID}, "client_secret": {c.Secret}}
 }
 
@@ -435,7 +430,7 @@ func (e *env) dispatch() int {
 
 // subscribe subscribes a client's URL to events and returns the
 // subscription with its secret.
-func (e *env) subscribe(c *client, rawURL string, events ...string) integrations.SubscriptionWithSecret {
+func (e *env) subscribe(c *apitest.Client, rawURL string, events ...string) integrations.SubscriptionWithSecret {
 	e.t.Helper()
 	r := e.app.Post(hooksPath, c.Token, map[string]any{"url": rawURL, "events": events})
 	r.Want(e.t, http.StatusCreated)
@@ -447,7 +442,7 @@ func (e *env) subscribe(c *client, rawURL string, events ...string) integrations
 	return sub
 }
 
-func (e *env) deliveries(c *client, subscriptionID string) []integrations.Delivery {
+func (e *env) deliveries(c *apitest.Client, subscriptionID string) []integrations.Delivery {
 	e.t.Helper()
 	r := e.app.Get(hooksPath+"/"+subscriptionID+"/deliveries", c.Token)
 	r.Want(e.t, http.StatusOK)
@@ -457,7 +452,7 @@ func (e *env) deliveries(c *client, subscriptionID string) []integrations.Delive
 }
 
 // onlyDelivery returns a subscription's single delivery.
-func (e *env) onlyDelivery(c *client, subscriptionID string) integrations.Delivery {
+func (e *env) onlyDelivery(c *apitest.Client, subscriptionID string) integrations.Delivery {
 	e.t.Helper()
 	ds := e.deliveries(c, subscriptionID)
 	if len(ds) != 1 {
@@ -758,7 +753,7 @@ func TestClientAdmin(t *testing.T) {
 			cl.Status != "active" || cl.RatePerMinute != 600 || cl.Name != "Shifa booking desk" {
 			t.Errorf("created = %+v", cl.Client)
 		}
-		res := tokenOK(t, e.tokenRequest(credentials(&client{ID: cl.ID, Secret: cl.Secret}).Encode(), ""))
+		res := tokenOK(t, e.tokenRequest(credentials(&apitest.Client{ID: cl.ID, Secret: cl.Secret}).Encode(), ""))
 		if res.Scope != "health.appointments:read webhooks:manage" {
 			t.Errorf("token scope = %q", res.Scope)
 		}
@@ -799,7 +794,7 @@ func TestClientAdmin(t *testing.T) {
 	})
 
 	t.Run("list paginates without secrets", func(t *testing.T) {
-		var made []*client
+		var made []*apitest.Client
 		for range 3 {
 			made = append(made, e.client([]string{"health.slots:read"}, "", 0))
 		}
@@ -859,7 +854,7 @@ func TestClientScopes(t *testing.T) {
 	day := slotF.StartsAt.In(domain.Karachi).Format(time.DateOnly)
 
 	t.Run("citizen and staff routes", func(t *testing.T) {
-		for _, c := range []*client{boundToF, verifier, hooksOnly} {
+		for _, c := range []*apitest.Client{boundToF, verifier, hooksOnly} {
 			refused(t, e.app.Get("/api/v1/me", c.Token), "GET /me")
 			refused(t, e.app.Get("/api/v1/me/overview", c.Token), "GET /me/overview")
 			refused(t, e.app.Get("/api/v1/health/appointments", c.Token), "GET /health/appointments")
@@ -928,7 +923,7 @@ func TestClientScopes(t *testing.T) {
 	})
 
 	t.Run("parking verify", func(t *testing.T) {
-		for _, c := range []*client{verifier, boundToF} {
+		for _, c := range []*apitest.Client{verifier, boundToF} {
 			r := e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, c.Token)
 			r.Want(t, http.StatusOK)
 			var v parking.Verification
@@ -1148,7 +1143,7 @@ func TestWebhookSubscriptions(t *testing.T) {
 	})
 
 	t.Run("events", func(t *testing.T) {
-		sub := func(c *client, events ...string) *apitest.Response {
+		sub := func(c *apitest.Client, events ...string) *apitest.Response {
 			return e.app.Post(hooksPath, c.Token, map[string]any{"url": public, "events": events})
 		}
 		// A scope the client lacks.
@@ -1162,7 +1157,7 @@ func TestWebhookSubscriptions(t *testing.T) {
 		sub(permits, "*").Problem(t, http.StatusUnprocessableEntity, "events")
 		sub(permits).Problem(t, http.StatusUnprocessableEntity, "events")
 		// A token narrowed away from the event's scope.
-		narrowed := &client{Token: e.app.ClientToken(permits.ID, permits.Secret, "webhooks:manage")}
+		narrowed := &apitest.Client{Token: e.app.ClientToken(permits.ID, permits.Secret, "webhooks:manage")}
 		sub(narrowed, "permit.activated").Problem(t, http.StatusUnprocessableEntity, "events")
 		// Every field at fault is named at once: the unknown event and the URL.
 		r := e.app.Post(hooksPath, permits.Token, map[string]any{"url": "ftp://203.0.113.10/hooks", "events": []string{"permit.activated", "permit.exploded"}})
@@ -1174,11 +1169,11 @@ func TestWebhookSubscriptions(t *testing.T) {
 		// Without webhooks:manage there is no subscribing at all.
 		sub(verifier, "permit.activated").Problem(t, http.StatusForbidden, "")
 		e.app.Get(hooksPath, verifier.Token).Problem(t, http.StatusForbidden, "")
-		narrowed = &client{Token: e.app.ClientToken(permits.ID, permits.Secret, "parking.permits:verify")}
+		narrowed = &apitest.Client{Token: e.app.ClientToken(permits.ID, permits.Secret, "parking.permits:verify")}
 		sub(narrowed, "permit.activated").Problem(t, http.StatusForbidden, "")
 		// Citizens and staff have no webhooks.
-		sub(&client{Token: e.admin.Token}, "permit.activated").Problem(t, http.StatusForbidden, "")
-		sub(&client{}, "permit.activated").Problem(t, http.StatusUnauthorized, "")
+		sub(&apitest.Client{Token: e.admin.Token}, "permit.activated").Problem(t, http.StatusForbidden, "")
+		sub(&apitest.Client{}, "permit.activated").Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("SSRF", func(t *testing.T) {
@@ -1239,7 +1234,7 @@ func TestWebhookSubscriptions(t *testing.T) {
 type webhookEnv struct {
 	*env
 	zoneID  string
-	citizen apitest.Citizen
+	citizen *apitest.Citizen
 }
 
 func newWebhookEnv(t *testing.T) *webhookEnv {
@@ -1695,7 +1690,7 @@ func TestWebhookPermitAudience(t *testing.T) {
 		want int
 	}
 	var listeners []listener
-	listen := func(name string, scopes []string, unit string, events []string, want int) *client {
+	listen := func(name string, scopes []string, unit string, events []string, want int) *apitest.Client {
 		rc := newReceiver(t, always(http.StatusNoContent))
 		c := w.client(scopes, unit, 0)
 		w.subscribe(c, rc.URL, events...)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
@@ -57,18 +58,13 @@ var pkTariffs = []parking.Tariff{
 	{PermitType: parking.TypeDisabled, Months: 3, AmountPKR: new(int64(300))},
 }
 
-// pkActor is a signed-in account. Access tokens live 15 minutes of the fake
-// clock, so pkEnv.setClock signs every actor in again.
-type pkActor struct {
-	ID, User, Password, Token string
-}
-
+// pkEnv is one running server with a parking admin and the zones the test
+// made.
 type pkEnv struct {
-	t      *testing.T
-	app    *apitest.App
-	admin  *pkActor
-	actors []*pkActor
-	zones  []string
+	t     *testing.T
+	app   *apitest.App
+	admin *apitest.Staff
+	zones []string
 	// today is the local date of pkStart, as domain.LocalDate writes it.
 	today time.Time
 }
@@ -79,7 +75,7 @@ func newPkEnv(t *testing.T) *pkEnv {
 	app.Clock.Set(pkStart)
 	e := &pkEnv{t: t, app: app, today: domain.LocalDate(pkStart)}
 	t.Cleanup(e.cleanup)
-	e.admin = e.staff("parking_admin", "")
+	e.admin = app.Admin(identity.RoleParkingAdmin)
 	return e
 }
 
@@ -100,51 +96,19 @@ func (e *pkEnv) cleanup() {
 	}
 }
 
-func (e *pkEnv) citizen() *pkActor {
-	e.t.Helper()
-	c := e.app.NewCitizen()
-	a := &pkActor{ID: c.ID, User: c.CNIC, Password: c.Password, Token: c.Token}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-func (e *pkEnv) staff(role, unitID string) *pkActor {
-	e.t.Helper()
-	s := e.app.NewStaff(role, unitID)
-	a := &pkActor{ID: s.ID, User: s.Email, Password: apitest.StaffPassword, Token: s.Token}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-// setClock moves the server's clock and signs every actor in again.
-func (e *pkEnv) setClock(at time.Time) {
-	e.t.Helper()
-	e.app.Clock.Set(at)
-	for _, a := range e.actors {
-		a.Token, _ = e.app.Login(a.User, a.Password)
-	}
-}
-
 // date is the local date off days from today, written YYYY-MM-DD.
 func (e *pkEnv) date(off int) string { return e.today.AddDate(0, 0, off).Format(time.DateOnly) }
 
-func tokenOf(a *pkActor) string {
-	if a == nil {
-		return ""
-	}
-	return a.Token
-}
-
-func (e *pkEnv) do(method, path string, a *pkActor, body any, header map[string]string) *apitest.Response {
+func (e *pkEnv) do(method, path, token string, body any, header map[string]string) *apitest.Response {
 	e.t.Helper()
-	return e.app.Do(apitest.Request{Method: method, Path: path, Token: tokenOf(a), Body: body, Header: header})
+	return e.app.Do(apitest.Request{Method: method, Path: path, Token: token, Body: body, Header: header})
 }
 
 // zone makes a zone with quota places and pkTariffs; it is deleted when the
 // test ends.
 func (e *pkEnv) zone(quota int) string {
 	e.t.Helper()
-	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin.Token, map[string]any{
 		"name": "Permit Test Zone " + uuid.NewString(), "sector": "F-7", "permit_quota": quota, "tariffs": pkTariffs,
 	}, nil)
 	if r.Status != http.StatusCreated {
@@ -197,13 +161,13 @@ func randomPlate() string {
 // spelled writes a stored plate as a person might type it: "ict qzw 4711".
 func spelled(plate string) string { return strings.ToLower(strings.ReplaceAll(plate, "-", " ")) }
 
-func (e *pkEnv) addVehicle(c *pkActor, plate string) *apitest.Response {
+func (e *pkEnv) addVehicle(c *apitest.Citizen, plate string) *apitest.Response {
 	e.t.Helper()
-	return e.do(http.MethodPost, pkVehicles, c, map[string]string{"plate": plate, "make": "Suzuki", "model": "Alto", "colour": "white"}, nil)
+	return e.do(http.MethodPost, pkVehicles, c.Token, map[string]string{"plate": plate, "make": "Suzuki", "model": "Alto", "colour": "white"}, nil)
 }
 
 // vehicle registers a vehicle with a random plate to c.
-func (e *pkEnv) vehicle(c *pkActor) (id, plate string) {
+func (e *pkEnv) vehicle(c *apitest.Citizen) (id, plate string) {
 	e.t.Helper()
 	for range 5 {
 		r := e.addVehicle(c, randomPlate())
@@ -221,14 +185,14 @@ func (e *pkEnv) vehicle(c *pkActor) (id, plate string) {
 	return "", ""
 }
 
-func (e *pkEnv) buy(c *pkActor, vehicleID, zoneID, permitType, start string, months int) *apitest.Response {
+func (e *pkEnv) buy(c *apitest.Citizen, vehicleID, zoneID, permitType, start string, months int) *apitest.Response {
 	e.t.Helper()
-	return e.do(http.MethodPost, pkPermits, c, map[string]any{
+	return e.do(http.MethodPost, pkPermits, c.Token, map[string]any{
 		"vehicle_id": vehicleID, "zone_id": zoneID, "permit_type": permitType, "start_date": start, "months": months,
 	}, nil)
 }
 
-func (e *pkEnv) mustBuy(c *pkActor, vehicleID, zoneID, permitType, start string, months int) parking.Permit {
+func (e *pkEnv) mustBuy(c *apitest.Citizen, vehicleID, zoneID, permitType, start string, months int) parking.Permit {
 	e.t.Helper()
 	r := e.buy(c, vehicleID, zoneID, permitType, start, months)
 	if r.Status != http.StatusCreated {
@@ -239,18 +203,18 @@ func (e *pkEnv) mustBuy(c *pkActor, vehicleID, zoneID, permitType, start string,
 	return p
 }
 
-func (e *pkEnv) pay(c *pkActor, permitID, key string, body any) *apitest.Response {
+func (e *pkEnv) pay(c *apitest.Citizen, permitID, key string, body any) *apitest.Response {
 	e.t.Helper()
 	var header map[string]string
 	if key != "" {
 		header = map[string]string{"Idempotency-Key": key}
 	}
-	return e.do(http.MethodPost, pkPermits+"/"+permitID+"/payments", c, body, header)
+	return e.do(http.MethodPost, pkPermits+"/"+permitID+"/payments", c.Token, body, header)
 }
 
 var pkSandbox = map[string]string{"method": "sandbox", "payment_token": "tok_visa"}
 
-func (e *pkEnv) mustPay(c *pkActor, permitID string) parking.Permit {
+func (e *pkEnv) mustPay(c *apitest.Citizen, permitID string) parking.Permit {
 	e.t.Helper()
 	r := e.pay(c, permitID, uuid.NewString(), pkSandbox)
 	if r.Status != http.StatusOK {
@@ -263,7 +227,7 @@ func (e *pkEnv) mustPay(c *pkActor, permitID string) parking.Permit {
 
 // activePermit registers a vehicle to c and buys and pays a resident permit
 // for it in zone, starting today.
-func (e *pkEnv) activePermit(c *pkActor, zoneID string, months int) (plate string, p parking.Permit) {
+func (e *pkEnv) activePermit(c *apitest.Citizen, zoneID string, months int) (plate string, p parking.Permit) {
 	e.t.Helper()
 	vehicleID, plate := e.vehicle(c)
 	p = e.mustBuy(c, vehicleID, zoneID, parking.TypeResident, e.date(0), months)
@@ -273,9 +237,9 @@ func (e *pkEnv) activePermit(c *pkActor, zoneID string, months int) (plate strin
 	return plate, p
 }
 
-func (e *pkEnv) permit(c *pkActor, id string) parking.Permit {
+func (e *pkEnv) permit(c *apitest.Citizen, id string) parking.Permit {
 	e.t.Helper()
-	r := e.app.Get(pkPermits+"/"+id, tokenOf(c))
+	r := e.app.Get(pkPermits+"/"+id, c.Token)
 	if r.Status != http.StatusOK {
 		e.t.Fatalf("GET permit: %d %s", r.Status, r.Body)
 	}
@@ -284,9 +248,9 @@ func (e *pkEnv) permit(c *pkActor, id string) parking.Permit {
 	return p
 }
 
-func (e *pkEnv) cancel(c *pkActor, id string) *apitest.Response {
+func (e *pkEnv) cancel(c *apitest.Citizen, id string) *apitest.Response {
 	e.t.Helper()
-	return e.do(http.MethodPost, pkPermits+"/"+id+"/cancel", c, nil, nil)
+	return e.do(http.MethodPost, pkPermits+"/"+id+"/cancel", c.Token, nil, nil)
 }
 
 // payments counts a permit's payment rows of a kind and status.
@@ -319,12 +283,12 @@ func TestPermitQuotaUnderConcurrency(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(5)
 	type buyer struct {
-		c         *pkActor
+		c         *apitest.Citizen
 		vehicleID string
 	}
 	buyers := make([]buyer, 20)
 	for i := range buyers {
-		c := e.citizen()
+		c := e.app.NewCitizen()
 		v, _ := e.vehicle(c)
 		buyers[i] = buyer{c, v}
 	}
@@ -366,7 +330,7 @@ func TestPermitQuotaUnderConcurrency(t *testing.T) {
 func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(1)
-	a, b := e.citizen(), e.citizen()
+	a, b := e.app.NewCitizen(), e.app.NewCitizen()
 	va, _ := e.vehicle(a)
 	vb, _ := e.vehicle(b)
 
@@ -382,10 +346,10 @@ func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 		t.Errorf("active_permits = %d while the unpaid permit holds its place, want 1", z.ActivePermits)
 	}
 
-	e.setClock(pkStart.Add(29 * time.Minute))
+	e.app.SetClock(pkStart.Add(29 * time.Minute))
 	e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusConflict, "")
 
-	e.setClock(pkStart.Add(31 * time.Minute))
+	e.app.SetClock(pkStart.Add(31 * time.Minute))
 	if z := e.listedZone(zoneID); z.ActivePermits != 0 {
 		t.Errorf("active_permits = %d after the hold ran out, want 0", z.ActivePermits)
 	}
@@ -409,7 +373,7 @@ func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 func TestPermitOverlap(t *testing.T) {
 	e := newPkEnv(t)
 	zone1, zone2 := e.zone(10), e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	other, _ := e.vehicle(c)
 
@@ -460,7 +424,7 @@ func TestPermitOverlap(t *testing.T) {
 func TestBuyPermitValidation(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	tests := []struct {
 		name   string
@@ -481,7 +445,7 @@ func TestBuyPermitValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e.do(http.MethodPost, pkPermits, c, tt.body, nil).Problem(t, tt.status, tt.field)
+			e.do(http.MethodPost, pkPermits, c.Token, tt.body, nil).Problem(t, tt.status, tt.field)
 		})
 	}
 	if z := e.listedZone(zoneID); z.ActivePermits != 0 {
@@ -493,12 +457,12 @@ func TestBuyPermitValidation(t *testing.T) {
 func TestBuyPermitIdempotent(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	body := map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(0), "months": 1}
 	key := map[string]string{"Idempotency-Key": uuid.NewString()}
-	first := e.do(http.MethodPost, pkPermits, c, body, key)
-	again := e.do(http.MethodPost, pkPermits, c, body, key)
+	first := e.do(http.MethodPost, pkPermits, c.Token, body, key)
+	again := e.do(http.MethodPost, pkPermits, c.Token, body, key)
 	first.Want(t, http.StatusCreated)
 	if again.Status != first.Status || string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("retry = %d %s (replayed %q), want the first answer replayed", again.Status, again.Body, again.Header.Get("Idempotent-Replayed"))
@@ -513,7 +477,7 @@ func TestBuyPermitIdempotent(t *testing.T) {
 func TestPaymentIdempotency(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
@@ -573,7 +537,7 @@ func TestPaymentIdempotency(t *testing.T) {
 func TestPaymentConcurrentDuplicates(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
@@ -611,7 +575,7 @@ func TestPaymentConcurrentDuplicates(t *testing.T) {
 func TestPaymentDeclined(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
@@ -637,7 +601,7 @@ func TestPaymentDeclined(t *testing.T) {
 func TestPaymentMethod(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 	tests := []struct {
@@ -670,7 +634,7 @@ func TestPaymentMethod(t *testing.T) {
 func TestDisabledPermitNeedsApproval(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	buyPaid := func() parking.Permit {
 		t.Helper()
 		v, _ := e.vehicle(c)
@@ -687,7 +651,7 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 
 	t.Run("approve", func(t *testing.T) {
 		p := buyPaid()
-		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{"reason": "certificate seen"}, nil)
+		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin.Token, map[string]string{"reason": "certificate seen"}, nil)
 		if r.Status != http.StatusOK {
 			t.Fatalf("approve: %d %s", r.Status, r.Body)
 		}
@@ -699,12 +663,12 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 		if own := e.permit(c, p.ID); own.Status != parking.StatusActive {
 			t.Errorf("the citizen sees %s, want active", own.Status)
 		}
-		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin.Token, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("reject", func(t *testing.T) {
 		p := buyPaid()
-		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin, map[string]string{"reason": "no certificate"}, nil)
+		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin.Token, map[string]string{"reason": "no certificate"}, nil)
 		if r.Status != http.StatusOK {
 			t.Fatalf("reject: %d %s", r.Status, r.Body)
 		}
@@ -719,12 +683,12 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 		if n, total := e.refunded(p.ID); n != 1 || total != p.AmountPKR {
 			t.Errorf("refund rows %d totalling %d, want 1 of %d", n, total, p.AmountPKR)
 		}
-		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin.Token, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("an active permit cannot be approved", func(t *testing.T) {
 		_, p := e.activePermit(c, zoneID, 1)
-		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin.Token, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 }
 
@@ -753,7 +717,7 @@ func problemFields(t *testing.T, r *apitest.Response) map[string]string {
 func TestZeroTariffIsAPrice(t *testing.T) {
 	e := newPkEnv(t)
 	tariffs := append(slices.Clone(pkTariffs), parking.Tariff{PermitType: parking.TypeDisabled, Months: 6, AmountPKR: new(int64(0))})
-	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin.Token, map[string]any{
 		"name": "Free Tariff Zone " + uuid.NewString(), "sector": "G-9", "permit_quota": 5, "tariffs": tariffs,
 	}, nil)
 	if r.Status != http.StatusCreated {
@@ -763,7 +727,7 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 	r.JSON(t, &created)
 	e.zones = append(e.zones, created.ID)
 
-	r = e.do(http.MethodPatch, pkAdmin+"/zones/"+created.ID, e.admin, map[string]any{
+	r = e.do(http.MethodPatch, pkAdmin+"/zones/"+created.ID, e.admin.Token, map[string]any{
 		"tariffs": []map[string]any{{"permit_type": "disabled", "months": 12, "amount_pkr": 0}},
 	}, nil)
 	if r.Status != http.StatusOK {
@@ -785,7 +749,7 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 		t.Errorf("listed tariffs = %v, want the others kept", prices)
 	}
 
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, created.ID, parking.TypeDisabled, e.date(0), 6)
 	if p.AmountPKR != 0 {
@@ -795,7 +759,7 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 		t.Errorf("paid free permit = %s, want pending_approval", paid.Status)
 	}
 
-	r = e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+	r = e.do(http.MethodPost, pkAdmin+"/zones", e.admin.Token, map[string]any{
 		"name": "Unpriced Zone " + uuid.NewString(), "sector": "G-9", "permit_quota": 5,
 		"tariffs": []map[string]any{{"permit_type": "resident", "months": 1}, {"permit_type": "resident", "months": 0, "amount_pkr": 0}},
 	}, nil)
@@ -809,7 +773,7 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	_, old := e.activePermit(c, zoneID, 1)
 	if old.AmountPKR != 1000 {
 		t.Fatalf("permit costs %d, want 1000", old.AmountPKR)
@@ -818,7 +782,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	vu, _ := e.vehicle(c)
 	unpaid := e.mustBuy(c, vu, zoneID, parking.TypeResident, e.date(0), 1)
 
-	r := e.do(http.MethodPatch, pkAdmin+"/zones/"+zoneID, e.admin, map[string]any{
+	r := e.do(http.MethodPatch, pkAdmin+"/zones/"+zoneID, e.admin.Token, map[string]any{
 		"tariffs": []parking.Tariff{{PermitType: parking.TypeResident, Months: 1, AmountPKR: new(int64(1500))}},
 	}, nil)
 	if r.Status != http.StatusOK {
@@ -854,7 +818,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	}
 
 	t.Run("renewal", func(t *testing.T) {
-		r := e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 1}, nil)
+		r := e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c.Token, map[string]int{"months": 1}, nil)
 		if r.Status != http.StatusCreated {
 			t.Fatalf("renew: %d %s", r.Status, r.Body)
 		}
@@ -868,12 +832,12 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 			t.Errorf("the renewed permit reads %s to %s, want active to 2027-04-09", got.Status, got.EndDate)
 		}
 		// The renewal's dates are taken now: a second one overlaps it.
-		e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 1}, nil).Problem(t, http.StatusConflict, "")
+		e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c.Token, map[string]int{"months": 1}, nil).Problem(t, http.StatusConflict, "")
 		// A 3-month renewal is priced at the unchanged 3-month tariff.
-		r = e.do(http.MethodPost, pkPermits+"/"+p.ID+"/renew", c, map[string]int{"months": 3}, nil)
+		r = e.do(http.MethodPost, pkPermits+"/"+p.ID+"/renew", c.Token, map[string]int{"months": 3}, nil)
 		r.Problem(t, http.StatusConflict, "") // p is unpaid: only active permits renew
 		paid := e.mustPay(c, p.ID)
-		r = e.do(http.MethodPost, pkPermits+"/"+paid.ID+"/renew", c, map[string]int{"months": 3}, nil)
+		r = e.do(http.MethodPost, pkPermits+"/"+paid.ID+"/renew", c.Token, map[string]int{"months": 3}, nil)
 		if r.Status != http.StatusCreated {
 			t.Fatalf("renew the renewal: %d %s", r.Status, r.Body)
 		}
@@ -885,7 +849,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	})
 
 	t.Run("bad months", func(t *testing.T) {
-		e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 2}, nil).Problem(t, http.StatusUnprocessableEntity, "months")
+		e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c.Token, map[string]int{"months": 2}, nil).Problem(t, http.StatusUnprocessableEntity, "months")
 	})
 }
 
@@ -944,7 +908,7 @@ func pkParse(e *pkEnv, raw, audience string, keyfunc jwt.Keyfunc) (*token.Claims
 func TestVerificationToken(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	plate, paid := e.activePermit(c, zoneID, 3)
 	p := e.permit(c, paid.ID)
 	if p.VerificationToken == "" {
@@ -1038,7 +1002,7 @@ type pkVerification struct {
 	Permit map[string]any `json:"permit"`
 }
 
-func (e *pkEnv) verify(officer *pkActor, plate, zoneID string) pkVerification {
+func (e *pkEnv) verify(officer *apitest.Staff, plate, zoneID string) pkVerification {
 	e.t.Helper()
 	r := e.app.Get(pkVerify+"?plate="+url.QueryEscape(plate)+"&zone_id="+zoneID, officer.Token)
 	if r.Status != http.StatusOK {
@@ -1052,8 +1016,8 @@ func (e *pkEnv) verify(officer *pkActor, plate, zoneID string) pkVerification {
 func TestOfficerVerify(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID, otherZone := e.zone(10), e.zone(10)
-	officer := e.staff("parking_officer", "")
-	c := e.citizen()
+	officer := e.app.NewStaff("parking_officer", "")
+	c := e.app.NewCitizen()
 	plate, p := e.activePermit(c, zoneID, 1)
 
 	t.Run("valid", func(t *testing.T) {
@@ -1119,12 +1083,12 @@ func TestOfficerVerify(t *testing.T) {
 	t.Run("revoked", func(t *testing.T) {
 		pl, q := e.activePermit(c, zoneID, 1)
 		revoke := pkAdmin + "/permits/" + q.ID + "/revoke"
-		e.do(http.MethodPost, revoke, e.admin, map[string]string{}, nil).Problem(t, http.StatusUnprocessableEntity, "reason")
-		e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": ""}, nil).Problem(t, http.StatusUnprocessableEntity, "reason")
+		e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{}, nil).Problem(t, http.StatusUnprocessableEntity, "reason")
+		e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{"reason": ""}, nil).Problem(t, http.StatusUnprocessableEntity, "reason")
 		if !e.verify(officer, pl, zoneID).Valid {
 			t.Fatal("a refused revocation ended the permit")
 		}
-		r := e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": "forged residence papers"}, nil)
+		r := e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{"reason": "forged residence papers"}, nil)
 		if r.Status != http.StatusOK {
 			t.Fatalf("revoke: %d %s", r.Status, r.Body)
 		}
@@ -1139,7 +1103,7 @@ func TestOfficerVerify(t *testing.T) {
 		if own := e.permit(c, q.ID); own.Status != parking.StatusRevoked {
 			t.Errorf("the citizen sees %s, want revoked", own.Status)
 		}
-		e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": "again"}, nil).Problem(t, http.StatusConflict, "")
+		e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{"reason": "again"}, nil).Problem(t, http.StatusConflict, "")
 		e.cancel(c, q.ID).Problem(t, http.StatusConflict, "")
 	})
 
@@ -1155,11 +1119,11 @@ func TestOfficerVerify(t *testing.T) {
 
 	// Last, because it moves the clock past the permit's end.
 	t.Run("expired", func(t *testing.T) {
-		e.setClock(time.Date(2027, 4, 9, 18, 59, 59, 0, time.UTC)) // 23:59:59 on 9 April in Karachi, its last day
+		e.app.SetClock(time.Date(2027, 4, 9, 18, 59, 59, 0, time.UTC)) // 23:59:59 on 9 April in Karachi, its last day
 		if v := e.verify(officer, plate, zoneID); !v.Valid {
 			t.Errorf("on the last second of its last day the permit is not valid: %+v", v)
 		}
-		e.setClock(time.Date(2027, 4, 9, 19, 0, 0, 0, time.UTC)) // 00:00 on 10 April in Karachi
+		e.app.SetClock(time.Date(2027, 4, 9, 19, 0, 0, 0, time.UTC)) // 00:00 on 10 April in Karachi
 		if v := e.verify(officer, plate, zoneID); v.Valid {
 			t.Errorf("after its last day the permit verifies: %+v", v)
 		}
@@ -1175,7 +1139,7 @@ func TestOfficerVerify(t *testing.T) {
 func TestCancelPermit(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 
 	t.Run("unpaid", func(t *testing.T) {
 		v, _ := e.vehicle(c)
@@ -1250,8 +1214,8 @@ func TestCancelPermit(t *testing.T) {
 	})
 
 	t.Run("after 1.5 months", func(t *testing.T) {
-		_, p := e.activePermit(c, zoneID, 3)  // 10 March to 9 June
-		e.setClock(pkStart.AddDate(0, 0, 45)) // 24 April: one whole month (to 23 May) is left before 9 June
+		_, p := e.activePermit(c, zoneID, 3)      // 10 March to 9 June
+		e.app.SetClock(pkStart.AddDate(0, 0, 45)) // 24 April: one whole month (to 23 May) is left before 9 June
 		r := e.cancel(c, p.ID)
 		if r.Status != http.StatusOK {
 			t.Fatalf("cancel: %d %s", r.Status, r.Body)
@@ -1276,7 +1240,7 @@ func TestCancelPermit(t *testing.T) {
 func TestVehicles(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	a, b := e.citizen(), e.citizen()
+	a, b := e.app.NewCitizen(), e.app.NewCitizen()
 
 	vid, plate := e.vehicle(a)
 	t.Run("a plate in another spelling is the same plate", func(t *testing.T) {
@@ -1306,7 +1270,7 @@ func TestVehicles(t *testing.T) {
 
 	other, _ := e.vehicle(a)
 	t.Run("BOLA", func(t *testing.T) {
-		e.do(http.MethodDelete, pkVehicles+"/"+other, b, nil, nil).Problem(t, http.StatusNotFound, "")
+		e.do(http.MethodDelete, pkVehicles+"/"+other, b.Token, nil, nil).Problem(t, http.StatusNotFound, "")
 		e.buy(b, other, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusUnprocessableEntity, "vehicle_id")
 		r := e.app.Get(pkVehicles+"?limit=100", b.Token)
 		var l parking.VehicleList
@@ -1321,11 +1285,11 @@ func TestVehicles(t *testing.T) {
 	t.Run("delete", func(t *testing.T) {
 		p := e.mustBuy(a, vid, zoneID, parking.TypeResident, e.date(0), 1)
 		e.mustPay(a, p.ID)
-		e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil).Problem(t, http.StatusConflict, "")
+		e.do(http.MethodDelete, pkVehicles+"/"+vid, a.Token, nil, nil).Problem(t, http.StatusConflict, "")
 		e.cancel(a, p.ID).Want(t, http.StatusOK)
-		r := e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil)
+		r := e.do(http.MethodDelete, pkVehicles+"/"+vid, a.Token, nil, nil)
 		r.Want(t, http.StatusNoContent)
-		e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil).Problem(t, http.StatusNotFound, "")
+		e.do(http.MethodDelete, pkVehicles+"/"+vid, a.Token, nil, nil).Problem(t, http.StatusNotFound, "")
 		var l parking.VehicleList
 		e.app.Get(pkVehicles+"?limit=100", a.Token).JSON(t, &l)
 		for _, v := range l.Items {
@@ -1341,11 +1305,11 @@ func TestVehicles(t *testing.T) {
 
 	t.Run("unpaid permit blocks deletion", func(t *testing.T) {
 		e.mustBuy(a, other, zoneID, parking.TypeResident, e.date(0), 1)
-		e.do(http.MethodDelete, pkVehicles+"/"+other, a, nil, nil).Problem(t, http.StatusConflict, "")
+		e.do(http.MethodDelete, pkVehicles+"/"+other, a.Token, nil, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("malformed ID", func(t *testing.T) {
-		e.do(http.MethodDelete, pkVehicles+"/car-1", a, nil, nil).Problem(t, http.StatusBadRequest, "id")
+		e.do(http.MethodDelete, pkVehicles+"/car-1", a.Token, nil, nil).Problem(t, http.StatusBadRequest, "id")
 	})
 }
 
@@ -1354,7 +1318,7 @@ func TestVehicles(t *testing.T) {
 func TestPermitAccessControl(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	a, b := e.citizen(), e.citizen()
+	a, b := e.app.NewCitizen(), e.app.NewCitizen()
 	_, pa := e.activePermit(a, zoneID, 1)
 	vb, _ := e.vehicle(b)
 	e.mustBuy(b, vb, zoneID, parking.TypeResident, e.date(0), 1)
@@ -1374,7 +1338,7 @@ func TestPermitAccessControl(t *testing.T) {
 
 	t.Run("another citizen gets 404", func(t *testing.T) {
 		for _, rt := range citizenRoutes {
-			r := e.do(rt.method, rt.path, b, rt.body, rt.header)
+			r := e.do(rt.method, rt.path, b.Token, rt.body, rt.header)
 			if r.Status != http.StatusNotFound {
 				t.Errorf("B: %s %s = %d %s, want 404", rt.method, rt.path, r.Status, r.Body)
 			}
@@ -1412,7 +1376,7 @@ func TestPermitAccessControl(t *testing.T) {
 	)
 	t.Run("anonymous gets 401", func(t *testing.T) {
 		for _, rt := range all {
-			r := e.do(rt.method, rt.path, nil, rt.body, rt.header)
+			r := e.do(rt.method, rt.path, "", rt.body, rt.header)
 			if r.Status != http.StatusUnauthorized {
 				t.Errorf("anonymous: %s %s = %d, want 401", rt.method, rt.path, r.Status)
 			}
@@ -1420,9 +1384,9 @@ func TestPermitAccessControl(t *testing.T) {
 	})
 
 	t.Run("staff of another department get 403", func(t *testing.T) {
-		nurse := e.staff("health_staff", uuid.NewString())
+		nurse := e.app.NewStaff("health_staff", uuid.NewString())
 		for _, rt := range all {
-			r := e.do(rt.method, rt.path, nurse, rt.body, rt.header)
+			r := e.do(rt.method, rt.path, nurse.Token, rt.body, rt.header)
 			if r.Status != http.StatusForbidden {
 				t.Errorf("health_staff: %s %s = %d, want 403", rt.method, rt.path, r.Status)
 			}
@@ -1439,15 +1403,15 @@ func TestPermitAccessControl(t *testing.T) {
 			{http.MethodPost, pkAdmin + "/permits/" + pa.ID + "/revoke", map[string]string{"reason": "me"}, nil},
 			{http.MethodGet, pkVerify + "?plate=ABC-123&zone_id=" + zoneID, nil, nil},
 		}
-		officer := e.staff("parking_officer", "")
+		officer := e.app.NewStaff("parking_officer", "")
 		for _, rt := range admin {
-			if r := e.do(rt.method, rt.path, a, rt.body, rt.header); r.Status != http.StatusForbidden {
+			if r := e.do(rt.method, rt.path, a.Token, rt.body, rt.header); r.Status != http.StatusForbidden {
 				t.Errorf("citizen: %s %s = %d, want 403", rt.method, rt.path, r.Status)
 			}
 			if rt.path == admin[len(admin)-1].path {
 				continue // officers verify
 			}
-			if r := e.do(rt.method, rt.path, officer, rt.body, rt.header); r.Status != http.StatusForbidden {
+			if r := e.do(rt.method, rt.path, officer.Token, rt.body, rt.header); r.Status != http.StatusForbidden {
 				t.Errorf("parking_officer: %s %s = %d, want 403", rt.method, rt.path, r.Status)
 			}
 		}
@@ -1465,7 +1429,7 @@ func TestPermitAccessControl(t *testing.T) {
 func TestAdminPermitList(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID, otherZone := e.zone(10), e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	_, active := e.activePermit(c, zoneID, 1)
 	v, _ := e.vehicle(c)
 	pending := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
@@ -1520,7 +1484,7 @@ func TestAdminPermitList(t *testing.T) {
 	// A permit past its end reads expired everywhere: lists filter by the
 	// status as read now, not as stored.
 	t.Run("after the end date", func(t *testing.T) {
-		e.setClock(time.Date(2027, 4, 12, 4, 0, 0, 0, time.UTC)) // the 1-month permits ended on 9 April
+		e.app.SetClock(time.Date(2027, 4, 12, 4, 0, 0, 0, time.UTC)) // the 1-month permits ended on 9 April
 		tests := []struct {
 			query string
 			want  []string
