@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,7 +18,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
-	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/home"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
@@ -27,7 +25,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
-	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -39,338 +36,53 @@ import (
 
 const hmV1 = api.BasePath
 
-// hmActor is a signed-in account. Access tokens live 15 minutes of the fake
-// clock, so hmEnv.setClock issues every actor a new one.
-type hmActor struct {
-	ID, Kind, Token, Email, CNIC, Password string
-}
-
-// hmEnv is one running server with lazily made administrators and helpers
-// that build timetables, schools and zones and use them as a citizen.
-type hmEnv struct {
-	t                                *testing.T
-	app                              *apitest.App
-	healthAdmin, eduAdmin, parkAdmin *hmActor
-	actors                           []*hmActor
-}
-
-// newHmEnv starts a server whose clock reads start.
-func newHmEnv(t *testing.T, start time.Time) *hmEnv {
-	t.Helper()
-	app := apitest.New(t)
-	app.Clock.Set(start)
-	return &hmEnv{t: t, app: app}
-}
-
-// hmKarachi is hh:mm local time on a day in Islamabad.
-func hmKarachi(y int, m time.Month, d, hh, mm int) time.Time {
+// karachi is hh:mm local time on a day in Islamabad.
+func karachi(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, domain.Karachi)
 }
 
-func (e *hmEnv) now() time.Time { return e.app.Clock.Now() }
-
-// day is the local date off days from the clock's, written YYYY-MM-DD.
-func (e *hmEnv) day(off int) string {
-	return domain.LocalDate(e.now()).AddDate(0, 0, off).Format(time.DateOnly)
-}
-
-// at is the instant of hh:mm local time off days from the clock's day.
-func (e *hmEnv) at(off, hh, mm int) time.Time {
-	d := domain.LocalDate(e.now()).AddDate(0, 0, off)
-	return hmKarachi(d.Year(), d.Month(), d.Day(), hh, mm)
-}
-
-// setClock moves the server's clock and gives every actor a fresh access
-// token, signed as the server signs them.
-func (e *hmEnv) setClock(at time.Time) {
-	e.t.Helper()
-	e.app.Clock.Set(at)
-	for _, a := range e.actors {
-		a.Token = e.app.AccessToken(e.t, a.ID, a.Kind, identity.Audience, token.Claims{})
-	}
-}
-
-func (e *hmEnv) advance(d time.Duration) { e.t.Helper(); e.setClock(e.now().Add(d)) }
-
-func (e *hmEnv) citizen() *hmActor {
-	e.t.Helper()
-	c := e.app.NewCitizen()
-	a := &hmActor{ID: c.ID, Kind: identity.KindCitizen, Token: c.Token, CNIC: c.CNIC, Password: c.Password}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-func (e *hmEnv) staff(role, unitID string) *hmActor {
-	e.t.Helper()
-	s := e.app.NewStaff(role, unitID)
-	a := &hmActor{ID: s.ID, Kind: identity.KindStaff, Token: s.Token, Email: s.Email}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-func (e *hmEnv) admin(slot **hmActor, role string) *hmActor {
-	if *slot == nil {
-		*slot = e.staff(role, "")
-	}
-	return *slot
-}
-
-func (e *hmEnv) do(method, path string, a *hmActor, body any, header map[string]string) *apitest.Response {
-	e.t.Helper()
-	tok := ""
-	if a != nil {
-		tok = a.Token
-	}
-	return e.app.Do(apitest.Request{Method: method, Path: path, Token: tok, Body: body, Header: header})
-}
-
-func (e *hmEnv) get(path string, a *hmActor) *apitest.Response {
-	e.t.Helper()
-	return e.do(http.MethodGet, path, a, nil, nil)
-}
-
-func (e *hmEnv) post(path string, a *hmActor, body any) *apitest.Response {
-	e.t.Helper()
-	return e.do(http.MethodPost, path, a, body, nil)
-}
-
-// ---- health ----
-
-func (e *hmEnv) facility() string {
-	e.t.Helper()
-	r := e.post(hmV1+"/admin/health/facilities", e.admin(&e.healthAdmin, identity.RoleHealthAdmin), map[string]any{
-		"name": fmt.Sprintf("Home Test Clinic %d", rand.IntN(1_000_000_000)), "kind": "clinic", "sector": "F-8/2",
-		"address": "Street 3, F-8/2, Islamabad", "location": map[string]float64{"lat": 33.71, "lng": 73.04},
-		"specialties": []string{"general_medicine"},
-	})
-	r.Want(e.t, http.StatusCreated)
-	return r.Map(e.t)["id"].(string)
-}
-
-func (e *hmEnv) practitioner(facilityID string) string {
-	e.t.Helper()
-	r := e.post(hmV1+"/admin/health/practitioners", e.admin(&e.healthAdmin, identity.RoleHealthAdmin), map[string]any{
-		"facility_id": facilityID, "full_name": "Dr. Home Test", "specialty": "general_medicine",
-		"pmdc_number": fmt.Sprintf("H%012d", rand.Int64N(1_000_000_000_000)),
-	})
-	r.Want(e.t, http.StatusCreated)
-	return r.Map(e.t)["id"].(string)
-}
-
-// schedule gives a practitioner slots every day from day fromOff to toOff.
-func (e *hmEnv) schedule(practitionerID string, fromOff, toOff int, start, end string, minutes, capacity int) {
-	e.t.Helper()
-	r := e.post(hmV1+"/admin/health/schedules", e.admin(&e.healthAdmin, identity.RoleHealthAdmin), map[string]any{
-		"practitioner_id": practitionerID, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": start, "end_time": end,
-		"slot_minutes": minutes, "capacity": capacity, "from": e.day(fromOff), "to": e.day(toOff),
-	})
-	r.Want(e.t, http.StatusCreated)
-}
-
-// slot returns the practitioner's slot starting at the instant.
-func (e *hmEnv) slot(practitionerID string, at time.Time) health.Slot {
-	e.t.Helper()
-	q := url.Values{"practitioner_id": {practitionerID}, "include_full": {"true"}, "limit": {"100"},
-		"from": {at.Format(time.RFC3339)}, "to": {at.Add(time.Minute).Format(time.RFC3339)}}
-	r := e.get(hmV1+"/health/slots?"+q.Encode(), nil)
-	r.Want(e.t, http.StatusOK)
-	var list struct {
-		Items []health.Slot `json:"items"`
-	}
-	r.JSON(e.t, &list)
-	for _, s := range list.Items {
-		if s.StartsAt.Equal(at) {
-			return s
-		}
-	}
-	e.t.Fatalf("no slot of %s at %s in %+v", practitionerID, at, list.Items)
-	return health.Slot{}
-}
-
-func (e *hmEnv) book(c *hmActor, slotID, dependantID string) *apitest.Response {
-	e.t.Helper()
-	body := map[string]any{"slot_id": slotID}
-	if dependantID != "" {
-		body["dependant_id"] = dependantID
-	}
-	return e.post(hmV1+"/health/appointments", c, body)
-}
-
-func (e *hmEnv) mustBook(c *hmActor, slotID, dependantID string) health.Appointment {
-	e.t.Helper()
-	r := e.book(c, slotID, dependantID)
-	r.Want(e.t, http.StatusCreated)
-	var a health.Appointment
-	r.JSON(e.t, &a)
-	return a
-}
-
-// ---- identity ----
-
-func (e *hmEnv) dependant(c *hmActor, name string) string {
-	e.t.Helper()
-	dob := domain.LocalDate(e.now()).AddDate(-6, -1, 0).Format(time.DateOnly)
-	r := e.post(hmV1+"/me/dependants", c, map[string]any{"full_name": name, "relation": "child", "date_of_birth": dob, "gender": "female"})
-	r.Want(e.t, http.StatusCreated)
-	return r.Map(e.t)["id"].(string)
-}
-
-// ---- education ----
-
-var (
-	hmYearsMu sync.Mutex
-	hmYears   = map[int]bool{}
-)
-
-// hmYear is an academic year no other test of this run uses: admission
-// windows are unique per year in the whole database.
-func hmYear() string {
-	hmYearsMu.Lock()
-	defer hmYearsMu.Unlock()
-	for {
-		start := 3000 + rand.IntN(5000)
-		if !hmYears[start] {
-			hmYears[start] = true
-			return fmt.Sprintf("%d-%02d", start, (start+1)%100)
-		}
-	}
-}
-
-// admissions opens admissions for a new year until 60 days from now, for
-// children aged 5 to 7 on today's date in grade 1, and returns the year.
-func (e *hmEnv) admissions() string {
-	e.t.Helper()
-	year := hmYear()
-	r := e.post(hmV1+"/admin/education/admission-windows", e.admin(&e.eduAdmin, identity.RoleEducationAdmin), map[string]any{
-		"academic_year": year, "opens_at": e.now().Add(-time.Hour).Format(time.RFC3339), "closes_at": e.now().Add(60 * 24 * time.Hour).Format(time.RFC3339),
-		"age_cutoff": e.day(0), "age_rules": []map[string]int{{"grade": 1, "min_age": 5, "max_age": 7}},
-	})
-	r.Want(e.t, http.StatusCreated)
-	return year
-}
-
-func (e *hmEnv) school(year string, seats int) string {
-	e.t.Helper()
-	adm := e.admin(&e.eduAdmin, identity.RoleEducationAdmin)
-	r := e.post(hmV1+"/admin/education/schools", adm, map[string]any{
-		"name": fmt.Sprintf("Home Test School %d", rand.IntN(1_000_000_000)), "level": "primary", "gender": "co",
-		"sector": "G-10/1", "emis_code": fmt.Sprintf("H%d", rand.IntN(1_000_000_000)),
-	})
-	r.Want(e.t, http.StatusCreated)
-	id := r.Map(e.t)["id"].(string)
-	r = e.do(http.MethodPut, hmV1+"/admin/education/schools/"+id+"/seats", adm, map[string]any{"academic_year": year, "grade": 1, "seats": seats}, nil)
-	r.Want(e.t, http.StatusOK)
-	return id
-}
-
-func (e *hmEnv) apply(c *hmActor, schoolID, year, childID string) education.Application {
-	e.t.Helper()
-	r := e.post(hmV1+"/education/applications", c, map[string]any{"school_id": schoolID, "academic_year": year, "grade": 1, "child_id": childID})
-	r.Want(e.t, http.StatusCreated)
-	var a education.Application
-	r.JSON(e.t, &a)
-	return a
-}
-
-// ---- parking ----
-
-func (e *hmEnv) zone(quota int) string {
-	e.t.Helper()
-	r := e.post(hmV1+"/admin/parking/zones", e.admin(&e.parkAdmin, identity.RoleParkingAdmin), map[string]any{
-		"name": fmt.Sprintf("Home Test Zone %d", rand.IntN(1_000_000_000)), "sector": "Blue Area", "permit_quota": quota,
-		"tariffs": []map[string]any{
-			{"permit_type": "resident", "months": 1, "amount_pkr": 1000},
-			{"permit_type": "resident", "months": 12, "amount_pkr": 9600},
-		},
-	})
-	r.Want(e.t, http.StatusCreated)
-	return r.Map(e.t)["id"].(string)
-}
-
-// vehicle registers a vehicle with a random plate and returns its ID.
-func (e *hmEnv) vehicle(c *hmActor) string {
-	e.t.Helper()
-	for range 5 {
-		letters := string([]byte{byte('A' + rand.IntN(26)), byte('A' + rand.IntN(26)), byte('A' + rand.IntN(26))})
-		r := e.post(hmV1+"/parking/vehicles", c, map[string]any{"plate": fmt.Sprintf("%s-%d", letters, 1000+rand.IntN(9000)), "make": "Suzuki", "model": "Alto", "colour": "white"})
-		if r.Status == http.StatusConflict {
-			continue
-		}
-		r.Want(e.t, http.StatusCreated)
-		return r.Map(e.t)["id"].(string)
-	}
-	e.t.Fatal("no free plate")
-	return ""
-}
-
-// permit buys a resident permit starting startOff days from today.
-func (e *hmEnv) permit(c *hmActor, vehicleID, zoneID string, startOff, months int) parking.Permit {
-	e.t.Helper()
-	r := e.post(hmV1+"/parking/permits", c, map[string]any{"vehicle_id": vehicleID, "zone_id": zoneID, "permit_type": "resident",
-		"start_date": e.day(startOff), "months": months})
-	r.Want(e.t, http.StatusCreated)
-	var p parking.Permit
-	r.JSON(e.t, &p)
-	return p
-}
-
-func (e *hmEnv) pay(c *hmActor, permitID string) parking.Permit {
-	e.t.Helper()
-	r := e.do(http.MethodPost, hmV1+"/parking/permits/"+permitID+"/payments", c, map[string]any{"method": "sandbox"},
-		map[string]string{"Idempotency-Key": uuid.NewString()})
-	r.Want(e.t, http.StatusOK)
-	var p parking.Permit
-	r.JSON(e.t, &p)
-	if p.Status != parking.StatusActive {
-		e.t.Fatalf("paid permit is %s, want active", p.Status)
-	}
-	return p
-}
-
-// ---- home ----
-
-func (e *hmEnv) overview(c *hmActor) home.Overview {
-	e.t.Helper()
-	r := e.get(hmV1+"/me/overview", c)
-	r.Want(e.t, http.StatusOK)
+func overview(t *testing.T, app *apitest.App, c *apitest.Citizen) home.Overview {
+	t.Helper()
 	var o home.Overview
-	r.JSON(e.t, &o)
+	app.Get(hmV1+"/me/overview", c.Token).Want(t, http.StatusOK).JSON(t, &o)
 	return o
 }
 
-type hmNotificationList struct {
+type notificationPage struct {
 	Items      []notify.Notification `json:"items"`
 	NextCursor *string               `json:"next_cursor"`
 }
 
-func (e *hmEnv) notifications(c *hmActor, query string, header map[string]string) (hmNotificationList, *apitest.Response) {
-	e.t.Helper()
-	r := e.do(http.MethodGet, hmV1+"/me/notifications"+query, c, nil, header)
-	r.Want(e.t, http.StatusOK)
-	var list hmNotificationList
-	r.JSON(e.t, &list)
-	return list, r
+// notifications reads a page of c's notifications.
+func notifications(t *testing.T, app *apitest.App, c *apitest.Citizen, query string, header map[string]string) (notificationPage, *apitest.Response) {
+	t.Helper()
+	r := app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/me/notifications" + query, Token: c.Token, Header: header})
+	var page notificationPage
+	r.Want(t, http.StatusOK).JSON(t, &page)
+	return page, r
 }
 
-// hmStored is a notification as the database holds it.
-type hmStored struct {
+// storedNotice is a notification as the database holds it.
+type storedNotice struct {
 	ID   string
 	Kind string
 	Data string
 }
 
-func (e *hmEnv) stored(accountID string) []hmStored {
-	e.t.Helper()
-	var rows []hmStored
-	if err := e.app.DB.Raw("SELECT id, kind, data FROM notifications WHERE account_id = ? ORDER BY created_at, id", accountID).Scan(&rows).Error; err != nil {
-		e.t.Fatal(err)
+// stored reads an account's notifications from the database, oldest first.
+func stored(t *testing.T, app *apitest.App, accountID string) []storedNotice {
+	t.Helper()
+	var rows []storedNotice
+	if err := app.DB.Raw("SELECT id, kind, data FROM notifications WHERE account_id = ? ORDER BY created_at, id", accountID).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
 	}
 	return rows
 }
 
-func (e *hmEnv) storedOfKind(accountID, kind string) []hmStored {
-	var out []hmStored
-	for _, n := range e.stored(accountID) {
+func storedOfKind(t *testing.T, app *apitest.App, accountID, kind string) []storedNotice {
+	t.Helper()
+	var out []storedNotice
+	for _, n := range stored(t, app, accountID) {
 		if n.Kind == kind {
 			out = append(out, n)
 		}
@@ -378,24 +90,25 @@ func (e *hmEnv) storedOfKind(accountID, kind string) []hmStored {
 	return out
 }
 
-type hmStoredDelivery struct {
+type storedDelivery struct {
 	Channel  string
 	Status   string
 	Attempts int
 }
 
-func (e *hmEnv) deliveries(where string, arg string) []hmStoredDelivery {
-	e.t.Helper()
-	var rows []hmStoredDelivery
-	if err := e.app.DB.Raw("SELECT channel, status, attempts FROM notification_deliveries WHERE "+where+" = ? ORDER BY channel", arg).Scan(&rows).Error; err != nil {
-		e.t.Fatal(err)
+// deliveries reads the deliveries whose column where holds arg.
+func deliveries(t *testing.T, app *apitest.App, where string, arg string) []storedDelivery {
+	t.Helper()
+	var rows []storedDelivery
+	if err := app.DB.Raw("SELECT channel, status, attempts FROM notification_deliveries WHERE "+where+" = ? ORDER BY channel", arg).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
 	}
 	return rows
 }
 
 // allPages follows next_cursor through a citizen's notifications, limit at
 // a time, and returns their IDs in order; it fails on a repeated one.
-func (e *hmEnv) allPages(t *testing.T, c *hmActor, limit int) []string {
+func allPages(t *testing.T, app *apitest.App, c *apitest.Citizen, limit int) []string {
 	t.Helper()
 	var got []string
 	seen := map[string]bool{}
@@ -404,7 +117,7 @@ func (e *hmEnv) allPages(t *testing.T, c *hmActor, limit int) []string {
 		if pages > 50 {
 			t.Fatal("the cursor does not advance")
 		}
-		page, _ := e.notifications(c, next, nil)
+		page, _ := notifications(t, app, c, next, nil)
 		if len(page.Items) == 0 || len(page.Items) > limit {
 			t.Fatalf("limit %d: page %d has %d items", limit, pages+1, len(page.Items))
 		}
@@ -426,36 +139,37 @@ func (e *hmEnv) allPages(t *testing.T, c *hmActor, limit int) []string {
 
 func TestHomeOverviewAcrossServices(t *testing.T) {
 	// 09:00 on Wednesday 9 January 2030 in Islamabad.
-	e := newHmEnv(t, hmKarachi(2030, time.January, 9, 9, 0))
-	a := e.citizen()
-	b := e.citizen()
+	app := apitest.New(t)
+	app.Clock.Set(karachi(2030, time.January, 9, 9, 0))
+	a := app.NewCitizen()
+	b := app.NewCitizen()
 
 	// Permits first, bought on the 9th: the one-month permit runs to 8
 	// February, the twelve-month one to 8 January 2031.
-	zone := e.zone(50)
-	yearly := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 12).ID)
-	monthly := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 1).ID)
+	zone := app.Zone(50)
+	yearly := app.Pay(a, app.Permit(a, app.Vehicle(a), zone, 0, 12).ID)
+	monthly := app.Pay(a, app.Permit(a, app.Vehicle(a), zone, 0, 1).ID)
 	if monthly.EndDate != "2030-02-08" || monthly.EndsSoon || yearly.EndsSoon {
 		t.Fatalf("new permits: monthly %+v, yearly %+v", monthly, yearly)
 	}
 	// 25 days on, 3 February: the monthly permit is in its last 7 days.
-	e.advance(25 * 24 * time.Hour)
+	app.SetClock(app.Clock.Now().Add(25 * 24 * time.Hour))
 
-	facility := e.facility()
-	doctor := e.practitioner(facility)
-	e.schedule(doctor, 1, 2, "09:00", "10:00", 30, 2)
-	child := e.dependant(a, "Zainab Khan")
-	own := e.mustBook(a, e.slot(doctor, e.at(1, 9, 0)).ID, "")
-	dep := e.mustBook(a, e.slot(doctor, e.at(2, 9, 0)).ID, child)
+	facility := app.Facility()
+	doctor := app.Practitioner(facility)
+	app.Schedule(doctor, 1, 2, "09:00", "10:00", 30, 2)
+	child := app.Dependant(a, "Zainab Khan")
+	own := app.Book(a, app.Slot(doctor, app.At(1, 9, 0)).ID, "")
+	dep := app.Book(a, app.Slot(doctor, app.At(2, 9, 0)).ID, child)
 	// A cancelled appointment is not upcoming.
-	gone := e.mustBook(a, e.slot(doctor, e.at(2, 9, 30)).ID, "")
-	e.post(hmV1+"/health/appointments/"+gone.ID+"/cancel", a, nil).Want(t, http.StatusOK)
+	gone := app.Book(a, app.Slot(doctor, app.At(2, 9, 30)).ID, "")
+	app.Post(hmV1+"/health/appointments/"+gone.ID+"/cancel", a.Token, nil).Want(t, http.StatusOK)
 
-	year := e.admissions()
-	school := e.school(year, 10)
-	application := e.apply(a, school, year, child)
+	year := app.Admissions()
+	school := app.School(year, 10)
+	application := app.Apply(a, school, year, child)
 
-	o := e.overview(a)
+	o := overview(t, app, a)
 	if len(o.UpcomingAppointments) != 2 {
 		t.Fatalf("upcoming appointments = %+v, want the own and the dependant's", o.UpcomingAppointments)
 	}
@@ -493,14 +207,14 @@ func TestHomeOverviewAcrossServices(t *testing.T) {
 	if o.UnreadNotifications != 6 {
 		t.Errorf("unread_notifications = %d, want 6", o.UnreadNotifications)
 	}
-	list, _ := e.notifications(a, "?limit=1", nil)
-	e.post(hmV1+"/me/notifications/"+list.Items[0].ID+"/read", a, nil).Want(t, http.StatusOK)
-	if got := e.overview(a).UnreadNotifications; got != 5 {
+	list, _ := notifications(t, app, a, "?limit=1", nil)
+	app.Post(hmV1+"/me/notifications/"+list.Items[0].ID+"/read", a.Token, nil).Want(t, http.StatusOK)
+	if got := overview(t, app, a).UnreadNotifications; got != 5 {
 		t.Errorf("after marking one read, unread_notifications = %d, want 5", got)
 	}
 
 	t.Run("another citizen sees none of it", func(t *testing.T) {
-		r := e.get(hmV1+"/me/overview", b)
+		r := app.Get(hmV1+"/me/overview", b.Token)
 		r.Want(t, http.StatusOK)
 		raw := r.Map(t)
 		for _, key := range []string{"upcoming_appointments", "school_applications", "permits"} {
@@ -519,25 +233,25 @@ func TestHomeOverviewAcrossServices(t *testing.T) {
 	})
 
 	t.Run("only citizens", func(t *testing.T) {
-		e.get(hmV1+"/me/overview", nil).Want(t, http.StatusUnauthorized)
-		e.get(hmV1+"/me/overview", e.admin(&e.healthAdmin, identity.RoleHealthAdmin)).Want(t, http.StatusForbidden)
+		app.Get(hmV1+"/me/overview", "").Want(t, http.StatusUnauthorized)
+		app.Get(hmV1+"/me/overview", app.Admin(identity.RoleHealthAdmin).Token).Want(t, http.StatusForbidden)
 	})
 }
 
-// hmQueries counts the statements run on a database while it is on.
-type hmQueries struct {
+// queryCounter counts the statements run on a database while it is on.
+type queryCounter struct {
 	on  atomic.Bool
 	n   atomic.Int64
 	mu  sync.Mutex
 	sql []string
 }
 
-// hmCountQueries registers callbacks after every kind of GORM statement.
+// countQueries registers callbacks after every kind of GORM statement.
 // Register before the first request, and only count while no other work
 // runs on the database.
-func hmCountQueries(t *testing.T, d *db.DB) *hmQueries {
+func countQueries(t *testing.T, d *db.DB) *queryCounter {
 	t.Helper()
-	q := &hmQueries{}
+	q := &queryCounter{}
 	count := func(tx *gorm.DB) {
 		if !q.on.Load() {
 			return
@@ -564,7 +278,7 @@ func hmCountQueries(t *testing.T, d *db.DB) *hmQueries {
 }
 
 // during counts the statements fn runs and returns them.
-func (q *hmQueries) during(fn func()) (int64, []string) {
+func (q *queryCounter) during(fn func()) (int64, []string) {
 	q.mu.Lock()
 	q.sql = nil
 	q.mu.Unlock()
@@ -580,40 +294,41 @@ func (q *hmQueries) during(fn func()) (int64, []string) {
 func TestHomeOverviewQueryCountIsBounded(t *testing.T) {
 	const many = 15
 	// 09:00 on Wednesday 15 May 2030 in Islamabad.
-	e := newHmEnv(t, hmKarachi(2030, time.May, 15, 9, 0))
-	queries := hmCountQueries(t, e.app.DB)
-	small, large := e.citizen(), e.citizen()
+	app := apitest.New(t)
+	app.Clock.Set(karachi(2030, time.May, 15, 9, 0))
+	queries := countQueries(t, app.DB)
+	small, large := app.NewCitizen(), app.NewCitizen()
 
-	facility := e.facility()
-	doctor := e.practitioner(facility)
-	e.schedule(doctor, 1, many, "09:00", "09:30", 30, 5)
-	e.mustBook(small, e.slot(doctor, e.at(1, 9, 0)).ID, "")
+	facility := app.Facility()
+	doctor := app.Practitioner(facility)
+	app.Schedule(doctor, 1, many, "09:00", "09:30", 30, 5)
+	app.Book(small, app.Slot(doctor, app.At(1, 9, 0)).ID, "")
 	for d := 1; d <= many; d++ {
-		e.mustBook(large, e.slot(doctor, e.at(d, 9, 0)).ID, "")
+		app.Book(large, app.Slot(doctor, app.At(d, 9, 0)).ID, "")
 	}
 
-	year := e.admissions()
-	schools := []string{e.school(year, 20), e.school(year, 20), e.school(year, 20)}
-	e.apply(small, schools[0], year, e.dependant(small, "Small Child"))
+	year := app.Admissions()
+	schools := []string{app.School(year, 20), app.School(year, 20), app.School(year, 20)}
+	app.Apply(small, schools[0], year, app.Dependant(small, "Small Child"))
 	for k := range many / len(schools) { // at most 3 open applications a child
-		kid := e.dependant(large, fmt.Sprintf("Large Child %d", k))
+		kid := app.Dependant(large, fmt.Sprintf("Large Child %d", k))
 		for _, s := range schools {
-			e.apply(large, s, year, kid)
+			app.Apply(large, s, year, kid)
 		}
 	}
 
-	zone := e.zone(100)
-	e.pay(small, e.permit(small, e.vehicle(small), zone, 0, 1).ID)
+	zone := app.Zone(100)
+	app.Pay(small, app.Permit(small, app.Vehicle(small), zone, 0, 1).ID)
 	for range many {
-		e.pay(large, e.permit(large, e.vehicle(large), zone, 0, 1).ID)
+		app.Pay(large, app.Permit(large, app.Vehicle(large), zone, 0, 1).ID)
 	}
 
 	// Warm up, then count one request each.
-	e.overview(small)
-	e.overview(large)
+	overview(t, app, small)
+	overview(t, app, large)
 	var os, ol home.Overview
-	ns, sqlSmall := queries.during(func() { os = e.overview(small) })
-	nl, sqlLarge := queries.during(func() { ol = e.overview(large) })
+	ns, sqlSmall := queries.during(func() { os = overview(t, app, small) })
+	nl, sqlLarge := queries.during(func() { ol = overview(t, app, large) })
 	if len(os.UpcomingAppointments) != 1 || len(os.SchoolApplications) != 1 || len(os.Permits) != 1 {
 		t.Fatalf("small citizen's overview = %d appointments, %d applications, %d permits; want 1 each",
 			len(os.UpcomingAppointments), len(os.SchoolApplications), len(os.Permits))
@@ -636,114 +351,114 @@ func TestHomeOverviewQueryCountIsBounded(t *testing.T) {
 
 func TestHomeNotificationsFollowCommits(t *testing.T) {
 	// 09:00 on Wednesday 13 March 2030 in Islamabad.
-	e := newHmEnv(t, hmKarachi(2030, time.March, 13, 9, 0))
-	facility := e.facility()
-	doctor := e.practitioner(facility)
-	e.schedule(doctor, 1, 2, "09:00", "10:00", 20, 2)
-	staff := e.staff(identity.RoleHealthStaff, facility)
-	a, b, c := e.citizen(), e.citizen(), e.citizen()
-	kid := e.dependant(a, "Bilal Khan")
-	s1 := e.slot(doctor, e.at(1, 9, 0))
+	app := apitest.New(t)
+	app.Clock.Set(karachi(2030, time.March, 13, 9, 0))
+	facility := app.Facility()
+	doctor := app.Practitioner(facility)
+	app.Schedule(doctor, 1, 2, "09:00", "10:00", 20, 2)
+	staff := app.NewStaff(identity.RoleHealthStaff, facility)
+	a, b, c := app.NewCitizen(), app.NewCitizen(), app.NewCitizen()
+	kid := app.Dependant(a, "Bilal Khan")
+	s1 := app.Slot(doctor, app.At(1, 9, 0))
 
 	// 1. A booking writes one notice and a delivery per channel.
-	first := e.mustBook(a, s1.ID, "")
-	notices := e.stored(a.ID)
+	first := app.Book(a, s1.ID, "")
+	notices := stored(t, app, a.ID)
 	if len(notices) != 1 || notices[0].Kind != "appointment.booked" || !strings.Contains(notices[0].Data, first.ID) {
 		t.Fatalf("A's notices after booking = %+v, want one appointment.booked for %s", notices, first.ID)
 	}
 	bookedID := notices[0].ID
-	if got := e.deliveries("notification_id", bookedID); !slices.Equal(got, []hmStoredDelivery{{"email", "pending", 0}, {"sms", "pending", 0}}) {
+	if got := deliveries(t, app, "notification_id", bookedID); !slices.Equal(got, []storedDelivery{{"email", "pending", 0}, {"sms", "pending", 0}}) {
 		t.Fatalf("deliveries of the booking notice = %+v, want a pending e-mail and SMS", got)
 	}
-	e.advance(time.Minute)
-	e.mustBook(c, s1.ID, "") // the slot is full now
+	app.SetClock(app.Clock.Now().Add(time.Minute))
+	app.Book(c, s1.ID, "") // the slot is full now
 
 	// 2. Failed bookings write nothing.
-	e.advance(time.Minute)
-	r := e.do(http.MethodPost, hmV1+"/health/appointments", b, map[string]any{"slot_id": s1.ID}, map[string]string{"Accept-Language": "ur"})
+	app.SetClock(app.Clock.Now().Add(time.Minute))
+	r := app.Do(apitest.Request{Method: http.MethodPost, Path: hmV1 + "/health/appointments", Token: b.Token, Body: map[string]any{"slot_id": s1.ID}, Header: map[string]string{"Accept-Language": "ur"}})
 	r.Want(t, http.StatusConflict)
 	var full web.Problem
 	r.JSON(t, &full)
 	if full.Title != i18n.T(i18n.Urdu, "problem.conflict.title", nil) || full.Detail != i18n.T(i18n.Urdu, "error.slot_full", nil) || r.Header.Get("Content-Language") != i18n.Urdu {
 		t.Errorf("full slot in Urdu: %q / %q (Content-Language %q), want the catalog's Urdu", full.Title, full.Detail, r.Header.Get("Content-Language"))
 	}
-	if n := e.stored(b.ID); len(n) != 0 {
+	if n := stored(t, app, b.ID); len(n) != 0 {
 		t.Fatalf("a refused booking left notices %+v", n)
 	}
-	if d := e.deliveries("account_id", b.ID); len(d) != 0 {
+	if d := deliveries(t, app, "account_id", b.ID); len(d) != 0 {
 		t.Fatalf("a refused booking left deliveries %+v", d)
 	}
-	s2 := e.slot(doctor, e.at(1, 9, 20))
+	s2 := app.Slot(doctor, app.At(1, 9, 20))
 	// The same patient twice with one doctor in a day fails inside the
 	// transaction, after the seat was taken: that rolls back too.
-	e.book(a, s2.ID, "").Want(t, http.StatusConflict)
-	if n := e.stored(a.ID); len(n) != 1 {
+	app.Post(hmV1+"/health/appointments", a.Token, map[string]any{"slot_id": s2.ID}).Want(t, http.StatusConflict)
+	if n := stored(t, app, a.ID); len(n) != 1 {
 		t.Fatalf("a booking refused mid-transaction left notices: %+v", n)
 	}
-	if d := e.deliveries("account_id", a.ID); len(d) != 2 {
+	if d := deliveries(t, app, "account_id", a.ID); len(d) != 2 {
 		t.Fatalf("a booking refused mid-transaction left deliveries: %+v", d)
 	}
-	if got := e.slot(doctor, s2.StartsAt); got.Remaining != 2 {
+	if got := app.Slot(doctor, s2.StartsAt); got.Remaining != 2 {
 		t.Fatalf("the refused booking kept a seat: %d of 2 remaining", got.Remaining)
 	}
 
-	e.mustBook(a, s2.ID, kid)
-	e.advance(time.Minute)
+	app.Book(a, s2.ID, kid)
+	app.SetClock(app.Clock.Now().Add(time.Minute))
 	// A retried request (same Idempotency-Key) replays the booking and
 	// tells the citizen nothing new.
 	retry := map[string]string{"Idempotency-Key": uuid.NewString()}
-	day2 := map[string]any{"slot_id": e.slot(doctor, e.at(2, 9, 0)).ID}
-	r1 := e.do(http.MethodPost, hmV1+"/health/appointments", a, day2, retry)
-	r2 := e.do(http.MethodPost, hmV1+"/health/appointments", a, day2, retry)
+	day2 := map[string]any{"slot_id": app.Slot(doctor, app.At(2, 9, 0)).ID}
+	r1 := app.Do(apitest.Request{Method: http.MethodPost, Path: hmV1 + "/health/appointments", Token: a.Token, Body: day2, Header: retry})
+	r2 := app.Do(apitest.Request{Method: http.MethodPost, Path: hmV1 + "/health/appointments", Token: a.Token, Body: day2, Header: retry})
 	if r1.Status != http.StatusCreated || r2.Status != http.StatusCreated || string(r1.Body) != string(r2.Body) {
 		t.Fatalf("idempotent booking: %d %s, replay %d %s", r1.Status, r1.Body, r2.Status, r2.Body)
 	}
-	if n := e.storedOfKind(a.ID, "appointment.booked"); len(n) != 3 {
+	if n := storedOfKind(t, app, a.ID, "appointment.booked"); len(n) != 3 {
 		t.Fatalf("A has %d booking notices after a replayed booking, want 3", len(n))
 	}
-	e.advance(time.Minute)
+	app.SetClock(app.Clock.Now().Add(time.Minute))
 
 	// 3. The facility cancels the first slot: one notice per patient's account.
-	r = e.post(hmV1+"/admin/health/slots/"+s1.ID+"/cancel", staff, map[string]string{"reason": "The doctor is on emergency duty"})
+	r = app.Post(hmV1+"/admin/health/slots/"+s1.ID+"/cancel", staff.Token, map[string]string{"reason": "The doctor is on emergency duty"})
 	r.Want(t, http.StatusOK)
 	if res := r.Map(t); res["appointments_cancelled"] != float64(2) {
 		t.Fatalf("cancellation = %v, want 2 appointments cancelled", res)
 	}
-	for _, who := range []*hmActor{a, c} {
-		got := e.storedOfKind(who.ID, "appointment.cancelled_by_facility")
+	for _, who := range []*apitest.Citizen{a, c} {
+		got := storedOfKind(t, app, who.ID, "appointment.cancelled_by_facility")
 		if len(got) != 1 {
 			t.Fatalf("%s has %d cancellation notices, want 1", who.ID, len(got))
 		}
-		if d := e.deliveries("notification_id", got[0].ID); len(d) != 2 {
+		if d := deliveries(t, app, "notification_id", got[0].ID); len(d) != 2 {
 			t.Fatalf("cancellation notice has deliveries %+v, want 2", d)
 		}
 	}
-	if n := e.stored(b.ID); len(n) != 0 {
+	if n := stored(t, app, b.ID); len(n) != 0 {
 		t.Fatalf("B, never booked, got %+v", n)
 	}
-	if n := len(e.stored(a.ID)); n != 4 {
+	if n := len(stored(t, app, a.ID)); n != 4 {
 		t.Fatalf("A has %d notices, want 4 (three bookings, one cancellation)", n)
 	}
 
 	// A declined payment activates nothing and tells nothing; the paid one does.
-	zone := e.zone(10)
-	permit := e.permit(b, e.vehicle(b), zone, 0, 1)
-	r = e.do(http.MethodPost, hmV1+"/parking/permits/"+permit.ID+"/payments", b, map[string]any{"method": "sandbox", "payment_token": "tok_decline"},
-		map[string]string{"Idempotency-Key": uuid.NewString()})
+	zone := app.Zone(10)
+	permit := app.Permit(b, app.Vehicle(b), zone, 0, 1)
+	r = app.Do(apitest.Request{Method: http.MethodPost, Path: hmV1 + "/parking/permits/" + permit.ID + "/payments", Token: b.Token, Body: map[string]any{"method": "sandbox", "payment_token": "tok_decline"}, Header: map[string]string{"Idempotency-Key": uuid.NewString()}})
 	r.Want(t, http.StatusUnprocessableEntity)
-	if n := e.stored(b.ID); len(n) != 0 {
+	if n := stored(t, app, b.ID); len(n) != 0 {
 		t.Fatalf("a declined payment left notices %+v", n)
 	}
-	e.pay(b, permit.ID)
-	if n := e.stored(b.ID); len(n) != 1 || n[0].Kind != "permit.activated" || !strings.Contains(n[0].Data, permit.ID) {
+	app.Pay(b, permit.ID)
+	if n := stored(t, app, b.ID); len(n) != 1 || n[0].Kind != "permit.activated" || !strings.Contains(n[0].Data, permit.ID) {
 		t.Fatalf("after paying, B's notices = %+v, want one permit.activated", n)
 	}
-	if d := e.deliveries("notification_id", e.stored(b.ID)[0].ID); len(d) != 2 {
+	if d := deliveries(t, app, "notification_id", stored(t, app, b.ID)[0].ID); len(d) != 2 {
 		t.Fatalf("permit.activated deliveries = %+v, want 2", d)
 	}
 
 	// 4. Reading them.
-	all, _ := e.notifications(a, "?limit=100", nil)
+	all, _ := notifications(t, app, a, "?limit=100", nil)
 	if len(all.Items) != 4 || all.NextCursor != nil {
 		t.Fatalf("A's notifications = %d items, next %v; want 4 on one page", len(all.Items), all.NextCursor)
 	}
@@ -760,34 +475,34 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 	}
 
 	path := hmV1 + "/me/notifications/" + bookedID + "/read"
-	r = e.do(http.MethodPost, path, b, nil, map[string]string{"Accept-Language": "ur"})
+	r = app.Do(apitest.Request{Method: http.MethodPost, Path: path, Token: b.Token, Header: map[string]string{"Accept-Language": "ur"}})
 	r.Want(t, http.StatusNotFound)
 	var nf web.Problem
 	r.JSON(t, &nf)
 	if nf.Title != i18n.T(i18n.Urdu, "problem.not-found.title", nil) || nf.Detail != i18n.T(i18n.Urdu, "problem.not-found.detail", nil) {
 		t.Errorf("not found in Urdu: %q / %q", nf.Title, nf.Detail)
 	}
-	if list, _ := e.notifications(a, "?limit=100", nil); list.Items[3].ID != bookedID || list.Items[3].Read {
+	if list, _ := notifications(t, app, a, "?limit=100", nil); list.Items[3].ID != bookedID || list.Items[3].Read {
 		t.Fatalf("another citizen's attempt marked A's notification read")
 	}
-	if got := e.overview(a).UnreadNotifications; got != 4 {
+	if got := overview(t, app, a).UnreadNotifications; got != 4 {
 		t.Fatalf("after another citizen's attempt, A has %d unread, want 4", got)
 	}
-	r = e.post(path, a, nil)
+	r = app.Post(path, a.Token, nil)
 	r.Want(t, http.StatusOK)
 	var read notify.Notification
 	r.JSON(t, &read)
-	if !read.Read || read.ReadAt == nil || !read.ReadAt.Equal(e.now()) || read.ID != bookedID {
-		t.Fatalf("marked notification = %+v, want read at %s", read, e.now())
+	if !read.Read || read.ReadAt == nil || !read.ReadAt.Equal(app.Clock.Now()) || read.ID != bookedID {
+		t.Fatalf("marked notification = %+v, want read at %s", read, app.Clock.Now())
 	}
-	e.post(path, a, nil).Want(t, http.StatusOK)
-	e.post(hmV1+"/me/notifications/not-a-uuid/read", a, nil).Want(t, http.StatusBadRequest)
-	e.post(hmV1+"/me/notifications/"+uuid.NewString()+"/read", a, nil).Want(t, http.StatusNotFound)
-	if list, _ := e.notifications(b, "", nil); len(list.Items) != 1 || list.Items[0].Kind != "permit.activated" {
+	app.Post(path, a.Token, nil).Want(t, http.StatusOK)
+	app.Post(hmV1+"/me/notifications/not-a-uuid/read", a.Token, nil).Want(t, http.StatusBadRequest)
+	app.Post(hmV1+"/me/notifications/"+uuid.NewString()+"/read", a.Token, nil).Want(t, http.StatusNotFound)
+	if list, _ := notifications(t, app, b, "", nil); len(list.Items) != 1 || list.Items[0].Kind != "permit.activated" {
 		t.Fatalf("B lists %+v, want only their permit notice", list.Items)
 	}
 
-	all, _ = e.notifications(a, "?limit=100", nil)
+	all, _ = notifications(t, app, a, "?limit=100", nil)
 	var order []string
 	for i, n := range all.Items {
 		order = append(order, n.ID)
@@ -804,16 +519,16 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 
 	t.Run("pages", func(t *testing.T) {
 		for _, limit := range []int{1, 3} {
-			if got := e.allPages(t, a, limit); !slices.Equal(got, order) {
+			if got := allPages(t, app, a, limit); !slices.Equal(got, order) {
 				t.Fatalf("limit %d: pages hold %v, want %v", limit, got, order)
 			}
 		}
-		e.get(hmV1+"/me/notifications?cursor=forged", a).Want(t, http.StatusBadRequest)
-		e.get(hmV1+"/me/notifications?limit=0", a).Want(t, http.StatusUnprocessableEntity)
+		app.Get(hmV1+"/me/notifications?cursor=forged", a.Token).Want(t, http.StatusBadRequest)
+		app.Get(hmV1+"/me/notifications?limit=0", a.Token).Want(t, http.StatusUnprocessableEntity)
 	})
 
 	t.Run("in Urdu", func(t *testing.T) {
-		list, r := e.notifications(a, "?limit=100", map[string]string{"Accept-Language": "ur"})
+		list, r := notifications(t, app, a, "?limit=100", map[string]string{"Accept-Language": "ur"})
 		if got := r.Header.Get("Content-Language"); got != i18n.Urdu {
 			t.Errorf("Content-Language = %q, want ur", got)
 		}
@@ -836,13 +551,13 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 		if booked != 3 {
 			t.Errorf("%d booked notices in Urdu, want 3", booked)
 		}
-		r = e.do(http.MethodPost, path, a, nil, map[string]string{"Accept-Language": "ur"})
+		r = app.Do(apitest.Request{Method: http.MethodPost, Path: path, Token: a.Token, Header: map[string]string{"Accept-Language": "ur"}})
 		var n notify.Notification
 		r.JSON(t, &n)
 		if n.Title != urTitle || r.Header.Get("Content-Language") != i18n.Urdu {
 			t.Errorf("mark read in Urdu: title %q, Content-Language %q", n.Title, r.Header.Get("Content-Language"))
 		}
-		if _, r := e.notifications(a, "", nil); r.Header.Get("Content-Language") != i18n.English {
+		if _, r := notifications(t, app, a, "", nil); r.Header.Get("Content-Language") != i18n.English {
 			t.Errorf("default Content-Language = %q, want en", r.Header.Get("Content-Language"))
 		}
 	})
@@ -854,32 +569,33 @@ func TestHomeNotificationsFollowCommits(t *testing.T) {
 // or repeating one.
 func TestHomeNotificationPagesWithTies(t *testing.T) {
 	// 09:00 on Wednesday 10 April 2030 in Islamabad; the clock stays put.
-	e := newHmEnv(t, hmKarachi(2030, time.April, 10, 9, 0))
-	facility := e.facility()
-	doctor := e.practitioner(facility)
-	e.schedule(doctor, 1, 1, "09:00", "10:00", 20, 4)
-	staff := e.staff(identity.RoleHealthStaff, facility)
-	a := e.citizen()
-	patients := []string{"", e.dependant(a, "Kid One"), e.dependant(a, "Kid Two"), e.dependant(a, "Kid Three")}
+	app := apitest.New(t)
+	app.Clock.Set(karachi(2030, time.April, 10, 9, 0))
+	facility := app.Facility()
+	doctor := app.Practitioner(facility)
+	app.Schedule(doctor, 1, 1, "09:00", "10:00", 20, 4)
+	staff := app.NewStaff(identity.RoleHealthStaff, facility)
+	a := app.NewCitizen()
+	patients := []string{"", app.Dependant(a, "Kid One"), app.Dependant(a, "Kid Two"), app.Dependant(a, "Kid Three")}
 	for i, p := range patients {
-		e.mustBook(a, e.slot(doctor, e.at(1, 9, 20*(i%3))).ID, p)
+		app.Book(a, app.Slot(doctor, app.At(1, 9, 20*(i%3))).ID, p)
 	}
-	r := e.post(hmV1+"/admin/health/sessions/cancel", staff, map[string]string{"practitioner_id": doctor, "date": e.day(1), "reason": "Public holiday"})
+	r := app.Post(hmV1+"/admin/health/sessions/cancel", staff.Token, map[string]string{"practitioner_id": doctor, "date": app.Day(1), "reason": "Public holiday"})
 	r.Want(t, http.StatusOK)
 	if got := r.Map(t)["appointments_cancelled"]; got != float64(4) {
 		t.Fatalf("appointments_cancelled = %v, want 4", got)
 	}
-	if got := len(e.storedOfKind(a.ID, "appointment.cancelled_by_facility")); got != 4 {
+	if got := len(storedOfKind(t, app, a.ID, "appointment.cancelled_by_facility")); got != 4 {
 		t.Fatalf("%d cancellation notices, want one per appointment (4)", got)
 	}
-	all, _ := e.notifications(a, "?limit=100", nil)
+	all, _ := notifications(t, app, a, "?limit=100", nil)
 	if len(all.Items) != 8 {
 		t.Fatalf("%d notifications, want 8", len(all.Items))
 	}
 	for _, i := range []int{0, 3, 6} {
-		e.post(hmV1+"/me/notifications/"+all.Items[i].ID+"/read", a, nil).Want(t, http.StatusOK)
+		app.Post(hmV1+"/me/notifications/"+all.Items[i].ID+"/read", a.Token, nil).Want(t, http.StatusOK)
 	}
-	all, _ = e.notifications(a, "?limit=100", nil)
+	all, _ = notifications(t, app, a, "?limit=100", nil)
 	var order []string
 	for i, n := range all.Items {
 		order = append(order, n.ID)
@@ -888,7 +604,7 @@ func TestHomeNotificationPagesWithTies(t *testing.T) {
 		}
 	}
 	for _, limit := range []int{1, 2, 3, 5, 7} {
-		if got := e.allPages(t, a, limit); !slices.Equal(got, order) {
+		if got := allPages(t, app, a, limit); !slices.Equal(got, order) {
 			t.Fatalf("limit %d: pages hold %v, want %v", limit, got, order)
 		}
 	}
@@ -896,9 +612,9 @@ func TestHomeNotificationPagesWithTies(t *testing.T) {
 
 // ---- 4. reminders ----
 
-// hmRunConcurrently runs send from n goroutines at once, as n instances
+// runConcurrently runs send from n goroutines at once, as n instances
 // of the service would, and returns how many reminders they sent in all.
-func hmRunConcurrently(t *testing.T, n int, send func(context.Context) (int, error)) int {
+func runConcurrently(t *testing.T, n int, send func(context.Context) (int, error)) int {
 	t.Helper()
 	var total atomic.Int64
 	start := make(chan struct{})
@@ -925,9 +641,9 @@ func hmRunConcurrently(t *testing.T, n int, send func(context.Context) (int, err
 	return int(total.Load())
 }
 
-// hmForgetReminders makes reminders due again: the records' reminded_at is
+// forgetReminders makes reminders due again: the records' reminded_at is
 // cleared and their reminder notices (those naming a record) are deleted.
-func hmForgetReminders(t *testing.T, d *db.DB, table string, ids []string, kind string) {
+func forgetReminders(t *testing.T, d *db.DB, table string, ids []string, kind string) {
 	t.Helper()
 	if err := d.Exec("UPDATE "+table+" SET reminded_at = NULL WHERE id IN ?", ids).Error; err != nil {
 		t.Fatal(err)
@@ -950,7 +666,7 @@ func hmForgetReminders(t *testing.T, d *db.DB, table string, ids []string, kind 
 	}
 }
 
-func hmRun(t *testing.T, send func(context.Context) (int, error)) int {
+func runOnce(t *testing.T, send func(context.Context) (int, error)) int {
 	t.Helper()
 	n, err := send(context.Background())
 	if err != nil {
@@ -961,38 +677,39 @@ func hmRun(t *testing.T, send func(context.Context) (int, error)) int {
 
 func TestHomeAppointmentRemindersFireOnce(t *testing.T) {
 	// 09:00 on Wednesday 16 July 2031 in Islamabad.
-	t0 := hmKarachi(2031, time.July, 16, 9, 0)
-	e := newHmEnv(t, t0)
-	facility := e.facility()
-	doctor := e.practitioner(facility)
-	e.schedule(doctor, 1, 1, "08:00", "16:00", 60, 3)
-	soon, cancelling := e.citizen(), e.citizen()
-	later := []*hmActor{e.citizen(), e.citizen(), e.citizen()}
-	in23h := e.mustBook(soon, e.slot(doctor, t0.Add(23*time.Hour)).ID, "")
-	in30h := map[*hmActor]health.Appointment{}
+	t0 := karachi(2031, time.July, 16, 9, 0)
+	app := apitest.New(t)
+	app.Clock.Set(t0)
+	facility := app.Facility()
+	doctor := app.Practitioner(facility)
+	app.Schedule(doctor, 1, 1, "08:00", "16:00", 60, 3)
+	soon, cancelling := app.NewCitizen(), app.NewCitizen()
+	later := []*apitest.Citizen{app.NewCitizen(), app.NewCitizen(), app.NewCitizen()}
+	in23h := app.Book(soon, app.Slot(doctor, t0.Add(23*time.Hour)).ID, "")
+	in30h := map[*apitest.Citizen]health.Appointment{}
 	for _, c := range later {
-		in30h[c] = e.mustBook(c, e.slot(doctor, t0.Add(30*time.Hour)).ID, "")
+		in30h[c] = app.Book(c, app.Slot(doctor, t0.Add(30*time.Hour)).ID, "")
 	}
-	cancelled := e.mustBook(cancelling, e.slot(doctor, t0.Add(24*time.Hour)).ID, "")
-	e.post(hmV1+"/health/appointments/"+cancelled.ID+"/cancel", cancelling, nil).Want(t, http.StatusOK)
+	cancelled := app.Book(cancelling, app.Slot(doctor, t0.Add(24*time.Hour)).ID, "")
+	app.Post(hmV1+"/health/appointments/"+cancelled.ID+"/cancel", cancelling.Token, nil).Want(t, http.StatusOK)
 
-	svc := health.NewService(health.Deps{DB: e.app.DB, Clock: e.app.Clock})
-	reminders := func(who *hmActor) []hmStored { return e.storedOfKind(who.ID, "appointment.reminder") }
+	svc := health.NewService(health.Deps{DB: app.DB, Clock: app.Clock})
+	reminders := func(who *apitest.Citizen) []storedNotice { return storedOfKind(t, app, who.ID, "appointment.reminder") }
 
-	if n := hmRun(t, svc.SendReminders); n != 1 {
+	if n := runOnce(t, svc.SendReminders); n != 1 {
 		t.Fatalf("first run sent %d reminders, want 1", n)
 	}
 	got := reminders(soon)
 	if len(got) != 1 || !strings.Contains(got[0].Data, in23h.ID) {
 		t.Fatalf("reminders of the appointment in 23 hours = %+v", got)
 	}
-	if d := e.deliveries("notification_id", got[0].ID); len(d) != 2 {
+	if d := deliveries(t, app, "notification_id", got[0].ID); len(d) != 2 {
 		t.Fatalf("the reminder has deliveries %+v, want 2", d)
 	}
-	if n := hmRun(t, svc.SendReminders); n != 0 {
+	if n := runOnce(t, svc.SendReminders); n != 0 {
 		t.Fatalf("second run sent %d, want 0", n)
 	}
-	if n := hmRunConcurrently(t, 2, svc.SendReminders); n != 0 {
+	if n := runConcurrently(t, 2, svc.SendReminders); n != 0 {
 		t.Fatalf("two concurrent runs sent %d, want 0", n)
 	}
 	for _, c := range later {
@@ -1005,23 +722,23 @@ func TestHomeAppointmentRemindersFireOnce(t *testing.T) {
 	}
 
 	// Five hours on, the 30-hour appointments are still 25 hours away.
-	e.setClock(t0.Add(5 * time.Hour))
-	if n := hmRun(t, svc.SendReminders); n != 0 {
+	app.SetClock(t0.Add(5 * time.Hour))
+	if n := runOnce(t, svc.SendReminders); n != 0 {
 		t.Fatalf("25 hours ahead: sent %d, want 0", n)
 	}
 	// Seven hours on they are 23 hours away: several instances race for
 	// them. The race is run a few times, forgetting the reminders between
 	// rounds, so that the instances meet in more than one order.
-	e.setClock(t0.Add(7 * time.Hour))
+	app.SetClock(t0.Add(7 * time.Hour))
 	var laterIDs []string
 	for _, c := range later {
 		laterIDs = append(laterIDs, in30h[c].ID)
 	}
 	for round := 1; round <= 5; round++ {
 		if round > 1 {
-			hmForgetReminders(t, e.app.DB, "health_appointments", laterIDs, "appointment.reminder")
+			forgetReminders(t, app.DB, "health_appointments", laterIDs, "appointment.reminder")
 		}
-		if n := hmRunConcurrently(t, 8, svc.SendReminders); n != len(later) {
+		if n := runConcurrently(t, 8, svc.SendReminders); n != len(later) {
 			t.Fatalf("round %d: eight concurrent runs for %d newly due reminders sent %d", round, len(later), n)
 		}
 		for _, c := range later {
@@ -1030,7 +747,7 @@ func TestHomeAppointmentRemindersFireOnce(t *testing.T) {
 			}
 		}
 	}
-	if n := hmRun(t, svc.SendReminders); n != 0 {
+	if n := runOnce(t, svc.SendReminders); n != 0 {
 		t.Fatalf("run after that sent %d, want 0", n)
 	}
 	if len(reminders(soon)) != 1 || len(reminders(cancelling)) != 0 {
@@ -1038,7 +755,7 @@ func TestHomeAppointmentRemindersFireOnce(t *testing.T) {
 	}
 
 	// The citizen reads it in the inbox.
-	list, _ := e.notifications(later[0], "", map[string]string{"Accept-Language": "ur"})
+	list, _ := notifications(t, app, later[0], "", map[string]string{"Accept-Language": "ur"})
 	if len(list.Items) == 0 || list.Items[0].Kind != "appointment.reminder" ||
 		list.Items[0].Title != i18n.T(i18n.Urdu, "notification.appointment.reminder.title", nil) {
 		t.Fatalf("newest notification = %+v, want the Urdu reminder", list.Items)
@@ -1047,26 +764,27 @@ func TestHomeAppointmentRemindersFireOnce(t *testing.T) {
 
 func TestHomePermitRemindersFireOnce(t *testing.T) {
 	// 09:00 on Wednesday 1 October 2031 in Islamabad.
-	t0 := hmKarachi(2031, time.October, 1, 9, 0)
-	e := newHmEnv(t, t0)
-	a := e.citizen()
-	zone := e.zone(20)
-	first := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 1).ID) // to 31 October
+	t0 := karachi(2031, time.October, 1, 9, 0)
+	app := apitest.New(t)
+	app.Clock.Set(t0)
+	a := app.NewCitizen()
+	zone := app.Zone(20)
+	first := app.Pay(a, app.Permit(a, app.Vehicle(a), zone, 0, 1).ID) // to 31 October
 	// Three permits from tomorrow, to 1 November.
 	var seconds []parking.Permit
 	for range 3 {
-		seconds = append(seconds, e.pay(a, e.permit(a, e.vehicle(a), zone, 1, 1).ID))
+		seconds = append(seconds, app.Pay(a, app.Permit(a, app.Vehicle(a), zone, 1, 1).ID))
 	}
 	second := seconds[0]
-	yearly := e.pay(a, e.permit(a, e.vehicle(a), zone, 0, 12).ID)
-	unpaid := e.permit(a, e.vehicle(a), zone, 0, 1)
+	yearly := app.Pay(a, app.Permit(a, app.Vehicle(a), zone, 0, 12).ID)
+	unpaid := app.Permit(a, app.Vehicle(a), zone, 0, 1)
 	if first.EndDate != "2031-10-31" || second.EndDate != "2031-11-01" {
 		t.Fatalf("end dates %s and %s", first.EndDate, second.EndDate)
 	}
-	svc := parking.NewService(parking.Deps{DB: e.app.DB, Clock: e.app.Clock})
+	svc := parking.NewService(parking.Deps{DB: app.DB, Clock: app.Clock})
 	expiring := func(p parking.Permit) int {
 		n := 0
-		for _, s := range e.storedOfKind(a.ID, "permit.expiring") {
+		for _, s := range storedOfKind(t, app, a.ID, "permit.expiring") {
 			if strings.Contains(s.Data, p.ID) {
 				n++
 			}
@@ -1074,7 +792,7 @@ func TestHomePermitRemindersFireOnce(t *testing.T) {
 		return n
 	}
 	endsSoon := func(id string) bool {
-		for _, p := range e.overview(a).Permits {
+		for _, p := range overview(t, app, a).Permits {
 			if p.ID == id {
 				return p.EndsSoon
 			}
@@ -1083,40 +801,40 @@ func TestHomePermitRemindersFireOnce(t *testing.T) {
 		return false
 	}
 
-	if n := hmRun(t, svc.SendReminders); n != 0 {
+	if n := runOnce(t, svc.SendReminders); n != 0 {
 		t.Fatalf("on the first day, sent %d, want 0", n)
 	}
 	// 23 October: the first permit's last day is 8 days away.
-	e.setClock(hmKarachi(2031, time.October, 23, 9, 0))
-	if n := hmRun(t, svc.SendReminders); n != 0 || endsSoon(first.ID) {
+	app.SetClock(karachi(2031, time.October, 23, 9, 0))
+	if n := runOnce(t, svc.SendReminders); n != 0 || endsSoon(first.ID) {
 		t.Fatalf("8 days before the end: sent %d, ends_soon %v; want 0, false", n, endsSoon(first.ID))
 	}
 	// 24 October: 7 days away.
-	e.setClock(hmKarachi(2031, time.October, 24, 9, 0))
+	app.SetClock(karachi(2031, time.October, 24, 9, 0))
 	if !endsSoon(first.ID) || endsSoon(second.ID) {
 		t.Fatalf("7 days before the end: ends_soon first %v, second %v; want true, false", endsSoon(first.ID), endsSoon(second.ID))
 	}
-	if n := hmRun(t, svc.SendReminders); n != 1 || expiring(first) != 1 {
+	if n := runOnce(t, svc.SendReminders); n != 1 || expiring(first) != 1 {
 		t.Fatalf("7 days before the end: sent %d, reminders of the permit %d; want 1, 1", n, expiring(first))
 	}
-	if n := hmRun(t, svc.SendReminders); n != 0 {
+	if n := runOnce(t, svc.SendReminders); n != 0 {
 		t.Fatalf("second run sent %d, want 0", n)
 	}
-	if n := hmRunConcurrently(t, 2, svc.SendReminders); n != 0 {
+	if n := runConcurrently(t, 2, svc.SendReminders); n != 0 {
 		t.Fatalf("two concurrent runs sent %d, want 0", n)
 	}
 	// 25 October: the permits ending on 1 November are due, and several
 	// instances race for them.
-	e.setClock(hmKarachi(2031, time.October, 25, 9, 0))
+	app.SetClock(karachi(2031, time.October, 25, 9, 0))
 	var secondIDs []string
 	for _, p := range seconds {
 		secondIDs = append(secondIDs, p.ID)
 	}
 	for round := 1; round <= 5; round++ {
 		if round > 1 {
-			hmForgetReminders(t, e.app.DB, "parking_permits", secondIDs, "permit.expiring")
+			forgetReminders(t, app.DB, "parking_permits", secondIDs, "permit.expiring")
 		}
-		if n := hmRunConcurrently(t, 8, svc.SendReminders); n != len(seconds) {
+		if n := runConcurrently(t, 8, svc.SendReminders); n != len(seconds) {
 			t.Fatalf("round %d: eight concurrent runs for %d newly due reminders sent %d", round, len(seconds), n)
 		}
 		for _, p := range seconds {
@@ -1125,7 +843,7 @@ func TestHomePermitRemindersFireOnce(t *testing.T) {
 			}
 		}
 	}
-	if n := hmRun(t, svc.SendReminders); n != 0 {
+	if n := runOnce(t, svc.SendReminders); n != 0 {
 		t.Fatalf("run after that sent %d, want 0", n)
 	}
 	if expiring(first) != 1 || expiring(yearly) != 0 || expiring(unpaid) != 0 {
@@ -1254,34 +972,35 @@ func TestHomeLanguageRefusedWithQZero(t *testing.T) {
 
 // ---- 6. access log ----
 
-type hmAccessLog struct {
+type accessLogPage struct {
 	Items      []home.AccessEntry `json:"items"`
 	NextCursor *string            `json:"next_cursor"`
 }
 
 func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 	// 09:00 on Tuesday 10 September 2030 in Islamabad.
-	e := newHmEnv(t, hmKarachi(2030, time.September, 10, 9, 0))
-	facility, other := e.facility(), e.facility()
-	doctor := e.practitioner(facility)
-	e.schedule(doctor, 1, 2, "09:00", "10:00", 20, 3)
-	staff := e.staff(identity.RoleHealthStaff, facility)
-	elsewhere := e.staff(identity.RoleHealthStaff, other)
-	a, b := e.citizen(), e.citizen()
-	kid := e.dependant(a, "Hira Khan")
-	own := e.mustBook(a, e.slot(doctor, e.at(1, 9, 0)).ID, "")
-	e.mustBook(a, e.slot(doctor, e.at(1, 9, 20)).ID, kid)
-	e.mustBook(b, e.slot(doctor, e.at(2, 9, 0)).ID, "") // another day, never read
+	app := apitest.New(t)
+	app.Clock.Set(karachi(2030, time.September, 10, 9, 0))
+	facility, other := app.Facility(), app.Facility()
+	doctor := app.Practitioner(facility)
+	app.Schedule(doctor, 1, 2, "09:00", "10:00", 20, 3)
+	staff := app.NewStaff(identity.RoleHealthStaff, facility)
+	elsewhere := app.NewStaff(identity.RoleHealthStaff, other)
+	a, b := app.NewCitizen(), app.NewCitizen()
+	kid := app.Dependant(a, "Hira Khan")
+	own := app.Book(a, app.Slot(doctor, app.At(1, 9, 0)).ID, "")
+	app.Book(a, app.Slot(doctor, app.At(1, 9, 20)).ID, kid)
+	app.Book(b, app.Slot(doctor, app.At(2, 9, 0)).ID, "") // another day, never read
 
-	accessLog := func(c *hmActor, lang string) (hmAccessLog, *apitest.Response) {
+	accessLog := func(c *apitest.Citizen, lang string) (accessLogPage, *apitest.Response) {
 		t.Helper()
 		h := map[string]string{}
 		if lang != "" {
 			h["Accept-Language"] = lang
 		}
-		r := e.do(http.MethodGet, hmV1+"/me/access-log?limit=100", c, nil, h)
+		r := app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/me/access-log?limit=100", Token: c.Token, Header: h})
 		r.Want(t, http.StatusOK)
-		var l hmAccessLog
+		var l accessLogPage
 		r.JSON(t, &l)
 		return l, r
 	}
@@ -1290,10 +1009,10 @@ func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 	}
 
 	// Staff of another facility are refused, and that reads nothing.
-	e.get(hmV1+"/admin/health/appointments?facility_id="+facility+"&date="+e.day(1), elsewhere).Want(t, http.StatusForbidden)
+	app.Get(hmV1+"/admin/health/appointments?facility_id="+facility+"&date="+app.Day(1), elsewhere.Token).Want(t, http.StatusForbidden)
 
-	e.advance(time.Minute)
-	r := e.get(hmV1+"/admin/health/appointments?date="+e.day(1), staff)
+	app.SetClock(app.Clock.Now().Add(time.Minute))
+	r := app.Get(hmV1+"/admin/health/appointments?date="+app.Day(1), staff.Token)
 	r.Want(t, http.StatusOK)
 	var day struct {
 		Items []health.Appointment `json:"items"`
@@ -1302,13 +1021,13 @@ func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 	if len(day.Items) != 2 {
 		t.Fatalf("the day list holds %d appointments, want A's two", len(day.Items))
 	}
-	readAt := e.now()
-	e.advance(time.Minute)
-	r = e.post(hmV1+"/admin/health/appointments/"+own.ID+"/status", staff, map[string]string{"status": "checked_in"})
+	readAt := app.Clock.Now()
+	app.SetClock(app.Clock.Now().Add(time.Minute))
+	r = app.Post(hmV1+"/admin/health/appointments/"+own.ID+"/status", staff.Token, map[string]string{"status": "checked_in"})
 	r.Want(t, http.StatusOK)
-	changedAt := e.now()
+	changedAt := app.Clock.Now()
 	// A signs in again: their own doings are not someone else's use.
-	e.app.Login(a.CNIC, a.Password)
+	app.Login(a.CNIC, a.Password)
 
 	l, raw := accessLog(a, "")
 	if len(l.Items) != 2 {
@@ -1353,7 +1072,7 @@ func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 	})
 
 	t.Run("only citizens", func(t *testing.T) {
-		e.get(hmV1+"/me/access-log", staff).Want(t, http.StatusForbidden)
-		e.get(hmV1+"/me/access-log", nil).Want(t, http.StatusUnauthorized)
+		app.Get(hmV1+"/me/access-log", staff.Token).Want(t, http.StatusForbidden)
+		app.Get(hmV1+"/me/access-log", "").Want(t, http.StatusUnauthorized)
 	})
 }

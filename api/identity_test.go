@@ -37,34 +37,12 @@ const placeholderID = "8d9c1e7e-9a43-4d5b-9a2f-0b7f6a1d2c3e"
 
 var otpCode = regexp.MustCompile(`code is (\d{6})`)
 
-// dashedCNIC writes a 13-digit CNIC as 12345-1234567-1.
-func dashedCNIC(cnic string) string { return cnic[:5] + "-" + cnic[5:12] + "-" + cnic[12:] }
-
-// nationalPhone writes +923001234567 as 03001234567.
-func nationalPhone(phone string) string { return "0" + strings.TrimPrefix(phone, "+92") }
-
 // newRegistration returns a valid registration body with a fresh CNIC and phone.
 func newRegistration() map[string]any {
 	return map[string]any{
 		"cnic": apitest.NewCNIC(), "phone": apitest.NewPhone(), "full_name": "Test Citizen",
 		"password": "correct horse battery staple",
 	}
-}
-
-// with returns a copy of body with the given keys set; a nil value deletes the key.
-func with(body map[string]any, kv ...any) map[string]any {
-	out := make(map[string]any, len(body)+len(kv)/2)
-	for k, v := range body {
-		out[k] = v
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == nil {
-			delete(out, kv[i].(string))
-			continue
-		}
-		out[kv[i].(string)] = kv[i+1]
-	}
-	return out
 }
 
 // messagesTo lists what the development sender sent to a recipient, newest first.
@@ -92,20 +70,6 @@ func refresh(app *apitest.App, refreshToken string) *apitest.Response {
 
 func patch(app *apitest.App, path, token string, body any) *apitest.Response {
 	return app.Do(apitest.Request{Method: http.MethodPatch, Path: path, Token: token, Body: body})
-}
-
-// resetLoginFailures forgets every failed sign-in now and when the test
-// ends. On PostgreSQL the tests of this package share one schema, so a test
-// that leaves failures behind would lock 127.0.0.1 out for the next ones.
-func resetLoginFailures(t *testing.T, app *apitest.App) {
-	t.Helper()
-	reset := func() {
-		if err := app.DB.Exec("DELETE FROM login_failures").Error; err != nil {
-			t.Errorf("delete login failures: %v", err)
-		}
-	}
-	reset()
-	t.Cleanup(reset)
 }
 
 func retryAfter(t *testing.T, r *apitest.Response) int {
@@ -151,7 +115,7 @@ func TestRegister(t *testing.T) {
 	t.Run("pending with a code sent by SMS", func(t *testing.T) {
 		reg := newRegistration()
 		cnic, phone := reg["cnic"].(string), reg["phone"].(string)
-		r := register(with(reg, "cnic", dashedCNIC(cnic), "phone", nationalPhone(phone)))
+		r := register(apitest.With(reg, "cnic", apitest.DashedCNIC(cnic), "phone", apitest.NationalPhone(phone)))
 		if r.Status != http.StatusCreated {
 			t.Fatalf("register: %d %s", r.Status, r.Body)
 		}
@@ -172,7 +136,7 @@ func TestRegister(t *testing.T) {
 	})
 
 	t.Run("urdu name round-trips", func(t *testing.T) {
-		reg := with(newRegistration(), "full_name", "  آمنہ   بی بی ")
+		reg := apitest.With(newRegistration(), "full_name", "  آمنہ   بی بی ")
 		phone := reg["phone"].(string)
 		r := register(reg)
 		if r.Status != http.StatusCreated || r.Map(t)["full_name"] != "آمنہ بی بی" {
@@ -189,7 +153,7 @@ func TestRegister(t *testing.T) {
 
 	existing := newRegistration()
 	existing["email"] = fmt.Sprintf("taken.%d@example.pk", time.Now().UnixNano())
-	if r := register(with(existing, "cnic", dashedCNIC(existing["cnic"].(string)))); r.Status != http.StatusCreated {
+	if r := register(apitest.With(existing, "cnic", apitest.DashedCNIC(existing["cnic"].(string)))); r.Status != http.StatusCreated {
 		t.Fatalf("register: %d %s", r.Status, r.Body)
 	}
 	takenCNIC, takenPhone := existing["cnic"].(string), existing["phone"].(string)
@@ -200,28 +164,28 @@ func TestRegister(t *testing.T) {
 		status int
 		field  string
 	}{
-		{"same CNIC in the plain form", with(newRegistration(), "cnic", takenCNIC), 409, "cnic"},
-		{"same CNIC in the dashed form", with(newRegistration(), "cnic", dashedCNIC(takenCNIC)), 409, "cnic"},
-		{"same phone written 03XX", with(newRegistration(), "phone", nationalPhone(takenPhone)), 409, "phone"},
-		{"same phone written 03XX-XXXXXXX", with(newRegistration(), "phone", nationalPhone(takenPhone)[:4]+"-"+nationalPhone(takenPhone)[4:]), 409, "phone"},
-		{"same e-mail in capitals", with(newRegistration(), "email", strings.ToUpper(existing["email"].(string))), 409, "email"},
-		{"CNIC too short", with(newRegistration(), "cnic", "12345-123456-1"), 422, "cnic"},
-		{"CNIC with letters", with(newRegistration(), "cnic", "ABCDE-1234567-1"), 422, "cnic"},
-		{"CNIC starting with 9", with(newRegistration(), "cnic", "9520212345671"), 422, "cnic"},
-		{"CNIC missing", with(newRegistration(), "cnic", nil), 422, "cnic"},
-		{"CNIC as a number", with(newRegistration(), "cnic", 3520212345671), 400, "cnic"},
-		{"short phone", with(newRegistration(), "phone", "0300123"), 422, "phone"},
-		{"landline", with(newRegistration(), "phone", "0512345678"), 422, "phone"},
-		{"landline in E.164", with(newRegistration(), "phone", "+92512345678"), 422, "phone"},
-		{"phone with letters", with(newRegistration(), "phone", "0300-CALLME1"), 422, "phone"},
-		{"name too short", with(newRegistration(), "full_name", "A"), 422, "full_name"},
-		{"name with a control character", with(newRegistration(), "full_name", "Amina\u0000Bibi"), 422, "full_name"},
-		{"bad e-mail", with(newRegistration(), "email", "not-an-email"), 422, "email"},
-		{"role in the body", with(newRegistration(), "role", "admin"), 400, "role"},
-		{"status in the body", with(newRegistration(), "status", "active"), 400, "status"},
-		{"kind in the body", with(newRegistration(), "kind", "staff"), 400, "kind"},
-		{"common password", with(newRegistration(), "password", "qwertyuiop"), 422, "password"},
-		{"short password", with(newRegistration(), "password", "kq7#zmv"), 422, "password"},
+		{"same CNIC in the plain form", apitest.With(newRegistration(), "cnic", takenCNIC), 409, "cnic"},
+		{"same CNIC in the dashed form", apitest.With(newRegistration(), "cnic", apitest.DashedCNIC(takenCNIC)), 409, "cnic"},
+		{"same phone written 03XX", apitest.With(newRegistration(), "phone", apitest.NationalPhone(takenPhone)), 409, "phone"},
+		{"same phone written 03XX-XXXXXXX", apitest.With(newRegistration(), "phone", apitest.NationalPhone(takenPhone)[:4]+"-"+apitest.NationalPhone(takenPhone)[4:]), 409, "phone"},
+		{"same e-mail in capitals", apitest.With(newRegistration(), "email", strings.ToUpper(existing["email"].(string))), 409, "email"},
+		{"CNIC too short", apitest.With(newRegistration(), "cnic", "12345-123456-1"), 422, "cnic"},
+		{"CNIC with letters", apitest.With(newRegistration(), "cnic", "ABCDE-1234567-1"), 422, "cnic"},
+		{"CNIC starting with 9", apitest.With(newRegistration(), "cnic", "9520212345671"), 422, "cnic"},
+		{"CNIC missing", apitest.With(newRegistration(), "cnic", nil), 422, "cnic"},
+		{"CNIC as a number", apitest.With(newRegistration(), "cnic", 3520212345671), 400, "cnic"},
+		{"short phone", apitest.With(newRegistration(), "phone", "0300123"), 422, "phone"},
+		{"landline", apitest.With(newRegistration(), "phone", "0512345678"), 422, "phone"},
+		{"landline in E.164", apitest.With(newRegistration(), "phone", "+92512345678"), 422, "phone"},
+		{"phone with letters", apitest.With(newRegistration(), "phone", "0300-CALLME1"), 422, "phone"},
+		{"name too short", apitest.With(newRegistration(), "full_name", "A"), 422, "full_name"},
+		{"name with a control character", apitest.With(newRegistration(), "full_name", "Amina\u0000Bibi"), 422, "full_name"},
+		{"bad e-mail", apitest.With(newRegistration(), "email", "not-an-email"), 422, "email"},
+		{"role in the body", apitest.With(newRegistration(), "role", "admin"), 400, "role"},
+		{"status in the body", apitest.With(newRegistration(), "status", "active"), 400, "status"},
+		{"kind in the body", apitest.With(newRegistration(), "kind", "staff"), 400, "kind"},
+		{"common password", apitest.With(newRegistration(), "password", "qwertyuiop"), 422, "password"},
+		{"short password", apitest.With(newRegistration(), "password", "kq7#zmv"), 422, "password"},
 		{"malformed JSON", `{"cnic": "3520212345671",`, 400, "body"},
 	}
 	for _, tc := range cases {
@@ -237,7 +201,7 @@ func TestRegister(t *testing.T) {
 
 	t.Run("concurrent registrations of one CNIC", func(t *testing.T) {
 		cnic := apitest.NewCNIC()
-		answers := parallel(6, func(int) *apitest.Response { return register(with(newRegistration(), "cnic", cnic)) })
+		answers := parallel(6, func(int) *apitest.Response { return register(apitest.With(newRegistration(), "cnic", cnic)) })
 		created := 0
 		for _, r := range answers {
 			switch r.Status {
@@ -257,15 +221,15 @@ func TestRegister(t *testing.T) {
 	t.Run("password equal to the CNIC", func(t *testing.T) {
 		reg := newRegistration()
 		cnic := reg["cnic"].(string)
-		for _, pw := range []string{cnic, dashedCNIC(cnic)} {
-			register(with(reg, "password", pw)).Problem(t, 422, "password")
+		for _, pw := range []string{cnic, apitest.DashedCNIC(cnic)} {
+			register(apitest.With(reg, "password", pw)).Problem(t, 422, "password")
 		}
 	})
 	t.Run("password equal to the phone", func(t *testing.T) {
 		reg := newRegistration()
 		phone := reg["phone"].(string)
-		for _, pw := range []string{phone, strings.TrimPrefix(phone, "+"), nationalPhone(phone)} {
-			register(with(reg, "password", pw)).Problem(t, 422, "password")
+		for _, pw := range []string{phone, strings.TrimPrefix(phone, "+"), apitest.NationalPhone(phone)} {
+			register(apitest.With(reg, "password", pw)).Problem(t, 422, "password")
 		}
 	})
 }
@@ -276,7 +240,7 @@ func TestRegister(t *testing.T) {
 // A body that cannot be read still answers alone.
 func TestRegisterNamesEveryInvalidField(t *testing.T) {
 	app := apitest.New(t)
-	fourBad := with(newRegistration(), "cnic", "12345-123456-1", "phone", "0512345678", "full_name", "A", "password", "qwertyuiop")
+	fourBad := apitest.With(newRegistration(), "cnic", "12345-123456-1", "phone", "0512345678", "full_name", "A", "password", "qwertyuiop")
 	cases := []struct {
 		name   string
 		lang   string
@@ -288,10 +252,10 @@ func TestRegisterNamesEveryInvalidField(t *testing.T) {
 			"cnic": "validation.cnic", "phone": "validation.phone", "full_name": "validation.length", "password": "validation.password.common"}},
 		{"four domain rules, in English", "", fourBad, http.StatusUnprocessableEntity, map[string]string{
 			"cnic": "validation.cnic", "phone": "validation.phone", "full_name": "validation.length", "password": "validation.password.common"}},
-		{"tags and domain rules together", "ur", with(newRegistration(), "full_name", nil, "cnic", "9520212345671", "email", "not-an-email", "password", "kq7#zmv"),
+		{"tags and domain rules together", "ur", apitest.With(newRegistration(), "full_name", nil, "cnic", "9520212345671", "email", "not-an-email", "password", "kq7#zmv"),
 			http.StatusUnprocessableEntity, map[string]string{
 				"full_name": "validation.required", "cnic": "validation.cnic.province", "email": "validation.email", "password": "validation.min.string"}},
-		{"an unreadable field answers alone", "ur", with(fourBad, "cnic", 3520212345671), http.StatusBadRequest, map[string]string{
+		{"an unreadable field answers alone", "ur", apitest.With(fourBad, "cnic", 3520212345671), http.StatusBadRequest, map[string]string{
 			"cnic": "validation.type"}},
 	}
 	for _, tc := range cases {
@@ -343,7 +307,7 @@ func paramsOf(key string) map[string]string {
 
 func TestOTP(t *testing.T) {
 	app := apitest.New(t)
-	resetLoginFailures(t, app)
+	app.ResetLoginFailures(t)
 	register := func(t *testing.T) (reg map[string]any, phone string) {
 		t.Helper()
 		reg = newRegistration()
@@ -367,7 +331,7 @@ func TestOTP(t *testing.T) {
 		reg, phone := register(t)
 		code := app.LastOTP(phone)
 		login(app, phone, reg["password"].(string), nil).Problem(t, http.StatusForbidden, "")
-		r := verify(nationalPhone(phone), code)
+		r := verify(apitest.NationalPhone(phone), code)
 		if r.Status != http.StatusOK || r.Map(t)["status"] != identity.StatusActive {
 			t.Fatalf("verify: %d %s", r.Status, r.Body)
 		}
@@ -441,7 +405,7 @@ func TestOTP(t *testing.T) {
 			t.Errorf("Retry-After = %d, want at most 60", wait)
 		}
 		app.Clock.Advance(61 * time.Second)
-		if r := resend(nationalPhone(phone)); r.Status != http.StatusAccepted {
+		if r := resend(apitest.NationalPhone(phone)); r.Status != http.StatusAccepted {
 			t.Fatalf("resend after a minute: %d %s", r.Status, r.Body)
 		}
 		if n := len(messagesTo(t, app, phone)); n != 2 {
@@ -495,7 +459,7 @@ func TestOTP(t *testing.T) {
 
 func TestLogin(t *testing.T) {
 	app := apitest.New(t)
-	resetLoginFailures(t, app)
+	app.ResetLoginFailures(t)
 	c := app.NewCitizen()
 	staff := app.NewStaff(identity.RoleHealthAdmin, "")
 
@@ -504,10 +468,10 @@ func TestLogin(t *testing.T) {
 			name, username, password, id string
 		}{
 			{"CNIC plain", c.CNIC, c.Password, c.ID},
-			{"CNIC dashed", dashedCNIC(c.CNIC), c.Password, c.ID},
+			{"CNIC dashed", apitest.DashedCNIC(c.CNIC), c.Password, c.ID},
 			{"phone E.164", c.Phone, c.Password, c.ID},
-			{"phone 03XX", nationalPhone(c.Phone), c.Password, c.ID},
-			{"phone 03XX-XXXXXXX", nationalPhone(c.Phone)[:4] + "-" + nationalPhone(c.Phone)[4:], c.Password, c.ID},
+			{"phone 03XX", apitest.NationalPhone(c.Phone), c.Password, c.ID},
+			{"phone 03XX-XXXXXXX", apitest.NationalPhone(c.Phone)[:4] + "-" + apitest.NationalPhone(c.Phone)[4:], c.Password, c.ID},
 			{"staff e-mail", staff.Email, apitest.StaffPassword, staff.ID},
 			{"staff e-mail in capitals", strings.ToUpper(staff.Email), apitest.StaffPassword, staff.ID},
 		}
@@ -530,7 +494,7 @@ func TestLogin(t *testing.T) {
 	})
 
 	t.Run("wrong password and unknown user look alike", func(t *testing.T) {
-		resetLoginFailures(t, app)
+		app.ResetLoginFailures(t)
 		answers := map[string]*apitest.Response{
 			"wrong password":        login(app, c.CNIC, "wrong password!", nil),
 			"unknown CNIC":          login(app, apitest.NewCNIC(), "wrong password!", nil),
@@ -554,7 +518,7 @@ func TestLogin(t *testing.T) {
 	})
 
 	t.Run("an account locks after five failures", func(t *testing.T) {
-		resetLoginFailures(t, app)
+		app.ResetLoginFailures(t)
 		victim := app.NewCitizen()
 		for i := range 5 {
 			login(app, victim.CNIC, fmt.Sprintf("wrong password %d", i), nil).Problem(t, http.StatusUnauthorized, "")
@@ -565,7 +529,7 @@ func TestLogin(t *testing.T) {
 			t.Errorf("Retry-After = %d, want at most the 15-minute window", wait)
 		}
 		login(app, victim.CNIC, victim.Password, nil).Problem(t, http.StatusTooManyRequests, "")
-		login(app, nationalPhone(victim.Phone), victim.Password, nil).Problem(t, http.StatusTooManyRequests, "")
+		login(app, apitest.NationalPhone(victim.Phone), victim.Password, nil).Problem(t, http.StatusTooManyRequests, "")
 
 		// Without the address's failures the account itself stays locked,
 		// and other accounts may sign in.
@@ -584,17 +548,17 @@ func TestLogin(t *testing.T) {
 	})
 
 	t.Run("the lock holds for every username of the account", func(t *testing.T) {
-		resetLoginFailures(t, app)
+		app.ResetLoginFailures(t)
 		victim := app.NewCitizen()
 		for i := range 5 {
-			login(app, dashedCNIC(victim.CNIC), fmt.Sprintf("wrong password %d", i), nil).Problem(t, http.StatusUnauthorized, "")
+			login(app, apitest.DashedCNIC(victim.CNIC), fmt.Sprintf("wrong password %d", i), nil).Problem(t, http.StatusUnauthorized, "")
 		}
 		// Forget the address's failures, as for guesses spread over many
 		// addresses: the account has had its five failures all the same.
 		if err := app.DB.Exec("DELETE FROM login_failures WHERE key LIKE 'ip:%'").Error; err != nil {
 			t.Fatal(err)
 		}
-		for _, username := range []string{victim.Phone, nationalPhone(victim.Phone)} {
+		for _, username := range []string{victim.Phone, apitest.NationalPhone(victim.Phone)} {
 			if r := login(app, username, "yet another guess", nil); r.Status != http.StatusTooManyRequests {
 				t.Errorf("a sixth guess through the phone number %s: %d %s, want 429 (the account is locked)", username, r.Status, r.Body)
 			}
@@ -605,7 +569,7 @@ func TestLogin(t *testing.T) {
 	})
 
 	t.Run("concurrent failures do not buy more than five guesses", func(t *testing.T) {
-		resetLoginFailures(t, app)
+		app.ResetLoginFailures(t)
 		victim := app.NewCitizen()
 		answers := parallel(12, func(i int) *apitest.Response {
 			return login(app, victim.CNIC, fmt.Sprintf("guess number %d", i), nil)
@@ -633,7 +597,7 @@ func TestLogin(t *testing.T) {
 	})
 
 	t.Run("rotating X-Forwarded-For does not reset the address counter", func(t *testing.T) {
-		resetLoginFailures(t, app)
+		app.ResetLoginFailures(t)
 		for i := range 5 {
 			xff := map[string]string{"X-Forwarded-For": fmt.Sprintf("203.0.113.%d", i+1), "X-Real-IP": fmt.Sprintf("198.51.100.%d", i+1)}
 			login(app, apitest.NewCNIC(), "wrong password!", xff).Problem(t, http.StatusUnauthorized, "")
@@ -1040,15 +1004,15 @@ func TestRefreshTokens(t *testing.T) {
 	})
 
 	t.Run("a password change closes every session", func(t *testing.T) {
-		resetLoginFailures(t, app)
+		app.ResetLoginFailures(t)
 		c := app.NewCitizen()
 		_, second := app.Login(c.Phone, c.Password)
 		change := func(current, next string) *apitest.Response {
 			return app.Post(v1+"/me/password", c.Token, map[string]string{"current_password": current, "new_password": next})
 		}
 		change("not my password", "a brand new passphrase").Problem(t, 422, "current_password")
-		change(c.Password, dashedCNIC(c.CNIC)).Problem(t, 422, "new_password")
-		change(c.Password, nationalPhone(c.Phone)).Problem(t, 422, "new_password")
+		change(c.Password, apitest.DashedCNIC(c.CNIC)).Problem(t, 422, "new_password")
+		change(c.Password, apitest.NationalPhone(c.Phone)).Problem(t, 422, "new_password")
 		change(c.Password, "password1").Problem(t, 422, "new_password")
 		change(c.Password, "short").Problem(t, 422, "new_password")
 		if n := countActiveRefresh(t, app, c.ID); n != 2 {
@@ -1162,7 +1126,7 @@ func TestDependants(t *testing.T) {
 		t.Helper()
 		return app.Post(v1+"/me/dependants", token, body)
 	}
-	r := add(t, a.Token, with(dependantBody(), "b_form_or_cnic", "61101-1234567-2"))
+	r := add(t, a.Token, apitest.With(dependantBody(), "b_form_or_cnic", "61101-1234567-2"))
 	if r.Status != http.StatusCreated {
 		t.Fatalf("add: %d %s", r.Status, r.Body)
 	}
@@ -1222,14 +1186,14 @@ func TestDependants(t *testing.T) {
 		status int
 		field  string
 	}{
-		{"unknown relation", with(dependantBody(), "relation", "cousin"), 422, "relation"},
-		{"unknown gender", with(dependantBody(), "gender", "x"), 422, "gender"},
-		{"birth in the future", with(dependantBody(), "date_of_birth", tomorrow), 422, "date_of_birth"},
-		{"birth before 1900", with(dependantBody(), "date_of_birth", "1899-12-31"), 422, "date_of_birth"},
-		{"birth date not ISO", with(dependantBody(), "date_of_birth", "14/05/2020"), 422, "date_of_birth"},
-		{"bad B-form", with(dependantBody(), "b_form_or_cnic", "12345"), 422, "b_form_or_cnic"},
-		{"name missing", with(dependantBody(), "full_name", nil), 422, "full_name"},
-		{"owner in the body", with(dependantBody(), "owner_id", b.ID), 400, "owner_id"},
+		{"unknown relation", apitest.With(dependantBody(), "relation", "cousin"), 422, "relation"},
+		{"unknown gender", apitest.With(dependantBody(), "gender", "x"), 422, "gender"},
+		{"birth in the future", apitest.With(dependantBody(), "date_of_birth", tomorrow), 422, "date_of_birth"},
+		{"birth before 1900", apitest.With(dependantBody(), "date_of_birth", "1899-12-31"), 422, "date_of_birth"},
+		{"birth date not ISO", apitest.With(dependantBody(), "date_of_birth", "14/05/2020"), 422, "date_of_birth"},
+		{"bad B-form", apitest.With(dependantBody(), "b_form_or_cnic", "12345"), 422, "b_form_or_cnic"},
+		{"name missing", apitest.With(dependantBody(), "full_name", nil), 422, "full_name"},
+		{"owner in the body", apitest.With(dependantBody(), "owner_id", b.ID), 400, "owner_id"},
 	}
 	for _, tc := range invalid {
 		t.Run("add: "+tc.name, func(t *testing.T) {
@@ -1253,7 +1217,7 @@ func TestDependants(t *testing.T) {
 		c := app.NewCitizen()
 		var want []string
 		for i := range 3 {
-			r := add(t, c.Token, with(dependantBody(), "full_name", fmt.Sprintf("Child Number %d", i)))
+			r := add(t, c.Token, apitest.With(dependantBody(), "full_name", fmt.Sprintf("Child Number %d", i)))
 			want = append(want, r.Map(t)["id"].(string))
 		}
 		var got []string
@@ -1316,7 +1280,7 @@ func newStaffBody(role, department, unitID string) map[string]any {
 
 func TestStaffAdministration(t *testing.T) {
 	app := apitest.New(t)
-	resetLoginFailures(t, app)
+	app.ResetLoginFailures(t)
 	admin := app.NewStaff(identity.RoleAdmin, "")
 	facility := demoFacility(t, app)
 	create := func(body any) *apitest.Response { return app.Post(v1+"/admin/staff", admin.Token, body) }
@@ -1351,11 +1315,11 @@ func TestStaffAdministration(t *testing.T) {
 			{"role outside its department", newStaffBody(identity.RoleHealthAdmin, "parking", ""), 422, "department"},
 			{"citizen role", newStaffBody(identity.RoleCitizen, "platform", ""), 422, "role"},
 			{"unknown department", newStaffBody(identity.RoleAdmin, "finance", ""), 422, "department"},
-			{"11-character password", with(newStaffBody(identity.RoleAdmin, "platform", ""), "password", "kq7#zmv2pwx"), 422, "password"},
-			{"common password", with(newStaffBody(identity.RoleAdmin, "platform", ""), "password", "qwertyuiop"), 422, "password"},
-			{"bad e-mail", with(newStaffBody(identity.RoleAdmin, "platform", ""), "email", "farah"), 422, "email"},
-			{"duplicate e-mail in capitals", with(newStaffBody(identity.RoleAdmin, "platform", ""), "email", strings.ToUpper(desk["email"].(string))), 409, "email"},
-			{"status in the body", with(newStaffBody(identity.RoleAdmin, "platform", ""), "status", "active"), 400, "status"},
+			{"11-character password", apitest.With(newStaffBody(identity.RoleAdmin, "platform", ""), "password", "kq7#zmv2pwx"), 422, "password"},
+			{"common password", apitest.With(newStaffBody(identity.RoleAdmin, "platform", ""), "password", "qwertyuiop"), 422, "password"},
+			{"bad e-mail", apitest.With(newStaffBody(identity.RoleAdmin, "platform", ""), "email", "farah"), 422, "email"},
+			{"duplicate e-mail in capitals", apitest.With(newStaffBody(identity.RoleAdmin, "platform", ""), "email", strings.ToUpper(desk["email"].(string))), 409, "email"},
+			{"status in the body", apitest.With(newStaffBody(identity.RoleAdmin, "platform", ""), "status", "active"), 400, "status"},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -1567,7 +1531,7 @@ func TestAdminRoutesRoleMatrix(t *testing.T) {
 
 func TestAuditLog(t *testing.T) {
 	app := apitest.New(t)
-	resetLoginFailures(t, app)
+	app.ResetLoginFailures(t)
 	// On PostgreSQL the log is shared with tests whose clocks ran ahead, so
 	// the unfiltered listing is read over this test's own time window.
 	window := "&from=" + url.QueryEscape(app.Clock.Now().Add(-time.Second).Format(time.RFC3339))

@@ -64,7 +64,7 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 		var routes []string
 		for _, r := range w.app.Server.Routes() {
 			if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
-				routes = append(routes, r.Method+" "+echoPath(r.Path))
+				routes = append(routes, r.Method+" "+apitest.OpenAPIPath(r.Path))
 			}
 		}
 		sort.Strings(routes)
@@ -123,7 +123,7 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 				}
 			}
 		}
-		if r := w.get("/healthz", nil); r.Status != http.StatusOK {
+		if r := w.app.Get("/healthz", ""); r.Status != http.StatusOK {
 			t.Fatalf("the server did not survive: %d", r.Status)
 		}
 		t.Logf("%d nested bodies refused in %s", len(names)*len(shapes), time.Since(start))
@@ -156,7 +156,7 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 					continue
 				}
 				t.Run(op+" "+field, func(t *testing.T) {
-					r := w.send(op, b, with(b.body, field, value), nil)
+					r := w.send(op, b, apitest.With(b.body, field, value), nil)
 					owCheck(t, op+" huge "+field, r, "")
 					if r.Status == http.StatusBadRequest && owNames(t, r, "body") && namesBody[field] != "" {
 						t.Skipf("KNOWN DEFECT, reported: %s", namesBody[field])
@@ -179,7 +179,7 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 						continue
 					}
 					t.Run(field, func(t *testing.T) {
-						r := w.send(op, b, with(b.body, field, v[:len(v)/2]+"\x00"+v[len(v)/2:]), nil)
+						r := w.send(op, b, apitest.With(b.body, field, v[:len(v)/2]+"\x00"+v[len(v)/2:]), nil)
 						owCheck(t, op+" NUL in "+field, r, owPG("a NUL byte in a JSON string reaches PostgreSQL, which refuses it (SQLSTATE 22021)"))
 						if r.Status >= 400 && r.Status < 500 && r.Status != 409 && !owNames(t, r, field) && r.Status != http.StatusUnauthorized && r.Status != http.StatusNotFound {
 							t.Logf("NUL in %s: %d %s (does not name the field)", field, r.Status, owShort(r.Body))

@@ -116,12 +116,12 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 			return map[string]any{"school_id": w.s2, "academic_year": w.year, "grade": 1, "child_id": id}
 		}), w.dep, 422, "child_id"},
 		{"buy a permit for A's vehicle", "", owInBody(http.MethodPost, "/parking/permits", func(id string) map[string]any {
-			return map[string]any{"vehicle_id": id, "zone_id": w.zone, "permit_type": "resident", "start_date": w.hmEnv.day(40), "months": 1}
+			return map[string]any{"vehicle_id": id, "zone_id": w.zone, "permit_type": "resident", "start_date": w.app.Day(40), "months": 1}
 		}), w.vehSpare, 422, "vehicle_id"},
 		{"another client deletes the webhook", w.clientF2.Token, owOnPath(http.MethodDelete, "/integrations/webhooks/%s", nil, nil), w.sub1, 404, ""},
 		{"another client reads the deliveries", w.clientF2.Token, owOnPath(http.MethodGet, "/integrations/webhooks/%s/deliveries", nil, nil), w.sub1, 404, ""},
 		{"another client redelivers", w.clientF2.Token, owOnPath(http.MethodPost, "/integrations/webhooks/%s/deliveries/"+owRandomID()+"/redeliver", nil, nil), w.sub1, 404, ""},
-		{"a client of F2 reads F1's day", w.clientF2.Token, owOnPath(http.MethodGet, "/admin/health/appointments?facility_id=%s&date="+w.hmEnv.day(w.day), nil, nil), w.f1, 403, ""},
+		{"a client of F2 reads F1's day", w.clientF2.Token, owOnPath(http.MethodGet, "/admin/health/appointments?facility_id=%s&date="+w.app.Day(w.day), nil, nil), w.f1, 403, ""},
 	}
 	for _, a := range attacks {
 		t.Run(a.name, func(t *testing.T) {
@@ -139,14 +139,14 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 		secrets := append(w.aIDs(), w.aSecrets()...)
 		for _, p := range []string{"/health/appointments?limit=100", "/me/dependants?limit=100", "/education/applications?limit=100",
 			"/parking/vehicles?limit=100", "/parking/permits?limit=100", "/me/notifications?limit=100", "/me/overview", "/me/access-log?limit=100", "/me"} {
-			r := w.get(hmV1+p, w.b)
+			r := w.app.Get(hmV1+p, w.b.Token)
 			r.Want(t, http.StatusOK)
 			owCheck(t, "B reads "+p, r, "", secrets...)
 		}
 		r := w.app.Get(hmV1+"/integrations/webhooks", w.clientF2.Token)
 		r.Want(t, http.StatusOK)
 		owCheck(t, "client F2's webhooks", r, "", w.sub1)
-		r = w.app.Get(hmV1+"/admin/health/appointments?date="+w.hmEnv.day(w.day), w.clientF2.Token)
+		r = w.app.Get(hmV1+"/admin/health/appointments?date="+w.app.Day(w.day), w.clientF2.Token)
 		r.Want(t, http.StatusOK)
 		owCheck(t, "client F2's day", r, "", append(secrets, w.appt.ID)...)
 	})
@@ -165,7 +165,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 	catalogue := func(t *testing.T) map[string]string {
 		out := map[string]string{}
 		for _, p := range []string{"/health/facilities/" + w.f1, "/education/schools/" + w.s1} {
-			r := w.get(hmV1+p, nil)
+			r := w.app.Get(hmV1+p, "")
 			r.Want(t, http.StatusOK)
 			out[p] = owStable(t, r.Body)
 		}
@@ -173,9 +173,9 @@ func owUnitScope(t *testing.T, w *owWorld) {
 		return out
 	}
 	catalogueBefore := catalogue(t)
-	date := w.hmEnv.day(w.day)
+	date := w.app.Day(w.day)
 	schedule := map[string]any{"practitioner_id": w.p1, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "14:00", "end_time": "15:00",
-		"slot_minutes": 30, "capacity": 2, "from": w.hmEnv.day(5), "to": w.hmEnv.day(5)}
+		"slot_minutes": 30, "capacity": 2, "from": w.app.Day(5), "to": w.app.Day(5)}
 	rows := []struct {
 		route   string // as Server.Routes() lists it
 		who     string
@@ -217,7 +217,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			owOnPath(http.MethodPatch, "/admin/education/schools/%s", map[string]string{"name": "Taken Over School"}, nil), w.s1, false, []int{403}},
 		{"POST /api/v1/admin/education/admission-windows", "education_staff of S2", w.eduS2.Token,
 			owInBody(http.MethodPost, "/admin/education/admission-windows", func(string) map[string]any {
-				return map[string]any{"academic_year": hmYear(), "opens_at": time.Now().Format(time.RFC3339), "closes_at": time.Now().Add(time.Hour).Format(time.RFC3339),
+				return map[string]any{"academic_year": apitest.AcademicYear(), "opens_at": time.Now().Format(time.RFC3339), "closes_at": time.Now().Add(time.Hour).Format(time.RFC3339),
 					"age_cutoff": date, "age_rules": []map[string]int{{"grade": 1, "min_age": 0, "max_age": 99}}}
 			}), "", false, []int{403}},
 	}
@@ -301,8 +301,8 @@ func owUnitScope(t *testing.T, w *owWorld) {
 func (w *owWorld) slotIDs(t *testing.T, practitionerID string) []string {
 	t.Helper()
 	q := url.Values{"practitioner_id": {practitionerID}, "include_full": {"true"}, "limit": {"100"},
-		"from": {w.at(0, 0, 0).Format(time.RFC3339)}, "to": {w.at(21, 0, 0).Format(time.RFC3339)}}
-	r := w.get(hmV1+"/health/slots?"+q.Encode(), nil)
+		"from": {w.app.At(0, 0, 0).Format(time.RFC3339)}, "to": {w.app.At(21, 0, 0).Format(time.RFC3339)}}
+	r := w.app.Get(hmV1+"/health/slots?"+q.Encode(), "")
 	r.Want(t, http.StatusOK)
 	var list struct {
 		Items []struct {

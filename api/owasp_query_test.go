@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 )
 
 // owValue is one hostile value of a query parameter.
@@ -109,12 +110,12 @@ func (w *owWorld) owListCaller(path string) (token string, base url.Values, owns
 	case strings.HasPrefix(path, "/api/v1/admin/education/applications"):
 		return w.eduS1.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/education/"):
-		return w.eduAdmin.Token, base, false
+		return w.app.Admin(identity.RoleEducationAdmin).Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/health/appointments"):
-		base.Set("date", w.hmEnv.day(w.day))
+		base.Set("date", w.app.Day(w.day))
 		return w.staffF1.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/parking/"):
-		return w.parkAdmin.Token, base, false
+		return w.app.Admin(identity.RoleParkingAdmin).Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/"):
 		return w.admin.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/integrations/webhooks/{id}"):
@@ -224,9 +225,9 @@ func owQueryAbuse(t *testing.T, w *owWorld) {
 
 	t.Run("ranges reversed or absurd", func(t *testing.T) {
 		slots := func(from, to string) *apitest.Response {
-			return w.get(hmV1+"/health/slots?"+url.Values{"from": {from}, "to": {to}}.Encode(), nil)
+			return w.app.Get(hmV1+"/health/slots?"+url.Values{"from": {from}, "to": {to}}.Encode(), "")
 		}
-		r := slots(w.at(5, 0, 0).Format(time.RFC3339), w.at(1, 0, 0).Format(time.RFC3339))
+		r := slots(w.app.At(5, 0, 0).Format(time.RFC3339), w.app.At(1, 0, 0).Format(time.RFC3339))
 		owCheck(t, "slots reversed", r, "")
 		if r.Status != http.StatusUnprocessableEntity || !owNames(t, r, "from", "to") {
 			t.Errorf("slots from after to: %d %s, want 422 naming from or to", r.Status, owShort(r.Body))
@@ -245,15 +246,15 @@ func owQueryAbuse(t *testing.T, w *owWorld) {
 
 	t.Run("limit is capped at 100", func(t *testing.T) {
 		w := w.as(t)
-		p3 := w.practitioner(w.f2)
-		w.schedule(p3, 6, 6, "08:00", "18:00", 5, 1) // 120 slots
+		p3 := w.app.Practitioner(w.f2)
+		w.app.Schedule(p3, 6, 6, "08:00", "18:00", 5, 1) // 120 slots
 		q := url.Values{"practitioner_id": {p3}, "include_full": {"true"}, "limit": {"10000000"},
-			"from": {w.at(6, 0, 0).Format(time.RFC3339)}, "to": {w.at(7, 0, 0).Format(time.RFC3339)}}
+			"from": {w.app.At(6, 0, 0).Format(time.RFC3339)}, "to": {w.app.At(7, 0, 0).Format(time.RFC3339)}}
 		var page struct {
 			Items      []json.RawMessage `json:"items"`
 			NextCursor *string           `json:"next_cursor"`
 		}
-		r := w.get(hmV1+"/health/slots?"+q.Encode(), nil)
+		r := w.app.Get(hmV1+"/health/slots?"+q.Encode(), "")
 		r.Want(t, http.StatusOK)
 		r.JSON(t, &page)
 		if len(page.Items) != 100 || page.NextCursor == nil {
@@ -261,7 +262,7 @@ func owQueryAbuse(t *testing.T, w *owWorld) {
 		}
 		q.Set("cursor", *page.NextCursor)
 		page.Items, page.NextCursor = nil, nil
-		w.get(hmV1+"/health/slots?"+q.Encode(), nil).JSON(t, &page)
+		w.app.Get(hmV1+"/health/slots?"+q.Encode(), "").JSON(t, &page)
 		if len(page.Items) != 20 || page.NextCursor != nil {
 			t.Errorf("the second page has %d items (next %v), want the last 20", len(page.Items), page.NextCursor)
 		}

@@ -18,7 +18,7 @@ import (
 // while the defect shows, and check normally once it is fixed.
 func TestOWASPAPITop10(t *testing.T) {
 	w := newOwWorld(t, func(c *api.Config) { c.BodyLimit = owBodyLimit })
-	resetLoginFailures(t, w.app)
+	w.app.ResetLoginFailures(t)
 
 	t.Run("API1 object level authorization", func(t *testing.T) { owObjectLevelAuthorization(t, w) })
 	t.Run("API1 and API5 unit-scoped administration", func(t *testing.T) { owUnitScope(t, w) })

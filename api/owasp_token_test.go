@@ -134,12 +134,12 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 
 	t.Run("a deactivated staff account's token on its own routes", func(t *testing.T) {
 		w := w.as(t)
-		desk := w.staff(identity.RoleHealthStaff, w.f1)
-		path := hmV1 + "/admin/health/appointments?date=" + w.hmEnv.day(w.day)
+		desk := w.app.NewStaff(identity.RoleHealthStaff, w.f1)
+		path := hmV1 + "/admin/health/appointments?date=" + w.app.Day(w.day)
 		if r := w.app.Get(path, desk.Token); r.Status != http.StatusOK {
 			t.Fatalf("before: %d %s", r.Status, owShort(r.Body))
 		}
-		r := w.do(http.MethodPatch, hmV1+"/admin/staff/"+desk.ID, w.admin, map[string]any{"active": false}, nil)
+		r := w.app.Do(apitest.Request{Method: http.MethodPatch, Path: hmV1 + "/admin/staff/" + desk.ID, Token: w.admin.Token, Body: map[string]any{"active": false}})
 		r.Want(t, http.StatusOK)
 		for _, req := range []apitest.Request{
 			{Method: http.MethodGet, Path: path},
@@ -156,7 +156,7 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 		if got := w.slotIDs(t, w.p1); len(got) == 0 {
 			t.Error("F1's slots are gone")
 		}
-		a := w.get(hmV1+"/health/appointments/"+w.appt.ID, w.a)
+		a := w.app.Get(hmV1+"/health/appointments/"+w.appt.ID, w.a.Token)
 		a.Want(t, http.StatusOK)
 		if a.Map(t)["status"] != "booked" {
 			t.Errorf("A's appointment is now %s", a.Body)

@@ -119,6 +119,14 @@ func New(t testing.TB, opts ...Option) *App {
 // Call it from TestMain.
 func Main(m *testing.M) { dbtest.Main(m) }
 
+// As returns the App failing t instead of the test that started it, for the
+// helpers a subtest calls: a subtest must not fail its parent.
+func (a *App) As(t testing.TB) *App {
+	cp := *a
+	cp.t = t
+	return &cp
+}
+
 // Request describes one request. Body may be a string or []byte sent as is,
 // or any other value sent as JSON.
 type Request struct {
@@ -169,6 +177,23 @@ func (a *App) Do(req Request) *Response {
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	return &Response{Status: res.StatusCode, Header: res.Header, Body: raw, request: req.Method + " " + req.Path}
+}
+
+// With returns a copy of a JSON body with the given keys set, as key,
+// value, key, value; a nil value deletes the key.
+func With(body map[string]any, kv ...any) map[string]any {
+	out := make(map[string]any, len(body)+len(kv)/2)
+	for k, v := range body {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(out, kv[i].(string))
+			continue
+		}
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
 }
 
 // Get sends a GET with an optional token.

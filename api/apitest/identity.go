@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,6 +36,12 @@ func NewCNIC() string {
 func NewPhone() string {
 	return fmt.Sprintf("+923%09d", rand.IntN(1_000_000_000))
 }
+
+// DashedCNIC writes a 13-digit CNIC as 12345-1234567-1, as people do.
+func DashedCNIC(cnic string) string { return cnic[:5] + "-" + cnic[5:12] + "-" + cnic[12:] }
+
+// NationalPhone writes +923001234567 as 03001234567, as people dial it.
+func NationalPhone(phone string) string { return "0" + strings.TrimPrefix(phone, "+92") }
 
 var otpPattern = regexp.MustCompile(`code is (\d{6})`)
 
@@ -84,6 +91,20 @@ func (a *App) Login(username, password string) (string, string) {
 	var pair identity.TokenPair
 	r.JSON(a.t, &pair)
 	return pair.AccessToken, pair.RefreshToken
+}
+
+// ResetLoginFailures forgets every failed sign-in now and when t ends. On
+// PostgreSQL the tests of a package share one schema, so a test that left
+// failures behind would lock 127.0.0.1 out for the next ones.
+func (a *App) ResetLoginFailures(t testing.TB) {
+	t.Helper()
+	reset := func() {
+		if err := a.DB.Exec("DELETE FROM login_failures").Error; err != nil {
+			t.Errorf("delete login failures: %v", err)
+		}
+	}
+	reset()
+	t.Cleanup(reset)
 }
 
 // StaffPassword is the password of staff accounts made by NewStaff.

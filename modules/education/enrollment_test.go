@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -38,27 +37,8 @@ const (
 
 var defaultRules = []education.AgeRule{{Grade: 1, MinAge: 5, MaxAge: 7}, {Grade: 2, MinAge: 6, MaxAge: 8}, {Grade: 6, MinAge: 10, MaxAge: 12}}
 
-// Admission windows are unique per academic year in the whole database, and
-// on PostgreSQL the package's tests share one, so every test takes a year no
-// other test of this run has.
+// buildMu makes servers one at a time (see newRig).
 var buildMu sync.Mutex
-
-var (
-	yearsMu   sync.Mutex
-	yearsUsed = map[int]bool{}
-)
-
-func uniqueYear() string {
-	yearsMu.Lock()
-	defer yearsMu.Unlock()
-	for {
-		start := 2100 + rand.IntN(801)
-		if !yearsUsed[start] {
-			yearsUsed[start] = true
-			return fmt.Sprintf("%d-%02d", start, (start+1)%100)
-		}
-	}
-}
 
 // rig is one test's server, education admin and academic year.
 type rig struct {
@@ -84,7 +64,7 @@ func newRig(t *testing.T) *rig {
 		defer buildMu.Unlock() // also when New fails the test
 		return apitest.New(t)
 	}()
-	return &rig{t: t, app: app, admin: app.Admin(identity.RoleEducationAdmin), year: uniqueYear()}
+	return &rig{t: t, app: app, admin: app.Admin(identity.RoleEducationAdmin), year: apitest.AcademicYear()}
 }
 
 // window opens admissions for the rig's year.
@@ -390,7 +370,7 @@ func TestApplyRules(t *testing.T) {
 
 	t.Run("refused requests", func(t *testing.T) {
 		spouse := r.dependant(parent, "spouse", "1990-05-01")
-		otherYear := uniqueYear() // no window
+		otherYear := apitest.AcademicYear() // no window
 		cases := []struct {
 			name   string
 			body   map[string]any
