@@ -71,7 +71,7 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 		for _, op := range routes {
 			method, path, _ := strings.Cut(op, " ")
 			b, hasBody := bodies[op]
-			token, concrete := b.token, hmV1+b.path
+			token, concrete := b.token, v1+b.path
 			if !hasBody {
 				token, concrete = w.b.Token, owFill(path, owRandomID(), owRandomID())
 			}
@@ -113,7 +113,7 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 			method, _, _ := strings.Cut(op, " ")
 			for shape, body := range shapes {
 				sent := time.Now()
-				r := w.owRaw(t, method, hmV1+b.path, b.token, "application/json", []byte(body), false)
+				r := w.owRaw(t, method, v1+b.path, b.token, "application/json", []byte(body), false)
 				owCheck(t, op+" nested "+shape, r, "")
 				if r.Status != http.StatusBadRequest || !owNames(t, r, "body") {
 					t.Errorf("%s, %s: %d %s, want 400 naming body", op, shape, r.Status, owShort(r.Body))
@@ -198,7 +198,7 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 			method, _, _ := strings.Cut(op, " ")
 			raw, _ := json.Marshal(b.body)
 			for _, ct := range types {
-				r := w.owRaw(t, method, hmV1+b.path, b.token, ct, raw, false)
+				r := w.owRaw(t, method, v1+b.path, b.token, ct, raw, false)
 				owCheck(t, op+" as "+ct, r, "")
 				if !(r.Status == http.StatusUnsupportedMediaType || (r.Status == http.StatusBadRequest && owNames(t, r, "Content-Type"))) {
 					t.Errorf("%s as %s: %d %s, want 415 or 400 naming Content-Type", op, ct, r.Status, owShort(r.Body))
@@ -206,7 +206,7 @@ func owBodyAbuse(t *testing.T, w *owWorld, bodies map[string]owBody) {
 			}
 		}
 		// The token endpoint reads a form: JSON is refused as RFC 6749 says.
-		r := w.owRaw(t, http.MethodPost, hmV1+"/oauth/token", "", "application/json",
+		r := w.owRaw(t, http.MethodPost, v1+"/oauth/token", "", "application/json",
 			[]byte(`{"grant_type":"client_credentials","client_id":"`+w.clientF1.ID+`","client_secret":"`+w.clientF1.Secret+`"}`), false)
 		owCheck(t, "/oauth/token as JSON", r, "")
 		if r.Status != http.StatusBadRequest && r.Status != http.StatusUnsupportedMediaType && r.Status != http.StatusUnauthorized {

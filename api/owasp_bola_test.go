@@ -22,7 +22,7 @@ type owTarget func(id string) apitest.Request
 // owOnPath aims at the record named in the path; format has one %s.
 func owOnPath(method, format string, body any, header func() map[string]string) owTarget {
 	return func(id string) apitest.Request {
-		r := apitest.Request{Method: method, Path: hmV1 + fmt.Sprintf(format, id), Body: body}
+		r := apitest.Request{Method: method, Path: v1 + fmt.Sprintf(format, id), Body: body}
 		if header != nil {
 			r.Header = header()
 		}
@@ -33,7 +33,7 @@ func owOnPath(method, format string, body any, header func() map[string]string) 
 // owInBody aims at the record named in the body.
 func owInBody(method, path string, body func(id string) map[string]any) owTarget {
 	return func(id string) apitest.Request {
-		return apitest.Request{Method: method, Path: hmV1 + path, Body: body(id)}
+		return apitest.Request{Method: method, Path: v1 + path, Body: body(id)}
 	}
 }
 
@@ -139,14 +139,14 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 		secrets := append(w.aIDs(), w.aSecrets()...)
 		for _, p := range []string{"/health/appointments?limit=100", "/me/dependants?limit=100", "/education/applications?limit=100",
 			"/parking/vehicles?limit=100", "/parking/permits?limit=100", "/me/notifications?limit=100", "/me/overview", "/me/access-log?limit=100", "/me"} {
-			r := w.app.Get(hmV1+p, w.b.Token)
+			r := w.app.Get(v1+p, w.b.Token)
 			r.Want(t, http.StatusOK)
 			owCheck(t, "B reads "+p, r, "", secrets...)
 		}
-		r := w.app.Get(hmV1+"/integrations/webhooks", w.clientF2.Token)
+		r := w.app.Get(v1+"/integrations/webhooks", w.clientF2.Token)
 		r.Want(t, http.StatusOK)
 		owCheck(t, "client F2's webhooks", r, "", w.sub1)
-		r = w.app.Get(hmV1+"/admin/health/appointments?date="+w.app.Day(w.day), w.clientF2.Token)
+		r = w.app.Get(v1+"/admin/health/appointments?date="+w.app.Day(w.day), w.clientF2.Token)
 		r.Want(t, http.StatusOK)
 		owCheck(t, "client F2's day", r, "", append(secrets, w.appt.ID)...)
 	})
@@ -165,7 +165,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 	catalogue := func(t *testing.T) map[string]string {
 		out := map[string]string{}
 		for _, p := range []string{"/health/facilities/" + w.f1, "/education/schools/" + w.s1} {
-			r := w.app.Get(hmV1+p, "")
+			r := w.app.Get(v1+p, "")
 			r.Want(t, http.StatusOK)
 			out[p] = owStable(t, r.Body)
 		}
@@ -252,7 +252,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 		}
 		for _, route := range w.app.Server.Routes() {
 			name := route.Method + " " + route.Path
-			if strings.HasPrefix(route.Path, hmV1+"/admin/") && route.Permission != web.Anyone && unitScoped[route.Permission] && !covered[name] {
+			if strings.HasPrefix(route.Path, v1+"/admin/") && route.Permission != web.Anyone && unitScoped[route.Permission] && !covered[name] {
 				t.Errorf("%s (%s) is open to unit-scoped callers but no row here attacks it", name, route.Permission)
 			}
 		}
@@ -266,7 +266,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			{"client of F2", w.clientF2.Token, "/admin/health/appointments?date=" + date, w.appt.ID},
 			{"education_staff of S2", w.eduS2.Token, "/admin/education/applications?limit=100", w.application.ID},
 		} {
-			r := w.app.Get(hmV1+c.path, c.token)
+			r := w.app.Get(v1+c.path, c.token)
 			r.Want(t, http.StatusOK)
 			owCheck(t, c.who, r, "", append(w.aSecrets(), c.foreign)...)
 		}
@@ -278,7 +278,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			{"client of F1", w.clientF1.Token, "/admin/health/appointments?date=" + date, w.appt.ID},
 			{"education_staff of S1", w.eduS1.Token, "/admin/education/applications?limit=100", w.application.ID},
 		} {
-			r := w.app.Get(hmV1+c.path, c.token)
+			r := w.app.Get(v1+c.path, c.token)
 			if r.Status != http.StatusOK || !strings.Contains(string(r.Body), c.own) {
 				t.Errorf("%s: %d %s, want its unit's record %s", c.who, r.Status, owShort(r.Body), c.own)
 			}
@@ -302,7 +302,7 @@ func (w *owWorld) slotIDs(t *testing.T, practitionerID string) []string {
 	t.Helper()
 	q := url.Values{"practitioner_id": {practitionerID}, "include_full": {"true"}, "limit": {"100"},
 		"from": {w.app.At(0, 0, 0).Format(time.RFC3339)}, "to": {w.app.At(21, 0, 0).Format(time.RFC3339)}}
-	r := w.app.Get(hmV1+"/health/slots?"+q.Encode(), "")
+	r := w.app.Get(v1+"/health/slots?"+q.Encode(), "")
 	r.Want(t, http.StatusOK)
 	var list struct {
 		Items []struct {

@@ -187,7 +187,7 @@ func (w *owWorld) send(op string, b owBody, body any, header map[string]string) 
 	for k, v := range header {
 		h[k] = v
 	}
-	return w.app.Do(apitest.Request{Method: method, Path: hmV1 + b.path, Token: b.token, Body: body, Header: h})
+	return w.app.Do(apitest.Request{Method: method, Path: v1 + b.path, Token: b.token, Body: body, Header: h})
 }
 
 // owCatalogue checks that bodies covers exactly the spec's operations with

@@ -225,7 +225,7 @@ func owQueryAbuse(t *testing.T, w *owWorld) {
 
 	t.Run("ranges reversed or absurd", func(t *testing.T) {
 		slots := func(from, to string) *apitest.Response {
-			return w.app.Get(hmV1+"/health/slots?"+url.Values{"from": {from}, "to": {to}}.Encode(), "")
+			return w.app.Get(v1+"/health/slots?"+url.Values{"from": {from}, "to": {to}}.Encode(), "")
 		}
 		r := slots(w.app.At(5, 0, 0).Format(time.RFC3339), w.app.At(1, 0, 0).Format(time.RFC3339))
 		owCheck(t, "slots reversed", r, "")
@@ -237,7 +237,7 @@ func owQueryAbuse(t *testing.T, w *owWorld) {
 		if n := owItems(t, r); r.Status == http.StatusOK && n > 100 {
 			t.Errorf("slots over all time: %d items", n)
 		}
-		r = w.app.Get(hmV1+"/admin/audit?"+url.Values{"from": {"2030-01-01T00:00:00Z"}, "to": {"2020-01-01T00:00:00Z"}}.Encode(), w.admin.Token)
+		r = w.app.Get(v1+"/admin/audit?"+url.Values{"from": {"2030-01-01T00:00:00Z"}, "to": {"2020-01-01T00:00:00Z"}}.Encode(), w.admin.Token)
 		owCheck(t, "audit reversed", r, "")
 		if r.Status == http.StatusOK && owItems(t, r) != 0 {
 			t.Errorf("audit from after to lists %d entries", owItems(t, r))
@@ -254,7 +254,7 @@ func owQueryAbuse(t *testing.T, w *owWorld) {
 			Items      []json.RawMessage `json:"items"`
 			NextCursor *string           `json:"next_cursor"`
 		}
-		r := w.app.Get(hmV1+"/health/slots?"+q.Encode(), "")
+		r := w.app.Get(v1+"/health/slots?"+q.Encode(), "")
 		r.Want(t, http.StatusOK)
 		r.JSON(t, &page)
 		if len(page.Items) != 100 || page.NextCursor == nil {
@@ -262,7 +262,7 @@ func owQueryAbuse(t *testing.T, w *owWorld) {
 		}
 		q.Set("cursor", *page.NextCursor)
 		page.Items, page.NextCursor = nil, nil
-		w.app.Get(hmV1+"/health/slots?"+q.Encode(), "").JSON(t, &page)
+		w.app.Get(v1+"/health/slots?"+q.Encode(), "").JSON(t, &page)
 		if len(page.Items) != 20 || page.NextCursor != nil {
 			t.Errorf("the second page has %d items (next %v), want the last 20", len(page.Items), page.NextCursor)
 		}

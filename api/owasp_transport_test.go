@@ -178,13 +178,13 @@ func TestOWASPCORSForeignOrigins(t *testing.T) {
 		"http://app.example.pk", "https://app.example.pk:8443", "https://APP.EXAMPLE.PK", "https://app.example.pk/", "https://sub.app.example.pk", "*"}
 	requests := func(app *apitest.App, origin string) map[string]*apitest.Response {
 		return map[string]*apitest.Response{
-			"preflight": app.Do(apitest.Request{Method: http.MethodOptions, Path: hmV1 + "/me", Header: map[string]string{
+			"preflight": app.Do(apitest.Request{Method: http.MethodOptions, Path: v1 + "/me", Header: map[string]string{
 				"Origin": origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization, cookie"}}),
-			"preflight for a write": app.Do(apitest.Request{Method: http.MethodOptions, Path: hmV1 + "/me/dependants", Header: map[string]string{
+			"preflight for a write": app.Do(apitest.Request{Method: http.MethodOptions, Path: v1 + "/me/dependants", Header: map[string]string{
 				"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}}),
-			"simple GET":        app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/health/facilities", Header: map[string]string{"Origin": origin}}),
-			"authenticated GET": app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/me", Token: citizen.Token, Header: map[string]string{"Origin": origin}}),
-			"error":             app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/me", Header: map[string]string{"Origin": origin}}),
+			"simple GET":        app.Do(apitest.Request{Method: http.MethodGet, Path: v1 + "/health/facilities", Header: map[string]string{"Origin": origin}}),
+			"authenticated GET": app.Do(apitest.Request{Method: http.MethodGet, Path: v1 + "/me", Token: citizen.Token, Header: map[string]string{"Origin": origin}}),
+			"error":             app.Do(apitest.Request{Method: http.MethodGet, Path: v1 + "/me", Header: map[string]string{"Origin": origin}}),
 		}
 	}
 	for _, origin := range foreign {

@@ -100,7 +100,7 @@ func newOwWorld(t *testing.T, opts ...apitest.Option) *owWorld {
 			ID string `json:"id"`
 		} `json:"items"`
 	}
-	w.app.Get(hmV1+"/me/notifications?limit=100", w.a.Token).Want(t, http.StatusOK).JSON(t, &list)
+	w.app.Get(v1+"/me/notifications?limit=100", w.a.Token).Want(t, http.StatusOK).JSON(t, &list)
 	if len(list.Items) == 0 {
 		t.Fatal("A has no notification after booking")
 	}
@@ -111,7 +111,7 @@ func newOwWorld(t *testing.T, opts ...apitest.Option) *owWorld {
 
 	scopes := []string{"health.appointments:read", "webhooks:manage"}
 	w.clientF1, w.clientF2 = app.NewClient(scopes, w.f1), app.NewClient(scopes, w.f2)
-	r := app.Post(hmV1+"/integrations/webhooks", w.clientF1.Token,
+	r := app.Post(v1+"/integrations/webhooks", w.clientF1.Token,
 		map[string]any{"url": "https://203.0.113.10/hooks/owasp", "events": []string{"appointment.booked"}})
 	r.Want(t, http.StatusCreated)
 	w.sub1 = r.Map(t)["id"].(string)
@@ -150,11 +150,11 @@ func (w *owWorld) snapshotA(t *testing.T) map[string]string {
 	}
 	out := map[string]string{}
 	for _, p := range paths {
-		r := w.app.Get(hmV1+p, w.a.Token)
+		r := w.app.Get(v1+p, w.a.Token)
 		r.Want(t, http.StatusOK)
 		out[p] = owStable(t, r.Body)
 	}
-	r := w.app.Get(hmV1+"/integrations/webhooks", w.clientF1.Token)
+	r := w.app.Get(v1+"/integrations/webhooks", w.clientF1.Token)
 	r.Want(t, http.StatusOK)
 	out["webhooks of client F1"] = owStable(t, r.Body)
 	return out
