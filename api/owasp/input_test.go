@@ -1,4 +1,4 @@
-package api_test
+package owasp_test
 
 import (
 	"fmt"
@@ -116,7 +116,8 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 		"POST /api/v1/auth/otp/resend": {path: "/auth/otp/resend", body: map[string]any{"phone": apitest.NewPhone()}},
 		"POST /api/v1/auth/otp/verify": {path: "/auth/otp/verify", body: map[string]any{"phone": apitest.NewPhone(), "code": "123456"}},
 		"POST /api/v1/auth/refresh":    {path: "/auth/refresh", body: map[string]any{"refresh_token": refresh}},
-		"POST /api/v1/auth/register": {path: "/auth/register", body: newRegistration(),
+		"POST /api/v1/auth/register": {path: "/auth/register", body: map[string]any{"cnic": apitest.NewCNIC(), "phone": apitest.NewPhone(),
+			"full_name": "Test Citizen", "password": "correct horse battery staple"},
 			created: status(http.StatusCreated, "status", identity.StatusPending)},
 		"POST /api/v1/education/applications": {token: w.b.Token, path: "/education/applications",
 			body:    map[string]any{"school_id": w.s2, "academic_year": w.year, "grade": 1, "child_id": w.bDep},

@@ -1,4 +1,4 @@
-package api_test
+package owasp_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
@@ -19,14 +20,13 @@ import (
 	"github.com/islamabad-digital/citizenapi/openapi"
 )
 
-// The owasp_*_test.go files attack the API as the OWASP API Security Top 10
-// (2023) describes: object- and function-level authorization, mass
-// assignment, resource consumption, injection through queries and bodies,
-// leaks in error answers, and token misuse. They share the world built here:
-// two citizens, where A owns one record of every kind a citizen can own and
-// B is the attacker, two facilities, two schools, a zone, unit-bound staff
+// The phases of TestOWASPAPITop10 share the world built here: two
+// citizens, where A owns one record of every kind a citizen can own and B
+// is the attacker, two facilities, two schools, a zone, unit-bound staff
 // and unit-bound clients. Everything is made through the API, as the other
 // tests of this package do, because on PostgreSQL they share one schema.
+
+const v1 = api.BasePath
 
 // owWorld is a running server with the records the attacks aim at.
 type owWorld struct {
@@ -317,7 +317,7 @@ type owParam struct {
 }
 
 // owSpec reads the operations and definitions of the committed spec.
-func owSpec(t *testing.T) ([]owOp, map[string]owDefinition) {
+func owSpec(t testing.TB) ([]owOp, map[string]owDefinition) {
 	t.Helper()
 	var doc struct {
 		Paths map[string]map[string]struct {
