@@ -129,10 +129,7 @@ func (r *rig) schoolWithSeats(seats int) string {
 // school page shows them.
 func (r *rig) seats(schoolID string, grade int) education.Seats {
 	r.t.Helper()
-	res := r.app.Get("/api/v1/education/schools/"+schoolID, "")
-	if res.Status != http.StatusOK {
-		r.t.Fatalf("get school: %d %s", res.Status, res.Body)
-	}
+	res := r.app.Get("/api/v1/education/schools/"+schoolID, "").Want(r.t, http.StatusOK)
 	var sc education.School
 	res.JSON(r.t, &sc)
 	for _, s := range sc.Seats {
@@ -188,10 +185,7 @@ func (r *rig) apply(token, schoolID string, grade int, childID string) *apitest.
 
 func (r *rig) mustApply(token, schoolID string, grade int, childID string) education.Application {
 	r.t.Helper()
-	res := r.apply(token, schoolID, grade, childID)
-	if res.Status != http.StatusCreated {
-		r.t.Fatalf("apply: %d %s", res.Status, res.Body)
-	}
+	res := r.apply(token, schoolID, grade, childID).Want(r.t, http.StatusCreated)
 	var a education.Application
 	res.JSON(r.t, &a)
 	if a.Status != education.StatusSubmitted {
@@ -207,10 +201,7 @@ func (r *rig) decide(token, id, decision, note string) *apitest.Response {
 
 func (r *rig) mustDecide(token, id, decision, note string) education.Application {
 	r.t.Helper()
-	res := r.decide(token, id, decision, note)
-	if res.Status != http.StatusOK {
-		r.t.Fatalf("decide %s: %d %s", decision, res.Status, res.Body)
-	}
+	res := r.decide(token, id, decision, note).Want(r.t, http.StatusOK)
 	var a education.Application
 	res.JSON(r.t, &a)
 	return a
@@ -224,10 +215,7 @@ func (r *rig) withdraw(token, id string) *apitest.Response {
 // get reads an application as its parent.
 func (r *rig) get(token, id string) education.Application {
 	r.t.Helper()
-	res := r.app.Get(applicationsPath+"/"+id, token)
-	if res.Status != http.StatusOK {
-		r.t.Fatalf("get application: %d %s", res.Status, res.Body)
-	}
+	res := r.app.Get(applicationsPath+"/"+id, token).Want(r.t, http.StatusOK)
 	var a education.Application
 	res.JSON(r.t, &a)
 	return a
@@ -454,10 +442,7 @@ func TestApplyRules(t *testing.T) {
 			return r.app.Do(apitest.Request{Method: http.MethodPost, Path: applicationsPath, Token: parent.Token, Body: b,
 				Header: map[string]string{"Idempotency-Key": key}})
 		}
-		first := send(body)
-		if first.Status != http.StatusCreated {
-			t.Fatalf("first: %d %s", first.Status, first.Body)
-		}
+		first := send(body).Want(t, http.StatusCreated)
 		replay := send(body)
 		if replay.Status != first.Status || string(replay.Body) != string(first.Body) {
 			t.Errorf("replay = %d %s, want %d %s", replay.Status, replay.Body, first.Status, first.Body)
@@ -726,10 +711,7 @@ func TestWaitlistPromotion(t *testing.T) {
 
 	// X's parent withdraws: W1 is accepted in the same request.
 	r.app.Clock.Advance(time.Second)
-	res := r.withdraw(x.parent.Token, x.app.ID)
-	if res.Status != http.StatusOK {
-		t.Fatalf("withdraw: %d %s", res.Status, res.Body)
-	}
+	res := r.withdraw(x.parent.Token, x.app.ID).Want(t, http.StatusOK)
 	var withdrawn education.Application
 	res.JSON(t, &withdrawn)
 	if withdrawn.Status != education.StatusWithdrawn {
@@ -909,10 +891,7 @@ func TestStaffScope(t *testing.T) {
 
 	t.Run("own school", func(t *testing.T) {
 		for _, path := range []string{adminApplicationsPath, adminApplicationsPath + "?school_id=" + s1} {
-			res := r.app.Get(path, staff1.Token)
-			if res.Status != http.StatusOK {
-				t.Fatalf("GET %s = %d %s", path, res.Status, res.Body)
-			}
+			res := r.app.Get(path, staff1.Token).Want(t, http.StatusOK)
 			var l education.ApplicationList
 			res.JSON(t, &l)
 			if len(l.Items) != 1 || l.Items[0].ID != at1.app.ID {

@@ -21,10 +21,7 @@ const schools = "/api/v1/education/schools"
 
 func list(t *testing.T, app *apitest.App, path string) education.SchoolList {
 	t.Helper()
-	r := app.Get(path, "")
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
-	}
+	r := app.Get(path, "").Want(t, http.StatusOK)
 	var l education.SchoolList
 	r.JSON(t, &l)
 	return l
@@ -179,10 +176,7 @@ func TestSchools(t *testing.T) {
 
 	t.Run("get one school with its seats", func(t *testing.T) {
 		want := mine["free"]
-		r := app.Get(schools+"/"+want.ID, "")
-		if r.Status != http.StatusOK {
-			t.Fatalf("status = %d, want 200 (%s)", r.Status, r.Body)
-		}
+		r := app.Get(schools+"/"+want.ID, "").Want(t, http.StatusOK)
 		var got education.School
 		r.JSON(t, &got)
 		if got.ID != want.ID || got.Name != want.Name || !slices.Equal(got.Seats, want.Seats) {

@@ -25,10 +25,7 @@ type list[T any] struct {
 // get fetches one page and fails the test unless it is a 200.
 func get[T any](t *testing.T, app *apitest.App, path string) list[T] {
 	t.Helper()
-	r := app.Get(path, "")
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
-	}
+	r := app.Get(path, "").Want(t, http.StatusOK)
 	var l list[T]
 	r.JSON(t, &l)
 	return l
@@ -120,10 +117,7 @@ func TestCatalog(t *testing.T) {
 	})
 
 	t.Run("get one facility", func(t *testing.T) {
-		r := app.Get(base+"/facilities/"+pims.ID, "")
-		if r.Status != http.StatusOK {
-			t.Fatalf("status = %d, want 200 (%s)", r.Status, r.Body)
-		}
+		r := app.Get(base+"/facilities/"+pims.ID, "").Want(t, http.StatusOK)
 		var got health.Facility
 		r.JSON(t, &got)
 		if got.ID != pims.ID || got.Name != pims.Name || !slices.Equal(got.Specialties, pims.Specialties) {

@@ -47,10 +47,7 @@ func newRegistration() map[string]any {
 // messagesTo lists what the development sender sent to a recipient, newest first.
 func messagesTo(t *testing.T, app *apitest.App, to string) []notify.Message {
 	t.Helper()
-	r := app.Get("/dev/messages?limit=100&to="+url.QueryEscape(to), "")
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET /dev/messages: %d %s", r.Status, r.Body)
-	}
+	r := app.Get("/dev/messages?limit=100&to="+url.QueryEscape(to), "").Want(t, http.StatusOK)
 	var list struct {
 		Items []notify.Message `json:"items"`
 	}
@@ -114,10 +111,7 @@ func TestRegister(t *testing.T) {
 	t.Run("pending with a code sent by SMS", func(t *testing.T) {
 		reg := newRegistration()
 		cnic, phone := reg["cnic"].(string), reg["phone"].(string)
-		r := register(apitest.With(reg, "cnic", apitest.DashedCNIC(cnic), "phone", apitest.NationalPhone(phone)))
-		if r.Status != http.StatusCreated {
-			t.Fatalf("register: %d %s", r.Status, r.Body)
-		}
+		r := register(apitest.With(reg, "cnic", apitest.DashedCNIC(cnic), "phone", apitest.NationalPhone(phone))).Want(t, http.StatusCreated)
 		acc := r.Map(t)
 		if acc["status"] != identity.StatusPending || acc["cnic"] != cnic || acc["phone"] != phone || acc["kind"] != identity.KindCitizen {
 			t.Fatalf("account = %v; want pending, CNIC %s and phone %s normalised", acc, cnic, phone)
@@ -476,10 +470,7 @@ func TestLogin(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				r := login(app, tc.username, tc.password, nil)
-				if r.Status != http.StatusOK {
-					t.Fatalf("login: %d %s", r.Status, r.Body)
-				}
+				r := login(app, tc.username, tc.password, nil).Want(t, http.StatusOK)
 				var pair identity.TokenPair
 				r.JSON(t, &pair)
 				if pair.TokenType != "Bearer" || pair.ExpiresIn != 900 || pair.AccessToken == "" || pair.RefreshToken == "" {
@@ -771,10 +762,7 @@ func TestMe(t *testing.T) {
 	app := apitest.New(t)
 	c := app.NewCitizen()
 
-	me := app.Get(v1+"/me", c.Token)
-	if me.Status != http.StatusOK {
-		t.Fatalf("GET /me: %d %s", me.Status, me.Body)
-	}
+	me := app.Get(v1+"/me", c.Token).Want(t, http.StatusOK)
 	acc := me.Map(t)
 	if acc["id"] != c.ID || acc["cnic"] != c.CNIC || acc["phone"] != c.Phone || acc["status"] != identity.StatusActive || acc["kind"] != identity.KindCitizen {
 		t.Fatalf("GET /me = %v; want the owner's full CNIC %s and phone %s", acc, c.CNIC, c.Phone)
@@ -786,10 +774,7 @@ func TestMe(t *testing.T) {
 	}
 
 	t.Run("changes name and language", func(t *testing.T) {
-		r := patch(app, v1+"/me", c.Token, map[string]any{"full_name": "  آمنہ   بی بی ", "preferred_language": "ur"})
-		if r.Status != http.StatusOK {
-			t.Fatalf("PATCH /me: %d %s", r.Status, r.Body)
-		}
+		patch(app, v1+"/me", c.Token, map[string]any{"full_name": "  آمنہ   بی بی ", "preferred_language": "ur"}).Want(t, http.StatusOK)
 		got := app.Get(v1+"/me", c.Token).Map(t)
 		if got["full_name"] != "آمنہ بی بی" || got["preferred_language"] != "ur" || got["cnic"] != c.CNIC {
 			t.Fatalf("after PATCH: %v", got)
@@ -862,10 +847,7 @@ func TestDependants(t *testing.T) {
 		t.Helper()
 		return app.Post(v1+"/me/dependants", token, body)
 	}
-	r := add(t, a.Token, apitest.With(dependantBody(), "b_form_or_cnic", "61101-1234567-2"))
-	if r.Status != http.StatusCreated {
-		t.Fatalf("add: %d %s", r.Status, r.Body)
-	}
+	r := add(t, a.Token, apitest.With(dependantBody(), "b_form_or_cnic", "61101-1234567-2")).Want(t, http.StatusCreated)
 	dep := r.Map(t)
 	id, _ := dep["id"].(string)
 	if dep["b_form_or_cnic"] != "6110112345672" || dep["date_of_birth"] != "2020-05-14" || dep["relation"] != "child" {
@@ -963,10 +945,7 @@ func TestDependants(t *testing.T) {
 				t.Fatal("the cursor does not advance")
 			}
 			var list identity.DependantList
-			r := app.Get(next, c.Token)
-			if r.Status != http.StatusOK {
-				t.Fatalf("GET %s: %d %s", next, r.Status, r.Body)
-			}
+			r := app.Get(next, c.Token).Want(t, http.StatusOK)
 			r.JSON(t, &list)
 			if len(list.Items) != 1 {
 				t.Fatalf("page %d has %d items, want 1", pages+1, len(list.Items))
@@ -1022,10 +1001,7 @@ func TestStaffAdministration(t *testing.T) {
 	create := func(body any) *apitest.Response { return app.Post(v1+"/admin/staff", admin.Token, body) }
 
 	desk := newStaffBody(identity.RoleHealthStaff, "health", facility)
-	r := create(desk)
-	if r.Status != http.StatusCreated {
-		t.Fatalf("create health staff: %d %s", r.Status, r.Body)
-	}
+	r := create(desk).Want(t, http.StatusCreated)
 	var created identity.Account
 	r.JSON(t, &created)
 	if created.Kind != identity.KindStaff || created.Status != identity.StatusActive || len(created.Roles) != 1 ||
@@ -1106,10 +1082,7 @@ func TestStaffAdministration(t *testing.T) {
 		app.Get(v1+"/admin/staff", officer.Token).Problem(t, http.StatusForbidden, "")
 		put(officer.Token, map[string]any{"roles": []map[string]string{{"role": "admin", "department": "platform"}}}).Problem(t, http.StatusForbidden, "")
 
-		r := put(admin.Token, map[string]any{"roles": []map[string]string{{"role": "admin", "department": "platform"}}})
-		if r.Status != http.StatusOK {
-			t.Fatalf("PUT roles: %d %s", r.Status, r.Body)
-		}
+		r := put(admin.Token, map[string]any{"roles": []map[string]string{{"role": "admin", "department": "platform"}}}).Want(t, http.StatusOK)
 		var acc identity.Account
 		r.JSON(t, &acc)
 		if len(acc.Roles) != 1 || acc.Roles[0].Role != identity.RoleAdmin {
@@ -1123,10 +1096,7 @@ func TestStaffAdministration(t *testing.T) {
 			t.Fatalf("the new admin role did not apply: %d %s", r.Status, r.Body)
 		}
 
-		r = put(admin.Token, map[string]any{"roles": []map[string]string{{"role": "health_staff", "department": "health", "unit_id": facility}}})
-		if r.Status != http.StatusOK {
-			t.Fatalf("PUT roles: %d %s", r.Status, r.Body)
-		}
+		r = put(admin.Token, map[string]any{"roles": []map[string]string{{"role": "health_staff", "department": "health", "unit_id": facility}}}).Want(t, http.StatusOK)
 		app.Get(v1+"/admin/staff", officer.Token).Problem(t, http.StatusForbidden, "")
 		if held := rolesOf(t, app, admin.Token, officer.ID); !slices.Equal(held, []string{"health_staff@" + facility}) {
 			t.Fatalf("GET /admin/roles for the officer = %v", held)
@@ -1166,10 +1136,7 @@ func rolesOf(t *testing.T, app *apitest.App, adminToken, accountID string) []str
 	var held []string
 	next := v1 + "/admin/roles?limit=3"
 	for pages := 0; pages < 1000; pages++ {
-		r := app.Get(next, adminToken)
-		if r.Status != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", next, r.Status, r.Body)
-		}
+		r := app.Get(next, adminToken).Want(t, http.StatusOK)
 		var list identity.RoleList
 		r.JSON(t, &list)
 		for _, a := range list.Items {
@@ -1209,10 +1176,7 @@ func TestAuditLog(t *testing.T) {
 
 	entries := func(t *testing.T, query string) []audit.Entry {
 		t.Helper()
-		r := app.Get(v1+"/admin/audit?limit=100"+query, admin.Token)
-		if r.Status != http.StatusOK {
-			t.Fatalf("GET /admin/audit%s: %d %s", query, r.Status, r.Body)
-		}
+		r := app.Get(v1+"/admin/audit?limit=100"+query, admin.Token).Want(t, http.StatusOK)
 		var list identity.AuditList
 		r.JSON(t, &list)
 		return list.Items

@@ -128,10 +128,7 @@ func (e *pkEnv) listedZone(id string) parking.Zone {
 	e.t.Helper()
 	next := pkZones + "?limit=100"
 	for range 1000 {
-		r := e.app.Get(next, "")
-		if r.Status != http.StatusOK {
-			e.t.Fatalf("GET %s = %d %s", next, r.Status, r.Body)
-		}
+		r := e.app.Get(next, "").Want(e.t, http.StatusOK)
 		var l parking.ZoneList
 		r.JSON(e.t, &l)
 		for _, z := range l.Items {
@@ -194,10 +191,7 @@ func (e *pkEnv) buy(c *apitest.Citizen, vehicleID, zoneID, permitType, start str
 
 func (e *pkEnv) mustBuy(c *apitest.Citizen, vehicleID, zoneID, permitType, start string, months int) parking.Permit {
 	e.t.Helper()
-	r := e.buy(c, vehicleID, zoneID, permitType, start, months)
-	if r.Status != http.StatusCreated {
-		e.t.Fatalf("buy permit: %d %s", r.Status, r.Body)
-	}
+	r := e.buy(c, vehicleID, zoneID, permitType, start, months).Want(e.t, http.StatusCreated)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	return p
@@ -216,10 +210,7 @@ var pkSandbox = map[string]string{"method": "sandbox", "payment_token": "tok_vis
 
 func (e *pkEnv) mustPay(c *apitest.Citizen, permitID string) parking.Permit {
 	e.t.Helper()
-	r := e.pay(c, permitID, uuid.NewString(), pkSandbox)
-	if r.Status != http.StatusOK {
-		e.t.Fatalf("pay permit: %d %s", r.Status, r.Body)
-	}
+	r := e.pay(c, permitID, uuid.NewString(), pkSandbox).Want(e.t, http.StatusOK)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	return p
@@ -239,10 +230,7 @@ func (e *pkEnv) activePermit(c *apitest.Citizen, zoneID string, months int) (pla
 
 func (e *pkEnv) permit(c *apitest.Citizen, id string) parking.Permit {
 	e.t.Helper()
-	r := e.app.Get(pkPermits+"/"+id, c.Token)
-	if r.Status != http.StatusOK {
-		e.t.Fatalf("GET permit: %d %s", r.Status, r.Body)
-	}
+	r := e.app.Get(pkPermits+"/"+id, c.Token).Want(e.t, http.StatusOK)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	return p
@@ -489,10 +477,7 @@ func TestPaymentIdempotency(t *testing.T) {
 	})
 
 	key := uuid.NewString()
-	first := e.pay(c, p.ID, key, pkSandbox)
-	if first.Status != http.StatusOK {
-		t.Fatalf("pay: %d %s", first.Status, first.Body)
-	}
+	first := e.pay(c, p.ID, key, pkSandbox).Want(t, http.StatusOK)
 	var paid parking.Permit
 	first.JSON(t, &paid)
 	if paid.Status != parking.StatusActive || paid.AmountPKR != 1000 || paid.VerificationToken == "" || paid.PayBy != nil {
@@ -651,10 +636,7 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 
 	t.Run("approve", func(t *testing.T) {
 		p := buyPaid()
-		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin.Token, map[string]string{"reason": "certificate seen"}, nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("approve: %d %s", r.Status, r.Body)
-		}
+		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin.Token, map[string]string{"reason": "certificate seen"}, nil).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusActive || got.VerificationToken == "" {
@@ -668,10 +650,7 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 
 	t.Run("reject", func(t *testing.T) {
 		p := buyPaid()
-		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin.Token, map[string]string{"reason": "no certificate"}, nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("reject: %d %s", r.Status, r.Body)
-		}
+		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin.Token, map[string]string{"reason": "no certificate"}, nil).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusRejected || got.RefundPKR != p.AmountPKR || got.Reason != "no certificate" {
@@ -818,10 +797,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	}
 
 	t.Run("renewal", func(t *testing.T) {
-		r := e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c.Token, map[string]int{"months": 1}, nil)
-		if r.Status != http.StatusCreated {
-			t.Fatalf("renew: %d %s", r.Status, r.Body)
-		}
+		r := e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c.Token, map[string]int{"months": 1}, nil).Want(t, http.StatusCreated)
 		var p parking.Permit
 		r.JSON(t, &p)
 		if p.ID == old.ID || p.StartDate != "2027-04-10" || p.EndDate != "2027-05-09" || p.AmountPKR != 1500 ||
@@ -837,10 +813,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 		r = e.do(http.MethodPost, pkPermits+"/"+p.ID+"/renew", c.Token, map[string]int{"months": 3}, nil)
 		r.Problem(t, http.StatusConflict, "") // p is unpaid: only active permits renew
 		paid := e.mustPay(c, p.ID)
-		r = e.do(http.MethodPost, pkPermits+"/"+paid.ID+"/renew", c.Token, map[string]int{"months": 3}, nil)
-		if r.Status != http.StatusCreated {
-			t.Fatalf("renew the renewal: %d %s", r.Status, r.Body)
-		}
+		r = e.do(http.MethodPost, pkPermits+"/"+paid.ID+"/renew", c.Token, map[string]int{"months": 3}, nil).Want(t, http.StatusCreated)
 		var third parking.Permit
 		r.JSON(t, &third)
 		if third.StartDate != "2027-05-10" || third.EndDate != "2027-08-09" || third.AmountPKR != 3000 {
@@ -859,10 +832,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 // as an officer's device would offline.
 func pkKeyfunc(t *testing.T, e *pkEnv) jwt.Keyfunc {
 	t.Helper()
-	r := e.app.Get("/.well-known/jwks.json", "")
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET jwks: %d %s", r.Status, r.Body)
-	}
+	r := e.app.Get("/.well-known/jwks.json", "").Want(t, http.StatusOK)
 	var set token.JWKSet
 	r.JSON(t, &set)
 	keys := map[string]ed25519.PublicKey{}
@@ -1004,10 +974,7 @@ type pkVerification struct {
 
 func (e *pkEnv) verify(officer *apitest.Staff, plate, zoneID string) pkVerification {
 	e.t.Helper()
-	r := e.app.Get(pkVerify+"?plate="+url.QueryEscape(plate)+"&zone_id="+zoneID, officer.Token)
-	if r.Status != http.StatusOK {
-		e.t.Fatalf("verify %q: %d %s", plate, r.Status, r.Body)
-	}
+	r := e.app.Get(pkVerify+"?plate="+url.QueryEscape(plate)+"&zone_id="+zoneID, officer.Token).Want(e.t, http.StatusOK)
 	var v pkVerification
 	r.JSON(e.t, &v)
 	return v
@@ -1088,10 +1055,7 @@ func TestOfficerVerify(t *testing.T) {
 		if !e.verify(officer, pl, zoneID).Valid {
 			t.Fatal("a refused revocation ended the permit")
 		}
-		r := e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{"reason": "forged residence papers"}, nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("revoke: %d %s", r.Status, r.Body)
-		}
+		r := e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{"reason": "forged residence papers"}, nil).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusRevoked || got.Reason != "forged residence papers" || got.VerificationToken != "" {
@@ -1144,10 +1108,7 @@ func TestCancelPermit(t *testing.T) {
 	t.Run("unpaid", func(t *testing.T) {
 		v, _ := e.vehicle(c)
 		p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
-		r := e.cancel(c, p.ID)
-		if r.Status != http.StatusOK {
-			t.Fatalf("cancel: %d %s", r.Status, r.Body)
-		}
+		r := e.cancel(c, p.ID).Want(t, http.StatusOK)
 		m := r.Map(t)
 		if m["status"] != parking.StatusCancelled {
 			t.Errorf("status = %v, want cancelled", m["status"])
@@ -1162,10 +1123,7 @@ func TestCancelPermit(t *testing.T) {
 
 	t.Run("first day", func(t *testing.T) {
 		_, p := e.activePermit(c, zoneID, 3)
-		r := e.cancel(c, p.ID)
-		if r.Status != http.StatusOK {
-			t.Fatalf("cancel: %d %s", r.Status, r.Body)
-		}
+		r := e.cancel(c, p.ID).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusCancelled || got.RefundPKR != 3000 {
@@ -1216,10 +1174,7 @@ func TestCancelPermit(t *testing.T) {
 	t.Run("after 1.5 months", func(t *testing.T) {
 		_, p := e.activePermit(c, zoneID, 3)      // 10 March to 9 June
 		e.app.SetClock(pkStart.AddDate(0, 0, 45)) // 24 April: one whole month (to 23 May) is left before 9 June
-		r := e.cancel(c, p.ID)
-		if r.Status != http.StatusOK {
-			t.Fatalf("cancel: %d %s", r.Status, r.Body)
-		}
+		r := e.cancel(c, p.ID).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusCancelled || got.RefundPKR != 1000 {
@@ -1259,10 +1214,7 @@ func TestVehicles(t *testing.T) {
 
 	t.Run("stored normalised", func(t *testing.T) {
 		p := randomPlate()
-		r := e.addVehicle(b, spelled(p))
-		if r.Status != http.StatusCreated {
-			t.Fatalf("add: %d %s", r.Status, r.Body)
-		}
+		r := e.addVehicle(b, spelled(p)).Want(t, http.StatusCreated)
 		if got := r.Map(t)["plate"]; got != p {
 			t.Errorf("plate = %v, want %s", got, p)
 		}
@@ -1440,10 +1392,7 @@ func TestAdminPermitList(t *testing.T) {
 
 	ids := func(t *testing.T, query string) []string {
 		t.Helper()
-		r := e.app.Get(pkAdmin+"/permits?"+query, e.admin.Token)
-		if r.Status != http.StatusOK {
-			t.Fatalf("GET admin permits?%s: %d %s", query, r.Status, r.Body)
-		}
+		r := e.app.Get(pkAdmin+"/permits?"+query, e.admin.Token).Want(t, http.StatusOK)
 		var l parking.PermitList
 		r.JSON(t, &l)
 		var out []string
