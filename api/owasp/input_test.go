@@ -270,7 +270,7 @@ func owMassAssignment(t *testing.T, w *owWorld, bodies map[string]owBody) {
 					continue
 				}
 				r := w.send(name, b, apitest.With(b.body, field, value), nil)
-				owCheck(t, name+" with "+field, r, "")
+				owCheck(t, name+" with "+field, r)
 				if r.Status != http.StatusBadRequest || !owNames(t, r, field) {
 					t.Errorf("with %q: %d %s, want 400 naming it", field, r.Status, owShort(r.Body))
 				}
@@ -280,7 +280,7 @@ func owMassAssignment(t *testing.T, w *owWorld, bodies map[string]owBody) {
 					nested[field] = owFixedID
 					r := w.send(name, b, b.body, nil)
 					delete(nested, field)
-					owCheck(t, name+" with "+key+"."+field, r, "")
+					owCheck(t, name+" with "+key+"."+field, r)
 					if r.Status != http.StatusBadRequest || !owNames(t, r, field) {
 						t.Errorf("with %s.%s: %d %s, want 400 naming it", key, field, r.Status, owShort(r.Body))
 					}

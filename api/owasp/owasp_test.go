@@ -12,10 +12,6 @@ import (
 // and take their own snapshot of A's records; the input phases may create
 // records of B and of staff. Each phase is a subtest, so that one can be
 // run alone: go test ./api/owasp -run 'TestOWASPAPITop10/mass_assignment'.
-//
-// Defects the suite found and that need a production change are reported
-// as skipped cases whose message starts with "KNOWN DEFECT": they skip only
-// while the defect shows, and check normally once it is fixed.
 func TestOWASPAPITop10(t *testing.T) {
 	w := newOwWorld(t, func(c *api.Config) { c.BodyLimit = owBodyLimit })
 	w.app.ResetLoginFailures(t)

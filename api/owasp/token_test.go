@@ -103,7 +103,7 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 	for _, tc := range unauthenticated {
 		t.Run(tc.name, func(t *testing.T) {
 			r := w.app.Do(apitest.Request{Method: http.MethodGet, Path: v1 + tc.path, Header: tc.header})
-			owCheck(t, tc.name, r, "", w.aSecrets()...)
+			owCheck(t, tc.name, r, w.aSecrets()...)
 			if r.Status != http.StatusUnauthorized {
 				t.Fatalf("%d %s, want 401", r.Status, owShort(r.Body))
 			}
@@ -118,7 +118,7 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 		forged := sign(token.TypeAccess, w.clientF2.ID, integrations.Audience,
 			token.Claims{Kind: "client", Scope: "webhooks:manage parking.permits:verify health.appointments:read"})
 		r := w.app.Get(v1+"/parking/verify?plate="+w.permit.Plate+"&zone_id="+w.zone, forged)
-		owCheck(t, "verify with a forged scope", r, "", w.aSecrets()...)
+		owCheck(t, "verify with a forged scope", r, w.aSecrets()...)
 		if r.Status != http.StatusForbidden {
 			t.Fatalf("a scope the client was never granted: %d %s, want 403", r.Status, owShort(r.Body))
 		}
@@ -148,7 +148,7 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 		} {
 			req.Token = desk.Token
 			r := w.app.Do(req)
-			owCheck(t, "deactivated "+req.Path, r, "", w.aSecrets()...)
+			owCheck(t, "deactivated "+req.Path, r, w.aSecrets()...)
 			if r.Status != http.StatusUnauthorized {
 				t.Errorf("%s %s after deactivation: %d %s, want 401", req.Method, req.Path, r.Status, owShort(r.Body))
 			}

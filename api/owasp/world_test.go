@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -231,15 +230,11 @@ func owLeaks(r *apitest.Response, secrets ...string) []string {
 }
 
 // owCheck applies the rules every answer of these tests must keep: no
-// server error unless known is a known defect being reported (then the case
-// is skipped with it), errors as problem+json (RFC 6749 JSON for the token
+// server error, errors as problem+json (RFC 6749 JSON for the token
 // endpoint), and nothing of owLeaks.
-func owCheck(t *testing.T, what string, r *apitest.Response, known string, secrets ...string) {
+func owCheck(t *testing.T, what string, r *apitest.Response, secrets ...string) {
 	t.Helper()
 	if r.Status >= 500 {
-		if known != "" {
-			t.Skipf("KNOWN DEFECT, reported: %s: %s answered %d", known, what, r.Status)
-		}
 		t.Errorf("%s: server error %d %s", what, r.Status, owShort(r.Body))
 	}
 	if r.Status >= 400 {
@@ -285,18 +280,6 @@ func owNames(t *testing.T, r *apitest.Response, fields ...string) bool {
 		}
 	}
 	return false
-}
-
-// owOnPostgres reports whether the tests run on PostgreSQL.
-func owOnPostgres() bool { return os.Getenv("TEST_DATABASE_URL") != "" }
-
-// owPG is reason on PostgreSQL and nothing on SQLite, for known defects
-// that only PostgreSQL shows.
-func owPG(reason string) string {
-	if owOnPostgres() {
-		return reason
-	}
-	return ""
 }
 
 // ---- the spec ----
