@@ -188,8 +188,9 @@ func (a *App) Zone(quota int) string {
 // Vehicle registers a car with a random plate to c and returns its ID.
 func (a *App) Vehicle(c *Citizen) string {
 	a.t.Helper()
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	for range 5 {
-		letters := string([]byte{byte('A' + rand.IntN(26)), byte('A' + rand.IntN(26)), byte('A' + rand.IntN(26))})
+		letters := string([]byte{alphabet[rand.IntN(26)], alphabet[rand.IntN(26)], alphabet[rand.IntN(26)]})
 		r := a.Post(api.BasePath+"/parking/vehicles", c.Token, map[string]any{"plate": fmt.Sprintf("%s-%d", letters, 1000+rand.IntN(9000)), "make": "Suzuki", "model": "Alto", "colour": "white"})
 		if r.Status == http.StatusConflict {
 			continue // the plate is taken: draw another

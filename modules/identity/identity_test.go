@@ -1096,7 +1096,7 @@ func TestStaffAdministration(t *testing.T) {
 			t.Fatalf("the new admin role did not apply: %d %s", r.Status, r.Body)
 		}
 
-		r = put(admin.Token, map[string]any{"roles": []map[string]string{{"role": "health_staff", "department": "health", "unit_id": facility}}}).Want(t, http.StatusOK)
+		put(admin.Token, map[string]any{"roles": []map[string]string{{"role": "health_staff", "department": "health", "unit_id": facility}}}).Want(t, http.StatusOK)
 		app.Get(v1+"/admin/staff", officer.Token).Problem(t, http.StatusForbidden, "")
 		if held := rolesOf(t, app, admin.Token, officer.ID); !slices.Equal(held, []string{"health_staff@" + facility}) {
 			t.Fatalf("GET /admin/roles for the officer = %v", held)
