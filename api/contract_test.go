@@ -70,17 +70,6 @@ func TestCommittedSpecIsCurrent(t *testing.T) {
 	}
 }
 
-// echoPath turns /a/:id into /a/{id}, the spec's spelling.
-func echoPath(p string) string {
-	parts := strings.Split(p, "/")
-	for i, part := range parts {
-		if strings.HasPrefix(part, ":") {
-			parts[i] = "{" + part[1:] + "}"
-		}
-	}
-	return strings.Join(parts, "/")
-}
-
 // documentedPlatformPaths are the routes outside /api/v1 that the document
 // describes; the rest (Swagger UI's pages) are tools, not operations.
 var documentedPlatformPaths = map[string]bool{"/": true, "/healthz": true, "/readyz": true, "/dev/messages": true,
@@ -94,7 +83,7 @@ func TestSpecMatchesRoutes(t *testing.T) {
 	served := map[string]bool{}
 	for _, r := range app.Server.Echo.Routes() {
 		if strings.HasPrefix(r.Path, "/api/") || documentedPlatformPaths[r.Path] {
-			served[r.Method+" "+echoPath(r.Path)] = true
+			served[r.Method+" "+apitest.OpenAPIPath(r.Path)] = true
 		}
 	}
 	var missing, extra []string
@@ -142,10 +131,9 @@ func TestMalformedJSONToEveryBodyIsABadRequest(t *testing.T) {
 				if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden {
 					continue
 				}
-				if r.Status != http.StatusBadRequest || r.Header.Get("X-Request-ID") != "malformed-probe" {
-					t.Fatalf("status %d, request ID %q: %s", r.Status, r.Header.Get("X-Request-ID"), r.Body)
+				if r.Problem(t, http.StatusBadRequest, "").RequestID != "malformed-probe" {
+					t.Fatalf("request ID %q, want the one sent", r.Header.Get("X-Request-ID"))
 				}
-				problem(t, r)
 				return
 			}
 			t.Fatalf("no test account may call %s", op)
@@ -172,7 +160,7 @@ func TestSpecDescribesEveryOperation(t *testing.T) {
 	}
 	routes := map[string]string{}
 	for _, r := range app.Server.Routes() {
-		routes[r.Method+" "+echoPath(r.Path)] = r.Permission
+		routes[r.Method+" "+apitest.OpenAPIPath(r.Path)] = r.Permission
 	}
 	seen := map[string]string{}
 	for path, methods := range readSpec(t).Paths {

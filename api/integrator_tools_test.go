@@ -38,7 +38,7 @@ func TestThroughPrism(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := startPrism(t, prism, app.URL)
-	resetLoginFailures(t, app) // the journey ends locked out; the package's other tests share the address
+	app.ResetLoginFailures(t) // the journey ends locked out; the package's other tests share the address
 	j := &journey{t: t, base: base}
 
 	cnic, phone, password := apitest.NewCNIC(), apitest.NewPhone(), "a long pass phrase for prism"

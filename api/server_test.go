@@ -24,31 +24,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
-func problem(t *testing.T, r *apitest.Response) web.Problem {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.JSON(t, &p)
-	if p.Status != r.Status || p.Type == "" || p.Title == "" || p.RequestID == "" {
-		t.Fatalf("incomplete problem %+v for status %d", p, r.Status)
-	}
-	if p.RequestID != r.Header.Get(api.HeaderRequestID) {
-		t.Fatalf("problem request_id %q differs from header %q", p.RequestID, r.Header.Get(api.HeaderRequestID))
-	}
-	return p
-}
-
-func fieldNamed(p web.Problem, field string) bool {
-	for _, f := range p.Errors {
-		if f.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
 func TestOperationsEndpoints(t *testing.T) {
 	app := apitest.New(t)
 	for _, path := range []string{"/healthz", "/readyz", "/swagger/index.html", "/swagger/doc.json", "/openapi.json"} {
@@ -119,14 +94,7 @@ func TestErrorsAreProblems(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := app.Do(tc.req)
-			if r.Status != tc.status {
-				t.Fatalf("status = %d, want %d (%s)", r.Status, tc.status, r.Body)
-			}
-			p := problem(t, r)
-			if tc.field != "" && !fieldNamed(p, tc.field) {
-				t.Fatalf("errors %+v do not name %q", p.Errors, tc.field)
-			}
+			app.Do(tc.req).Problem(t, tc.status, tc.field)
 		})
 	}
 }
@@ -199,15 +167,11 @@ func TestBindingAndValidation(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := app.Do(apitest.Request{Method: "POST", Path: "/test/bind", Body: tc.body, Header: tc.header})
-			if r.Status != tc.status {
-				t.Fatalf("status = %d, want %d (%s)", r.Status, tc.status, r.Body)
-			}
 			if tc.status == 200 {
+				r.Want(t, 200)
 				return
 			}
-			if p := problem(t, r); !fieldNamed(p, tc.field) {
-				t.Fatalf("errors %+v do not name %q", p.Errors, tc.field)
-			}
+			r.Problem(t, tc.status, tc.field)
 		})
 	}
 }
@@ -216,11 +180,7 @@ func TestOversizeBody(t *testing.T) {
 	app := apitest.New(t, func(c *api.Config) { c.BodyLimit = 1024 })
 	mountBindRoute(app)
 	big := `{"name":"` + strings.Repeat("x", 4096) + `","count":1}`
-	r := app.Do(apitest.Request{Method: "POST", Path: "/test/bind", Body: big})
-	if r.Status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("declared oversize body: status = %d, want 413", r.Status)
-	}
-	problem(t, r)
+	app.Do(apitest.Request{Method: "POST", Path: "/test/bind", Body: big}).Problem(t, http.StatusRequestEntityTooLarge, "")
 
 	// Without a declared length the limit applies while reading.
 	req, _ := http.NewRequest("POST", app.URL+"/test/bind", io.MultiReader(strings.NewReader(big)))
@@ -242,10 +202,7 @@ func TestPanicIsAProblemWithoutDetails(t *testing.T) {
 	app.Server.Echo.GET("/test/fail", func(echo.Context) error { return io.ErrUnexpectedEOF })
 	for _, path := range []string{"/test/panic", "/test/fail"} {
 		r := app.Get(path, "")
-		if r.Status != http.StatusInternalServerError {
-			t.Fatalf("GET %s = %d, want 500", path, r.Status)
-		}
-		problem(t, r)
+		r.Problem(t, http.StatusInternalServerError, "")
 		if strings.Contains(string(r.Body), "secret") || strings.Contains(string(r.Body), "EOF") || strings.Contains(string(r.Body), "goroutine") {
 			t.Fatalf("error body leaks internals: %s", r.Body)
 		}
@@ -366,9 +323,7 @@ func TestIdempotencyKey(t *testing.T) {
 	if replay.Header.Get("Idempotent-Replayed") != "true" || runs.Load() != 1 {
 		t.Fatalf("replay ran the handler again: runs = %d", runs.Load())
 	}
-	if r := order("alice", "k1", "coffee"); r.Status != 422 || !fieldNamed(problem(t, r), "Idempotency-Key") {
-		t.Fatalf("same key, different body: %d %s, want 422 naming Idempotency-Key", r.Status, r.Body)
-	}
+	order("alice", "k1", "coffee").Problem(t, 422, "Idempotency-Key")
 	if r := order("bob", "k1", "coffee"); r.Status != 201 || runs.Load() != 2 {
 		t.Fatalf("another caller's key space: %d, runs %d", r.Status, runs.Load())
 	}

@@ -13,13 +13,14 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 )
 
 // TestShutdownFailsReadinessAndFinishesRequests stops a listening server
 // while a slow request is in flight: readiness must fail during the drain,
 // the slow request must complete, and Run must return cleanly.
 func TestShutdownFailsReadinessAndFinishesRequests(t *testing.T) {
-	d := apitest.OpenDB(t)
+	d := dbtest.Open(t)
 	srv, err := api.New(apitest.Config(), api.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Keys: apitest.Keys, PII: apitest.PII})
 	if err != nil {
 		t.Fatal(err)

@@ -1,33 +1,25 @@
 // Package apitest starts the real HTTP server on a fresh, migrated database
-// for tests and drives it over HTTP.
-//
-// Without TEST_DATABASE_URL every App gets its own SQLite file. With
-// TEST_DATABASE_URL=postgres://… each test package gets a fresh schema,
-// created on first use and dropped by Main.
+// (see dbtest: SQLite, or a schema of TEST_DATABASE_URL) for tests and
+// drives it over HTTP.
 package apitest
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/api"
-	"github.com/islamabad-digital/citizenapi/migrations"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 )
@@ -83,8 +75,10 @@ type App struct {
 	URL    string
 	DB     *db.DB
 	Server *api.Server
-	Clock  *Clock
+	Clock  *dbtest.Clock
 	client *http.Client
+
+	accounts *accounts
 }
 
 // Option changes the configuration of an App before it starts.
@@ -101,12 +95,12 @@ func Config() api.Config {
 // New starts the real server on a fresh database and stops it when the test ends.
 func New(t testing.TB, opts ...Option) *App {
 	t.Helper()
-	d := OpenDB(t)
+	d := dbtest.Open(t)
 	cfg := Config()
 	for _, o := range opts {
 		o(&cfg)
 	}
-	clock := NewClock(time.Now())
+	clock := dbtest.NewClock(time.Now())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -117,131 +111,20 @@ func New(t testing.TB, opts ...Option) *App {
 	}
 	ts := httptest.NewServer(checkContract(t, srv))
 	t.Cleanup(ts.Close)
-	return &App{t: t, URL: ts.URL, DB: d, Server: srv, Clock: clock, client: ts.Client()}
-}
-
-// OpenDB returns a fresh, migrated database that is closed when the test ends.
-func OpenDB(t testing.TB) *db.DB {
-	t.Helper()
-	ctx := context.Background()
-	cfg := db.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "test.db"), MaxOpenConns: 8}
-	if pg := os.Getenv("TEST_DATABASE_URL"); pg != "" {
-		schema, err := packageSchema(pg)
-		if err != nil {
-			t.Fatalf("create test schema: %v", err)
-		}
-		cfg = db.Config{URL: withSearchPath(pg, schema), MaxOpenConns: 20, StatementTimeout: 30 * time.Second}
-	}
-	d, err := db.Open(ctx, cfg)
-	if err != nil {
-		t.Fatalf("open test database: %v", err)
-	}
-	t.Cleanup(func() { d.Close() })
-	if err := d.Migrate(ctx, migrations.FS, nil); err != nil {
-		t.Fatalf("migrate test database: %v", err)
-	}
-	return d
-}
-
-var (
-	schemaOnce sync.Once
-	schemaName string
-	schemaErr  error
-)
-
-// packageSchema creates this test binary's schema once.
-func packageSchema(pg string) (string, error) {
-	schemaOnce.Do(func() {
-		schemaName = fmt.Sprintf("test_%d_%d", time.Now().UnixNano(), os.Getpid())
-		schemaErr = adminExec(pg, "CREATE SCHEMA "+schemaName)
-	})
-	return schemaName, schemaErr
-}
-
-func adminExec(pg, statement string) error {
-	d, err := db.Open(context.Background(), db.Config{URL: pg, MaxOpenConns: 1})
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Exec(statement).Error
-}
-
-func withSearchPath(pg, schema string) string {
-	u, err := url.Parse(pg)
-	if err != nil {
-		return pg
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// DatabaseURL returns the URL of the test database d is open on: the
-// package's schema of TEST_DATABASE_URL, or the SQLite file. A test gives it
-// to a command or a second handle that must see the same data.
-func DatabaseURL(t testing.TB, d *db.DB) string {
-	t.Helper()
-	if d.Dialect == db.Postgres {
-		var schema string
-		if err := d.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
-			t.Fatal(err)
-		}
-		return withSearchPath(os.Getenv("TEST_DATABASE_URL"), schema)
-	}
-	var file string
-	if err := d.Raw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file).Error; err != nil || file == "" {
-		t.Fatalf("SQLite file: %q, %v", file, err)
-	}
-	return "sqlite:" + file
-}
-
-// Reopen opens a second handle on the database d is open on, as another
-// process would, and closes it when the test ends.
-func Reopen(t testing.TB, d *db.DB) *db.DB {
-	t.Helper()
-	other, err := db.Open(context.Background(), db.Config{URL: DatabaseURL(t, d), MaxOpenConns: 4})
-	if err != nil {
-		t.Fatalf("open a second handle: %v", err)
-	}
-	t.Cleanup(func() { other.Close() })
-	return other
+	return &App{t: t, URL: ts.URL, DB: d, Server: srv, Clock: clock, client: ts.Client(),
+		accounts: &accounts{admins: map[string]*Staff{}}}
 }
 
 // Main runs a package's tests and drops its PostgreSQL schema afterwards.
 // Call it from TestMain.
-func Main(m *testing.M) {
-	code := m.Run()
-	if pg := os.Getenv("TEST_DATABASE_URL"); pg != "" && schemaName != "" {
-		if err := adminExec(pg, "DROP SCHEMA "+schemaName+" CASCADE"); err != nil {
-			fmt.Fprintln(os.Stderr, "drop test schema:", err)
-		}
-	}
-	os.Exit(code)
-}
+func Main(m *testing.M) { dbtest.Main(m) }
 
-// Response is what the server answered.
-type Response struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-// JSON decodes the body into v, failing the test when it cannot.
-func (r *Response) JSON(t testing.TB, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		t.Fatalf("decode %s: %v", r.Body, err)
-	}
-}
-
-// Map decodes the body as a JSON object.
-func (r *Response) Map(t testing.TB) map[string]any {
-	t.Helper()
-	var m map[string]any
-	r.JSON(t, &m)
-	return m
+// As returns the App failing t instead of the test that started it, for the
+// helpers a subtest calls: a subtest must not fail its parent.
+func (a *App) As(t testing.TB) *App {
+	cp := *a
+	cp.t = t
+	return &cp
 }
 
 // Request describes one request. Body may be a string or []byte sent as is,
@@ -293,7 +176,24 @@ func (a *App) Do(req Request) *Response {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	return &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: raw, request: req.Method + " " + req.Path}
+}
+
+// With returns a copy of a JSON body with the given keys set, as key,
+// value, key, value; a nil value deletes the key.
+func With(body map[string]any, kv ...any) map[string]any {
+	out := make(map[string]any, len(body)+len(kv)/2)
+	for k, v := range body {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(out, kv[i].(string))
+			continue
+		}
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
 }
 
 // Get sends a GET with an optional token.
@@ -304,34 +204,4 @@ func (a *App) Get(path, token string) *Response {
 // Post sends a POST with a JSON body and an optional token.
 func (a *App) Post(path, token string, body any) *Response {
 	return a.Do(Request{Method: http.MethodPost, Path: path, Token: token, Body: body})
-}
-
-// Clock is a clock that tests set.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a Clock reading now.
-func NewClock(now time.Time) *Clock { return &Clock{now: now.UTC().Truncate(time.Microsecond)} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t.UTC().Truncate(time.Microsecond)
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }

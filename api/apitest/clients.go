@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
 )
 
@@ -16,9 +17,9 @@ type Client struct {
 
 // NewClient registers a client with scopes (bound to unit when given)
 // through the admin API and gets it a token by client credentials.
-func (a *App) NewClient(scopes []string, unit string) Client {
+func (a *App) NewClient(scopes []string, unit string) *Client {
 	a.t.Helper()
-	admin := a.NewStaff("admin", "")
+	admin := a.Admin(identity.RoleAdmin)
 	body := map[string]any{"name": "Test client", "owner_contact": "ops@client.test", "scopes": scopes}
 	if unit != "" {
 		body["unit_id"] = unit
@@ -29,7 +30,7 @@ func (a *App) NewClient(scopes []string, unit string) Client {
 	}
 	var created integrations.ClientWithSecret
 	r.JSON(a.t, &created)
-	return Client{ID: created.ID, Secret: created.Secret, Token: a.ClientToken(created.ID, created.Secret, "")}
+	return &Client{ID: created.ID, Secret: created.Secret, Token: a.ClientToken(created.ID, created.Secret, "")}
 }
 
 // ClientToken runs the client-credentials grant with the form and returns

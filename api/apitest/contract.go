@@ -100,6 +100,18 @@ func CheckWebhook(t testing.TB, header http.Header, body []byte) {
 	}
 }
 
+// OpenAPIPath writes an Echo route's path as the document does: /a/:id
+// becomes /a/{id}.
+func OpenAPIPath(echoPath string) string {
+	parts := strings.Split(echoPath, "/")
+	for i, part := range parts {
+		if strings.HasPrefix(part, ":") {
+			parts[i] = "{" + part[1:] + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
 // uncheckedPaths are served but are not the API: Swagger UI's own files,
 // and routes tests mount to exercise a middleware alone.
 var uncheckedPaths = regexp.MustCompile(`^/(swagger|test)/`)

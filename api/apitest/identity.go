@@ -6,7 +6,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
@@ -34,6 +37,12 @@ func NewPhone() string {
 	return fmt.Sprintf("+923%09d", rand.IntN(1_000_000_000))
 }
 
+// DashedCNIC writes a 13-digit CNIC as 12345-1234567-1, as people do.
+func DashedCNIC(cnic string) string { return cnic[:5] + "-" + cnic[5:12] + "-" + cnic[12:] }
+
+// NationalPhone writes +923001234567 as 03001234567, as people dial it.
+func NationalPhone(phone string) string { return "0" + strings.TrimPrefix(phone, "+92") }
+
 var otpPattern = regexp.MustCompile(`code is (\d{6})`)
 
 // LastOTP returns the newest code the development sender sent to phone.
@@ -53,10 +62,10 @@ func (a *App) LastOTP(phone string) string {
 }
 
 // NewCitizen registers a citizen through the API, verifies the phone with
-// the code from /dev/messages and signs in.
-func (a *App) NewCitizen() Citizen {
+// the code from /dev/messages and signs in. SetClock renews its token.
+func (a *App) NewCitizen() *Citizen {
 	a.t.Helper()
-	c := Citizen{CNIC: NewCNIC(), Phone: NewPhone(), Password: "correct horse battery staple"}
+	c := &Citizen{CNIC: NewCNIC(), Phone: NewPhone(), Password: "correct horse battery staple"}
 	r := a.Post("/api/v1/auth/register", "", map[string]string{"cnic": c.CNIC, "phone": c.Phone, "full_name": "Test Citizen", "password": c.Password})
 	if r.Status != http.StatusCreated {
 		a.t.Fatalf("register: %d %s", r.Status, r.Body)
@@ -66,6 +75,9 @@ func (a *App) NewCitizen() Citizen {
 		a.t.Fatalf("verify: %d %s", r.Status, r.Body)
 	}
 	c.Token, c.RefreshToken = a.Login(c.CNIC, c.Password)
+	a.accounts.mu.Lock()
+	defer a.accounts.mu.Unlock()
+	a.accounts.citizens = append(a.accounts.citizens, c)
 	return c
 }
 
@@ -81,6 +93,20 @@ func (a *App) Login(username, password string) (string, string) {
 	return pair.AccessToken, pair.RefreshToken
 }
 
+// ResetLoginFailures forgets every failed sign-in now and when t ends. On
+// PostgreSQL the tests of a package share one schema, so a test that left
+// failures behind would lock 127.0.0.1 out for the next ones.
+func (a *App) ResetLoginFailures(t testing.TB) {
+	t.Helper()
+	reset := func() {
+		if err := a.DB.Exec("DELETE FROM login_failures").Error; err != nil {
+			t.Errorf("delete login failures: %v", err)
+		}
+	}
+	reset()
+	t.Cleanup(reset)
+}
+
 // StaffPassword is the password of staff accounts made by NewStaff.
 const StaffPassword = "staff password for tests"
 
@@ -93,8 +119,9 @@ type Staff struct {
 
 // NewStaff creates a staff account with one role directly in the database,
 // as "citizenapi admin create" does, and signs it in through the API.
-// unitID is the facility or school of a unit-scoped role.
-func (a *App) NewStaff(role, unitID string) Staff {
+// unitID is the facility or school of a unit-scoped role. SetClock renews
+// its token.
+func (a *App) NewStaff(role, unitID string) *Staff {
 	a.t.Helper()
 	department := map[string]string{
 		identity.RoleAdmin: "platform", identity.RoleHealthAdmin: "health", identity.RoleHealthStaff: "health",
@@ -113,7 +140,53 @@ func (a *App) NewStaff(role, unitID string) Staff {
 		a.t.Fatalf("create %s: %v", role, err)
 	}
 	tok, _ := a.Login(email, StaffPassword)
-	return Staff{ID: acc.ID, Email: email, Token: tok}
+	s := &Staff{ID: acc.ID, Email: email, Token: tok}
+	a.accounts.mu.Lock()
+	defer a.accounts.mu.Unlock()
+	a.accounts.staff = append(a.accounts.staff, s)
+	return s
+}
+
+// Admin returns the App's staff member with role and no unit, made by
+// NewStaff the first time it is asked for: the administrator of a
+// department that sets up what a test needs.
+func (a *App) Admin(role string) *Staff {
+	a.t.Helper()
+	a.accounts.adminMu.Lock()
+	defer a.accounts.adminMu.Unlock()
+	if s, ok := a.accounts.admins[role]; ok {
+		return s
+	}
+	s := a.NewStaff(role, "")
+	a.accounts.admins[role] = s
+	return s
+}
+
+// accounts are the citizens and staff an App made, shared by its copies.
+type accounts struct {
+	mu       sync.Mutex
+	citizens []*Citizen
+	staff    []*Staff
+
+	adminMu sync.Mutex // held while an administrator is made
+	admins  map[string]*Staff
+}
+
+// SetClock moves the server's clock to at and gives every citizen and
+// staff member made by NewCitizen, NewStaff and Admin a fresh access token,
+// as signing in again would: tokens live 15 minutes of the clock. A test of
+// what expires moves Clock alone.
+func (a *App) SetClock(at time.Time) {
+	a.t.Helper()
+	a.Clock.Set(at)
+	a.accounts.mu.Lock()
+	defer a.accounts.mu.Unlock()
+	for _, c := range a.accounts.citizens {
+		c.Token = a.AccessToken(a.t, c.ID, identity.KindCitizen, identity.Audience, token.Claims{})
+	}
+	for _, s := range a.accounts.staff {
+		s.Token = a.AccessToken(a.t, s.ID, identity.KindStaff, identity.Audience, token.Claims{})
+	}
 }
 
 // anyUnit accepts every unit, so tests may bind staff to units they made up.

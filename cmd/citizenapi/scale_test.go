@@ -13,6 +13,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 )
 
 func TestMain(m *testing.M) { apitest.Main(m) }
@@ -118,7 +119,7 @@ func TestSeedScalePostgres(t *testing.T) {
 	}
 	app := apitest.New(t)
 	devEnv(t)
-	t.Setenv("DATABASE_URL", apitest.DatabaseURL(t, app.DB))
+	t.Setenv("DATABASE_URL", dbtest.DatabaseURL(t, app.DB))
 	t.Setenv("PII_SEALING_KEYS", apitest.PIISealingKeys)
 	t.Setenv("PII_LOOKUP_KEY", apitest.PIILookupKey)
 

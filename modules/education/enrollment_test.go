@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,8 +16,8 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/modules/education"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
-	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 const (
@@ -38,33 +37,14 @@ const (
 
 var defaultRules = []education.AgeRule{{Grade: 1, MinAge: 5, MaxAge: 7}, {Grade: 2, MinAge: 6, MaxAge: 8}, {Grade: 6, MinAge: 10, MaxAge: 12}}
 
-// Admission windows are unique per academic year in the whole database, and
-// on PostgreSQL the package's tests share one, so every test takes a year no
-// other test of this run has.
+// buildMu makes servers one at a time (see newRig).
 var buildMu sync.Mutex
-
-var (
-	yearsMu   sync.Mutex
-	yearsUsed = map[int]bool{}
-)
-
-func uniqueYear() string {
-	yearsMu.Lock()
-	defer yearsMu.Unlock()
-	for {
-		start := 2100 + rand.IntN(801)
-		if !yearsUsed[start] {
-			yearsUsed[start] = true
-			return fmt.Sprintf("%d-%02d", start, (start+1)%100)
-		}
-	}
-}
 
 // rig is one test's server, education admin and academic year.
 type rig struct {
 	t     *testing.T
 	app   *apitest.App
-	admin apitest.Staff
+	admin *apitest.Staff
 	year  string
 }
 
@@ -84,7 +64,7 @@ func newRig(t *testing.T) *rig {
 		defer buildMu.Unlock() // also when New fails the test
 		return apitest.New(t)
 	}()
-	return &rig{t: t, app: app, admin: app.NewStaff("education_admin", ""), year: uniqueYear()}
+	return &rig{t: t, app: app, admin: app.Admin(identity.RoleEducationAdmin), year: apitest.AcademicYear()}
 }
 
 // window opens admissions for the rig's year.
@@ -149,10 +129,7 @@ func (r *rig) schoolWithSeats(seats int) string {
 // school page shows them.
 func (r *rig) seats(schoolID string, grade int) education.Seats {
 	r.t.Helper()
-	res := r.app.Get("/api/v1/education/schools/"+schoolID, "")
-	if res.Status != http.StatusOK {
-		r.t.Fatalf("get school: %d %s", res.Status, res.Body)
-	}
+	res := r.app.Get("/api/v1/education/schools/"+schoolID, "").Want(r.t, http.StatusOK)
 	var sc education.School
 	res.JSON(r.t, &sc)
 	for _, s := range sc.Seats {
@@ -178,7 +155,7 @@ func (r *rig) dbFilled(schoolID string, grade int) int {
 }
 
 // dependant adds a family member to c and returns its ID.
-func (r *rig) dependant(c apitest.Citizen, relation, dob string) string {
+func (r *rig) dependant(c *apitest.Citizen, relation, dob string) string {
 	r.t.Helper()
 	res := r.app.Post(dependantsPath, c.Token, map[string]string{
 		"full_name": "Test " + relation + " " + uuid.NewString()[:6], "relation": relation, "date_of_birth": dob, "gender": "female",
@@ -189,13 +166,13 @@ func (r *rig) dependant(c apitest.Citizen, relation, dob string) string {
 	return res.Map(r.t)["id"].(string)
 }
 
-func (r *rig) child(c apitest.Citizen, dob string) string {
+func (r *rig) child(c *apitest.Citizen, dob string) string {
 	r.t.Helper()
 	return r.dependant(c, "child", dob)
 }
 
 // family is a new parent with one child born on grade1DOB.
-func (r *rig) family() (apitest.Citizen, string) {
+func (r *rig) family() (*apitest.Citizen, string) {
 	r.t.Helper()
 	p := r.app.NewCitizen()
 	return p, r.child(p, grade1DOB)
@@ -208,10 +185,7 @@ func (r *rig) apply(token, schoolID string, grade int, childID string) *apitest.
 
 func (r *rig) mustApply(token, schoolID string, grade int, childID string) education.Application {
 	r.t.Helper()
-	res := r.apply(token, schoolID, grade, childID)
-	if res.Status != http.StatusCreated {
-		r.t.Fatalf("apply: %d %s", res.Status, res.Body)
-	}
+	res := r.apply(token, schoolID, grade, childID).Want(r.t, http.StatusCreated)
 	var a education.Application
 	res.JSON(r.t, &a)
 	if a.Status != education.StatusSubmitted {
@@ -227,10 +201,7 @@ func (r *rig) decide(token, id, decision, note string) *apitest.Response {
 
 func (r *rig) mustDecide(token, id, decision, note string) education.Application {
 	r.t.Helper()
-	res := r.decide(token, id, decision, note)
-	if res.Status != http.StatusOK {
-		r.t.Fatalf("decide %s: %d %s", decision, res.Status, res.Body)
-	}
+	res := r.decide(token, id, decision, note).Want(r.t, http.StatusOK)
 	var a education.Application
 	res.JSON(r.t, &a)
 	return a
@@ -244,10 +215,7 @@ func (r *rig) withdraw(token, id string) *apitest.Response {
 // get reads an application as its parent.
 func (r *rig) get(token, id string) education.Application {
 	r.t.Helper()
-	res := r.app.Get(applicationsPath+"/"+id, token)
-	if res.Status != http.StatusOK {
-		r.t.Fatalf("get application: %d %s", res.Status, res.Body)
-	}
+	res := r.app.Get(applicationsPath+"/"+id, token).Want(r.t, http.StatusOK)
 	var a education.Application
 	res.JSON(r.t, &a)
 	return a
@@ -295,26 +263,6 @@ func decided(kinds []string) int {
 	return n
 }
 
-// wantProblem checks the status of an error answer and, when field is not
-// empty, that its errors name field.
-func wantProblem(t *testing.T, res *apitest.Response, status int, field string) {
-	t.Helper()
-	if res.Status != status {
-		t.Fatalf("status = %d, want %d (%s)", res.Status, status, res.Body)
-	}
-	if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Errorf("Content-Type = %q, want application/problem+json", ct)
-	}
-	var p web.Problem
-	res.JSON(t, &p)
-	if p.Status != status {
-		t.Errorf("problem status = %d, want %d", p.Status, status)
-	}
-	if field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == field }) {
-		t.Errorf("errors %+v do not name %q (%s)", p.Errors, field, res.Body)
-	}
-}
-
 // lastEvent is the newest history entry.
 func lastEvent(t *testing.T, a education.Application) education.ApplicationEvent {
 	t.Helper()
@@ -351,7 +299,7 @@ func TestApplyAgeBoundaries(t *testing.T) {
 				}
 				return
 			}
-			wantProblem(t, res, tc.status, "child_id")
+			res.Problem(t, tc.status, "child_id")
 		})
 	}
 }
@@ -392,7 +340,7 @@ func TestApplyWindowEdges(t *testing.T) {
 				}
 				return
 			}
-			wantProblem(t, res, tc.status, "")
+			res.Problem(t, tc.status, "")
 		})
 	}
 }
@@ -410,7 +358,7 @@ func TestApplyRules(t *testing.T) {
 
 	t.Run("refused requests", func(t *testing.T) {
 		spouse := r.dependant(parent, "spouse", "1990-05-01")
-		otherYear := uniqueYear() // no window
+		otherYear := apitest.AcademicYear() // no window
 		cases := []struct {
 			name   string
 			body   map[string]any
@@ -428,7 +376,7 @@ func TestApplyRules(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				wantProblem(t, r.app.Post(applicationsPath, parent.Token, tc.body), tc.status, tc.field)
+				r.app.Post(applicationsPath, parent.Token, tc.body).Problem(t, tc.status, tc.field)
 			})
 		}
 		t.Run("a malformed child_id", func(t *testing.T) {
@@ -436,7 +384,7 @@ func TestApplyRules(t *testing.T) {
 			if res.Status != http.StatusBadRequest && res.Status != http.StatusUnprocessableEntity {
 				t.Fatalf("status = %d, want 400 or 422 (%s)", res.Status, res.Body)
 			}
-			wantProblem(t, res, res.Status, "child_id")
+			res.Problem(t, res.Status, "child_id")
 		})
 		// Nothing of that was recorded.
 		var l education.ApplicationList
@@ -448,11 +396,11 @@ func TestApplyRules(t *testing.T) {
 
 	t.Run("one application per child, school and year; at most three open", func(t *testing.T) {
 		a := r.mustApply(parent.Token, schools[0], 1, kid)
-		wantProblem(t, r.apply(parent.Token, schools[0], 1, kid), http.StatusConflict, "")
+		r.apply(parent.Token, schools[0], 1, kid).Problem(t, http.StatusConflict, "")
 		// The refused duplicate took no open place: two more schools are fine.
 		r.mustApply(parent.Token, schools[1], 1, kid)
 		c := r.mustApply(parent.Token, schools[2], 1, kid)
-		wantProblem(t, r.apply(parent.Token, schools[3], 1, kid), http.StatusConflict, "")
+		r.apply(parent.Token, schools[3], 1, kid).Problem(t, http.StatusConflict, "")
 
 		// Another child of another parent is not affected.
 		r.mustApply(other.Token, schools[3], 1, othersKid)
@@ -462,7 +410,7 @@ func TestApplyRules(t *testing.T) {
 			t.Fatalf("withdraw: %d %s", res.Status, res.Body)
 		}
 		r.mustApply(parent.Token, schools[3], 1, kid)
-		wantProblem(t, r.apply(parent.Token, schools[2], 1, kid), http.StatusConflict, "")
+		r.apply(parent.Token, schools[2], 1, kid).Problem(t, http.StatusConflict, "")
 
 		// Withdrawing again frees a place, and a withdrawn application does
 		// not block a new one to the same school.
@@ -494,10 +442,7 @@ func TestApplyRules(t *testing.T) {
 			return r.app.Do(apitest.Request{Method: http.MethodPost, Path: applicationsPath, Token: parent.Token, Body: b,
 				Header: map[string]string{"Idempotency-Key": key}})
 		}
-		first := send(body)
-		if first.Status != http.StatusCreated {
-			t.Fatalf("first: %d %s", first.Status, first.Body)
-		}
+		first := send(body).Want(t, http.StatusCreated)
 		replay := send(body)
 		if replay.Status != first.Status || string(replay.Body) != string(first.Body) {
 			t.Errorf("replay = %d %s, want %d %s", replay.Status, replay.Body, first.Status, first.Body)
@@ -506,10 +451,10 @@ func TestApplyRules(t *testing.T) {
 			t.Errorf("replay lacks Idempotent-Replayed: true (headers %v)", replay.Header)
 		}
 		// Without the key, the same body is a second application: 409.
-		wantProblem(t, r.apply(parent.Token, schools[0], 1, kid2), http.StatusConflict, "")
+		r.apply(parent.Token, schools[0], 1, kid2).Problem(t, http.StatusConflict, "")
 		// The same key with another body is refused.
 		changed := map[string]any{"school_id": schools[1], "academic_year": r.year, "grade": 1, "child_id": kid2}
-		wantProblem(t, send(changed), http.StatusUnprocessableEntity, "Idempotency-Key")
+		send(changed).Problem(t, http.StatusUnprocessableEntity, "Idempotency-Key")
 		// Keys belong to their caller: the other parent's same key runs afresh.
 		res := r.app.Do(apitest.Request{Method: http.MethodPost, Path: applicationsPath, Token: other.Token, Header: map[string]string{"Idempotency-Key": key},
 			Body: map[string]any{"school_id": schools[0], "academic_year": r.year, "grade": 1, "child_id": othersKid}})
@@ -641,7 +586,7 @@ func TestConcurrentAcceptancesOfOneChild(t *testing.T) {
 	staffA, staffB := r.app.NewStaff("education_staff", a), r.app.NewStaff("education_staff", b)
 	const children = 8
 	type pair struct {
-		parent apitest.Citizen
+		parent *apitest.Citizen
 		atA    string
 		atB    string
 	}
@@ -720,7 +665,7 @@ func TestAcceptingWithdrawsOtherApplications(t *testing.T) {
 		t.Errorf("parent got %d application.decided notices (%v), want 3: accepted at A, withdrawn at B and C", n, after)
 	}
 	// B cannot take the withdrawn application back.
-	wantProblem(t, r.decide(staffB.Token, atB.ID, education.StatusAccepted, ""), http.StatusConflict, "")
+	r.decide(staffB.Token, atB.ID, education.StatusAccepted, "").Problem(t, http.StatusConflict, "")
 	if got := r.seats(b, 1); got.Filled != 0 {
 		t.Errorf("B filled = %d after the refused acceptance, want 0", got.Filled)
 	}
@@ -728,12 +673,12 @@ func TestAcceptingWithdrawsOtherApplications(t *testing.T) {
 	d, e, f := r.schoolWithSeats(1), r.schoolWithSeats(1), r.schoolWithSeats(1)
 	r.mustApply(parent.Token, d, 1, kid)
 	r.mustApply(parent.Token, e, 1, kid)
-	wantProblem(t, r.apply(parent.Token, f, 1, kid), http.StatusConflict, "")
+	r.apply(parent.Token, f, 1, kid).Problem(t, http.StatusConflict, "")
 }
 
 // applicant is a parent and their child's new application.
 type applicant struct {
-	parent apitest.Citizen
+	parent *apitest.Citizen
 	app    education.Application
 }
 
@@ -761,15 +706,12 @@ func TestWaitlistPromotion(t *testing.T) {
 		}
 	}
 	// No seat: accepting W3 past capacity is refused.
-	wantProblem(t, r.decide(staff.Token, w[2].app.ID, education.StatusAccepted, ""), http.StatusConflict, "")
+	r.decide(staff.Token, w[2].app.ID, education.StatusAccepted, "").Problem(t, http.StatusConflict, "")
 	r.wantStatus(w[2].parent.Token, w[2].app.ID, education.StatusWaitlisted)
 
 	// X's parent withdraws: W1 is accepted in the same request.
 	r.app.Clock.Advance(time.Second)
-	res := r.withdraw(x.parent.Token, x.app.ID)
-	if res.Status != http.StatusOK {
-		t.Fatalf("withdraw: %d %s", res.Status, res.Body)
-	}
+	res := r.withdraw(x.parent.Token, x.app.ID).Want(t, http.StatusOK)
 	var withdrawn education.Application
 	res.JSON(t, &withdrawn)
 	if withdrawn.Status != education.StatusWithdrawn {
@@ -924,7 +866,7 @@ func TestSetSeats(t *testing.T) {
 					t.Fatalf("status = %d, want 200 (%s)", res.Status, res.Body)
 				}
 			} else {
-				wantProblem(t, res, st.status, "")
+				res.Problem(t, st.status, "")
 			}
 			got := r.seats(school, 1)
 			if got.Seats != st.want.Seats || got.Filled != st.want.Filled {
@@ -934,7 +876,7 @@ func TestSetSeats(t *testing.T) {
 	}
 	// Full: a third acceptance is refused.
 	a := r.applicant(school)
-	wantProblem(t, r.decide(staff.Token, a.app.ID, education.StatusAccepted, ""), http.StatusConflict, "")
+	r.decide(staff.Token, a.app.ID, education.StatusAccepted, "").Problem(t, http.StatusConflict, "")
 }
 
 // School staff act only for their own school.
@@ -949,10 +891,7 @@ func TestStaffScope(t *testing.T) {
 
 	t.Run("own school", func(t *testing.T) {
 		for _, path := range []string{adminApplicationsPath, adminApplicationsPath + "?school_id=" + s1} {
-			res := r.app.Get(path, staff1.Token)
-			if res.Status != http.StatusOK {
-				t.Fatalf("GET %s = %d %s", path, res.Status, res.Body)
-			}
+			res := r.app.Get(path, staff1.Token).Want(t, http.StatusOK)
 			var l education.ApplicationList
 			res.JSON(t, &l)
 			if len(l.Items) != 1 || l.Items[0].ID != at1.app.ID {
@@ -968,24 +907,24 @@ func TestStaffScope(t *testing.T) {
 				t.Errorf("GET ?%s listed %d, want %d", query, len(l.Items), want)
 			}
 		}
-		wantProblem(t, r.app.Get(adminApplicationsPath+"?status=approved", staff1.Token), http.StatusBadRequest, "status")
-		wantProblem(t, r.app.Get(adminApplicationsPath+"?school_id=school-1", staff1.Token), http.StatusBadRequest, "school_id")
+		r.app.Get(adminApplicationsPath+"?status=approved", staff1.Token).Problem(t, http.StatusBadRequest, "status")
+		r.app.Get(adminApplicationsPath+"?school_id=school-1", staff1.Token).Problem(t, http.StatusBadRequest, "school_id")
 		if res := r.setSeats(staff1.Token, s1, 1, 6); res.Status != http.StatusOK {
 			t.Errorf("own seats: %d %s", res.Status, res.Body)
 		}
 	})
 
 	t.Run("another school", func(t *testing.T) {
-		wantProblem(t, r.app.Get(adminApplicationsPath+"?school_id="+s2, staff1.Token), http.StatusForbidden, "")
-		wantProblem(t, r.decide(staff1.Token, at2.app.ID, education.StatusAccepted, ""), http.StatusNotFound, "")
-		wantProblem(t, r.setSeats(staff1.Token, s2, 1, 50), http.StatusNotFound, "")
+		r.app.Get(adminApplicationsPath+"?school_id="+s2, staff1.Token).Problem(t, http.StatusForbidden, "")
+		r.decide(staff1.Token, at2.app.ID, education.StatusAccepted, "").Problem(t, http.StatusNotFound, "")
+		r.setSeats(staff1.Token, s2, 1, 50).Problem(t, http.StatusNotFound, "")
 		r.wantStatus(at2.parent.Token, at2.app.ID, education.StatusSubmitted)
 		if s := r.seats(s2, 1); s.Seats != 5 || s.Filled != 0 {
 			t.Errorf("S2 seats = %+v, want 5 with none filled", s)
 		}
 		// School administration is the education admin's.
-		wantProblem(t, r.app.Post(adminSchoolsPath, staff1.Token, map[string]string{"name": "X school", "level": "primary", "gender": "co", "sector": "X", "emis_code": "X1"}), http.StatusForbidden, "")
-		wantProblem(t, r.app.Get(admissionWindowsPath, staff1.Token), http.StatusForbidden, "")
+		r.app.Post(adminSchoolsPath, staff1.Token, map[string]string{"name": "X school", "level": "primary", "gender": "co", "sector": "X", "emis_code": "X1"}).Problem(t, http.StatusForbidden, "")
+		r.app.Get(admissionWindowsPath, staff1.Token).Problem(t, http.StatusForbidden, "")
 	})
 
 	t.Run("education admin acts on both", func(t *testing.T) {
@@ -1000,21 +939,21 @@ func TestStaffScope(t *testing.T) {
 		r.mustDecide(r.admin.Token, at1.app.ID, education.StatusWaitlisted, "")
 		r.mustDecide(r.admin.Token, at2.app.ID, education.StatusUnderReview, "")
 		// An admin has no school of their own: the list needs one.
-		wantProblem(t, r.app.Get(adminApplicationsPath, r.admin.Token), http.StatusUnprocessableEntity, "school_id")
+		r.app.Get(adminApplicationsPath, r.admin.Token).Problem(t, http.StatusUnprocessableEntity, "school_id")
 	})
 
 	t.Run("citizens and other departments", func(t *testing.T) {
 		for _, who := range []struct{ name, token string }{{"citizen", citizen.Token}, {"health_staff", health.Token}, {"parent", at2.parent.Token}} {
 			t.Run(who.name, func(t *testing.T) {
-				wantProblem(t, r.app.Get(adminApplicationsPath+"?school_id="+s2, who.token), http.StatusForbidden, "")
-				wantProblem(t, r.decide(who.token, at2.app.ID, education.StatusAccepted, ""), http.StatusForbidden, "")
-				wantProblem(t, r.setSeats(who.token, s2, 1, 50), http.StatusForbidden, "")
-				wantProblem(t, r.app.Post(admissionWindowsPath, who.token, map[string]any{}), http.StatusForbidden, "")
+				r.app.Get(adminApplicationsPath+"?school_id="+s2, who.token).Problem(t, http.StatusForbidden, "")
+				r.decide(who.token, at2.app.ID, education.StatusAccepted, "").Problem(t, http.StatusForbidden, "")
+				r.setSeats(who.token, s2, 1, 50).Problem(t, http.StatusForbidden, "")
+				r.app.Post(admissionWindowsPath, who.token, map[string]any{}).Problem(t, http.StatusForbidden, "")
 			})
 		}
 		// Staff are not parents.
-		wantProblem(t, r.apply(staff1.Token, s1, 1, uuid.NewString()), http.StatusForbidden, "")
-		wantProblem(t, r.app.Get(applicationsPath, r.admin.Token), http.StatusForbidden, "")
+		r.apply(staff1.Token, s1, 1, uuid.NewString()).Problem(t, http.StatusForbidden, "")
+		r.app.Get(applicationsPath, r.admin.Token).Problem(t, http.StatusForbidden, "")
 		r.wantStatus(at2.parent.Token, at2.app.ID, education.StatusUnderReview)
 	})
 }
@@ -1027,10 +966,10 @@ func TestApplicationsBelongToTheirParent(t *testing.T) {
 	a := r.applicant(school)
 	b := r.applicant(school)
 
-	wantProblem(t, r.app.Get(applicationsPath+"/"+a.app.ID, b.parent.Token), http.StatusNotFound, "")
-	wantProblem(t, r.withdraw(b.parent.Token, a.app.ID), http.StatusNotFound, "")
-	wantProblem(t, r.app.Get(applicationsPath+"/"+uuid.NewString(), b.parent.Token), http.StatusNotFound, "")
-	wantProblem(t, r.app.Get(applicationsPath+"/not-a-uuid", b.parent.Token), http.StatusBadRequest, "id")
+	r.app.Get(applicationsPath+"/"+a.app.ID, b.parent.Token).Problem(t, http.StatusNotFound, "")
+	r.withdraw(b.parent.Token, a.app.ID).Problem(t, http.StatusNotFound, "")
+	r.app.Get(applicationsPath+"/"+uuid.NewString(), b.parent.Token).Problem(t, http.StatusNotFound, "")
+	r.app.Get(applicationsPath+"/not-a-uuid", b.parent.Token).Problem(t, http.StatusBadRequest, "id")
 	r.wantStatus(a.parent.Token, a.app.ID, education.StatusSubmitted)
 
 	var l education.ApplicationList
@@ -1049,7 +988,7 @@ func TestApplicationsBelongToTheirParent(t *testing.T) {
 		{Method: http.MethodPut, Path: adminSchoolsPath + "/" + school + "/seats", Body: map[string]any{"academic_year": r.year, "grade": 1, "seats": 9}},
 	} {
 		t.Run("anonymous "+req.Method+" "+req.Path, func(t *testing.T) {
-			wantProblem(t, r.app.Do(req), http.StatusUnauthorized, "")
+			r.app.Do(req).Problem(t, http.StatusUnauthorized, "")
 		})
 	}
 	r.wantStatus(a.parent.Token, a.app.ID, education.StatusSubmitted)
@@ -1112,9 +1051,9 @@ func TestDecisionFlow(t *testing.T) {
 		t.Errorf("filled = %d, want 1", s.Filled)
 	}
 	for _, to := range []string{education.StatusRejected, education.StatusWaitlisted, education.StatusAccepted, education.StatusUnderReview, education.StatusEnrolled} {
-		wantProblem(t, r.decide(staff.Token, a.app.ID, to, ""), http.StatusConflict, "")
+		r.decide(staff.Token, a.app.ID, to, "").Problem(t, http.StatusConflict, "")
 	}
-	wantProblem(t, r.withdraw(a.parent.Token, a.app.ID), http.StatusConflict, "")
+	r.withdraw(a.parent.Token, a.app.ID).Problem(t, http.StatusConflict, "")
 	r.wantStatus(a.parent.Token, a.app.ID, education.StatusEnrolled)
 	if s := r.seats(school, 1); s.Filled != 1 {
 		t.Errorf("filled = %d after refused moves, want 1", s.Filled)
@@ -1122,11 +1061,11 @@ func TestDecisionFlow(t *testing.T) {
 
 	t.Run("refused moves", func(t *testing.T) {
 		b := r.applicant(school)
-		wantProblem(t, r.decide(staff.Token, b.app.ID, education.StatusEnrolled, ""), http.StatusConflict, "")
+		r.decide(staff.Token, b.app.ID, education.StatusEnrolled, "").Problem(t, http.StatusConflict, "")
 		r.mustDecide(staff.Token, b.app.ID, education.StatusRejected, "")
-		wantProblem(t, r.decide(staff.Token, b.app.ID, education.StatusAccepted, ""), http.StatusConflict, "")
-		wantProblem(t, r.withdraw(b.parent.Token, b.app.ID), http.StatusConflict, "")
-		wantProblem(t, r.decide(staff.Token, b.app.ID, "expelled", ""), http.StatusUnprocessableEntity, "decision")
+		r.decide(staff.Token, b.app.ID, education.StatusAccepted, "").Problem(t, http.StatusConflict, "")
+		r.withdraw(b.parent.Token, b.app.ID).Problem(t, http.StatusConflict, "")
+		r.decide(staff.Token, b.app.ID, "expelled", "").Problem(t, http.StatusUnprocessableEntity, "decision")
 		r.wantStatus(b.parent.Token, b.app.ID, education.StatusRejected)
 
 		c := r.applicant(school)
@@ -1134,8 +1073,8 @@ func TestDecisionFlow(t *testing.T) {
 		if res := r.withdraw(c.parent.Token, c.app.ID); res.Status != http.StatusOK {
 			t.Fatalf("withdraw: %d %s", res.Status, res.Body)
 		}
-		wantProblem(t, r.withdraw(c.parent.Token, c.app.ID), http.StatusConflict, "")
-		wantProblem(t, r.decide(staff.Token, c.app.ID, education.StatusUnderReview, ""), http.StatusConflict, "")
+		r.withdraw(c.parent.Token, c.app.ID).Problem(t, http.StatusConflict, "")
+		r.decide(staff.Token, c.app.ID, education.StatusUnderReview, "").Problem(t, http.StatusConflict, "")
 		if e := lastEvent(t, r.get(c.parent.Token, c.app.ID)); e.ActorRole != "parent" || e.ToStatus != education.StatusWithdrawn {
 			t.Errorf("withdrawal event = %+v, want by parent", e)
 		}

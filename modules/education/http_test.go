@@ -15,17 +15,13 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/modules/education"
-	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 const schools = "/api/v1/education/schools"
 
 func list(t *testing.T, app *apitest.App, path string) education.SchoolList {
 	t.Helper()
-	r := app.Get(path, "")
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
-	}
+	r := app.Get(path, "").Want(t, http.StatusOK)
 	var l education.SchoolList
 	r.JSON(t, &l)
 	return l
@@ -71,16 +67,6 @@ func hasFreeSeats(sc education.School, year string, grade int) bool {
 	return slices.ContainsFunc(sc.Seats, func(s education.Seats) bool {
 		return s.AcademicYear == year && s.Grade == grade && s.Filled < s.Seats
 	})
-}
-
-func problem(t *testing.T, r *apitest.Response) web.Problem {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.JSON(t, &p)
-	return p
 }
 
 // TestSchools holds every assertion on the demo data in one App, because on
@@ -191,10 +177,7 @@ func TestSchools(t *testing.T) {
 
 	t.Run("get one school with its seats", func(t *testing.T) {
 		want := mine["free"]
-		r := app.Get(schools+"/"+want.ID, "")
-		if r.Status != http.StatusOK {
-			t.Fatalf("status = %d, want 200 (%s)", r.Status, r.Body)
-		}
+		r := app.Get(schools+"/"+want.ID, "").Want(t, http.StatusOK)
 		var got education.School
 		r.JSON(t, &got)
 		if got.ID != want.ID || got.Name != want.Name || !slices.Equal(got.Seats, want.Seats) {
@@ -259,14 +242,7 @@ func TestSchoolBadRequests(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := app.Get(tc.path, "")
-			if r.Status != tc.status {
-				t.Fatalf("GET %s = %d, want %d (%s)", tc.path, r.Status, tc.status, r.Body)
-			}
-			p := problem(t, r)
-			if tc.field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == tc.field }) {
-				t.Errorf("errors %+v do not name %q", p.Errors, tc.field)
-			}
+			app.Get(tc.path, "").Problem(t, tc.status, tc.field)
 		})
 	}
 }
@@ -281,7 +257,5 @@ func TestSchoolsGradeZeroIsRejected(t *testing.T) {
 		r.JSON(t, &l)
 		t.Fatalf("GET ?grade=0 = %d with %d unfiltered schools, want 422 naming grade", r.Status, len(l.Items))
 	}
-	if p := problem(t, r); !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == "grade" }) {
-		t.Errorf("errors %+v do not name grade", p.Errors)
-	}
+	r.Problem(t, http.StatusUnprocessableEntity, "grade")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
@@ -142,8 +143,8 @@ func (c *benchCatalog) fill(facilityID string, nth int) {
 // doctor takes over. In parallel, all goroutines book the same slot at once,
 // as citizens do when a popular doctor's day opens.
 func BenchmarkBook(b *testing.B) {
-	d := apitest.OpenDB(b)
-	clock := apitest.NewClock(time.Now())
+	d := dbtest.Open(b)
+	clock := dbtest.NewClock(time.Now())
 	cat := newBenchCatalog(b, d, clock)
 	doctor := cat.practitioner(cat.facility("general_medicine"), "general_medicine")
 	// 08:00 to 20:00 every 5 minutes for 14 days: 2016 slots, 403,200 seats.

@@ -19,8 +19,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
-	"github.com/islamabad-digital/citizenapi/platform/token"
-	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 // The tests in this file drive appointment booking over HTTP. Each test
@@ -32,19 +30,12 @@ const (
 	bkAdmin        = "/api/v1/admin/health"
 )
 
-// bkActor is a signed-in account. Access tokens live 15 minutes of the fake
-// clock, so bkEnv.setClock issues every actor a new one.
-type bkActor struct {
-	ID, Kind, Token string
-}
-
 // bkEnv is one running server with a health admin and helpers to build a
 // timetable and book in it.
 type bkEnv struct {
-	t      *testing.T
-	app    *apitest.App
-	admin  *bkActor
-	actors []*bkActor
+	t     *testing.T
+	app   *apitest.App
+	admin *apitest.Staff
 	// today is the local date of the clock when the test started, as
 	// domain.LocalDate writes it.
 	today time.Time
@@ -71,35 +62,8 @@ func newBkEnv(t *testing.T) *bkEnv {
 		}
 	}
 	e := &bkEnv{t: t, app: app, today: domain.LocalDate(app.Clock.Now())}
-	e.admin = e.staff("health_admin", "")
+	e.admin = app.Admin(identity.RoleHealthAdmin)
 	return e
-}
-
-func (e *bkEnv) citizen() *bkActor {
-	e.t.Helper()
-	c := e.app.NewCitizen()
-	a := &bkActor{ID: c.ID, Kind: identity.KindCitizen, Token: c.Token}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-func (e *bkEnv) staff(role, unitID string) *bkActor {
-	e.t.Helper()
-	s := e.app.NewStaff(role, unitID)
-	a := &bkActor{ID: s.ID, Kind: identity.KindStaff, Token: s.Token}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-// setClock moves the server's clock and gives every actor a fresh access
-// token, signed as the server signs them (signing in again would cost a
-// password hash each).
-func (e *bkEnv) setClock(at time.Time) {
-	e.t.Helper()
-	e.app.Clock.Set(at)
-	for _, a := range e.actors {
-		a.Token = e.app.AccessToken(e.t, a.ID, a.Kind, identity.Audience, token.Claims{})
-	}
 }
 
 // date is the local date off days from today, written YYYY-MM-DD.
@@ -122,7 +86,7 @@ func (e *bkEnv) facility() string {
 		"address": "Street 12, G-9/4, Islamabad", "location": map[string]float64{"lat": 33.6844, "lng": 73.0479},
 		"specialties": []string{"general_medicine"},
 	})
-	bkStatus(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
@@ -132,7 +96,7 @@ func (e *bkEnv) practitioner(facilityID string) string {
 		"facility_id": facilityID, "full_name": "Dr. Test Practitioner", "specialty": "general_medicine",
 		"pmdc_number": fmt.Sprintf("T%012d", rand.Int64N(1_000_000_000_000)),
 	})
-	bkStatus(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
@@ -149,7 +113,7 @@ func (e *bkEnv) scheduleBody(practitionerID, start, end string, minutes, capacit
 func (e *bkEnv) addSlots(practitionerID, start, end string, minutes, capacity, fromOff, toOff int) int {
 	e.t.Helper()
 	r := e.app.Post(bkAdmin+"/schedules", e.admin.Token, e.scheduleBody(practitionerID, start, end, minutes, capacity, fromOff, toOff))
-	bkStatus(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	var res health.ScheduleResult
 	r.JSON(e.t, &res)
 	return res.Created
@@ -164,7 +128,7 @@ func (e *bkEnv) listSlots(practitionerID string, from, to time.Time) []health.Sl
 	var all []health.Slot
 	for {
 		r := e.app.Get("/api/v1/health/slots?"+q.Encode(), "")
-		bkStatus(e.t, r, http.StatusOK)
+		r.Want(e.t, http.StatusOK)
 		var page struct {
 			Items      []health.Slot `json:"items"`
 			NextCursor *string       `json:"next_cursor"`
@@ -234,17 +198,17 @@ func (e *bkEnv) holders(slotID string) int {
 }
 
 // dependant adds a child to a citizen's account and returns its ID.
-func (e *bkEnv) dependant(c *bkActor) string {
+func (e *bkEnv) dependant(c *apitest.Citizen) string {
 	e.t.Helper()
 	r := e.app.Post("/api/v1/me/dependants", c.Token, map[string]string{
 		"full_name": "Zainab Test", "relation": "child", "date_of_birth": "2019-04-14", "gender": "female",
 	})
-	bkStatus(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
 // book asks for a seat in a slot for c, or for c's dependant.
-func (e *bkEnv) book(c *bkActor, slotID, dependantID string) *apitest.Response {
+func (e *bkEnv) book(c *apitest.Citizen, slotID, dependantID string) *apitest.Response {
 	body := map[string]string{"slot_id": slotID}
 	if dependantID != "" {
 		body["dependant_id"] = dependantID
@@ -253,26 +217,26 @@ func (e *bkEnv) book(c *bkActor, slotID, dependantID string) *apitest.Response {
 }
 
 // mustBook books and returns the appointment, failing unless it is a 201.
-func (e *bkEnv) mustBook(c *bkActor, slotID, dependantID string) health.Appointment {
+func (e *bkEnv) mustBook(c *apitest.Citizen, slotID, dependantID string) health.Appointment {
 	e.t.Helper()
 	r := e.book(c, slotID, dependantID)
-	bkStatus(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	return bkAppt(e.t, r)
 }
 
-func (e *bkEnv) cancel(c *bkActor, id string) *apitest.Response {
+func (e *bkEnv) cancel(c *apitest.Citizen, id string) *apitest.Response {
 	return e.app.Post(bkAppointments+"/"+id+"/cancel", c.Token, nil)
 }
 
-func (e *bkEnv) reschedule(c *bkActor, id, slotID string) *apitest.Response {
+func (e *bkEnv) reschedule(c *apitest.Citizen, id, slotID string) *apitest.Response {
 	return e.app.Post(bkAppointments+"/"+id+"/reschedule", c.Token, map[string]string{"slot_id": slotID})
 }
 
 // appointment reads one of c's appointments.
-func (e *bkEnv) appointment(c *bkActor, id string) health.Appointment {
+func (e *bkEnv) appointment(c *apitest.Citizen, id string) health.Appointment {
 	e.t.Helper()
 	r := e.app.Get(bkAppointments+"/"+id, c.Token)
-	bkStatus(e.t, r, http.StatusOK)
+	r.Want(e.t, http.StatusOK)
 	return bkAppt(e.t, r)
 }
 
@@ -309,33 +273,6 @@ func bkAppt(t *testing.T, r *apitest.Response) health.Appointment {
 	return a
 }
 
-func bkStatus(t *testing.T, r *apitest.Response, want int) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status = %d, want %d (%s)", r.Status, want, r.Body)
-	}
-}
-
-// bkProblem checks an error answer: its status, that it is a problem
-// document, and that it names field (unless field is empty).
-func bkProblem(t *testing.T, r *apitest.Response, status int, field string) {
-	t.Helper()
-	if r.Status != status {
-		t.Fatalf("status = %d, want %d (%s)", r.Status, status, r.Body)
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type = %q, want application/problem+json (%s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.JSON(t, &p)
-	if p.Status != status {
-		t.Errorf("problem status = %d, want %d", p.Status, status)
-	}
-	if field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == field }) {
-		t.Errorf("errors %+v do not name %q (%s)", p.Errors, field, r.Body)
-	}
-}
-
 // bkRace starts every request at once and returns the answers in order.
 func bkRace(requests ...func() *apitest.Response) []*apitest.Response {
 	out := make([]*apitest.Response, len(requests))
@@ -362,9 +299,9 @@ func TestBookingRaceFillsCapacityExactly(t *testing.T) {
 	}
 
 	const n = 50
-	citizens := make([]*bkActor, n)
+	citizens := make([]*apitest.Citizen, n)
 	for i := range citizens {
-		citizens[i] = e.citizen()
+		citizens[i] = e.app.NewCitizen()
 	}
 	requests := make([]func() *apitest.Response, n)
 	for i, c := range citizens {
@@ -386,7 +323,7 @@ func TestBookingRaceFillsCapacityExactly(t *testing.T) {
 				t.Errorf("citizen %d got %+v", i, a)
 			}
 		case http.StatusConflict:
-			bkProblem(t, r, http.StatusConflict, "")
+			r.Problem(t, http.StatusConflict, "")
 		default:
 			t.Errorf("citizen %d: status %d (%s)", i, r.Status, r.Body)
 		}
@@ -415,7 +352,7 @@ func TestRescheduleRacesBookingForLastSeat(t *testing.T) {
 	const rounds = 20
 	// One day per round: A at 09:00 and B at 09:30, 2 seats each.
 	e.addSlots(pr, "09:00", "10:00", 30, 2, 2, 2+rounds-1)
-	x, y, z := e.citizen(), e.citizen(), e.citizen()
+	x, y, z := e.app.NewCitizen(), e.app.NewCitizen(), e.app.NewCitizen()
 
 	wins := map[string]int{}
 	for round := range rounds {
@@ -473,7 +410,7 @@ func TestCrossingReschedulesBothSucceed(t *testing.T) {
 	pr := e.practitioner(e.facility())
 	const rounds = 16
 	e.addSlots(pr, "09:00", "10:00", 30, 2, 2, 2+rounds-1)
-	x, w := e.citizen(), e.citizen()
+	x, w := e.app.NewCitizen(), e.app.NewCitizen()
 
 	for round := range rounds {
 		day := e.slotsOn(pr, 2+round)
@@ -513,8 +450,8 @@ func TestCitizenAndFacilityCancelAtOnce(t *testing.T) {
 	pr := e.practitioner(f)
 	const rounds = 12
 	e.addSlots(pr, "09:00", "10:00", 30, 2, 2, 2+2*rounds-1)
-	desk := e.staff("health_staff", f)
-	x := e.citizen()
+	desk := e.app.NewStaff("health_staff", f)
+	x := e.app.NewCitizen()
 
 	for round := range 2 * rounds {
 		moving := round%2 == 1
@@ -570,7 +507,7 @@ func TestBookingRules(t *testing.T) {
 	s := e.slotsOn(pr, 3)
 	full := e.slotsOn(prFull, 3)["09:00"]
 
-	c1, c2 := e.citizen(), e.citizen()
+	c1, c2 := e.app.NewCitizen(), e.app.NewCitizen()
 	child := e.dependant(c1)
 	othersChild := e.dependant(c2)
 	e.mustBook(c2, full.ID, "")
@@ -617,10 +554,10 @@ func TestBookingRules(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			r := e.app.Post(bkAppointments, c1.Token, st.body)
 			if st.status >= 400 {
-				bkProblem(t, r, st.status, st.field)
+				r.Problem(t, st.status, st.field)
 				return
 			}
-			bkStatus(t, r, st.status)
+			r.Want(t, st.status)
 			if st.check != nil {
 				st.check(t, bkAppt(t, r))
 			}
@@ -638,14 +575,14 @@ func TestBookingRules(t *testing.T) {
 	})
 
 	t.Run("Idempotency-Key", func(t *testing.T) {
-		c3 := e.citizen()
+		c3 := e.app.NewCitizen()
 		key := uuid.NewString()
 		send := func(slotID string) *apitest.Response {
 			return e.app.Do(apitest.Request{Method: http.MethodPost, Path: bkAppointments, Token: c3.Token,
 				Body: map[string]string{"slot_id": slotID}, Header: map[string]string{"Idempotency-Key": key}})
 		}
 		first := send(s["10:30"].ID)
-		bkStatus(t, first, http.StatusCreated)
+		first.Want(t, http.StatusCreated)
 		if first.Header.Get("Idempotent-Replayed") != "" {
 			t.Errorf("first answer carries Idempotent-Replayed")
 		}
@@ -664,14 +601,14 @@ func TestBookingRules(t *testing.T) {
 		if len(list.Items) != 1 {
 			t.Errorf("citizen has %d appointments after a replay, want 1", len(list.Items))
 		}
-		bkProblem(t, send(s["11:00"].ID), http.StatusUnprocessableEntity, "Idempotency-Key")
+		send(s["11:00"].ID).Problem(t, http.StatusUnprocessableEntity, "Idempotency-Key")
 		if got := e.booked(s["11:00"].ID); got != 0 {
 			t.Errorf("the refused request booked slot 11:00 (booked %d)", got)
 		}
 		// Keys belong to their caller: another citizen's same key is a new request.
 		other := e.app.Do(apitest.Request{Method: http.MethodPost, Path: bkAppointments, Token: c2.Token,
 			Body: map[string]string{"slot_id": s["10:30"].ID}, Header: map[string]string{"Idempotency-Key": key}})
-		bkStatus(t, other, http.StatusCreated)
+		other.Want(t, http.StatusCreated)
 		if bkAppt(t, other).ID == bkAppt(t, first).ID {
 			t.Error("another citizen's request with the same key replayed the first citizen's appointment")
 		}
@@ -681,9 +618,9 @@ func TestBookingRules(t *testing.T) {
 	t.Run("a slot that has started", func(t *testing.T) {
 		slot := s["11:30"]
 		for _, at := range []time.Time{slot.StartsAt, slot.StartsAt.Add(time.Minute), slot.StartsAt.Add(24 * time.Hour)} {
-			e.setClock(at)
+			e.app.SetClock(at)
 			// For c2's child, who has nothing booked that day.
-			bkProblem(t, e.book(c2, slot.ID, othersChild), http.StatusUnprocessableEntity, "slot_id")
+			e.book(c2, slot.ID, othersChild).Problem(t, http.StatusUnprocessableEntity, "slot_id")
 		}
 		if got := e.booked(slot.ID); got != 0 {
 			t.Errorf("booked = %d, want 0", got)
@@ -696,14 +633,14 @@ func TestAppointmentCancel(t *testing.T) {
 	pr := e.practitioner(e.facility())
 	e.addSlots(pr, "09:00", "10:30", 30, 2, 3, 3)
 	s := e.slotsOn(pr, 3)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 
 	a := e.mustBook(c, s["09:00"].ID, "")
 	if got := e.remaining(s["09:00"]); got != 1 {
 		t.Fatalf("remaining after booking = %d, want 1", got)
 	}
 	r := e.cancel(c, a.ID)
-	bkStatus(t, r, http.StatusOK)
+	r.Want(t, http.StatusOK)
 	if got := bkAppt(t, r); got.ID != a.ID || got.Status != health.StatusCancelled {
 		t.Errorf("cancel answered %+v, want the appointment cancelled", got)
 	}
@@ -713,8 +650,8 @@ func TestAppointmentCancel(t *testing.T) {
 	if got := e.appointment(c, a.ID).Status; got != health.StatusCancelled {
 		t.Errorf("GET shows status %s, want cancelled", got)
 	}
-	bkProblem(t, e.cancel(c, a.ID), http.StatusConflict, "")
-	bkProblem(t, e.reschedule(c, a.ID, s["09:30"].ID), http.StatusConflict, "")
+	e.cancel(c, a.ID).Problem(t, http.StatusConflict, "")
+	e.reschedule(c, a.ID, s["09:30"].ID).Problem(t, http.StatusConflict, "")
 	if got := e.booked(s["09:00"].ID); got != 0 {
 		t.Errorf("booked = %d after cancelling twice, want 0", got)
 	}
@@ -741,16 +678,16 @@ func TestAppointmentCancel(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				e.setClock(tc.at)
+				e.app.SetClock(tc.at)
 				r := e.cancel(c, late.ID)
 				if tc.status != 200 {
-					bkProblem(t, r, tc.status, "")
+					r.Problem(t, tc.status, "")
 					if got := e.booked(s["10:00"].ID); got != 1 {
 						t.Errorf("booked = %d after a refused cancel, want 1", got)
 					}
 					return
 				}
-				bkStatus(t, r, tc.status)
+				r.Want(t, tc.status)
 				if got := e.booked(s["10:00"].ID); got != 0 {
 					t.Errorf("booked = %d after cancelling, want 0", got)
 				}
@@ -764,7 +701,7 @@ func TestAppointmentReschedule(t *testing.T) {
 	pr := e.practitioner(e.facility())
 	e.addSlots(pr, "09:00", "11:00", 30, 2, 3, 4)
 	d3, d4 := e.slotsOn(pr, 3), e.slotsOn(pr, 4)
-	c, other := e.citizen(), e.citizen()
+	c, other := e.app.NewCitizen(), e.app.NewCitizen()
 
 	a := e.mustBook(c, d3["09:00"].ID, "")
 	e.mustBook(other, d3["10:00"].ID, "")
@@ -772,7 +709,7 @@ func TestAppointmentReschedule(t *testing.T) {
 
 	t.Run("moves and frees the old seat", func(t *testing.T) {
 		r := e.reschedule(c, a.ID, d3["09:30"].ID)
-		bkStatus(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		got := bkAppt(t, r)
 		if got.ID != a.ID || got.Status != health.StatusBooked || got.Slot.ID != d3["09:30"].ID || got.QueueNumber != 1 {
 			t.Errorf("reschedule answered %+v", got)
@@ -819,16 +756,16 @@ func TestAppointmentReschedule(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.app.Post(bkAppointments+"/"+a.ID+"/reschedule", c.Token, tc.body)
-			bkProblem(t, r, tc.status, tc.field)
+			r.Problem(t, tc.status, tc.field)
 			unchanged(t)
 		})
 	}
 	t.Run("malformed appointment ID", func(t *testing.T) {
-		bkProblem(t, e.reschedule(c, "abc", d3["10:30"].ID), http.StatusBadRequest, "id")
+		e.reschedule(c, "abc", d3["10:30"].ID).Problem(t, http.StatusBadRequest, "id")
 	})
 	t.Run("inside the cut-off", func(t *testing.T) {
-		e.setClock(d3["09:30"].StartsAt.Add(-time.Hour))
-		bkProblem(t, e.reschedule(c, a.ID, d3["10:30"].ID), http.StatusUnprocessableEntity, "")
+		e.app.SetClock(d3["09:30"].StartsAt.Add(-time.Hour))
+		e.reschedule(c, a.ID, d3["10:30"].ID).Problem(t, http.StatusUnprocessableEntity, "")
 		unchanged(t)
 	})
 }
@@ -839,8 +776,8 @@ func TestAppointmentAccess(t *testing.T) {
 	pr := e.practitioner(f)
 	e.addSlots(pr, "09:00", "10:00", 30, 3, 3, 3)
 	s := e.slotsOn(pr, 3)
-	owner, stranger := e.citizen(), e.citizen()
-	desk := e.staff("health_staff", f)
+	owner, stranger := e.app.NewCitizen(), e.app.NewCitizen()
+	desk := e.app.NewStaff("health_staff", f)
 
 	mine := e.mustBook(owner, s["09:00"].ID, "")
 	theirs := e.mustBook(stranger, s["09:00"].ID, "")
@@ -865,24 +802,24 @@ func TestAppointmentAccess(t *testing.T) {
 			t.Run(who.name+" "+req.Method+" "+strings.TrimPrefix(req.Path, bkAppointments), func(t *testing.T) {
 				as := req
 				as.Token = who.token
-				bkProblem(t, e.app.Do(as), who.status, "")
+				e.app.Do(as).Problem(t, who.status, "")
 			})
 		}
 	}
 	for _, who := range callers[1:] {
 		t.Run(who.name+" lists and books", func(t *testing.T) {
-			bkProblem(t, e.app.Get(bkAppointments, who.token), who.status, "")
-			bkProblem(t, e.app.Post(bkAppointments, who.token, map[string]string{"slot_id": s["09:30"].ID}), who.status, "")
+			e.app.Get(bkAppointments, who.token).Problem(t, who.status, "")
+			e.app.Post(bkAppointments, who.token, map[string]string{"slot_id": s["09:30"].ID}).Problem(t, who.status, "")
 		})
 	}
 	t.Run("lists hold only one's own", func(t *testing.T) {
 		for _, tc := range []struct {
-			who  *bkActor
+			who  *apitest.Citizen
 			want string
 		}{{owner, mine.ID}, {stranger, theirs.ID}} {
 			var list struct{ Items []health.Appointment }
 			r := e.app.Get(bkAppointments, tc.who.Token)
-			bkStatus(t, r, http.StatusOK)
+			r.Want(t, http.StatusOK)
 			r.JSON(t, &list)
 			if got := bkIDs(list.Items); !slices.Equal(got, []string{tc.want}) {
 				t.Errorf("list = %v, want [%s]", got, tc.want)
@@ -910,8 +847,8 @@ func TestStaffAppointmentDay(t *testing.T) {
 	e.addSlots(p1, "09:00", "10:00", 30, 3, 3, 4)
 	e.addSlots(p2, "09:00", "10:00", 30, 3, 3, 3)
 	d3, d4, f2d3 := e.slotsOn(p1, 3), e.slotsOn(p1, 4), e.slotsOn(p2, 3)
-	staff1, staff2 := e.staff("health_staff", f1), e.staff("health_staff", f2)
-	ca, cb := e.citizen(), e.citizen()
+	staff1, staff2 := e.app.NewStaff("health_staff", f1), e.app.NewStaff("health_staff", f2)
+	ca, cb := e.app.NewCitizen(), e.app.NewCitizen()
 	child := e.dependant(cb)
 
 	// Booked out of order, so that the list's order is the server's doing.
@@ -926,7 +863,7 @@ func TestStaffAppointmentDay(t *testing.T) {
 	}
 	apptIDs := func(t *testing.T, r *apitest.Response) []string {
 		t.Helper()
-		bkStatus(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		var list struct{ Items []health.Appointment }
 		r.JSON(t, &list)
 		return bkIDs(list.Items)
@@ -954,19 +891,19 @@ func TestStaffAppointmentDay(t *testing.T) {
 		}
 	})
 	t.Run("day list refusals", func(t *testing.T) {
-		bkProblem(t, dayList(staff1.Token, "date="+e.date(3)+"&facility_id="+f2), http.StatusForbidden, "")
-		bkProblem(t, dayList(staff1.Token, "date=tomorrow"), http.StatusBadRequest, "date")
-		bkProblem(t, dayList(staff1.Token, "facility_id=f2"), http.StatusBadRequest, "facility_id")
-		bkProblem(t, dayList(e.admin.Token, "date="+e.date(3)), http.StatusUnprocessableEntity, "facility_id")
+		dayList(staff1.Token, "date="+e.date(3)+"&facility_id="+f2).Problem(t, http.StatusForbidden, "")
+		dayList(staff1.Token, "date=tomorrow").Problem(t, http.StatusBadRequest, "date")
+		dayList(staff1.Token, "facility_id=f2").Problem(t, http.StatusBadRequest, "facility_id")
+		dayList(e.admin.Token, "date="+e.date(3)).Problem(t, http.StatusUnprocessableEntity, "facility_id")
 	})
 
-	setStatus := func(who *bkActor, id, status string) *apitest.Response {
+	setStatus := func(who *apitest.Staff, id, status string) *apitest.Response {
 		return e.app.Post(bkAdmin+"/appointments/"+id+"/status", who.Token, map[string]string{"status": status})
 	}
 	t.Run("status moves", func(t *testing.T) {
 		steps := []struct {
 			name   string
-			who    *bkActor
+			who    *apitest.Staff
 			id     string
 			to     string
 			status int
@@ -990,10 +927,10 @@ func TestStaffAppointmentDay(t *testing.T) {
 			t.Run(st.name, func(t *testing.T) {
 				r := setStatus(st.who, st.id, st.to)
 				if st.status != 200 {
-					bkProblem(t, r, st.status, "")
+					r.Problem(t, st.status, "")
 					return
 				}
-				bkStatus(t, r, 200)
+				r.Want(t, 200)
 				if got := bkAppt(t, r); got.ID != st.id || got.Status != st.to {
 					t.Errorf("answered %+v, want %s", got, st.to)
 				}
@@ -1009,9 +946,9 @@ func TestStaffAppointmentDay(t *testing.T) {
 
 	t.Run("schedules", func(t *testing.T) {
 		body := e.scheduleBody(p1, "14:00", "15:00", 30, 2, 5, 5)
-		bkProblem(t, e.app.Post(bkAdmin+"/schedules", staff2.Token, body), http.StatusForbidden, "")
+		e.app.Post(bkAdmin+"/schedules", staff2.Token, body).Problem(t, http.StatusForbidden, "")
 		r := e.app.Post(bkAdmin+"/schedules", staff1.Token, body)
-		bkStatus(t, r, http.StatusCreated)
+		r.Want(t, http.StatusCreated)
 		if got := r.Map(t)["created"]; got != float64(2) {
 			t.Errorf("created = %v, want 2", got)
 		}
@@ -1032,17 +969,17 @@ func TestStaffAppointmentDay(t *testing.T) {
 			t.Run("citizen "+req.Method+" "+strings.TrimPrefix(req.Path, bkAdmin), func(t *testing.T) {
 				as := req
 				as.Token = c.Token
-				bkProblem(t, e.app.Do(as), http.StatusForbidden, "")
+				e.app.Do(as).Problem(t, http.StatusForbidden, "")
 			})
 			t.Run("anonymous "+req.Method+" "+strings.TrimPrefix(req.Path, bkAdmin), func(t *testing.T) {
-				bkProblem(t, e.app.Do(req), http.StatusUnauthorized, "")
+				e.app.Do(req).Problem(t, http.StatusUnauthorized, "")
 			})
 		}
 		for _, req := range requests[5:] {
 			t.Run("health staff "+req.Method+" "+strings.TrimPrefix(req.Path, bkAdmin), func(t *testing.T) {
 				as := req
 				as.Token = staff1.Token
-				bkProblem(t, e.app.Do(as), http.StatusForbidden, "")
+				e.app.Do(as).Problem(t, http.StatusForbidden, "")
 			})
 		}
 		if got := e.booked(d4["09:30"].ID); got != 0 {
@@ -1055,9 +992,9 @@ func TestStaffAppointmentDay(t *testing.T) {
 
 	// Last, as it moves the clock.
 	t.Run("no-show once the slot has started", func(t *testing.T) {
-		e.setClock(d3["09:30"].StartsAt.Add(time.Minute))
+		e.app.SetClock(d3["09:30"].StartsAt.Add(time.Minute))
 		r := setStatus(staff1, late.ID, health.StatusNoShow)
-		bkStatus(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		if got := bkAppt(t, r).Status; got != health.StatusNoShow {
 			t.Errorf("status = %s, want no_show", got)
 		}
@@ -1074,25 +1011,25 @@ func TestFacilityCancellations(t *testing.T) {
 	pr, night := e.practitioner(f), e.practitioner(f)
 	e.addSlots(pr, "09:00", "10:00", 30, 3, 3, 3)
 	s := e.slotsOn(pr, 3)
-	desk, elsewhere := e.staff("health_staff", f), e.staff("health_staff", e.facility())
-	c1, c2, c3 := e.citizen(), e.citizen(), e.citizen()
+	desk, elsewhere := e.app.NewStaff("health_staff", f), e.app.NewStaff("health_staff", e.facility())
+	c1, c2, c3 := e.app.NewCitizen(), e.app.NewCitizen(), e.app.NewCitizen()
 	child := e.dependant(c2)
 
 	a1 := e.mustBook(c1, s["09:00"].ID, "")
 	a2 := e.mustBook(c2, s["09:00"].ID, child)
 	gone := e.mustBook(c3, s["09:00"].ID, "") // cancelled by c3 before the facility acts
-	bkStatus(t, e.cancel(c3, gone.ID), http.StatusOK)
+	e.cancel(c3, gone.ID).Want(t, http.StatusOK)
 	a3 := e.mustBook(c3, s["09:30"].ID, "")
 	const reason = "The doctor is on emergency duty"
-	cancelSlot := func(who *bkActor, id string, body any) *apitest.Response {
+	cancelSlot := func(who *apitest.Staff, id string, body any) *apitest.Response {
 		return e.app.Post(bkAdmin+"/slots/"+id+"/cancel", who.Token, body)
 	}
 
 	t.Run("refusals", func(t *testing.T) {
-		bkProblem(t, cancelSlot(elsewhere, s["09:00"].ID, map[string]string{"reason": reason}), http.StatusNotFound, "")
-		bkProblem(t, cancelSlot(desk, s["09:00"].ID, map[string]string{}), http.StatusUnprocessableEntity, "reason")
-		bkProblem(t, cancelSlot(desk, uuid.NewString(), map[string]string{"reason": reason}), http.StatusNotFound, "")
-		bkProblem(t, cancelSlot(desk, "slot", map[string]string{"reason": reason}), http.StatusBadRequest, "id")
+		cancelSlot(elsewhere, s["09:00"].ID, map[string]string{"reason": reason}).Problem(t, http.StatusNotFound, "")
+		cancelSlot(desk, s["09:00"].ID, map[string]string{}).Problem(t, http.StatusUnprocessableEntity, "reason")
+		cancelSlot(desk, uuid.NewString(), map[string]string{"reason": reason}).Problem(t, http.StatusNotFound, "")
+		cancelSlot(desk, "slot", map[string]string{"reason": reason}).Problem(t, http.StatusBadRequest, "id")
 		if got := e.booked(s["09:00"].ID); got != 2 {
 			t.Errorf("booked = %d, want 2", got)
 		}
@@ -1100,14 +1037,14 @@ func TestFacilityCancellations(t *testing.T) {
 
 	t.Run("one slot", func(t *testing.T) {
 		r := cancelSlot(desk, s["09:00"].ID, map[string]string{"reason": reason})
-		bkStatus(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		var res health.CancellationResult
 		r.JSON(t, &res)
 		if res != (health.CancellationResult{SlotsCancelled: 1, AppointmentsCancelled: 2}) {
 			t.Errorf("result %+v, want 1 slot and 2 appointments", res)
 		}
 		for _, tc := range []struct {
-			who    *bkActor
+			who    *apitest.Citizen
 			appt   health.Appointment
 			status string
 			notes  int
@@ -1134,8 +1071,8 @@ func TestFacilityCancellations(t *testing.T) {
 		if _, ok := e.listed(s["09:30"]); !ok {
 			t.Error("the other slot is no longer listed")
 		}
-		bkProblem(t, e.book(c3, s["09:00"].ID, ""), http.StatusConflict, "")
-		bkProblem(t, cancelSlot(desk, s["09:00"].ID, map[string]string{"reason": reason}), http.StatusConflict, "")
+		e.book(c3, s["09:00"].ID, "").Problem(t, http.StatusConflict, "")
+		cancelSlot(desk, s["09:00"].ID, map[string]string{"reason": reason}).Problem(t, http.StatusConflict, "")
 		// A facility's cancellation frees the patient to book again that day.
 		e.mustBook(c1, s["09:30"].ID, "")
 	})
@@ -1160,16 +1097,16 @@ func TestFacilityCancellations(t *testing.T) {
 		dayBefore := e.mustBook(c3, d4["23:20"].ID, "")
 		dayAfter := e.mustBook(c2, d6["00:00"].ID, "")
 
-		session := func(who *bkActor, body any) *apitest.Response {
+		session := func(who *apitest.Staff, body any) *apitest.Response {
 			return e.app.Post(bkAdmin+"/sessions/cancel", who.Token, body)
 		}
 		body := map[string]string{"practitioner_id": night, "date": e.date(5), "reason": reason}
-		bkProblem(t, session(elsewhere, body), http.StatusForbidden, "")
-		bkProblem(t, session(desk, map[string]string{"practitioner_id": night, "date": "5th", "reason": reason}), http.StatusBadRequest, "date")
-		bkProblem(t, session(desk, map[string]string{"practitioner_id": uuid.NewString(), "date": e.date(5), "reason": reason}), http.StatusUnprocessableEntity, "practitioner_id")
+		session(elsewhere, body).Problem(t, http.StatusForbidden, "")
+		session(desk, map[string]string{"practitioner_id": night, "date": "5th", "reason": reason}).Problem(t, http.StatusBadRequest, "date")
+		session(desk, map[string]string{"practitioner_id": uuid.NewString(), "date": e.date(5), "reason": reason}).Problem(t, http.StatusUnprocessableEntity, "practitioner_id")
 
 		r := session(desk, body)
-		bkStatus(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		var res health.CancellationResult
 		r.JSON(t, &res)
 		if res != (health.CancellationResult{SlotsCancelled: 5, AppointmentsCancelled: 2}) {
@@ -1184,7 +1121,7 @@ func TestFacilityCancellations(t *testing.T) {
 			}
 		}
 		for _, tc := range []struct {
-			who    *bkActor
+			who    *apitest.Citizen
 			appt   health.Appointment
 			status string
 		}{
@@ -1204,7 +1141,7 @@ func TestFacilityCancellations(t *testing.T) {
 				t.Errorf("%d cancellation notices about the appointment at %s, want %d", n, tc.appt.Slot.StartsAt.In(domain.Karachi), want)
 			}
 		}
-		bkProblem(t, cancelSlot(desk, d5["00:20"].ID, map[string]string{"reason": reason}), http.StatusConflict, "")
+		cancelSlot(desk, d5["00:20"].ID, map[string]string{"reason": reason}).Problem(t, http.StatusConflict, "")
 	})
 }
 
@@ -1289,7 +1226,7 @@ func TestAdminSchedules(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				b := valid()
 				tc.change(b)
-				bkProblem(t, e.app.Post(bkAdmin+"/schedules", e.admin.Token, b), tc.status, tc.field)
+				e.app.Post(bkAdmin+"/schedules", e.admin.Token, b).Problem(t, tc.status, tc.field)
 			})
 		}
 		if n := len(e.slotsOn(pr, 7)); n != 0 {

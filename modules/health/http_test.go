@@ -13,7 +13,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/platform/page"
-	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 const base = "/api/v1/health"
@@ -26,10 +25,7 @@ type list[T any] struct {
 // get fetches one page and fails the test unless it is a 200.
 func get[T any](t *testing.T, app *apitest.App, path string) list[T] {
 	t.Helper()
-	r := app.Get(path, "")
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
-	}
+	r := app.Get(path, "").Want(t, http.StatusOK)
 	var l list[T]
 	r.JSON(t, &l)
 	return l
@@ -70,25 +66,6 @@ func ids[T any](items []T, id func(T) string) []string {
 }
 
 func facilityID(f health.Facility) string { return f.ID }
-
-func problem(t *testing.T, r *apitest.Response) web.Problem {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.JSON(t, &p)
-	return p
-}
-
-func fieldNamed(p web.Problem, field string) bool {
-	for _, f := range p.Errors {
-		if f.Field == field {
-			return true
-		}
-	}
-	return false
-}
 
 // TestCatalog holds every assertion on the demo data in one App: on
 // PostgreSQL the tests of a package share one schema, and LoadDemo loads the
@@ -140,10 +117,7 @@ func TestCatalog(t *testing.T) {
 	})
 
 	t.Run("get one facility", func(t *testing.T) {
-		r := app.Get(base+"/facilities/"+pims.ID, "")
-		if r.Status != http.StatusOK {
-			t.Fatalf("status = %d, want 200 (%s)", r.Status, r.Body)
-		}
+		r := app.Get(base+"/facilities/"+pims.ID, "").Want(t, http.StatusOK)
 		var got health.Facility
 		r.JSON(t, &got)
 		if got.ID != pims.ID || got.Name != pims.Name || !slices.Equal(got.Specialties, pims.Specialties) {
@@ -378,13 +352,7 @@ func TestCatalogBadRequests(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := app.Get(tc.path, "")
-			if r.Status != tc.status {
-				t.Fatalf("GET %s = %d, want %d (%s)", tc.path, r.Status, tc.status, r.Body)
-			}
-			if p := problem(t, r); tc.field != "" && !fieldNamed(p, tc.field) {
-				t.Errorf("errors %+v do not name %q", p.Errors, tc.field)
-			}
+			app.Get(tc.path, "").Problem(t, tc.status, tc.field)
 		})
 	}
 }

@@ -61,15 +61,10 @@ var itStart = time.Date(2027, 3, 10, 4, 0, 9, 600_000_000, time.UTC)
 
 var allScopes = []string{"education.schools:read", "health.appointments:read", "health.slots:read", "parking.permits:verify", "webhooks:manage"}
 
-// client is a registered third-party client and its current token.
-type client struct {
-	ID, Secret, Token string
-}
-
 type env struct {
 	t       *testing.T
 	app     *apitest.App
-	admin   apitest.Staff
+	admin   *apitest.Staff
 	clients []string
 }
 
@@ -79,7 +74,7 @@ func newEnv(t *testing.T, opts ...apitest.Option) *env {
 	app.Clock.Set(itStart)
 	e := &env{t: t, app: app}
 	t.Cleanup(e.cleanup)
-	e.admin = app.NewStaff("admin", "")
+	e.admin = app.Admin(identity.RoleAdmin)
 	return e
 }
 
@@ -125,7 +120,7 @@ func (e *env) createClient(body map[string]any) *apitest.Response {
 
 // client registers a client with scopes, bound to unit when given, limited
 // to rate requests a minute when rate > 0, and gets it a token.
-func (e *env) client(scopes []string, unit string, rate int) *client {
+func (e *env) client(scopes []string, unit string, rate int) *apitest.Client {
 	e.t.Helper()
 	body := map[string]any{"scopes": scopes}
 	if unit != "" {
@@ -135,14 +130,14 @@ func (e *env) client(scopes []string, unit string, rate int) *client {
 		body["rate_per_minute"] = rate
 	}
 	r := e.createClient(body)
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	var c integrations.ClientWithSecret
 	r.JSON(e.t, &c)
-	return &client{ID: c.ID, Secret: c.Secret, Token: e.app.ClientToken(c.ID, c.Secret, "")}
+	return &apitest.Client{ID: c.ID, Secret: c.Secret, Token: e.app.ClientToken(c.ID, c.Secret, "")}
 }
 
 // refresh gives every client a new token (they live an hour of the clock).
-func (e *env) refresh(cs ...*client) {
+func (e *env) refresh(cs ...*apitest.Client) {
 	e.t.Helper()
 	for _, c := range cs {
 		c.Token = e.app.ClientToken(c.ID, c.Secret, "")
@@ -175,14 +170,14 @@ func (e *env) tokenRequest(body, authorization string) *apitest.Response {
 	return e.app.Do(apitest.Request{Method: http.MethodPost, Path: tokenPath, Body: body, Header: header})
 }
 
-func credentials(c *client) url.Values {
+func credentials(c *apitest.Client) url.Values {
 	return url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ID}, "client_secret": {c.Secret}}
 }
 
 // tokenOK checks a successful token answer and returns it.
 func tokenOK(t *testing.T, r *apitest.Response) integrations.TokenResponse {
 	t.Helper()
-	status(t, r, http.StatusOK)
+	r.Want(t, http.StatusOK)
 	if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
 		t.Errorf("Cache-Control = %q, want no-store", cc)
 	}
@@ -205,10 +200,7 @@ func tokenOK(t *testing.T, r *apitest.Response) integrations.TokenResponse {
 // tokenError checks an RFC 6749 §5.2 error answer.
 func tokenError(t *testing.T, r *apitest.Response, wantStatus int, code string) {
 	t.Helper()
-	if r.Status != wantStatus {
-		t.Errorf("status = %d, want %d (%s)", r.Status, wantStatus, r.Body)
-		return
-	}
+	r.Want(t, wantStatus)
 	var res integrations.TokenError
 	if err := json.Unmarshal(r.Body, &res); err != nil {
 		t.Errorf("body %s is not JSON: %v", r.Body, err)
@@ -222,33 +214,6 @@ func tokenError(t *testing.T, r *apitest.Response, wantStatus int, code string) 
 	}
 	if wantStatus == http.StatusUnauthorized && r.Header.Get("WWW-Authenticate") == "" {
 		t.Error("a 401 invalid_client answer has no WWW-Authenticate header")
-	}
-}
-
-func status(t *testing.T, r *apitest.Response, want int) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status = %d, want %d (%s)", r.Status, want, r.Body)
-	}
-}
-
-// problem checks an RFC 9457 answer of status naming field (unless empty).
-func problem(t *testing.T, r *apitest.Response, wantStatus int, field string) {
-	t.Helper()
-	if r.Status != wantStatus {
-		t.Errorf("status = %d, want %d (%s)", r.Status, wantStatus, r.Body)
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Errorf("Content-Type = %q, want application/problem+json", ct)
-	}
-	var p web.Problem
-	if err := json.Unmarshal(r.Body, &p); err != nil {
-		t.Errorf("body %s: %v", r.Body, err)
-		return
-	}
-	if field != "" && !slices.ContainsFunc(p.Errors, func(f web.FieldError) bool { return f.Field == field }) {
-		t.Errorf("errors %+v do not name %q (%s)", p.Errors, field, r.Body)
 	}
 }
 
@@ -269,7 +234,7 @@ func (e *env) facility(healthAdmin string) string {
 		"address": "Street 12, G-9/4, Islamabad", "location": map[string]float64{"lat": 33.6844, "lng": 73.0479},
 		"specialties": []string{"general_medicine"},
 	})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
@@ -281,18 +246,18 @@ func (e *env) slot(healthAdmin, facilityID string) health.Slot {
 		"facility_id": facilityID, "full_name": "Dr. Integration Test", "specialty": "general_medicine",
 		"pmdc_number": fmt.Sprintf("T%012d", rand.Int64N(1_000_000_000_000)),
 	})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	practitioner := r.Map(e.t)["id"].(string)
 	tomorrow := domain.LocalDate(e.app.Clock.Now()).AddDate(0, 0, 1).Format(time.DateOnly)
 	r = e.app.Post("/api/v1/admin/health/schedules", healthAdmin, map[string]any{
 		"practitioner_id": practitioner, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "09:00", "end_time": "10:00",
 		"slot_minutes": 30, "capacity": 3, "from": tomorrow, "to": tomorrow,
 	})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	q := url.Values{"practitioner_id": {practitioner}, "limit": {"100"},
 		"from": {e.app.Clock.Now().Format(time.RFC3339)}, "to": {e.app.Clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}}
 	r = e.app.Get("/api/v1/health/slots?"+q.Encode(), "")
-	status(e.t, r, http.StatusOK)
+	r.Want(e.t, http.StatusOK)
 	var list struct{ Items []health.Slot }
 	r.JSON(e.t, &list)
 	if len(list.Items) == 0 {
@@ -304,7 +269,7 @@ func (e *env) slot(healthAdmin, facilityID string) health.Slot {
 func (e *env) book(citizen, slotID string) health.Appointment {
 	e.t.Helper()
 	r := e.app.Post("/api/v1/health/appointments", citizen, map[string]string{"slot_id": slotID})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	var a health.Appointment
 	r.JSON(e.t, &a)
 	return a
@@ -318,18 +283,18 @@ func (e *env) school(educationAdmin string) (schoolID, year string) {
 	start := 2100 + rand.IntN(800)
 	year = fmt.Sprintf("%d-%02d", start, (start+1)%100)
 	now := e.app.Clock.Now()
-	status(e.t, e.app.Post("/api/v1/admin/education/admission-windows", educationAdmin, map[string]any{
+	e.app.Post("/api/v1/admin/education/admission-windows", educationAdmin, map[string]any{
 		"academic_year": year, "opens_at": now.Add(-time.Hour), "closes_at": now.Add(30 * 24 * time.Hour),
 		"age_cutoff": "2025-03-31", "age_rules": []education.AgeRule{{Grade: 1, MinAge: 5, MaxAge: 7}},
-	}), http.StatusCreated)
+	}).Want(e.t, http.StatusCreated)
 	tag := uuid.NewString()
 	r := e.app.Post("/api/v1/admin/education/schools", educationAdmin, map[string]string{
 		"name": "Integrations Test School " + tag[:8], "level": "primary", "gender": "co", "sector": "E-" + tag[:6], "emis_code": "E" + tag[:13],
 	})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	schoolID = r.Map(e.t)["id"].(string)
-	status(e.t, e.app.Do(apitest.Request{Method: http.MethodPut, Path: "/api/v1/admin/education/schools/" + schoolID + "/seats", Token: educationAdmin,
-		Body: map[string]any{"academic_year": year, "grade": 1, "seats": 5}}), http.StatusOK)
+	e.app.Do(apitest.Request{Method: http.MethodPut, Path: "/api/v1/admin/education/schools/" + schoolID + "/seats", Token: educationAdmin,
+		Body: map[string]any{"academic_year": year, "grade": 1, "seats": 5}}).Want(e.t, http.StatusOK)
 	return schoolID, year
 }
 
@@ -340,15 +305,15 @@ func (e *env) acceptedApplication(citizen, educationAdmin, schoolID, year string
 	r := e.app.Post("/api/v1/me/dependants", citizen, map[string]string{
 		"full_name": "Integrations Test Child", "relation": "child", "date_of_birth": "2019-01-15", "gender": "female",
 	})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	r = e.app.Post("/api/v1/education/applications", citizen, map[string]any{
 		"school_id": schoolID, "academic_year": year, "grade": 1, "child_id": r.Map(e.t)["id"],
 	})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	var a education.Application
 	r.JSON(e.t, &a)
 	r = e.app.Post("/api/v1/admin/education/applications/"+a.ID+"/decision", educationAdmin, map[string]string{"decision": "accepted", "note": "Welcome"})
-	status(e.t, r, http.StatusOK)
+	r.Want(e.t, http.StatusOK)
 	r.JSON(e.t, &a)
 	return a
 }
@@ -364,7 +329,7 @@ func (e *env) zone(parkingAdmin string) string {
 	r := e.app.Post("/api/v1/admin/parking/zones", parkingAdmin, map[string]any{
 		"name": "Integrations Test Zone " + uuid.NewString(), "sector": "F-7", "permit_quota": 50, "tariffs": zoneTariffs,
 	})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	return r.Map(e.t)["id"].(string)
 }
 
@@ -386,7 +351,7 @@ func (e *env) activePermit(citizen, zoneID string) parking.Permit {
 		if r.Status == http.StatusConflict {
 			continue
 		}
-		status(e.t, r, http.StatusCreated)
+		r.Want(e.t, http.StatusCreated)
 		vehicleID = r.Map(e.t)["id"].(string)
 		break
 	}
@@ -397,12 +362,12 @@ func (e *env) activePermit(citizen, zoneID string) parking.Permit {
 		"vehicle_id": vehicleID, "zone_id": zoneID, "permit_type": parking.TypeResident,
 		"start_date": domain.LocalDate(e.app.Clock.Now()).Format(time.DateOnly), "months": 1,
 	})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	r = e.app.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/parking/permits/" + p.ID + "/payments", Token: citizen,
 		Body: map[string]string{"method": "sandbox", "payment_token": "tok_visa"}, Header: map[string]string{"Idempotency-Key": uuid.NewString()}})
-	status(e.t, r, http.StatusOK)
+	r.Want(e.t, http.StatusOK)
 	r.JSON(e.t, &p)
 	if p.Status != parking.StatusActive {
 		e.t.Fatalf("paid permit status = %s, want active", p.Status)
@@ -465,10 +430,10 @@ func (e *env) dispatch() int {
 
 // subscribe subscribes a client's URL to events and returns the
 // subscription with its secret.
-func (e *env) subscribe(c *client, rawURL string, events ...string) integrations.SubscriptionWithSecret {
+func (e *env) subscribe(c *apitest.Client, rawURL string, events ...string) integrations.SubscriptionWithSecret {
 	e.t.Helper()
 	r := e.app.Post(hooksPath, c.Token, map[string]any{"url": rawURL, "events": events})
-	status(e.t, r, http.StatusCreated)
+	r.Want(e.t, http.StatusCreated)
 	var sub integrations.SubscriptionWithSecret
 	r.JSON(e.t, &sub)
 	if sub.ID == "" || sub.Secret == "" {
@@ -477,17 +442,17 @@ func (e *env) subscribe(c *client, rawURL string, events ...string) integrations
 	return sub
 }
 
-func (e *env) deliveries(c *client, subscriptionID string) []integrations.Delivery {
+func (e *env) deliveries(c *apitest.Client, subscriptionID string) []integrations.Delivery {
 	e.t.Helper()
 	r := e.app.Get(hooksPath+"/"+subscriptionID+"/deliveries", c.Token)
-	status(e.t, r, http.StatusOK)
+	r.Want(e.t, http.StatusOK)
 	var list integrations.DeliveryList
 	r.JSON(e.t, &list)
 	return list.Items
 }
 
 // onlyDelivery returns a subscription's single delivery.
-func (e *env) onlyDelivery(c *client, subscriptionID string) integrations.Delivery {
+func (e *env) onlyDelivery(c *apitest.Client, subscriptionID string) integrations.Delivery {
 	e.t.Helper()
 	ds := e.deliveries(c, subscriptionID)
 	if len(ds) != 1 {
@@ -559,8 +524,8 @@ func TestClientCredentials(t *testing.T) {
 		if res.Scope != "parking.permits:verify webhooks:manage" {
 			t.Errorf("scope = %q, want every granted scope", res.Scope)
 		}
-		status(t, e.app.Get(verify, res.AccessToken), http.StatusOK)
-		status(t, e.app.Get(hooksPath, res.AccessToken), http.StatusOK)
+		e.app.Get(verify, res.AccessToken).Want(t, http.StatusOK)
+		e.app.Get(hooksPath, res.AccessToken).Want(t, http.StatusOK)
 	})
 	t.Run("HTTP Basic with form-encoded credentials", func(t *testing.T) {
 		// RFC 6749 §2.3.1: the ID and secret are form-encoded before base64,
@@ -574,7 +539,7 @@ func TestClientCredentials(t *testing.T) {
 		if res.Scope != "parking.permits:verify webhooks:manage" {
 			t.Errorf("scope = %q", res.Scope)
 		}
-		status(t, e.app.Get(verify, res.AccessToken), http.StatusOK)
+		e.app.Get(verify, res.AccessToken).Want(t, http.StatusOK)
 	})
 	t.Run("narrower scope", func(t *testing.T) {
 		form := credentials(c)
@@ -583,15 +548,15 @@ func TestClientCredentials(t *testing.T) {
 		if res.Scope != "parking.permits:verify" {
 			t.Errorf("scope = %q, want parking.permits:verify only", res.Scope)
 		}
-		status(t, e.app.Get(verify, res.AccessToken), http.StatusOK)
+		e.app.Get(verify, res.AccessToken).Want(t, http.StatusOK)
 		refused(t, e.app.Get(hooksPath, res.AccessToken), "narrowed token on webhooks")
-		problem(t, e.app.Get(hooksPath, res.AccessToken), http.StatusForbidden, "")
+		e.app.Get(hooksPath, res.AccessToken).Problem(t, http.StatusForbidden, "")
 
 		res = tokenOK(t, e.tokenRequest("grant_type=client_credentials&scope=webhooks%3Amanage", basic(c.ID, c.Secret)))
 		if res.Scope != "webhooks:manage" {
 			t.Errorf("scope = %q, want webhooks:manage only", res.Scope)
 		}
-		problem(t, e.app.Get(verify, res.AccessToken), http.StatusForbidden, "")
+		e.app.Get(verify, res.AccessToken).Problem(t, http.StatusForbidden, "")
 	})
 
 	other := e.client([]string{"parking.permits:verify"}, "", 0)
@@ -663,7 +628,7 @@ func TestClientCredentials(t *testing.T) {
 	t.Run("rotated secret", func(t *testing.T) {
 		c := e.client([]string{"parking.permits:verify"}, "", 0)
 		r := e.app.Post(clientsPath+"/"+c.ID+"/secret", e.admin.Token, nil)
-		status(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		var rotated integrations.ClientWithSecret
 		r.JSON(t, &rotated)
 		if rotated.ID != c.ID || rotated.Secret == "" || rotated.Secret == c.Secret {
@@ -673,29 +638,29 @@ func TestClientCredentials(t *testing.T) {
 		tokenError(t, e.tokenRequest("grant_type=client_credentials", basic(c.ID, c.Secret)), http.StatusUnauthorized, "invalid_client")
 		c.Secret = rotated.Secret
 		res := tokenOK(t, e.tokenRequest(credentials(c).Encode(), ""))
-		status(t, e.app.Get(verify, res.AccessToken), http.StatusOK)
+		e.app.Get(verify, res.AccessToken).Want(t, http.StatusOK)
 		tokenOK(t, e.tokenRequest("grant_type=client_credentials", basic(c.ID, c.Secret)))
 
-		problem(t, e.app.Post(clientsPath+"/"+uuid.NewString()+"/secret", e.admin.Token, nil), http.StatusNotFound, "")
-		problem(t, e.app.Post(clientsPath+"/not-a-uuid/secret", e.admin.Token, nil), http.StatusBadRequest, "id")
+		e.app.Post(clientsPath+"/"+uuid.NewString()+"/secret", e.admin.Token, nil).Problem(t, http.StatusNotFound, "")
+		e.app.Post(clientsPath+"/not-a-uuid/secret", e.admin.Token, nil).Problem(t, http.StatusBadRequest, "id")
 	})
 
 	t.Run("revoked client", func(t *testing.T) {
 		c := e.client([]string{"parking.permits:verify"}, "", 0)
-		status(t, e.app.Get(verify, c.Token), http.StatusOK)
+		e.app.Get(verify, c.Token).Want(t, http.StatusOK)
 		r := e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + c.ID, Token: e.admin.Token})
-		status(t, r, http.StatusNoContent)
+		r.Want(t, http.StatusNoContent)
 
 		tokenError(t, e.tokenRequest(credentials(c).Encode(), ""), http.StatusUnauthorized, "invalid_client")
 		tokenError(t, e.tokenRequest("grant_type=client_credentials", basic(c.ID, c.Secret)), http.StatusUnauthorized, "invalid_client")
 		r = e.app.Get(verify, c.Token)
-		problem(t, r, http.StatusUnauthorized, "")
+		r.Problem(t, http.StatusUnauthorized, "")
 		if r.Header.Get("WWW-Authenticate") == "" {
 			t.Error("401 without WWW-Authenticate")
 		}
 		// A revoked client stays revoked: no rotation, no second revocation.
-		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + c.ID, Token: e.admin.Token}), http.StatusNotFound, "")
-		problem(t, e.app.Post(clientsPath+"/"+c.ID+"/secret", e.admin.Token, nil), http.StatusNotFound, "")
+		e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + c.ID, Token: e.admin.Token}).Problem(t, http.StatusNotFound, "")
+		e.app.Post(clientsPath+"/"+c.ID+"/secret", e.admin.Token, nil).Problem(t, http.StatusNotFound, "")
 		var listed []integrations.Client
 		for _, cl := range e.listClients(t, e.admin.Token) {
 			if cl.ID == c.ID {
@@ -711,7 +676,7 @@ func TestClientCredentials(t *testing.T) {
 		c := e.client([]string{"parking.permits:verify"}, "", 0)
 		e.app.Clock.Advance(time.Hour + time.Minute)
 		defer e.app.Clock.Set(itStart)
-		problem(t, e.app.Get(verify, c.Token), http.StatusUnauthorized, "")
+		e.app.Get(verify, c.Token).Problem(t, http.StatusUnauthorized, "")
 	})
 }
 
@@ -722,7 +687,7 @@ func (e *env) listClients(t *testing.T, tok string) []integrations.Client {
 	next := clientsPath + "?limit=2"
 	for range 10_000 {
 		r := e.app.Get(next, tok)
-		status(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		for _, bad := range []string{"client_secret", "secret_hash", "cs_"} {
 			if strings.Contains(string(r.Body), bad) {
 				t.Errorf("GET /admin/clients shows %q: %s", bad, r.Body)
@@ -759,17 +724,17 @@ func TestClientAdmin(t *testing.T) {
 	t.Run("only admins manage clients", func(t *testing.T) {
 		body := map[string]any{"name": "Sneaky", "owner_contact": "x@y.test", "scopes": []string{"health.slots:read"}}
 		for name, tok := range map[string]string{"citizen": citizen.Token, "health_admin": healthAdmin.Token, "parking_admin": parkingAdmin.Token, "client": c.Token} {
-			problem(t, e.app.Post(clientsPath, tok, body), http.StatusForbidden, "")
-			problem(t, e.app.Get(clientsPath, tok), http.StatusForbidden, "")
-			problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + c.ID, Token: tok}), http.StatusForbidden, "")
+			e.app.Post(clientsPath, tok, body).Problem(t, http.StatusForbidden, "")
+			e.app.Get(clientsPath, tok).Problem(t, http.StatusForbidden, "")
+			e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + c.ID, Token: tok}).Problem(t, http.StatusForbidden, "")
 			r := e.app.Post(clientsPath+"/"+c.ID+"/secret", tok, nil)
-			problem(t, r, http.StatusForbidden, "")
+			r.Problem(t, http.StatusForbidden, "")
 			if strings.Contains(string(r.Body), "client_secret") {
 				t.Errorf("%s got a secret: %s", name, r.Body)
 			}
 		}
 		for _, r := range []*apitest.Response{e.app.Post(clientsPath, "", body), e.app.Get(clientsPath, ""), e.app.Post(clientsPath+"/"+c.ID+"/secret", "", nil)} {
-			problem(t, r, http.StatusUnauthorized, "")
+			r.Problem(t, http.StatusUnauthorized, "")
 		}
 		// The client still works: nobody above revoked or rotated it.
 		tokenOK(t, e.tokenRequest(credentials(c).Encode(), ""))
@@ -778,7 +743,7 @@ func TestClientAdmin(t *testing.T) {
 	t.Run("create", func(t *testing.T) {
 		r := e.createClient(map[string]any{"name": "Shifa booking desk", "owner_contact": "it@shifa.test",
 			"scopes": []string{"webhooks:manage", "health.appointments:read", "webhooks:manage"}, "unit_id": facility})
-		status(t, r, http.StatusCreated)
+		r.Want(t, http.StatusCreated)
 		var cl integrations.ClientWithSecret
 		r.JSON(t, &cl)
 		if _, err := uuid.Parse(cl.ID); err != nil || cl.Secret == "" {
@@ -788,48 +753,48 @@ func TestClientAdmin(t *testing.T) {
 			cl.Status != "active" || cl.RatePerMinute != 600 || cl.Name != "Shifa booking desk" {
 			t.Errorf("created = %+v", cl.Client)
 		}
-		res := tokenOK(t, e.tokenRequest(credentials(&client{ID: cl.ID, Secret: cl.Secret}).Encode(), ""))
+		res := tokenOK(t, e.tokenRequest(credentials(&apitest.Client{ID: cl.ID, Secret: cl.Secret}).Encode(), ""))
 		if res.Scope != "health.appointments:read webhooks:manage" {
 			t.Errorf("token scope = %q", res.Scope)
 		}
 		r = e.createClient(map[string]any{"scopes": []string{"parking.permits:verify"}, "rate_per_minute": 7})
-		status(t, r, http.StatusCreated)
+		r.Want(t, http.StatusCreated)
 		if got := r.Map(t)["rate_per_minute"]; got != float64(7) {
 			t.Errorf("rate_per_minute = %v, want 7", got)
 		}
 	})
 
 	t.Run("refusals", func(t *testing.T) {
-		problem(t, e.createClient(map[string]any{"scopes": []string{"parking.permits:verify", "parking.permits:issue"}}), http.StatusUnprocessableEntity, "scopes")
-		problem(t, e.createClient(map[string]any{"scopes": []string{"admin"}}), http.StatusUnprocessableEntity, "scopes")
-		problem(t, e.createClient(map[string]any{"scopes": []string{}}), http.StatusUnprocessableEntity, "scopes")
-		problem(t, e.createClient(map[string]any{"scopes": []string{"health.appointments:read"}}), http.StatusUnprocessableEntity, "unit_id")
-		problem(t, e.createClient(map[string]any{"scopes": []string{"health.appointments:read", "webhooks:manage"}, "unit_id": ""}), http.StatusUnprocessableEntity, "unit_id")
+		e.createClient(map[string]any{"scopes": []string{"parking.permits:verify", "parking.permits:issue"}}).Problem(t, http.StatusUnprocessableEntity, "scopes")
+		e.createClient(map[string]any{"scopes": []string{"admin"}}).Problem(t, http.StatusUnprocessableEntity, "scopes")
+		e.createClient(map[string]any{"scopes": []string{}}).Problem(t, http.StatusUnprocessableEntity, "scopes")
+		e.createClient(map[string]any{"scopes": []string{"health.appointments:read"}}).Problem(t, http.StatusUnprocessableEntity, "unit_id")
+		e.createClient(map[string]any{"scopes": []string{"health.appointments:read", "webhooks:manage"}, "unit_id": ""}).Problem(t, http.StatusUnprocessableEntity, "unit_id")
 		r := e.createClient(map[string]any{"scopes": []string{"health.slots:read"}, "unit_id": "facility-7"})
 		if r.Status != http.StatusBadRequest && r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("unit_id facility-7: status %d, want 400 or 422 (%s)", r.Status, r.Body)
 		} else {
-			problem(t, r, r.Status, "unit_id")
+			r.Problem(t, r.Status, "unit_id")
 		}
-		problem(t, e.createClient(map[string]any{"scopes": []string{"health.slots:read"}, "name": ""}), http.StatusUnprocessableEntity, "name")
+		e.createClient(map[string]any{"scopes": []string{"health.slots:read"}, "name": ""}).Problem(t, http.StatusUnprocessableEntity, "name")
 		if r := e.app.Post(clientsPath, e.admin.Token, `{"name": "x", "owner_contact": "y", "scopes": "health.slots:read"}`); r.Status != http.StatusBadRequest && r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("scopes as a string: status %d, want 400 or 422 (%s)", r.Status, r.Body)
 		} else {
-			problem(t, r, r.Status, "scopes")
+			r.Problem(t, r.Status, "scopes")
 		}
-		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + uuid.NewString(), Token: e.admin.Token}), http.StatusNotFound, "")
-		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/nope", Token: e.admin.Token}), http.StatusBadRequest, "id")
+		e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + uuid.NewString(), Token: e.admin.Token}).Problem(t, http.StatusNotFound, "")
+		e.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/nope", Token: e.admin.Token}).Problem(t, http.StatusBadRequest, "id")
 	})
 
 	t.Run("every invalid field in one answer", func(t *testing.T) {
 		r := e.createClient(map[string]any{"name": "x", "scopes": []string{"health.appointments:read", "admin"}})
 		for _, field := range []string{"name", "scopes", "unit_id"} {
-			problem(t, r, http.StatusUnprocessableEntity, field)
+			r.Problem(t, http.StatusUnprocessableEntity, field)
 		}
 	})
 
 	t.Run("list paginates without secrets", func(t *testing.T) {
-		var made []*client
+		var made []*apitest.Client
 		for range 3 {
 			made = append(made, e.client([]string{"health.slots:read"}, "", 0))
 		}
@@ -852,7 +817,7 @@ func TestClientAdmin(t *testing.T) {
 			t.Errorf("%d clients listed, want every one of them", len(all))
 		}
 		r := e.app.Get(clientsPath+"?limit=100", e.admin.Token)
-		status(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		for _, m := range made {
 			if strings.Contains(string(r.Body), m.Secret) {
 				t.Errorf("GET /admin/clients shows a secret: %s", r.Body)
@@ -867,7 +832,7 @@ func TestClientAdmin(t *testing.T) {
 				}
 			}
 		}
-		problem(t, e.app.Get(clientsPath+"?cursor=garbage", e.admin.Token), http.StatusBadRequest, "cursor")
+		e.app.Get(clientsPath+"?cursor=garbage", e.admin.Token).Problem(t, http.StatusBadRequest, "cursor")
 	})
 }
 
@@ -889,7 +854,7 @@ func TestClientScopes(t *testing.T) {
 	day := slotF.StartsAt.In(domain.Karachi).Format(time.DateOnly)
 
 	t.Run("citizen and staff routes", func(t *testing.T) {
-		for _, c := range []*client{boundToF, verifier, hooksOnly} {
+		for _, c := range []*apitest.Client{boundToF, verifier, hooksOnly} {
 			refused(t, e.app.Get("/api/v1/me", c.Token), "GET /me")
 			refused(t, e.app.Get("/api/v1/me/overview", c.Token), "GET /me/overview")
 			refused(t, e.app.Get("/api/v1/health/appointments", c.Token), "GET /health/appointments")
@@ -929,7 +894,7 @@ func TestClientScopes(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				r := e.app.Do(apitest.Request{Method: tt.method, Path: tt.path, Token: tt.token, Body: map[string]any{}})
-				problem(t, r, http.StatusForbidden, "")
+				r.Problem(t, http.StatusForbidden, "")
 				var p web.Problem
 				r.JSON(t, &p)
 				challenge := r.Header.Get("WWW-Authenticate")
@@ -950,7 +915,7 @@ func TestClientScopes(t *testing.T) {
 		// Citizens and staff lacking a permission get a plain 403.
 		for _, tok := range []string{citizen.Token, healthAdmin.Token} {
 			r := e.app.Get(clientsPath, tok)
-			problem(t, r, http.StatusForbidden, "")
+			r.Problem(t, http.StatusForbidden, "")
 			if c := r.Header.Get("WWW-Authenticate"); c != "" {
 				t.Errorf("a 403 for an account carries WWW-Authenticate %q", c)
 			}
@@ -958,41 +923,41 @@ func TestClientScopes(t *testing.T) {
 	})
 
 	t.Run("parking verify", func(t *testing.T) {
-		for _, c := range []*client{verifier, boundToF} {
+		for _, c := range []*apitest.Client{verifier, boundToF} {
 			r := e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, c.Token)
-			status(t, r, http.StatusOK)
+			r.Want(t, http.StatusOK)
 			var v parking.Verification
 			r.JSON(t, &v)
 			if v.Valid {
 				t.Errorf("an unknown plate is valid: %s", r.Body)
 			}
 		}
-		problem(t, e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, hooksOnly.Token), http.StatusForbidden, "")
-		problem(t, e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, ""), http.StatusUnauthorized, "")
+		e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, hooksOnly.Token).Problem(t, http.StatusForbidden, "")
+		e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, "").Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("facility appointments", func(t *testing.T) {
 		r := e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, boundToF.Token)
-		status(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		var list struct{ Items []health.Appointment }
 		r.JSON(t, &list)
 		if len(list.Items) != 1 || list.Items[0].ID != apptF.ID {
 			t.Errorf("F's day = %s, want the one appointment %s", r.Body, apptF.ID)
 		}
 		r = e.app.Get(dayListPath+"?date="+day, boundToF.Token)
-		status(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		r.JSON(t, &list)
 		if len(list.Items) != 1 || list.Items[0].ID != apptF.ID {
 			t.Errorf("own facility by default = %s", r.Body)
 		}
-		problem(t, e.app.Get(dayListPath+"?facility_id="+g+"&date="+day, boundToF.Token), http.StatusForbidden, "")
-		problem(t, e.app.Get(dayListPath+"?facility_id="+uuid.NewString()+"&date="+day, boundToF.Token), http.StatusForbidden, "")
-		problem(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, verifier.Token), http.StatusForbidden, "")
-		problem(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, hooksOnly.Token), http.StatusForbidden, "")
+		e.app.Get(dayListPath+"?facility_id="+g+"&date="+day, boundToF.Token).Problem(t, http.StatusForbidden, "")
+		e.app.Get(dayListPath+"?facility_id="+uuid.NewString()+"&date="+day, boundToF.Token).Problem(t, http.StatusForbidden, "")
+		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, verifier.Token).Problem(t, http.StatusForbidden, "")
+		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, hooksOnly.Token).Problem(t, http.StatusForbidden, "")
 
 		// A token narrowed to another scope reads nothing.
 		narrowed := e.app.ClientToken(boundToF.ID, boundToF.Secret, "parking.permits:verify")
-		problem(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, narrowed), http.StatusForbidden, "")
+		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, narrowed).Problem(t, http.StatusForbidden, "")
 	})
 
 	t.Run("forged kind client", func(t *testing.T) {
@@ -1012,7 +977,7 @@ func TestClientScopes(t *testing.T) {
 			"client audience for a citizen":      forge(citizen.ID, integrations.Audience, "parking.permits:verify"),
 		}
 		for name, tok := range cases {
-			problem(t, e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, tok), http.StatusUnauthorized, "")
+			e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, tok).Problem(t, http.StatusUnauthorized, "")
 			if r := e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, tok); r.Status != http.StatusUnauthorized {
 				t.Errorf("%s on the day list: status %d, want 401 (%s)", name, r.Status, r.Body)
 			}
@@ -1023,11 +988,11 @@ func TestClientScopes(t *testing.T) {
 		// A client's ID in a citizen- or staff-kind token is no client.
 		for _, kind := range []string{identity.KindCitizen, identity.KindStaff} {
 			tok := e.app.AccessToken(t, boundToF.ID, kind, identity.Audience, token.Claims{Scope: "parking.permits:verify"})
-			problem(t, e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, tok), http.StatusUnauthorized, "")
+			e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, tok).Problem(t, http.StatusUnauthorized, "")
 		}
 		// The genuine tokens still work.
-		status(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, staff.Token), http.StatusOK)
-		status(t, e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, boundToF.Token), http.StatusOK)
+		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, staff.Token).Want(t, http.StatusOK)
+		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, boundToF.Token).Want(t, http.StatusOK)
 	})
 }
 
@@ -1044,11 +1009,11 @@ func TestClientRateLimit(t *testing.T) {
 	// t is 51 whole seconds.
 	for i := 1; i <= 5; i++ {
 		r := e.app.Get(verify, limited.Token)
-		status(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		rateHeaders(t, r, 5, 5-i, 51)
 	}
 	r := e.app.Get(verify, limited.Token)
-	problem(t, r, http.StatusTooManyRequests, "")
+	r.Problem(t, http.StatusTooManyRequests, "")
 	rateHeaders(t, r, 5, 0, 51)
 	retry, err := strconv.Atoi(r.Header.Get("Retry-After"))
 	if err != nil || retry < 1 || retry > 60 {
@@ -1058,12 +1023,12 @@ func TestClientRateLimit(t *testing.T) {
 	if retry < 50 || retry > 51 {
 		t.Errorf("Retry-After = %d, want the rest of the minute (50.4 s)", retry)
 	}
-	problem(t, e.app.Get(verify, limited.Token), http.StatusTooManyRequests, "")
+	e.app.Get(verify, limited.Token).Problem(t, http.StatusTooManyRequests, "")
 	// Every client has its own count.
-	status(t, e.app.Get(verify, neighbour.Token), http.StatusOK)
+	e.app.Get(verify, neighbour.Token).Want(t, http.StatusOK)
 	// A new token does not reset the count.
 	tok := e.app.ClientToken(limited.ID, limited.Secret, "")
-	problem(t, e.app.Get(verify, tok), http.StatusTooManyRequests, "")
+	e.app.Get(verify, tok).Problem(t, http.StatusTooManyRequests, "")
 
 	t.Run("every answer to a client tells it where it stands", func(t *testing.T) {
 		c := e.client([]string{"parking.permits:verify"}, "", 10)
@@ -1098,18 +1063,18 @@ func TestClientRateLimit(t *testing.T) {
 		c := e.client([]string{"parking.permits:verify"}, "", 3)
 		for i := 1; i <= 3; i++ {
 			r := e.app.Get("/api/v1/parking/zones", c.Token)
-			status(t, r, http.StatusOK)
+			r.Want(t, http.StatusOK)
 			rateHeaders(t, r, 3, 3-i, 51)
 		}
 		r := e.app.Get("/api/v1/health/facilities", c.Token)
-		problem(t, r, http.StatusTooManyRequests, "")
+		r.Problem(t, http.StatusTooManyRequests, "")
 		rateHeaders(t, r, 3, 0, 51)
 		if r.Header.Get("Retry-After") != "51" {
 			t.Errorf("Retry-After = %q, want 51", r.Header.Get("Retry-After"))
 		}
-		problem(t, e.app.Get(verify, c.Token), http.StatusTooManyRequests, "")
+		e.app.Get(verify, c.Token).Problem(t, http.StatusTooManyRequests, "")
 		// Without the token the public route is open as ever.
-		status(t, e.app.Get("/api/v1/health/facilities", ""), http.StatusOK)
+		e.app.Get("/api/v1/health/facilities", "").Want(t, http.StatusOK)
 	})
 
 	t.Run("waiting Retry-After is enough", func(t *testing.T) {
@@ -1122,9 +1087,9 @@ func TestClientRateLimit(t *testing.T) {
 		// Two minutes on: a window the subtest above has not used.
 		e.app.Clock.Set(itStart.Add(2 * time.Minute))
 		for i := 1; i <= 5; i++ {
-			status(t, e.app.Get(verify, limited.Token), http.StatusOK)
+			e.app.Get(verify, limited.Token).Want(t, http.StatusOK)
 		}
-		problem(t, e.app.Get(verify, limited.Token), http.StatusTooManyRequests, "")
+		e.app.Get(verify, limited.Token).Problem(t, http.StatusTooManyRequests, "")
 	})
 }
 
@@ -1154,7 +1119,7 @@ func TestWebhookSubscriptions(t *testing.T) {
 	var created integrations.SubscriptionWithSecret
 	t.Run("subscribe", func(t *testing.T) {
 		r := e.app.Post(hooksPath, permits.Token, map[string]any{"url": public, "events": []string{"permit.activated", "permit.revoked"}})
-		status(t, r, http.StatusCreated)
+		r.Want(t, http.StatusCreated)
 		r.JSON(t, &created)
 		if created.ID == "" || len(created.Secret) < 32 || created.URL != public ||
 			!slices.Equal(created.Events, []string{"permit.activated", "permit.revoked"}) {
@@ -1166,7 +1131,7 @@ func TestWebhookSubscriptions(t *testing.T) {
 		}
 
 		r = e.app.Get(hooksPath, permits.Token)
-		status(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		var list integrations.SubscriptionList
 		r.JSON(t, &list)
 		if len(list.Items) != 1 || list.Items[0].ID != created.ID {
@@ -1178,37 +1143,37 @@ func TestWebhookSubscriptions(t *testing.T) {
 	})
 
 	t.Run("events", func(t *testing.T) {
-		sub := func(c *client, events ...string) *apitest.Response {
+		sub := func(c *apitest.Client, events ...string) *apitest.Response {
 			return e.app.Post(hooksPath, c.Token, map[string]any{"url": public, "events": events})
 		}
 		// A scope the client lacks.
-		problem(t, sub(permits, "appointment.booked"), http.StatusUnprocessableEntity, "events")
-		problem(t, sub(permits, "permit.activated", "application.decided"), http.StatusUnprocessableEntity, "events")
-		problem(t, sub(facility, "permit.activated"), http.StatusUnprocessableEntity, "events")
+		sub(permits, "appointment.booked").Problem(t, http.StatusUnprocessableEntity, "events")
+		sub(permits, "permit.activated", "application.decided").Problem(t, http.StatusUnprocessableEntity, "events")
+		sub(facility, "permit.activated").Problem(t, http.StatusUnprocessableEntity, "events")
 		// A unit-bound event for a client bound to no school.
-		problem(t, sub(schools, "application.decided"), http.StatusUnprocessableEntity, "events")
+		sub(schools, "application.decided").Problem(t, http.StatusUnprocessableEntity, "events")
 		// Unknown events.
-		problem(t, sub(permits, "permit.exploded"), http.StatusUnprocessableEntity, "events")
-		problem(t, sub(permits, "*"), http.StatusUnprocessableEntity, "events")
-		problem(t, sub(permits), http.StatusUnprocessableEntity, "events")
+		sub(permits, "permit.exploded").Problem(t, http.StatusUnprocessableEntity, "events")
+		sub(permits, "*").Problem(t, http.StatusUnprocessableEntity, "events")
+		sub(permits).Problem(t, http.StatusUnprocessableEntity, "events")
 		// A token narrowed away from the event's scope.
-		narrowed := &client{Token: e.app.ClientToken(permits.ID, permits.Secret, "webhooks:manage")}
-		problem(t, sub(narrowed, "permit.activated"), http.StatusUnprocessableEntity, "events")
+		narrowed := &apitest.Client{Token: e.app.ClientToken(permits.ID, permits.Secret, "webhooks:manage")}
+		sub(narrowed, "permit.activated").Problem(t, http.StatusUnprocessableEntity, "events")
 		// Every field at fault is named at once: the unknown event and the URL.
 		r := e.app.Post(hooksPath, permits.Token, map[string]any{"url": "ftp://203.0.113.10/hooks", "events": []string{"permit.activated", "permit.exploded"}})
-		problem(t, r, http.StatusUnprocessableEntity, "events")
-		problem(t, r, http.StatusUnprocessableEntity, "url")
+		r.Problem(t, http.StatusUnprocessableEntity, "events")
+		r.Problem(t, http.StatusUnprocessableEntity, "url")
 		r = e.app.Post(hooksPath, permits.Token, map[string]any{"url": "https://127.0.0.1/x", "events": []string{"appointment.booked"}})
-		problem(t, r, http.StatusUnprocessableEntity, "events")
-		problem(t, r, http.StatusUnprocessableEntity, "url")
+		r.Problem(t, http.StatusUnprocessableEntity, "events")
+		r.Problem(t, http.StatusUnprocessableEntity, "url")
 		// Without webhooks:manage there is no subscribing at all.
-		problem(t, sub(verifier, "permit.activated"), http.StatusForbidden, "")
-		problem(t, e.app.Get(hooksPath, verifier.Token), http.StatusForbidden, "")
-		narrowed = &client{Token: e.app.ClientToken(permits.ID, permits.Secret, "parking.permits:verify")}
-		problem(t, sub(narrowed, "permit.activated"), http.StatusForbidden, "")
+		sub(verifier, "permit.activated").Problem(t, http.StatusForbidden, "")
+		e.app.Get(hooksPath, verifier.Token).Problem(t, http.StatusForbidden, "")
+		narrowed = &apitest.Client{Token: e.app.ClientToken(permits.ID, permits.Secret, "parking.permits:verify")}
+		sub(narrowed, "permit.activated").Problem(t, http.StatusForbidden, "")
 		// Citizens and staff have no webhooks.
-		problem(t, sub(&client{Token: e.admin.Token}, "permit.activated"), http.StatusForbidden, "")
-		problem(t, sub(&client{}, "permit.activated"), http.StatusUnauthorized, "")
+		sub(&apitest.Client{Token: e.admin.Token}, "permit.activated").Problem(t, http.StatusForbidden, "")
+		sub(&apitest.Client{}, "permit.activated").Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("SSRF", func(t *testing.T) {
@@ -1241,7 +1206,7 @@ func TestWebhookSubscriptions(t *testing.T) {
 				t.Errorf("url %q: status %d, want 422 (%s)", u, r.Status, r.Body)
 				continue
 			}
-			problem(t, r, http.StatusUnprocessableEntity, "url")
+			r.Problem(t, http.StatusUnprocessableEntity, "url")
 		}
 		var n int64
 		if err := e.app.DB.Table("webhook_subscriptions").Where("client_id = ? AND status = 'active'", permits.ID).Count(&n).Error; err != nil || n != 1 {
@@ -1251,13 +1216,13 @@ func TestWebhookSubscriptions(t *testing.T) {
 
 	t.Run("delete", func(t *testing.T) {
 		other := e.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
-		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: other.Token}), http.StatusNotFound, "")
-		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + uuid.NewString(), Token: permits.Token}), http.StatusNotFound, "")
-		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/nope", Token: permits.Token}), http.StatusBadRequest, "id")
-		status(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: permits.Token}), http.StatusNoContent)
-		problem(t, e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: permits.Token}), http.StatusNotFound, "")
+		e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: other.Token}).Problem(t, http.StatusNotFound, "")
+		e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + uuid.NewString(), Token: permits.Token}).Problem(t, http.StatusNotFound, "")
+		e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/nope", Token: permits.Token}).Problem(t, http.StatusBadRequest, "id")
+		e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: permits.Token}).Want(t, http.StatusNoContent)
+		e.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + created.ID, Token: permits.Token}).Problem(t, http.StatusNotFound, "")
 		r := e.app.Get(hooksPath, permits.Token)
-		status(t, r, http.StatusOK)
+		r.Want(t, http.StatusOK)
 		if strings.Contains(string(r.Body), created.ID) {
 			t.Errorf("a deleted subscription is listed: %s", r.Body)
 		}
@@ -1269,7 +1234,7 @@ func TestWebhookSubscriptions(t *testing.T) {
 type webhookEnv struct {
 	*env
 	zoneID  string
-	citizen apitest.Citizen
+	citizen *apitest.Citizen
 }
 
 func newWebhookEnv(t *testing.T) *webhookEnv {
@@ -1538,12 +1503,12 @@ func TestWebhookRedeliver(t *testing.T) {
 	// Another client can neither see nor redeliver it.
 	other := w.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0)
 	otherSub := w.subscribe(other, rc.URL, "permit.activated")
-	problem(t, w.app.Get(hooksPath+"/"+sub.ID+"/deliveries", other.Token), http.StatusNotFound, "")
-	problem(t, w.app.Post(redeliver, other.Token, nil), http.StatusNotFound, "")
-	problem(t, w.app.Post(hooksPath+"/"+otherSub.ID+"/deliveries/"+first.ID+"/redeliver", other.Token, nil), http.StatusNotFound, "")
-	problem(t, w.app.Post(hooksPath+"/"+sub.ID+"/deliveries/"+uuid.NewString()+"/redeliver", c.Token, nil), http.StatusNotFound, "")
-	problem(t, w.app.Post(hooksPath+"/"+sub.ID+"/deliveries/nope/redeliver", c.Token, nil), http.StatusBadRequest, "delivery_id")
-	problem(t, w.app.Get(hooksPath+"/nope/deliveries", c.Token), http.StatusBadRequest, "id")
+	w.app.Get(hooksPath+"/"+sub.ID+"/deliveries", other.Token).Problem(t, http.StatusNotFound, "")
+	w.app.Post(redeliver, other.Token, nil).Problem(t, http.StatusNotFound, "")
+	w.app.Post(hooksPath+"/"+otherSub.ID+"/deliveries/"+first.ID+"/redeliver", other.Token, nil).Problem(t, http.StatusNotFound, "")
+	w.app.Post(hooksPath+"/"+sub.ID+"/deliveries/"+uuid.NewString()+"/redeliver", c.Token, nil).Problem(t, http.StatusNotFound, "")
+	w.app.Post(hooksPath+"/"+sub.ID+"/deliveries/nope/redeliver", c.Token, nil).Problem(t, http.StatusBadRequest, "delivery_id")
+	w.app.Get(hooksPath+"/nope/deliveries", c.Token).Problem(t, http.StatusBadRequest, "id")
 	if ds := w.deliveries(other, otherSub.ID); len(ds) != 0 {
 		t.Errorf("a subscription made after the event has deliveries: %+v", ds)
 	}
@@ -1553,7 +1518,7 @@ func TestWebhookRedeliver(t *testing.T) {
 
 	w.app.Clock.Advance(10 * time.Minute)
 	r := w.app.Post(redeliver, c.Token, nil)
-	status(t, r, http.StatusAccepted)
+	r.Want(t, http.StatusAccepted)
 	var again integrations.Delivery
 	r.JSON(t, &again)
 	if again.ID == first.ID || again.EventID != first.EventID || again.Status != "pending" || again.Attempts != 0 {
@@ -1639,9 +1604,9 @@ func TestWebhookEventData(t *testing.T) {
 
 	citizen := e.app.NewCitizen()
 	appt := e.book(citizen.Token, slot.ID)
-	status(t, e.app.Post("/api/v1/health/appointments/"+appt.ID+"/cancel", citizen.Token, nil), http.StatusOK)
+	e.app.Post("/api/v1/health/appointments/"+appt.ID+"/cancel", citizen.Token, nil).Want(t, http.StatusOK)
 	p := e.activePermit(citizen.Token, zone)
-	status(t, e.app.Post("/api/v1/admin/parking/permits/"+p.ID+"/revoke", parkingAdmin.Token, map[string]string{"reason": "Forged residence proof"}), http.StatusOK)
+	e.app.Post("/api/v1/admin/parking/permits/"+p.ID+"/revoke", parkingAdmin.Token, map[string]string{"reason": "Forged residence proof"}).Want(t, http.StatusOK)
 	a := e.acceptedApplication(citizen.Token, educationAdmin.Token, school, year)
 	e.dispatch()
 
@@ -1688,8 +1653,8 @@ func TestWebhookUnsubscribeStopsDeliveries(t *testing.T) {
 	if n := len(rc.received()); n != 1 {
 		t.Fatalf("the receiver got %d requests, want 1", n)
 	}
-	status(t, w.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + sub.ID, Token: c.Token}), http.StatusNoContent)
-	problem(t, w.app.Get(hooksPath+"/"+sub.ID+"/deliveries", c.Token), http.StatusNotFound, "")
+	w.app.Do(apitest.Request{Method: http.MethodDelete, Path: hooksPath + "/" + sub.ID, Token: c.Token}).Want(t, http.StatusNoContent)
+	w.app.Get(hooksPath+"/"+sub.ID+"/deliveries", c.Token).Problem(t, http.StatusNotFound, "")
 
 	for range 5 {
 		w.app.Clock.Advance(time.Hour)
@@ -1725,7 +1690,7 @@ func TestWebhookPermitAudience(t *testing.T) {
 		want int
 	}
 	var listeners []listener
-	listen := func(name string, scopes []string, unit string, events []string, want int) *client {
+	listen := func(name string, scopes []string, unit string, events []string, want int) *apitest.Client {
 		rc := newReceiver(t, always(http.StatusNoContent))
 		c := w.client(scopes, unit, 0)
 		w.subscribe(c, rc.URL, events...)
@@ -1738,7 +1703,7 @@ func TestWebhookPermitAudience(t *testing.T) {
 	listen("bound to another zone", both, otherZone, []string{"permit.activated"}, 0)
 	listen("subscribed to permit.revoked only", both, w.zoneID, []string{"permit.revoked"}, 0)
 	revoked := listen("revoked client", both, "", []string{"permit.activated"}, 0)
-	status(t, w.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + revoked.ID, Token: w.admin.Token}), http.StatusNoContent)
+	w.app.Do(apitest.Request{Method: http.MethodDelete, Path: clientsPath + "/" + revoked.ID, Token: w.admin.Token}).Want(t, http.StatusNoContent)
 
 	// Duplicate events are stored once.
 	dup := w.client(both, "", 0)
@@ -1780,7 +1745,7 @@ func TestWebhookListsPaginate(t *testing.T) {
 		next := path + "?limit=1"
 		for range 100 {
 			r := w.app.Get(next, c.Token)
-			status(t, r, http.StatusOK)
+			r.Want(t, http.StatusOK)
 			var page struct {
 				Items []struct {
 					ID string `json:"id"`

@@ -15,10 +15,7 @@ const zones = "/api/v1/parking/zones"
 
 func list(t *testing.T, app *apitest.App, path string) parking.ZoneList {
 	t.Helper()
-	r := app.Get(path, "")
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
-	}
+	r := app.Get(path, "").Want(t, http.StatusOK)
 	var l parking.ZoneList
 	r.JSON(t, &l)
 	return l

@@ -20,6 +20,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
@@ -57,18 +58,13 @@ var pkTariffs = []parking.Tariff{
 	{PermitType: parking.TypeDisabled, Months: 3, AmountPKR: new(int64(300))},
 }
 
-// pkActor is a signed-in account. Access tokens live 15 minutes of the fake
-// clock, so pkEnv.setClock signs every actor in again.
-type pkActor struct {
-	ID, User, Password, Token string
-}
-
+// pkEnv is one running server with a parking admin and the zones the test
+// made.
 type pkEnv struct {
-	t      *testing.T
-	app    *apitest.App
-	admin  *pkActor
-	actors []*pkActor
-	zones  []string
+	t     *testing.T
+	app   *apitest.App
+	admin *apitest.Staff
+	zones []string
 	// today is the local date of pkStart, as domain.LocalDate writes it.
 	today time.Time
 }
@@ -79,7 +75,7 @@ func newPkEnv(t *testing.T) *pkEnv {
 	app.Clock.Set(pkStart)
 	e := &pkEnv{t: t, app: app, today: domain.LocalDate(pkStart)}
 	t.Cleanup(e.cleanup)
-	e.admin = e.staff("parking_admin", "")
+	e.admin = app.Admin(identity.RoleParkingAdmin)
 	return e
 }
 
@@ -100,51 +96,19 @@ func (e *pkEnv) cleanup() {
 	}
 }
 
-func (e *pkEnv) citizen() *pkActor {
-	e.t.Helper()
-	c := e.app.NewCitizen()
-	a := &pkActor{ID: c.ID, User: c.CNIC, Password: c.Password, Token: c.Token}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-func (e *pkEnv) staff(role, unitID string) *pkActor {
-	e.t.Helper()
-	s := e.app.NewStaff(role, unitID)
-	a := &pkActor{ID: s.ID, User: s.Email, Password: apitest.StaffPassword, Token: s.Token}
-	e.actors = append(e.actors, a)
-	return a
-}
-
-// setClock moves the server's clock and signs every actor in again.
-func (e *pkEnv) setClock(at time.Time) {
-	e.t.Helper()
-	e.app.Clock.Set(at)
-	for _, a := range e.actors {
-		a.Token, _ = e.app.Login(a.User, a.Password)
-	}
-}
-
 // date is the local date off days from today, written YYYY-MM-DD.
 func (e *pkEnv) date(off int) string { return e.today.AddDate(0, 0, off).Format(time.DateOnly) }
 
-func tokenOf(a *pkActor) string {
-	if a == nil {
-		return ""
-	}
-	return a.Token
-}
-
-func (e *pkEnv) do(method, path string, a *pkActor, body any, header map[string]string) *apitest.Response {
+func (e *pkEnv) do(method, path, token string, body any, header map[string]string) *apitest.Response {
 	e.t.Helper()
-	return e.app.Do(apitest.Request{Method: method, Path: path, Token: tokenOf(a), Body: body, Header: header})
+	return e.app.Do(apitest.Request{Method: method, Path: path, Token: token, Body: body, Header: header})
 }
 
 // zone makes a zone with quota places and pkTariffs; it is deleted when the
 // test ends.
 func (e *pkEnv) zone(quota int) string {
 	e.t.Helper()
-	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin.Token, map[string]any{
 		"name": "Permit Test Zone " + uuid.NewString(), "sector": "F-7", "permit_quota": quota, "tariffs": pkTariffs,
 	}, nil)
 	if r.Status != http.StatusCreated {
@@ -164,10 +128,7 @@ func (e *pkEnv) listedZone(id string) parking.Zone {
 	e.t.Helper()
 	next := pkZones + "?limit=100"
 	for range 1000 {
-		r := e.app.Get(next, "")
-		if r.Status != http.StatusOK {
-			e.t.Fatalf("GET %s = %d %s", next, r.Status, r.Body)
-		}
+		r := e.app.Get(next, "").Want(e.t, http.StatusOK)
 		var l parking.ZoneList
 		r.JSON(e.t, &l)
 		for _, z := range l.Items {
@@ -197,13 +158,13 @@ func randomPlate() string {
 // spelled writes a stored plate as a person might type it: "ict qzw 4711".
 func spelled(plate string) string { return strings.ToLower(strings.ReplaceAll(plate, "-", " ")) }
 
-func (e *pkEnv) addVehicle(c *pkActor, plate string) *apitest.Response {
+func (e *pkEnv) addVehicle(c *apitest.Citizen, plate string) *apitest.Response {
 	e.t.Helper()
-	return e.do(http.MethodPost, pkVehicles, c, map[string]string{"plate": plate, "make": "Suzuki", "model": "Alto", "colour": "white"}, nil)
+	return e.do(http.MethodPost, pkVehicles, c.Token, map[string]string{"plate": plate, "make": "Suzuki", "model": "Alto", "colour": "white"}, nil)
 }
 
 // vehicle registers a vehicle with a random plate to c.
-func (e *pkEnv) vehicle(c *pkActor) (id, plate string) {
+func (e *pkEnv) vehicle(c *apitest.Citizen) (id, plate string) {
 	e.t.Helper()
 	for range 5 {
 		r := e.addVehicle(c, randomPlate())
@@ -221,41 +182,35 @@ func (e *pkEnv) vehicle(c *pkActor) (id, plate string) {
 	return "", ""
 }
 
-func (e *pkEnv) buy(c *pkActor, vehicleID, zoneID, permitType, start string, months int) *apitest.Response {
+func (e *pkEnv) buy(c *apitest.Citizen, vehicleID, zoneID, permitType, start string, months int) *apitest.Response {
 	e.t.Helper()
-	return e.do(http.MethodPost, pkPermits, c, map[string]any{
+	return e.do(http.MethodPost, pkPermits, c.Token, map[string]any{
 		"vehicle_id": vehicleID, "zone_id": zoneID, "permit_type": permitType, "start_date": start, "months": months,
 	}, nil)
 }
 
-func (e *pkEnv) mustBuy(c *pkActor, vehicleID, zoneID, permitType, start string, months int) parking.Permit {
+func (e *pkEnv) mustBuy(c *apitest.Citizen, vehicleID, zoneID, permitType, start string, months int) parking.Permit {
 	e.t.Helper()
-	r := e.buy(c, vehicleID, zoneID, permitType, start, months)
-	if r.Status != http.StatusCreated {
-		e.t.Fatalf("buy permit: %d %s", r.Status, r.Body)
-	}
+	r := e.buy(c, vehicleID, zoneID, permitType, start, months).Want(e.t, http.StatusCreated)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	return p
 }
 
-func (e *pkEnv) pay(c *pkActor, permitID, key string, body any) *apitest.Response {
+func (e *pkEnv) pay(c *apitest.Citizen, permitID, key string, body any) *apitest.Response {
 	e.t.Helper()
 	var header map[string]string
 	if key != "" {
 		header = map[string]string{"Idempotency-Key": key}
 	}
-	return e.do(http.MethodPost, pkPermits+"/"+permitID+"/payments", c, body, header)
+	return e.do(http.MethodPost, pkPermits+"/"+permitID+"/payments", c.Token, body, header)
 }
 
 var pkSandbox = map[string]string{"method": "sandbox", "payment_token": "tok_visa"}
 
-func (e *pkEnv) mustPay(c *pkActor, permitID string) parking.Permit {
+func (e *pkEnv) mustPay(c *apitest.Citizen, permitID string) parking.Permit {
 	e.t.Helper()
-	r := e.pay(c, permitID, uuid.NewString(), pkSandbox)
-	if r.Status != http.StatusOK {
-		e.t.Fatalf("pay permit: %d %s", r.Status, r.Body)
-	}
+	r := e.pay(c, permitID, uuid.NewString(), pkSandbox).Want(e.t, http.StatusOK)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	return p
@@ -263,7 +218,7 @@ func (e *pkEnv) mustPay(c *pkActor, permitID string) parking.Permit {
 
 // activePermit registers a vehicle to c and buys and pays a resident permit
 // for it in zone, starting today.
-func (e *pkEnv) activePermit(c *pkActor, zoneID string, months int) (plate string, p parking.Permit) {
+func (e *pkEnv) activePermit(c *apitest.Citizen, zoneID string, months int) (plate string, p parking.Permit) {
 	e.t.Helper()
 	vehicleID, plate := e.vehicle(c)
 	p = e.mustBuy(c, vehicleID, zoneID, parking.TypeResident, e.date(0), months)
@@ -273,20 +228,17 @@ func (e *pkEnv) activePermit(c *pkActor, zoneID string, months int) (plate strin
 	return plate, p
 }
 
-func (e *pkEnv) permit(c *pkActor, id string) parking.Permit {
+func (e *pkEnv) permit(c *apitest.Citizen, id string) parking.Permit {
 	e.t.Helper()
-	r := e.app.Get(pkPermits+"/"+id, tokenOf(c))
-	if r.Status != http.StatusOK {
-		e.t.Fatalf("GET permit: %d %s", r.Status, r.Body)
-	}
+	r := e.app.Get(pkPermits+"/"+id, c.Token).Want(e.t, http.StatusOK)
 	var p parking.Permit
 	r.JSON(e.t, &p)
 	return p
 }
 
-func (e *pkEnv) cancel(c *pkActor, id string) *apitest.Response {
+func (e *pkEnv) cancel(c *apitest.Citizen, id string) *apitest.Response {
 	e.t.Helper()
-	return e.do(http.MethodPost, pkPermits+"/"+id+"/cancel", c, nil, nil)
+	return e.do(http.MethodPost, pkPermits+"/"+id+"/cancel", c.Token, nil, nil)
 }
 
 // payments counts a permit's payment rows of a kind and status.
@@ -313,54 +265,18 @@ func (e *pkEnv) refunded(permitID string) (rows int64, total int64) {
 	return out.N, out.Total
 }
 
-// wantProblem checks a problem+json answer of status that names field
-// (unless field is empty).
-func wantProblem(t *testing.T, r *apitest.Response, status int, field string) {
-	t.Helper()
-	if r.Status != status {
-		t.Errorf("status = %d, want %d; body %s", r.Status, status, r.Body)
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Errorf("Content-Type = %q, want application/problem+json", ct)
-	}
-	if field == "" {
-		return
-	}
-	var p struct {
-		Errors []web.FieldError `json:"errors"`
-	}
-	if err := json.Unmarshal(r.Body, &p); err != nil {
-		t.Errorf("decode problem %s: %v", r.Body, err)
-		return
-	}
-	for _, f := range p.Errors {
-		if f.Field == field {
-			return
-		}
-	}
-	t.Errorf("problem %s does not name the field %q", r.Body, field)
-}
-
-func wantStatus(t *testing.T, what string, r *apitest.Response, status int) {
-	t.Helper()
-	if r.Status != status {
-		t.Errorf("%s = %d, want %d; body %s", what, r.Status, status, r.Body)
-	}
-}
-
 // --- quota ---
 
 func TestPermitQuotaUnderConcurrency(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(5)
 	type buyer struct {
-		c         *pkActor
+		c         *apitest.Citizen
 		vehicleID string
 	}
 	buyers := make([]buyer, 20)
 	for i := range buyers {
-		c := e.citizen()
+		c := e.app.NewCitizen()
 		v, _ := e.vehicle(c)
 		buyers[i] = buyer{c, v}
 	}
@@ -402,7 +318,7 @@ func TestPermitQuotaUnderConcurrency(t *testing.T) {
 func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(1)
-	a, b := e.citizen(), e.citizen()
+	a, b := e.app.NewCitizen(), e.app.NewCitizen()
 	va, _ := e.vehicle(a)
 	vb, _ := e.vehicle(b)
 
@@ -413,15 +329,15 @@ func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 	if want := pkStart.Add(30 * time.Minute); held.PayBy == nil || !held.PayBy.Equal(want) {
 		t.Errorf("pay_by = %v, want %s", held.PayBy, want)
 	}
-	wantProblem(t, e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1), http.StatusConflict, "")
+	e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusConflict, "")
 	if z := e.listedZone(zoneID); z.ActivePermits != 1 {
 		t.Errorf("active_permits = %d while the unpaid permit holds its place, want 1", z.ActivePermits)
 	}
 
-	e.setClock(pkStart.Add(29 * time.Minute))
-	wantProblem(t, e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1), http.StatusConflict, "")
+	e.app.SetClock(pkStart.Add(29 * time.Minute))
+	e.buy(b, vb, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusConflict, "")
 
-	e.setClock(pkStart.Add(31 * time.Minute))
+	e.app.SetClock(pkStart.Add(31 * time.Minute))
 	if z := e.listedZone(zoneID); z.ActivePermits != 0 {
 		t.Errorf("active_permits = %d after the hold ran out, want 0", z.ActivePermits)
 	}
@@ -431,7 +347,7 @@ func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 	if old.Status != parking.StatusExpiredUnpaid || old.PayBy != nil || old.VerificationToken != "" {
 		t.Errorf("old permit = %s, pay_by %v; want expired_unpaid without pay_by", old.Status, old.PayBy)
 	}
-	wantProblem(t, e.pay(a, held.ID, uuid.NewString(), pkSandbox), http.StatusConflict, "")
+	e.pay(a, held.ID, uuid.NewString(), pkSandbox).Problem(t, http.StatusConflict, "")
 	if n := e.payments(held.ID, "charge", "succeeded"); n != 0 {
 		t.Errorf("%d charges for the expired permit, want 0", n)
 	}
@@ -445,7 +361,7 @@ func TestUnpaidPermitGivesItsPlaceBack(t *testing.T) {
 func TestPermitOverlap(t *testing.T) {
 	e := newPkEnv(t)
 	zone1, zone2 := e.zone(10), e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	other, _ := e.vehicle(c)
 
@@ -478,9 +394,9 @@ func TestPermitOverlap(t *testing.T) {
 			}
 			r := e.buy(c, tt.vehicleID, tt.zoneID, typ, tt.start, tt.months)
 			if tt.want == http.StatusCreated {
-				wantStatus(t, "buy", r, tt.want)
+				r.Want(t, tt.want)
 			} else {
-				wantProblem(t, r, tt.want, "")
+				r.Problem(t, tt.want, "")
 			}
 		})
 	}
@@ -488,15 +404,15 @@ func TestPermitOverlap(t *testing.T) {
 	t.Run("a cancelled permit frees its dates", func(t *testing.T) {
 		third, _ := e.vehicle(c)
 		p := e.mustBuy(c, third, zone1, parking.TypeResident, e.date(0), 1)
-		wantStatus(t, "cancel", e.cancel(c, p.ID), http.StatusOK)
-		wantStatus(t, "buy again", e.buy(c, third, zone1, parking.TypeResident, e.date(0), 1), http.StatusCreated)
+		e.cancel(c, p.ID).Want(t, http.StatusOK)
+		e.buy(c, third, zone1, parking.TypeResident, e.date(0), 1).Want(t, http.StatusCreated)
 	})
 }
 
 func TestBuyPermitValidation(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	tests := []struct {
 		name   string
@@ -517,25 +433,25 @@ func TestBuyPermitValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantProblem(t, e.do(http.MethodPost, pkPermits, c, tt.body, nil), tt.status, tt.field)
+			e.do(http.MethodPost, pkPermits, c.Token, tt.body, nil).Problem(t, tt.status, tt.field)
 		})
 	}
 	if z := e.listedZone(zoneID); z.ActivePermits != 0 {
 		t.Errorf("refused requests hold %d places", z.ActivePermits)
 	}
-	wantStatus(t, "start in 90 days", e.buy(c, v, zoneID, parking.TypeResident, e.date(90), 1), http.StatusCreated)
+	e.buy(c, v, zoneID, parking.TypeResident, e.date(90), 1).Want(t, http.StatusCreated)
 }
 
 func TestBuyPermitIdempotent(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	body := map[string]any{"vehicle_id": v, "zone_id": zoneID, "permit_type": "resident", "start_date": e.date(0), "months": 1}
 	key := map[string]string{"Idempotency-Key": uuid.NewString()}
-	first := e.do(http.MethodPost, pkPermits, c, body, key)
-	again := e.do(http.MethodPost, pkPermits, c, body, key)
-	wantStatus(t, "first", first, http.StatusCreated)
+	first := e.do(http.MethodPost, pkPermits, c.Token, body, key)
+	again := e.do(http.MethodPost, pkPermits, c.Token, body, key)
+	first.Want(t, http.StatusCreated)
 	if again.Status != first.Status || string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("retry = %d %s (replayed %q), want the first answer replayed", again.Status, again.Body, again.Header.Get("Idempotent-Replayed"))
 	}
@@ -549,22 +465,19 @@ func TestBuyPermitIdempotent(t *testing.T) {
 func TestPaymentIdempotency(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
 	t.Run("missing key", func(t *testing.T) {
-		wantProblem(t, e.pay(c, p.ID, "", pkSandbox), http.StatusBadRequest, "Idempotency-Key")
+		e.pay(c, p.ID, "", pkSandbox).Problem(t, http.StatusBadRequest, "Idempotency-Key")
 		if got := e.permit(c, p.ID).Status; got != parking.StatusPendingPayment {
 			t.Errorf("permit is %s after a refused payment, want pending_payment", got)
 		}
 	})
 
 	key := uuid.NewString()
-	first := e.pay(c, p.ID, key, pkSandbox)
-	if first.Status != http.StatusOK {
-		t.Fatalf("pay: %d %s", first.Status, first.Body)
-	}
+	first := e.pay(c, p.ID, key, pkSandbox).Want(t, http.StatusOK)
 	var paid parking.Permit
 	first.JSON(t, &paid)
 	if paid.Status != parking.StatusActive || paid.AmountPKR != 1000 || paid.VerificationToken == "" || paid.PayBy != nil {
@@ -595,11 +508,11 @@ func TestPaymentIdempotency(t *testing.T) {
 	})
 
 	t.Run("same key, other body", func(t *testing.T) {
-		wantProblem(t, e.pay(c, p.ID, key, map[string]string{"method": "sandbox", "payment_token": "tok_other"}), http.StatusUnprocessableEntity, "Idempotency-Key")
+		e.pay(c, p.ID, key, map[string]string{"method": "sandbox", "payment_token": "tok_other"}).Problem(t, http.StatusUnprocessableEntity, "Idempotency-Key")
 	})
 
 	t.Run("a new key for a paid permit", func(t *testing.T) {
-		wantProblem(t, e.pay(c, p.ID, uuid.NewString(), pkSandbox), http.StatusConflict, "")
+		e.pay(c, p.ID, uuid.NewString(), pkSandbox).Problem(t, http.StatusConflict, "")
 		if n := e.payments(p.ID, "charge", "succeeded"); n != 1 {
 			t.Errorf("%d succeeded charges, want 1", n)
 		}
@@ -609,7 +522,7 @@ func TestPaymentIdempotency(t *testing.T) {
 func TestPaymentConcurrentDuplicates(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
@@ -647,12 +560,12 @@ func TestPaymentConcurrentDuplicates(t *testing.T) {
 func TestPaymentDeclined(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
 	r := e.pay(c, p.ID, uuid.NewString(), map[string]string{"method": "sandbox", "payment_token": parking.SandboxDeclineToken})
-	wantProblem(t, r, http.StatusUnprocessableEntity, "payment_token")
+	r.Problem(t, http.StatusUnprocessableEntity, "payment_token")
 	if got := e.permit(c, p.ID); got.Status != parking.StatusPendingPayment || got.VerificationToken != "" {
 		t.Errorf("after a declined payment the permit is %s, want pending_payment without a token", got.Status)
 	}
@@ -673,7 +586,7 @@ func TestPaymentDeclined(t *testing.T) {
 func TestPaymentMethod(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 	tests := []struct {
@@ -690,7 +603,7 @@ func TestPaymentMethod(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantProblem(t, e.pay(c, p.ID, uuid.NewString(), tt.body), tt.status, tt.field)
+			e.pay(c, p.ID, uuid.NewString(), tt.body).Problem(t, tt.status, tt.field)
 		})
 	}
 	if got := e.permit(c, p.ID).Status; got != parking.StatusPendingPayment {
@@ -706,7 +619,7 @@ func TestPaymentMethod(t *testing.T) {
 func TestDisabledPermitNeedsApproval(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	buyPaid := func() parking.Permit {
 		t.Helper()
 		v, _ := e.vehicle(c)
@@ -723,10 +636,7 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 
 	t.Run("approve", func(t *testing.T) {
 		p := buyPaid()
-		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{"reason": "certificate seen"}, nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("approve: %d %s", r.Status, r.Body)
-		}
+		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin.Token, map[string]string{"reason": "certificate seen"}, nil).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusActive || got.VerificationToken == "" {
@@ -735,15 +645,12 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 		if own := e.permit(c, p.ID); own.Status != parking.StatusActive {
 			t.Errorf("the citizen sees %s, want active", own.Status)
 		}
-		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin.Token, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("reject", func(t *testing.T) {
 		p := buyPaid()
-		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin, map[string]string{"reason": "no certificate"}, nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("reject: %d %s", r.Status, r.Body)
-		}
+		r := e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin.Token, map[string]string{"reason": "no certificate"}, nil).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusRejected || got.RefundPKR != p.AmountPKR || got.Reason != "no certificate" {
@@ -755,12 +662,12 @@ func TestDisabledPermitNeedsApproval(t *testing.T) {
 		if n, total := e.refunded(p.ID); n != 1 || total != p.AmountPKR {
 			t.Errorf("refund rows %d totalling %d, want 1 of %d", n, total, p.AmountPKR)
 		}
-		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/reject", e.admin.Token, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("an active permit cannot be approved", func(t *testing.T) {
 		_, p := e.activePermit(c, zoneID, 1)
-		wantProblem(t, e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin, map[string]string{}, nil), http.StatusConflict, "")
+		e.do(http.MethodPost, pkAdmin+"/permits/"+p.ID+"/approve", e.admin.Token, map[string]string{}, nil).Problem(t, http.StatusConflict, "")
 	})
 }
 
@@ -789,7 +696,7 @@ func problemFields(t *testing.T, r *apitest.Response) map[string]string {
 func TestZeroTariffIsAPrice(t *testing.T) {
 	e := newPkEnv(t)
 	tariffs := append(slices.Clone(pkTariffs), parking.Tariff{PermitType: parking.TypeDisabled, Months: 6, AmountPKR: new(int64(0))})
-	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+	r := e.do(http.MethodPost, pkAdmin+"/zones", e.admin.Token, map[string]any{
 		"name": "Free Tariff Zone " + uuid.NewString(), "sector": "G-9", "permit_quota": 5, "tariffs": tariffs,
 	}, nil)
 	if r.Status != http.StatusCreated {
@@ -799,7 +706,7 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 	r.JSON(t, &created)
 	e.zones = append(e.zones, created.ID)
 
-	r = e.do(http.MethodPatch, pkAdmin+"/zones/"+created.ID, e.admin, map[string]any{
+	r = e.do(http.MethodPatch, pkAdmin+"/zones/"+created.ID, e.admin.Token, map[string]any{
 		"tariffs": []map[string]any{{"permit_type": "disabled", "months": 12, "amount_pkr": 0}},
 	}, nil)
 	if r.Status != http.StatusOK {
@@ -821,7 +728,7 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 		t.Errorf("listed tariffs = %v, want the others kept", prices)
 	}
 
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, created.ID, parking.TypeDisabled, e.date(0), 6)
 	if p.AmountPKR != 0 {
@@ -831,11 +738,11 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 		t.Errorf("paid free permit = %s, want pending_approval", paid.Status)
 	}
 
-	r = e.do(http.MethodPost, pkAdmin+"/zones", e.admin, map[string]any{
+	r = e.do(http.MethodPost, pkAdmin+"/zones", e.admin.Token, map[string]any{
 		"name": "Unpriced Zone " + uuid.NewString(), "sector": "G-9", "permit_quota": 5,
 		"tariffs": []map[string]any{{"permit_type": "resident", "months": 1}, {"permit_type": "resident", "months": 0, "amount_pkr": 0}},
 	}, nil)
-	wantProblem(t, r, http.StatusUnprocessableEntity, "")
+	r.Problem(t, http.StatusUnprocessableEntity, "")
 	got := problemFields(t, r)
 	if got["tariffs[0].amount_pkr"] != "is required" || got["tariffs[1].months"] != "must be one of: 1, 3, 6, 12" || len(got) != 2 {
 		t.Errorf("fields = %v, want tariffs[0].amount_pkr required and tariffs[1].months one of 1, 3, 6, 12", got)
@@ -845,7 +752,7 @@ func TestZeroTariffIsAPrice(t *testing.T) {
 func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	_, old := e.activePermit(c, zoneID, 1)
 	if old.AmountPKR != 1000 {
 		t.Fatalf("permit costs %d, want 1000", old.AmountPKR)
@@ -854,7 +761,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	vu, _ := e.vehicle(c)
 	unpaid := e.mustBuy(c, vu, zoneID, parking.TypeResident, e.date(0), 1)
 
-	r := e.do(http.MethodPatch, pkAdmin+"/zones/"+zoneID, e.admin, map[string]any{
+	r := e.do(http.MethodPatch, pkAdmin+"/zones/"+zoneID, e.admin.Token, map[string]any{
 		"tariffs": []parking.Tariff{{PermitType: parking.TypeResident, Months: 1, AmountPKR: new(int64(1500))}},
 	}, nil)
 	if r.Status != http.StatusOK {
@@ -890,10 +797,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	}
 
 	t.Run("renewal", func(t *testing.T) {
-		r := e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 1}, nil)
-		if r.Status != http.StatusCreated {
-			t.Fatalf("renew: %d %s", r.Status, r.Body)
-		}
+		r := e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c.Token, map[string]int{"months": 1}, nil).Want(t, http.StatusCreated)
 		var p parking.Permit
 		r.JSON(t, &p)
 		if p.ID == old.ID || p.StartDate != "2027-04-10" || p.EndDate != "2027-05-09" || p.AmountPKR != 1500 ||
@@ -904,15 +808,12 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 			t.Errorf("the renewed permit reads %s to %s, want active to 2027-04-09", got.Status, got.EndDate)
 		}
 		// The renewal's dates are taken now: a second one overlaps it.
-		wantProblem(t, e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 1}, nil), http.StatusConflict, "")
+		e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c.Token, map[string]int{"months": 1}, nil).Problem(t, http.StatusConflict, "")
 		// A 3-month renewal is priced at the unchanged 3-month tariff.
-		r = e.do(http.MethodPost, pkPermits+"/"+p.ID+"/renew", c, map[string]int{"months": 3}, nil)
-		wantProblem(t, r, http.StatusConflict, "") // p is unpaid: only active permits renew
+		r = e.do(http.MethodPost, pkPermits+"/"+p.ID+"/renew", c.Token, map[string]int{"months": 3}, nil)
+		r.Problem(t, http.StatusConflict, "") // p is unpaid: only active permits renew
 		paid := e.mustPay(c, p.ID)
-		r = e.do(http.MethodPost, pkPermits+"/"+paid.ID+"/renew", c, map[string]int{"months": 3}, nil)
-		if r.Status != http.StatusCreated {
-			t.Fatalf("renew the renewal: %d %s", r.Status, r.Body)
-		}
+		r = e.do(http.MethodPost, pkPermits+"/"+paid.ID+"/renew", c.Token, map[string]int{"months": 3}, nil).Want(t, http.StatusCreated)
 		var third parking.Permit
 		r.JSON(t, &third)
 		if third.StartDate != "2027-05-10" || third.EndDate != "2027-08-09" || third.AmountPKR != 3000 {
@@ -921,7 +822,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	})
 
 	t.Run("bad months", func(t *testing.T) {
-		wantProblem(t, e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c, map[string]int{"months": 2}, nil), http.StatusUnprocessableEntity, "months")
+		e.do(http.MethodPost, pkPermits+"/"+old.ID+"/renew", c.Token, map[string]int{"months": 2}, nil).Problem(t, http.StatusUnprocessableEntity, "months")
 	})
 }
 
@@ -931,10 +832,7 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 // as an officer's device would offline.
 func pkKeyfunc(t *testing.T, e *pkEnv) jwt.Keyfunc {
 	t.Helper()
-	r := e.app.Get("/.well-known/jwks.json", "")
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET jwks: %d %s", r.Status, r.Body)
-	}
+	r := e.app.Get("/.well-known/jwks.json", "").Want(t, http.StatusOK)
 	var set token.JWKSet
 	r.JSON(t, &set)
 	keys := map[string]ed25519.PublicKey{}
@@ -980,7 +878,7 @@ func pkParse(e *pkEnv, raw, audience string, keyfunc jwt.Keyfunc) (*token.Claims
 func TestVerificationToken(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	plate, paid := e.activePermit(c, zoneID, 3)
 	p := e.permit(c, paid.ID)
 	if p.VerificationToken == "" {
@@ -1043,7 +941,7 @@ func TestVerificationToken(t *testing.T) {
 			t.Error("the permit token verifies as an access token's audience")
 		}
 		r := e.app.Get(pkPermits, p.VerificationToken)
-		wantProblem(t, r, http.StatusUnauthorized, "")
+		r.Problem(t, http.StatusUnauthorized, "")
 	})
 
 	t.Run("pending permit has none", func(t *testing.T) {
@@ -1074,12 +972,9 @@ type pkVerification struct {
 	Permit map[string]any `json:"permit"`
 }
 
-func (e *pkEnv) verify(officer *pkActor, plate, zoneID string) pkVerification {
+func (e *pkEnv) verify(officer *apitest.Staff, plate, zoneID string) pkVerification {
 	e.t.Helper()
-	r := e.app.Get(pkVerify+"?plate="+url.QueryEscape(plate)+"&zone_id="+zoneID, officer.Token)
-	if r.Status != http.StatusOK {
-		e.t.Fatalf("verify %q: %d %s", plate, r.Status, r.Body)
-	}
+	r := e.app.Get(pkVerify+"?plate="+url.QueryEscape(plate)+"&zone_id="+zoneID, officer.Token).Want(e.t, http.StatusOK)
 	var v pkVerification
 	r.JSON(e.t, &v)
 	return v
@@ -1088,8 +983,8 @@ func (e *pkEnv) verify(officer *pkActor, plate, zoneID string) pkVerification {
 func TestOfficerVerify(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID, otherZone := e.zone(10), e.zone(10)
-	officer := e.staff("parking_officer", "")
-	c := e.citizen()
+	officer := e.app.NewStaff("parking_officer", "")
+	c := e.app.NewCitizen()
 	plate, p := e.activePermit(c, zoneID, 1)
 
 	t.Run("valid", func(t *testing.T) {
@@ -1146,7 +1041,7 @@ func TestOfficerVerify(t *testing.T) {
 		if !e.verify(officer, pl, zoneID).Valid {
 			t.Fatal("not valid before the cancellation")
 		}
-		wantStatus(t, "cancel", e.cancel(c, q.ID), http.StatusOK)
+		e.cancel(c, q.ID).Want(t, http.StatusOK)
 		if v := e.verify(officer, spelled(pl), zoneID); v.Valid {
 			t.Errorf("a cancelled permit verifies: %+v", v)
 		}
@@ -1155,15 +1050,12 @@ func TestOfficerVerify(t *testing.T) {
 	t.Run("revoked", func(t *testing.T) {
 		pl, q := e.activePermit(c, zoneID, 1)
 		revoke := pkAdmin + "/permits/" + q.ID + "/revoke"
-		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{}, nil), http.StatusUnprocessableEntity, "reason")
-		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": ""}, nil), http.StatusUnprocessableEntity, "reason")
+		e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{}, nil).Problem(t, http.StatusUnprocessableEntity, "reason")
+		e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{"reason": ""}, nil).Problem(t, http.StatusUnprocessableEntity, "reason")
 		if !e.verify(officer, pl, zoneID).Valid {
 			t.Fatal("a refused revocation ended the permit")
 		}
-		r := e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": "forged residence papers"}, nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("revoke: %d %s", r.Status, r.Body)
-		}
+		r := e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{"reason": "forged residence papers"}, nil).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusRevoked || got.Reason != "forged residence papers" || got.VerificationToken != "" {
@@ -1175,27 +1067,27 @@ func TestOfficerVerify(t *testing.T) {
 		if own := e.permit(c, q.ID); own.Status != parking.StatusRevoked {
 			t.Errorf("the citizen sees %s, want revoked", own.Status)
 		}
-		wantProblem(t, e.do(http.MethodPost, revoke, e.admin, map[string]string{"reason": "again"}, nil), http.StatusConflict, "")
-		wantProblem(t, e.cancel(c, q.ID), http.StatusConflict, "")
+		e.do(http.MethodPost, revoke, e.admin.Token, map[string]string{"reason": "again"}, nil).Problem(t, http.StatusConflict, "")
+		e.cancel(c, q.ID).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("refused requests", func(t *testing.T) {
-		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, c.Token), http.StatusForbidden, "")
-		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, ""), http.StatusUnauthorized, "")
-		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123", officer.Token), http.StatusBadRequest, "zone_id")
-		wantProblem(t, e.app.Get(pkVerify+"?plate=ABC-123&zone_id=zone-1", officer.Token), http.StatusBadRequest, "zone_id")
-		wantProblem(t, e.app.Get(pkVerify+"?zone_id="+zoneID, officer.Token), http.StatusBadRequest, "plate")
-		wantProblem(t, e.app.Get(pkVerify+"?plate="+url.QueryEscape("HELLO WORLD")+"&zone_id="+zoneID, officer.Token), http.StatusUnprocessableEntity, "plate")
-		wantProblem(t, e.app.Get(pkVerify+"?plate=A-12345&zone_id="+zoneID, officer.Token), http.StatusUnprocessableEntity, "plate")
+		e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, c.Token).Problem(t, http.StatusForbidden, "")
+		e.app.Get(pkVerify+"?plate=ABC-123&zone_id="+zoneID, "").Problem(t, http.StatusUnauthorized, "")
+		e.app.Get(pkVerify+"?plate=ABC-123", officer.Token).Problem(t, http.StatusBadRequest, "zone_id")
+		e.app.Get(pkVerify+"?plate=ABC-123&zone_id=zone-1", officer.Token).Problem(t, http.StatusBadRequest, "zone_id")
+		e.app.Get(pkVerify+"?zone_id="+zoneID, officer.Token).Problem(t, http.StatusBadRequest, "plate")
+		e.app.Get(pkVerify+"?plate="+url.QueryEscape("HELLO WORLD")+"&zone_id="+zoneID, officer.Token).Problem(t, http.StatusUnprocessableEntity, "plate")
+		e.app.Get(pkVerify+"?plate=A-12345&zone_id="+zoneID, officer.Token).Problem(t, http.StatusUnprocessableEntity, "plate")
 	})
 
 	// Last, because it moves the clock past the permit's end.
 	t.Run("expired", func(t *testing.T) {
-		e.setClock(time.Date(2027, 4, 9, 18, 59, 59, 0, time.UTC)) // 23:59:59 on 9 April in Karachi, its last day
+		e.app.SetClock(time.Date(2027, 4, 9, 18, 59, 59, 0, time.UTC)) // 23:59:59 on 9 April in Karachi, its last day
 		if v := e.verify(officer, plate, zoneID); !v.Valid {
 			t.Errorf("on the last second of its last day the permit is not valid: %+v", v)
 		}
-		e.setClock(time.Date(2027, 4, 9, 19, 0, 0, 0, time.UTC)) // 00:00 on 10 April in Karachi
+		e.app.SetClock(time.Date(2027, 4, 9, 19, 0, 0, 0, time.UTC)) // 00:00 on 10 April in Karachi
 		if v := e.verify(officer, plate, zoneID); v.Valid {
 			t.Errorf("after its last day the permit verifies: %+v", v)
 		}
@@ -1211,15 +1103,12 @@ func TestOfficerVerify(t *testing.T) {
 func TestCancelPermit(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 
 	t.Run("unpaid", func(t *testing.T) {
 		v, _ := e.vehicle(c)
 		p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
-		r := e.cancel(c, p.ID)
-		if r.Status != http.StatusOK {
-			t.Fatalf("cancel: %d %s", r.Status, r.Body)
-		}
+		r := e.cancel(c, p.ID).Want(t, http.StatusOK)
 		m := r.Map(t)
 		if m["status"] != parking.StatusCancelled {
 			t.Errorf("status = %v, want cancelled", m["status"])
@@ -1234,10 +1123,7 @@ func TestCancelPermit(t *testing.T) {
 
 	t.Run("first day", func(t *testing.T) {
 		_, p := e.activePermit(c, zoneID, 3)
-		r := e.cancel(c, p.ID)
-		if r.Status != http.StatusOK {
-			t.Fatalf("cancel: %d %s", r.Status, r.Body)
-		}
+		r := e.cancel(c, p.ID).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusCancelled || got.RefundPKR != 3000 {
@@ -1286,18 +1172,15 @@ func TestCancelPermit(t *testing.T) {
 	})
 
 	t.Run("after 1.5 months", func(t *testing.T) {
-		_, p := e.activePermit(c, zoneID, 3)  // 10 March to 9 June
-		e.setClock(pkStart.AddDate(0, 0, 45)) // 24 April: one whole month (to 23 May) is left before 9 June
-		r := e.cancel(c, p.ID)
-		if r.Status != http.StatusOK {
-			t.Fatalf("cancel: %d %s", r.Status, r.Body)
-		}
+		_, p := e.activePermit(c, zoneID, 3)      // 10 March to 9 June
+		e.app.SetClock(pkStart.AddDate(0, 0, 45)) // 24 April: one whole month (to 23 May) is left before 9 June
+		r := e.cancel(c, p.ID).Want(t, http.StatusOK)
 		var got parking.Permit
 		r.JSON(t, &got)
 		if got.Status != parking.StatusCancelled || got.RefundPKR != 1000 {
 			t.Errorf("cancelled after 45 days: %s, refund %d; want cancelled, 1000 (1 of 3 months)", got.Status, got.RefundPKR)
 		}
-		wantProblem(t, e.cancel(c, p.ID), http.StatusConflict, "")
+		e.cancel(c, p.ID).Problem(t, http.StatusConflict, "")
 		if n, total := e.refunded(p.ID); n != 1 || total != 1000 {
 			t.Errorf("after cancelling twice: refund rows %d totalling %d, want 1 of 1000", n, total)
 		}
@@ -1333,29 +1216,26 @@ func TestCancelPermit(t *testing.T) {
 func TestVehicles(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	a, b := e.citizen(), e.citizen()
+	a, b := e.app.NewCitizen(), e.app.NewCitizen()
 
 	vid, plate := e.vehicle(a)
 	t.Run("a plate in another spelling is the same plate", func(t *testing.T) {
 		for _, spelling := range []string{plate, spelled(plate), strings.ReplaceAll(plate, "-", "")} {
-			wantProblem(t, e.addVehicle(b, spelling), http.StatusConflict, "plate")
+			e.addVehicle(b, spelling).Problem(t, http.StatusConflict, "plate")
 		}
-		wantProblem(t, e.addVehicle(a, spelled(plate)), http.StatusConflict, "plate")
+		e.addVehicle(a, spelled(plate)).Problem(t, http.StatusConflict, "plate")
 	})
 
 	t.Run("bad plates", func(t *testing.T) {
 		for _, bad := range []string{"HELLO WORLD", "123", "ÄBC-123"} {
-			wantProblem(t, e.addVehicle(a, bad), http.StatusUnprocessableEntity, "plate")
+			e.addVehicle(a, bad).Problem(t, http.StatusUnprocessableEntity, "plate")
 		}
-		wantProblem(t, e.addVehicle(a, ""), http.StatusUnprocessableEntity, "plate")
+		e.addVehicle(a, "").Problem(t, http.StatusUnprocessableEntity, "plate")
 	})
 
 	t.Run("stored normalised", func(t *testing.T) {
 		p := randomPlate()
-		r := e.addVehicle(b, spelled(p))
-		if r.Status != http.StatusCreated {
-			t.Fatalf("add: %d %s", r.Status, r.Body)
-		}
+		r := e.addVehicle(b, spelled(p)).Want(t, http.StatusCreated)
 		if got := r.Map(t)["plate"]; got != p {
 			t.Errorf("plate = %v, want %s", got, p)
 		}
@@ -1363,8 +1243,8 @@ func TestVehicles(t *testing.T) {
 
 	other, _ := e.vehicle(a)
 	t.Run("BOLA", func(t *testing.T) {
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+other, b, nil, nil), http.StatusNotFound, "")
-		wantProblem(t, e.buy(b, other, zoneID, parking.TypeResident, e.date(0), 1), http.StatusUnprocessableEntity, "vehicle_id")
+		e.do(http.MethodDelete, pkVehicles+"/"+other, b.Token, nil, nil).Problem(t, http.StatusNotFound, "")
+		e.buy(b, other, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusUnprocessableEntity, "vehicle_id")
 		r := e.app.Get(pkVehicles+"?limit=100", b.Token)
 		var l parking.VehicleList
 		r.JSON(t, &l)
@@ -1378,11 +1258,11 @@ func TestVehicles(t *testing.T) {
 	t.Run("delete", func(t *testing.T) {
 		p := e.mustBuy(a, vid, zoneID, parking.TypeResident, e.date(0), 1)
 		e.mustPay(a, p.ID)
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil), http.StatusConflict, "")
-		wantStatus(t, "cancel", e.cancel(a, p.ID), http.StatusOK)
-		r := e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil)
-		wantStatus(t, "delete", r, http.StatusNoContent)
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+vid, a, nil, nil), http.StatusNotFound, "")
+		e.do(http.MethodDelete, pkVehicles+"/"+vid, a.Token, nil, nil).Problem(t, http.StatusConflict, "")
+		e.cancel(a, p.ID).Want(t, http.StatusOK)
+		r := e.do(http.MethodDelete, pkVehicles+"/"+vid, a.Token, nil, nil)
+		r.Want(t, http.StatusNoContent)
+		e.do(http.MethodDelete, pkVehicles+"/"+vid, a.Token, nil, nil).Problem(t, http.StatusNotFound, "")
 		var l parking.VehicleList
 		e.app.Get(pkVehicles+"?limit=100", a.Token).JSON(t, &l)
 		for _, v := range l.Items {
@@ -1391,18 +1271,18 @@ func TestVehicles(t *testing.T) {
 			}
 		}
 		// The plate is free for someone else now.
-		wantStatus(t, "B registers the freed plate", e.addVehicle(b, spelled(plate)), http.StatusCreated)
+		e.addVehicle(b, spelled(plate)).Want(t, http.StatusCreated)
 		// The deleted vehicle cannot be used for a permit.
-		wantProblem(t, e.buy(a, vid, zoneID, parking.TypeResident, e.date(0), 1), http.StatusUnprocessableEntity, "vehicle_id")
+		e.buy(a, vid, zoneID, parking.TypeResident, e.date(0), 1).Problem(t, http.StatusUnprocessableEntity, "vehicle_id")
 	})
 
 	t.Run("unpaid permit blocks deletion", func(t *testing.T) {
 		e.mustBuy(a, other, zoneID, parking.TypeResident, e.date(0), 1)
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/"+other, a, nil, nil), http.StatusConflict, "")
+		e.do(http.MethodDelete, pkVehicles+"/"+other, a.Token, nil, nil).Problem(t, http.StatusConflict, "")
 	})
 
 	t.Run("malformed ID", func(t *testing.T) {
-		wantProblem(t, e.do(http.MethodDelete, pkVehicles+"/car-1", a, nil, nil), http.StatusBadRequest, "id")
+		e.do(http.MethodDelete, pkVehicles+"/car-1", a.Token, nil, nil).Problem(t, http.StatusBadRequest, "id")
 	})
 }
 
@@ -1411,7 +1291,7 @@ func TestVehicles(t *testing.T) {
 func TestPermitAccessControl(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID := e.zone(10)
-	a, b := e.citizen(), e.citizen()
+	a, b := e.app.NewCitizen(), e.app.NewCitizen()
 	_, pa := e.activePermit(a, zoneID, 1)
 	vb, _ := e.vehicle(b)
 	e.mustBuy(b, vb, zoneID, parking.TypeResident, e.date(0), 1)
@@ -1431,7 +1311,7 @@ func TestPermitAccessControl(t *testing.T) {
 
 	t.Run("another citizen gets 404", func(t *testing.T) {
 		for _, rt := range citizenRoutes {
-			r := e.do(rt.method, rt.path, b, rt.body, rt.header)
+			r := e.do(rt.method, rt.path, b.Token, rt.body, rt.header)
 			if r.Status != http.StatusNotFound {
 				t.Errorf("B: %s %s = %d %s, want 404", rt.method, rt.path, r.Status, r.Body)
 			}
@@ -1456,8 +1336,8 @@ func TestPermitAccessControl(t *testing.T) {
 	})
 
 	t.Run("unknown and malformed IDs", func(t *testing.T) {
-		wantProblem(t, e.app.Get(pkPermits+"/"+uuid.NewString(), a.Token), http.StatusNotFound, "")
-		wantProblem(t, e.app.Get(pkPermits+"/permit-1", a.Token), http.StatusBadRequest, "id")
+		e.app.Get(pkPermits+"/"+uuid.NewString(), a.Token).Problem(t, http.StatusNotFound, "")
+		e.app.Get(pkPermits+"/permit-1", a.Token).Problem(t, http.StatusBadRequest, "id")
 	})
 
 	all := append(slices.Clone(citizenRoutes),
@@ -1469,7 +1349,7 @@ func TestPermitAccessControl(t *testing.T) {
 	)
 	t.Run("anonymous gets 401", func(t *testing.T) {
 		for _, rt := range all {
-			r := e.do(rt.method, rt.path, nil, rt.body, rt.header)
+			r := e.do(rt.method, rt.path, "", rt.body, rt.header)
 			if r.Status != http.StatusUnauthorized {
 				t.Errorf("anonymous: %s %s = %d, want 401", rt.method, rt.path, r.Status)
 			}
@@ -1477,9 +1357,9 @@ func TestPermitAccessControl(t *testing.T) {
 	})
 
 	t.Run("staff of another department get 403", func(t *testing.T) {
-		nurse := e.staff("health_staff", uuid.NewString())
+		nurse := e.app.NewStaff("health_staff", uuid.NewString())
 		for _, rt := range all {
-			r := e.do(rt.method, rt.path, nurse, rt.body, rt.header)
+			r := e.do(rt.method, rt.path, nurse.Token, rt.body, rt.header)
 			if r.Status != http.StatusForbidden {
 				t.Errorf("health_staff: %s %s = %d, want 403", rt.method, rt.path, r.Status)
 			}
@@ -1496,15 +1376,15 @@ func TestPermitAccessControl(t *testing.T) {
 			{http.MethodPost, pkAdmin + "/permits/" + pa.ID + "/revoke", map[string]string{"reason": "me"}, nil},
 			{http.MethodGet, pkVerify + "?plate=ABC-123&zone_id=" + zoneID, nil, nil},
 		}
-		officer := e.staff("parking_officer", "")
+		officer := e.app.NewStaff("parking_officer", "")
 		for _, rt := range admin {
-			if r := e.do(rt.method, rt.path, a, rt.body, rt.header); r.Status != http.StatusForbidden {
+			if r := e.do(rt.method, rt.path, a.Token, rt.body, rt.header); r.Status != http.StatusForbidden {
 				t.Errorf("citizen: %s %s = %d, want 403", rt.method, rt.path, r.Status)
 			}
 			if rt.path == admin[len(admin)-1].path {
 				continue // officers verify
 			}
-			if r := e.do(rt.method, rt.path, officer, rt.body, rt.header); r.Status != http.StatusForbidden {
+			if r := e.do(rt.method, rt.path, officer.Token, rt.body, rt.header); r.Status != http.StatusForbidden {
 				t.Errorf("parking_officer: %s %s = %d, want 403", rt.method, rt.path, r.Status)
 			}
 		}
@@ -1522,21 +1402,18 @@ func TestPermitAccessControl(t *testing.T) {
 func TestAdminPermitList(t *testing.T) {
 	e := newPkEnv(t)
 	zoneID, otherZone := e.zone(10), e.zone(10)
-	c := e.citizen()
+	c := e.app.NewCitizen()
 	_, active := e.activePermit(c, zoneID, 1)
 	v, _ := e.vehicle(c)
 	pending := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 	v2, _ := e.vehicle(c)
 	cancelled := e.mustBuy(c, v2, zoneID, parking.TypeResident, e.date(0), 1)
-	wantStatus(t, "cancel", e.cancel(c, cancelled.ID), http.StatusOK)
+	e.cancel(c, cancelled.ID).Want(t, http.StatusOK)
 	_, elsewhere := e.activePermit(c, otherZone, 1)
 
 	ids := func(t *testing.T, query string) []string {
 		t.Helper()
-		r := e.app.Get(pkAdmin+"/permits?"+query, e.admin.Token)
-		if r.Status != http.StatusOK {
-			t.Fatalf("GET admin permits?%s: %d %s", query, r.Status, r.Body)
-		}
+		r := e.app.Get(pkAdmin+"/permits?"+query, e.admin.Token).Want(t, http.StatusOK)
 		var l parking.PermitList
 		r.JSON(t, &l)
 		var out []string
@@ -1567,9 +1444,9 @@ func TestAdminPermitList(t *testing.T) {
 	}
 
 	t.Run("bad filters", func(t *testing.T) {
-		wantProblem(t, e.app.Get(pkAdmin+"/permits?status=bogus", e.admin.Token), http.StatusBadRequest, "status")
-		wantProblem(t, e.app.Get(pkAdmin+"/permits?status=ACTIVE", e.admin.Token), http.StatusBadRequest, "status")
-		wantProblem(t, e.app.Get(pkAdmin+"/permits?zone_id=zone-1", e.admin.Token), http.StatusBadRequest, "zone_id")
+		e.app.Get(pkAdmin+"/permits?status=bogus", e.admin.Token).Problem(t, http.StatusBadRequest, "status")
+		e.app.Get(pkAdmin+"/permits?status=ACTIVE", e.admin.Token).Problem(t, http.StatusBadRequest, "status")
+		e.app.Get(pkAdmin+"/permits?zone_id=zone-1", e.admin.Token).Problem(t, http.StatusBadRequest, "zone_id")
 	})
 
 	// A permit past its end reads expired everywhere; a list of active
@@ -1577,7 +1454,7 @@ func TestAdminPermitList(t *testing.T) {
 	// A permit past its end reads expired everywhere: lists filter by the
 	// status as read now, not as stored.
 	t.Run("after the end date", func(t *testing.T) {
-		e.setClock(time.Date(2027, 4, 12, 4, 0, 0, 0, time.UTC)) // the 1-month permits ended on 9 April
+		e.app.SetClock(time.Date(2027, 4, 12, 4, 0, 0, 0, time.UTC)) // the 1-month permits ended on 9 April
 		tests := []struct {
 			query string
 			want  []string

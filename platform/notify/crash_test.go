@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 )
 
@@ -42,7 +42,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	_, id := e.notice(dpBoth)
 
 	var logs bytes.Buffer
-	crashed := apitest.Reopen(t, e.db)
+	crashed := dbtest.Reopen(t, e.db)
 	first := &crashingSender{handle: crashed}
 	d := notify.NewDispatcher(crashed, e.clock, first, e.to, slog.New(slog.NewTextHandler(&logs, nil)))
 	if n, err := d.RunOnce(context.Background()); n != 2 || err != nil {
@@ -63,7 +63,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 
 	// A new process: its own database handle and dispatcher.
 	second := &dpSender{}
-	restarted := notify.NewDispatcher(apitest.Reopen(t, e.db), e.clock, second, e.to, slog.New(slog.NewTextHandler(&logs, nil)))
+	restarted := notify.NewDispatcher(dbtest.Reopen(t, e.db), e.clock, second, e.to, slog.New(slog.NewTextHandler(&logs, nil)))
 	e.clock.Set(lease.Add(-time.Second))
 	if n := e.runOnce(restarted); n != 0 {
 		t.Fatalf("a delivery was taken %d times while the dead instance's lease held", n)

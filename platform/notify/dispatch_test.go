@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 )
@@ -24,7 +24,7 @@ import (
 // delivery in it, so the tests do not run in parallel and each empties the
 // notification tables first.
 
-func TestMain(m *testing.M) { apitest.Main(m) }
+func TestMain(m *testing.M) { dbtest.Main(m) }
 
 // dpStart is the clock of every test: 09:00 on 10 March 2027 in Karachi.
 var dpStart = time.Date(2027, 3, 10, 4, 0, 0, 0, time.UTC)
@@ -90,20 +90,20 @@ func (r *dpRecipients) Recipients(_ context.Context, accountIDs []string) (map[s
 type dpEnv struct {
 	t     *testing.T
 	db    *db.DB
-	clock *apitest.Clock
+	clock *dbtest.Clock
 	inbox *notify.Inbox
 	to    *dpRecipients
 }
 
 func newDpEnv(t *testing.T) *dpEnv {
 	t.Helper()
-	d := apitest.OpenDB(t)
+	d := dbtest.Open(t)
 	for _, stmt := range []string{"DELETE FROM notification_deliveries", "DELETE FROM notifications"} {
 		if err := d.Exec(stmt).Error; err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	clock := apitest.NewClock(dpStart)
+	clock := dbtest.NewClock(dpStart)
 	return &dpEnv{t: t, db: d, clock: clock, inbox: notify.NewInbox(d, clock), to: &dpRecipients{by: map[string]notify.Recipient{}}}
 }
 

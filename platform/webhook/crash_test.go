@@ -15,13 +15,13 @@ import (
 	"github.com/google/uuid"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
-	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // TestMain drops the package's PostgreSQL schema after the tests.
-func TestMain(m *testing.M) { apitest.Main(m) }
+func TestMain(m *testing.M) { dbtest.Main(m) }
 
 // crashAfterSend passes requests to next and, once a receiver has accepted
 // one, "kills the process" before the dispatcher can record the delivery:
@@ -53,13 +53,13 @@ type hit struct {
 // time.
 func TestFaultCrashAfterSend(t *testing.T) {
 	ctx := context.Background()
-	d := apitest.OpenDB(t)
+	d := dbtest.Open(t)
 	for _, stmt := range []string{"DELETE FROM webhook_deliveries", "DELETE FROM webhook_subscriptions"} {
 		if err := d.Exec(stmt).Error; err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	clock := apitest.NewClock(time.Date(2027, 3, 10, 4, 0, 0, 0, time.UTC))
+	clock := dbtest.NewClock(time.Date(2027, 3, 10, 4, 0, 0, 0, time.UTC))
 	var mu sync.Mutex
 	var hits []hit
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +89,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	targets := webhook.Targets{AllowPrivate: true}
-	crashed := apitest.Reopen(t, d)
+	crashed := dbtest.Reopen(t, d)
 	client := targets.Client(5 * time.Second)
 	client.Transport = crashAfterSend{next: client.Transport, crash: func() { crashed.Close() }}
 	if n, err := webhook.NewDispatcher(crashed, clock, client, log).RunOnce(ctx); n != 1 || err != nil {
@@ -107,7 +107,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	}
 
 	// A new process: its own database handle and dispatcher.
-	restarted := webhook.NewDispatcher(apitest.Reopen(t, d), clock, targets.Client(5*time.Second), log)
+	restarted := webhook.NewDispatcher(dbtest.Reopen(t, d), clock, targets.Client(5*time.Second), log)
 	clock.Set(lease.Add(-time.Second))
 	if n, err := restarted.RunOnce(ctx); n != 0 || err != nil {
 		t.Fatalf("while the dead instance's lease held RunOnce = %d, %v; want 0", n, err)

@@ -1,4 +1,4 @@
-package api_test
+package identity_test
 
 import (
 	"context"

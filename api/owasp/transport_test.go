@@ -1,4 +1,4 @@
-package api_test
+package owasp_test
 
 import (
 	"bufio"
@@ -14,13 +14,14 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 )
 
 // owListen serves a server built with cfg on a real listener through
 // Server.Run, as the binary does, and returns its address.
 func owListen(t *testing.T, cfg api.Config) string {
 	t.Helper()
-	srv, err := api.New(cfg, api.Deps{DB: apitest.OpenDB(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Keys: apitest.Keys, PII: apitest.PII})
+	srv, err := api.New(cfg, api.Deps{DB: dbtest.Open(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Keys: apitest.Keys, PII: apitest.PII})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,18 +178,18 @@ func TestOWASPCORSForeignOrigins(t *testing.T) {
 		"http://app.example.pk", "https://app.example.pk:8443", "https://APP.EXAMPLE.PK", "https://app.example.pk/", "https://sub.app.example.pk", "*"}
 	requests := func(app *apitest.App, origin string) map[string]*apitest.Response {
 		return map[string]*apitest.Response{
-			"preflight": app.Do(apitest.Request{Method: http.MethodOptions, Path: hmV1 + "/me", Header: map[string]string{
+			"preflight": app.Do(apitest.Request{Method: http.MethodOptions, Path: v1 + "/me", Header: map[string]string{
 				"Origin": origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization, cookie"}}),
-			"preflight for a write": app.Do(apitest.Request{Method: http.MethodOptions, Path: hmV1 + "/me/dependants", Header: map[string]string{
+			"preflight for a write": app.Do(apitest.Request{Method: http.MethodOptions, Path: v1 + "/me/dependants", Header: map[string]string{
 				"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}}),
-			"simple GET":        app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/health/facilities", Header: map[string]string{"Origin": origin}}),
-			"authenticated GET": app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/me", Token: citizen.Token, Header: map[string]string{"Origin": origin}}),
-			"error":             app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + "/me", Header: map[string]string{"Origin": origin}}),
+			"simple GET":        app.Do(apitest.Request{Method: http.MethodGet, Path: v1 + "/health/facilities", Header: map[string]string{"Origin": origin}}),
+			"authenticated GET": app.Do(apitest.Request{Method: http.MethodGet, Path: v1 + "/me", Token: citizen.Token, Header: map[string]string{"Origin": origin}}),
+			"error":             app.Do(apitest.Request{Method: http.MethodGet, Path: v1 + "/me", Header: map[string]string{"Origin": origin}}),
 		}
 	}
 	for _, origin := range foreign {
 		for kind, r := range requests(configured, origin) {
-			owCheck(t, kind+" from "+origin, r, "")
+			owCheck(t, kind+" from "+origin, r)
 			if got := r.Header.Get("Access-Control-Allow-Origin"); got != "" {
 				t.Errorf("%s from %q: Access-Control-Allow-Origin = %q, want none", kind, origin, got)
 			}

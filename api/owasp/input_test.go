@@ -1,4 +1,4 @@
-package api_test
+package owasp_test
 
 import (
 	"fmt"
@@ -52,7 +52,7 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 	_, refresh := w.app.Login(w.b.CNIC, w.b.Password)
 	_, logout := w.app.Login(w.b.CNIC, w.b.Password)
 	staff := w.app.NewStaff(identity.RoleParkingOfficer, "")
-	hAdm, eAdm, pAdm := w.healthAdmin.Token, w.eduAdmin.Token, w.parkAdmin.Token
+	hAdm, eAdm, pAdm := w.app.Admin(identity.RoleHealthAdmin).Token, w.app.Admin(identity.RoleEducationAdmin).Token, w.app.Admin(identity.RoleParkingAdmin).Token
 	key := func() map[string]string { return owFreshKey() }
 	status := func(want int, field, value string) func(*testing.T, *apitest.Response) {
 		return func(t *testing.T, r *apitest.Response) {
@@ -74,8 +74,8 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 		"POST /api/v1/admin/clients": {token: w.admin.Token, path: "/admin/clients",
 			body: map[string]any{"name": "Mass Client", "owner_contact": "ops@client.test", "scopes": []string{"parking.permits:verify"}}},
 		"POST /api/v1/admin/education/admission-windows": {token: eAdm, path: "/admin/education/admission-windows",
-			body: map[string]any{"academic_year": hmYear(), "opens_at": w.now().Format(time.RFC3339), "closes_at": w.now().Add(24 * time.Hour).Format(time.RFC3339),
-				"age_cutoff": w.hmEnv.day(0), "age_rules": []map[string]int{{"grade": 1, "min_age": 5, "max_age": 7}}}},
+			body: map[string]any{"academic_year": apitest.AcademicYear(), "opens_at": w.app.Clock.Now().Format(time.RFC3339), "closes_at": w.app.Clock.Now().Add(24 * time.Hour).Format(time.RFC3339),
+				"age_cutoff": w.app.Day(0), "age_rules": []map[string]int{{"grade": 1, "min_age": 5, "max_age": 7}}}},
 		"POST /api/v1/admin/education/applications/{id}/decision": {token: w.eduS1.Token, path: "/admin/education/applications/" + w.application.ID + "/decision",
 			body: map[string]any{"decision": "under_review", "note": "looking"}},
 		"POST /api/v1/admin/education/schools": {token: eAdm, path: "/admin/education/schools",
@@ -93,9 +93,9 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 			body: map[string]any{"facility_id": w.f2, "full_name": "Dr. Mass", "specialty": "general_medicine", "pmdc_number": fmt.Sprintf("M%d", n)}},
 		"POST /api/v1/admin/health/schedules": {token: w.staffF2.Token, path: "/admin/health/schedules",
 			body: map[string]any{"practitioner_id": w.p2, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "14:00", "end_time": "15:00", "slot_minutes": 30,
-				"capacity": 2, "from": w.hmEnv.day(6), "to": w.hmEnv.day(6)}},
+				"capacity": 2, "from": w.app.Day(6), "to": w.app.Day(6)}},
 		"POST /api/v1/admin/health/sessions/cancel": {token: w.staffF2.Token, path: "/admin/health/sessions/cancel",
-			body: map[string]any{"practitioner_id": w.p2, "date": w.hmEnv.day(8), "reason": "doctor away"}},
+			body: map[string]any{"practitioner_id": w.p2, "date": w.app.Day(8), "reason": "doctor away"}},
 		"POST /api/v1/admin/health/slots/{id}/cancel": {token: w.staffF2.Token, path: "/admin/health/slots/" + w.slotF2.ID + "/cancel",
 			body: map[string]any{"reason": "doctor away"}},
 		"POST /api/v1/admin/parking/permits/{id}/approve": {token: pAdm, path: "/admin/parking/permits/" + w.pending.ID + "/approve", body: map[string]any{"reason": "checked"}},
@@ -116,7 +116,8 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 		"POST /api/v1/auth/otp/resend": {path: "/auth/otp/resend", body: map[string]any{"phone": apitest.NewPhone()}},
 		"POST /api/v1/auth/otp/verify": {path: "/auth/otp/verify", body: map[string]any{"phone": apitest.NewPhone(), "code": "123456"}},
 		"POST /api/v1/auth/refresh":    {path: "/auth/refresh", body: map[string]any{"refresh_token": refresh}},
-		"POST /api/v1/auth/register": {path: "/auth/register", body: newRegistration(),
+		"POST /api/v1/auth/register": {path: "/auth/register", body: map[string]any{"cnic": apitest.NewCNIC(), "phone": apitest.NewPhone(),
+			"full_name": "Test Citizen", "password": "correct horse battery staple"},
 			created: status(http.StatusCreated, "status", identity.StatusPending)},
 		"POST /api/v1/education/applications": {token: w.b.Token, path: "/education/applications",
 			body:    map[string]any{"school_id": w.s2, "academic_year": w.year, "grade": 1, "child_id": w.bDep},
@@ -151,7 +152,7 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 		"POST /api/v1/me/password": {token: w.b.Token, path: "/me/password",
 			body: map[string]any{"current_password": w.b.Password, "new_password": "another long pass phrase"}},
 		"POST /api/v1/parking/permits": {token: w.b.Token, path: "/parking/permits",
-			body: map[string]any{"vehicle_id": w.bVeh, "zone_id": w.zone, "permit_type": "resident", "start_date": w.hmEnv.day(0), "months": 1},
+			body: map[string]any{"vehicle_id": w.bVeh, "zone_id": w.zone, "permit_type": "resident", "start_date": w.app.Day(0), "months": 1},
 			created: func(t *testing.T, r *apitest.Response) {
 				status(http.StatusCreated, "status", parking.StatusPendingPayment)(t, r)
 				status(http.StatusCreated, "amount_pkr", "1000")(t, r)
@@ -187,7 +188,7 @@ func (w *owWorld) send(op string, b owBody, body any, header map[string]string) 
 	for k, v := range header {
 		h[k] = v
 	}
-	return w.app.Do(apitest.Request{Method: method, Path: hmV1 + b.path, Token: b.token, Body: body, Header: h})
+	return w.app.Do(apitest.Request{Method: method, Path: v1 + b.path, Token: b.token, Body: body, Header: h})
 }
 
 // owCatalogue checks that bodies covers exactly the spec's operations with
@@ -215,7 +216,7 @@ func owCatalogue(t *testing.T, w *owWorld, bodies map[string]owBody) ([]string, 
 		}
 	}
 	for _, r := range w.app.Server.Routes() {
-		name := r.Method + " " + echoPath(r.Path)
+		name := r.Method + " " + apitest.OpenAPIPath(r.Path)
 		if (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) && byName[name].Body == "" && !owNoJSONBody[name] {
 			t.Errorf("%s writes without a documented JSON body and is not listed in owNoJSONBody", name)
 		}
@@ -268,8 +269,8 @@ func owMassAssignment(t *testing.T, w *owWorld, bodies map[string]owBody) {
 				if offered(field) {
 					continue
 				}
-				r := w.send(name, b, with(b.body, field, value), nil)
-				owCheck(t, name+" with "+field, r, "")
+				r := w.send(name, b, apitest.With(b.body, field, value), nil)
+				owCheck(t, name+" with "+field, r)
 				if r.Status != http.StatusBadRequest || !owNames(t, r, field) {
 					t.Errorf("with %q: %d %s, want 400 naming it", field, r.Status, owShort(r.Body))
 				}
@@ -279,7 +280,7 @@ func owMassAssignment(t *testing.T, w *owWorld, bodies map[string]owBody) {
 					nested[field] = owFixedID
 					r := w.send(name, b, b.body, nil)
 					delete(nested, field)
-					owCheck(t, name+" with "+key+"."+field, r, "")
+					owCheck(t, name+" with "+key+"."+field, r)
 					if r.Status != http.StatusBadRequest || !owNames(t, r, field) {
 						t.Errorf("with %s.%s: %d %s, want 400 naming it", key, field, r.Status, owShort(r.Body))
 					}

@@ -1,4 +1,4 @@
-package api_test
+package owasp_test
 
 import (
 	"reflect"

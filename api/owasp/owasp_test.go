@@ -1,4 +1,4 @@
-package api_test
+package owasp_test
 
 import (
 	"testing"
@@ -6,19 +6,15 @@ import (
 	"github.com/islamabad-digital/citizenapi/api"
 )
 
-// TestOWASPAPITop10 runs the attack suite of the owasp_*_test.go files
-// against one world (see owWorld), in an order where no phase disturbs what
+// TestOWASPAPITop10 runs the attack suite of this package's files against
+// one world (see owWorld), in an order where no phase disturbs what
 // a later one checks: the authorization phases only read or are refused,
 // and take their own snapshot of A's records; the input phases may create
 // records of B and of staff. Each phase is a subtest, so that one can be
-// run alone: go test ./api -run 'TestOWASPAPITop10/mass_assignment'.
-//
-// Defects the suite found and that need a production change are reported
-// as skipped cases whose message starts with "KNOWN DEFECT": they skip only
-// while the defect shows, and check normally once it is fixed.
+// run alone: go test ./api/owasp -run 'TestOWASPAPITop10/mass_assignment'.
 func TestOWASPAPITop10(t *testing.T) {
 	w := newOwWorld(t, func(c *api.Config) { c.BodyLimit = owBodyLimit })
-	resetLoginFailures(t, w.app)
+	w.app.ResetLoginFailures(t)
 
 	t.Run("API1 object level authorization", func(t *testing.T) { owObjectLevelAuthorization(t, w) })
 	t.Run("API1 and API5 unit-scoped administration", func(t *testing.T) { owUnitScope(t, w) })

@@ -1,4 +1,4 @@
-package api_test
+package owasp_test
 
 import (
 	"crypto/ed25519"
@@ -102,8 +102,8 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 	}
 	for _, tc := range unauthenticated {
 		t.Run(tc.name, func(t *testing.T) {
-			r := w.app.Do(apitest.Request{Method: http.MethodGet, Path: hmV1 + tc.path, Header: tc.header})
-			owCheck(t, tc.name, r, "", w.aSecrets()...)
+			r := w.app.Do(apitest.Request{Method: http.MethodGet, Path: v1 + tc.path, Header: tc.header})
+			owCheck(t, tc.name, r, w.aSecrets()...)
 			if r.Status != http.StatusUnauthorized {
 				t.Fatalf("%d %s, want 401", r.Status, owShort(r.Body))
 			}
@@ -117,38 +117,38 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 		// The client holds health.appointments:read and webhooks:manage only.
 		forged := sign(token.TypeAccess, w.clientF2.ID, integrations.Audience,
 			token.Claims{Kind: "client", Scope: "webhooks:manage parking.permits:verify health.appointments:read"})
-		r := w.app.Get(hmV1+"/parking/verify?plate="+w.permit.Plate+"&zone_id="+w.zone, forged)
-		owCheck(t, "verify with a forged scope", r, "", w.aSecrets()...)
+		r := w.app.Get(v1+"/parking/verify?plate="+w.permit.Plate+"&zone_id="+w.zone, forged)
+		owCheck(t, "verify with a forged scope", r, w.aSecrets()...)
 		if r.Status != http.StatusForbidden {
 			t.Fatalf("a scope the client was never granted: %d %s, want 403", r.Status, owShort(r.Body))
 		}
-		if r := w.app.Get(hmV1+"/integrations/webhooks", forged); r.Status != http.StatusOK {
+		if r := w.app.Get(v1+"/integrations/webhooks", forged); r.Status != http.StatusOK {
 			t.Fatalf("the scopes it does hold: %d %s", r.Status, owShort(r.Body))
 		}
 		// Narrowed to one scope, the token loses the others.
 		narrow := sign(token.TypeAccess, w.clientF2.ID, integrations.Audience, token.Claims{Kind: "client", Scope: "webhooks:manage"})
-		if r := w.app.Get(hmV1+"/admin/health/appointments", narrow); r.Status != http.StatusForbidden {
+		if r := w.app.Get(v1+"/admin/health/appointments", narrow); r.Status != http.StatusForbidden {
 			t.Fatalf("a scope the token does not carry: %d %s, want 403", r.Status, owShort(r.Body))
 		}
 	})
 
 	t.Run("a deactivated staff account's token on its own routes", func(t *testing.T) {
 		w := w.as(t)
-		desk := w.staff(identity.RoleHealthStaff, w.f1)
-		path := hmV1 + "/admin/health/appointments?date=" + w.hmEnv.day(w.day)
+		desk := w.app.NewStaff(identity.RoleHealthStaff, w.f1)
+		path := v1 + "/admin/health/appointments?date=" + w.app.Day(w.day)
 		if r := w.app.Get(path, desk.Token); r.Status != http.StatusOK {
 			t.Fatalf("before: %d %s", r.Status, owShort(r.Body))
 		}
-		r := w.do(http.MethodPatch, hmV1+"/admin/staff/"+desk.ID, w.admin, map[string]any{"active": false}, nil)
-		hmWant(t, r, http.StatusOK, "deactivate")
+		r := w.app.Do(apitest.Request{Method: http.MethodPatch, Path: v1 + "/admin/staff/" + desk.ID, Token: w.admin.Token, Body: map[string]any{"active": false}})
+		r.Want(t, http.StatusOK)
 		for _, req := range []apitest.Request{
 			{Method: http.MethodGet, Path: path},
-			{Method: http.MethodPost, Path: hmV1 + "/admin/health/appointments/" + w.appt.ID + "/status", Body: map[string]string{"status": "checked_in"}},
-			{Method: http.MethodPost, Path: hmV1 + "/admin/health/slots/" + w.slot.ID + "/cancel", Body: map[string]string{"reason": "gone rogue"}},
+			{Method: http.MethodPost, Path: v1 + "/admin/health/appointments/" + w.appt.ID + "/status", Body: map[string]string{"status": "checked_in"}},
+			{Method: http.MethodPost, Path: v1 + "/admin/health/slots/" + w.slot.ID + "/cancel", Body: map[string]string{"reason": "gone rogue"}},
 		} {
 			req.Token = desk.Token
 			r := w.app.Do(req)
-			owCheck(t, "deactivated "+req.Path, r, "", w.aSecrets()...)
+			owCheck(t, "deactivated "+req.Path, r, w.aSecrets()...)
 			if r.Status != http.StatusUnauthorized {
 				t.Errorf("%s %s after deactivation: %d %s, want 401", req.Method, req.Path, r.Status, owShort(r.Body))
 			}
@@ -156,8 +156,8 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 		if got := w.slotIDs(t, w.p1); len(got) == 0 {
 			t.Error("F1's slots are gone")
 		}
-		a := w.get(hmV1+"/health/appointments/"+w.appt.ID, w.a)
-		hmWant(t, a, http.StatusOK, "A reads the appointment")
+		a := w.app.Get(v1+"/health/appointments/"+w.appt.ID, w.a.Token)
+		a.Want(t, http.StatusOK)
 		if a.Map(t)["status"] != "booked" {
 			t.Errorf("A's appointment is now %s", a.Body)
 		}
