@@ -114,7 +114,7 @@ type MessageList struct {
 //	@Router			/dev/messages [get]
 func devMessages(sender *notify.DevSender) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		p, err := web.PageRequest(c, 2)
+		p, err := web.Page(c)
 		if err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ type SchoolList struct {
 //	@Failure		422				{object}	web.Problem
 //	@Router			/api/v1/education/schools [get]
 func (h *Handler) listSchools(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

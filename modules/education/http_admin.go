@@ -152,7 +152,7 @@ func (h *Handler) createWindow(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/admin/education/admission-windows [get]
 func (h *Handler) listWindows(c echo.Context) error {
-	p, err := web.PageRequestOf(c, 1)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (h *Handler) listWindows(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/admin/education/applications [get]
 func (h *Handler) schoolApplications(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func (h *Handler) apply(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/education/applications [get]
 func (h *Handler) listApplications(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,9 @@ type Store struct {
 // NewStore returns a Store on d.
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
+// schoolOrder reads schools by name.
+var schoolOrder = page.Ascending(page.Text("name"), page.ID("id"))
+
 // ListSchools returns a page of schools ordered by name.
 func (s *Store) ListSchools(ctx context.Context, f SchoolFilter, p page.Request) (page.Page[School], error) {
 	q := s.db.Conn(ctx).Model(&schoolRow{})
@@ -78,19 +81,19 @@ func (s *Store) ListSchools(ctx context.Context, f SchoolFilter, p page.Request)
 		q = q.Where(`EXISTS (SELECT 1 FROM education_seats st WHERE st.school_id = education_schools.id
 			AND st.academic_year = ? AND st.grade = ? AND st.filled < st.seats)`, f.AcademicYear, *f.Grade)
 	}
-	var after []any
-	if len(p.After) == 2 {
-		after = []any{p.After[0], p.After[1]}
+	q, err := schoolOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[School]{}, err
 	}
 	var rows []schoolRow
-	if err := page.Seek(q, p, []string{"name", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[School]{}, db.Translate(err, "")
 	}
 	schools, err := s.withSeats(ctx, rows)
 	if err != nil {
 		return page.Page[School]{}, err
 	}
-	return page.Build(schools, p.Limit, func(sc School) []string { return []string{sc.Name, sc.ID} }), nil
+	return page.Build(schoolOrder, schools, p, func(sc School) []any { return []any{sc.Name, sc.ID} }), nil
 }
 
 // School returns one school with its seats; NotFound when there is none.

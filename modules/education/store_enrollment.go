@@ -87,14 +87,18 @@ func (w windowRow) window(rules []ageRuleRow) AdmissionWindow {
 	return out
 }
 
+// windowOrder reads admission windows newest academic year first.
+var windowOrder = page.Descending(page.Text("academic_year"))
+
 // ListWindows returns a page of admission windows, newest year first.
 func (s *Store) ListWindows(ctx context.Context, p page.Request) (page.Page[AdmissionWindow], error) {
 	q := s.db.Conn(ctx).Model(&windowRow{})
-	if len(p.After) == 1 {
-		q = q.Where("academic_year < ?", p.After[0])
+	q, err := windowOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[AdmissionWindow]{}, err
 	}
 	var rows []windowRow
-	if err := q.Order("academic_year DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[AdmissionWindow]{}, db.Translate(err, "")
 	}
 	ids := make([]string, len(rows))
@@ -115,7 +119,7 @@ func (s *Store) ListWindows(ctx context.Context, p page.Request) (page.Page[Admi
 	for i, r := range rows {
 		out[i] = r.window(byWindow[r.ID])
 	}
-	return page.Build(out, p.Limit, func(w AdmissionWindow) []string { return []string{w.AcademicYear} }), nil
+	return page.Build(windowOrder, out, p, func(w AdmissionWindow) []any { return []any{w.AcademicYear} }), nil
 }
 
 // SeatsOf returns a school's seats in one grade and year. Errors: NotFound.
@@ -270,25 +274,24 @@ func (s *Store) ListOwnApplications(ctx context.Context, accountID string, p pag
 	return applicationPage(s.db.Conn(ctx).Model(&applicationRow{}).Where("account_id = ?", accountID), p)
 }
 
+// applicationOrder reads applications oldest first.
+var applicationOrder = page.Ascending(page.Time("created_at"), page.ID("id"))
+
 // applicationPage reads a page of the applications q selects, oldest first.
 func applicationPage(q *gorm.DB, p page.Request) (page.Page[Application], error) {
-	var after []any
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Application]{}, err
-		}
-		after = []any{t, p.After[1]}
+	q, err := applicationOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Application]{}, err
 	}
 	var rows []applicationRow
-	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Application]{}, db.Translate(err, "")
 	}
 	out := make([]Application, len(rows))
 	for i, r := range rows {
 		out[i] = r.application()
 	}
-	return page.Build(out, p.Limit, func(a Application) []string { return []string{page.TimeKey(a.CreatedAt), a.ID} }), nil
+	return page.Build(applicationOrder, out, p, func(a Application) []any { return []any{a.CreatedAt, a.ID} }), nil
 }
 
 // RecentApplications returns accountID's open and decided applications

@@ -50,7 +50,7 @@ type SlotList struct {
 //	@Failure		400			{object}	web.Problem
 //	@Router			/api/v1/health/facilities [get]
 func (h *Handler) listFacilities(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (h *Handler) getFacility(c echo.Context) error {
 //	@Failure		400			{object}	web.Problem
 //	@Router			/api/v1/health/practitioners [get]
 func (h *Handler) listPractitioners(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (h *Handler) listPractitioners(c echo.Context) error {
 //	@Failure		422				{object}	web.Problem
 //	@Router			/api/v1/health/slots [get]
 func (h *Handler) listSlots(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

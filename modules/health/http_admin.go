@@ -147,7 +147,7 @@ func (h *Handler) createSchedule(c echo.Context) error {
 //	@Security		OAuth2[health.appointments:read]
 //	@Router			/api/v1/admin/health/appointments [get]
 func (h *Handler) dayList(c echo.Context) error {
-	p, err := web.PageRequest(c, 3)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

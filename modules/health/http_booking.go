@@ -60,7 +60,7 @@ func (h *Handler) book(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/health/appointments [get]
 func (h *Handler) listAppointments(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

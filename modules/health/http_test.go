@@ -333,7 +333,8 @@ func TestCatalogBadRequests(t *testing.T) {
 	app := apitest.New(t)
 	now := app.Clock.Now()
 	// A cursor of the facility list has the right shape but holds a name, not a time.
-	facilityCursor := *page.Build([]int{1, 2}, 1, func(int) []string { return []string{"PIMS", "00000000-0000-4000-8000-000000000000"} }).NextCursor
+	facilityCursor := *page.Build(page.Ascending(page.Text("name"), page.ID("id")), []int{1, 2}, page.Request{Limit: 1},
+		func(int) []any { return []any{"PIMS", "00000000-0000-4000-8000-000000000000"} }).NextCursor
 	rfc := func(t time.Time) string { return url.QueryEscape(t.Format(time.RFC3339)) }
 	cases := []struct {
 		name   string

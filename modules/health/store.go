@@ -104,6 +104,9 @@ func likePattern(q string) string {
 	return "%" + strings.ToLower(r.Replace(q)) + "%"
 }
 
+// facilityOrder reads facilities by name.
+var facilityOrder = page.Ascending(page.Text("name"), page.ID("id"))
+
 // ListFacilities returns a page of facilities ordered by name.
 func (s *Store) ListFacilities(ctx context.Context, f FacilityFilter, p page.Request) (page.Page[Facility], error) {
 	q := s.db.Conn(ctx).Model(&facilityRow{})
@@ -116,19 +119,19 @@ func (s *Store) ListFacilities(ctx context.Context, f FacilityFilter, p page.Req
 	if f.Specialty != "" {
 		q = q.Where("EXISTS (SELECT 1 FROM health_facility_specialties s WHERE s.facility_id = health_facilities.id AND s.specialty = ?)", f.Specialty)
 	}
-	var after []any
-	if len(p.After) == 2 {
-		after = []any{p.After[0], p.After[1]}
+	q, err := facilityOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Facility]{}, err
 	}
 	var rows []facilityRow
-	if err := page.Seek(q, p, []string{"name", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Facility]{}, db.Translate(err, "")
 	}
 	facilities, err := s.withSpecialties(ctx, rows)
 	if err != nil {
 		return page.Page[Facility]{}, err
 	}
-	return page.Build(facilities, p.Limit, func(f Facility) []string { return []string{f.Name, f.ID} }), nil
+	return page.Build(facilityOrder, facilities, p, func(f Facility) []any { return []any{f.Name, f.ID} }), nil
 }
 
 // Facility returns one facility; NotFound when there is none.
@@ -175,6 +178,9 @@ func (s *Store) withSpecialties(ctx context.Context, rows []facilityRow) ([]Faci
 	return out, nil
 }
 
+// practitionerOrder reads practitioners by name.
+var practitionerOrder = page.Ascending(page.Text("full_name"), page.ID("id"))
+
 // ListPractitioners returns a page of practitioners ordered by name.
 func (s *Store) ListPractitioners(ctx context.Context, facilityID, specialty string, p page.Request) (page.Page[Practitioner], error) {
 	q := s.db.Conn(ctx).Model(&practitionerRow{})
@@ -184,20 +190,23 @@ func (s *Store) ListPractitioners(ctx context.Context, facilityID, specialty str
 	if specialty != "" {
 		q = q.Where("specialty = ?", specialty)
 	}
-	var after []any
-	if len(p.After) == 2 {
-		after = []any{p.After[0], p.After[1]}
+	q, err := practitionerOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Practitioner]{}, err
 	}
 	var rows []practitionerRow
-	if err := page.Seek(q, p, []string{"full_name", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Practitioner]{}, db.Translate(err, "")
 	}
 	out := make([]Practitioner, len(rows))
 	for i, r := range rows {
 		out[i] = Practitioner{ID: r.ID, FacilityID: r.FacilityID, FullName: r.FullName, Specialty: r.Specialty, PMDCNumber: r.PMDCNumber}
 	}
-	return page.Build(out, p.Limit, func(pr Practitioner) []string { return []string{pr.FullName, pr.ID} }), nil
+	return page.Build(practitionerOrder, out, p, func(pr Practitioner) []any { return []any{pr.FullName, pr.ID} }), nil
 }
+
+// slotOrder reads slots by start.
+var slotOrder = page.Ascending(page.Time("s.starts_at"), page.ID("s.id"))
 
 // SearchSlots returns a page of open slots in f's range ordered by start.
 func (s *Store) SearchSlots(ctx context.Context, f SlotFilter, p page.Request) (page.Page[Slot], error) {
@@ -215,23 +224,19 @@ func (s *Store) SearchSlots(ctx context.Context, f SlotFilter, p page.Request) (
 	if f.Specialty != "" {
 		q = q.Where("s.specialty = ?", f.Specialty)
 	}
-	var after []any
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Slot]{}, err
-		}
-		after = []any{t, p.After[1]}
+	q, err := slotOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Slot]{}, err
 	}
 	var rows []slotRow
-	if err := page.Seek(q, p, []string{"s.starts_at", "s.id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Slot]{}, db.Translate(err, "")
 	}
 	out := make([]Slot, len(rows))
 	for i, r := range rows {
 		out[i] = r.slot()
 	}
-	return page.Build(out, p.Limit, func(sl Slot) []string { return []string{page.TimeKey(sl.StartsAt), sl.ID} }), nil
+	return page.Build(slotOrder, out, p, func(sl Slot) []any { return []any{sl.StartsAt, sl.ID} }), nil
 }
 
 // CreateFacility inserts a facility with its specialties.

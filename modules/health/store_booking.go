@@ -2,7 +2,6 @@ package health
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -130,46 +129,39 @@ func (s *Store) MoveAppointment(ctx context.Context, id, from string, fields map
 	return res.RowsAffected == 1, db.Translate(res.Error, "")
 }
 
+// appointmentOrder reads a citizen's appointments newest first.
+var appointmentOrder = page.Descending(page.Time("created_at"), page.ID("id"))
+
 // ListAppointments returns a page of accountID's appointments, newest first.
 func (s *Store) ListAppointments(ctx context.Context, accountID string, p page.Request) (page.Page[appointmentRow], error) {
 	q := s.db.Conn(ctx).Model(&appointmentRow{}).Where("account_id = ?", accountID)
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[appointmentRow]{}, err
-		}
-		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, p.After[1])
+	q, err := appointmentOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[appointmentRow]{}, err
 	}
 	var rows []appointmentRow
-	if err := q.Order("created_at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[appointmentRow]{}, db.Translate(err, "")
 	}
-	return page.Build(rows, p.Limit, func(r appointmentRow) []string { return []string{page.TimeKey(r.CreatedAt), r.ID} }), nil
+	return page.Build(appointmentOrder, rows, p, func(r appointmentRow) []any { return []any{r.CreatedAt, r.ID} }), nil
 }
+
+// dayListOrder reads a day's appointments by start and queue number.
+var dayListOrder = page.Ascending(page.Time("starts_at"), page.Int("queue_number"), page.ID("id"))
 
 // DayList returns a page of a facility's appointments on a local day, in
 // order of start and queue number.
 func (s *Store) DayList(ctx context.Context, facilityID string, day time.Time, p page.Request) (page.Page[appointmentRow], error) {
 	q := s.db.Conn(ctx).Model(&appointmentRow{}).Where("facility_id = ? AND local_date = ?", facilityID, day)
-	var after []any
-	if len(p.After) == 3 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[appointmentRow]{}, err
-		}
-		queue, err := strconv.Atoi(p.After[1])
-		if err != nil {
-			return page.Page[appointmentRow]{}, domain.FieldMalformed("cursor", "validation.cursor", nil)
-		}
-		after = []any{t, queue, p.After[2]}
+	q, err := dayListOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[appointmentRow]{}, err
 	}
 	var rows []appointmentRow
-	if err := page.Seek(q, p, []string{"starts_at", "queue_number", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[appointmentRow]{}, db.Translate(err, "")
 	}
-	return page.Build(rows, p.Limit, func(r appointmentRow) []string {
-		return []string{page.TimeKey(r.StartsAt), strconv.Itoa(r.QueueNumber), r.ID}
-	}), nil
+	return page.Build(dayListOrder, rows, p, func(r appointmentRow) []any { return []any{r.StartsAt, r.QueueNumber, r.ID} }), nil
 }
 
 // SlotsByID loads slots in one query.

@@ -73,7 +73,7 @@ func (h *Handler) overview(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/me/notifications [get]
 func (h *Handler) notifications(c echo.Context) error {
-	p, err := web.PageRequest(c, 3)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (h *Handler) markRead(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/me/access-log [get]
 func (h *Handler) accessLog(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

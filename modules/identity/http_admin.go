@@ -54,7 +54,7 @@ func (h *Handler) createStaff(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/admin/staff [get]
 func (h *Handler) listStaff(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (h *Handler) setRoles(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/admin/roles [get]
 func (h *Handler) listRoles(c echo.Context) error {
-	p, err := web.PageRequestOf(c, 3)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (h *Handler) listRoles(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/admin/audit [get]
 func (h *Handler) listAudit(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ import (
 //	@Security		BearerAuth
 //	@Router			/api/v1/me/dependants [get]
 func (h *Handler) listDependants(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

@@ -286,22 +286,21 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, fields map[string]
 	return nil
 }
 
+// staffOrder reads staff accounts oldest first.
+var staffOrder = page.Ascending(page.Time("created_at"), page.ID("id"))
+
 // ListStaff returns a page of staff accounts, oldest first.
 func (s *Store) ListStaff(ctx context.Context, p page.Request) (page.Page[accountRow], error) {
 	q := s.db.Conn(ctx).Model(&accountRow{}).Where("kind = ?", KindStaff)
-	var after []any
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[accountRow]{}, err
-		}
-		after = []any{t, p.After[1]}
+	q, err := staffOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[accountRow]{}, err
 	}
 	var rows []accountRow
-	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[accountRow]{}, db.Translate(err, "")
 	}
-	return page.Build(rows, p.Limit, func(r accountRow) []string { return []string{page.TimeKey(r.CreatedAt), r.ID} }), nil
+	return page.Build(staffOrder, rows, p, func(r accountRow) []any { return []any{r.CreatedAt, r.ID} }), nil
 }
 
 // CreateOTP voids the phone's earlier codes and stores a new one.
@@ -415,19 +414,18 @@ func (s *Store) Dependant(ctx context.Context, ownerID, id string) (dependantRow
 	return r, s.openDependants(&r)
 }
 
+// dependantOrder reads a citizen's dependants oldest first.
+var dependantOrder = page.Ascending(page.Time("created_at"), page.ID("id"))
+
 // ListDependants returns a page of owner's dependants, oldest first.
 func (s *Store) ListDependants(ctx context.Context, ownerID string, p page.Request) (page.Page[Dependant], error) {
 	q := s.db.Conn(ctx).Model(&dependantRow{}).Where("owner_id = ?", ownerID)
-	var after []any
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Dependant]{}, err
-		}
-		after = []any{t, p.After[1]}
+	q, err := dependantOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Dependant]{}, err
 	}
 	var rows []dependantRow
-	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Dependant]{}, db.Translate(err, "")
 	}
 	out := make([]Dependant, len(rows))
@@ -437,7 +435,7 @@ func (s *Store) ListDependants(ctx context.Context, ownerID string, p page.Reque
 		}
 		out[i] = rows[i].dependant()
 	}
-	return page.Build(out, p.Limit, func(d Dependant) []string { return []string{page.TimeKey(d.CreatedAt), d.ID} }), nil
+	return page.Build(dependantOrder, out, p, func(d Dependant) []any { return []any{d.CreatedAt, d.ID} }), nil
 }
 
 // UpdateDependant sets columns of owner's dependant id; a new B-form is
@@ -521,22 +519,23 @@ type AccountRole struct {
 	RoleAssignment
 } // @name AccountRole
 
+// roleOrder reads role assignments by account, role and unit ("*" for none).
+var roleOrder = page.Ascending(page.ID("v0"), page.Text("v1"), page.Text("v2"))
+
 // ListRoleAssignments returns a page of all staff role assignments.
 func (s *Store) ListRoleAssignments(ctx context.Context, p page.Request) (page.Page[AccountRole], error) {
 	q := s.db.Conn(ctx).Model(&ruleRow{}).Where("ptype = 'g'")
-	var after []any
-	if len(p.After) == 3 {
-		after = []any{p.After[0], p.After[1], p.After[2]}
+	q, err := roleOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[AccountRole]{}, err
 	}
 	var rows []ruleRow
-	if err := page.Seek(q, p, []string{"v0", "v1", "v2"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[AccountRole]{}, db.Translate(err, "")
 	}
 	out := make([]AccountRole, len(rows))
 	for i, r := range rows {
 		out[i] = AccountRole{AccountID: r.V0, RoleAssignment: assignmentOf(r)}
 	}
-	return page.Build(out, p.Limit, func(a AccountRole) []string {
-		return []string{a.AccountID, a.Role, roleDomain(a.RoleAssignment)}
-	}), nil
+	return page.Build(roleOrder, out, p, func(a AccountRole) []any { return []any{a.AccountID, a.Role, roleDomain(a.RoleAssignment)} }), nil
 }

@@ -163,7 +163,7 @@ func (h *Handler) createClient(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/admin/clients [get]
 func (h *Handler) listClients(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func (h *Handler) subscribe(c echo.Context) error {
 //	@Security		OAuth2[webhooks:manage]
 //	@Router			/api/v1/integrations/webhooks [get]
 func (h *Handler) listSubscriptions(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (h *Handler) listDeliveries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

@@ -55,26 +55,25 @@ func (s *Store) CreateClient(ctx context.Context, r clientRow) error {
 	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
 }
 
+// clientOrder reads clients oldest first.
+var clientOrder = page.Ascending(page.Time("created_at"), page.ID("id"))
+
 // ListClients returns a page of clients, oldest first.
 func (s *Store) ListClients(ctx context.Context, p page.Request) (page.Page[Client], error) {
 	q := s.db.Conn(ctx).Model(&clientRow{})
-	var after []any
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Client]{}, err
-		}
-		after = []any{t, p.After[1]}
+	q, err := clientOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Client]{}, err
 	}
 	var rows []clientRow
-	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Client]{}, db.Translate(err, "")
 	}
 	out := make([]Client, len(rows))
 	for i, r := range rows {
 		out[i] = r.client()
 	}
-	return page.Build(out, p.Limit, func(c Client) []string { return []string{page.TimeKey(c.CreatedAt), c.ID} }), nil
+	return page.Build(clientOrder, out, p, func(c Client) []any { return []any{c.CreatedAt, c.ID} }), nil
 }
 
 // RevokeClient revokes an active client and fails the pending deliveries

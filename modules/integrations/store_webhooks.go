@@ -39,27 +39,26 @@ func (s *Store) CreateSubscription(ctx context.Context, r subscriptionRow) error
 	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
 }
 
+// subscriptionOrder reads a client's subscriptions oldest first.
+var subscriptionOrder = page.Ascending(page.Time("created_at"), page.ID("id"))
+
 // ListSubscriptions returns a page of a client's active subscriptions,
 // oldest first.
 func (s *Store) ListSubscriptions(ctx context.Context, clientID string, p page.Request) (page.Page[Subscription], error) {
 	q := s.db.Conn(ctx).Model(&subscriptionRow{}).Where("client_id = ? AND status = 'active'", clientID)
-	var after []any
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Subscription]{}, err
-		}
-		after = []any{t, p.After[1]}
+	q, err := subscriptionOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Subscription]{}, err
 	}
 	var rows []subscriptionRow
-	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Subscription]{}, db.Translate(err, "")
 	}
 	out := make([]Subscription, len(rows))
 	for i, r := range rows {
 		out[i] = subscription(r)
 	}
-	return page.Build(out, p.Limit, func(sub Subscription) []string { return []string{page.TimeKey(sub.CreatedAt), sub.ID} }), nil
+	return page.Build(subscriptionOrder, out, p, func(sub Subscription) []any { return []any{sub.CreatedAt, sub.ID} }), nil
 }
 
 // Subscription returns one of a client's active subscriptions. Errors:
@@ -81,26 +80,26 @@ func (s *Store) DeleteSubscription(ctx context.Context, id string) error {
 	return db.Translate(err, "")
 }
 
+// deliveryOrder reads a subscription's deliveries newest first.
+var deliveryOrder = page.Descending(page.Time("created_at"), page.ID("id"))
+
 // ListDeliveries returns a page of a subscription's deliveries, newest
 // first.
 func (s *Store) ListDeliveries(ctx context.Context, subscriptionID string, p page.Request) (page.Page[Delivery], error) {
 	q := s.db.Conn(ctx).Model(&deliveryRow{}).Where("subscription_id = ?", subscriptionID)
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Delivery]{}, err
-		}
-		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, p.After[1])
+	q, err := deliveryOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Delivery]{}, err
 	}
 	var rows []deliveryRow
-	if err := q.Order("created_at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Delivery]{}, db.Translate(err, "")
 	}
 	out := make([]Delivery, len(rows))
 	for i, r := range rows {
 		out[i] = delivery(r)
 	}
-	return page.Build(out, p.Limit, func(d Delivery) []string { return []string{page.TimeKey(d.CreatedAt), d.ID} }), nil
+	return page.Build(deliveryOrder, out, p, func(d Delivery) []any { return []any{d.CreatedAt, d.ID} }), nil
 }
 
 // Delivery returns one of a subscription's deliveries. Errors: NotFound.

@@ -35,7 +35,7 @@ type ZoneList struct {
 //	@Failure		400		{object}	web.Problem
 //	@Router			/api/v1/parking/zones [get]
 func (h *Handler) listZones(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

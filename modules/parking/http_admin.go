@@ -90,7 +90,7 @@ func (h *Handler) updateZone(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/admin/parking/permits [get]
 func (h *Handler) adminPermits(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

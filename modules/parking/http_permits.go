@@ -66,7 +66,7 @@ func (h *Handler) addVehicle(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/parking/vehicles [get]
 func (h *Handler) listVehicles(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (h *Handler) payPermit(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/api/v1/parking/permits [get]
 func (h *Handler) listPermits(c echo.Context) error {
-	p, err := web.PageRequest(c, 2)
+	p, err := web.Page(c)
 	if err != nil {
 		return err
 	}

@@ -39,15 +39,19 @@ type Store struct {
 // NewStore returns a Store on d.
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
+// zoneOrder reads zones by name.
+var zoneOrder = page.Ascending(page.Text("name"), page.ID("id"))
+
 // ListZones returns a page of zones ordered by name, with their tariffs
 // and the places held at now.
 func (s *Store) ListZones(ctx context.Context, p page.Request, now time.Time) (page.Page[Zone], error) {
-	var after []any
-	if len(p.After) == 2 {
-		after = []any{p.After[0], p.After[1]}
+	q := s.db.Conn(ctx).Model(&zoneRow{})
+	q, err := zoneOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Zone]{}, err
 	}
 	var rows []zoneRow
-	if err := page.Seek(s.db.Conn(ctx).Model(&zoneRow{}), p, []string{"name", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Zone]{}, db.Translate(err, "")
 	}
 	ids := make([]string, len(rows))
@@ -76,7 +80,7 @@ func (s *Store) ListZones(ctx context.Context, p page.Request, now time.Time) (p
 		}
 		zones[i] = Zone{ID: r.ID, Name: r.Name, Sector: r.Sector, PermitQuota: r.PermitQuota, ActivePermits: held[r.ID], Tariffs: list}
 	}
-	return page.Build(zones, p.Limit, func(z Zone) []string { return []string{z.Name, z.ID} }), nil
+	return page.Build(zoneOrder, zones, p, func(z Zone) []any { return []any{z.Name, z.ID} }), nil
 }
 
 // CreateZone inserts a zone with its tariffs. Errors: Conflict for a name

@@ -165,26 +165,25 @@ func (s *Store) Vehicle(ctx context.Context, accountID, id string) (vehicleRow, 
 	return r, db.Translate(err, "vehicle not found")
 }
 
+// vehicleOrder reads a citizen's vehicles oldest first.
+var vehicleOrder = page.Ascending(page.Time("created_at"), page.ID("id"))
+
 // ListVehicles returns a page of accountID's vehicles, oldest first.
 func (s *Store) ListVehicles(ctx context.Context, accountID string, p page.Request) (page.Page[Vehicle], error) {
 	q := s.db.Conn(ctx).Model(&vehicleRow{}).Where("account_id = ? AND deleted_at IS NULL", accountID)
-	var after []any
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Vehicle]{}, err
-		}
-		after = []any{t, p.After[1]}
+	q, err := vehicleOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Vehicle]{}, err
 	}
 	var rows []vehicleRow
-	if err := page.Seek(q, p, []string{"created_at", "id"}, after...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Vehicle]{}, db.Translate(err, "")
 	}
 	out := make([]Vehicle, len(rows))
 	for i, r := range rows {
 		out[i] = r.vehicle()
 	}
-	return page.Build(out, p.Limit, func(v Vehicle) []string { return []string{page.TimeKey(v.CreatedAt), v.ID} }), nil
+	return page.Build(vehicleOrder, out, p, func(v Vehicle) []any { return []any{v.CreatedAt, v.ID} }), nil
 }
 
 // DeleteVehicle marks one of accountID's vehicles deleted. Errors: NotFound.
@@ -250,20 +249,20 @@ func (s *Store) ListOwnPermits(ctx context.Context, accountID string, p page.Req
 	return permitPage(s.db.Conn(ctx).Model(&permitRow{}).Where("account_id = ?", accountID), p)
 }
 
+// permitOrder reads permits newest first.
+var permitOrder = page.Descending(page.Time("created_at"), page.ID("id"))
+
 // permitPage reads a page of the permits q selects, newest first.
 func permitPage(q *gorm.DB, p page.Request) (page.Page[permitRow], error) {
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[permitRow]{}, err
-		}
-		q = q.Where("(created_at < ?) OR (created_at = ? AND id < ?)", t, t, p.After[1])
+	q, err := permitOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[permitRow]{}, err
 	}
 	var rows []permitRow
-	if err := q.Order("created_at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[permitRow]{}, db.Translate(err, "")
 	}
-	return page.Build(rows, p.Limit, func(r permitRow) []string { return []string{page.TimeKey(r.CreatedAt), r.ID} }), nil
+	return page.Build(permitOrder, rows, p, func(r permitRow) []any { return []any{r.CreatedAt, r.ID} }), nil
 }
 
 // whereStatus selects permits whose status, read at now, is status: the

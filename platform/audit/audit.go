@@ -172,17 +172,17 @@ func (l *Log) AccessTo(ctx context.Context, subjectID string, p page.Request) (p
 	return entryPage(l.db.Conn(ctx).Model(&row{}).Where("subject_id = ? AND actor_id <> ?", subjectID, subjectID), p)
 }
 
+// entryOrder reads the log newest first.
+var entryOrder = page.Descending(page.Time("at"), page.ID("id"))
+
 // entryPage reads a page of the entries q selects, newest first.
 func entryPage(q *gorm.DB, p page.Request) (page.Page[Entry], error) {
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Entry]{}, err
-		}
-		q = q.Where("(at < ?) OR (at = ? AND id < ?)", t, t, p.After[1])
+	q, err := entryOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Entry]{}, err
 	}
 	var rows []row
-	if err := q.Order("at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Entry]{}, db.Translate(err, "")
 	}
 	out := make([]Entry, len(rows))
@@ -193,5 +193,5 @@ func entryPage(q *gorm.DB, p page.Request) (page.Page[Entry], error) {
 			ClientIP: r.ClientIP, RequestID: r.RequestID,
 		}
 	}
-	return page.Build(out, p.Limit, func(e Entry) []string { return []string{page.TimeKey(e.At), e.ID} }), nil
+	return page.Build(entryOrder, out, p, func(e Entry) []any { return []any{e.At, e.ID} }), nil
 }

@@ -120,24 +120,19 @@ func (r noticeRow) notification(lang string) Notification {
 	return n
 }
 
+// noticeOrder reads a citizen's notifications unread first, then newest
+// first.
+var noticeOrder = page.Descending(page.Int("CASE WHEN read_at IS NULL THEN 1 ELSE 0 END"), page.Time("created_at"), page.ID("id"))
+
 // List returns a page of a citizen's notifications in lang, unread first,
 // then newest first.
 func (i *Inbox) List(ctx context.Context, accountID, lang string, p page.Request) (page.Page[Notification], error) {
-	unread := "CASE WHEN read_at IS NULL THEN 1 ELSE 0 END"
-	q := i.db.Conn(ctx).Model(&noticeRow{}).Where("account_id = ?", accountID)
-	if len(p.After) == 3 {
-		t, err := page.ParseTimeKey(p.After[1])
-		if err != nil {
-			return page.Page[Notification]{}, err
-		}
-		u := 0
-		if p.After[0] == "1" {
-			u = 1
-		}
-		q = q.Where("("+unread+" < ?) OR ("+unread+" = ? AND (created_at < ? OR (created_at = ? AND id < ?)))", u, u, t, t, p.After[2])
+	q, err := noticeOrder.Seek(i.db.Conn(ctx).Model(&noticeRow{}).Where("account_id = ?", accountID), p)
+	if err != nil {
+		return page.Page[Notification]{}, err
 	}
 	var rows []noticeRow
-	if err := q.Order(unread + " DESC, created_at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Notification]{}, db.Translate(err, "")
 	}
 	out := make([]Notification, len(rows))
@@ -148,12 +143,12 @@ func (i *Inbox) List(ctx context.Context, accountID, lang string, p page.Request
 	if err := i.withDeliveries(ctx, out, ids); err != nil {
 		return page.Page[Notification]{}, err
 	}
-	return page.Build(out, p.Limit, func(n Notification) []string {
-		u := "0"
+	return page.Build(noticeOrder, out, p, func(n Notification) []any {
+		unread := 0
 		if !n.Read {
-			u = "1"
+			unread = 1
 		}
-		return []string{u, page.TimeKey(n.CreatedAt), n.ID}
+		return []any{unread, n.CreatedAt, n.ID}
 	}), nil
 }
 

@@ -67,28 +67,28 @@ func (s *DevSender) Send(ctx context.Context, m Message) error {
 	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
 }
 
+// messageOrder reads recorded messages newest first.
+var messageOrder = page.Descending(page.Time("sent_at"), page.ID("id"))
+
 // Messages returns recorded messages, newest first, optionally to one recipient.
 func (s *DevSender) Messages(ctx context.Context, to string, p page.Request) (page.Page[Message], error) {
 	q := s.db.Conn(ctx).Model(&devMessageRow{})
 	if to != "" {
 		q = q.Where("recipient = ?", to)
 	}
-	if len(p.After) == 2 {
-		t, err := page.ParseTimeKey(p.After[0])
-		if err != nil {
-			return page.Page[Message]{}, err
-		}
-		q = q.Where("(sent_at < ?) OR (sent_at = ? AND id < ?)", t, t, p.After[1])
+	q, err := messageOrder.Seek(q, p)
+	if err != nil {
+		return page.Page[Message]{}, err
 	}
 	var rows []devMessageRow
-	if err := q.Order("sent_at DESC, id DESC").Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return page.Page[Message]{}, db.Translate(err, "")
 	}
 	out := make([]Message, len(rows))
 	for i, r := range rows {
 		out[i] = Message{ID: r.ID, To: r.To, Channel: r.Channel, Subject: r.Subject, Body: r.Body, SentAt: r.SentAt.UTC()}
 	}
-	return page.Build(out, p.Limit, func(m Message) []string { return []string{page.TimeKey(m.SentAt), m.ID} }), nil
+	return page.Build(messageOrder, out, p, func(m Message) []any { return []any{m.SentAt, m.ID} }), nil
 }
 
 // GatewaySender sends SMS through an HTTP SMS gateway: a POST of

@@ -1,179 +1,143 @@
 package page
 
 import (
+	"context"
 	"encoding/base64"
-	"slices"
-	"strconv"
-	"strings"
+	"errors"
+	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/gorm"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 )
 
-type row struct {
-	Name string
-	ID   int
+type item struct {
+	ID        string
+	Name      string
+	Rank      int
+	CreatedAt time.Time
 }
 
-func rowKey(r row) []string { return []string{r.Name, strconv.Itoa(r.ID)} }
-
-func rows(n int) []row {
-	out := make([]row, n)
-	for i := range out {
-		out[i] = row{Name: "row " + strconv.Itoa(i), ID: i}
-	}
-	return out
-}
-
-func TestBuild(t *testing.T) {
-	cases := []struct {
-		name      string
-		rows      int
-		limit     int
-		wantItems int
-		wantNext  bool
-	}{
-		{"empty", 0, 5, 0, false},
-		{"fewer than limit", 3, 5, 3, false},
-		{"equal to limit", 5, 5, 5, false},
-		{"one more than limit", 6, 5, 5, true},
-		{"limit of one", 2, 1, 1, true},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			p := Build(rows(tc.rows), tc.limit, rowKey)
-			if len(p.Items) != tc.wantItems {
-				t.Fatalf("items = %d, want %d", len(p.Items), tc.wantItems)
-			}
-			if got := p.NextCursor != nil; got != tc.wantNext {
-				t.Fatalf("has next cursor = %v, want %v", got, tc.wantNext)
-			}
-			if !tc.wantNext {
-				return
-			}
-			// The cursor holds the last row shown, not the extra row read.
-			after, err := DecodeCursor(*p.NextCursor, 2)
-			if err != nil {
-				t.Fatalf("DecodeCursor: %v", err)
-			}
-			if want := rowKey(p.Items[len(p.Items)-1]); !slices.Equal(after, want) {
-				t.Errorf("cursor = %q, want %q", after, want)
-			}
-		})
-	}
-}
-
-func TestCursorRoundTrip(t *testing.T) {
-	cases := []struct {
-		name string
-		key  []string
-	}{
-		{"plain", []string{"PIMS", "8d9c1e7e-9a43-4d5b-9a2f-0b7f6a1d2c3e"}},
-		{"punctuation and quotes", []string{`Model College "F-7/2", Islamabad`, "a,b"}},
-		{"non-ASCII", []string{"اسلام آباد", "ü"}},
-		{"empty values", []string{"", ""}},
-		{"time key", []string{TimeKey(time.Date(2026, 3, 2, 4, 0, 0, 123456000, time.UTC)), "x"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			p := Build([][]string{tc.key, {"next"}}, 1, func(k []string) []string { return k })
-			if p.NextCursor == nil {
-				t.Fatal("no cursor")
-			}
-			// Cursors travel in query strings without escaping.
-			if strings.ContainsAny(*p.NextCursor, "+/=&?# ") {
-				t.Errorf("cursor %q is not URL-safe", *p.NextCursor)
-			}
-			got, err := DecodeCursor(*p.NextCursor, len(tc.key))
-			if err != nil {
-				t.Fatalf("DecodeCursor: %v", err)
-			}
-			if !slices.Equal(got, tc.key) {
-				t.Errorf("round trip = %q, want %q", got, tc.key)
-			}
-		})
-	}
-}
-
-func TestDecodeCursorEmptyIsFirstPage(t *testing.T) {
-	after, err := DecodeCursor("", 2)
-	if err != nil || after != nil {
-		t.Errorf("DecodeCursor(\"\") = %q, %v; want nil, nil", after, err)
-	}
-}
-
-func TestDecodeCursorRejects(t *testing.T) {
-	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-	cases := []struct {
-		name   string
-		cursor string
-		keys   int
-	}{
-		{"not base64", "abc!", 2},
-		{"base64 of garbage", enc("hello"), 2},
-		{"padded standard base64", base64.StdEncoding.EncodeToString([]byte(`["a","b"]`)) + "=", 2},
-		{"JSON object", enc(`{"a":"b"}`), 2},
-		{"numbers instead of strings", enc(`[1,2]`), 2},
-		{"too few keys", enc(`["a"]`), 2},
-		{"too many keys", enc(`["a","b","c"]`), 2},
-		{"null", enc(`null`), 2},
-		{"empty list", enc(`[]`), 1},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := DecodeCursor(tc.cursor, tc.keys)
-			if !domain.IsKind(err, domain.Malformed) {
-				t.Fatalf("err = %v, want Malformed", err)
-			}
-			assertNamesCursor(t, err)
-		})
-	}
-}
-
-func assertNamesCursor(t *testing.T, err error) {
+// items stores n items whose names, ranks and times repeat, so that
+// paging must fall back on later keys to keep its place.
+func items(t *testing.T, n int) *gorm.DB {
 	t.Helper()
-	de, ok := err.(*domain.Error)
-	if !ok || len(de.Fields) != 1 || de.Fields[0].Field != "cursor" {
-		t.Errorf("err = %#v, want a field error naming cursor", err)
+	d, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "page.db")), &gorm.Config{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := d.AutoMigrate(&item{}); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i := range n {
+		it := item{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", (i*7919)%n), Name: fmt.Sprintf("name %d", i%4),
+			Rank: i % 3, CreatedAt: base.Add(time.Duration(i%5) * time.Minute)}
+		if err := d.Create(&it).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
 }
 
-func TestTimeKeyRoundTrip(t *testing.T) {
-	cases := []struct {
-		name string
-		in   time.Time
+// TestPagesVisitEveryRowOnce pages through a table in several orders and
+// page sizes: every row comes once, in the order's order.
+func TestPagesVisitEveryRowOnce(t *testing.T) {
+	d := items(t, 23)
+	orders := []struct {
+		name  string
+		order Order
+		key   func(item) []any
+		less  func(a, b item) bool
 	}{
-		{"whole second", time.Date(2026, 3, 2, 4, 0, 0, 0, time.UTC)},
-		{"microseconds", time.Date(2026, 3, 2, 4, 0, 0, 123456000, time.UTC)},
-		{"nanoseconds", time.Date(2026, 3, 2, 4, 0, 0, 1, time.UTC)},
-		{"in Karachi", time.Date(2026, 3, 2, 9, 0, 0, 500, domain.Karachi)},
+		{"by name, ascending", Ascending(Text("name"), ID("id")), func(i item) []any { return []any{i.Name, i.ID} },
+			func(a, b item) bool { return a.Name < b.Name || (a.Name == b.Name && a.ID < b.ID) }},
+		{"by time, descending", Descending(Time("created_at"), ID("id")), func(i item) []any { return []any{i.CreatedAt, i.ID} },
+			func(a, b item) bool {
+				return a.CreatedAt.After(b.CreatedAt) || (a.CreatedAt.Equal(b.CreatedAt) && a.ID > b.ID)
+			}},
+		{"by rank and time, ascending", Ascending(Int("rank"), Time("created_at"), ID("id")),
+			func(i item) []any { return []any{i.Rank, i.CreatedAt, i.ID} },
+			func(a, b item) bool {
+				return a.Rank < b.Rank || (a.Rank == b.Rank && (a.CreatedAt.Before(b.CreatedAt) || (a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID)))
+			}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			key := TimeKey(tc.in)
-			if !strings.HasSuffix(key, "Z") {
-				t.Errorf("TimeKey = %q, want UTC", key)
-			}
-			got, err := ParseTimeKey(key)
-			if err != nil {
-				t.Fatalf("ParseTimeKey(%q): %v", key, err)
-			}
-			if !got.Equal(tc.in) || got.Location() != time.UTC {
-				t.Errorf("round trip = %s, want %s in UTC", got, tc.in)
-			}
-		})
+	for _, o := range orders {
+		for _, limit := range []int{1, 4, 23, 100} {
+			t.Run(fmt.Sprintf("%s, %d a page", o.name, limit), func(t *testing.T) {
+				var seen []item
+				r := Request{Limit: limit}
+				for pages := 0; ; pages++ {
+					if pages > 30 {
+						t.Fatal("paging does not end")
+					}
+					q, err := o.order.Seek(d.WithContext(context.Background()).Model(&item{}), r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var rows []item
+					if err := q.Find(&rows).Error; err != nil {
+						t.Fatal(err)
+					}
+					p := Build(o.order, rows, r, o.key)
+					seen = append(seen, p.Items...)
+					if p.NextCursor == nil {
+						break
+					}
+					r.Cursor = *p.NextCursor
+				}
+				if len(seen) != 23 {
+					t.Fatalf("saw %d rows, want 23", len(seen))
+				}
+				for i := 1; i < len(seen); i++ {
+					if !o.less(seen[i-1], seen[i]) {
+						t.Errorf("row %d (%+v) does not come after row %d (%+v)", i, seen[i], i-1, seen[i-1])
+					}
+				}
+			})
+		}
 	}
 }
 
-func TestParseTimeKeyRejects(t *testing.T) {
-	for _, s := range []string{"", "yesterday", "2026-03-02", "2026-03-02 04:00:00"} {
-		t.Run(s, func(t *testing.T) {
-			_, err := ParseTimeKey(s)
-			if !domain.IsKind(err, domain.Malformed) {
-				t.Fatalf("err = %v, want Malformed", err)
+func TestCursorsOfAnotherListAreRefused(t *testing.T) {
+	order := Ascending(Time("created_at"), Int("rank"), ID("id"))
+	cursor := func(values ...string) string {
+		raw := "["
+		for i, v := range values {
+			if i > 0 {
+				raw += ","
 			}
-			assertNamesCursor(t, err)
+			raw += fmt.Sprintf("%q", v)
+		}
+		return base64.RawURLEncoding.EncodeToString([]byte(raw + "]"))
+	}
+	good := cursor("2027-01-01T09:00:00Z", "2", "00000000-0000-4000-8000-000000000001")
+	if after, err := order.decode(good); err != nil || len(after) != 3 || after[1] != 2 {
+		t.Fatalf("decode(%s) = %v, %v; want three typed values", good, after, err)
+	}
+	if after, err := order.decode(""); err != nil || after != nil {
+		t.Errorf("an empty cursor = %v, %v; want the first page", after, err)
+	}
+	cases := map[string]string{
+		"not base64":      "%%%",
+		"not JSON":        base64.RawURLEncoding.EncodeToString([]byte("not json")),
+		"too few values":  cursor("2027-01-01T09:00:00Z", "2"),
+		"too many values": cursor("2027-01-01T09:00:00Z", "2", "00000000-0000-4000-8000-000000000001", "x"),
+		"a name for time": cursor("PIMS", "2", "00000000-0000-4000-8000-000000000001"),
+		"text for a rank": cursor("2027-01-01T09:00:00Z", "two", "00000000-0000-4000-8000-000000000001"),
+		"a forged ID":     cursor("2027-01-01T09:00:00Z", "2", "1 OR 1=1"),
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := order.decode(c)
+			var de *domain.Error
+			if !errors.As(err, &de) || de.Kind != domain.Malformed || len(de.Fields) != 1 || de.Fields[0].Field != "cursor" {
+				t.Errorf("decode = %v, want Malformed naming cursor", err)
+			}
 		})
 	}
 }

@@ -83,23 +83,10 @@ func QueryIntPtr(c echo.Context, name string) (*int, error) {
 	return &n, nil
 }
 
-// PageRequest reads limit and cursor for a list whose cursor holds keys
-// sort keys ending with the row's ID, a UUID: a forged cursor with another
-// ID is refused naming "cursor" before it reaches the database.
-func PageRequest(c echo.Context, keys int) (page.Request, error) {
-	p, err := PageRequestOf(c, keys)
-	if err == nil && len(p.After) > 0 {
-		if _, err := uuid.Parse(p.After[len(p.After)-1]); err != nil {
-			return page.Request{}, domain.FieldMalformed("cursor", "validation.cursor", nil)
-		}
-	}
-	return p, err
-}
-
-// PageRequestOf reads limit and cursor. The limit defaults to page.DefaultLimit
-// and is capped at page.MaxLimit; keys is the number of values the list's
-// cursor holds.
-func PageRequestOf(c echo.Context, keys int) (page.Request, error) {
+// Page reads the page a client asked for: limit, which defaults to
+// page.DefaultLimit and is capped at page.MaxLimit, and cursor, which the
+// list's store reads (page.Order.Seek), since it knows what a cursor holds.
+func Page(c echo.Context) (page.Request, error) {
 	limit, given, err := QueryInt(c, "limit")
 	if err != nil {
 		return page.Request{}, err
@@ -112,11 +99,7 @@ func PageRequestOf(c echo.Context, keys int) (page.Request, error) {
 	case limit > page.MaxLimit:
 		limit = page.MaxLimit
 	}
-	after, err := page.DecodeCursor(c.QueryParam("cursor"), keys)
-	if err != nil {
-		return page.Request{}, err
-	}
-	return page.Request{Limit: limit, After: after}, nil
+	return page.Request{Limit: limit, Cursor: c.QueryParam("cursor")}, nil
 }
 
 // Principal returns the caller the route's guard authenticated.
