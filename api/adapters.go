@@ -49,7 +49,7 @@ func (p patients) Citizen(ctx context.Context, accountID string) (health.Patient
 	if err != nil {
 		return health.Patient{}, err
 	}
-	return health.Patient{Kind: "self", ID: acc.ID, FullName: acc.FullName}, nil
+	return health.Patient{Kind: "self", ID: acc.ID, FullName: acc.FullName, PersonID: acc.PersonID}, nil
 }
 
 func (p patients) Dependant(ctx context.Context, ownerID, dependantID string) (health.Patient, error) {
@@ -57,7 +57,7 @@ func (p patients) Dependant(ctx context.Context, ownerID, dependantID string) (h
 	if err != nil {
 		return health.Patient{}, err
 	}
-	return health.Patient{Kind: "dependant", ID: d.ID, FullName: d.FullName}, nil
+	return health.Patient{Kind: "dependant", ID: d.ID, FullName: d.FullName, PersonID: d.PersonID}, nil
 }
 
 // children answers education's question about a parent's children from
@@ -71,7 +71,7 @@ func (c children) Child(ctx context.Context, ownerID, childID string) (education
 	if err != nil {
 		return education.Child{}, err
 	}
-	return education.Child{ID: d.ID, FullName: d.FullName, DateOfBirth: d.DateOfBirth}, nil
+	return education.Child{ID: d.ID, FullName: d.FullName, DateOfBirth: d.DateOfBirth, PersonID: d.PersonID}, nil
 }
 
 // recipients answers the dispatcher's question where a citizen gets

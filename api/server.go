@@ -52,6 +52,10 @@ type Config struct {
 	// CancelCutoff is how long before an appointment a citizen may still
 	// cancel or move it; zero means the health module's default.
 	CancelCutoff time.Duration
+	// MaxDependants is how many family members one account may hold, and
+	// MaxAccountBookings how many appointments one account may hold with a
+	// doctor on a day; zero means the modules' defaults.
+	MaxDependants, MaxAccountBookings int
 	// WebhookAllowPrivate lets webhooks reach private and loopback
 	// addresses over plain http: for development and tests only.
 	WebhookAllowPrivate bool

@@ -4158,7 +4158,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.",
+                "description": "Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4196,6 +4196,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the person is already in the family, or the family is full",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4314,7 +4320,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Changes the fields given and keeps the others; a null or absent field is left as it is.",
+                "description": "Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).",
                 "consumes": [
                     "application/json"
                 ],
@@ -4366,6 +4372,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the B-form or CNIC names a person already in the family",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

@@ -56,6 +56,11 @@ type config struct {
 	// HealthCancelCutoff is how long before an appointment a citizen may
 	// still cancel or move it.
 	HealthCancelCutoff time.Duration `env:"HEALTH_CANCEL_CUTOFF" envDefault:"2h"`
+	// HealthMaxAccountBookings is how many appointments one account may
+	// hold with a doctor on a day, for its holder and dependants together.
+	HealthMaxAccountBookings int `env:"HEALTH_MAX_ACCOUNT_BOOKINGS" envDefault:"4"`
+	// MaxDependants is how many family members one account may hold.
+	MaxDependants int `env:"MAX_DEPENDANTS" envDefault:"20"`
 
 	CORSOrigins    []string `env:"CORS_ORIGINS" envSeparator:","`
 	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
@@ -99,6 +104,9 @@ func (c config) production() bool { return c.Env == "production" }
 func (c config) validate() error {
 	if c.Env != "development" && c.Env != "production" {
 		return fmt.Errorf("APP_ENV must be development or production, not %q", c.Env)
+	}
+	if c.MaxDependants < 1 || c.HealthMaxAccountBookings < 1 {
+		return errors.New("MAX_DEPENDANTS and HEALTH_MAX_ACCOUNT_BOOKINGS must be at least 1")
 	}
 	if !c.production() {
 		return nil
@@ -145,7 +153,7 @@ func (c config) api() api.Config {
 		Env: c.Env, Addr: c.HTTPAddr, BodyLimit: c.BodyLimit, RequestTimeout: c.RequestTimeout,
 		ReadHeaderTimeout: c.ReadHeaderTimeout, ReadTimeout: c.ReadTimeout, WriteTimeout: c.WriteTimeout, IdleTimeout: c.IdleTimeout,
 		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies, Issuer: c.TokenIssuer, CancelCutoff: c.HealthCancelCutoff,
-		WebhookAllowPrivate: c.WebhookAllowPrivate,
+		MaxDependants: c.MaxDependants, MaxAccountBookings: c.HealthMaxAccountBookings, WebhookAllowPrivate: c.WebhookAllowPrivate,
 	}
 }
 

@@ -58,8 +58,8 @@ func (g *scaleGen) load(ctx context.Context, conn *pgx.Conn, progress io.Writer)
 		}
 		return nil
 	}
-	if err := copyAll(g.accounts(), g.dependants(), g.facilities(), g.specialties(), g.practitioners(),
-		g.futureSlots(), g.pastSlots(), g.futureAppointments(), g.pastAppointments(), g.schools()); err != nil {
+	if err := copyAll(g.accounts(), g.people(), g.dependants(), g.dependantCounts(), g.facilities(), g.specialties(), g.practitioners(),
+		g.futureSlots(), g.pastSlots(), g.futureAppointments(), g.accountBookings(), g.pastAppointments(), g.schools()); err != nil {
 		return nil, err
 	}
 	if err := g.planEducation(ctx, tx); err != nil {
@@ -75,7 +75,7 @@ func (g *scaleGen) load(ctx context.Context, conn *pgx.Conn, progress io.Writer)
 	// VACUUM sets the visibility map of the fresh pages, so index-only
 	// scans work at once and autovacuum does not start on them under load.
 	fmt.Fprint(progress, "vacuuming and analyzing…")
-	for _, t := range []string{"accounts", "dependants", "health_facilities", "health_facility_specialties", "health_practitioners",
+	for _, t := range []string{"accounts", "people", "dependants", "dependant_counts", "health_account_bookings", "health_facilities", "health_facility_specialties", "health_practitioners",
 		"health_slots", "health_appointments", "education_schools", "education_admission_windows", "education_age_rules",
 		"education_applications", "education_seats", "education_application_events", "education_open_applications",
 		"parking_zones", "parking_tariffs", "parking_vehicles", "parking_permits", "parking_payments"} {

@@ -223,7 +223,7 @@ func (g *scaleGen) eachDependant(fn func(dependant)) {
 
 func (g *scaleGen) applications() table {
 	e := &g.edu
-	cols := []string{"id", "school_id", "academic_year", "grade", "account_id", "child_id", "child_name", "child_dob", "status", "waitlisted_at", "created_at", "updated_at", "number"}
+	cols := []string{"id", "school_id", "academic_year", "grade", "account_id", "child_id", "child_name", "child_dob", "status", "waitlisted_at", "created_at", "updated_at", "number", "child_person_id"}
 	return counted("education_applications", cols, int64(len(e.apps)), func(i int64, v []any) {
 		a := e.apps[i]
 		d := g.dependant(a.child/2, a.child%2)
@@ -238,6 +238,7 @@ func (g *scaleGen) applications() table {
 		v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] = g.id(kindApplication, i), g.id(kindSchool, a.school), e.year, a.grade,
 			g.id(kindAccount, a.child/2), g.id(kindDependant, a.child), d.name, d.dob
 		v[8], v[9], v[10], v[11], v[12] = a.status, waitlisted, a.created, updated, serial.Format("APP-"+e.year[:4], e.numbered+i+1)
+		v[13] = v[5]
 	})
 }
 
@@ -316,7 +317,7 @@ func (g *scaleGen) openCounts() table {
 			total++
 		}
 	}
-	return table{"education_open_applications", []string{"child_id", "academic_year", "open_count"}, total, func(v []any) bool {
+	return table{"education_open_applications", []string{"person_id", "academic_year", "open_count"}, total, func(v []any) bool {
 		if i == int64(len(apps)) {
 			return false
 		}

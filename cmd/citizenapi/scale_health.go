@@ -169,7 +169,7 @@ func (g *scaleGen) pastSlots() table {
 }
 
 var appointmentCols = []string{"id", "slot_id", "practitioner_id", "facility_id", "account_id", "patient_id", "patient_kind", "patient_name",
-	"local_date", "starts_at", "queue_number", "status", "reason", "created_at", "updated_at"}
+	"local_date", "starts_at", "queue_number", "status", "reason", "created_at", "updated_at", "person_id"}
 
 // futureAppointments book one seat a day with every practitioner for the
 // next bookedDays days, for citizens in scattered order. With one booking
@@ -187,7 +187,19 @@ func (g *scaleGen) futureAppointments() table {
 		created := g.now.Add(-time.Duration(1+pick(o, saltBooked)%72) * time.Hour)
 		v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] = g.id(kindAppointment, o), g.id(kindSlot, ((d-1)*slotsPerDay+s)*P+p),
 			g.id(kindPractitioner, p), g.id(kindFacility, f), account, account, "self", g.citizenName(c)
-		v[8], v[9], v[10], v[11], v[12], v[13], v[14] = date, slotStart(date, s), 1, "booked", "", created, created
+		v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] = date, slotStart(date, s), 1, "booked", "", created, created, account
+	})
+}
+
+// accountBookings count the future appointments per account, doctor and
+// day: one each, as every doctor's day has one booking.
+func (g *scaleGen) accountBookings() table {
+	P := g.sizes.practitioners
+	n := min(bookedDays, g.sizes.slotDays) * P
+	cols := []string{"account_id", "practitioner_id", "local_date", "bookings"}
+	return counted("health_account_bookings", cols, n, func(o int64, v []any) {
+		d, p := o/P+1, o%P
+		v[0], v[1], v[2], v[3] = g.id(kindAccount, g.scatter(o, 0)), g.id(kindPractitioner, p), g.today.AddDate(0, 0, int(d)), 1
 	})
 }
 
@@ -221,7 +233,7 @@ func (g *scaleGen) pastAppointments() table {
 		}
 		v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] = g.id(kindPastAppointment, a), g.id(kindPastSlot, i),
 			g.id(kindPractitioner, p), g.id(kindFacility, f), g.id(kindAccount, c), patient, kind, name
-		v[8], v[9], v[10], v[11], v[12], v[13], v[14] = date, start, q+1, status, reasons[h>>32%uint64(len(reasons))], created, updated
+		v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] = date, start, q+1, status, reasons[h>>32%uint64(len(reasons))], created, updated, patient
 		q++
 		a++
 		return true

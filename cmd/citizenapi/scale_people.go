@@ -144,7 +144,7 @@ func (g *scaleGen) name(gender int, h uint64, surname int) any {
 }
 
 func (g *scaleGen) accounts() table {
-	cols := []string{"id", "kind", "cnic_hash", "phone", "full_name", "password_hash", "status", "preferred_language", "verified_at", "created_at", "updated_at", "cnic_sealed"}
+	cols := []string{"id", "kind", "cnic_hash", "phone", "full_name", "password_hash", "status", "preferred_language", "verified_at", "created_at", "updated_at", "cnic_sealed", "person_id"}
 	return counted("accounts", cols, g.sizes.citizens, func(c int64, v []any) {
 		created := g.registered(c)
 		lang := "en"
@@ -154,7 +154,37 @@ func (g *scaleGen) accounts() table {
 		cnic := scaleCNIC(c + 1)
 		v[0], v[1], v[2], v[3], v[4], v[5] = g.id(kindAccount, c), identity.KindCitizen, g.pii.Hash(cnic), scalePhone(c+1), g.citizenName(c), g.hash
 		v[6], v[7], v[8], v[9], v[10], v[11] = identity.StatusActive, lang, created.Add(3*time.Minute), created, created, identity.SealCNIC(g.pii, cnic)
+		v[12] = v[0]
 	})
+}
+
+// people are the citizens, each the person their CNIC names (the synthetic
+// dependants have no B-forms, so each is a person of its own).
+func (g *scaleGen) people() table {
+	return counted("people", []string{"number_hash", "person_id"}, g.sizes.citizens, func(c int64, v []any) {
+		v[0], v[1] = g.pii.Hash(scaleCNIC(c+1)), g.id(kindAccount, c)
+	})
+}
+
+// dependantCounts are the family sizes of the citizens who have dependants.
+func (g *scaleGen) dependantCounts() table {
+	var c, total int64
+	for i := range g.sizes.citizens {
+		if dependantCount(i) > 0 {
+			total++
+		}
+	}
+	return table{"dependant_counts", []string{"owner_id", "dependants"}, total, func(v []any) bool {
+		for c < g.sizes.citizens && dependantCount(c) == 0 {
+			c++
+		}
+		if c == g.sizes.citizens {
+			return false
+		}
+		v[0], v[1] = g.id(kindAccount, c), dependantCount(c)
+		c++
+		return true
+	}}
 }
 
 // dependantCount is how many dependants citizen c has: 0 (55%), 1 (30%) or 2 (15%).
@@ -202,7 +232,7 @@ func (g *scaleGen) dependants() table {
 	for i := range g.sizes.citizens {
 		total += dependantCount(i)
 	}
-	cols := []string{"id", "owner_id", "full_name", "relation", "date_of_birth", "gender", "created_at", "updated_at"}
+	cols := []string{"id", "owner_id", "full_name", "relation", "date_of_birth", "gender", "created_at", "updated_at", "person_id"}
 	return table{"dependants", cols, total, func(v []any) bool {
 		for c < g.sizes.citizens && j >= dependantCount(c) {
 			c, j = c+1, 0
@@ -216,6 +246,7 @@ func (g *scaleGen) dependants() table {
 			created = born
 		}
 		v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] = g.id(kindDependant, d.n), g.id(kindAccount, c), d.name, d.relation, d.dob, d.gender, created, created
+		v[8] = v[0]
 		j++
 		return true
 	}}

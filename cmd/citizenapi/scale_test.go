@@ -82,13 +82,22 @@ var scaleChecks = []struct{ name, sql string }{
 	{"applications to a grade without seats", `SELECT count(*) FROM education_applications a WHERE NOT EXISTS (SELECT 1 FROM education_seats s
 		WHERE a.school_id = s.school_id AND a.academic_year = s.academic_year AND a.grade = s.grade)`},
 	{"open counts unlike the open applications", `SELECT count(*) FROM education_open_applications o WHERE open_count <> (SELECT count(*)
-		FROM education_applications a WHERE a.child_id = o.child_id AND a.academic_year = o.academic_year
+		FROM education_applications a WHERE a.child_person_id = o.person_id AND a.academic_year = o.academic_year
 		AND a.status IN ('submitted', 'under_review', 'waitlisted', 'accepted'))`},
 	{"applications without a number of their year, or past their series", `SELECT count(*) FROM education_applications a
 		WHERE a.number IS NULL OR a.number NOT LIKE 'APP-' || substr(a.academic_year, 1, 4) || '-%'
 		OR substr(a.number, 10)::bigint > (SELECT last_issued FROM serials WHERE series = substr(a.number, 1, 8))`},
+	{"citizens whose CNIC names another person", `SELECT count(*) FROM accounts a WHERE kind = 'citizen' AND NOT EXISTS
+		(SELECT 1 FROM people p WHERE p.number_hash = a.cnic_hash AND p.person_id = a.person_id)`},
+	{"records without a person", `SELECT (SELECT count(*) FROM dependants WHERE person_id IS NULL) + (SELECT count(*) FROM health_appointments
+		WHERE person_id IS NULL) + (SELECT count(*) FROM education_applications WHERE child_person_id IS NULL)`},
+	{"family sizes unlike the families", `SELECT count(*) FROM accounts a WHERE (SELECT count(*) FROM dependants d WHERE d.owner_id = a.id)
+		<> COALESCE((SELECT dependants FROM dependant_counts c WHERE c.owner_id = a.id), 0)`},
+	{"account bookings unlike the appointments", `SELECT count(*) FROM health_account_bookings b WHERE bookings <> (SELECT count(*)
+		FROM health_appointments a WHERE a.account_id = b.account_id AND a.practitioner_id = b.practitioner_id AND a.local_date = b.local_date
+		AND a.status NOT IN ('cancelled', 'cancelled_by_facility'))`},
 	{"applicants without an open count", `SELECT count(*) FROM education_applications a WHERE NOT EXISTS (SELECT 1
-		FROM education_open_applications o WHERE a.child_id = o.child_id AND a.academic_year = o.academic_year)`},
+		FROM education_open_applications o WHERE a.child_person_id = o.person_id AND a.academic_year = o.academic_year)`},
 	{"applications for someone else's child", `SELECT count(*) FROM education_applications a WHERE NOT EXISTS (SELECT 1 FROM dependants d
 		WHERE d.id = a.child_id AND d.owner_id = a.account_id AND d.relation = 'child' AND d.full_name = a.child_name AND d.date_of_birth = a.child_dob)`},
 	{"children outside their grade's ages", `SELECT count(*) FROM education_applications a

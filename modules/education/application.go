@@ -57,6 +57,10 @@ type Child struct {
 	ID          string `json:"id" format:"uuid"`
 	FullName    string `json:"full_name" example:"Zainab Khan"`
 	DateOfBirth string `json:"date_of_birth" format:"date" example:"2020-06-10"`
+	// PersonID is the person the child is, however many records name them
+	// (identity's people): the limits on a child's applications and seats
+	// are kept per person. It is never shown.
+	PersonID string `json:"-"`
 } // @name Child
 
 // ApplicationEvent is one status change with who made it and why.

@@ -1,6 +1,7 @@
 package education
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strconv"
@@ -78,9 +79,10 @@ func (s *Service) Apply(ctx context.Context, p domain.Principal, in ApplicationR
 	}
 	now := s.clock.Now()
 	row := applicationRow{ID: uuid.NewString(), SchoolID: in.SchoolID, AcademicYear: in.AcademicYear, Grade: in.Grade,
-		AccountID: p.Subject, ChildID: child.ID, ChildName: child.FullName, ChildDOB: dob, Status: StatusSubmitted, CreatedAt: now, UpdatedAt: now}
+		AccountID: p.Subject, ChildID: child.ID, ChildPersonID: cmp.Or(child.PersonID, child.ID), ChildName: child.FullName, ChildDOB: dob, Status: StatusSubmitted,
+		CreatedAt: now, UpdatedAt: now}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
-		opened, err := s.store.OpenOne(ctx, child.ID, in.AcademicYear)
+		opened, err := s.store.OpenOne(ctx, row.ChildPersonID, in.AcademicYear)
 		if err != nil {
 			return err
 		}
@@ -220,7 +222,7 @@ func (s *Service) move(ctx context.Context, row applicationRow, to string, by ac
 		return domain.Errorf(domain.Conflict, "the application changed meanwhile; reload it")
 	}
 	if IsOpen(row.Status) && !IsOpen(to) {
-		if err := s.store.CloseOne(ctx, row.ChildID, row.AcademicYear); err != nil {
+		if err := s.store.CloseOne(ctx, row.ChildPersonID, row.AcademicYear); err != nil {
 			return err
 		}
 	}
@@ -263,7 +265,7 @@ func (s *Service) record(ctx context.Context, row applicationRow, to string, by 
 // applications that year. None of them holds a seat (a child holds one at
 // most), so none frees one.
 func (s *Service) withdrawOthers(ctx context.Context, accepted applicationRow) error {
-	others, err := s.store.OtherOpenApplications(ctx, accepted.ChildID, accepted.AcademicYear, accepted.ID)
+	others, err := s.store.OtherOpenApplications(ctx, accepted.ChildPersonID, accepted.AcademicYear, accepted.ID)
 	if err != nil {
 		return err
 	}

@@ -20,12 +20,15 @@ type applicationRow struct {
 	Grade        int
 	AccountID    string
 	ChildID      string
-	ChildName    string
-	ChildDOB     time.Time `gorm:"column:child_dob"`
-	Status       string
-	WaitlistedAt *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// ChildPersonID is the person the child is: the rules about a child's
+	// applications and seats are kept by it.
+	ChildPersonID string
+	ChildName     string
+	ChildDOB      time.Time `gorm:"column:child_dob"`
+	Status        string
+	WaitlistedAt  *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 func (applicationRow) TableName() string { return "education_applications" }
@@ -57,7 +60,7 @@ type eventRow struct {
 func (eventRow) TableName() string { return "education_application_events" }
 
 type openCountRow struct {
-	ChildID      string
+	PersonID     string
 	AcademicYear string
 	OpenCount    int
 }
@@ -160,18 +163,19 @@ func (s *Store) ReleaseSeat(ctx context.Context, schoolID, academicYear string, 
 	return db.Translate(err, "")
 }
 
-// OpenOne counts one more open application for a child and year, and
-// reports false when the child already has the maximum.
-func (s *Store) OpenOne(ctx context.Context, childID, academicYear string) (bool, error) {
-	res := s.db.Conn(ctx).Exec(`INSERT INTO education_open_applications (child_id, academic_year, open_count) VALUES (?, ?, 1)
-		ON CONFLICT (child_id, academic_year) DO UPDATE SET open_count = education_open_applications.open_count + 1
-		WHERE education_open_applications.open_count < ?`, childID, academicYear, maxOpenApplications)
+// OpenOne counts one more open application for a child (a person) and
+// year, and reports false when the child already has the maximum.
+func (s *Store) OpenOne(ctx context.Context, personID, academicYear string) (bool, error) {
+	res := s.db.Conn(ctx).Exec(`INSERT INTO education_open_applications (person_id, academic_year, open_count) VALUES (?, ?, 1)
+		ON CONFLICT (person_id, academic_year) DO UPDATE SET open_count = education_open_applications.open_count + 1
+		WHERE education_open_applications.open_count < ?`, personID, academicYear, maxOpenApplications)
 	return res.RowsAffected == 1, db.Translate(res.Error, "")
 }
 
-// CloseOne counts one open application of a child and year as closed.
-func (s *Store) CloseOne(ctx context.Context, childID, academicYear string) error {
-	err := s.db.Conn(ctx).Model(&openCountRow{}).Where("child_id = ? AND academic_year = ? AND open_count > 0", childID, academicYear).
+// CloseOne counts one open application of a child (a person) and year as
+// closed.
+func (s *Store) CloseOne(ctx context.Context, personID, academicYear string) error {
+	err := s.db.Conn(ctx).Model(&openCountRow{}).Where("person_id = ? AND academic_year = ? AND open_count > 0", personID, academicYear).
 		Update("open_count", gorm.Expr("open_count - 1")).Error
 	return db.Translate(err, "")
 }
@@ -231,10 +235,11 @@ func (s *Store) Events(ctx context.Context, applicationID string) ([]Application
 	return out, nil
 }
 
-// OtherOpenApplications returns a child's other open applications in a year.
-func (s *Store) OtherOpenApplications(ctx context.Context, childID, academicYear, exceptID string) ([]applicationRow, error) {
+// OtherOpenApplications returns a child's (a person's) other open
+// applications in a year, whichever record of the child made them.
+func (s *Store) OtherOpenApplications(ctx context.Context, personID, academicYear, exceptID string) ([]applicationRow, error) {
 	var rows []applicationRow
-	err := s.db.Conn(ctx).Where("child_id = ? AND academic_year = ? AND id <> ? AND status IN ?", childID, academicYear, exceptID, openStatuses).
+	err := s.db.Conn(ctx).Where("child_person_id = ? AND academic_year = ? AND id <> ? AND status IN ?", personID, academicYear, exceptID, openStatuses).
 		Find(&rows).Error
 	return rows, db.Translate(err, "")
 }
@@ -246,7 +251,7 @@ func (s *Store) FirstWaitlisted(ctx context.Context, schoolID, academicYear stri
 	var rows []applicationRow
 	err := s.db.Conn(ctx).
 		Where("school_id = ? AND academic_year = ? AND grade = ? AND status = ? AND id <> ?", schoolID, academicYear, grade, StatusWaitlisted, exceptID).
-		Where(`NOT EXISTS (SELECT 1 FROM education_applications seat WHERE seat.child_id = education_applications.child_id
+		Where(`NOT EXISTS (SELECT 1 FROM education_applications seat WHERE seat.child_person_id = education_applications.child_person_id
 			AND seat.academic_year = education_applications.academic_year AND seat.status IN ('accepted', 'enrolled'))`).
 		Order("waitlisted_at, id").Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {

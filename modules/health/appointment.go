@@ -37,6 +37,10 @@ type Patient struct {
 	Kind     string `json:"kind" enums:"self,dependant"`
 	ID       string `json:"id" format:"uuid"`
 	FullName string `json:"full_name" example:"Zainab Khan"`
+	// PersonID is the person the patient is, however many records name them
+	// (identity's people): one appointment a day with a doctor is kept per
+	// person. It is never shown.
+	PersonID string `json:"-"`
 } // @name Patient
 
 // staffMoves are the forward moves staff make on the day.

@@ -1,6 +1,7 @@
 package health
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"time"
@@ -56,9 +57,12 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 		if slot, err = s.store.TakeSeat(ctx, "slot_id", in.SlotID, now); err != nil {
 			return err
 		}
+		if err := s.store.TakeAccountBooking(ctx, p.Subject, slot.PractitionerID, domain.LocalDate(slot.StartsAt), s.maxAccountBookings); err != nil {
+			return err
+		}
 		row = appointmentRow{
 			ID: uuid.NewString(), SlotID: slot.ID, PractitionerID: slot.PractitionerID, FacilityID: slot.FacilityID,
-			AccountID: p.Subject, PatientID: patient.ID, PatientKind: patient.Kind, PatientName: patient.FullName,
+			AccountID: p.Subject, PatientID: patient.ID, PersonID: cmp.Or(patient.PersonID, patient.ID), PatientKind: patient.Kind, PatientName: patient.FullName,
 			LocalDate: domain.LocalDate(slot.StartsAt), StartsAt: slot.StartsAt, QueueNumber: slot.NextQueue,
 			Status: StatusBooked, Reason: in.Reason, CreatedAt: now, UpdatedAt: now,
 		}
@@ -159,6 +163,9 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Ap
 		if err := s.store.ReleaseSeat(ctx, row.SlotID); err != nil {
 			return err
 		}
+		if err := s.store.ReleaseAccountBooking(ctx, row.AccountID, row.PractitionerID, row.LocalDate); err != nil {
+			return err
+		}
 		row.Status = StatusCancelled
 		return s.publish(ctx, "appointment.cancelled", row)
 	})
@@ -197,6 +204,9 @@ func (s *Service) Reschedule(ctx context.Context, p domain.Principal, id string,
 		if err != nil {
 			return err
 		}
+		if err := s.moveAccountBooking(ctx, row, slot); err != nil {
+			return err
+		}
 		moved, err := s.store.MoveAppointment(ctx, row.ID, StatusBooked, map[string]any{
 			"slot_id": slot.ID, "practitioner_id": slot.PractitionerID, "facility_id": slot.FacilityID,
 			"local_date": domain.LocalDate(slot.StartsAt), "starts_at": slot.StartsAt, "queue_number": slot.NextQueue, "updated_at": now,
@@ -213,6 +223,19 @@ func (s *Service) Reschedule(ctx context.Context, p domain.Principal, id string,
 		return Appointment{}, err
 	}
 	return s.Appointment(ctx, p, id)
+}
+
+// moveAccountBooking counts a rescheduled appointment against its new
+// doctor and day instead of its old ones.
+func (s *Service) moveAccountBooking(ctx context.Context, row appointmentRow, to slotRow) error {
+	day := domain.LocalDate(to.StartsAt)
+	if to.PractitionerID == row.PractitionerID && day.Equal(row.LocalDate) {
+		return nil
+	}
+	if err := s.store.TakeAccountBooking(ctx, row.AccountID, to.PractitionerID, day, s.maxAccountBookings); err != nil {
+		return err
+	}
+	return s.store.ReleaseAccountBooking(ctx, row.AccountID, row.PractitionerID, row.LocalDate)
 }
 
 // Upcoming returns a citizen's booked or checked-in appointments that have

@@ -26,13 +26,21 @@ type Patients interface {
 }
 
 // Deps are what the health service is built on. Patients is needed for
-// booking only; CancelCutoff defaults to DefaultCancelCutoff.
+// booking only; CancelCutoff defaults to DefaultCancelCutoff and
+// MaxAccountBookings to DefaultMaxAccountBookings.
 type Deps struct {
 	DB           *db.DB
 	Clock        domain.Clock
 	Patients     Patients
 	CancelCutoff time.Duration
+	// MaxAccountBookings is how many appointments one account may hold with
+	// a doctor on a day, for its holder and dependants together.
+	MaxAccountBookings int
 }
+
+// DefaultMaxAccountBookings lets a parent bring several children to one
+// doctor, and no account book out a doctor's day.
+const DefaultMaxAccountBookings = 4
 
 // Service is the health module's use cases.
 type Service struct {
@@ -44,6 +52,8 @@ type Service struct {
 	events   *webhook.Outbox
 	audit    *audit.Log
 	cutoff   time.Duration
+	// maxAccountBookings is Deps.MaxAccountBookings.
+	maxAccountBookings int
 }
 
 // NewService returns the health service.
@@ -51,8 +61,12 @@ func NewService(d Deps) *Service {
 	if d.CancelCutoff == 0 {
 		d.CancelCutoff = DefaultCancelCutoff
 	}
+	if d.MaxAccountBookings == 0 {
+		d.MaxAccountBookings = DefaultMaxAccountBookings
+	}
 	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, patients: d.Patients,
-		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock), cutoff: d.CancelCutoff}
+		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock),
+		cutoff: d.CancelCutoff, maxAccountBookings: d.MaxAccountBookings}
 }
 
 // Facilities searches facilities by specialty, sector and name.

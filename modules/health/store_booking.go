@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -20,6 +21,7 @@ type appointmentRow struct {
 	FacilityID     string
 	AccountID      string
 	PatientID      string
+	PersonID       string
 	PatientKind    string
 	PatientName    string
 	LocalDate      time.Time
@@ -189,6 +191,30 @@ func (s *Store) LockSlots(ctx context.Context, ids ...string) error {
 	return db.Translate(err, "")
 }
 
+// TakeAccountBooking counts one more of accountID's appointments with
+// practitionerID on day, at most max, in the caller's transaction. Errors:
+// Conflict when the account holds max already.
+func (s *Store) TakeAccountBooking(ctx context.Context, accountID, practitionerID string, day time.Time, max int) error {
+	res := s.db.Conn(ctx).Exec(`INSERT INTO health_account_bookings (account_id, practitioner_id, local_date, bookings) VALUES (?, ?, ?, 1)
+		ON CONFLICT (account_id, practitioner_id, local_date) DO UPDATE SET bookings = health_account_bookings.bookings + 1
+		WHERE health_account_bookings.bookings < ?`, accountID, practitionerID, day, max)
+	if res.Error != nil {
+		return db.Translate(res.Error, "")
+	}
+	if res.RowsAffected == 0 {
+		return i18n.Err(domain.Conflict, "error.bookings.account_full", map[string]string{"n": strconv.Itoa(max)})
+	}
+	return nil
+}
+
+// ReleaseAccountBooking gives back one of accountID's appointments with
+// practitionerID on day.
+func (s *Store) ReleaseAccountBooking(ctx context.Context, accountID, practitionerID string, day time.Time) error {
+	err := s.db.Conn(ctx).Exec(`UPDATE health_account_bookings SET bookings = bookings - 1
+		WHERE account_id = ? AND practitioner_id = ? AND local_date = ? AND bookings > 0`, accountID, practitionerID, day).Error
+	return db.Translate(err, "")
+}
+
 // CancelSlots cancels open slots and their booked appointments, and returns
 // the appointments it cancelled. A slot's count keeps the patients already
 // checked in.
@@ -205,6 +231,11 @@ func (s *Store) CancelSlots(ctx context.Context, slotIDs []string, reason string
 		Updates(map[string]any{"status": StatusCancelledByFacility, "cancel_reason": reason, "updated_at": now}).Error
 	if err != nil {
 		return nil, db.Translate(err, "")
+	}
+	for _, a := range affected {
+		if err := s.ReleaseAccountBooking(ctx, a.AccountID, a.PractitionerID, a.LocalDate); err != nil {
+			return nil, err
+		}
 	}
 	err = conn.Model(&slotRow{}).Where("id IN ? AND status = 'open'", slotIDs).Updates(map[string]any{
 		"status": "cancelled", "cancel_reason": reason,

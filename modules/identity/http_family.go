@@ -37,7 +37,7 @@ func (h *Handler) listDependants(c echo.Context) error {
 // addDependant godoc
 //
 //	@Summary		Add a family member
-//	@Description	Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+//	@Description	Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 //	@ID				addDependant
 //	@Tags			identity
 //	@Accept			json
@@ -46,6 +46,7 @@ func (h *Handler) listDependants(c echo.Context) error {
 //	@Success		201		{object}	Dependant
 //	@Failure		400		{object}	web.Problem
 //	@Failure		401		{object}	web.Problem
+//	@Failure		409		{object}	web.Problem	"the person is already in the family, or the family is full"
 //	@Failure		422		{object}	web.Problem
 //	@Security		BearerAuth
 //	@Router			/api/v1/me/dependants [post]
@@ -90,7 +91,7 @@ func (h *Handler) getDependant(c echo.Context) error {
 // updateDependant godoc
 //
 //	@Summary		Change a family member
-//	@Description	Changes the fields given and keeps the others; a null or absent field is left as it is.
+//	@Description	Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 //	@ID				updateDependant
 //	@Tags			identity
 //	@Accept			json
@@ -100,6 +101,7 @@ func (h *Handler) getDependant(c echo.Context) error {
 //	@Success		200		{object}	Dependant
 //	@Failure		400		{object}	web.Problem
 //	@Failure		401		{object}	web.Problem
+//	@Failure		409		{object}	web.Problem	"the B-form or CNIC names a person already in the family"
 //	@Failure		404		{object}	web.Problem
 //	@Failure		422		{object}	web.Problem
 //	@Security		BearerAuth

@@ -70,6 +70,8 @@ type Account struct {
 	Roles             []HeldRole `json:"roles"`
 	CreatedAt         time.Time  `json:"created_at" format:"date-time"`
 	UpdatedAt         time.Time  `json:"updated_at" format:"date-time"`
+	// PersonID is the person the account holder is (see Dependant); never shown.
+	PersonID string `json:"-"`
 } // @name Account
 
 // HeldRole is a role an account holds, as shown on the account: a staff
@@ -127,6 +129,10 @@ type Dependant struct {
 	BFormOrCNIC string    `json:"b_form_or_cnic,omitempty" example:"6110112345672"`
 	CreatedAt   time.Time `json:"created_at" format:"date-time"`
 	UpdatedAt   time.Time `json:"updated_at" format:"date-time"`
+	// PersonID is the person the dependant is: the same for every record of
+	// one CNIC or B-form, in any account. The rules about a person are kept
+	// by it; it is never shown.
+	PersonID string `json:"-"`
 } // @name Dependant
 
 // NormalizeCNIC returns the canonical 13-digit form of a CNIC or B-form

@@ -122,3 +122,30 @@ func TestSealIdentityNumbersSealsPlainRowsAndRotates(t *testing.T) {
 		t.Errorf("a second pass rewrote %d rows (%v), want none", n, err)
 	}
 }
+
+// Dependants added before people were kept get the hash of their B-form
+// and a person when the server starts, so that a second parent adding the
+// same child later joins that person.
+func TestSealIdentityNumbersGivesOldDependantsTheirPerson(t *testing.T) {
+	app := apitest.New(t)
+	mother, father := app.NewCitizen(), app.NewCitizen()
+	bForm := apitest.NewCNIC()
+	body := map[string]any{"full_name": "Ayesha", "relation": "child", "date_of_birth": "2020-05-14", "gender": "female", "b_form_or_cnic": bForm}
+	byMother := app.Post("/api/v1/me/dependants", mother.Token, body).Want(t, http.StatusCreated).Map(t)["id"].(string)
+	// As before people were kept: no hash, no person recorded.
+	if err := app.DB.Exec("UPDATE dependants SET number_hash = NULL WHERE id = ?", byMother).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := app.DB.Exec("DELETE FROM people WHERE person_id = ?", byMother).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := identity.SealIdentityNumbers(context.Background(), app.DB, apitest.PII); err != nil {
+		t.Fatal(err)
+	}
+	byFather := app.Post("/api/v1/me/dependants", father.Token, body).Want(t, http.StatusCreated).Map(t)["id"].(string)
+	var persons []string
+	app.DB.Raw("SELECT person_id FROM dependants WHERE id IN ? ORDER BY person_id", []string{byMother, byFather}).Scan(&persons)
+	if len(persons) != 2 || persons[0] != byMother || persons[1] != byMother {
+		t.Errorf("the two records of one child are persons %v, want both %s", persons, byMother)
+	}
+}

@@ -200,10 +200,39 @@ func (s *Service) AddDependant(ctx context.Context, p domain.Principal, in Depen
 	now := s.clock.Now()
 	row := dependantRow{ID: uuid.NewString(), OwnerID: p.Subject, FullName: in.FullName, Relation: in.Relation, DateOfBirth: dob,
 		Gender: in.Gender, BFormOrCNIC: in.BFormOrCNIC, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateDependant(ctx, row); err != nil {
+	row.PersonID = row.ID
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.store.TakeDependantPlace(ctx, p.Subject, s.maxDependants); err != nil {
+			return err
+		}
+		if row.BFormOrCNIC != "" {
+			if row.NumberHash, row.PersonID, err = s.person(ctx, p.Subject, row.BFormOrCNIC, row.ID); err != nil {
+				return err
+			}
+		}
+		return s.store.CreateDependant(ctx, row)
+	})
+	if err != nil {
 		return Dependant{}, err
 	}
 	return row.dependant(), nil
+}
+
+// person returns the hash of a dependant's B-form or CNIC and the person it
+// names: an account holder's own number is not their dependant (Invalid),
+// and a number another record gave (in this account, refused by the
+// database as a duplicate, or in another) is that record's person.
+func (s *Service) person(ctx context.Context, ownerID, number, dependantID string) (*string, string, error) {
+	owner, err := s.store.Account(ctx, ownerID)
+	if err != nil {
+		return nil, "", err
+	}
+	hash := *s.store.cnicHash(number)
+	if owner.CNICHash != nil && *owner.CNICHash == hash {
+		return nil, "", domain.FieldInvalid("b_form_or_cnic", "validation.dependant.own_cnic", nil)
+	}
+	person, err := s.store.Person(ctx, hash, dependantID)
+	return &hash, person, err
 }
 
 // Dependants lists the caller's family members.
@@ -240,10 +269,22 @@ func (s *Service) UpdateDependant(ctx context.Context, p domain.Principal, id st
 		}
 		fields["date_of_birth"] = dob
 	}
-	if in.BFormOrCNIC != nil {
-		fields["b_form_or_cnic"] = *in.BFormOrCNIC
-	}
-	if err := s.store.UpdateDependant(ctx, p.Subject, id, fields); err != nil {
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if in.BFormOrCNIC != nil {
+			// Without a number, the record is a person of its own again.
+			var hash *string
+			person := id
+			if *in.BFormOrCNIC != "" {
+				var err error
+				if hash, person, err = s.person(ctx, p.Subject, *in.BFormOrCNIC, id); err != nil {
+					return err
+				}
+			}
+			fields["b_form_or_cnic"], fields["number_hash"], fields["person_id"] = *in.BFormOrCNIC, hash, person
+		}
+		return s.store.UpdateDependant(ctx, p.Subject, id, fields)
+	})
+	if err != nil {
 		return Dependant{}, err
 	}
 	return s.Dependant(ctx, p, id)
@@ -251,5 +292,5 @@ func (s *Service) UpdateDependant(ctx context.Context, p domain.Principal, id st
 
 // RemoveDependant deletes one of the caller's family members. Errors: NotFound.
 func (s *Service) RemoveDependant(ctx context.Context, p domain.Principal, id string) error {
-	return s.store.DeleteDependant(ctx, p.Subject, id)
+	return s.db.WithinTx(ctx, func(ctx context.Context) error { return s.store.DeleteDependant(ctx, p.Subject, id) })
 }

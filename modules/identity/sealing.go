@@ -22,7 +22,7 @@ const sealBatch = 500
 func SealIdentityNumbers(ctx context.Context, d *db.DB, keys *pii.Keys) (int, error) {
 	s := NewStore(d, keys)
 	total := 0
-	for _, pass := range []func(context.Context) (int, error){s.sealAccounts, s.sealDependants} {
+	for _, pass := range []func(context.Context) (int, error){s.sealAccounts, s.sealDependants, s.hashDependantNumbers} {
 		for {
 			n, err := pass(ctx)
 			total += n
@@ -70,13 +70,53 @@ func (s *Store) sealAccounts(ctx context.Context) (int, error) {
 		} else {
 			q = q.Where("cnic_sealed = ?", *r.CNICSealed)
 		}
-		res := q.Updates(map[string]any{"cnic_hash": s.cnicHash(cnic), "cnic_sealed": s.sealed(fieldCNIC, cnic)})
+		hash := s.cnicHash(cnic)
+		res := q.Updates(map[string]any{"cnic_hash": hash, "cnic_sealed": s.sealed(fieldCNIC, cnic)})
 		if res.Error != nil {
 			return n, db.Translate(res.Error, "")
 		}
 		n += int(res.RowsAffected)
+		// The account holder is the person their CNIC names from now on,
+		// unless a record named it first.
+		if _, err := s.Person(ctx, *hash, r.PersonID); err != nil {
+			return n, err
+		}
 	}
 	return n, nil
+}
+
+// hashDependantNumbers gives dependants added before people were kept the
+// hash of their B-form or CNIC, and records the person it names, so that
+// records added from now on join them. The rare dependant whose number its
+// account already holds on another record stays without one; it is passed
+// over (by ID), not retried within the run.
+func (s *Store) hashDependantNumbers(ctx context.Context) (int, error) {
+	conn := s.db.Conn(ctx)
+	n, after := 0, "00000000-0000-0000-0000-000000000000"
+	for {
+		var rows []dependantRow
+		err := conn.Where("b_form_sealed IS NOT NULL AND number_hash IS NULL AND id > ?", after).Order("id").Limit(sealBatch).Find(&rows).Error
+		if err != nil || len(rows) == 0 {
+			return n, db.Translate(err, "")
+		}
+		for _, r := range rows {
+			after = r.ID
+			if err := s.openDependants(&r); err != nil {
+				return n, err
+			}
+			hash := s.cnicHash(r.BFormOrCNIC)
+			res := conn.Model(&dependantRow{}).Where("id = ? AND number_hash IS NULL", r.ID).Update("number_hash", hash)
+			if db.IsUniqueViolation(res.Error) {
+				continue
+			} else if res.Error != nil {
+				return n, db.Translate(res.Error, "")
+			}
+			if _, err := s.Person(ctx, *hash, r.PersonID); err != nil {
+				return n, err
+			}
+			n += int(res.RowsAffected)
+		}
+	}
 }
 
 func (s *Store) sealDependants(ctx context.Context) (int, error) {

@@ -60,6 +60,8 @@ type Service struct {
 	units  Units
 	policy PolicyLoader
 	people *People
+	// maxDependants is how many family members one account may hold.
+	maxDependants int
 }
 
 // Deps are what the identity service is built on.
@@ -77,15 +79,26 @@ type Deps struct {
 	// People is identity's answer to other modules, built on the same
 	// database and keys; nil builds one.
 	People *People
+	// MaxDependants is how many family members one account may hold;
+	// zero means DefaultMaxDependants.
+	MaxDependants int
 }
+
+// DefaultMaxDependants is how many family members an account may hold
+// unless configured otherwise: enough for a large family, too few to book
+// out a doctor's day through made-up ones.
+const DefaultMaxDependants = 20
 
 // NewService returns the identity service.
 func NewService(d Deps) *Service {
 	if d.People == nil {
 		d.People = NewPeople(d.DB, d.PII)
 	}
+	if d.MaxDependants == 0 {
+		d.MaxDependants = DefaultMaxDependants
+	}
 	return &Service{db: d.DB, store: d.People.store, clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
-		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People}
+		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People, maxDependants: d.MaxDependants}
 }
 
 // TokenPair is what a sign-in or refresh answers.

@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
 )
@@ -31,8 +33,10 @@ type accountRow struct {
 	Department        *string
 	PreferredLanguage string
 	VerifiedAt        *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// PersonID is the person the account holder is (table people).
+	PersonID  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 func (accountRow) TableName() string { return "accounts" }
@@ -44,7 +48,7 @@ func (r accountRow) account() Account {
 	}
 	return Account{
 		ID: r.ID, Kind: r.Kind, CNIC: r.CNIC, Phone: deref(r.Phone), Email: deref(r.Email), FullName: r.FullName,
-		Status: r.Status, PreferredLanguage: r.PreferredLanguage, Department: deref(r.Department), Roles: roles,
+		Status: r.Status, PreferredLanguage: r.PreferredLanguage, Department: deref(r.Department), Roles: roles, PersonID: r.PersonID,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
@@ -100,8 +104,12 @@ type dependantRow struct {
 	// value, which never reaches the database.
 	BFormSealed *string
 	BFormOrCNIC string `gorm:"-"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// NumberHash is the look-up hash of the B-form or CNIC, when given;
+	// PersonID the person the dependant is (table people).
+	NumberHash *string
+	PersonID   string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 func (dependantRow) TableName() string { return "dependants" }
@@ -110,6 +118,7 @@ func (r dependantRow) dependant() Dependant {
 	return Dependant{
 		ID: r.ID, FullName: r.FullName, Relation: r.Relation, DateOfBirth: r.DateOfBirth.UTC().Format(time.DateOnly),
 		Gender: r.Gender, BFormOrCNIC: r.BFormOrCNIC, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		PersonID: r.PersonID,
 	}
 }
 
@@ -215,11 +224,45 @@ func uniqueConflict(err error) error {
 // the CNIC, phone or e-mail is taken.
 func (s *Store) CreateAccount(ctx context.Context, r accountRow) error {
 	r.CNICHash, r.CNICSealed = s.cnicHash(r.CNIC), s.sealed(fieldCNIC, r.CNIC)
+	r.PersonID = r.ID
+	if r.CNICHash != nil {
+		person, err := s.Person(ctx, *r.CNICHash, r.ID)
+		if err != nil {
+			return err
+		}
+		r.PersonID = person
+	}
 	err := s.db.Conn(ctx).Create(&r).Error
 	if db.IsUniqueViolation(err) {
 		return uniqueConflict(err)
 	}
 	return db.Translate(err, "")
+}
+
+// Person returns the person the CNIC or B-form with numberHash is, making
+// it personID when no record has named the number before. Concurrent
+// callers naming one number get one person: the table's key decides.
+func (s *Store) Person(ctx context.Context, numberHash, personID string) (string, error) {
+	var person string
+	err := s.db.Conn(ctx).Raw(`INSERT INTO people (number_hash, person_id) VALUES (?, ?)
+		ON CONFLICT (number_hash) DO UPDATE SET number_hash = excluded.number_hash
+		RETURNING person_id`, numberHash, personID).Scan(&person).Error
+	return person, db.Translate(err, "")
+}
+
+// TakeDependantPlace counts one more of ownerID's dependants, at most max,
+// in the caller's transaction. Errors: Conflict when the account is full.
+func (s *Store) TakeDependantPlace(ctx context.Context, ownerID string, max int) error {
+	res := s.db.Conn(ctx).Exec(`INSERT INTO dependant_counts (owner_id, dependants) VALUES (?, 1)
+		ON CONFLICT (owner_id) DO UPDATE SET dependants = dependant_counts.dependants + 1
+		WHERE dependant_counts.dependants < ?`, ownerID, max)
+	if res.Error != nil {
+		return db.Translate(res.Error, "")
+	}
+	if res.RowsAffected == 0 {
+		return i18n.Err(domain.Conflict, "error.dependants.full", map[string]string{"n": strconv.Itoa(max)})
+	}
+	return nil
 }
 
 // Account returns an account by ID. Errors: NotFound.
@@ -401,7 +444,16 @@ func (s *Store) DeleteLoginFailures(ctx context.Context, ids []string) error {
 // CreateDependant inserts a dependant.
 func (s *Store) CreateDependant(ctx context.Context, r dependantRow) error {
 	r.BFormSealed = s.sealed(fieldBForm, r.BFormOrCNIC)
-	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
+	return dependantConflict(s.db.Conn(ctx).Create(&r).Error)
+}
+
+// dependantConflict turns the one-person-per-account index's refusal into
+// the Conflict it means.
+func dependantConflict(err error) error {
+	if db.IsUniqueViolation(err) {
+		return i18n.Err(domain.Conflict, "error.dependants.duplicate", nil)
+	}
+	return db.Translate(err, "")
 }
 
 // Dependant returns owner's dependant id. Errors: NotFound, also when the
@@ -447,7 +499,7 @@ func (s *Store) UpdateDependant(ctx context.Context, ownerID, id string, fields 
 	}
 	res := s.db.Conn(ctx).Model(&dependantRow{}).Where("owner_id = ? AND id = ?", ownerID, id).Updates(fields)
 	if res.Error != nil {
-		return db.Translate(res.Error, "")
+		return dependantConflict(res.Error)
 	}
 	if res.RowsAffected == 0 {
 		return domain.Errorf(domain.NotFound, "dependant not found")
@@ -455,7 +507,8 @@ func (s *Store) UpdateDependant(ctx context.Context, ownerID, id string, fields 
 	return nil
 }
 
-// DeleteDependant deletes owner's dependant id. Errors: NotFound.
+// DeleteDependant deletes owner's dependant id and gives its place back,
+// in the caller's transaction. Errors: NotFound.
 func (s *Store) DeleteDependant(ctx context.Context, ownerID, id string) error {
 	res := s.db.Conn(ctx).Where("owner_id = ? AND id = ?", ownerID, id).Delete(&dependantRow{})
 	if res.Error != nil {
@@ -464,7 +517,8 @@ func (s *Store) DeleteDependant(ctx context.Context, ownerID, id string) error {
 	if res.RowsAffected == 0 {
 		return domain.Errorf(domain.NotFound, "dependant not found")
 	}
-	return nil
+	err := s.db.Conn(ctx).Exec("UPDATE dependant_counts SET dependants = dependants - 1 WHERE owner_id = ? AND dependants > 0", ownerID).Error
+	return db.Translate(err, "")
 }
 
 // ReplaceRoles replaces the Casbin role rows (g rules) of an account.

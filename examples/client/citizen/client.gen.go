@@ -3472,7 +3472,7 @@ type ClientInterface interface {
 
 	// AddDependantWithBody Add a family member
 	//
-	// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+	// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3481,7 +3481,7 @@ type ClientInterface interface {
 
 	// AddDependant Add a family member
 	//
-	// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+	// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3504,7 +3504,7 @@ type ClientInterface interface {
 
 	// UpdateDependantWithBody Change a family member
 	//
-	// Changes the fields given and keeps the others; a null or absent field is left as it is.
+	// Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3513,7 +3513,7 @@ type ClientInterface interface {
 
 	// UpdateDependant Change a family member
 	//
-	// Changes the fields given and keeps the others; a null or absent field is left as it is.
+	// Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5479,7 +5479,7 @@ func (c *Client) ListDependants(ctx context.Context, params *ListDependantsParam
 
 // AddDependantWithBody Add a family member
 //
-// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5498,7 +5498,7 @@ func (c *Client) AddDependantWithBody(ctx context.Context, contentType string, b
 
 // AddDependant Add a family member
 //
-// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5551,7 +5551,7 @@ func (c *Client) GetDependant(ctx context.Context, id openapi_types.UUID, reqEdi
 
 // UpdateDependantWithBody Change a family member
 //
-// Changes the fields given and keeps the others; a null or absent field is left as it is.
+// Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5570,7 +5570,7 @@ func (c *Client) UpdateDependantWithBody(ctx context.Context, id openapi_types.U
 
 // UpdateDependant Change a family member
 //
-// Changes the fields given and keeps the others; a null or absent field is left as it is.
+// Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11466,7 +11466,7 @@ type ClientWithResponsesInterface interface {
 
 	// AddDependantWithBodyWithResponse Add a family member
 	//
-	// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+	// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11475,7 +11475,7 @@ type ClientWithResponsesInterface interface {
 
 	// AddDependantWithResponse Add a family member
 	//
-	// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+	// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11502,7 +11502,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDependantWithBodyWithResponse Change a family member
 	//
-	// Changes the fields given and keeps the others; a null or absent field is left as it is.
+	// Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11511,7 +11511,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateDependantWithResponse Change a family member
 	//
-	// Changes the fields given and keeps the others; a null or absent field is left as it is.
+	// Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23666,6 +23666,14 @@ type AddDependantResponse403Headers struct {
 	XRequestID      string
 }
 
+// AddDependantResponse409Headers the declared response headers of an HTTP 409 response for AddDependant
+type AddDependantResponse409Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
 // AddDependantResponse413Headers the declared response headers of an HTTP 413 response for AddDependant
 type AddDependantResponse413Headers struct {
 	ContentLanguage Language
@@ -23719,6 +23727,8 @@ type AddDependantResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *ContentTooLarge
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
@@ -23737,6 +23747,8 @@ type AddDependantResponse struct {
 	Headers401 *AddDependantResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *AddDependantResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *AddDependantResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *AddDependantResponse413Headers
 	// Headers422 the parsed response headers for an HTTP 422 response
@@ -23767,6 +23779,11 @@ func (r AddDependantResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r AddDependantResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AddDependantResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -24220,6 +24237,14 @@ type UpdateDependantResponse404Headers struct {
 	XRequestID      string
 }
 
+// UpdateDependantResponse409Headers the declared response headers of an HTTP 409 response for UpdateDependant
+type UpdateDependantResponse409Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
 // UpdateDependantResponse413Headers the declared response headers of an HTTP 413 response for UpdateDependant
 type UpdateDependantResponse413Headers struct {
 	ContentLanguage Language
@@ -24275,6 +24300,8 @@ type UpdateDependantResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *ContentTooLarge
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
@@ -24295,6 +24322,8 @@ type UpdateDependantResponse struct {
 	Headers403 *UpdateDependantResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *UpdateDependantResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateDependantResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *UpdateDependantResponse413Headers
 	// Headers422 the parsed response headers for an HTTP 422 response
@@ -24330,6 +24359,11 @@ func (r UpdateDependantResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r UpdateDependantResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UpdateDependantResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -29530,7 +29564,7 @@ func (c *ClientWithResponses) ListDependantsWithResponse(ctx context.Context, pa
 
 // AddDependantWithBodyWithResponse Add a family member
 //
-// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29545,7 +29579,7 @@ func (c *ClientWithResponses) AddDependantWithBodyWithResponse(ctx context.Conte
 
 // AddDependantWithResponse Add a family member
 //
-// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC.
+// Adds a family member the caller may book, apply or act for: a child, spouse, parent or other relation with a date of birth and, where known, a B-form or CNIC. A B-form or CNIC makes the record a person: another parent may add the same child, and the child's limits (one appointment with a doctor a day, three open applications and one seat a year) are shared by every record of it. The same person twice in one account, or more than 20 family members, is 409; the caller's own CNIC is 422.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29590,7 +29624,7 @@ func (c *ClientWithResponses) GetDependantWithResponse(ctx context.Context, id o
 
 // UpdateDependantWithBodyWithResponse Change a family member
 //
-// Changes the fields given and keeps the others; a null or absent field is left as it is.
+// Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29605,7 +29639,7 @@ func (c *ClientWithResponses) UpdateDependantWithBodyWithResponse(ctx context.Co
 
 // UpdateDependantWithResponse Change a family member
 //
-// Changes the fields given and keeps the others; a null or absent field is left as it is.
+// Changes the fields given and keeps the others; a null or absent field is left as it is. A new B-form or CNIC joins the record to that person (409 when the family holds the person already; 422 for the caller's own CNIC).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -54086,6 +54120,13 @@ func ParseAddDependantResponse(rsp *http.Response) (*AddDependantResponse, error
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest ContentTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -54255,6 +54296,37 @@ func ParseAddDependantResponse(rsp *http.Response) (*AddDependantResponse, error
 			headers.XRequestID = value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers AddDependantResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
 	case rsp.StatusCode == 413:
 		var headers AddDependantResponse413Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -55206,6 +55278,13 @@ func ParseUpdateDependantResponse(rsp *http.Response) (*UpdateDependantResponse,
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest ContentTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -55406,6 +55485,37 @@ func ParseUpdateDependantResponse(rsp *http.Response) (*UpdateDependantResponse,
 			headers.XRequestID = value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateDependantResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
 	case rsp.StatusCode == 413:
 		var headers UpdateDependantResponse413Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
