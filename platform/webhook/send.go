@@ -92,21 +92,25 @@ func (t Targets) Check(ctx context.Context, field, raw string) error {
 // Client returns an HTTP client that refuses to connect to a blocked
 // address whatever the name resolved to at subscription time.
 func (t Targets) Client(timeout time.Duration) *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return err
-		}
-		ip, err := netip.ParseAddr(host)
-		if err != nil || !t.allowed(ip) {
-			return fmt.Errorf("webhook target %s is not allowed", host)
-		}
-		return nil
-	}}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: t.control}
 	transport := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 4}
 	return &http.Client{Timeout: timeout, Transport: transport, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}
+}
+
+// control runs before each connection, on the address actually dialled,
+// and refuses a blocked one.
+func (t Targets) control(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !t.allowed(ip) {
+		return fmt.Errorf("webhook target %s is not allowed", host)
+	}
+	return nil
 }
 
 // Dispatcher sends pending webhook deliveries. Like the notification
