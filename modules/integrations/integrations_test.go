@@ -1191,6 +1191,9 @@ func TestWebhookSubscriptions(t *testing.T) {
 			"https://[::1]/",
 			"https://[::ffff:127.0.0.1]/",
 			"https://[::ffff:169.254.169.254]/latest/meta-data",
+			"https://[2002:a9fe:a9fe::1]/latest/meta-data", // 6to4 of the metadata address
+			"https://[64:ff9b:1::a9fe:a9fe]/",              // NAT64, local-use prefix
+			"https://[2001:0:a9fe:a9fe::1]/",               // Teredo
 			"https://[fd00::1]/",
 			"https://[fe80::1]/",
 			"https://localhost/",

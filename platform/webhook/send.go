@@ -28,14 +28,20 @@ type Targets struct {
 }
 
 // blocked are the ranges a webhook must never reach: the platform's own
-// network, the host itself and cloud metadata services.
+// network, the host itself and cloud metadata services. IPv4-mapped
+// addresses (::ffff:a.b.c.d) are checked as the IPv4 address they are.
 var blocked = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"),
 	netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("169.254.0.0/16"), netip.MustParsePrefix("172.16.0.0/12"),
 	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("224.0.0.0/4"), netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("::/96"), netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("fc00::/7"),
-	netip.MustParsePrefix("fe80::/10"), netip.MustParsePrefix("ff00::/8"),
+	netip.MustParsePrefix("::/96"), netip.MustParsePrefix("fc00::/7"), netip.MustParsePrefix("fe80::/10"), netip.MustParsePrefix("ff00::/8"),
+	// IPv6 addresses that carry an IPv4 address, which a relay or
+	// translator, not this check, turns into the place a packet goes:
+	// IPv4-translated, NAT64 (well-known and local-use prefixes), Teredo and
+	// 6to4. No receiver needs one, so they are refused whatever they embed.
+	netip.MustParsePrefix("::ffff:0:0:0/96"), netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2001::/32"), netip.MustParsePrefix("2002::/16"),
 }
 
 func (t Targets) allowed(ip netip.Addr) bool {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -246,6 +247,76 @@ func TestTargetsAllowedZonedAddresses(t *testing.T) {
 		if (Targets{}).allowed(netip.MustParseAddr(s)) {
 			t.Errorf("allowed(%s) = true, want it blocked like %s", s, netip.MustParseAddr(s).WithZone(""))
 		}
+	}
+}
+
+// TestTargetsRefuseEmbeddedIPv4 gives IPv6 addresses that carry an IPv4
+// address to the subscription check and to the dial-time check. Where
+// 6to4, Teredo and NAT64 addresses lead is decided by a relay or
+// translator, not by the address: they are refused whatever they embed.
+// IPv4-mapped addresses are the IPv4 address itself, dialled as such.
+func TestTargetsRefuseEmbeddedIPv4(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		addr    string
+		allowed bool
+	}{
+		// Public addresses, and neighbours of the refused ranges.
+		{"8.8.8.8", true},
+		{"203.0.113.10", true},
+		{"2606:4700:4700::1111", true},
+		{"2001:4860:4860::8888", true},
+		{"2001:200::1", true},  // past Teredo's 2001::/32
+		{"2003::1", true},      // past 6to4's 2002::/16
+		{"64:ff9b:2::1", true}, // past NAT64's 64:ff9b:1::/48
+		{"::ffff:8.8.8.8", true},
+		// 6to4 (2002::/16, the IPv4 address in bits 16-47): 10.0.0.1,
+		// 127.0.0.1, 169.254.169.254, 192.168.1.1, then 8.8.8.8.
+		{"2002:a00:1::1", false},
+		{"2002:7f00:1::", false},
+		{"2002:a9fe:a9fe::1", false},
+		{"2002:c0a8:101:1::1", false},
+		{"2002:808:808::1", false},
+		// NAT64, well-known prefix (64:ff9b::/96, RFC 6052).
+		{"64:ff9b::10.0.0.1", false},
+		{"64:ff9b::127.0.0.1", false},
+		{"64:ff9b::169.254.169.254", false},
+		{"64:ff9b::8.8.8.8", false},
+		// NAT64, local-use prefix (64:ff9b:1::/48, RFC 8215): 10.0.0.1 as a
+		// /96 and as a /48 embeds it.
+		{"64:ff9b:1::a00:1", false},
+		{"64:ff9b:1:a00:0:100::", false},
+		// Teredo (2001::/32): server 10.0.0.1; server 65.54.227.120 with
+		// client 127.0.0.1 (stored inverted); RFC 4380's example.
+		{"2001:0:a00:1::1", false},
+		{"2001:0:4136:e378:8000:63bf:80ff:fffe", false},
+		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", false},
+		// IPv4-mapped (::ffff:0:0/96), IPv4-compatible (::/96) and
+		// IPv4-translated (::ffff:0:0:0/96, RFC 2765) forms.
+		{"::ffff:10.0.0.1", false},
+		{"::ffff:127.0.0.1", false},
+		{"::10.0.0.1", false},
+		{"::127.0.0.1", false},
+		{"::169.254.169.254", false},
+		{"::ffff:0:10.0.0.1", false},
+		{"::ffff:0:127.0.0.1", false},
+		{"::ffff:0:8.8.8.8", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			hostPort := net.JoinHostPort(tt.addr, "443")
+			subscribeErr := (Targets{}).Check(ctx, "url", "https://"+hostPort+"/hooks")
+			dialErr := (Targets{}).control("tcp", hostPort, nil)
+			if tt.allowed && (subscribeErr != nil || dialErr != nil) {
+				t.Errorf("refused a public address: subscribing %v, dialling %v", subscribeErr, dialErr)
+			}
+			if !tt.allowed && (subscribeErr == nil || dialErr == nil) {
+				t.Errorf("subscribing: %v, dialling: %v; want both refused", subscribeErr, dialErr)
+			}
+			if !tt.allowed && subscribeErr != nil {
+				checkErr(t, subscribeErr, "url")
+			}
+		})
 	}
 }
 
