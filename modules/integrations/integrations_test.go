@@ -33,6 +33,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
@@ -419,9 +420,15 @@ func (rc *receiver) received() []hit {
 // work does, and returns how many deliveries it handled.
 func (e *env) dispatch() int {
 	e.t.Helper()
+	return e.dispatchWith((webhook.Targets{AllowPrivate: true}).Client(5*time.Second), apitest.PII)
+}
+
+// dispatchWith runs once a dispatcher that sends with client and opens
+// secrets with keys.
+func (e *env) dispatchWith(client *http.Client, keys *pii.Keys) int {
+	e.t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d := webhook.NewDispatcher(e.app.DB, e.app.Clock, (webhook.Targets{AllowPrivate: true}).Client(5*time.Second), log)
-	n, err := d.RunOnce(context.Background())
+	n, err := webhook.NewDispatcher(e.app.DB, e.app.Clock, client, keys, log).RunOnce(context.Background())
 	if err != nil {
 		e.t.Fatalf("dispatch: %v", err)
 	}
@@ -1336,8 +1343,8 @@ func TestWebhookStandardLibrary(t *testing.T) {
 	sub := w.subscribe(c, rc.URL, "permit.activated")
 	legacy := w.subscribe(c, legacyRC.URL, "permit.activated")
 	key := bytes.Repeat([]byte{0xfb, 0xef, 0xff}, 11)[:32] // URL-safe base64 "--__…", standard "++//…"
-	if err := w.app.DB.Exec("UPDATE webhook_subscriptions SET secret = ? WHERE id = ?",
-		"whsec_"+base64.RawURLEncoding.EncodeToString(key), legacy.ID).Error; err != nil {
+	if err := w.app.DB.Exec("UPDATE webhook_subscriptions SET secret_sealed = ? WHERE id = ?",
+		webhook.SealSecret(apitest.PII, "whsec_"+base64.RawURLEncoding.EncodeToString(key)), legacy.ID).Error; err != nil {
 		t.Fatalf("store the legacy secret: %v", err)
 	}
 	verifier := func(secret string) *standardwebhooks.Webhook {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/worker"
 )
 
@@ -126,12 +127,14 @@ type Dispatcher struct {
 	db     *db.DB
 	clock  domain.Clock
 	client *http.Client
+	keys   *pii.Keys
 	log    *slog.Logger
 }
 
-// NewDispatcher returns a Dispatcher sending with client.
-func NewDispatcher(d *db.DB, clock domain.Clock, client *http.Client, log *slog.Logger) *Dispatcher {
-	return &Dispatcher{db: d, clock: clock, client: client, log: log}
+// NewDispatcher returns a Dispatcher sending with client and opening the
+// subscriptions' signing secrets with keys.
+func NewDispatcher(d *db.DB, clock domain.Clock, client *http.Client, keys *pii.Keys, log *slog.Logger) *Dispatcher {
+	return &Dispatcher{db: d, clock: clock, client: client, keys: keys, log: log}
 }
 
 // Backoff is the wait before the next try after attempts failed ones:
@@ -206,8 +209,12 @@ func (d *Dispatcher) send(ctx context.Context, sub SubscriptionRow, r DeliveryRo
 	if err != nil {
 		return 0, err
 	}
+	secret, err := openSecret(d.keys, sub)
+	if err != nil {
+		return 0, err
+	}
 	now := d.clock.Now()
-	sig, err := Sign(sub.Secret, r.EventID, now, body)
+	sig, err := Sign(secret, r.EventID, now, body)
 	if err != nil {
 		return 0, err
 	}
