@@ -1679,6 +1679,11 @@ func TestWebhookUnsubscribeStopsDeliveries(t *testing.T) {
 	if err := w.app.DB.Table("webhook_deliveries").Where("subscription_id = ? AND status = 'pending'", sub.ID).Count(&pending).Error; err != nil || pending != 0 {
 		t.Errorf("%d deliveries of the deleted subscription still pending (%v)", pending, err)
 	}
+	var dropped []string
+	if err := w.app.DB.Table("webhook_deliveries").Where("subscription_id = ? AND attempts = 0", sub.ID).Pluck("last_error", &dropped).Error; err != nil ||
+		len(dropped) != 1 || dropped[0] != webhook.Ended {
+		t.Errorf("the untried delivery's last_error = %q (%v), want [%s]", dropped, err, webhook.Ended)
+	}
 	// The other subscription got all three.
 	w.refresh(c)
 	if n := len(keep.received()); n != 3 {

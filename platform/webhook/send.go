@@ -115,7 +115,7 @@ func (t Targets) control(_, address string, _ syscall.RawConn) error {
 	}
 	ip, err := netip.ParseAddr(host)
 	if err != nil || !t.allowed(ip) {
-		return fmt.Errorf("webhook target %s is not allowed", host)
+		return fmt.Errorf("webhook target %s is %w", host, errNotAllowed)
 	}
 	return nil
 }
@@ -193,7 +193,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		if !ok {
 			// A deleted subscription or revoked client gets nothing more.
 			r.GiveUpAt = d.clock.Now()
-			d.record(ctx, r, 0, errors.New("subscription no longer active"))
+			d.record(ctx, r, 0, errEnded)
 			continue
 		}
 		status, err := d.send(ctx, sub, r)
@@ -211,6 +211,7 @@ func (d *Dispatcher) send(ctx context.Context, sub SubscriptionRow, r DeliveryRo
 	}
 	secret, err := openSecret(d.keys, sub)
 	if err != nil {
+		d.log.Warn("sign webhook delivery", "delivery", r.ID, "error", err)
 		return 0, err
 	}
 	now := d.clock.Now()
@@ -238,17 +239,22 @@ func (d *Dispatcher) send(ctx context.Context, sub SubscriptionRow, r DeliveryRo
 }
 
 // record stores a delivery's outcome: delivered, retried later, or failed
-// once its day of retries is over.
+// once its day of retries is over. A failure is stored as a word of
+// Failures; the error itself is only logged.
 func (d *Dispatcher) record(ctx context.Context, r DeliveryRow, status int, err error) {
 	now := d.clock.Now()
 	fields := map[string]any{"locked_until": now, "last_status": status}
+	if err != nil {
+		fields["last_error"] = failure(status, err)
+		d.log.Debug("webhook delivery failed", "delivery", r.ID, "failure", fields["last_error"], "error", err)
+	}
 	switch next := now.Add(Backoff(r.Attempts)); {
 	case err == nil:
 		fields["status"], fields["delivered_at"], fields["last_error"] = "delivered", now, ""
 	case next.After(r.GiveUpAt):
-		fields["status"], fields["last_error"] = "failed", err.Error()
+		fields["status"] = "failed"
 	default:
-		fields["next_attempt_at"], fields["last_error"] = next, err.Error()
+		fields["next_attempt_at"] = next
 	}
 	if uerr := d.db.Conn(context.WithoutCancel(ctx)).Model(&DeliveryRow{}).Where("id = ?", r.ID).Updates(fields).Error; uerr != nil {
 		d.log.Warn("record webhook delivery", "delivery", r.ID, "error", uerr)

@@ -4,18 +4,25 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -315,6 +322,52 @@ func TestTargetsRefuseEmbeddedIPv4(t *testing.T) {
 			}
 			if !tt.allowed && subscribeErr != nil {
 				checkErr(t, subscribeErr, "url")
+			}
+		})
+	}
+}
+
+// TestFailure gives failure the errors a try meets, wrapped as the HTTP
+// client wraps them, and the receiver's statuses.
+func TestFailure(t *testing.T) {
+	dial := func(err error) error {
+		return &url.Error{Op: "Post", URL: "https://hooks.example.pk/x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: err}}
+	}
+	tests := []struct {
+		name   string
+		status int
+		err    error
+		want   string
+	}{
+		{"connection refused", 0, dial(os.NewSyscallError("connect", syscall.ECONNREFUSED)), "refused"},
+		{"no route to host", 0, dial(os.NewSyscallError("connect", syscall.EHOSTUNREACH)), "unreachable"},
+		{"network unreachable", 0, dial(os.NewSyscallError("connect", syscall.ENETUNREACH)), "unreachable"},
+		{"no such host", 0, dial(&net.DNSError{Err: "no such host", Name: "hooks.example.pk", IsNotFound: true}), "dns"},
+		{"a DNS timeout", 0, dial(&net.DNSError{Err: "i/o timeout", Name: "hooks.example.pk", IsTimeout: true}), "dns"},
+		{"connect timeout", 0, dial(os.NewSyscallError("connect", syscall.ETIMEDOUT)), "timeout"},
+		{"the client's deadline", 0, &url.Error{Op: "Post", URL: "https://x", Err: context.DeadlineExceeded}, "timeout"},
+		{"an untrusted certificate", 0, &url.Error{Op: "Post", URL: "https://x", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}, "tls"},
+		{"a certificate for another name", 0, &url.Error{Op: "Post", URL: "https://x", Err: &tls.CertificateVerificationError{Err: x509.HostnameError{Host: "10.0.0.5"}}}, "tls"},
+		{"no TLS at the other end", 0, &url.Error{Op: "Post", URL: "https://x", Err: tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}}, "tls"},
+		{"plain HTTP at an https address", 0, &url.Error{Op: "Post", URL: "https://x", Err: http.ErrSchemeMismatch}, "tls"},
+		{"a TLS alert", 0, &url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "remote error", Err: tls.AlertError(40)}}, "tls"},
+		{"a blocked address", 0, dial(fmt.Errorf("webhook target 10.0.0.5 is %w", errNotAllowed)), "not_allowed"},
+		{"a deleted subscription", 0, errEnded, Ended},
+		{"a redirect", http.StatusFound, errors.New(http.StatusText(http.StatusFound)), "redirect"},
+		{"a permanent redirect", http.StatusPermanentRedirect, errors.New("308"), "redirect"},
+		{"a 500", http.StatusInternalServerError, errors.New("500 Internal Server Error"), "http_status"},
+		{"a 404", http.StatusNotFound, errors.New("404 Not Found"), "http_status"},
+		{"a connection closed before the answer", 0, &url.Error{Op: "Post", URL: "https://x", Err: io.EOF}, "other"},
+		{"a secret that does not open", 0, errors.New("open the secret of subscription s: sealed value cannot be opened"), "other"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := failure(tt.status, tt.err)
+			if got != tt.want {
+				t.Errorf("failure(%d, %v) = %q, want %q", tt.status, tt.err, got, tt.want)
+			}
+			if !slices.Contains(Failures, got) {
+				t.Errorf("%q is not in Failures", got)
 			}
 		})
 	}
