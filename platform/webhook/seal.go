@@ -14,16 +14,16 @@ import (
 // be hashed like client secrets, and a database dump must not let anyone
 // forge deliveries.
 
-// secretField is the column sealed secrets belong to; it is authenticated
+// sealingField is the column sealed secrets belong to; it is authenticated
 // with each, so a sealed value copied into another column does not open.
-const secretField = "webhook_subscriptions.secret"
+const sealingField = "webhook_subscriptions.secret"
 
 // SealSecret returns a signing secret as subscriptions store it.
-func SealSecret(keys *pii.Keys, secret string) string { return keys.Seal(secretField, secret) }
+func SealSecret(keys *pii.Keys, secret string) string { return keys.Seal(sealingField, secret) }
 
 // openSecret returns the signing secret a subscription stores sealed.
 func openSecret(keys *pii.Keys, sub SubscriptionRow) (string, error) {
-	secret, err := keys.Open(secretField, sub.SecretSealed)
+	secret, err := keys.Open(sealingField, sub.SecretSealed)
 	if err != nil {
 		return "", fmt.Errorf("open the secret of subscription %s: %w", sub.ID, err)
 	}
