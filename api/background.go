@@ -31,7 +31,7 @@ func (s *Server) newBackground(m *Modules) background {
 	}
 	return background{authorizer: m.authorizer, jobs: []worker.Job{
 		notify.NewDispatcher(d, clock, m.sender, recipients{m.people}, log).Job(time.Second),
-		webhook.NewDispatcher(d, clock, s.cfg.webhookTargets().Client(10*time.Second), log).Job(time.Second),
+		webhook.NewDispatcher(d, clock, s.cfg.webhookTargets().Client(10*time.Second), s.deps.PII, log).Job(time.Second),
 		{Name: "send reminders", Every: time.Minute, Do: m.Health.SendReminders},
 		{Name: "send reminders", Every: time.Minute, Do: m.Parking.SendReminders},
 		hourly("purge idempotency keys", m.idempotency.Purge),

@@ -62,7 +62,7 @@ func prepare(cfg Config, deps Deps) (Config, Deps, error) {
 	case deps.Keys == nil:
 		return cfg, deps, errors.New("no token signing keys")
 	case deps.PII == nil:
-		return cfg, deps, errors.New("no keys to seal identity numbers")
+		return cfg, deps, errors.New("no keys to seal identity numbers and webhook secrets")
 	case deps.Sender == nil && !cfg.Development():
 		return cfg, deps, errors.New("production needs a message sender (SMS gateway)")
 	}
@@ -101,7 +101,7 @@ func newModules(cfg Config, deps Deps) (*Modules, error) {
 		Inbox: notify.NewInbox(d, clock), Audit: m.audit,
 	})
 	m.Integrations = integrations.NewService(integrations.Deps{
-		DB: d, Clock: clock, Signer: m.signer, Audit: m.audit, Targets: cfg.webhookTargets(),
+		DB: d, Clock: clock, Signer: m.signer, Audit: m.audit, Targets: cfg.webhookTargets(), PII: deps.PII,
 	})
 	return m, nil
 }

@@ -178,6 +178,11 @@ var enumSchemas = []struct {
 	{"SchoolLevel", "The highest level a school teaches.", []string{"primary", "middle", "secondary", "higher_secondary"}},
 	{"TokenErrorCode", "An RFC 6749 §5.2 error code.", []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}},
 	{"WebhookDeliveryStatus", "Where a webhook delivery stands.", []string{"pending", "delivered", "failed"}},
+	{"WebhookFailure", "Why a webhook delivery's last try failed: `timeout` (no answer in time), `dns` (the host name did not resolve), " +
+		"`refused` (nothing accepted the connection), `unreachable` (no route to the address), `tls` (the TLS handshake failed), " +
+		"`not_allowed` (the host resolved to an address webhooks may not reach), `redirect` (a 3xx answer; redirects are not followed), " +
+		"`http_status` (another answer outside 2xx, in `last_status`), `subscription_ended` (deleted, or its client revoked) or `other`.",
+		[]string{"timeout", "dns", "refused", "unreachable", "tls", "not_allowed", "redirect", "http_status", "subscription_ended", "other"}},
 }
 
 // enumFields are fields whose values come from a list kept in code rather

@@ -71,7 +71,7 @@ type Deps struct {
 	Clock domain.Clock
 	// Keys sign access and permit tokens.
 	Keys *token.KeySet
-	// PII seals CNICs and B-forms for storage.
+	// PII seals CNICs, B-forms and webhook signing secrets for storage.
 	PII *pii.Keys
 	// Sender delivers SMS and e-mail; nil records them for /dev/messages,
 	// which is allowed in development only.

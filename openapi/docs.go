@@ -8627,7 +8627,19 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "last_error": {
-                    "type": "string"
+                    "type": "string",
+                    "enum": [
+                        "timeout",
+                        "dns",
+                        "refused",
+                        "unreachable",
+                        "tls",
+                        "not_allowed",
+                        "redirect",
+                        "http_status",
+                        "subscription_ended",
+                        "other"
+                    ]
                 },
                 "last_status": {
                     "type": "integer"

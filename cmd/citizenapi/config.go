@@ -71,7 +71,8 @@ type config struct {
 	TokenSigningKeys string `env:"TOKEN_SIGNING_KEYS"`
 	TokenIssuer      string `env:"TOKEN_ISSUER" envDefault:"citizenapi"`
 
-	// PIISealingKeys encrypt CNICs and B-forms at rest, "kid:base64key"
+	// PIISealingKeys encrypt CNICs, B-forms and webhook signing secrets at
+	// rest, "kid:base64key"
 	// (32 bytes) separated by commas, newest last; PIILookupKey (base64, 32
 	// bytes) keys the hash that finds an account by CNIC and never rotates.
 	// Development generates both under DataDir.

@@ -23,6 +23,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 const usage = `citizenapi serves the Islamabad citizen services API.
@@ -113,7 +114,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 }
 
 // openMigrated opens the database, applies pending migrations and seals
-// any identity number still stored in the clear or under an old key.
+// any identity number or webhook signing secret still stored in the clear
+// or under an old key.
 func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
 	d, err := db.Open(ctx, cfg.db())
 	if err != nil {
@@ -128,19 +130,24 @@ func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, er
 		d.Close()
 		return nil, err
 	}
-	n, err := identity.SealIdentityNumbers(ctx, d, keys)
-	if errors.Is(err, pii.ErrCannotOpen) {
-		d.Close()
-		return nil, fmt.Errorf("seal identity numbers: %w: the database holds CNICs sealed with keys this server was not given; "+
-			"start it with the data folder it used before (DATA_DIR, where development keeps its keys) or with the "+
-			"PII_SEALING_KEYS and PII_LOOKUP_KEY it ran with", err)
-	}
-	if err != nil {
-		d.Close()
-		return nil, fmt.Errorf("seal identity numbers: %w", err)
-	}
-	if n > 0 {
-		log.Info("sealed identity numbers", "rows", n, "key", keys.Current())
+	for _, pass := range []struct {
+		what string
+		seal func(context.Context, *db.DB, *pii.Keys) (int, error)
+	}{{"identity numbers", identity.SealIdentityNumbers}, {"webhook secrets", webhook.SealSecrets}} {
+		n, err := pass.seal(ctx, d, keys)
+		if errors.Is(err, pii.ErrCannotOpen) {
+			d.Close()
+			return nil, fmt.Errorf("seal %s: %w: the database holds values sealed with keys this server was not given; "+
+				"start it with the data folder it used before (DATA_DIR, where development keeps its keys) or with the "+
+				"PII_SEALING_KEYS and PII_LOOKUP_KEY it ran with", pass.what, err)
+		}
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("seal %s: %w", pass.what, err)
+		}
+		if n > 0 {
+			log.Info("sealed "+pass.what, "rows", n, "key", keys.Current())
+		}
 	}
 	return d, nil
 }

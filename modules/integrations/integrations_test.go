@@ -33,6 +33,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
@@ -419,9 +420,15 @@ func (rc *receiver) received() []hit {
 // work does, and returns how many deliveries it handled.
 func (e *env) dispatch() int {
 	e.t.Helper()
+	return e.dispatchWith((webhook.Targets{AllowPrivate: true}).Client(5*time.Second), apitest.PII)
+}
+
+// dispatchWith runs once a dispatcher that sends with client and opens
+// secrets with keys.
+func (e *env) dispatchWith(client *http.Client, keys *pii.Keys) int {
+	e.t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d := webhook.NewDispatcher(e.app.DB, e.app.Clock, (webhook.Targets{AllowPrivate: true}).Client(5*time.Second), log)
-	n, err := d.RunOnce(context.Background())
+	n, err := webhook.NewDispatcher(e.app.DB, e.app.Clock, client, keys, log).RunOnce(context.Background())
 	if err != nil {
 		e.t.Fatalf("dispatch: %v", err)
 	}
@@ -1191,6 +1198,9 @@ func TestWebhookSubscriptions(t *testing.T) {
 			"https://[::1]/",
 			"https://[::ffff:127.0.0.1]/",
 			"https://[::ffff:169.254.169.254]/latest/meta-data",
+			"https://[2002:a9fe:a9fe::1]/latest/meta-data", // 6to4 of the metadata address
+			"https://[64:ff9b:1::a9fe:a9fe]/",              // NAT64, local-use prefix
+			"https://[2001:0:a9fe:a9fe::1]/",               // Teredo
 			"https://[fd00::1]/",
 			"https://[fe80::1]/",
 			"https://localhost/",
@@ -1333,8 +1343,8 @@ func TestWebhookStandardLibrary(t *testing.T) {
 	sub := w.subscribe(c, rc.URL, "permit.activated")
 	legacy := w.subscribe(c, legacyRC.URL, "permit.activated")
 	key := bytes.Repeat([]byte{0xfb, 0xef, 0xff}, 11)[:32] // URL-safe base64 "--__…", standard "++//…"
-	if err := w.app.DB.Exec("UPDATE webhook_subscriptions SET secret = ? WHERE id = ?",
-		"whsec_"+base64.RawURLEncoding.EncodeToString(key), legacy.ID).Error; err != nil {
+	if err := w.app.DB.Exec("UPDATE webhook_subscriptions SET secret_sealed = ? WHERE id = ?",
+		webhook.SealSecret(apitest.PII, "whsec_"+base64.RawURLEncoding.EncodeToString(key)), legacy.ID).Error; err != nil {
 		t.Fatalf("store the legacy secret: %v", err)
 	}
 	verifier := func(secret string) *standardwebhooks.Webhook {
@@ -1668,6 +1678,11 @@ func TestWebhookUnsubscribeStopsDeliveries(t *testing.T) {
 	var pending int64
 	if err := w.app.DB.Table("webhook_deliveries").Where("subscription_id = ? AND status = 'pending'", sub.ID).Count(&pending).Error; err != nil || pending != 0 {
 		t.Errorf("%d deliveries of the deleted subscription still pending (%v)", pending, err)
+	}
+	var dropped []string
+	if err := w.app.DB.Table("webhook_deliveries").Where("subscription_id = ? AND attempts = 0", sub.ID).Pluck("last_error", &dropped).Error; err != nil ||
+		len(dropped) != 1 || dropped[0] != webhook.Ended {
+		t.Errorf("the untried delivery's last_error = %q (%v), want [%s]", dropped, err, webhook.Ended)
 	}
 	// The other subscription got all three.
 	w.refresh(c)

@@ -198,7 +198,7 @@ type Delivery struct {
 	Status        string     `json:"status" enums:"pending,delivered,failed"`
 	Attempts      int        `json:"attempts"`
 	LastStatus    int        `json:"last_status,omitempty"`
-	LastError     string     `json:"last_error,omitempty"`
+	LastError     string     `json:"last_error,omitempty" enums:"timeout,dns,refused,unreachable,tls,not_allowed,redirect,http_status,subscription_ended,other"`
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty" format:"date-time"`
 	DeliveredAt   *time.Time `json:"delivered_at,omitempty" format:"date-time"`
 	CreatedAt     time.Time  `json:"created_at" format:"date-time"`

@@ -4,6 +4,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
@@ -16,6 +17,8 @@ type Deps struct {
 	Audit  *audit.Log
 	// Targets says where subscriptions may send webhooks.
 	Targets webhook.Targets
+	// PII seals the subscriptions' signing secrets for storage.
+	PII *pii.Keys
 }
 
 // Service is the integrations module's use cases.
@@ -26,9 +29,10 @@ type Service struct {
 	signer  *token.Signer
 	audit   *audit.Log
 	targets webhook.Targets
+	pii     *pii.Keys
 }
 
 // NewService returns the integrations service.
 func NewService(d Deps) *Service {
-	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, signer: d.Signer, audit: d.Audit, targets: d.Targets}
+	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, signer: d.Signer, audit: d.Audit, targets: d.Targets, pii: d.PII}
 }

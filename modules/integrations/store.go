@@ -11,6 +11,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 type clientRow struct {
@@ -89,7 +90,7 @@ func (s *Store) RevokeClient(ctx context.Context, id string, now time.Time) erro
 	}
 	err := s.db.Conn(ctx).Model(&deliveryRow{}).
 		Where("status = 'pending' AND subscription_id IN (SELECT id FROM webhook_subscriptions WHERE client_id = ?)", id).
-		Updates(map[string]any{"status": "failed", "last_error": "client revoked"}).Error
+		Updates(map[string]any{"status": "failed", "last_error": webhook.Ended}).Error
 	return db.Translate(err, "")
 }
 

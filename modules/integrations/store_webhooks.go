@@ -76,7 +76,7 @@ func (s *Store) DeleteSubscription(ctx context.Context, id string) error {
 		return db.Translate(err, "")
 	}
 	err := s.db.Conn(ctx).Model(&deliveryRow{}).Where("subscription_id = ? AND status = 'pending'", id).
-		Updates(map[string]any{"status": "failed", "last_error": "subscription deleted"}).Error
+		Updates(map[string]any{"status": "failed", "last_error": webhook.Ended}).Error
 	return db.Translate(err, "")
 }
 

@@ -51,11 +51,11 @@ func (s *Service) Subscribe(ctx context.Context, p domain.Principal, in NewSubsc
 		}
 	}
 	row := subscriptionRow{ID: uuid.NewString(), ClientID: p.Subject, URL: in.URL, Events: strings.Join(events, " "),
-		Secret: secret, Status: "active", CreatedAt: s.clock.Now()}
+		SecretSealed: webhook.SealSecret(s.pii, secret), Status: "active", CreatedAt: s.clock.Now()}
 	if err := s.store.CreateSubscription(ctx, row); err != nil {
 		return SubscriptionWithSecret{}, err
 	}
-	return SubscriptionWithSecret{Subscription: subscription(row), Secret: row.Secret}, nil
+	return SubscriptionWithSecret{Subscription: subscription(row), Secret: secret}, nil
 }
 
 // Subscriptions lists the calling client's subscriptions, oldest first.

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -84,6 +85,88 @@ func TestFreeTariffsMigrationRebuildsSQLiteTables(t *testing.T) {
 	} {
 		if err := exec(bad); err == nil {
 			t.Errorf("%s succeeded; the rebuilt tables lost a constraint", bad)
+		}
+	}
+}
+
+// TestWebhookFailureMigrationCategorisesOldErrors migrates SQLite
+// deliveries that recorded the network's own error to the version where
+// last_error holds a category: each becomes the category its text shows,
+// and none keeps a host, address or certificate detail.
+func TestWebhookFailureMigrationCategorisesOldErrors(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "migrate.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	fsys, err := dialectMigrations(migrations.FS, SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, d.SQL(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.UpTo(ctx, 16); err != nil {
+		t.Fatalf("migrate to 16: %v", err)
+	}
+	const client, sub, at = "b0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000002", "2027-03-10 04:00:00+00:00"
+	for _, stmt := range []string{
+		`INSERT INTO oauth_clients (id, name, owner_contact, secret_hash, scopes, rate_per_minute, status, created_at, updated_at)
+			VALUES ('` + client + `', 'Old', 'ops@client.test', 'x', 'parking.permits:verify', 60, 'active', '` + at + `', '` + at + `')`,
+		`INSERT INTO webhook_subscriptions (id, client_id, url, events, secret_sealed, status, created_at)
+			VALUES ('` + sub + `', '` + client + `', 'https://hooks.example.pk/', 'permit.activated', 'k.x', 'active', '` + at + `')`,
+	} {
+		if err := d.Exec(stmt).Error; err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	tests := []struct {
+		lastStatus int
+		lastError  string
+		want       string
+	}{
+		{0, "", ""},
+		{204, "", ""},
+		{500, "500 Internal Server Error", "http_status"},
+		{404, "404 Not Found", "http_status"},
+		{302, "302 Found", "redirect"},
+		{0, `Post "https://10.1.2.3:8443/x": dial tcp 10.1.2.3:8443: connect: connection refused`, "refused"},
+		{0, `Post "https://h.example.pk/x": dial tcp 10.1.2.3:443: connect: no route to host`, "unreachable"},
+		{0, `Post "https://h.example.pk/x": dial tcp [2001:db8::1]:443: connect: network is unreachable`, "unreachable"},
+		{0, `Post "https://h.example.pk/x": dial tcp: lookup h.example.pk on 10.255.255.53:53: no such host`, "dns"},
+		{0, `Post "https://h.example.pk/x": dial tcp: lookup h.example.pk: i/o timeout`, "dns"},
+		{0, `Post "https://h.example.pk/x": tls: failed to verify certificate: x509: certificate is valid for intranet.local, not h.example.pk`, "tls"},
+		{0, `Post "https://h.example.pk/x": http: server gave HTTP response to HTTPS client`, "tls"},
+		{0, `Post "https://h.example.pk/x": net/http: TLS handshake timeout`, "timeout"},
+		{0, `Post "https://h.example.pk/x": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, "timeout"},
+		{0, `Post "https://h.example.pk/x": dial tcp 10.0.0.5:443: webhook target 10.0.0.5 is not allowed`, "not_allowed"},
+		{0, "subscription deleted", "subscription_ended"},
+		{502, "subscription deleted", "subscription_ended"},
+		{0, "client revoked", "subscription_ended"},
+		{0, "subscription no longer active", "subscription_ended"},
+		{0, `Post "https://h.example.pk/x": EOF`, "other"},
+	}
+	for i, tt := range tests {
+		err := d.Exec(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, status, next_attempt_at, locked_until, give_up_at, last_status, last_error, created_at)
+			VALUES (?, ?, ?, 'permit.activated', '{}', 'failed', ?, ?, ?, ?, ?, ?)`,
+			fmt.Sprintf("c0000000-0000-4000-8000-%012d", i), sub, fmt.Sprintf("d0000000-0000-4000-8000-%012d", i), at, at, at, tt.lastStatus, tt.lastError, at).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if _, err := provider.UpTo(ctx, 17); err != nil {
+		t.Fatalf("migrate to 17: %v", err)
+	}
+	for i, tt := range tests {
+		var got string
+		if err := d.Raw(`SELECT last_error FROM webhook_deliveries WHERE id = ?`, fmt.Sprintf("c0000000-0000-4000-8000-%012d", i)).Row().Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("%d %q became %q, want %q", tt.lastStatus, tt.lastError, got, tt.want)
 		}
 	}
 }

@@ -1,4 +1,5 @@
-// Package pii seals national identity numbers (CNICs and B-forms) for
+// Package pii seals national identity numbers (CNICs and B-forms), and
+// the webhook signing secrets the service must keep to sign with, for
 // storage: AES-256-GCM with the sealing key's ID stored in front of the
 // value, so that keys can rotate, and a keyed hash (HMAC-SHA256) for the
 // columns that must stay unique and searchable. A database dump without

@@ -17,6 +17,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
@@ -80,7 +81,11 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	subID := subscribe(t, d, clock.Now(), receiver.URL, secret)
+	keys, err := pii.Parse("crash:"+pii.NewKey(), pii.NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	subID := subscribe(t, d, clock.Now(), receiver.URL, webhook.SealSecret(keys, secret))
 	ev := webhook.New("permit.activated", "", webhook.PermitEventData{PermitID: uuid.NewString()}, clock.Now())
 	if err := d.WithinTx(ctx, func(ctx context.Context) error { return webhook.NewOutbox(d, clock).Publish(ctx, ev) }); err != nil {
 		t.Fatalf("publish: %v", err)
@@ -92,7 +97,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	crashed := dbtest.Reopen(t, d)
 	client := targets.Client(5 * time.Second)
 	client.Transport = crashAfterSend{next: client.Transport, crash: func() { crashed.Close() }}
-	if n, err := webhook.NewDispatcher(crashed, clock, client, log).RunOnce(ctx); n != 1 || err != nil {
+	if n, err := webhook.NewDispatcher(crashed, clock, client, keys, log).RunOnce(ctx); n != 1 || err != nil {
 		t.Fatalf("RunOnce before the crash = %d, %v; want 1 delivery handled", n, err)
 	}
 	if got := len(received()); got != 1 {
@@ -107,7 +112,7 @@ func TestFaultCrashAfterSend(t *testing.T) {
 	}
 
 	// A new process: its own database handle and dispatcher.
-	restarted := webhook.NewDispatcher(dbtest.Reopen(t, d), clock, targets.Client(5*time.Second), log)
+	restarted := webhook.NewDispatcher(dbtest.Reopen(t, d), clock, targets.Client(5*time.Second), keys, log)
 	clock.Set(lease.Add(-time.Second))
 	if n, err := restarted.RunOnce(ctx); n != 0 || err != nil {
 		t.Fatalf("while the dead instance's lease held RunOnce = %d, %v; want 0", n, err)
@@ -144,17 +149,17 @@ func TestFaultCrashAfterSend(t *testing.T) {
 }
 
 // subscribe stores an active client entitled to permit events and its
-// subscription to permit.activated at rawURL, and returns the
-// subscription's ID.
-func subscribe(t *testing.T, d *db.DB, now time.Time, rawURL, secret string) string {
+// subscription to permit.activated at rawURL with a sealed secret, and
+// returns the subscription's ID.
+func subscribe(t *testing.T, d *db.DB, now time.Time, rawURL, sealedSecret string) string {
 	t.Helper()
 	clientID, subID := uuid.NewString(), uuid.NewString()
 	if err := d.Exec(`INSERT INTO oauth_clients (id, name, owner_contact, secret_hash, scopes, unit_id, rate_per_minute, status, created_at, updated_at)
 		VALUES (?, 'Crash test', 'ops@client.test', 'x', 'parking.permits:verify', '', 60, 'active', ?, ?)`, clientID, now, now).Error; err != nil {
 		t.Fatalf("insert client: %v", err)
 	}
-	if err := d.Exec(`INSERT INTO webhook_subscriptions (id, client_id, url, events, secret, status, created_at)
-		VALUES (?, ?, ?, 'permit.activated', ?, 'active', ?)`, subID, clientID, rawURL, secret, now).Error; err != nil {
+	if err := d.Exec(`INSERT INTO webhook_subscriptions (id, client_id, url, events, secret_sealed, status, created_at)
+		VALUES (?, ?, ?, 'permit.activated', ?, 'active', ?)`, subID, clientID, rawURL, sealedSecret, now).Error; err != nil {
 		t.Fatalf("insert subscription: %v", err)
 	}
 	return subID

@@ -17,6 +17,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/worker"
 )
 
@@ -28,14 +29,20 @@ type Targets struct {
 }
 
 // blocked are the ranges a webhook must never reach: the platform's own
-// network, the host itself and cloud metadata services.
+// network, the host itself and cloud metadata services. IPv4-mapped
+// addresses (::ffff:a.b.c.d) are checked as the IPv4 address they are.
 var blocked = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"),
 	netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("169.254.0.0/16"), netip.MustParsePrefix("172.16.0.0/12"),
 	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("224.0.0.0/4"), netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("::/96"), netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("fc00::/7"),
-	netip.MustParsePrefix("fe80::/10"), netip.MustParsePrefix("ff00::/8"),
+	netip.MustParsePrefix("::/96"), netip.MustParsePrefix("fc00::/7"), netip.MustParsePrefix("fe80::/10"), netip.MustParsePrefix("ff00::/8"),
+	// IPv6 addresses that carry an IPv4 address, which a relay or
+	// translator, not this check, turns into the place a packet goes:
+	// IPv4-translated, NAT64 (well-known and local-use prefixes), Teredo and
+	// 6to4. No receiver needs one, so they are refused whatever they embed.
+	netip.MustParsePrefix("::ffff:0:0:0/96"), netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2001::/32"), netip.MustParsePrefix("2002::/16"),
 }
 
 func (t Targets) allowed(ip netip.Addr) bool {
@@ -92,21 +99,25 @@ func (t Targets) Check(ctx context.Context, field, raw string) error {
 // Client returns an HTTP client that refuses to connect to a blocked
 // address whatever the name resolved to at subscription time.
 func (t Targets) Client(timeout time.Duration) *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return err
-		}
-		ip, err := netip.ParseAddr(host)
-		if err != nil || !t.allowed(ip) {
-			return fmt.Errorf("webhook target %s is not allowed", host)
-		}
-		return nil
-	}}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: t.control}
 	transport := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 4}
 	return &http.Client{Timeout: timeout, Transport: transport, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}
+}
+
+// control runs before each connection, on the address actually dialled,
+// and refuses a blocked one.
+func (t Targets) control(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !t.allowed(ip) {
+		return fmt.Errorf("webhook target %s is %w", host, errNotAllowed)
+	}
+	return nil
 }
 
 // Dispatcher sends pending webhook deliveries. Like the notification
@@ -116,12 +127,14 @@ type Dispatcher struct {
 	db     *db.DB
 	clock  domain.Clock
 	client *http.Client
+	keys   *pii.Keys
 	log    *slog.Logger
 }
 
-// NewDispatcher returns a Dispatcher sending with client.
-func NewDispatcher(d *db.DB, clock domain.Clock, client *http.Client, log *slog.Logger) *Dispatcher {
-	return &Dispatcher{db: d, clock: clock, client: client, log: log}
+// NewDispatcher returns a Dispatcher sending with client and opening the
+// subscriptions' signing secrets with keys.
+func NewDispatcher(d *db.DB, clock domain.Clock, client *http.Client, keys *pii.Keys, log *slog.Logger) *Dispatcher {
+	return &Dispatcher{db: d, clock: clock, client: client, keys: keys, log: log}
 }
 
 // Backoff is the wait before the next try after attempts failed ones:
@@ -180,7 +193,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		if !ok {
 			// A deleted subscription or revoked client gets nothing more.
 			r.GiveUpAt = d.clock.Now()
-			d.record(ctx, r, 0, errors.New("subscription no longer active"))
+			d.record(ctx, r, 0, errEnded)
 			continue
 		}
 		status, err := d.send(ctx, sub, r)
@@ -196,8 +209,13 @@ func (d *Dispatcher) send(ctx context.Context, sub SubscriptionRow, r DeliveryRo
 	if err != nil {
 		return 0, err
 	}
+	secret, err := openSecret(d.keys, sub)
+	if err != nil {
+		d.log.Warn("sign webhook delivery", "delivery", r.ID, "error", err)
+		return 0, err
+	}
 	now := d.clock.Now()
-	sig, err := Sign(sub.Secret, r.EventID, now, body)
+	sig, err := Sign(secret, r.EventID, now, body)
 	if err != nil {
 		return 0, err
 	}
@@ -221,17 +239,22 @@ func (d *Dispatcher) send(ctx context.Context, sub SubscriptionRow, r DeliveryRo
 }
 
 // record stores a delivery's outcome: delivered, retried later, or failed
-// once its day of retries is over.
+// once its day of retries is over. A failure is stored as a word of
+// Failures; the error itself is only logged.
 func (d *Dispatcher) record(ctx context.Context, r DeliveryRow, status int, err error) {
 	now := d.clock.Now()
 	fields := map[string]any{"locked_until": now, "last_status": status}
+	if err != nil {
+		fields["last_error"] = failure(status, err)
+		d.log.Debug("webhook delivery failed", "delivery", r.ID, "failure", fields["last_error"], "error", err)
+	}
 	switch next := now.Add(Backoff(r.Attempts)); {
 	case err == nil:
 		fields["status"], fields["delivered_at"], fields["last_error"] = "delivered", now, ""
 	case next.After(r.GiveUpAt):
-		fields["status"], fields["last_error"] = "failed", err.Error()
+		fields["status"] = "failed"
 	default:
-		fields["next_attempt_at"], fields["last_error"] = next, err.Error()
+		fields["next_attempt_at"] = next
 	}
 	if uerr := d.db.Conn(context.WithoutCancel(ctx)).Model(&DeliveryRow{}).Where("id = ?", r.ID).Updates(fields).Error; uerr != nil {
 		d.log.Warn("record webhook delivery", "delivery", r.ID, "error", uerr)

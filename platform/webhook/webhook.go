@@ -26,13 +26,14 @@ import (
 // SubscriptionRow is a stored subscription; the integrations module
 // manages them.
 type SubscriptionRow struct {
-	ID        string
-	ClientID  string
-	URL       string
-	Events    string
-	Secret    string
-	Status    string
-	CreatedAt time.Time
+	ID       string
+	ClientID string
+	URL      string
+	Events   string
+	// SecretSealed is the signing secret sealed by SealSecret.
+	SecretSealed string
+	Status       string
+	CreatedAt    time.Time
 }
 
 // TableName is the table of subscriptions.

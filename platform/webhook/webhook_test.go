@@ -4,17 +4,25 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -246,6 +254,122 @@ func TestTargetsAllowedZonedAddresses(t *testing.T) {
 		if (Targets{}).allowed(netip.MustParseAddr(s)) {
 			t.Errorf("allowed(%s) = true, want it blocked like %s", s, netip.MustParseAddr(s).WithZone(""))
 		}
+	}
+}
+
+// TestTargetsRefuseEmbeddedIPv4 gives IPv6 addresses that carry an IPv4
+// address to the subscription check and to the dial-time check. Where
+// 6to4, Teredo and NAT64 addresses lead is decided by a relay or
+// translator, not by the address: they are refused whatever they embed.
+// IPv4-mapped addresses are the IPv4 address itself, dialled as such.
+func TestTargetsRefuseEmbeddedIPv4(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		addr    string
+		allowed bool
+	}{
+		// Public addresses, and neighbours of the refused ranges.
+		{"8.8.8.8", true},
+		{"203.0.113.10", true},
+		{"2606:4700:4700::1111", true},
+		{"2001:4860:4860::8888", true},
+		{"2001:200::1", true},  // past Teredo's 2001::/32
+		{"2003::1", true},      // past 6to4's 2002::/16
+		{"64:ff9b:2::1", true}, // past NAT64's 64:ff9b:1::/48
+		{"::ffff:8.8.8.8", true},
+		// 6to4 (2002::/16, the IPv4 address in bits 16-47): 10.0.0.1,
+		// 127.0.0.1, 169.254.169.254, 192.168.1.1, then 8.8.8.8.
+		{"2002:a00:1::1", false},
+		{"2002:7f00:1::", false},
+		{"2002:a9fe:a9fe::1", false},
+		{"2002:c0a8:101:1::1", false},
+		{"2002:808:808::1", false},
+		// NAT64, well-known prefix (64:ff9b::/96, RFC 6052).
+		{"64:ff9b::10.0.0.1", false},
+		{"64:ff9b::127.0.0.1", false},
+		{"64:ff9b::169.254.169.254", false},
+		{"64:ff9b::8.8.8.8", false},
+		// NAT64, local-use prefix (64:ff9b:1::/48, RFC 8215): 10.0.0.1 as a
+		// /96 and as a /48 embeds it.
+		{"64:ff9b:1::a00:1", false},
+		{"64:ff9b:1:a00:0:100::", false},
+		// Teredo (2001::/32): server 10.0.0.1; server 65.54.227.120 with
+		// client 127.0.0.1 (stored inverted); RFC 4380's example.
+		{"2001:0:a00:1::1", false},
+		{"2001:0:4136:e378:8000:63bf:80ff:fffe", false},
+		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", false},
+		// IPv4-mapped (::ffff:0:0/96), IPv4-compatible (::/96) and
+		// IPv4-translated (::ffff:0:0:0/96, RFC 2765) forms.
+		{"::ffff:10.0.0.1", false},
+		{"::ffff:127.0.0.1", false},
+		{"::10.0.0.1", false},
+		{"::127.0.0.1", false},
+		{"::169.254.169.254", false},
+		{"::ffff:0:10.0.0.1", false},
+		{"::ffff:0:127.0.0.1", false},
+		{"::ffff:0:8.8.8.8", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			hostPort := net.JoinHostPort(tt.addr, "443")
+			subscribeErr := (Targets{}).Check(ctx, "url", "https://"+hostPort+"/hooks")
+			dialErr := (Targets{}).control("tcp", hostPort, nil)
+			if tt.allowed && (subscribeErr != nil || dialErr != nil) {
+				t.Errorf("refused a public address: subscribing %v, dialling %v", subscribeErr, dialErr)
+			}
+			if !tt.allowed && (subscribeErr == nil || dialErr == nil) {
+				t.Errorf("subscribing: %v, dialling: %v; want both refused", subscribeErr, dialErr)
+			}
+			if !tt.allowed && subscribeErr != nil {
+				checkErr(t, subscribeErr, "url")
+			}
+		})
+	}
+}
+
+// TestFailure gives failure the errors a try meets, wrapped as the HTTP
+// client wraps them, and the receiver's statuses.
+func TestFailure(t *testing.T) {
+	dial := func(err error) error {
+		return &url.Error{Op: "Post", URL: "https://hooks.example.pk/x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: err}}
+	}
+	tests := []struct {
+		name   string
+		status int
+		err    error
+		want   string
+	}{
+		{"connection refused", 0, dial(os.NewSyscallError("connect", syscall.ECONNREFUSED)), "refused"},
+		{"no route to host", 0, dial(os.NewSyscallError("connect", syscall.EHOSTUNREACH)), "unreachable"},
+		{"network unreachable", 0, dial(os.NewSyscallError("connect", syscall.ENETUNREACH)), "unreachable"},
+		{"no such host", 0, dial(&net.DNSError{Err: "no such host", Name: "hooks.example.pk", IsNotFound: true}), "dns"},
+		{"a DNS timeout", 0, dial(&net.DNSError{Err: "i/o timeout", Name: "hooks.example.pk", IsTimeout: true}), "dns"},
+		{"connect timeout", 0, dial(os.NewSyscallError("connect", syscall.ETIMEDOUT)), "timeout"},
+		{"the client's deadline", 0, &url.Error{Op: "Post", URL: "https://x", Err: context.DeadlineExceeded}, "timeout"},
+		{"an untrusted certificate", 0, &url.Error{Op: "Post", URL: "https://x", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}, "tls"},
+		{"a certificate for another name", 0, &url.Error{Op: "Post", URL: "https://x", Err: &tls.CertificateVerificationError{Err: x509.HostnameError{Host: "10.0.0.5"}}}, "tls"},
+		{"no TLS at the other end", 0, &url.Error{Op: "Post", URL: "https://x", Err: tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}}, "tls"},
+		{"plain HTTP at an https address", 0, &url.Error{Op: "Post", URL: "https://x", Err: http.ErrSchemeMismatch}, "tls"},
+		{"a TLS alert", 0, &url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "remote error", Err: tls.AlertError(40)}}, "tls"},
+		{"a blocked address", 0, dial(fmt.Errorf("webhook target 10.0.0.5 is %w", errNotAllowed)), "not_allowed"},
+		{"a deleted subscription", 0, errEnded, Ended},
+		{"a redirect", http.StatusFound, errors.New(http.StatusText(http.StatusFound)), "redirect"},
+		{"a permanent redirect", http.StatusPermanentRedirect, errors.New("308"), "redirect"},
+		{"a 500", http.StatusInternalServerError, errors.New("500 Internal Server Error"), "http_status"},
+		{"a 404", http.StatusNotFound, errors.New("404 Not Found"), "http_status"},
+		{"a connection closed before the answer", 0, &url.Error{Op: "Post", URL: "https://x", Err: io.EOF}, "other"},
+		{"a secret that does not open", 0, errors.New("open the secret of subscription s: sealed value cannot be opened"), "other"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := failure(tt.status, tt.err)
+			if got != tt.want {
+				t.Errorf("failure(%d, %v) = %q, want %q", tt.status, tt.err, got, tt.want)
+			}
+			if !slices.Contains(Failures, got) {
+				t.Errorf("%q is not in Failures", got)
+			}
+		})
 	}
 }
 

@@ -725,6 +725,48 @@ func (e WebhookEventType) Valid() bool {
 	}
 }
 
+// Defines values for WebhookFailure.
+const (
+	WebhookFailureDns               WebhookFailure = "dns"
+	WebhookFailureHttpStatus        WebhookFailure = "http_status"
+	WebhookFailureNotAllowed        WebhookFailure = "not_allowed"
+	WebhookFailureOther             WebhookFailure = "other"
+	WebhookFailureRedirect          WebhookFailure = "redirect"
+	WebhookFailureRefused           WebhookFailure = "refused"
+	WebhookFailureSubscriptionEnded WebhookFailure = "subscription_ended"
+	WebhookFailureTimeout           WebhookFailure = "timeout"
+	WebhookFailureTls               WebhookFailure = "tls"
+	WebhookFailureUnreachable       WebhookFailure = "unreachable"
+)
+
+// Valid indicates whether the value is a known member of the WebhookFailure enum.
+func (e WebhookFailure) Valid() bool {
+	switch e {
+	case WebhookFailureDns:
+		return true
+	case WebhookFailureHttpStatus:
+		return true
+	case WebhookFailureNotAllowed:
+		return true
+	case WebhookFailureOther:
+		return true
+	case WebhookFailureRedirect:
+		return true
+	case WebhookFailureRefused:
+		return true
+	case WebhookFailureSubscriptionEnded:
+		return true
+	case WebhookFailureTimeout:
+		return true
+	case WebhookFailureTls:
+		return true
+	case WebhookFailureUnreachable:
+		return true
+	default:
+		return false
+	}
+}
+
 // Accepted defines model for Accepted.
 type Accepted struct {
 	// Status Example: accepted
@@ -2025,11 +2067,13 @@ type WebhookDelivery struct {
 	EventId     openapi_types.UUID `json:"event_id"`
 
 	// EventType An event a client may subscribe to (see the webhooks).
-	EventType     WebhookEventType   `json:"event_type"`
-	Id            openapi_types.UUID `json:"id"`
-	LastError     *string            `json:"last_error,omitempty"`
-	LastStatus    *int               `json:"last_status,omitempty"`
-	NextAttemptAt *time.Time         `json:"next_attempt_at,omitempty"`
+	EventType WebhookEventType   `json:"event_type"`
+	Id        openapi_types.UUID `json:"id"`
+
+	// LastError Why a webhook delivery's last try failed: `timeout` (no answer in time), `dns` (the host name did not resolve), `refused` (nothing accepted the connection), `unreachable` (no route to the address), `tls` (the TLS handshake failed), `not_allowed` (the host resolved to an address webhooks may not reach), `redirect` (a 3xx answer; redirects are not followed), `http_status` (another answer outside 2xx, in `last_status`), `subscription_ended` (deleted, or its client revoked) or `other`.
+	LastError     *WebhookFailure `json:"last_error,omitempty"`
+	LastStatus    *int            `json:"last_status,omitempty"`
+	NextAttemptAt *time.Time      `json:"next_attempt_at,omitempty"`
 
 	// Status Where a webhook delivery stands.
 	Status WebhookDeliveryStatus `json:"status"`
@@ -2040,6 +2084,9 @@ type WebhookDeliveryStatus string
 
 // WebhookEventType An event a client may subscribe to (see the webhooks).
 type WebhookEventType string
+
+// WebhookFailure Why a webhook delivery's last try failed: `timeout` (no answer in time), `dns` (the host name did not resolve), `refused` (nothing accepted the connection), `unreachable` (no route to the address), `tls` (the TLS handshake failed), `not_allowed` (the host resolved to an address webhooks may not reach), `redirect` (a 3xx answer; redirects are not followed), `http_status` (another answer outside 2xx, in `last_status`), `subscription_ended` (deleted, or its client revoked) or `other`.
+type WebhookFailure string
 
 // WindowInput defines model for WindowInput.
 type WindowInput struct {
