@@ -108,8 +108,8 @@ func TestWebhookFailureMigrationCategorisesOldErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := provider.UpTo(ctx, 16); err != nil {
-		t.Fatalf("migrate to 16: %v", err)
+	if _, err := provider.UpTo(ctx, 17); err != nil {
+		t.Fatalf("migrate to 17: %v", err)
 	}
 	const client, sub, at = "b0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000002", "2027-03-10 04:00:00+00:00"
 	for _, stmt := range []string{
@@ -157,8 +157,8 @@ func TestWebhookFailureMigrationCategorisesOldErrors(t *testing.T) {
 		}
 	}
 
-	if _, err := provider.UpTo(ctx, 17); err != nil {
-		t.Fatalf("migrate to 17: %v", err)
+	if _, err := provider.UpTo(ctx, 18); err != nil {
+		t.Fatalf("migrate to 18: %v", err)
 	}
 	for i, tt := range tests {
 		var got string
