@@ -91,6 +91,9 @@ func (s *Service) LoadDemo(ctx context.Context, at DemoPlaces) (bool, error) {
 			{"Zainab Khan", time.Date(year-7, time.June, 10, 0, 0, 0, 0, time.UTC), "female"},
 			{"Ahmed Khan", time.Date(year-11, time.February, 20, 0, 0, 0, 0, time.UTC), "male"},
 		} {
+			if err := s.store.TakeDependantPlace(ctx, citizen.ID, s.maxDependants); err != nil {
+				return err
+			}
 			if err := s.store.CreateDependant(ctx, dependantRow{ID: uuid.NewString(), OwnerID: citizen.ID, FullName: child.name, Relation: RelationChild,
 				DateOfBirth: child.dob, Gender: child.gender, CreatedAt: now, UpdatedAt: now}); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -444,6 +445,7 @@ func (s *Store) DeleteLoginFailures(ctx context.Context, ids []string) error {
 // CreateDependant inserts a dependant.
 func (s *Store) CreateDependant(ctx context.Context, r dependantRow) error {
 	r.BFormSealed = s.sealed(fieldBForm, r.BFormOrCNIC)
+	r.PersonID = cmp.Or(r.PersonID, r.ID) // a record no number links is a person of its own
 	return dependantConflict(s.db.Conn(ctx).Create(&r).Error)
 }
 
