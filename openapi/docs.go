@@ -5000,7 +5000,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.",
+                "description": "A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).",
                 "consumes": [
                     "application/json"
                 ],

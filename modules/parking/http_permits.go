@@ -251,7 +251,7 @@ func (h *Handler) cancelPermit(c echo.Context) error {
 // renewPermit godoc
 //
 //	@Summary		Renew a permit
-//	@Description	A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+//	@Description	A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 //	@ID				renewPermit
 //	@Tags			parking
 //	@Accept			json

@@ -826,6 +826,53 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	})
 }
 
+// TestRenewalStartsWithin90Days: a renewal starts the day after its permit
+// ends, and like a new permit it may start at most 90 days ahead, so that
+// no chain of renewals is paid for years ahead (and refunded in full before
+// it starts). The refusal names start_date; once the start is within 90
+// days, the same renewal is sold.
+func TestRenewalStartsWithin90Days(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.app.NewCitizen()
+	renew := func(id string, months int) *apitest.Response {
+		return e.do(http.MethodPost, pkPermits+"/"+id+"/renew", c.Token, map[string]int{"months": months}, nil)
+	}
+	permits := func() int64 {
+		var n int64
+		if err := e.app.DB.Table("parking_permits").Where("zone_id = ?", zoneID).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	_, year := e.activePermit(c, zoneID, 12) // 2027-03-10 to 2028-03-09
+	_, month := e.activePermit(c, zoneID, 1) // 2027-03-10 to 2027-04-09
+
+	t.Run("a renewal starting a year ahead", func(t *testing.T) {
+		before := permits()
+		renew(year.ID, 12).Problem(t, http.StatusUnprocessableEntity, "start_date")
+		if after := permits(); after != before {
+			t.Errorf("%d permits after the refusal, want %d", after, before)
+		}
+	})
+
+	t.Run("a renewal of a renewal", func(t *testing.T) {
+		var next parking.Permit
+		renew(month.ID, 3).Want(t, http.StatusCreated).JSON(t, &next) // 2027-04-10 to 2027-07-09: 31 days ahead
+		e.mustPay(c, next.ID)
+		renew(next.ID, 12).Problem(t, http.StatusUnprocessableEntity, "start_date") // from 2027-07-10: 122 days ahead
+	})
+
+	t.Run("once the start is 90 days away", func(t *testing.T) {
+		e.app.SetClock(time.Date(2027, 12, 11, 4, 0, 0, 0, time.UTC)) // 2028-03-10 is 90 days ahead
+		var next parking.Permit
+		renew(year.ID, 1).Want(t, http.StatusCreated).JSON(t, &next)
+		if next.StartDate != "2028-03-10" {
+			t.Errorf("the renewal starts %s, want 2028-03-10", next.StartDate)
+		}
+	})
+}
+
 // --- verification tokens ---
 
 // pkKeyfunc verifies permit tokens with the JWK Set the server publishes,

@@ -3636,7 +3636,7 @@ type ClientInterface interface {
 
 	// RenewPermitWithBody Renew a permit
 	//
-	// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+	// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3645,7 +3645,7 @@ type ClientInterface interface {
 
 	// RenewPermit Renew a permit
 	//
-	// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+	// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5843,7 +5843,7 @@ func (c *Client) PayPermit(ctx context.Context, id openapi_types.UUID, params *P
 
 // RenewPermitWithBody Renew a permit
 //
-// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5862,7 +5862,7 @@ func (c *Client) RenewPermitWithBody(ctx context.Context, id openapi_types.UUID,
 
 // RenewPermit Renew a permit
 //
-// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11646,7 +11646,7 @@ type ClientWithResponsesInterface interface {
 
 	// RenewPermitWithBodyWithResponse Renew a permit
 	//
-	// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+	// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11655,7 +11655,7 @@ type ClientWithResponsesInterface interface {
 
 	// RenewPermitWithResponse Renew a permit
 	//
-	// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+	// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29830,7 +29830,7 @@ func (c *ClientWithResponses) PayPermitWithResponse(ctx context.Context, id open
 
 // RenewPermitWithBodyWithResponse Renew a permit
 //
-// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29845,7 +29845,7 @@ func (c *ClientWithResponses) RenewPermitWithBodyWithResponse(ctx context.Contex
 
 // RenewPermitWithResponse Renew a permit
 //
-// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+// A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
