@@ -940,14 +940,9 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
-                    },
-                    {
-                        "OAuth2": [
-                            "health.appointments:read"
-                        ]
                     }
                 ],
-                "description": "Health staff see their own facility (the default); health admins name one. Ordered by start and queue number.",
+                "description": "For the facility's staff: each appointment with its patient and the reason for the visit, which are health data. Health staff see their own facility (the default); health admins name one. Ordered by start and queue number. Third-party clients read their facility's day as times and IDs with listIntegrationAppointments, never here.",
                 "produces": [
                     "application/json"
                 ],
@@ -3603,6 +3598,76 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/integrations/appointments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "health.appointments:read"
+                        ]
+                    }
+                ],
+                "description": "For a third-party client with health.appointments:read: the appointments at the facility the client is bound to on a local date, ordered by start and queue number. Each shows its slot (times, doctor, specialty), queue number and status, never the patient, the reason for the visit or the facility's cancellation note. Each patient's access log records the read under the client's ID.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "integrations"
+                ],
+                "summary": "Your facility's appointments on one day",
+                "operationId": "listIntegrationAppointments",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "local date YYYY-MM-DD (default: today)",
+                        "name": "date",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/IntegrationAppointmentList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -6759,6 +6824,67 @@ const docTemplate = `{
                 }
             }
         },
+        "IntegrationAppointment": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "queue_number",
+                "slot",
+                "status",
+                "updated_at"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "queue_number": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "slot": {
+                    "$ref": "#/definitions/Slot"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "booked",
+                        "cancelled",
+                        "cancelled_by_facility",
+                        "checked_in",
+                        "completed",
+                        "no_show"
+                    ]
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time"
+                }
+            }
+        },
+        "IntegrationAppointmentList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/IntegrationAppointment"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "IntegrationClient": {
             "type": "object",
             "required": [
@@ -8823,7 +8949,7 @@ const docTemplate = `{
             "tokenUrl": "/api/v1/oauth/token",
             "scopes": {
                 "education.schools:read": "Read schools and seats (public; the client's rate limit applies), and hear of decisions at the client's school.",
-                "health.appointments:read": "Read the day's appointments of the client's facility and hear of its bookings and cancellations: times and IDs, never patients.",
+                "health.appointments:read": "Read the appointments at the client's facility (GET /api/v1/integrations/appointments) and hear of its bookings and cancellations: times, doctors, queue numbers and IDs, never patients or reasons.",
                 "health.slots:read": "Search free slots (public; the client's rate limit applies).",
                 "parking.permits:verify": "Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked.",
                 "webhooks:manage": "Subscribe to events, see deliveries and redeliver them."
