@@ -62,6 +62,27 @@ const docTemplate = `{
                 }
             }
         },
+        "/.well-known/permit-status": {
+            "get": {
+                "description": "A compact JWS (EdDSA, JOSE typ permit-status+jwt, aud citizenapi-permit) signed with the keys at /.well-known/jwks.json, as permit verification tokens are. Its payload's data.revoked lists the IDs of permits cancelled, revoked or rejected while a verification token issued for them may be unexpired; iat says when the list was made, exp when it is no longer worth reading. A change is listed within 60 seconds, on every instance. An officer's device that verifies permit tokens offline fetches it at least every minute when online, and refuses a permit whose ID it lists or whose token has expired.",
+                "produces": [
+                    "application/jwt"
+                ],
+                "tags": [
+                    "parking"
+                ],
+                "summary": "Permits withdrawn while their tokens may be live",
+                "operationId": "getPermitStatus",
+                "responses": {
+                    "200": {
+                        "description": "the list, a compact JWS",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/admin/audit": {
             "get": {
                 "security": [
@@ -4860,7 +4881,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json.",
+                "description": "An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json. Each read signs a new one that lasts a day, so the app reads the permit at least daily to show a valid code.",
                 "produces": [
                     "application/json"
                 ],
@@ -7535,7 +7556,7 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "verification_token": {
-                    "description": "VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)\nfor the permit's QR code; only active permits carry one.",
+                    "description": "VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)\nfor the permit's QR code; only active permits carry one. It lasts a day\n(at most to the end of the permit's last day): read the permit again\nfor a new one.",
                     "type": "string"
                 },
                 "zone_id": {

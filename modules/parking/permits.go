@@ -11,7 +11,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
-	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
@@ -208,17 +207,6 @@ func (s *Service) presentOne(ctx context.Context, r permitRow) (Permit, error) {
 		return Permit{}, err
 	}
 	return out[0], nil
-}
-
-// verificationToken signs what an officer's device needs to check a permit
-// offline; it expires at the end of the permit's last local day.
-func (s *Service) verificationToken(r permitRow, now time.Time) (string, error) {
-	lastMoment := time.Date(r.EndDate.Year(), r.EndDate.Month(), r.EndDate.Day()+1, 0, 0, 0, 0, domain.Karachi)
-	tok, _, err := s.signer.Issue(token.TypePermit, r.ID, PermitAudience, lastMoment.Sub(now), token.Claims{Data: map[string]any{
-		"plate": r.Plate, "zone_id": r.ZoneID, "permit_type": r.PermitType,
-		"valid_from": r.StartDate.UTC().Format(time.DateOnly), "valid_to": r.EndDate.UTC().Format(time.DateOnly),
-	}})
-	return tok, err
 }
 
 // Permits lists the caller's permits, newest first.

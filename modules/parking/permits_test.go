@@ -875,9 +875,10 @@ func TestRenewalStartsWithin90Days(t *testing.T) {
 
 // --- verification tokens ---
 
-// pkKeyfunc verifies permit tokens with the JWK Set the server publishes,
-// as an officer's device would offline.
-func pkKeyfunc(t *testing.T, e *pkEnv) jwt.Keyfunc {
+// pkKeyfunc verifies tokens of type typ (permit+jwt, permit-status+jwt)
+// with the JWK Set the server publishes, as an officer's device would
+// offline.
+func pkKeyfunc(t *testing.T, e *pkEnv, typ string) jwt.Keyfunc {
 	t.Helper()
 	r := e.app.Get("/.well-known/jwks.json", "").Want(t, http.StatusOK)
 	var set token.JWKSet
@@ -898,8 +899,8 @@ func pkKeyfunc(t *testing.T, e *pkEnv) jwt.Keyfunc {
 		t.Fatal("the JWK Set holds no keys")
 	}
 	return func(tok *jwt.Token) (any, error) {
-		if typ, _ := tok.Header["typ"].(string); typ != "permit+jwt" {
-			return nil, fmt.Errorf("typ %q, want permit+jwt", typ)
+		if got, _ := tok.Header["typ"].(string); got != typ {
+			return nil, fmt.Errorf("typ %q, want %s", got, typ)
 		}
 		kid, _ := tok.Header["kid"].(string)
 		key, ok := keys[kid]
@@ -931,7 +932,7 @@ func TestVerificationToken(t *testing.T) {
 	if p.VerificationToken == "" {
 		t.Fatal("an active permit has no verification_token")
 	}
-	keyfunc := pkKeyfunc(t, e)
+	keyfunc := pkKeyfunc(t, e, "permit+jwt")
 
 	claims, err := pkParse(e, p.VerificationToken, parking.PermitAudience, keyfunc)
 	if err != nil {
@@ -946,8 +947,9 @@ func TestVerificationToken(t *testing.T) {
 			t.Errorf("data.%s = %v, want %v", k, claims.Data[k], v)
 		}
 	}
-	// It lasts to the end of the permit's last local day.
-	if end := time.Date(2027, 6, 10, 0, 0, 0, 0, domain.Karachi); claims.ExpiresAt == nil || !claims.ExpiresAt.Equal(end) {
+	// It lasts a day: the app reads the permit again for a fresh one, and
+	// an officer's device fetches the list of withdrawn permits meanwhile.
+	if end := pkStart.Add(24 * time.Hour); claims.ExpiresAt == nil || !claims.ExpiresAt.Equal(end) {
 		t.Errorf("exp = %v, want %s", claims.ExpiresAt, end)
 	}
 
@@ -1008,6 +1010,18 @@ func TestVerificationToken(t *testing.T) {
 			if (it.Status == parking.StatusActive) != (it.VerificationToken != "") {
 				t.Errorf("listed permit %s is %s with token %t", it.ID, it.Status, it.VerificationToken != "")
 			}
+		}
+	})
+
+	// Last, as it moves the clock.
+	t.Run("on the last day it lasts to the day's end", func(t *testing.T) {
+		e.app.SetClock(time.Date(2027, 6, 9, 20, 0, 0, 0, domain.Karachi))
+		claims, err := pkParse(e, e.permit(c, paid.ID).VerificationToken, parking.PermitAudience, keyfunc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end := time.Date(2027, 6, 10, 0, 0, 0, 0, domain.Karachi); claims.ExpiresAt == nil || !claims.ExpiresAt.Equal(end) {
+			t.Errorf("exp = %v, want the end of the last day, %s", claims.ExpiresAt, end)
 		}
 	})
 }

@@ -1531,7 +1531,9 @@ type Permit struct {
 	VehicleId openapi_types.UUID `json:"vehicle_id"`
 
 	// VerificationToken VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)
-	// for the permit's QR code; only active permits carry one.
+	// for the permit's QR code; only active permits carry one. It lasts a day
+	// (at most to the end of the permit's last day): read the permit again
+	// for a new one.
 	VerificationToken *string            `json:"verification_token,omitempty"`
 	ZoneId            openapi_types.UUID `json:"zone_id"`
 }
@@ -2725,6 +2727,13 @@ type ClientInterface interface {
 	// Corresponds with GET /.well-known/jwks.json (the `GetJwks` operationId).
 	GetJwks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetPermitStatus Permits withdrawn while their tokens may be live
+	//
+	// A compact JWS (EdDSA, JOSE typ permit-status+jwt, aud citizenapi-permit) signed with the keys at /.well-known/jwks.json, as permit verification tokens are. Its payload's data.revoked lists the IDs of permits cancelled, revoked or rejected while a verification token issued for them may be unexpired; iat says when the list was made, exp when it is no longer worth reading. A change is listed within 60 seconds, on every instance. An officer's device that verifies permit tokens offline fetches it at least every minute when online, and refuses a permit whose ID it lists or whose token has expired.
+	//
+	// Corresponds with GET /.well-known/permit-status (the `GetPermitStatus` operationId).
+	GetPermitStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListAudit Read the audit log
 	//
 	// Newest first. Filter by actor, target, the citizen whose data was touched, and time.
@@ -3645,7 +3654,7 @@ type ClientInterface interface {
 
 	// GetPermit One of your permits
 	//
-	// An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json.
+	// An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json. Each read signs a new one that lasts a day, so the app reads the permit at least daily to show a valid code.
 	//
 	// Corresponds with GET /api/v1/parking/permits/{id} (the `GetPermit` operationId).
 	GetPermit(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3799,6 +3808,23 @@ func (c *Client) GetIndex(ctx context.Context, reqEditors ...RequestEditorFn) (*
 // Corresponds with GET /.well-known/jwks.json (the `GetJwks` operationId).
 func (c *Client) GetJwks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetJwksRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPermitStatus Permits withdrawn while their tokens may be live
+//
+// A compact JWS (EdDSA, JOSE typ permit-status+jwt, aud citizenapi-permit) signed with the keys at /.well-known/jwks.json, as permit verification tokens are. Its payload's data.revoked lists the IDs of permits cancelled, revoked or rejected while a verification token issued for them may be unexpired; iat says when the list was made, exp when it is no longer worth reading. A change is listed within 60 seconds, on every instance. An officer's device that verifies permit tokens offline fetches it at least every minute when online, and refuses a permit whose ID it lists or whose token has expired.
+//
+// Corresponds with GET /.well-known/permit-status (the `GetPermitStatus` operationId).
+func (c *Client) GetPermitStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPermitStatusRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -5829,7 +5855,7 @@ func (c *Client) BuyPermit(ctx context.Context, params *BuyPermitParams, body Bu
 
 // GetPermit One of your permits
 //
-// An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json.
+// An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json. Each read signs a new one that lasts a day, so the app reads the permit at least daily to show a valid code.
 //
 // Corresponds with GET /api/v1/parking/permits/{id} (the `GetPermit` operationId).
 func (c *Client) GetPermit(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6165,6 +6191,33 @@ func NewGetJwksRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/.well-known/jwks.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPermitStatusRequest constructs an http.Request for the GetPermitStatus method
+func NewGetPermitStatusRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/.well-known/permit-status")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -10763,6 +10816,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /.well-known/jwks.json (the `GetJwks` operationId).
 	GetJwksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetJwksResponse, error)
 
+	// GetPermitStatusWithResponse Permits withdrawn while their tokens may be live
+	//
+	// A compact JWS (EdDSA, JOSE typ permit-status+jwt, aud citizenapi-permit) signed with the keys at /.well-known/jwks.json, as permit verification tokens are. Its payload's data.revoked lists the IDs of permits cancelled, revoked or rejected while a verification token issued for them may be unexpired; iat says when the list was made, exp when it is no longer worth reading. A change is listed within 60 seconds, on every instance. An officer's device that verifies permit tokens offline fetches it at least every minute when online, and refuses a permit whose ID it lists or whose token has expired.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /.well-known/permit-status (the `GetPermitStatus` operationId).
+	GetPermitStatusWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetPermitStatusResponse, error)
+
 	// ListAuditWithResponse Read the audit log
 	//
 	// Newest first. Filter by actor, target, the citizen whose data was touched, and time.
@@ -11755,7 +11817,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetPermitWithResponse One of your permits
 	//
-	// An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json.
+	// An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json. Each read signs a new one that lasts a day, so the app reads the permit at least daily to show a valid code.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -12177,6 +12239,137 @@ func (r GetJwksResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetJwksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPermitStatusResponse200Headers the declared response headers of an HTTP 200 response for GetPermitStatus
+type GetPermitStatusResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
+// GetPermitStatusResponse400Headers the declared response headers of an HTTP 400 response for GetPermitStatus
+type GetPermitStatusResponse400Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
+// GetPermitStatusResponse401Headers the declared response headers of an HTTP 401 response for GetPermitStatus
+type GetPermitStatusResponse401Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	WWWAuthenticate *string
+	XRequestID      string
+}
+
+// GetPermitStatusResponse429Headers the declared response headers of an HTTP 429 response for GetPermitStatus
+type GetPermitStatusResponse429Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      int
+	XRequestID      string
+}
+
+// GetPermitStatusResponse500Headers the declared response headers of an HTTP 500 response for GetPermitStatus
+type GetPermitStatusResponse500Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
+// GetPermitStatusResponse503Headers the declared response headers of an HTTP 503 response for GetPermitStatus
+type GetPermitStatusResponse503Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      int
+	XRequestID      string
+}
+
+type GetPermitStatusResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalServerError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetPermitStatusResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetPermitStatusResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPermitStatusResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPermitStatusResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetPermitStatusResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetPermitStatusResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetPermitStatusResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetPermitStatusResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetPermitStatusResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetPermitStatusResponse) GetApplicationproblemJSON500() *InternalServerError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetPermitStatusResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPermitStatusResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPermitStatusResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPermitStatusResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPermitStatusResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -28451,6 +28644,21 @@ func (c *ClientWithResponses) GetJwksWithResponse(ctx context.Context, reqEditor
 	return ParseGetJwksResponse(rsp)
 }
 
+// GetPermitStatusWithResponse Permits withdrawn while their tokens may be live
+//
+// A compact JWS (EdDSA, JOSE typ permit-status+jwt, aud citizenapi-permit) signed with the keys at /.well-known/jwks.json, as permit verification tokens are. Its payload's data.revoked lists the IDs of permits cancelled, revoked or rejected while a verification token issued for them may be unexpired; iat says when the list was made, exp when it is no longer worth reading. A change is listed within 60 seconds, on every instance. An officer's device that verifies permit tokens offline fetches it at least every minute when online, and refuses a permit whose ID it lists or whose token has expired.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /.well-known/permit-status (the `GetPermitStatus` operationId).
+func (c *ClientWithResponses) GetPermitStatusWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetPermitStatusResponse, error) {
+	rsp, err := c.GetPermitStatus(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPermitStatusResponse(rsp)
+}
+
 // ListAuditWithResponse Read the audit log
 //
 // Newest first. Filter by actor, target, the citizen whose data was touched, and time.
@@ -30103,7 +30311,7 @@ func (c *ClientWithResponses) BuyPermitWithResponse(ctx context.Context, params 
 
 // GetPermitWithResponse One of your permits
 //
-// An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json.
+// An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json. Each read signs a new one that lasts a day, so the app reads the permit at least daily to show a valid code.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -30843,6 +31051,263 @@ func ParseGetJwksResponse(rsp *http.Response) (*GetJwksResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetJwksResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPermitStatusResponse parses an HTTP response from a GetPermitStatusWithResponse call
+func ParseGetPermitStatusResponse(rsp *http.Response) (*GetPermitStatusResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPermitStatusResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetPermitStatusResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetPermitStatusResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPermitStatusResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPermitStatusResponse429Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetPermitStatusResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetPermitStatusResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value Language
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
