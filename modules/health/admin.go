@@ -264,7 +264,7 @@ func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, d
 	if !facilityRoles.Manages(p, facilityID) {
 		return page.Page[Appointment]{}, domain.Errorf(domain.Forbidden, "you may see only your own facility's appointments")
 	}
-	return s.day(ctx, facilityID, date, pg, "health.appointments.read")
+	return s.facilityDay(ctx, facilityID, date, pg, "health.appointments.read")
 }
 
 // ClientDay lists the appointments at the calling client's facility on a
@@ -275,7 +275,7 @@ func (s *Service) ClientDay(ctx context.Context, p domain.Principal, date string
 	if p.Kind != domain.KindClient || p.UnitID == "" {
 		return page.Page[IntegrationAppointment]{}, domain.Errorf(domain.Forbidden, "only a client bound to a facility reads its day")
 	}
-	full, err := s.day(ctx, p.UnitID, date, pg, "health.appointment_times.read")
+	full, err := s.facilityDay(ctx, p.UnitID, date, pg, "health.appointment_times.read")
 	if err != nil {
 		return page.Page[IntegrationAppointment]{}, err
 	}
@@ -286,9 +286,9 @@ func (s *Service) ClientDay(ctx context.Context, p domain.Principal, date string
 	return page.Page[IntegrationAppointment]{Items: items, NextCursor: full.NextCursor}, nil
 }
 
-// day reads a page of facilityID's appointments on a local date and
+// facilityDay reads a page of facilityID's appointments on a local date and
 // records the read, as action, in each patient's access log.
-func (s *Service) day(ctx context.Context, facilityID, date string, pg page.Request, action string) (page.Page[Appointment], error) {
+func (s *Service) facilityDay(ctx context.Context, facilityID, date string, pg page.Request, action string) (page.Page[Appointment], error) {
 	day := domain.LocalDate(s.clock.Now())
 	if date != "" {
 		var err error
