@@ -73,7 +73,7 @@ func TestCommittedSpecIsCurrent(t *testing.T) {
 // documentedPlatformPaths are the routes outside /api/v1 that the document
 // describes; the rest (Swagger UI's pages) are tools, not operations.
 var documentedPlatformPaths = map[string]bool{"/": true, "/healthz": true, "/readyz": true, "/dev/messages": true,
-	"/.well-known/jwks.json": true, "/openapi.json": true, "/openapi.yaml": true}
+	"/.well-known/jwks.json": true, "/.well-known/permit-status": true, "/openapi.json": true, "/openapi.yaml": true}
 
 // TestSpecMatchesRoutes fails when a route is served but not documented,
 // or documented but not served.

@@ -115,9 +115,14 @@ func (s *Server) mountModules(m *Modules) {
 	identity.Routes(r, identity.NewHandler(m.Identity, m.audit))
 	health.Routes(r, health.NewHandler(m.Health))
 	education.Routes(r, education.NewHandler(m.Education))
-	parking.Routes(r, parking.NewHandler(m.Parking))
+	parkingHandler := parking.NewHandler(m.Parking)
+	parking.Routes(r, parkingHandler)
 	home.Routes(r, home.NewHandler(m.Home))
 	integrations.Routes(r, integrations.NewHandler(m.Integrations))
+
+	// Beside the API: documents devices find at well-known places.
+	root := web.NewRouter(s.Echo.Group(""), auth.guard, m.idempotency.Middleware, &s.routes)
+	parking.WellKnownRoutes(root, parkingHandler)
 
 	s.background = s.newBackground(m)
 	s.Echo.GET("/.well-known/jwks.json", s.jwks)

@@ -29,7 +29,7 @@ import (
 //	@securitydefinitions.oauth2.application	OAuth2
 //	@tokenUrl								/api/v1/oauth/token
 //	@scope.health.slots:read				Search free slots (public; the client's rate limit applies).
-//	@scope.health.appointments:read			Read the day's appointments of the client's facility and hear of its bookings and cancellations: times and IDs, never patients.
+//	@scope.health.appointments:read			Read the appointments at the client's facility (GET /api/v1/integrations/appointments) and hear of its bookings and cancellations: times, doctors, queue numbers and IDs, never patients or reasons.
 //	@scope.education.schools:read			Read schools and seats (public; the client's rate limit applies), and hear of decisions at the client's school.
 //	@scope.parking.permits:verify			Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked.
 //	@scope.webhooks:manage					Subscribe to events, see deliveries and redeliver them.

@@ -62,6 +62,27 @@ const docTemplate = `{
                 }
             }
         },
+        "/.well-known/permit-status": {
+            "get": {
+                "description": "A compact JWS (EdDSA, JOSE typ permit-status+jwt, aud citizenapi-permit) signed with the keys at /.well-known/jwks.json, as permit verification tokens are. Its payload's data.revoked lists the IDs of permits cancelled, revoked or rejected while a verification token issued for them may be unexpired; iat says when the list was made, exp when it is no longer worth reading. A change is listed within 60 seconds, on every instance. An officer's device that verifies permit tokens offline fetches it at least every minute when online, and refuses a permit whose ID it lists or whose token has expired.",
+                "produces": [
+                    "application/jwt"
+                ],
+                "tags": [
+                    "parking"
+                ],
+                "summary": "Permits withdrawn while their tokens may be live",
+                "operationId": "getPermitStatus",
+                "responses": {
+                    "200": {
+                        "description": "the list, a compact JWS",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/admin/audit": {
             "get": {
                 "security": [
@@ -940,14 +961,9 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
-                    },
-                    {
-                        "OAuth2": [
-                            "health.appointments:read"
-                        ]
                     }
                 ],
-                "description": "Health staff see their own facility (the default); health admins name one. Ordered by start and queue number.",
+                "description": "For the facility's staff: each appointment with its patient and the reason for the visit, which are health data. Health staff see their own facility (the default); health admins name one. Ordered by start and queue number. Third-party clients read their facility's day as times and IDs with listIntegrationAppointments, never here.",
                 "produces": [
                     "application/json"
                 ],
@@ -3610,6 +3626,76 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/integrations/appointments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "health.appointments:read"
+                        ]
+                    }
+                ],
+                "description": "For a third-party client with health.appointments:read: the appointments at the facility the client is bound to on a local date, ordered by start and queue number. Each shows its slot (times, doctor, specialty), queue number and status, never the patient, the reason for the visit or the facility's cancellation note. Each patient's access log records the read under the client's ID.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "integrations"
+                ],
+                "summary": "Your facility's appointments on one day",
+                "operationId": "listIntegrationAppointments",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "local date YYYY-MM-DD (default: today)",
+                        "name": "date",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/IntegrationAppointmentList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/integrations/webhooks": {
             "get": {
                 "security": [
@@ -4807,7 +4893,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json.",
+                "description": "An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json. Each read signs a new one that lasts a day, so the app reads the permit at least daily to show a valid code.",
                 "produces": [
                     "application/json"
                 ],
@@ -5012,7 +5098,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.",
+                "description": "A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).",
                 "consumes": [
                     "application/json"
                 ],
@@ -6771,6 +6857,67 @@ const docTemplate = `{
                 }
             }
         },
+        "IntegrationAppointment": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "queue_number",
+                "slot",
+                "status",
+                "updated_at"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "queue_number": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "slot": {
+                    "$ref": "#/definitions/Slot"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "booked",
+                        "cancelled",
+                        "cancelled_by_facility",
+                        "checked_in",
+                        "completed",
+                        "no_show"
+                    ]
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time"
+                }
+            }
+        },
+        "IntegrationAppointmentList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/IntegrationAppointment"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "IntegrationClient": {
             "type": "object",
             "required": [
@@ -7421,7 +7568,7 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "verification_token": {
-                    "description": "VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)\nfor the permit's QR code; only active permits carry one.",
+                    "description": "VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)\nfor the permit's QR code; only active permits carry one. It lasts a day\n(at most to the end of the permit's last day): read the permit again\nfor a new one.",
                     "type": "string"
                 },
                 "zone_id": {
@@ -8847,7 +8994,7 @@ const docTemplate = `{
             "tokenUrl": "/api/v1/oauth/token",
             "scopes": {
                 "education.schools:read": "Read schools and seats (public; the client's rate limit applies), and hear of decisions at the client's school.",
-                "health.appointments:read": "Read the day's appointments of the client's facility and hear of its bookings and cancellations: times and IDs, never patients.",
+                "health.appointments:read": "Read the appointments at the client's facility (GET /api/v1/integrations/appointments) and hear of its bookings and cancellations: times, doctors, queue numbers and IDs, never patients or reasons.",
                 "health.slots:read": "Search free slots (public; the client's rate limit applies).",
                 "parking.permits:verify": "Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked.",
                 "webhooks:manage": "Subscribe to events, see deliveries and redeliver them."

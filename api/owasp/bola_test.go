@@ -146,7 +146,7 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 		r := w.app.Get(v1+"/integrations/webhooks", w.clientF2.Token)
 		r.Want(t, http.StatusOK)
 		owCheck(t, "client F2's webhooks", r, w.sub1)
-		r = w.app.Get(v1+"/admin/health/appointments?date="+w.app.Day(w.day), w.clientF2.Token)
+		r = w.app.Get(v1+"/integrations/appointments?date="+w.app.Day(w.day), w.clientF2.Token)
 		r.Want(t, http.StatusOK)
 		owCheck(t, "client F2's day", r, append(secrets, w.appt.ID)...)
 	})
@@ -263,7 +263,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			who, token, path, foreign string
 		}{
 			{"health_staff of F2", w.staffF2.Token, "/admin/health/appointments?date=" + date, w.appt.ID},
-			{"client of F2", w.clientF2.Token, "/admin/health/appointments?date=" + date, w.appt.ID},
+			{"client of F2", w.clientF2.Token, "/integrations/appointments?date=" + date, w.appt.ID},
 			{"education_staff of S2", w.eduS2.Token, "/admin/education/applications?limit=100", w.application.ID},
 		} {
 			r := w.app.Get(v1+c.path, c.token)
@@ -275,7 +275,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			who, token, path, own string
 		}{
 			{"health_staff of F1", w.staffF1.Token, "/admin/health/appointments?date=" + date, w.appt.ID},
-			{"client of F1", w.clientF1.Token, "/admin/health/appointments?date=" + date, w.appt.ID},
+			{"client of F1", w.clientF1.Token, "/integrations/appointments?date=" + date, w.appt.ID},
 			{"education_staff of S1", w.eduS1.Token, "/admin/education/applications?limit=100", w.application.ID},
 		} {
 			r := w.app.Get(v1+c.path, c.token)

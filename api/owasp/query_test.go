@@ -108,6 +108,10 @@ func (w *owWorld) owListCaller(path string) (token string, base url.Values, owns
 		return w.app.Admin(identity.RoleParkingAdmin).Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/"):
 		return w.admin.Token, base, false
+	case path == "/api/v1/integrations/appointments":
+		// F2's client: A's appointment at F1 must never show.
+		base.Set("date", w.app.Day(w.day))
+		return w.clientF2.Token, base, true
 	case strings.HasPrefix(path, "/api/v1/integrations/webhooks/{id}"):
 		return w.clientF1.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/integrations/"):

@@ -127,7 +127,7 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 		}
 		// Narrowed to one scope, the token loses the others.
 		narrow := sign(token.TypeAccess, w.clientF2.ID, integrations.Audience, token.Claims{Kind: "client", Scope: "webhooks:manage"})
-		if r := w.app.Get(v1+"/admin/health/appointments", narrow); r.Status != http.StatusForbidden {
+		if r := w.app.Get(v1+"/integrations/appointments", narrow); r.Status != http.StatusForbidden {
 			t.Fatalf("a scope the token does not carry: %d %s, want 403", r.Status, owShort(r.Body))
 		}
 	})

@@ -15,12 +15,6 @@ import (
 // staff for the facility they belong to.
 var facilityRoles = domain.UnitRoles{Admin: domain.RoleHealthAdmin, Staff: domain.RoleHealthStaff}
 
-// reads says whether p may read facilityID's appointments: those who manage
-// it, and a third-party client bound to it.
-func reads(p domain.Principal, facilityID string) bool {
-	return facilityRoles.Manages(p, facilityID) || (p.Kind == domain.KindClient && p.UnitID != "" && p.UnitID == facilityID)
-}
-
 // FacilityInput describes a facility as an administrator enters it.
 type FacilityInput struct {
 	Name        string   `json:"name" validate:"required,min=2,max=200"`
@@ -257,8 +251,9 @@ func (s *Service) AddSchedule(ctx context.Context, p domain.Principal, in Schedu
 }
 
 // DayList lists a facility's appointments on a local date (today when
-// empty) for its staff, and records the read in each patient's access log.
-// Errors: Forbidden outside the caller's facility.
+// empty) for its staff, patients and reasons included, and records the
+// read in each patient's access log. Errors: Forbidden outside the
+// caller's facility; Invalid without a facility; Malformed date.
 func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, date string, pg page.Request) (page.Page[Appointment], error) {
 	if facilityID == "" {
 		facilityID = p.UnitID
@@ -266,9 +261,34 @@ func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, d
 	if facilityID == "" {
 		return page.Page[Appointment]{}, domain.FieldInvalid("facility_id", "validation.required", nil)
 	}
-	if !reads(p, facilityID) {
+	if !facilityRoles.Manages(p, facilityID) {
 		return page.Page[Appointment]{}, domain.Errorf(domain.Forbidden, "you may see only your own facility's appointments")
 	}
+	return s.facilityDay(ctx, facilityID, date, pg, "health.appointments.read")
+}
+
+// ClientDay lists the appointments at the calling client's facility on a
+// local date (today when empty) as times and IDs, and records the read in
+// each patient's access log. Errors: Forbidden for a caller that is not a
+// client bound to a facility; Malformed date.
+func (s *Service) ClientDay(ctx context.Context, p domain.Principal, date string, pg page.Request) (page.Page[IntegrationAppointment], error) {
+	if p.Kind != domain.KindClient || p.UnitID == "" {
+		return page.Page[IntegrationAppointment]{}, domain.Errorf(domain.Forbidden, "only a client bound to a facility reads its day")
+	}
+	full, err := s.facilityDay(ctx, p.UnitID, date, pg, "health.appointment_times.read")
+	if err != nil {
+		return page.Page[IntegrationAppointment]{}, err
+	}
+	items := make([]IntegrationAppointment, len(full.Items))
+	for i, a := range full.Items {
+		items[i] = a.forClient()
+	}
+	return page.Page[IntegrationAppointment]{Items: items, NextCursor: full.NextCursor}, nil
+}
+
+// facilityDay reads a page of facilityID's appointments on a local date and
+// records the read, as action, in each patient's access log.
+func (s *Service) facilityDay(ctx context.Context, facilityID, date string, pg page.Request, action string) (page.Page[Appointment], error) {
 	day := domain.LocalDate(s.clock.Now())
 	if date != "" {
 		var err error
@@ -284,7 +304,7 @@ func (s *Service) DayList(ctx context.Context, p domain.Principal, facilityID, d
 	for i, r := range rows.Items {
 		subjects[i] = r.AccountID
 	}
-	if err := s.audit.RecordReads(ctx, "health.appointments.read", "facility", facilityID, subjects); err != nil {
+	if err := s.audit.RecordReads(ctx, action, "facility", facilityID, subjects); err != nil {
 		return page.Page[Appointment]{}, err
 	}
 	items, err := s.withSlots(ctx, rows.Items)

@@ -32,6 +32,24 @@ type Appointment struct {
 	UpdatedAt    time.Time `json:"updated_at" format:"date-time"`
 } // @name Appointment
 
+// IntegrationAppointment is an appointment as its facility's third-party
+// client sees it: when, with which doctor, its place in the queue and its
+// status. Who the patient is, the reason for the visit and the facility's
+// cancellation note are for the patient and the facility's staff only.
+type IntegrationAppointment struct {
+	ID          string    `json:"id" format:"uuid"`
+	Status      string    `json:"status" enums:"booked,cancelled,cancelled_by_facility,checked_in,completed,no_show"`
+	QueueNumber int       `json:"queue_number" example:"2"`
+	Slot        Slot      `json:"slot"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt   time.Time `json:"updated_at" format:"date-time"`
+} // @name IntegrationAppointment
+
+// forClient is what a client sees of a.
+func (a Appointment) forClient() IntegrationAppointment {
+	return IntegrationAppointment{ID: a.ID, Status: a.Status, QueueNumber: a.QueueNumber, Slot: a.Slot, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+}
+
 // Patient is who an appointment is for: the citizen or a dependant.
 type Patient struct {
 	Kind     string `json:"kind" enums:"self,dependant"`

@@ -130,7 +130,7 @@ func (h *Handler) createSchedule(c echo.Context) error {
 // dayList godoc
 //
 //	@Summary		A facility's appointments on one day
-//	@Description	Health staff see their own facility (the default); health admins name one. Ordered by start and queue number.
+//	@Description	For the facility's staff: each appointment with its patient and the reason for the visit, which are health data. Health staff see their own facility (the default); health admins name one. Ordered by start and queue number. Third-party clients read their facility's day as times and IDs with listIntegrationAppointments, never here.
 //	@ID				listFacilityAppointments
 //	@Tags			health administration
 //	@Produce		json
@@ -144,7 +144,6 @@ func (h *Handler) createSchedule(c echo.Context) error {
 //	@Failure		403			{object}	web.Problem
 //	@Failure		422			{object}	web.Problem
 //	@Security		BearerAuth
-//	@Security		OAuth2[health.appointments:read]
 //	@Router			/api/v1/admin/health/appointments [get]
 func (h *Handler) dayList(c echo.Context) error {
 	p, err := web.Page(c)

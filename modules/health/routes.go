@@ -9,6 +9,9 @@ const (
 	PermSchedules  = "health.schedules:write"
 	PermManage     = "health.appointments:manage"
 	PermRead       = "health.appointments:read"
+	// PermTimes reads a facility's day as times and IDs: the scope
+	// health.appointments:read grants it to the facility's clients.
+	PermTimes = "health.appointment_times:read"
 )
 
 // Routes registers the health routes, each with its permission.
@@ -32,4 +35,6 @@ func Routes(r *web.Router, h *Handler) {
 	r.POST("/admin/health/appointments/:id/status", PermManage, h.setStatus)
 	r.POST("/admin/health/slots/:id/cancel", PermManage, h.cancelSlot)
 	r.POST("/admin/health/sessions/cancel", PermManage, h.cancelSession)
+
+	r.GET("/integrations/appointments", PermTimes, h.clientDay)
 }

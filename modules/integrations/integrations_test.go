@@ -53,6 +53,7 @@ const (
 	hooksPath   = "/api/v1/integrations/webhooks"
 	verifyPath  = "/api/v1/parking/verify"
 	dayListPath = "/api/v1/admin/health/appointments"
+	clientDay   = "/api/v1/integrations/appointments"
 )
 
 // itStart is the server's clock when every test begins: 09:00:09.6 on
@@ -891,8 +892,9 @@ func TestClientScopes(t *testing.T) {
 			{"verify without parking.permits:verify", hooksOnly.Token, http.MethodGet, verify, "parking.permits:verify"},
 			{"webhooks without webhooks:manage", verifier.Token, http.MethodGet, hooksPath, "webhooks:manage"},
 			{"subscribe without webhooks:manage", verifier.Token, http.MethodPost, hooksPath, "webhooks:manage"},
-			{"day list without health.appointments:read", verifier.Token, http.MethodGet, dayListPath + "?facility_id=" + f + "&date=" + day, "health.appointments:read"},
-			{"day list with a token narrowed to another scope", narrowed, http.MethodGet, dayListPath + "?facility_id=" + f + "&date=" + day, "health.appointments:read"},
+			{"facility day without health.appointments:read", verifier.Token, http.MethodGet, clientDay + "?date=" + day, "health.appointments:read"},
+			{"facility day with a token narrowed to another scope", narrowed, http.MethodGet, clientDay + "?date=" + day, "health.appointments:read"},
+			{"the staff day list", boundToF.Token, http.MethodGet, dayListPath + "?facility_id=" + f + "&date=" + day, ""},
 			{"a citizen's profile", boundToF.Token, http.MethodGet, "/api/v1/me", ""},
 			{"a citizen's bookings", verifier.Token, http.MethodPost, "/api/v1/health/appointments", ""},
 			{"client administration", boundToF.Token, http.MethodGet, clientsPath, ""},
@@ -944,27 +946,21 @@ func TestClientScopes(t *testing.T) {
 	})
 
 	t.Run("facility appointments", func(t *testing.T) {
-		r := e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, boundToF.Token)
+		r := e.app.Get(clientDay+"?date="+day, boundToF.Token)
 		r.Want(t, http.StatusOK)
-		var list struct{ Items []health.Appointment }
+		var list health.IntegrationAppointmentList
 		r.JSON(t, &list)
 		if len(list.Items) != 1 || list.Items[0].ID != apptF.ID {
 			t.Errorf("F's day = %s, want the one appointment %s", r.Body, apptF.ID)
 		}
-		r = e.app.Get(dayListPath+"?date="+day, boundToF.Token)
-		r.Want(t, http.StatusOK)
-		r.JSON(t, &list)
-		if len(list.Items) != 1 || list.Items[0].ID != apptF.ID {
-			t.Errorf("own facility by default = %s", r.Body)
-		}
+		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, boundToF.Token).Problem(t, http.StatusForbidden, "")
 		e.app.Get(dayListPath+"?facility_id="+g+"&date="+day, boundToF.Token).Problem(t, http.StatusForbidden, "")
-		e.app.Get(dayListPath+"?facility_id="+uuid.NewString()+"&date="+day, boundToF.Token).Problem(t, http.StatusForbidden, "")
-		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, verifier.Token).Problem(t, http.StatusForbidden, "")
-		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, hooksOnly.Token).Problem(t, http.StatusForbidden, "")
+		e.app.Get(clientDay+"?date="+day, verifier.Token).Problem(t, http.StatusForbidden, "")
+		e.app.Get(clientDay+"?date="+day, hooksOnly.Token).Problem(t, http.StatusForbidden, "")
 
 		// A token narrowed to another scope reads nothing.
 		narrowed := e.app.ClientToken(boundToF.ID, boundToF.Secret, "parking.permits:verify")
-		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, narrowed).Problem(t, http.StatusForbidden, "")
+		e.app.Get(clientDay+"?date="+day, narrowed).Problem(t, http.StatusForbidden, "")
 	})
 
 	t.Run("forged kind client", func(t *testing.T) {
@@ -985,8 +981,8 @@ func TestClientScopes(t *testing.T) {
 		}
 		for name, tok := range cases {
 			e.app.Get(verifyPath+"?plate=ICT-ABC-123&zone_id="+zoneID, tok).Problem(t, http.StatusUnauthorized, "")
-			if r := e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, tok); r.Status != http.StatusUnauthorized {
-				t.Errorf("%s on the day list: status %d, want 401 (%s)", name, r.Status, r.Body)
+			if r := e.app.Get(clientDay+"?date="+day, tok); r.Status != http.StatusUnauthorized {
+				t.Errorf("%s on the facility's day: status %d, want 401 (%s)", name, r.Status, r.Body)
 			}
 			if r := e.app.Get("/api/v1/me", tok); r.Status != http.StatusUnauthorized {
 				t.Errorf("%s on /me: status %d, want 401 (%s)", name, r.Status, r.Body)
@@ -999,7 +995,7 @@ func TestClientScopes(t *testing.T) {
 		}
 		// The genuine tokens still work.
 		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, staff.Token).Want(t, http.StatusOK)
-		e.app.Get(dayListPath+"?facility_id="+f+"&date="+day, boundToF.Token).Want(t, http.StatusOK)
+		e.app.Get(clientDay+"?date="+day, boundToF.Token).Want(t, http.StatusOK)
 	})
 }
 

@@ -198,7 +198,7 @@ func (h *Handler) listPermits(c echo.Context) error {
 // getPermit godoc
 //
 //	@Summary		One of your permits
-//	@Description	An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json.
+//	@Description	An active permit carries verification_token, a compact JWS for its QR code that verifies offline against /.well-known/jwks.json. Each read signs a new one that lasts a day, so the app reads the permit at least daily to show a valid code.
 //	@ID				getPermit
 //	@Tags			parking
 //	@Produce		json
@@ -251,7 +251,7 @@ func (h *Handler) cancelPermit(c echo.Context) error {
 // renewPermit godoc
 //
 //	@Summary		Renew a permit
-//	@Description	A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment.
+//	@Description	A new permit for the same vehicle, zone and type starting the day after this one ends, priced at today's tariff and pending payment. Like a new permit it may start at most 90 days ahead: a permit that ends later is refused (422 naming start_date, with the first day it can be renewed).
 //	@ID				renewPermit
 //	@Tags			parking
 //	@Accept			json
@@ -315,4 +315,24 @@ func (h *Handler) verify(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, v)
+}
+
+// permitStatus godoc
+//
+//	@Summary		Permits withdrawn while their tokens may be live
+//	@Description	A compact JWS (EdDSA, JOSE typ permit-status+jwt, aud citizenapi-permit) signed with the keys at /.well-known/jwks.json, as permit verification tokens are. Its payload's data.revoked lists the IDs of permits cancelled, revoked or rejected while a verification token issued for them may be unexpired; iat says when the list was made, exp when it is no longer worth reading. A change is listed within 60 seconds, on every instance. An officer's device that verifies permit tokens offline fetches it at least every minute when online, and refuses a permit whose ID it lists or whose token has expired.
+//	@ID				getPermitStatus
+//	@Tags			parking
+//	@Produce		application/jwt
+//	@Success		200	{string}	string	"the list, a compact JWS"
+//	@Router			/.well-known/permit-status [get]
+func (h *Handler) permitStatus(c echo.Context) error {
+	jws, err := h.svc.PermitStatus(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	// A cache may keep it as long as the instance does: a change still
+	// reaches a device within a minute.
+	c.Response().Header().Set("Cache-Control", "public, max-age=30")
+	return c.Blob(http.StatusOK, "application/jwt", []byte(jws))
 }

@@ -79,7 +79,9 @@ type Permit struct {
 	PayBy  *time.Time `json:"pay_by,omitempty" format:"date-time"`
 	Reason string     `json:"reason,omitempty"`
 	// VerificationToken is a compact JWS (EdDSA, keys at /.well-known/jwks.json)
-	// for the permit's QR code; only active permits carry one.
+	// for the permit's QR code; only active permits carry one. It lasts a day
+	// (at most to the end of the permit's last day): read the permit again
+	// for a new one.
 	VerificationToken string `json:"verification_token,omitempty"`
 	RefundPKR         int64  `json:"refund_pkr,omitempty"`
 	// EndsSoon is true for a live permit in its last 7 days.

@@ -11,7 +11,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
-	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
@@ -124,6 +123,17 @@ func (s *Service) BuyPermit(ctx context.Context, p domain.Principal, in PermitRe
 	return s.createPermit(ctx, p, vehicle, in.ZoneID, in.PermitType, start, in.Months)
 }
 
+// checkRenewalStart holds a renewal to a new permit's limit: a renewal of
+// a renewal would otherwise sell (and refund in full) years ahead. Errors:
+// Invalid naming start_date, with the first day it may be renewed.
+func checkRenewalStart(start, now time.Time) error {
+	if from := start.Add(-maxStartAhead); domain.LocalDate(now).Before(from) {
+		return domain.FieldInvalid("start_date", "validation.renewal.window", map[string]string{
+			"n": "90", "date": start.Format(time.DateOnly), "from": from.Format(time.DateOnly)})
+	}
+	return nil
+}
+
 func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle vehicleRow, zoneID, permitType string, start time.Time, months int) (Permit, error) {
 	now := s.clock.Now()
 	_, end := PermitDates(start, months)
@@ -197,17 +207,6 @@ func (s *Service) presentOne(ctx context.Context, r permitRow) (Permit, error) {
 		return Permit{}, err
 	}
 	return out[0], nil
-}
-
-// verificationToken signs what an officer's device needs to check a permit
-// offline; it expires at the end of the permit's last local day.
-func (s *Service) verificationToken(r permitRow, now time.Time) (string, error) {
-	lastMoment := time.Date(r.EndDate.Year(), r.EndDate.Month(), r.EndDate.Day()+1, 0, 0, 0, 0, domain.Karachi)
-	tok, _, err := s.signer.Issue(token.TypePermit, r.ID, PermitAudience, lastMoment.Sub(now), token.Claims{Data: map[string]any{
-		"plate": r.Plate, "zone_id": r.ZoneID, "permit_type": r.PermitType,
-		"valid_from": r.StartDate.UTC().Format(time.DateOnly), "valid_to": r.EndDate.UTC().Format(time.DateOnly),
-	}})
-	return tok, err
 }
 
 // Permits lists the caller's permits, newest first.
@@ -375,23 +374,29 @@ func (s *Service) close(ctx context.Context, row permitRow, to, reason string, r
 }
 
 // Renew buys a permit for the same vehicle, zone and type that starts the
-// day after this one ends, priced at today's tariff and unpaid. Errors:
-// NotFound; Conflict when the permit is not active or awaiting approval, or
-// as BuyPermit.
+// day after this one ends, priced at today's tariff and unpaid; like a new
+// permit, it may start at most 90 days ahead. Errors: NotFound; Conflict
+// when the permit is not active or awaiting approval; Invalid naming
+// start_date when it ends more than 90 days ahead; or as BuyPermit.
 func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in RenewRequest) (Permit, error) {
 	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
 		return Permit{}, err
 	}
-	status := EffectiveStatus(row.Status, row.EndDate, row.HoldUntil, s.clock.Now())
+	now := s.clock.Now()
+	status := EffectiveStatus(row.Status, row.EndDate, row.HoldUntil, now)
 	if status != StatusActive && status != StatusPendingApproval {
 		return Permit{}, domain.Errorf(domain.Conflict, "only an active permit can be renewed; this one is %s", status)
+	}
+	start := row.EndDate.AddDate(0, 0, 1)
+	if err := checkRenewalStart(start, now); err != nil {
+		return Permit{}, err
 	}
 	vehicle, err := s.store.Vehicle(ctx, p.Subject, row.VehicleID)
 	if err != nil {
 		return Permit{}, err
 	}
-	return s.createPermit(ctx, p, vehicle, row.ZoneID, row.PermitType, row.EndDate.AddDate(0, 0, 1), in.Months)
+	return s.createPermit(ctx, p, vehicle, row.ZoneID, row.PermitType, start, in.Months)
 }
 
 // Live returns a citizen's paid permits that have not ended (active or

@@ -826,11 +826,59 @@ func TestTariffChangeAppliesToNewPermitsOnly(t *testing.T) {
 	})
 }
 
+// TestRenewalStartsWithin90Days: a renewal starts the day after its permit
+// ends, and like a new permit it may start at most 90 days ahead, so that
+// no chain of renewals is paid for years ahead (and refunded in full before
+// it starts). The refusal names start_date; once the start is within 90
+// days, the same renewal is sold.
+func TestRenewalStartsWithin90Days(t *testing.T) {
+	e := newPkEnv(t)
+	zoneID := e.zone(10)
+	c := e.app.NewCitizen()
+	renew := func(id string, months int) *apitest.Response {
+		return e.do(http.MethodPost, pkPermits+"/"+id+"/renew", c.Token, map[string]int{"months": months}, nil)
+	}
+	permits := func() int64 {
+		var n int64
+		if err := e.app.DB.Table("parking_permits").Where("zone_id = ?", zoneID).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	_, year := e.activePermit(c, zoneID, 12) // 2027-03-10 to 2028-03-09
+	_, month := e.activePermit(c, zoneID, 1) // 2027-03-10 to 2027-04-09
+
+	t.Run("a renewal starting a year ahead", func(t *testing.T) {
+		before := permits()
+		renew(year.ID, 12).Problem(t, http.StatusUnprocessableEntity, "start_date")
+		if after := permits(); after != before {
+			t.Errorf("%d permits after the refusal, want %d", after, before)
+		}
+	})
+
+	t.Run("a renewal of a renewal", func(t *testing.T) {
+		var next parking.Permit
+		renew(month.ID, 3).Want(t, http.StatusCreated).JSON(t, &next) // 2027-04-10 to 2027-07-09: 31 days ahead
+		e.mustPay(c, next.ID)
+		renew(next.ID, 12).Problem(t, http.StatusUnprocessableEntity, "start_date") // from 2027-07-10: 122 days ahead
+	})
+
+	t.Run("once the start is 90 days away", func(t *testing.T) {
+		e.app.SetClock(time.Date(2027, 12, 11, 4, 0, 0, 0, time.UTC)) // 2028-03-10 is 90 days ahead
+		var next parking.Permit
+		renew(year.ID, 1).Want(t, http.StatusCreated).JSON(t, &next)
+		if next.StartDate != "2028-03-10" {
+			t.Errorf("the renewal starts %s, want 2028-03-10", next.StartDate)
+		}
+	})
+}
+
 // --- verification tokens ---
 
-// pkKeyfunc verifies permit tokens with the JWK Set the server publishes,
-// as an officer's device would offline.
-func pkKeyfunc(t *testing.T, e *pkEnv) jwt.Keyfunc {
+// pkKeyfunc verifies tokens of type typ (permit+jwt, permit-status+jwt)
+// with the JWK Set the server publishes, as an officer's device would
+// offline.
+func pkKeyfunc(t *testing.T, e *pkEnv, typ string) jwt.Keyfunc {
 	t.Helper()
 	r := e.app.Get("/.well-known/jwks.json", "").Want(t, http.StatusOK)
 	var set token.JWKSet
@@ -851,8 +899,8 @@ func pkKeyfunc(t *testing.T, e *pkEnv) jwt.Keyfunc {
 		t.Fatal("the JWK Set holds no keys")
 	}
 	return func(tok *jwt.Token) (any, error) {
-		if typ, _ := tok.Header["typ"].(string); typ != "permit+jwt" {
-			return nil, fmt.Errorf("typ %q, want permit+jwt", typ)
+		if got, _ := tok.Header["typ"].(string); got != typ {
+			return nil, fmt.Errorf("typ %q, want %s", got, typ)
 		}
 		kid, _ := tok.Header["kid"].(string)
 		key, ok := keys[kid]
@@ -884,7 +932,7 @@ func TestVerificationToken(t *testing.T) {
 	if p.VerificationToken == "" {
 		t.Fatal("an active permit has no verification_token")
 	}
-	keyfunc := pkKeyfunc(t, e)
+	keyfunc := pkKeyfunc(t, e, "permit+jwt")
 
 	claims, err := pkParse(e, p.VerificationToken, parking.PermitAudience, keyfunc)
 	if err != nil {
@@ -899,8 +947,9 @@ func TestVerificationToken(t *testing.T) {
 			t.Errorf("data.%s = %v, want %v", k, claims.Data[k], v)
 		}
 	}
-	// It lasts to the end of the permit's last local day.
-	if end := time.Date(2027, 6, 10, 0, 0, 0, 0, domain.Karachi); claims.ExpiresAt == nil || !claims.ExpiresAt.Equal(end) {
+	// It lasts a day: the app reads the permit again for a fresh one, and
+	// an officer's device fetches the list of withdrawn permits meanwhile.
+	if end := pkStart.Add(24 * time.Hour); claims.ExpiresAt == nil || !claims.ExpiresAt.Equal(end) {
 		t.Errorf("exp = %v, want %s", claims.ExpiresAt, end)
 	}
 
@@ -961,6 +1010,18 @@ func TestVerificationToken(t *testing.T) {
 			if (it.Status == parking.StatusActive) != (it.VerificationToken != "") {
 				t.Errorf("listed permit %s is %s with token %t", it.ID, it.Status, it.VerificationToken != "")
 			}
+		}
+	})
+
+	// Last, as it moves the clock.
+	t.Run("on the last day it lasts to the day's end", func(t *testing.T) {
+		e.app.SetClock(time.Date(2027, 6, 9, 20, 0, 0, 0, domain.Karachi))
+		claims, err := pkParse(e, e.permit(c, paid.ID).VerificationToken, parking.PermitAudience, keyfunc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end := time.Date(2027, 6, 10, 0, 0, 0, 0, domain.Karachi); claims.ExpiresAt == nil || !claims.ExpiresAt.Equal(end) {
+			t.Errorf("exp = %v, want the end of the last day, %s", claims.ExpiresAt, end)
 		}
 	})
 }

@@ -25,10 +25,12 @@ func (s *Service) AnonymisePlates(ctx context.Context) (int64, error) {
 	var changed int64
 	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
+		// UpdateColumn leaves updated_at as it is: when a withdrawn permit
+		// was withdrawn, which this rule and the permit-status list read.
 		res := conn.Model(&permitRow{}).Where("plate <> ?", Anonymised).
 			Where("end_date <= ? OR (status IN ? AND updated_at < ?) OR (status = ? AND hold_until < ?)",
 				lastEnded, []string{StatusCancelled, StatusRevoked, StatusRejected}, cutoff, StatusPendingPayment, cutoff).
-			Update("plate", Anonymised)
+			UpdateColumn("plate", Anonymised)
 		if res.Error != nil {
 			return db.Translate(res.Error, "")
 		}

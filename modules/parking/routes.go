@@ -35,3 +35,9 @@ func Routes(r *web.Router, h *Handler) {
 	r.POST("/admin/parking/permits/:id/reject", PermManage, h.rejectPermit)
 	r.POST("/admin/parking/permits/:id/revoke", PermManage, h.revokePermit)
 }
+
+// WellKnownRoutes registers the documents served beside the API, at the
+// well-known place (RFC 8615) where an officer's device finds them.
+func WellKnownRoutes(r *web.Router, h *Handler) {
+	r.GET("/.well-known/permit-status", web.Anyone, h.permitStatus)
+}

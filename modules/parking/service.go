@@ -5,6 +5,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
@@ -34,12 +35,15 @@ type Service struct {
 	inbox     *notify.Inbox
 	events    *webhook.Outbox
 	audit     *audit.Log
+	// statusList keeps the signed list of withdrawn permits for statusFresh.
+	statusList *cache.TTL[struct{}, string]
 }
 
 // NewService returns the parking service.
 func NewService(d Deps) *Service {
 	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, signer: d.Signer, providers: d.Providers,
-		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
+		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock),
+		statusList: cache.NewTTL[struct{}, string](1)}
 }
 
 // Zones lists parking zones with their quotas, places held and current tariffs.

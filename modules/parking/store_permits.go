@@ -294,6 +294,18 @@ func (s *Store) ValidPermit(ctx context.Context, plate, zoneID string, today tim
 	return rows[0], true, nil
 }
 
+// WithdrawnPermits returns, in ID order, the IDs of permits cancelled,
+// revoked or rejected after since whose last day is not before today. A
+// withdrawn permit's updated_at is when it was withdrawn: nothing changes
+// it afterwards.
+func (s *Store) WithdrawnPermits(ctx context.Context, since, today time.Time) ([]string, error) {
+	ids := []string{}
+	err := s.db.Conn(ctx).Model(&permitRow{}).
+		Where("status IN ? AND updated_at > ? AND end_date >= ?", []string{StatusCancelled, StatusRevoked, StatusRejected}, since, today).
+		Order("id").Pluck("id", &ids).Error
+	return ids, db.Translate(err, "")
+}
+
 // AddPayment records a charge or a refund. Errors: Conflict when the permit
 // was charged already.
 func (s *Store) AddPayment(ctx context.Context, r paymentRow) error {

@@ -20,6 +20,8 @@ import (
 const (
 	TypeAccess = "at+jwt"
 	TypePermit = "permit+jwt"
+	// TypePermitStatus is the signed list of withdrawn permits.
+	TypePermitStatus = "permit-status+jwt"
 )
 
 // Claims are the registered claims the platform uses plus its own.

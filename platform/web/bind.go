@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
@@ -111,6 +113,10 @@ func decodeJSON(body []byte, dst any) error {
 	if depth(body) > maxJSONDepth {
 		return domain.FieldMalformed("body", "validation.json_depth", map[string]string{"n": strconv.Itoa(maxJSONDepth)})
 	}
+	// encoding/json would quietly store U+FFFD for what is not text.
+	if field, found := badText(body); found || !utf8.Valid(body) {
+		return domain.FieldMalformed(cmp.Or(field, "body"), "validation.utf8", nil)
+	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
@@ -144,6 +150,83 @@ func decodeJSON(body []byte, dst any) error {
 		return domain.FieldMalformed(cmp.Or(badTimeField(body, dst), "body"), "validation.time", nil)
 	}
 	return domain.FieldMalformed("body", "validation.json", nil)
+}
+
+// badText returns the JSON path of the first string in body, key or
+// value, that is not text: invalid UTF-8, or an escaped surrogate without
+// its pair. It walks the tokens and looks at the bytes each one was read
+// from, as decoding replaces both with U+FFFD. found is false when every
+// string is text or the walk stops at a syntax error.
+func badText(body []byte) (field string, found bool) {
+	type level struct {
+		path    string
+		object  bool
+		key     string // the current key of an object
+		index   int    // the current index of an array
+		wantKey bool
+	}
+	var stack []*level
+	// at is the path of the value the next token is.
+	at := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		top := stack[len(stack)-1]
+		if top.object {
+			return joinPath(top.path, top.key)
+		}
+		return fmt.Sprintf("%s[%d]", top.path, top.index)
+	}
+	// next moves past a whole value in the current container.
+	next := func() {
+		if len(stack) > 0 {
+			top := stack[len(stack)-1]
+			top.wantKey, top.index = top.object, top.index+1
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var read int64
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		raw := body[read:dec.InputOffset()]
+		read = dec.InputOffset()
+		switch tok := tok.(type) {
+		case json.Delim:
+			if tok == '{' || tok == '[' {
+				stack = append(stack, &level{path: at(), object: tok == '{', wantKey: tok == '{'})
+				continue
+			}
+			stack = stack[:len(stack)-1]
+			next()
+		case string:
+			isKey := len(stack) > 0 && stack[len(stack)-1].wantKey
+			path := at()
+			if isKey {
+				path = joinPath(stack[len(stack)-1].path, tok)
+			}
+			if !utf8.Valid(raw) || replaced(raw, tok) {
+				return path, true
+			}
+			if isKey {
+				stack[len(stack)-1].key, stack[len(stack)-1].wantKey = tok, false
+				continue
+			}
+			next()
+		default:
+			next()
+		}
+	}
+}
+
+// replaced reports whether decoding put U+FFFD into s that raw, the JSON
+// text s was read from, does not spell out as the character or its escape.
+func replaced(raw []byte, s string) bool {
+	n := strings.Count(s, "\uFFFD")
+	return n > 0 && n > bytes.Count(raw, []byte("\uFFFD"))+bytes.Count(bytes.ToLower(raw), []byte(`\ufffd`))
 }
 
 // badTimeField returns the JSON name of dst's first top-level time field

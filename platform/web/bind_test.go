@@ -3,8 +3,12 @@ package web
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
@@ -217,6 +221,66 @@ func TestValidateRunsTheRequestsCheck(t *testing.T) {
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.fields) {
 				t.Errorf("fields = %v, want %v", got, tc.fields)
+			}
+		})
+	}
+}
+
+// textBody has strings at every depth a request can hold them: fields,
+// nested objects, array elements and map keys and values.
+type textBody struct {
+	Name string `json:"name"`
+	Home struct {
+		Sector string `json:"sector"`
+	} `json:"home_address"`
+	Items []struct {
+		Code string `json:"code"`
+	} `json:"items"`
+	Tags  []string          `json:"tags"`
+	Extra map[string]string `json:"extra"`
+}
+
+func TestBindRefusesInvalidUTF8(t *testing.T) {
+	cases := []struct {
+		name string
+		body string
+		// field is the one named, "" when the body is accepted.
+		field string
+	}{
+		{"a field", `{"name":"A` + "\xff\xfe" + `B"}`, "name"},
+		{"a nested field", `{"name":"ok","home_address":{"sector":"G` + "\xff" + `"}}`, "home_address.sector"},
+		{"an array element", `{"tags":["ok","b` + "\xfe" + `"]}`, "tags[1]"},
+		{"a field of an array element", `{"items":[{"code":"abc"},{"code":"` + "\xff" + `bc"}]}`, "items[1].code"},
+		{"a map value", `{"extra":{"k":"v` + "\xff" + `"}}`, "extra.k"},
+		{"a map key", `{"extra":{"k` + "\xff" + `":"v"}}`, "extra.k\uFFFD"},
+		{"a field's key", `{"na` + "\xff" + `me":"x"}`, "na\uFFFDme"},
+		{"a cut multi-byte character", `{"tags":["ok"],"name":"` + "\xd8" + `"}`, "name"},
+		{"an overlong encoding", `{"name":"` + "\xc0\xaf" + `"}`, "name"},
+		{"a surrogate written as bytes", `{"name":"` + "\xed\xa0\x80" + `"}`, "name"},
+		{"a lone surrogate escape", `{"name":"A\ud800B"}`, "name"},
+		{"a lone low surrogate escape", `{"tags":["\udc00"]}`, "tags[0]"},
+		{"Urdu", `{"name":"آمنہ بی بی","tags":["ٹ"]}`, ""},
+		{"a surrogate pair escape", `{"name":"\ud83d\ude00"}`, ""},
+		{"a replacement character sent as such", `{"name":"A` + "\uFFFD" + `B","tags":["\ufffd"]}`, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body))
+			req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+			var dst textBody
+			err := Bind(echo.New().NewContext(req, httptest.NewRecorder()), &dst)
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("Bind(%q) = %v, want nil", tc.body, err)
+				}
+				return
+			}
+			var de *domain.Error
+			if !errors.As(err, &de) || de.Kind != domain.Malformed || len(de.Fields) != 1 {
+				t.Fatalf("Bind(%q) = %v, want Malformed naming %s", tc.body, err, tc.field)
+			}
+			if got := de.Fields[0]; got.Field != tc.field || got.Key != "validation.utf8" {
+				t.Errorf("field error = %s %s, want %s validation.utf8", got.Field, got.Key, tc.field)
 			}
 		})
 	}
