@@ -232,7 +232,7 @@ func (a *authenticator) authenticate(c echo.Context) (domain.Principal, error) {
 		}
 		return p, err
 	}
-	return a.identity.Principal(c.Request().Context(), claims.Subject, claims.Kind)
+	return a.identity.Principal(c.Request().Context(), claims.Subject, claims.Kind, claims.Session)
 }
 
 // allowed asks Casbin whether any of the principal's roles may act on obj.

@@ -39,6 +39,7 @@ func (s *Server) newBackground(m *Modules) background {
 			return 0, m.Integrations.PurgeRateWindows(ctx)
 		}),
 		hourly("retention", m.Identity.PurgeUnverified),
+		hourly("retention", m.Identity.PurgeLoginFailures),
 		hourly("retention", m.Parking.AnonymisePlates),
 	}}
 }

@@ -2359,7 +2359,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/login": {
             "post": {
-                "description": "Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.",
+                "description": "Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (` + "`" + `code` + "`" + `) signs in.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4640,7 +4640,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Closes every session of the account.",
+                "description": "Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4678,6 +4678,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -6360,6 +6366,11 @@ const docTemplate = `{
                 "username"
             ],
             "properties": {
+                "code": {
+                    "description": "Code is the sign-in code sent by SMS while signing in with the\npassword alone is paused after failed guesses.",
+                    "type": "string",
+                    "example": "123456"
+                },
                 "password": {
                     "type": "string",
                     "maxLength": 1024

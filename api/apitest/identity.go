@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
@@ -61,6 +64,28 @@ func (a *App) LastOTP(phone string) string {
 	return ""
 }
 
+var signInCodePattern = regexp.MustCompile(`sign-in code is (\d{6})`)
+
+// SignInCode waits for the sign-in code a paused sign-in sends to phone
+// after its answer, and returns it.
+func (a *App) SignInCode(phone string) string {
+	a.t.Helper()
+	for range 100 {
+		var list struct {
+			Items []notify.Message `json:"items"`
+		}
+		a.Get("/dev/messages?to="+phone, "").JSON(a.t, &list)
+		for _, m := range list.Items {
+			if match := signInCodePattern.FindStringSubmatch(m.Body); match != nil {
+				return match[1]
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	a.t.Fatalf("no sign-in code was sent to %s", phone)
+	return ""
+}
+
 // NewCitizen registers a citizen through the API, verifies the phone with
 // the code from /dev/messages and signs in. SetClock renews its token.
 func (a *App) NewCitizen() *Citizen {
@@ -105,6 +130,15 @@ func (a *App) ResetLoginFailures(t testing.TB) {
 	}
 	reset()
 	t.Cleanup(reset)
+}
+
+// ForgetAddressFailures forgets the failed sign-ins counted against a
+// client address, as when guesses come from many addresses.
+func (a *App) ForgetAddressFailures(t testing.TB, ip string) {
+	t.Helper()
+	if err := a.DB.Exec("DELETE FROM login_failures WHERE key = ?", PII.Hash("ip:"+ip)).Error; err != nil {
+		t.Fatal(err)
+	}
 }
 
 // StaffPassword is the password of staff accounts made by NewStaff.
@@ -189,17 +223,34 @@ func (a *App) SetClock(at time.Time) {
 	}
 }
 
+// openSession stores a session (refresh token family) for accountID and
+// returns its ID, or "" when there is no such account.
+func (a *App) openSession(accountID string) string {
+	family, now := uuid.NewString(), a.Clock.Now()
+	err := a.DB.Conn(context.Background()).Exec(`INSERT INTO refresh_tokens (id, family_id, account_id, token_hash, status, expires_at, created_at)
+		VALUES (?, ?, ?, ?, 'active', ?, ?)`, uuid.NewString(), family, accountID, uuid.NewString(), now.Add(30*24*time.Hour), now).Error
+	if err != nil {
+		return ""
+	}
+	return family
+}
+
 // anyUnit accepts every unit, so tests may bind staff to units they made up.
 type anyUnit struct{}
 
 func (anyUnit) UnitExists(context.Context, string, string) (bool, error) { return true, nil }
 
 // AccessToken signs an access token for subject directly, for tests that
-// need tokens the API would not issue (expired ones, other audiences).
+// need tokens the API would not issue (expired ones, other audiences). A
+// citizen's or staff member's token belongs to a session opened for it, as
+// a sign-in would, when the subject is an account.
 func (a *App) AccessToken(t testing.TB, subject, kind, audience string, claims token.Claims) string {
 	t.Helper()
 	signer := token.NewSigner(Keys, "citizenapi", a.Clock.Now)
 	claims.Kind = kind
+	if kind != domain.KindClient && claims.Session == "" {
+		claims.Session = a.openSession(subject)
+	}
 	raw, _, err := signer.Issue(token.TypeAccess, subject, audience, identity.AccessTokenTTL, claims)
 	if err != nil {
 		t.Fatal(err)

@@ -102,20 +102,36 @@ func (h *harness) signedInCitizens(ctx context.Context, n, skip int) ([]string, 
 		return nil, err
 	}
 	defer rows.Close()
-	var tokens []string
+	var ids []string
 	for rows.Next() {
 		var id uuid.UUID
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		tok, _, err := h.minter.Issue(token.TypeAccess, id.String(), identity.Audience, time.Hour, token.Claims{Kind: identity.KindCitizen})
+		ids = append(ids, id.String())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Access tokens end with their session, so each gets one, as a sign-in
+	// would open.
+	families := make([]string, len(ids))
+	for i := range ids {
+		families[i] = uuid.NewString()
+	}
+	_, err = h.pool.Exec(ctx, `INSERT INTO refresh_tokens (id, family_id, account_id, token_hash, status, expires_at, created_at)
+		SELECT gen_random_uuid(), f, a, gen_random_uuid()::text, 'active', now() + interval '1 day', now()
+		FROM unnest($1::uuid[], $2::uuid[]) AS s(f, a)`, families, ids)
+	if err != nil {
+		return nil, fmt.Errorf("open sessions: %w", err)
+	}
+	var tokens []string
+	for i, id := range ids {
+		tok, _, err := h.minter.Issue(token.TypeAccess, id, identity.Audience, time.Hour, token.Claims{Kind: identity.KindCitizen, Session: families[i]})
 		if err != nil {
 			return nil, err
 		}
 		tokens = append(tokens, tok)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	if len(tokens) < n {
 		return nil, fmt.Errorf("the database has %d active citizens after the first %d, %d are needed: load more with citizenapi seed scale", len(tokens), skip, n)

@@ -157,7 +157,7 @@ func (h *Handler) resendOTP(c echo.Context) error {
 // login godoc
 //
 //	@Summary		Sign in
-//	@Description	Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+//	@Description	Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 //	@ID				login
 //	@Tags			identity
 //	@Accept			json
@@ -281,7 +281,7 @@ func (h *Handler) updateMe(c echo.Context) error {
 // changePassword godoc
 //
 //	@Summary		Change your password
-//	@Description	Closes every session of the account.
+//	@Description	Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 //	@ID				changePassword
 //	@Tags			identity
 //	@Accept			json
@@ -290,6 +290,7 @@ func (h *Handler) updateMe(c echo.Context) error {
 //	@Failure		400	{object}	web.Problem
 //	@Failure		401	{object}	web.Problem
 //	@Failure		422	{object}	web.Problem
+//	@Failure		429	{object}	web.Problem
 //	@Security		BearerAuth
 //	@Router			/api/v1/me/password [post]
 func (h *Handler) changePassword(c echo.Context) error {
@@ -297,7 +298,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.ChangePassword(c.Request().Context(), web.Principal(c), in); err != nil {
+	if err := h.svc.ChangePassword(c.Request().Context(), web.Principal(c), in, c.RealIP()); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

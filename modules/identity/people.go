@@ -25,11 +25,14 @@ type People struct {
 	store *Store
 	// recent holds accounts as read for authentication, for a second.
 	recent *cache.TTL[string, Account]
+	// sessions holds the sessions found live for authentication, for a
+	// second, by family ID.
+	sessions *cache.TTL[string, string]
 }
 
 // NewPeople returns People on d, opening identity numbers with keys.
 func NewPeople(d *db.DB, keys *pii.Keys) *People {
-	return &People{store: NewStore(d, keys), recent: cache.NewTTL[string, Account](100_000)}
+	return &People{store: NewStore(d, keys), recent: cache.NewTTL[string, Account](100_000), sessions: cache.NewTTL[string, string](100_000)}
 }
 
 // Account returns an account with its roles. Errors: NotFound.
@@ -70,6 +73,28 @@ func (p *People) RecentAccount(ctx context.Context, id string) (Account, error) 
 // forget drops an account this instance changed from the memory of recent
 // accounts, so that the change applies at once.
 func (p *People) forget(id string) { p.recent.Delete(id) }
+
+// liveSession reports whether accountID's session familyID is still open,
+// as read at most recentAccountTTL ago, as RecentAccount does for accounts.
+func (p *People) liveSession(ctx context.Context, accountID, familyID string, now time.Time) (bool, error) {
+	wall := time.Now()
+	if owner, ok := p.sessions.Get(familyID, wall); ok {
+		return owner == accountID, nil
+	}
+	live, err := p.store.LiveSession(ctx, accountID, familyID, now)
+	if live {
+		p.sessions.Put(familyID, accountID, wall.Add(recentAccountTTL), wall)
+	}
+	return live, err
+}
+
+// endSessions drops sessions this instance closed from the memory of live
+// ones, so that their access tokens stop working at once.
+func (p *People) endSessions(familyIDs ...string) {
+	for _, id := range familyIDs {
+		p.sessions.Delete(id)
+	}
+}
 
 // Contacts returns the accounts with the given IDs, without roles, for
 // sending them messages. Unknown IDs are left out.

@@ -78,9 +78,11 @@ func (c *PasswordChange) Check() error {
 }
 
 // ChangePassword replaces the caller's password and closes every session.
-// Errors: Invalid when the current password is wrong or the new one breaks
-// the policy.
-func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in PasswordChange) error {
+// A wrong current password is a failed guess, counted with the sign-in
+// failures of the account and the client address: a stolen access token is
+// no password oracle. Errors: Invalid when the current password is wrong or
+// the new one breaks the policy; RateLimited after too many wrong guesses.
+func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in PasswordChange, clientIP string) error {
 	if err := in.Check(); err != nil {
 		return err
 	}
@@ -88,12 +90,23 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(ctx, in.CurrentPassword, acc.PasswordHash)
+	try, err := s.recordAttempt(ctx, []string{addressKey(clientIP), accountKey(acc.ID)})
 	if err != nil {
 		return err
 	}
+	if try.over >= 0 {
+		return pausedError(try.wait)
+	}
+	ok, err := s.hasher.Verify(ctx, in.CurrentPassword, acc.PasswordHash)
+	if err != nil {
+		_ = s.store.DeleteLoginFailures(context.WithoutCancel(ctx), try.ids)
+		return err
+	}
 	if !ok {
-		return domain.FieldInvalid("current_password", "validation.password.current", nil)
+		return s.guessFailed(ctx, acc.ID, "account.password_change", try)
+	}
+	if err := s.forgetAttempt(ctx, try.ids, nil); err != nil {
+		return err
 	}
 	if err := CheckPassword("new_password", in.NewPassword, acc.Kind, acc.CNIC, deref(acc.Phone)); err != nil {
 		return err
@@ -102,15 +115,18 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 	if err != nil {
 		return err
 	}
-	return s.db.WithinTx(ctx, func(ctx context.Context) error {
+	var closed []string
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.UpdateAccount(ctx, acc.ID, map[string]any{"password_hash": hash, "updated_at": s.clock.Now()}); err != nil {
 			return err
 		}
-		if err := s.store.RevokeAccountTokens(ctx, acc.ID); err != nil {
+		if closed, err = s.store.RevokeAccountTokens(ctx, acc.ID); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: "account.password_change", TargetType: "account", TargetID: acc.ID, SubjectID: subjectOf(acc)})
 	})
+	s.people.endSessions(closed...)
+	return err
 }
 
 // DependantInput is a family member as the citizen describes them.

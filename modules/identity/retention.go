@@ -19,3 +19,9 @@ func (s *Service) PurgeUnverified(ctx context.Context) (int64, error) {
 	res := s.db.Conn(ctx).Where("status = ? AND created_at < ?", StatusPending, s.clock.Now().Add(-unverifiedKept)).Delete(&accountRow{})
 	return res.RowsAffected, db.Translate(res.Error, "")
 }
+
+// PurgeLoginFailures deletes failed sign-ins older than the window they
+// count in, and returns how many it deleted.
+func (s *Service) PurgeLoginFailures(ctx context.Context) (int64, error) {
+	return s.store.PurgeLoginFailures(ctx, s.clock.Now().Add(-loginWindow))
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
@@ -60,6 +61,7 @@ type Service struct {
 	units  Units
 	policy PolicyLoader
 	people *People
+	inbox  *notify.Inbox
 	// maxDependants is how many family members one account may hold.
 	maxDependants int
 }
@@ -98,7 +100,8 @@ func NewService(d Deps) *Service {
 		d.MaxDependants = DefaultMaxDependants
 	}
 	return &Service{db: d.DB, store: d.People.store, clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
-		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People, maxDependants: d.MaxDependants}
+		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People, maxDependants: d.MaxDependants,
+		inbox: notify.NewInbox(d.DB, d.Clock)}
 }
 
 // TokenPair is what a sign-in or refresh answers.
@@ -155,7 +158,7 @@ func (s *Service) Register(ctx context.Context, in Registration) (Account, error
 		if err := s.store.CreateAccount(ctx, row); err != nil {
 			return err
 		}
-		if code, err = s.newOTP(ctx, row.ID, in.Phone); err != nil {
+		if code, err = s.newOTP(ctx, row.ID, in.Phone, otpVerify); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Entry{ActorID: row.ID, ActorKind: KindCitizen, Action: "account.register", TargetType: "account", TargetID: row.ID, SubjectID: row.ID})
@@ -163,12 +166,18 @@ func (s *Service) Register(ctx context.Context, in Registration) (Account, error
 	if err != nil {
 		return Account{}, err
 	}
-	s.sendOTP(ctx, in.Phone, code)
+	s.sendCode(ctx, in.Phone, i18n.English, "sms.verify_code", code)
 	return row.account(), nil
 }
 
-// newOTP stores a fresh code for phone and returns it.
-func (s *Service) newOTP(ctx context.Context, accountID, phone string) (string, error) {
+// What a code sent by SMS is for.
+const (
+	otpVerify = "verify"
+	otpSignIn = "sign_in"
+)
+
+// newOTP stores a fresh code for purpose, sent to phone, and returns it.
+func (s *Service) newOTP(ctx context.Context, accountID, phone, purpose string) (string, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
 		return "", err
@@ -176,14 +185,14 @@ func (s *Service) newOTP(ctx context.Context, accountID, phone string) (string, 
 	code := fmt.Sprintf("%06d", n.Int64())
 	now := s.clock.Now()
 	id := uuid.NewString()
-	err = s.store.CreateOTP(ctx, otpRow{ID: id, AccountID: accountID, Phone: phone, CodeHash: otpHash(id, code), Status: "active", ExpiresAt: now.Add(otpTTL), CreatedAt: now})
+	err = s.store.CreateOTP(ctx, otpRow{ID: id, AccountID: accountID, Phone: phone, Purpose: purpose, CodeHash: otpHash(id, code), Status: "active", ExpiresAt: now.Add(otpTTL), CreatedAt: now})
 	return code, err
 }
 
-// sendOTP sends the code. A failed send is not the registration's failure:
-// the citizen asks for another code.
-func (s *Service) sendOTP(ctx context.Context, phone, code string) {
-	body := fmt.Sprintf("Your Islamabad citizen services code is %s. It expires in 5 minutes. Never share it.", code)
+// sendCode sends a code by SMS in the message named by key, in lang. A
+// failed send is not the request's failure: the citizen asks for another.
+func (s *Service) sendCode(ctx context.Context, phone, lang, key, code string) {
+	body := i18n.T(lang, key, map[string]string{"code": code})
 	_ = s.sender.Send(context.WithoutCancel(ctx), notify.Message{To: phone, Channel: notify.SMS, Body: body})
 }
 
@@ -265,11 +274,11 @@ func (s *Service) ResendOTP(ctx context.Context, phone string) error {
 	if n >= otpPerHour {
 		return domain.RetryLater(domain.RateLimited, time.Hour, "too many codes were sent to this phone; try again later")
 	}
-	code, err := s.newOTP(ctx, acc.ID, phone)
+	code, err := s.newOTP(ctx, acc.ID, phone, otpVerify)
 	if err != nil {
 		return err
 	}
-	s.sendOTP(ctx, phone, code)
+	s.sendCode(ctx, phone, i18n.English, "sms.verify_code", code)
 	return nil
 }
 
@@ -296,7 +305,7 @@ func refreshHash(tok string) string {
 // issue signs an access token and stores a refresh token in family, which
 // expires at familyExpiry.
 func (s *Service) issue(ctx context.Context, acc accountRow, familyID string, familyExpiry time.Time) (TokenPair, error) {
-	access, _, err := s.signer.Issue(token.TypeAccess, acc.ID, Audience, AccessTokenTTL, token.Claims{Kind: acc.Kind})
+	access, _, err := s.signer.Issue(token.TypeAccess, acc.ID, Audience, AccessTokenTTL, token.Claims{Kind: acc.Kind, Session: familyID})
 	if err != nil {
 		return TokenPair{}, err
 	}

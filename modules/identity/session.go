@@ -2,13 +2,16 @@ package identity
 
 import (
 	"context"
+	"crypto/subtle"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
 )
 
 // errBadCredentials is the one answer for an unknown user and a wrong
@@ -20,46 +23,74 @@ type Credentials struct {
 	// Username is a CNIC, a mobile number or an e-mail address.
 	Username string `json:"username" validate:"required,max=254" example:"35202-1234567-1"`
 	Password string `json:"password" validate:"required,max=1024"`
+	// Code is the sign-in code sent by SMS while signing in with the
+	// password alone is paused after failed guesses.
+	Code string `json:"code,omitempty" validate:"omitempty,len=6,numeric" example:"123456"`
 } // @name Credentials
 
 // usernameKey reads a username as a CNIC, phone or e-mail and returns the
 // normalised lookup values and the key its failures are counted under.
 func usernameKey(username string) (cnic, phone, email, key string) {
 	if c, err := NormalizeCNIC("username", username); err == nil {
-		return c, "", "", "account:" + c
+		return c, "", "", "username:" + c
 	}
 	if p, err := NormalizePhone("username", username); err == nil {
-		return "", p, "", "account:" + p
+		return "", p, "", "username:" + p
 	}
 	e := NormalizeEmail(username)
 	if strings.Contains(e, "@") {
-		return "", "", e, "account:" + e
+		return "", "", e, "username:" + e
 	}
-	return "", "", "", "account:" + e
+	return "", "", "", "username:" + e
 }
 
-// Login checks credentials and opens a session. Attempts are counted per
-// client IP, per username as typed and per account (whatever username
-// reached it); after 5 failures in 15 minutes under any of them, sign-in
-// answers RateLimited until the oldest failure ages out. Each attempt is
-// recorded before its password is checked, so concurrent guesses cannot
-// outrun the count. Errors: Unauthenticated for an unknown user or a wrong
-// password (the same answer, in similar time); Forbidden for an unverified
-// or deactivated account; RateLimited; Unavailable when hashing is saturated.
+// Keys failed guesses are counted under.
+func addressKey(ip string) string { return "ip:" + ip }
+func accountKey(id string) string { return "account:" + id }
+func pausedError(wait time.Duration) error {
+	refused := domain.RetryLater(domain.RateLimited, wait, i18n.T(i18n.English, "error.too_many_logins", nil))
+	refused.Key = "error.too_many_logins"
+	return refused
+}
+
+// Login checks credentials and opens a session. Guesses are counted per
+// client address, per username as typed and per account (whatever username
+// reached it); five failures in 15 minutes under one of them pause it.
+//
+//   - A paused address is refused (RateLimited) before its password is
+//     hashed.
+//   - A paused username answers RateLimited, whether or not it names an
+//     account, so the answer ties no username to another.
+//   - A paused account answers what a wrong password does when reached by
+//     another username, for the same reason.
+//
+// While paused, the right password with the code sent to the account's
+// phone still signs in: a guesser cannot lock the owner out. The right
+// password without a code sends that code. Neither the code nor the
+// password is confirmed by a different answer until both are right.
+//
+// Each attempt is recorded before its password is checked, so concurrent
+// guesses cannot outrun the count. Errors: Unauthenticated for an unknown
+// user or a wrong password (the same answer, in similar time); Forbidden
+// for an unverified or deactivated account; RateLimited; Unavailable when
+// hashing is saturated.
 func (s *Service) Login(ctx context.Context, in Credentials, clientIP string) (TokenPair, error) {
-	cnic, phone, email, usernameKey := usernameKey(in.Username)
+	cnic, phone, email, typed := usernameKey(in.Username)
 	acc, err := s.store.AccountByUsername(ctx, cnic, phone, email)
 	found := err == nil
 	if err != nil && !domain.IsKind(err, domain.NotFound) {
 		return TokenPair{}, err
 	}
-	keys := []string{"ip:" + clientIP, usernameKey}
+	keys := []string{addressKey(clientIP), typed}
 	if found {
-		keys = append(keys, "account:"+acc.ID)
+		keys = append(keys, accountKey(acc.ID))
 	}
-	attempt, err := s.recordAttempt(ctx, keys)
+	try, err := s.recordAttempt(ctx, keys)
 	if err != nil {
 		return TokenPair{}, err
+	}
+	if try.over == 0 {
+		return TokenPair{}, pausedError(try.wait)
 	}
 	hash := dummyHash
 	if found {
@@ -67,33 +98,114 @@ func (s *Service) Login(ctx context.Context, in Credentials, clientIP string) (T
 	}
 	ok, err := s.hasher.Verify(ctx, in.Password, hash)
 	if err != nil {
-		_ = s.store.DeleteLoginFailures(context.WithoutCancel(ctx), attempt)
+		_ = s.store.DeleteLoginFailures(context.WithoutCancel(ctx), try.ids)
 		return TokenPair{}, err
 	}
+	if try.over > 0 {
+		var refusal error = errBadCredentials
+		if try.over == 1 {
+			refusal = pausedError(try.wait)
+		}
+		if !found || !ok || acc.Status != StatusActive {
+			return TokenPair{}, refusal
+		}
+		return s.signInWithCode(ctx, acc, in.Code, keys, refusal)
+	}
 	if !found || !ok {
-		return TokenPair{}, s.loginFailed(ctx, acc.ID)
+		return TokenPair{}, s.guessFailed(ctx, acc.ID, "auth.login", try)
 	}
 	switch acc.Status {
 	case StatusPending:
-		return TokenPair{}, s.forgetAttempt(ctx, attempt, domain.Errorf(domain.Forbidden, "verify your phone number with the code we sent before signing in"))
+		return TokenPair{}, s.forgetAttempt(ctx, try.ids, domain.Errorf(domain.Forbidden, "verify your phone number with the code we sent before signing in"))
 	case StatusDeactivated, StatusLocked:
-		return TokenPair{}, s.forgetAttempt(ctx, attempt, domain.Errorf(domain.Forbidden, "this account is not active; contact the help desk"))
+		return TokenPair{}, s.forgetAttempt(ctx, try.ids, domain.Errorf(domain.Forbidden, "this account is not active; contact the help desk"))
 	}
-	now := s.clock.Now()
+	return s.openSession(ctx, acc, try.ids, keys)
+}
+
+// openSession signs acc in: it forgets the attempt and the failures of the
+// username and account, and issues a token pair for a new session.
+func (s *Service) openSession(ctx context.Context, acc accountRow, attempt, keys []string) (TokenPair, error) {
 	var pair TokenPair
-	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.DeleteLoginFailures(ctx, attempt); err != nil {
 			return err
 		}
 		if err := s.store.ClearLoginFailures(ctx, keys[1:]...); err != nil {
 			return err
 		}
-		if pair, err = s.issue(ctx, acc, uuid.NewString(), now.Add(refreshTokenTTL)); err != nil {
+		var err error
+		if pair, err = s.issue(ctx, acc, uuid.NewString(), s.clock.Now().Add(refreshTokenTTL)); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Entry{ActorID: acc.ID, ActorKind: acc.Kind, Action: "auth.login", TargetType: "account", TargetID: acc.ID, SubjectID: subjectOf(acc)})
 	})
 	return pair, err
+}
+
+// signInWithCode finishes a sign-in to a paused account whose password was
+// right: with the code sent to its phone it opens a session; without one it
+// sends a code. Every other outcome answers refusal, the paused sign-in's
+// usual answer.
+func (s *Service) signInWithCode(ctx context.Context, acc accountRow, code string, keys []string, refusal error) (TokenPair, error) {
+	if code == "" {
+		if err := s.sendSignInCode(ctx, acc); err != nil {
+			return TokenPair{}, err
+		}
+		return TokenPair{}, refusal
+	}
+	right, err := s.spendSignInCode(ctx, acc.ID, code)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if !right {
+		return TokenPair{}, refusal
+	}
+	return s.openSession(ctx, acc, nil, keys)
+}
+
+// sendSignInCode sends a sign-in code to the account's phone, unless one
+// went less than a minute ago. The message is sent after the answer, so
+// that how long the answer takes does not tell a guesser the password was
+// right.
+func (s *Service) sendSignInCode(ctx context.Context, acc accountRow) error {
+	phone := deref(acc.Phone)
+	if phone == "" {
+		return nil
+	}
+	if last, err := s.store.LatestSignInCode(ctx, acc.ID); err == nil && s.clock.Now().Sub(last.CreatedAt) < otpResendGap {
+		return nil
+	} else if err != nil && !domain.IsKind(err, domain.NotFound) {
+		return err
+	}
+	code, err := s.newOTP(ctx, acc.ID, phone, otpSignIn)
+	if err != nil {
+		return err
+	}
+	go s.sendCode(context.WithoutCancel(ctx), phone, acc.PreferredLanguage, "sms.sign_in_code", code)
+	return nil
+}
+
+// spendSignInCode tries code against the account's newest sign-in code and
+// reports whether it was right; a right code is spent.
+func (s *Service) spendSignInCode(ctx context.Context, accountID, code string) (bool, error) {
+	otp, err := s.store.LatestSignInCode(ctx, accountID)
+	if domain.IsKind(err, domain.NotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if otp.Status != "active" || !s.clock.Now().Before(otp.ExpiresAt) {
+		return false, nil
+	}
+	left, err := s.store.SpendOTPAttempt(ctx, otp.ID, otpMaxAttempts)
+	if err != nil || !left {
+		return false, err
+	}
+	if subtle.ConstantTimeCompare([]byte(otpHash(otp.ID, code)), []byte(otp.CodeHash)) != 1 {
+		return false, nil
+	}
+	return s.store.SetOTPStatus(ctx, otp.ID, "used")
 }
 
 // subjectOf is the citizen whose data an account is, for the access log.
@@ -104,38 +216,51 @@ func subjectOf(acc accountRow) string {
 	return ""
 }
 
-// recordAttempt counts a sign-in attempt under every key as a failure until
-// it proves otherwise, and refuses it when a key has had its five already.
-// It returns the IDs of the rows it wrote.
-func (s *Service) recordAttempt(ctx context.Context, keys []string) ([]string, error) {
+// attempt is a password guess counted under its keys as a failure until it
+// proves right.
+type attempt struct {
+	// ids are the rows written, none when the attempt was refused.
+	ids []string
+	// failures is the count under each key, this attempt's included.
+	failures []int
+	// over is the first key that had its five failures already, or -1;
+	// wait is how long until that key has room again.
+	over int
+	wait time.Duration
+}
+
+// recordAttempt counts a guess under every key. When a key has had its
+// five failures already, the guess is not counted (waiting out Retry-After
+// is then enough) and over names the key.
+func (s *Service) recordAttempt(ctx context.Context, keys []string) (attempt, error) {
 	now := s.clock.Now()
+	try := attempt{ids: make([]string, len(keys)), failures: make([]int, len(keys)), over: -1}
 	rows := make([]loginFailureRow, len(keys))
-	ids := make([]string, len(keys))
 	for i, k := range keys {
-		ids[i] = uuid.NewString()
-		rows[i] = loginFailureRow{ID: ids[i], Key: k, At: now}
+		try.ids[i] = uuid.NewString()
+		rows[i] = loginFailureRow{ID: try.ids[i], Key: k, At: now}
 	}
 	if err := s.store.AddLoginFailure(ctx, rows); err != nil {
-		return nil, err
+		return attempt{}, err
 	}
-	for _, key := range keys {
+	for i, key := range keys {
 		failures, err := s.store.LoginFailures(ctx, key, now.Add(-loginWindow))
 		if err != nil {
-			return nil, err
+			return attempt{}, err
 		}
-		if len(failures) > loginMaxFailure {
-			// A refused attempt is not a guess: forget it, so that waiting
-			// out Retry-After is enough.
-			if err := s.store.DeleteLoginFailures(ctx, ids); err != nil {
-				return nil, err
-			}
-			wait := failures[len(failures)-loginMaxFailure-1].Add(loginWindow).Sub(now)
-			refused := domain.RetryLater(domain.RateLimited, wait, i18n.T(i18n.English, "error.too_many_logins", nil))
-			refused.Key = "error.too_many_logins"
-			return nil, refused
+		try.failures[i] = len(failures)
+		if len(failures) > loginMaxFailure && try.over < 0 {
+			try.over = i
+			try.wait = failures[len(failures)-loginMaxFailure-1].Add(loginWindow).Sub(now)
 		}
 	}
-	return ids, nil
+	if try.over >= 0 {
+		if err := s.store.DeleteLoginFailures(ctx, try.ids); err != nil {
+			return attempt{}, err
+		}
+		try.ids = nil
+	}
+	return try, nil
 }
 
 // forgetAttempt removes an attempt that was not a failed guess and returns err.
@@ -146,13 +271,27 @@ func (s *Service) forgetAttempt(ctx context.Context, attempt []string, err error
 	return err
 }
 
-// loginFailed audits a failed sign-in, whose attempt rows stay as failures,
-// and returns the sign-in error.
-func (s *Service) loginFailed(ctx context.Context, accountID string) error {
-	if err := s.audit.Record(ctx, audit.Entry{ActorID: accountID, Action: "auth.login", TargetType: "account", TargetID: accountID, Outcome: "failure"}); err != nil {
+// guessFailed audits a wrong password, whose attempt stays counted, tells
+// the account holder when it was the guess that paused their account, and
+// returns the answer for a wrong guess. The last key of try is the
+// account's, when there is an account.
+func (s *Service) guessFailed(ctx context.Context, accountID, action string, try attempt) error {
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.audit.Record(ctx, audit.Entry{ActorID: accountID, Action: action, TargetType: "account", TargetID: accountID, Outcome: "failure"}); err != nil {
+			return err
+		}
+		if accountID == "" || try.failures[len(try.failures)-1] != loginMaxFailure {
+			return nil
+		}
+		return s.inbox.Add(ctx, notify.Notice{AccountID: accountID, Kind: "account.sign_in_paused"})
+	})
+	switch {
+	case err != nil:
 		return err
+	case action == "auth.login":
+		return errBadCredentials
 	}
-	return errBadCredentials
+	return domain.FieldInvalid("current_password", "validation.password.current", nil)
 }
 
 // Refresh spends a refresh token and returns a new pair in the same family.
@@ -206,6 +345,7 @@ func (s *Service) refusedRefresh(ctx context.Context, hash string) error {
 		if err != nil {
 			return err
 		}
+		s.people.endSessions(old.FamilyID)
 		return domain.Errorf(domain.Unauthenticated, "the refresh token was already used; the session is closed, sign in again")
 	}
 	if old.Status == "revoked" {
@@ -223,13 +363,18 @@ func (s *Service) Logout(ctx context.Context, p domain.Principal, refreshToken s
 	} else if err != nil {
 		return err
 	}
-	return s.store.RevokeFamily(ctx, old.FamilyID)
+	if err := s.store.RevokeFamily(ctx, old.FamilyID); err != nil {
+		return err
+	}
+	s.people.endSessions(old.FamilyID)
+	return nil
 }
 
 // Principal builds the principal of an access token's subject, checking
-// that the account is still active so that deactivation applies at once.
-// Errors: Unauthenticated.
-func (s *Service) Principal(ctx context.Context, subject, kind string) (domain.Principal, error) {
+// that the account is still active and the token's session still open, so
+// that deactivation, signing out, a password change and a reused refresh
+// token end access at once. Errors: Unauthenticated.
+func (s *Service) Principal(ctx context.Context, subject, kind, session string) (domain.Principal, error) {
 	acc, err := s.people.RecentAccount(ctx, subject)
 	if domain.IsKind(err, domain.NotFound) {
 		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "the account no longer exists")
@@ -238,6 +383,16 @@ func (s *Service) Principal(ctx context.Context, subject, kind string) (domain.P
 	}
 	if acc.Status != StatusActive || acc.Kind != kind {
 		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "this account is not active")
+	}
+	if session == "" {
+		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "the access token belongs to no session; sign in again")
+	}
+	live, err := s.people.liveSession(ctx, acc.ID, session, s.clock.Now())
+	if err != nil {
+		return domain.Principal{}, err
+	}
+	if !live {
+		return domain.Principal{}, domain.Errorf(domain.Unauthenticated, "the session was closed; sign in again")
 	}
 	p := domain.Principal{Subject: acc.ID, Kind: acc.Kind, Department: acc.Department}
 	for _, r := range acc.Roles {

@@ -205,7 +205,7 @@ func (s *Service) UpdateStaff(ctx context.Context, actor domain.Principal, id st
 			return err
 		}
 		if fields["status"] == StatusDeactivated {
-			if err := s.store.RevokeAccountTokens(ctx, row.ID); err != nil {
+			if _, err := s.store.RevokeAccountTokens(ctx, row.ID); err != nil {
 				return err
 			}
 		}

@@ -72,6 +72,8 @@ type otpRow struct {
 	ID        string
 	AccountID string
 	Phone     string
+	// Purpose is otpVerify or otpSignIn.
+	Purpose   string
 	CodeHash  string
 	Attempts  int
 	Status    string
@@ -123,6 +125,9 @@ func (r dependantRow) dependant() Dependant {
 	}
 }
 
+// loginFailureRow is a failed guess counted under a key: a client address,
+// a username as typed or an account. Key holds the key's keyed hash, so the
+// table never shows who typed what.
 type loginFailureRow struct {
 	ID  string
 	Key string
@@ -347,20 +352,29 @@ func (s *Store) ListStaff(ctx context.Context, p page.Request) (page.Page[accoun
 	return page.Build(staffOrder, rows, p, func(r accountRow) []any { return []any{r.CreatedAt, r.ID} }), nil
 }
 
-// CreateOTP voids the phone's earlier codes and stores a new one.
+// CreateOTP voids the account's earlier codes for the same purpose and
+// stores a new one.
 func (s *Store) CreateOTP(ctx context.Context, r otpRow) error {
 	conn := s.db.Conn(ctx)
-	if err := conn.Model(&otpRow{}).Where("phone = ? AND status = 'active'", r.Phone).Update("status", "void").Error; err != nil {
+	if err := conn.Model(&otpRow{}).Where("account_id = ? AND purpose = ? AND status = 'active'", r.AccountID, r.Purpose).Update("status", "void").Error; err != nil {
 		return db.Translate(err, "")
 	}
 	return db.Translate(conn.Create(&r).Error, "")
 }
 
-// LatestOTP returns the newest code sent to phone. Errors: NotFound.
+// LatestOTP returns the newest code sent to phone to verify it. Errors: NotFound.
 func (s *Store) LatestOTP(ctx context.Context, phone string) (otpRow, error) {
 	var r otpRow
-	err := s.db.Conn(ctx).Where("phone = ?", phone).Order("created_at DESC").Take(&r).Error
+	err := s.db.Conn(ctx).Where("phone = ? AND purpose = ?", phone, otpVerify).Order("created_at DESC").Take(&r).Error
 	return r, db.Translate(err, "no code was sent to this phone")
+}
+
+// LatestSignInCode returns the newest sign-in code sent for an account.
+// Errors: NotFound.
+func (s *Store) LatestSignInCode(ctx context.Context, accountID string) (otpRow, error) {
+	var r otpRow
+	err := s.db.Conn(ctx).Where("account_id = ? AND purpose = ?", accountID, otpSignIn).Order("created_at DESC").Take(&r).Error
+	return r, db.Translate(err, "no sign-in code was sent")
 }
 
 // CountOTPsSince counts codes sent to phone since t.
@@ -405,33 +419,64 @@ func (s *Store) RefreshByHash(ctx context.Context, hash string) (refreshRow, err
 	return r, db.Translate(err, "refresh token not found")
 }
 
+// LiveSession reports whether the session (token family) familyID of
+// accountID still has an active, unexpired refresh token: signing out,
+// a password change and a reused refresh token all end it.
+func (s *Store) LiveSession(ctx context.Context, accountID, familyID string, now time.Time) (bool, error) {
+	var n int64
+	err := s.db.Conn(ctx).Model(&refreshRow{}).
+		Where("family_id = ? AND status = 'active' AND account_id = ? AND expires_at > ?", familyID, accountID, now).Count(&n).Error
+	return n > 0, db.Translate(err, "")
+}
+
 // RevokeFamily revokes every live token of a family.
 func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
 	err := s.db.Conn(ctx).Model(&refreshRow{}).Where("family_id = ? AND status = 'active'", familyID).Update("status", "revoked").Error
 	return db.Translate(err, "")
 }
 
-// RevokeAccountTokens revokes every live refresh token of an account.
-func (s *Store) RevokeAccountTokens(ctx context.Context, accountID string) error {
-	err := s.db.Conn(ctx).Model(&refreshRow{}).Where("account_id = ? AND status = 'active'", accountID).Update("status", "revoked").Error
-	return db.Translate(err, "")
+// RevokeAccountTokens revokes every live refresh token of an account and
+// returns the sessions (families) it closed.
+func (s *Store) RevokeAccountTokens(ctx context.Context, accountID string) ([]string, error) {
+	var families []string
+	conn := s.db.Conn(ctx)
+	if err := conn.Model(&refreshRow{}).Where("account_id = ? AND status = 'active'", accountID).Pluck("family_id", &families).Error; err != nil {
+		return nil, db.Translate(err, "")
+	}
+	err := conn.Model(&refreshRow{}).Where("account_id = ? AND status = 'active'", accountID).Update("status", "revoked").Error
+	return families, db.Translate(err, "")
 }
 
-// AddLoginFailure records a failed sign-in under each key.
+// AddLoginFailure records a failed sign-in under each row's key, stored as
+// its keyed hash.
 func (s *Store) AddLoginFailure(ctx context.Context, rows []loginFailureRow) error {
+	for i := range rows {
+		rows[i].Key = s.pii.Hash(rows[i].Key)
+	}
 	return db.Translate(s.db.Conn(ctx).Create(&rows).Error, "")
 }
 
 // LoginFailures returns the times of failures under key since t, oldest first.
 func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) ([]time.Time, error) {
 	var times []time.Time
-	err := s.db.Conn(ctx).Model(&loginFailureRow{}).Where("key = ? AND at >= ?", key, since).Order("at").Pluck("at", &times).Error
+	err := s.db.Conn(ctx).Model(&loginFailureRow{}).Where("key = ? AND at >= ?", s.pii.Hash(key), since).Order("at").Pluck("at", &times).Error
 	return times, db.Translate(err, "")
 }
 
 // ClearLoginFailures forgets the failures under keys.
 func (s *Store) ClearLoginFailures(ctx context.Context, keys ...string) error {
-	return db.Translate(s.db.Conn(ctx).Where("key IN ?", keys).Delete(&loginFailureRow{}).Error, "")
+	hashed := make([]string, len(keys))
+	for i, k := range keys {
+		hashed[i] = s.pii.Hash(k)
+	}
+	return db.Translate(s.db.Conn(ctx).Where("key IN ?", hashed).Delete(&loginFailureRow{}).Error, "")
+}
+
+// PurgeLoginFailures deletes failures recorded before t and returns how
+// many it deleted.
+func (s *Store) PurgeLoginFailures(ctx context.Context, t time.Time) (int64, error) {
+	res := s.db.Conn(ctx).Where("at < ?", t).Delete(&loginFailureRow{})
+	return res.RowsAffected, db.Translate(res.Error, "")
 }
 
 // DeleteLoginFailures removes the given failure rows.

@@ -31,6 +31,9 @@ type Claims struct {
 	Kind string `json:"kind,omitempty"`
 	// Scope lists a client's granted scopes, space-separated (RFC 8693).
 	Scope string `json:"scope,omitempty"`
+	// Session is the sign-in session (refresh token family) an access token
+	// belongs to; the token ends when its session does.
+	Session string `json:"sid,omitempty"`
 	// Data carries a token type's own fields (a permit's details).
 	Data map[string]any `json:"data,omitempty"`
 }

@@ -1098,7 +1098,12 @@ type ClientStatus string
 
 // Credentials defines model for Credentials.
 type Credentials struct {
-	Password string `json:"password"`
+	// Code Code is the sign-in code sent by SMS while signing in with the
+	// password alone is paused after failed guesses.
+	//
+	// Example: 123456
+	Code     *string `json:"code,omitempty"`
+	Password string  `json:"password"`
 
 	// Username Username is a CNIC, a mobile number or an e-mail address.
 	//
@@ -3231,7 +3236,7 @@ type ClientInterface interface {
 
 	// LoginWithBody Sign in
 	//
-	// Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+	// Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3240,7 +3245,7 @@ type ClientInterface interface {
 
 	// Login Sign in
 	//
-	// Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+	// Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3640,7 +3645,7 @@ type ClientInterface interface {
 
 	// ChangePasswordWithBody Change your password
 	//
-	// Closes every session of the account.
+	// Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3649,7 +3654,7 @@ type ClientInterface interface {
 
 	// ChangePassword Change your password
 	//
-	// Closes every session of the account.
+	// Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4852,7 +4857,7 @@ func (c *Client) SetStaffRoles(ctx context.Context, id openapi_types.UUID, body 
 
 // LoginWithBody Sign in
 //
-// Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+// Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4871,7 +4876,7 @@ func (c *Client) LoginWithBody(ctx context.Context, contentType string, body io.
 
 // Login Sign in
 //
-// Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+// Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5771,7 +5776,7 @@ func (c *Client) GetOverview(ctx context.Context, reqEditors ...RequestEditorFn)
 
 // ChangePasswordWithBody Change your password
 //
-// Closes every session of the account.
+// Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5790,7 +5795,7 @@ func (c *Client) ChangePasswordWithBody(ctx context.Context, contentType string,
 
 // ChangePassword Change your password
 //
-// Closes every session of the account.
+// Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11342,7 +11347,7 @@ type ClientWithResponsesInterface interface {
 
 	// LoginWithBodyWithResponse Sign in
 	//
-	// Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+	// Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11351,7 +11356,7 @@ type ClientWithResponsesInterface interface {
 
 	// LoginWithResponse Sign in
 	//
-	// Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+	// Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11801,7 +11806,7 @@ type ClientWithResponsesInterface interface {
 
 	// ChangePasswordWithBodyWithResponse Change your password
 	//
-	// Closes every session of the account.
+	// Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11810,7 +11815,7 @@ type ClientWithResponsesInterface interface {
 
 	// ChangePasswordWithResponse Change your password
 	//
-	// Closes every session of the account.
+	// Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -29522,7 +29527,7 @@ func (c *ClientWithResponses) SetStaffRolesWithResponse(ctx context.Context, id 
 
 // LoginWithBodyWithResponse Sign in
 //
-// Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+// Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29537,7 +29542,7 @@ func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, con
 
 // LoginWithResponse Sign in
 //
-// Username is a CNIC, a mobile number or an e-mail address. After 5 failures in 15 minutes for one account or one client address, sign-in answers 429 with Retry-After.
+// Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (`code`) signs in.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -30287,7 +30292,7 @@ func (c *ClientWithResponses) GetOverviewWithResponse(ctx context.Context, reqEd
 
 // ChangePasswordWithBodyWithResponse Change your password
 //
-// Closes every session of the account.
+// Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -30302,7 +30307,7 @@ func (c *ClientWithResponses) ChangePasswordWithBodyWithResponse(ctx context.Con
 
 // ChangePasswordWithResponse Change your password
 //
-// Closes every session of the account.
+// Closes every session of the account. A wrong current password counts as a failed sign-in of the account and the client address: after 5 in 15 minutes the answer is 429 with Retry-After, and the account holder is notified.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
