@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/islamabad-digital/citizenapi/api"
@@ -218,10 +219,14 @@ func TestSecurityHeadersAndGzip(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := app.Do(apitest.Request{Method: "GET", Path: "/api/v1/health/slots?limit=100", Header: map[string]string{"Accept-Encoding": "gzip"}})
-	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Cache-Control": "no-store", "Content-Encoding": "gzip"} {
+	// Availability alone may be kept a second by shared caches.
+	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Cache-Control": "public, max-age=1", "Content-Encoding": "gzip"} {
 		if got := r.Header.Get(h); got != want {
 			t.Errorf("%s = %q, want %q", h, got, want)
 		}
+	}
+	if got := app.Get("/api/v1/health/facilities", "").Header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("facilities: Cache-Control = %q, want no-store", got)
 	}
 	zr, err := gzip.NewReader(strings.NewReader(string(r.Body)))
 	if err != nil {
@@ -277,9 +282,11 @@ func TestClientIPIgnoresForwardedForUnlessTrusted(t *testing.T) {
 	}
 }
 
-// mountIdempotentRoute registers a creating POST that counts its runs and
-// takes delay to finish, behind a fake authenticated caller.
-func mountIdempotentRoute(app *apitest.App, runs *atomic.Int32, delay time.Duration) {
+// mountIdempotentRoute registers a creating POST at path that counts its
+// runs, writes a row and takes delay to finish, behind a fake authenticated
+// caller, holding its keys in mode. The item "boom" writes its row and then
+// fails.
+func mountIdempotentRoute(app *apitest.App, path string, runs *atomic.Int32, delay time.Duration, mode idempotency.Mode) {
 	store := idempotency.NewStore(app.DB, app.Clock)
 	caller := func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -288,7 +295,7 @@ func mountIdempotentRoute(app *apitest.App, runs *atomic.Int32, delay time.Durat
 			return next(c)
 		}
 	}
-	app.Server.Echo.POST("/test/orders", func(c echo.Context) error {
+	app.Server.Echo.POST(path, func(c echo.Context) error {
 		var req struct {
 			Item string `json:"item" validate:"required"`
 		}
@@ -296,18 +303,32 @@ func mountIdempotentRoute(app *apitest.App, runs *atomic.Int32, delay time.Durat
 			return err
 		}
 		n := runs.Add(1)
+		err := app.DB.Conn(c.Request().Context()).Exec("INSERT INTO login_failures (id, key, at) VALUES (?, ?, ?)",
+			uuid.NewString(), "order:"+req.Item, app.Clock.Now()).Error
+		if err != nil {
+			return err
+		}
 		time.Sleep(delay)
 		if req.Item == "boom" {
 			return io.ErrUnexpectedEOF
 		}
 		return c.JSON(http.StatusCreated, map[string]any{"item": req.Item, "run": n})
-	}, caller, store.Middleware(false))
+	}, caller, store.Middleware(mode))
+}
+
+// orderRows counts the rows the orders of item wrote.
+func orderRows(t *testing.T, app *apitest.App, item string) int64 {
+	var n int64
+	if err := app.DB.Raw("SELECT count(*) FROM login_failures WHERE key = ?", "order:"+item).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestIdempotencyKey(t *testing.T) {
 	app := apitest.New(t)
 	var runs atomic.Int32
-	mountIdempotentRoute(app, &runs, 0)
+	mountIdempotentRoute(app, "/test/orders", &runs, 0, idempotency.InTransaction)
 	// Callers are unique per run: on PostgreSQL the package's tests share
 	// one schema, and keys live for a day.
 	run := apitest.NewPhone()
@@ -333,12 +354,16 @@ func TestIdempotencyKey(t *testing.T) {
 	if r := order("alice", "k1-invalid", ""); r.Status != 422 || r.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("a stored 4xx is replayed too: %d replayed=%q", r.Status, r.Header.Get("Idempotent-Replayed"))
 	}
-	// A server failure releases the key so that a retry runs.
+	// A server failure releases the key with the request's writes, so
+	// that a retry runs.
 	before := runs.Load()
 	order("alice", "k2", "boom")
 	order("alice", "k2", "boom")
 	if runs.Load()-before != 2 {
 		t.Fatalf("after a 500 the retry did not run: %d runs", runs.Load()-before)
+	}
+	if n := orderRows(t, app, "boom"); n != 0 {
+		t.Fatalf("a failed request kept %d of its writes", n)
 	}
 	// Keys expire after a day.
 	app.Clock.Advance(25 * time.Hour)
@@ -350,32 +375,47 @@ func TestIdempotencyKey(t *testing.T) {
 func TestIdempotencyConcurrentDuplicatesRunOnce(t *testing.T) {
 	app := apitest.New(t)
 	var runs atomic.Int32
-	mountIdempotentRoute(app, &runs, 300*time.Millisecond)
-	const n = 10
-	caller := "alice" + apitest.NewPhone()
-	statuses := make([]int, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			statuses[i] = app.Do(apitest.Request{Method: "POST", Path: "/test/orders", Body: map[string]string{"item": "tea"},
-				Header: map[string]string{"Idempotency-Key": "same", "X-Test-Caller": caller}}).Status
-		}()
-	}
-	wg.Wait()
-	created, conflicts := 0, 0
-	for _, s := range statuses {
-		switch s {
-		case 201:
-			created++
-		case 409:
-			conflicts++
-		default:
-			t.Errorf("unexpected status %d", s)
-		}
-	}
-	if runs.Load() != 1 || created < 1 || created+conflicts != n {
-		t.Fatalf("runs = %d, created = %d, conflicts = %d; want one run", runs.Load(), created, conflicts)
+	mountIdempotentRoute(app, "/test/orders", &runs, 300*time.Millisecond, idempotency.InTransaction)
+	mountIdempotentRoute(app, "/test/payments", &runs, 300*time.Millisecond, idempotency.Required)
+	// A claim in the work's transaction makes duplicates wait for the first
+	// and replay its answer; a claim committed on its own refuses them.
+	for _, mode := range []struct {
+		name     string
+		path     string
+		conflict bool
+	}{{"in the transaction", "/test/orders", false}, {"on its own", "/test/payments", true}} {
+		t.Run(mode.name, func(t *testing.T) {
+			const n = 10
+			caller := "alice" + apitest.NewPhone()
+			before := runs.Load()
+			statuses := make([]*apitest.Response, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					statuses[i] = app.Do(apitest.Request{Method: "POST", Path: mode.path, Body: map[string]string{"item": "tea" + caller},
+						Header: map[string]string{"Idempotency-Key": "same", "X-Test-Caller": caller}})
+				}()
+			}
+			wg.Wait()
+			created, conflicts := 0, 0
+			for _, r := range statuses {
+				switch r.Status {
+				case 201:
+					created++
+				case 409:
+					conflicts++
+				default:
+					t.Errorf("unexpected status %d", r.Status)
+				}
+			}
+			if runs.Load()-before != 1 || created < 1 || created+conflicts != n || (!mode.conflict && conflicts > 0) {
+				t.Fatalf("runs = %d, created = %d, conflicts = %d; want one run", runs.Load()-before, created, conflicts)
+			}
+			if rows := orderRows(t, app, "tea"+caller); rows != 1 {
+				t.Fatalf("%d rows written, want 1", rows)
+			}
+		})
 	}
 }

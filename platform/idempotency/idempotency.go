@@ -1,9 +1,16 @@
 // Package idempotency makes creating and paying POSTs safe to retry. The
 // first request with an Idempotency-Key runs; its response is stored per
 // caller and key with a hash of the request. A retry with the same request
-// replays that response; the same key with a different request is refused;
-// a duplicate that arrives while the first still runs is refused rather than
-// run twice. Keys expire after a day.
+// replays that response; the same key with a different request is refused.
+// Keys expire after a day.
+//
+// A route whose work is all in the database claims its key in the work's
+// own transaction (Middleware with InTransaction): the key, the work and
+// the stored response commit together, or the key is released with the
+// work, at no cost of a commit of its own. A duplicate arriving while the
+// first runs waits for it and gets its answer. A route that calls out of
+// the database (a payment provider) claims its key in a commit of its own
+// first, and a duplicate arriving while it runs is refused (409).
 package idempotency
 
 import (
@@ -18,6 +25,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm/clause"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
@@ -66,10 +74,24 @@ func NewStore(d *db.DB, clock domain.Clock) *Store {
 	return &Store{db: d, clock: clock}
 }
 
-// Middleware honours the Idempotency-Key header on the route it wraps. With
-// required set, a request without a key is refused (400). Keys belong to the
-// authenticated caller; anonymous requests are passed through unchanged.
-func (s *Store) Middleware(required bool) echo.MiddlewareFunc {
+// Mode is how a route holds its keys.
+type Mode int
+
+const (
+	// InTransaction claims the key in the transaction the route's work
+	// runs in, and answers only once it has committed. The key is optional.
+	InTransaction Mode = iota
+	// Required claims the key in a commit of its own before the route runs,
+	// for work with effects outside the database; a request without a key
+	// is refused (400).
+	Required
+)
+
+// Middleware honours the Idempotency-Key header on the route it wraps, in
+// mode. Keys belong to the authenticated caller; anonymous requests are
+// passed through unchanged.
+func (s *Store) Middleware(mode Mode) echo.MiddlewareFunc {
+	required := mode == Required
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			key := c.Request().Header.Get(Header)
@@ -86,12 +108,12 @@ func (s *Store) Middleware(required bool) echo.MiddlewareFunc {
 			if !ok {
 				return next(c)
 			}
-			return s.serve(c, next, p.Kind+":"+p.Subject, key)
+			return s.serve(c, next, p.Kind+":"+p.Subject, key, mode)
 		}
 	}
 }
 
-func (s *Store) serve(c echo.Context, next echo.HandlerFunc, caller, key string) error {
+func (s *Store) serve(c echo.Context, next echo.HandlerFunc, caller, key string, mode Mode) error {
 	ctx := c.Request().Context()
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
@@ -103,6 +125,12 @@ func (s *Store) serve(c echo.Context, next echo.HandlerFunc, caller, key string)
 	}
 	c.Request().Body = io.NopCloser(bytes.NewReader(body))
 	hash := requestHash(c.Request().Method, c.Request().URL.Path, body)
+	if mode == InTransaction {
+		taken, err := s.serveInTx(c, next, caller, key, hash)
+		if !taken {
+			return err
+		}
+	}
 
 	stored, err := s.claim(ctx, caller, key, hash)
 	if err != nil {
@@ -123,6 +151,92 @@ func (s *Store) serve(c echo.Context, next echo.HandlerFunc, caller, key string)
 	// so that a retry sees what happened.
 	s.finish(context.WithoutCancel(ctx), caller, key, c.Response().Status, c.Response().Header().Get(echo.HeaderContentType), rec.body.String())
 	return nil
+}
+
+// errKeyTaken ends a transaction whose claim found the key stored.
+var errKeyTaken = errors.New("idempotency key taken")
+
+// errAnswered ends a transaction whose request failed without a retryable
+// database error: its answer is kept, its writes are not.
+var errAnswered = errors.New("request failed")
+
+// serveInTx runs the request in one transaction with its key's claim and
+// stored response, holding the response back until the transaction has
+// committed, so that nobody is told of work that did not happen. It reports
+// taken when the key was already stored, for serve to answer from it.
+func (s *Store) serveInTx(c echo.Context, next echo.HandlerFunc, caller, key, hash string) (taken bool, err error) {
+	outer, req := c.Response(), c.Request()
+	defer func() { c.SetResponse(outer); c.SetRequest(req) }()
+	var held *heldResponse
+	err = s.db.WithinTx(req.Context(), func(ctx context.Context) error {
+		now := s.clock.Now()
+		err := s.db.Conn(ctx).Create(&record{Caller: caller, Key: key, RequestHash: hash, State: "running",
+			LockedUntil: now.Add(lease), ExpiresAt: now.Add(keyTTL), CreatedAt: now}).Error
+		if db.IsUniqueViolation(err) {
+			return errKeyTaken
+		} else if err != nil {
+			return db.Translate(err, "")
+		}
+		// Every attempt of the transaction answers afresh.
+		held = &heldResponse{header: http.Header{}}
+		c.SetResponse(echo.NewResponse(held, c.Echo()))
+		c.SetRequest(req.WithContext(ctx))
+		if err := next(c); err != nil {
+			if db.IsRetryable(err) {
+				return err
+			}
+			c.Error(err)
+		}
+		res := c.Response()
+		if res.Status >= http.StatusBadRequest {
+			return errAnswered
+		}
+		return db.Translate(s.db.Conn(ctx).Model(&record{}).Where("caller = ? AND key = ?", caller, key).
+			Updates(map[string]any{"state": "done", "status_code": res.Status, "content_type": res.Header().Get(echo.HeaderContentType), "body": held.body.String()}).Error, "")
+	})
+	switch {
+	case errors.Is(err, errKeyTaken):
+		return true, nil
+	case errors.Is(err, errAnswered):
+		// A refusal is kept like any answer, so that a retry gets it too;
+		// a server failure or a rate limit releases the key.
+		if status := held.status; status < http.StatusInternalServerError && status != http.StatusTooManyRequests {
+			s.store(context.WithoutCancel(req.Context()), caller, key, hash, status, held.header.Get(echo.HeaderContentType), held.body.String())
+		}
+	case err != nil:
+		return false, err
+	}
+	c.SetResponse(outer)
+	return false, held.sendTo(outer)
+}
+
+// store keeps the answer to a request that ran without its key, unless the
+// key was taken meanwhile.
+func (s *Store) store(ctx context.Context, caller, key, hash string, status int, contentType, body string) {
+	now := s.clock.Now()
+	s.db.Conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&record{Caller: caller, Key: key, RequestHash: hash, State: "done",
+		StatusCode: status, ContentType: contentType, Body: body, LockedUntil: now, ExpiresAt: now.Add(keyTTL), CreatedAt: now})
+}
+
+// heldResponse keeps a response until it may be sent.
+type heldResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (h *heldResponse) Header() http.Header         { return h.header }
+func (h *heldResponse) WriteHeader(status int)      { h.status = status }
+func (h *heldResponse) Write(b []byte) (int, error) { return h.body.Write(b) }
+
+// sendTo writes the held response to res.
+func (h *heldResponse) sendTo(res *echo.Response) error {
+	for k, v := range h.header {
+		res.Header()[k] = v
+	}
+	res.WriteHeader(h.status)
+	_, err := res.Write(h.body.Bytes())
+	return err
 }
 
 // claim records a running request for the key. It returns the stored

@@ -2,6 +2,8 @@ package web
 
 import (
 	"github.com/labstack/echo/v4"
+
+	"github.com/islamabad-digital/citizenapi/platform/idempotency"
 )
 
 // Anyone is the permission of a public route: no token is needed, but one
@@ -29,18 +31,21 @@ type Route struct {
 type Router struct {
 	group *echo.Group
 	guard Guard
-	// Idempotency honours an Idempotency-Key on a creating POST.
+	// Idempotency honours an Idempotency-Key on a creating POST whose work
+	// is all in the database, claiming it in the work's transaction.
 	Idempotency echo.MiddlewareFunc
-	// RequireIdempotency also refuses a request without one (payments).
+	// RequireIdempotency refuses a request without one, and claims it
+	// before the work (payments, which call a provider).
 	RequireIdempotency echo.MiddlewareFunc
 	routes             *[]Route
 }
 
-// NewRouter returns a Router on group. idempotency returns the middleware
-// that honours (or, with required, demands) an Idempotency-Key. Registered
-// routes are appended to routes.
-func NewRouter(group *echo.Group, guard Guard, idempotency func(required bool) echo.MiddlewareFunc, routes *[]Route) *Router {
-	return &Router{group: group, guard: guard, Idempotency: idempotency(false), RequireIdempotency: idempotency(true), routes: routes}
+// NewRouter returns a Router on group. keys returns the middleware that
+// honours an Idempotency-Key in a mode. Registered routes are appended to
+// routes.
+func NewRouter(group *echo.Group, guard Guard, keys func(idempotency.Mode) echo.MiddlewareFunc, routes *[]Route) *Router {
+	return &Router{group: group, guard: guard, Idempotency: keys(idempotency.InTransaction),
+		RequireIdempotency: keys(idempotency.Required), routes: routes}
 }
 
 // Handle registers h for method and path, behind perm and then mw.
