@@ -3541,7 +3541,7 @@ const docTemplate = `{
         },
         "/api/v1/health/slots": {
             "get": {
-                "description": "Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise.",
+                "description": "Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise. An answer may be up to a second old (booking always checks the seat itself); send its ETag back in If-None-Match to be told 304 when it has not changed.",
                 "produces": [
                     "application/json"
                 ],
@@ -3551,6 +3551,12 @@ const docTemplate = `{
                 "summary": "Search bookable slots",
                 "operationId": "listSlots",
                 "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the ETag of an earlier answer to the same search",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    },
                     {
                         "type": "string",
                         "format": "uuid",
@@ -3609,6 +3615,29 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/SlotList"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=1: a shared cache may keep the answer for a second"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "the answer's entity tag"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "the answer whose ETag was sent has not changed",
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=1"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "the answer's entity tag"
+                            }
                         }
                     },
                     "400": {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -12,19 +13,85 @@ import (
 	"github.com/google/uuid"
 )
 
-// search compares GET /health/slots with its query run straight through pgx.
+// searchQuery is one availability search as people send it: its query
+// string for GET /health/slots and the same filter for the raw query.
+type searchQuery struct {
+	query  string
+	filter string // SQL condition on health_slots, with $3 as its argument
+	arg    any
+	// window, when set, replaces the default 14 days from now.
+	from, to time.Time
+}
+
+// searchMix returns n searches in the proportions the app sends them: by
+// facility, by doctor, by specialty, and by facility within one day.
+func (h *harness) searchMix(ctx context.Context, n int) ([]searchQuery, error) {
+	rows, err := h.pool.Query(ctx, `SELECT id::text, facility_id::text, specialty FROM health_practitioners ORDER BY md5(id::text) LIMIT $1`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type practitioner struct{ id, facility, specialty string }
+	var ps []practitioner
+	for rows.Next() {
+		var p practitioner
+		if err := rows.Scan(&p.id, &p.facility, &p.specialty); err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("no practitioners: load demo data")
+	}
+	today := time.Now().In(karachi)
+	var mix []searchQuery
+	for i := range n {
+		p := ps[i%len(ps)]
+		switch i % 4 {
+		case 0:
+			mix = append(mix, searchQuery{query: "facility_id=" + p.facility, filter: "facility_id = $3", arg: p.facility})
+		case 1:
+			mix = append(mix, searchQuery{query: "practitioner_id=" + p.id, filter: "practitioner_id = $3", arg: p.id})
+		case 2:
+			mix = append(mix, searchQuery{query: "specialty=" + p.specialty, filter: "specialty = $3", arg: p.specialty})
+		case 3:
+			day := time.Date(today.Year(), today.Month(), today.Day()+1+i%7, 0, 0, 0, 0, karachi)
+			mix = append(mix, searchQuery{query: "facility_id=" + p.facility + "&from=" + url.QueryEscape(day.Format(time.RFC3339)) +
+				"&to=" + url.QueryEscape(day.AddDate(0, 0, 1).Format(time.RFC3339)), filter: "facility_id = $3", arg: p.facility, from: day, to: day.AddDate(0, 0, 1)})
+		}
+	}
+	return mix, nil
+}
+
+// karachi is Islamabad's time zone, in which a day's window is cut.
+var karachi = time.FixedZone("PKT", 5*60*60)
+
+// search compares GET /health/slots with its query run straight through
+// pgx, on the same mix of searches.
 func (h *harness) search(ctx context.Context, rep *Report) error {
+	mix, err := h.searchMix(ctx, 400)
+	if err != nil {
+		return err
+	}
 	endpoint := measure("search: GET /health/slots", h.cfg.concurrency, h.cfg.duration, func(w, i int) string {
-		f := h.facilities[(w+i)%len(h.facilities)]
-		status, err := h.do(http.MethodGet, "/api/v1/health/slots?limit=20&facility_id="+f, "", nil, nil)
+		q := mix[(w*7+i)%len(mix)]
+		status, err := h.do(http.MethodGet, "/api/v1/health/slots?limit=20&"+q.query, "", nil, nil)
 		return label(status, err)
 	})
 	endpoint.ServerRSSK = h.rss()
 	raw := measure("search: raw SQL (pgx)", h.cfg.concurrency, h.cfg.duration, func(w, i int) string {
-		now := time.Now().UTC()
+		q := mix[(w*7+i)%len(mix)]
+		from, to := q.from, q.to
+		if from.IsZero() {
+			from = time.Now().UTC()
+			to = from.Add(14 * 24 * time.Hour)
+		}
 		rows, err := h.pool.Query(ctx, `SELECT id, practitioner_id, facility_id, specialty, starts_at, ends_at, capacity, booked
-			FROM health_slots WHERE status = 'open' AND starts_at >= $1 AND starts_at < $2 AND booked < capacity AND facility_id = $3
-			ORDER BY starts_at, id LIMIT 21`, now, now.Add(14*24*time.Hour), h.facilities[(w+i)%len(h.facilities)])
+			FROM health_slots WHERE status = 'open' AND starts_at >= $1 AND starts_at < $2 AND booked < capacity AND `+q.filter+`
+			ORDER BY starts_at, id LIMIT 21`, from, to, q.arg)
 		if err != nil {
 			return "error"
 		}

@@ -51,7 +51,7 @@ func main() {
 	flag.IntVar(&cfg.citizens, "citizens", 64, "virtual citizens to register and sign in")
 	flag.IntVar(&cfg.pid, "pid", 0, "server process ID, to report its memory (RSS)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "also write the report as JSON to this file")
-	flag.StringVar(&cfg.scenarios, "scenarios", "search,booking,rush,admission,mixed", "comma-separated scenarios to run, in this order")
+	flag.StringVar(&cfg.scenarios, "scenarios", "booking,rush,search,admission,mixed", "comma-separated scenarios to run, in this order (search runs while the dispatchers still send what the rush booked)")
 	flag.StringVar(&cfg.keys, "keys", "", "the server's signing-key file (development: $DATA_DIR/signing-keys), to sign tokens for citizens already in the database")
 	flag.StringVar(&cfg.issuer, "issuer", "citizenapi", "the server's TOKEN_ISSUER, with -keys")
 	flag.IntVar(&cfg.rush, "rush", 0, "citizens in the rush (default: the -citizens working set; needs -keys when larger)")

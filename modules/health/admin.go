@@ -164,6 +164,7 @@ func (s *Service) UpdateFacility(ctx context.Context, id string, in FacilityChan
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: "health.facility.update", TargetType: "facility", TargetID: id})
 	})
+	s.available.clear()
 	if err != nil {
 		return Facility{}, err
 	}
@@ -247,6 +248,7 @@ func (s *Service) AddSchedule(ctx context.Context, p domain.Principal, in Schedu
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: "health.schedule.create", TargetType: "practitioner", TargetID: pr.ID})
 	})
+	s.available.clear()
 	return ScheduleResult{Created: created}, err
 }
 
@@ -430,5 +432,6 @@ func (s *Service) cancelSlots(ctx context.Context, ids []string, reason, targetT
 		res = CancellationResult{SlotsCancelled: len(ids), AppointmentsCancelled: len(cancelled)}
 		return s.audit.Record(ctx, audit.Entry{Action: "health.slots.cancel", TargetType: targetType, TargetID: targetID})
 	})
+	s.available.touched(ids...)
 	return res, err
 }

@@ -79,6 +79,7 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 	if err != nil {
 		return Appointment{}, err
 	}
+	s.available.touched(slot.ID)
 	return row.appointment(slot.slot()), nil
 }
 
@@ -172,6 +173,7 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Ap
 	if err != nil {
 		return Appointment{}, err
 	}
+	s.available.touched(row.SlotID)
 	return s.Appointment(ctx, p, id)
 }
 
@@ -222,6 +224,7 @@ func (s *Service) Reschedule(ctx context.Context, p domain.Principal, id string,
 	if err != nil {
 		return Appointment{}, err
 	}
+	s.available.touched(row.SlotID, in.SlotID)
 	return s.Appointment(ctx, p, id)
 }
 

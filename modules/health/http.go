@@ -119,10 +119,11 @@ func (h *Handler) listPractitioners(c echo.Context) error {
 // listSlots godoc
 //
 //	@Summary		Search bookable slots
-//	@Description	Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise.
+//	@Description	Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise. An answer may be up to a second old (booking always checks the seat itself); send its ETag back in If-None-Match to be told 304 when it has not changed.
 //	@ID				listSlots
 //	@Tags			health
 //	@Produce		json
+//	@Param			If-None-Match	header		string	false	"the ETag of an earlier answer to the same search"
 //	@Param			facility_id		query		string	false	"facility ID"		format(uuid)
 //	@Param			practitioner_id	query		string	false	"practitioner ID"	format(uuid)
 //	@Param			specialty		query		string	false	"specialty slug"
@@ -132,6 +133,11 @@ func (h *Handler) listPractitioners(c echo.Context) error {
 //	@Param			limit			query		int		false	"page size (default 20, at most 100)"
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"
 //	@Success		200				{object}	SlotList
+//	@Header			200				{string}	ETag			"the answer's entity tag"
+//	@Header			200				{string}	Cache-Control	"public, max-age=1: a shared cache may keep the answer for a second"
+//	@Success		304				"the answer whose ETag was sent has not changed"
+//	@Header			304				{string}	ETag			"the answer's entity tag"
+//	@Header			304				{string}	Cache-Control	"public, max-age=1"
 //	@Failure		400				{object}	web.Problem
 //	@Failure		422				{object}	web.Problem
 //	@Router			/api/v1/health/slots [get]
@@ -157,9 +163,15 @@ func (h *Handler) listSlots(c echo.Context) error {
 		return err
 	}
 	f.Specialty = c.QueryParam("specialty")
-	res, err := h.svc.Slots(c.Request().Context(), f, p)
+	res, err := h.svc.AvailableSlots(c.Request().Context(), f, p)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, SlotList{Items: res.Items, NextCursor: res.NextCursor})
+	header := c.Response().Header()
+	header.Set("Cache-Control", "public, max-age=1")
+	header.Set("ETag", res.ETag)
+	if web.Matches(c.Request().Header.Get("If-None-Match"), res.ETag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.JSONBlob(http.StatusOK, res.Body)
 }

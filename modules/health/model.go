@@ -81,8 +81,13 @@ type SlotFilter struct {
 const searchHorizon = 14 * 24 * time.Hour
 
 // Normalize fills the default time range (now to 14 days ahead), never
-// earlier than now, and checks that the range is a range.
+// earlier than now, and checks that the range is a range. Now is taken up to
+// the next whole second, so that the searches of one second are the same
+// search: a slot starting within that second can no longer be booked.
 func (f SlotFilter) Normalize(now time.Time) (SlotFilter, error) {
+	if second := now.Truncate(time.Second); second.Before(now) {
+		now = second.Add(time.Second)
+	}
 	if f.From.IsZero() || f.From.Before(now) {
 		f.From = now
 	}

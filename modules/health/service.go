@@ -54,6 +54,8 @@ type Service struct {
 	cutoff   time.Duration
 	// maxAccountBookings is Deps.MaxAccountBookings.
 	maxAccountBookings int
+	// available remembers public slot searches for a second.
+	available *availability
 }
 
 // NewService returns the health service.
@@ -66,7 +68,7 @@ func NewService(d Deps) *Service {
 	}
 	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, patients: d.Patients,
 		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock),
-		cutoff: d.CancelCutoff, maxAccountBookings: d.MaxAccountBookings}
+		cutoff: d.CancelCutoff, maxAccountBookings: d.MaxAccountBookings, available: newAvailability()}
 }
 
 // Facilities searches facilities by specialty, sector and name.

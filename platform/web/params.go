@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -106,4 +107,16 @@ func Page(c echo.Context) (page.Request, error) {
 func Principal(c echo.Context) domain.Principal {
 	p, _ := domain.PrincipalFrom(c.Request().Context())
 	return p
+}
+
+// Matches reports whether an If-None-Match header names etag (RFC 9110
+// §13.1.2: weak comparison, a list of tags or "*").
+func Matches(ifNoneMatch, etag string) bool {
+	for _, tag := range strings.Split(ifNoneMatch, ",") {
+		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+		if tag == "*" || (tag != "" && tag == strings.TrimPrefix(etag, "W/")) {
+			return true
+		}
+	}
+	return false
 }

@@ -2434,6 +2434,9 @@ type ListSlotsParams struct {
 
 	// Cursor next_cursor of the previous page
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch the ETag of an earlier answer to the same search
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
 // ListIntegrationAppointmentsParams defines parameters for ListIntegrationAppointments.
@@ -3475,7 +3478,7 @@ type ClientInterface interface {
 
 	// ListSlots Search bookable slots
 	//
-	// Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise.
+	// Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise. An answer may be up to a second old (booking always checks the seat itself); send its ETag back in If-None-Match to be told 304 when it has not changed.
 	//
 	// Corresponds with GET /api/v1/health/slots (the `ListSlots` operationId).
 	ListSlots(ctx context.Context, params *ListSlotsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5386,7 +5389,7 @@ func (c *Client) ListPractitioners(ctx context.Context, params *ListPractitioner
 
 // ListSlots Search bookable slots
 //
-// Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise.
+// Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise. An answer may be up to a second old (booking always checks the seat itself); send its ETag back in If-None-Match to be told 304 when it has not changed.
 //
 // Corresponds with GET /api/v1/health/slots (the `ListSlots` operationId).
 func (c *Client) ListSlots(ctx context.Context, params *ListSlotsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9149,6 +9152,21 @@ func NewListSlotsRequest(server string, params *ListSlotsParams) (*http.Request,
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -11608,7 +11626,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListSlotsWithResponse Search bookable slots
 	//
-	// Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise.
+	// Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise. An answer may be up to a second old (booking always checks the seat itself); send its ETag back in If-None-Match to be told 304 when it has not changed.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22235,6 +22253,17 @@ func (r ListPractitionersResponse) ContentType() string {
 
 // ListSlotsResponse200Headers the declared response headers of an HTTP 200 response for ListSlots
 type ListSlotsResponse200Headers struct {
+	CacheControl    *string
+	ETag            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
+// ListSlotsResponse304Headers the declared response headers of an HTTP 304 response for ListSlots
+type ListSlotsResponse304Headers struct {
+	CacheControl    *string
+	ETag            *string
 	RateLimit       *string
 	RateLimitPolicy *string
 	XRequestID      string
@@ -22310,6 +22339,8 @@ type ListSlotsResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ListSlotsResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ListSlotsResponse304Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *ListSlotsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -29962,7 +29993,7 @@ func (c *ClientWithResponses) ListPractitionersWithResponse(ctx context.Context,
 
 // ListSlotsWithResponse Search bookable slots
 //
-// Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise.
+// Public. Future slots with seats left, ordered by start, from now to 14 days ahead unless from and to say otherwise. An answer may be up to a second old (booking always checks the seat itself); send its ETag back in If-None-Match to be told 304 when it has not changed.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -51338,6 +51369,9 @@ func ParseListSlotsResponse(rsp *http.Response) (*ListSlotsResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -51385,6 +51419,20 @@ func ParseListSlotsResponse(rsp *http.Response) (*ListSlotsResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers ListSlotsResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -51407,6 +51455,44 @@ func ParseListSlotsResponse(rsp *http.Response) (*ListSlotsResponse, error) {
 			headers.XRequestID = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ListSlotsResponse304Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 400:
 		var headers ListSlotsResponse400Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
