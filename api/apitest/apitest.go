@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/api"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
@@ -84,11 +85,14 @@ type App struct {
 // Option changes the configuration of an App before it starts.
 type Option func(*api.Config)
 
-// Config returns the configuration tests run with: development, 1 MiB bodies.
+// Config returns the configuration tests run with: development, 1 MiB
+// bodies, and no practical limit per client address, since every test
+// request comes from 127.0.0.1.
 func Config() api.Config {
 	return api.Config{
 		Env: "development", BodyLimit: 1 << 20, RequestTimeout: 10 * time.Second,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute,
+		Limits: identity.Limits{HashesPerAddress: 1000},
 	}
 }
 

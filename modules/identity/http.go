@@ -97,7 +97,7 @@ func (h *Handler) register(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	acc, err := h.svc.Register(c.Request().Context(), in)
+	acc, err := h.svc.Register(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.ChangePassword(c.Request().Context(), web.Principal(c), in); err != nil {
+	if err := h.svc.ChangePassword(c.Request().Context(), web.Principal(c), in, c.RealIP()); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -79,8 +79,9 @@ func (c *PasswordChange) Check() error {
 
 // ChangePassword replaces the caller's password and closes every session.
 // Errors: Invalid when the current password is wrong or the new one breaks
-// the policy.
-func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in PasswordChange) error {
+// the policy; RateLimited or Unavailable when clientIP's share of hashing,
+// or all of it, is taken.
+func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in PasswordChange, clientIP string) error {
 	if err := in.Check(); err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(ctx, in.CurrentPassword, acc.PasswordHash)
+	ok, err := s.hasher.Verify(ctx, clientIP, in.CurrentPassword, acc.PasswordHash)
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 	if err := CheckPassword("new_password", in.NewPassword, acc.Kind, acc.CNIC, deref(acc.Phone)); err != nil {
 		return err
 	}
-	hash, err := s.hasher.Hash(ctx, in.NewPassword)
+	hash, err := s.hasher.Hash(ctx, clientIP, in.NewPassword)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -66,8 +67,10 @@ type Service struct {
 
 // Deps are what the identity service is built on.
 type Deps struct {
-	DB     *db.DB
-	Clock  domain.Clock
+	DB    *db.DB
+	Clock domain.Clock
+	// Hasher hashes passwords; nil builds one that gives each client
+	// address Limits.HashesPerAddress of its turns.
 	Hasher *Hasher
 	Signer *token.Signer
 	Sender notify.Sender
@@ -82,6 +85,9 @@ type Deps struct {
 	// MaxDependants is how many family members one account may hold;
 	// zero means DefaultMaxDependants.
 	MaxDependants int
+	// Limits bound what one client address may ask of the service; zero
+	// fields mean the defaults.
+	Limits Limits
 }
 
 // DefaultMaxDependants is how many family members an account may hold
@@ -96,6 +102,9 @@ func NewService(d Deps) *Service {
 	}
 	if d.MaxDependants == 0 {
 		d.MaxDependants = DefaultMaxDependants
+	}
+	if d.Hasher == nil {
+		d.Hasher = newHasher(runtime.NumCPU(), d.Limits.HashesPerAddress)
 	}
 	return &Service{db: d.DB, store: d.People.store, clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
 		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People, maxDependants: d.MaxDependants}
@@ -135,13 +144,15 @@ func (r *Registration) Check() error {
 }
 
 // Register opens a citizen account pending verification and sends a code to
-// its phone. Errors: Invalid naming every field at fault; Conflict when the
-// CNIC, phone or e-mail is registered; Unavailable when hashing is saturated.
-func (s *Service) Register(ctx context.Context, in Registration) (Account, error) {
+// its phone; clientIP is the address the request came from. Errors: Invalid
+// naming every field at fault; Conflict when the CNIC, phone or e-mail is
+// registered; RateLimited when the address holds its share of hashing;
+// Unavailable when hashing is saturated.
+func (s *Service) Register(ctx context.Context, in Registration, clientIP string) (Account, error) {
 	if err := in.Check(); err != nil {
 		return Account{}, err
 	}
-	hash, err := s.hasher.Hash(ctx, in.Password)
+	hash, err := s.hasher.Hash(ctx, clientIP, in.Password)
 	if err != nil {
 		return Account{}, err
 	}

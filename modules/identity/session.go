@@ -65,7 +65,7 @@ func (s *Service) Login(ctx context.Context, in Credentials, clientIP string) (T
 	if found {
 		hash = acc.PasswordHash
 	}
-	ok, err := s.hasher.Verify(ctx, in.Password, hash)
+	ok, err := s.hasher.Verify(ctx, clientIP, in.Password, hash)
 	if err != nil {
 		_ = s.store.DeleteLoginFailures(context.WithoutCancel(ctx), attempt)
 		return TokenPair{}, err
