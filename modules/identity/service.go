@@ -144,12 +144,16 @@ func (r *Registration) Check() error {
 }
 
 // Register opens a citizen account pending verification and sends a code to
-// its phone; clientIP is the address the request came from. Errors: Invalid
-// naming every field at fault; Conflict when the CNIC, phone or e-mail is
-// registered; RateLimited when the address holds its share of hashing;
-// Unavailable when hashing is saturated.
+// its phone; clientIP is the address the request came from. A CNIC, phone
+// or e-mail already registered is refused before the password is hashed.
+// Errors: Invalid naming every field at fault; Conflict when the CNIC,
+// phone or e-mail is registered; RateLimited when the address holds its
+// share of hashing; Unavailable when hashing is saturated.
 func (s *Service) Register(ctx context.Context, in Registration, clientIP string) (Account, error) {
 	if err := in.Check(); err != nil {
+		return Account{}, err
+	}
+	if err := s.store.Taken(ctx, in.CNIC, in.Phone, in.Email); err != nil {
 		return Account{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, clientIP, in.Password)
