@@ -91,7 +91,7 @@ func newModules(cfg Config, deps Deps) (*Modules, error) {
 	m.Identity = identity.NewService(identity.Deps{
 		DB: d, Clock: clock, Signer: m.signer, Sender: m.sender, Audit: m.audit,
 		Units: units{health: m.Health, education: m.Education}, Policy: authz, PII: deps.PII, People: m.people,
-		MaxDependants: cfg.MaxDependants, Limits: cfg.Limits,
+		MaxDependants: cfg.MaxDependants, Limits: cfg.Limits, Log: deps.Log,
 	})
 	m.Parking = parking.NewService(parking.Deps{
 		DB: d, Clock: clock, Signer: m.signer, Providers: map[string]parking.Provider{"sandbox": parking.Sandbox{}},

@@ -57,8 +57,9 @@ type Config struct {
 	// MaxAccountBookings how many appointments one account may hold with a
 	// doctor on a day; zero means the modules' defaults.
 	MaxDependants, MaxAccountBookings int
-	// Limits bound what one client address may ask of the identity
-	// module; zero fields mean its defaults.
+	// Limits bound password hashing, registrations and SMS codes per client
+	// address, per phone and for the platform; zero fields mean identity's
+	// defaults.
 	Limits identity.Limits
 	// WebhookAllowPrivate lets webhooks reach private and loopback
 	// addresses over plain http: for development and tests only.

@@ -178,7 +178,9 @@ var otp = regexp.MustCompile(`code is (\d{6})`)
 
 // registerCitizens registers, verifies and signs in n citizens through the
 // API, one at a time: the server hashes only a share of passwords at once
-// for one client address, and the harness is one.
+// for one client address, and the harness is one. The server must allow
+// the harness's address n registrations and codes (see README,
+// Configuration).
 func (h *harness) registerCitizens(n int) ([]string, error) {
 	tokens := make([]string, n)
 	errs := make(chan error, n)

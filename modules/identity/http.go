@@ -148,7 +148,7 @@ func (h *Handler) resendOTP(c echo.Context) error {
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.ResendOTP(c.Request().Context(), in.Phone); err != nil {
+	if err := h.svc.ResendOTP(c.Request().Context(), in.Phone, c.RealIP()); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusAccepted, Accepted{Status: "accepted"})

@@ -19,3 +19,10 @@ func (s *Service) PurgeUnverified(ctx context.Context) (int64, error) {
 	res := s.db.Conn(ctx).Where("status = ? AND created_at < ?", StatusPending, s.clock.Now().Add(-unverifiedKept)).Delete(&accountRow{})
 	return res.RowsAffected, db.Translate(res.Error, "")
 }
+
+// PurgeThrottles deletes the registration and SMS counts of windows that
+// have ended, with the keyed hashes of addresses and phones they hold: the
+// longest window is a day. It returns how many it deleted.
+func (s *Service) PurgeThrottles(ctx context.Context) (int64, error) {
+	return s.store.PurgeWindows(ctx, s.clock.Now().UTC().Add(-day))
+}

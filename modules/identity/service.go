@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"runtime"
 	"strconv"
@@ -63,6 +64,8 @@ type Service struct {
 	people *People
 	// maxDependants is how many family members one account may hold.
 	maxDependants int
+	limits        Limits
+	log           *slog.Logger
 }
 
 // Deps are what the identity service is built on.
@@ -85,9 +88,11 @@ type Deps struct {
 	// MaxDependants is how many family members one account may hold;
 	// zero means DefaultMaxDependants.
 	MaxDependants int
-	// Limits bound what one client address may ask of the service; zero
-	// fields mean the defaults.
+	// Limits bound registrations and SMS codes per client address, per
+	// phone and for the platform; zero fields mean DefaultLimits.
 	Limits Limits
+	// Log records when the day's SMS budget is spent; nil discards.
+	Log *slog.Logger
 }
 
 // DefaultMaxDependants is how many family members an account may hold
@@ -106,8 +111,12 @@ func NewService(d Deps) *Service {
 	if d.Hasher == nil {
 		d.Hasher = newHasher(runtime.NumCPU(), d.Limits.HashesPerAddress)
 	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
 	return &Service{db: d.DB, store: d.People.store, clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
-		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People, maxDependants: d.MaxDependants}
+		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People, maxDependants: d.MaxDependants,
+		limits: d.Limits.withDefaults(), log: d.Log}
 }
 
 // TokenPair is what a sign-in or refresh answers.
@@ -144,13 +153,19 @@ func (r *Registration) Check() error {
 }
 
 // Register opens a citizen account pending verification and sends a code to
-// its phone; clientIP is the address the request came from. A CNIC, phone
-// or e-mail already registered is refused before the password is hashed.
-// Errors: Invalid naming every field at fault; Conflict when the CNIC,
-// phone or e-mail is registered; RateLimited when the address holds its
-// share of hashing; Unavailable when hashing is saturated.
+// its phone. clientIP is the address the request came from: registrations
+// and codes are counted per address. A CNIC, phone or e-mail already
+// registered is refused before the password is hashed. Errors: Invalid
+// naming every field at fault; Conflict when the CNIC, phone or e-mail is
+// registered; RateLimited (with the wait) when the address has registered
+// enough this hour, asked for enough codes or holds its share of hashing,
+// or the phone has had its codes; Unavailable when hashing is saturated or
+// the day's SMS budget is spent.
 func (s *Service) Register(ctx context.Context, in Registration, clientIP string) (Account, error) {
 	if err := in.Check(); err != nil {
+		return Account{}, err
+	}
+	if err := s.countRegistration(ctx, clientIP); err != nil {
 		return Account{}, err
 	}
 	if err := s.store.Taken(ctx, in.CNIC, in.Phone, in.Email); err != nil {
@@ -173,7 +188,11 @@ func (s *Service) Register(ctx context.Context, in Registration, clientIP string
 		if code, err = s.newOTP(ctx, row.ID, in.Phone); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, audit.Entry{ActorID: row.ID, ActorKind: KindCitizen, Action: "account.register", TargetType: "account", TargetID: row.ID, SubjectID: row.ID})
+		if err := s.audit.Record(ctx, audit.Entry{ActorID: row.ID, ActorKind: KindCitizen, Action: "account.register", TargetType: "account", TargetID: row.ID, SubjectID: row.ID}); err != nil {
+			return err
+		}
+		// Last, so that the platform's count is held only until the commit.
+		return s.allowSMS(ctx, clientIP, in.Phone)
 	})
 	if err != nil {
 		return Account{}, err
@@ -257,8 +276,10 @@ func (s *Service) VerifyOTP(ctx context.Context, phone, code string) (Account, e
 
 // ResendOTP sends a new code to a phone whose account awaits verification.
 // It says nothing about whether such an account exists. Errors: RateLimited
-// (with the wait) when codes were sent too recently or too often.
-func (s *Service) ResendOTP(ctx context.Context, phone string) error {
+// (with the wait) when codes were sent too recently or too often, to the
+// phone or at the asking of clientIP; Unavailable when the day's SMS budget
+// is spent.
+func (s *Service) ResendOTP(ctx context.Context, phone, clientIP string) error {
 	phone, err := NormalizePhone("phone", phone)
 	if err != nil {
 		return err
@@ -280,12 +301,9 @@ func (s *Service) ResendOTP(ctx context.Context, phone string) error {
 	if n >= otpPerHour {
 		return domain.RetryLater(domain.RateLimited, time.Hour, "too many codes were sent to this phone; try again later")
 	}
-	code, err := s.newOTP(ctx, acc.ID, phone)
-	if err != nil {
-		return err
-	}
-	s.sendOTP(ctx, phone, code)
-	return nil
+	// The checks above tell the exact wait; sendCode's counts hold when
+	// requests race.
+	return s.sendCode(ctx, clientIP, phone, acc.ID)
 }
 
 // Account returns an account with its roles. Errors: NotFound.
