@@ -3267,7 +3267,7 @@ type ClientInterface interface {
 
 	// ResendOtpWithBody Send a new SMS code
 	//
-	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3276,7 +3276,7 @@ type ClientInterface interface {
 
 	// ResendOtp Send a new SMS code
 	//
-	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3321,7 +3321,7 @@ type ClientInterface interface {
 
 	// RegisterWithBody Register a citizen account
 	//
-	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3330,7 +3330,7 @@ type ClientInterface interface {
 
 	// Register Register a citizen account
 	//
-	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4928,7 +4928,7 @@ func (c *Client) Logout(ctx context.Context, body LogoutJSONRequestBody, reqEdit
 
 // ResendOtpWithBody Send a new SMS code
 //
-// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4947,7 +4947,7 @@ func (c *Client) ResendOtpWithBody(ctx context.Context, contentType string, body
 
 // ResendOtp Send a new SMS code
 //
-// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5042,7 +5042,7 @@ func (c *Client) RefreshToken(ctx context.Context, body RefreshTokenJSONRequestB
 
 // RegisterWithBody Register a citizen account
 //
-// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5061,7 +5061,7 @@ func (c *Client) RegisterWithBody(ctx context.Context, contentType string, body 
 
 // Register Register a citizen account
 //
-// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11378,7 +11378,7 @@ type ClientWithResponsesInterface interface {
 
 	// ResendOtpWithBodyWithResponse Send a new SMS code
 	//
-	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11387,7 +11387,7 @@ type ClientWithResponsesInterface interface {
 
 	// ResendOtpWithResponse Send a new SMS code
 	//
-	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11432,7 +11432,7 @@ type ClientWithResponsesInterface interface {
 
 	// RegisterWithBodyWithResponse Register a citizen account
 	//
-	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11441,7 +11441,7 @@ type ClientWithResponsesInterface interface {
 
 	// RegisterWithResponse Register a citizen account
 	//
-	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19069,7 +19069,7 @@ type ResendOtpResponse struct {
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalServerError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *ServiceUnavailable
+	ApplicationproblemJSON503 *Problem
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *ResendOtpResponse202Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
@@ -19124,7 +19124,7 @@ func (r ResendOtpResponse) GetApplicationproblemJSON500() *InternalServerError {
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r ResendOtpResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+func (r ResendOtpResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
 }
 
@@ -19591,11 +19591,11 @@ type RegisterResponse struct {
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *UnprocessableContent
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
+	ApplicationproblemJSON429 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalServerError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *ServiceUnavailable
+	ApplicationproblemJSON503 *Problem
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *RegisterResponse201Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
@@ -19647,7 +19647,7 @@ func (r RegisterResponse) GetApplicationproblemJSON422() *UnprocessableContent {
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r RegisterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+func (r RegisterResponse) GetApplicationproblemJSON429() *Problem {
 	return r.ApplicationproblemJSON429
 }
 
@@ -19657,7 +19657,7 @@ func (r RegisterResponse) GetApplicationproblemJSON500() *InternalServerError {
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r RegisterResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+func (r RegisterResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
 }
 
@@ -25586,7 +25586,7 @@ type ChangePasswordResponse struct {
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *UnprocessableContent
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
+	ApplicationproblemJSON429 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalServerError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -25637,7 +25637,7 @@ func (r ChangePasswordResponse) GetApplicationproblemJSON422() *UnprocessableCon
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r ChangePasswordResponse) GetApplicationproblemJSON429() *TooManyRequests {
+func (r ChangePasswordResponse) GetApplicationproblemJSON429() *Problem {
 	return r.ApplicationproblemJSON429
 }
 
@@ -29582,7 +29582,7 @@ func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, body Logou
 
 // ResendOtpWithBodyWithResponse Send a new SMS code
 //
-// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29597,7 +29597,7 @@ func (c *ClientWithResponses) ResendOtpWithBodyWithResponse(ctx context.Context,
 
 // ResendOtpWithResponse Send a new SMS code
 //
-// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29672,7 +29672,7 @@ func (c *ClientWithResponses) RefreshTokenWithResponse(ctx context.Context, body
 
 // RegisterWithBodyWithResponse Register a citizen account
 //
-// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29687,7 +29687,7 @@ func (c *ClientWithResponses) RegisterWithBodyWithResponse(ctx context.Context, 
 
 // RegisterWithResponse Register a citizen account
 //
-// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -44875,7 +44875,7 @@ func ParseResendOtpResponse(rsp *http.Response) (*ResendOtpResponse, error) {
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest ServiceUnavailable
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -45888,7 +45888,7 @@ func ParseRegisterResponse(rsp *http.Response) (*RegisterResponse, error) {
 		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -45902,7 +45902,7 @@ func ParseRegisterResponse(rsp *http.Response) (*RegisterResponse, error) {
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest ServiceUnavailable
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57976,7 +57976,7 @@ func ParseChangePasswordResponse(rsp *http.Response) (*ChangePasswordResponse, e
 		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
