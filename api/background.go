@@ -20,7 +20,7 @@ type background struct {
 // newBackground lists the jobs: notifications and webhooks every second
 // (at once again after a full batch), reminders every minute, and every
 // hour the purge of expired keys and counters and of personal data past
-// its retention.
+// its retention (unverified accounts, registration and SMS counts, plates).
 func (s *Server) newBackground(m *Modules) background {
 	d, clock, log := s.deps.DB, s.deps.Clock, s.deps.Log
 	hourly := func(name string, purge func(context.Context) (int64, error)) worker.Job {
@@ -40,6 +40,7 @@ func (s *Server) newBackground(m *Modules) background {
 		}),
 		hourly("retention", m.Identity.PurgeUnverified),
 		hourly("retention", m.Identity.PurgeLoginFailures),
+		hourly("retention", m.Identity.PurgeThrottles),
 		hourly("retention", m.Parking.AnonymisePlates),
 	}}
 }

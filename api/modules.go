@@ -89,9 +89,9 @@ func newModules(cfg Config, deps Deps) (*Modules, error) {
 		MaxAccountBookings: cfg.MaxAccountBookings})
 	m.Education = education.NewService(education.Deps{DB: d, Clock: clock, Children: children{m.people}})
 	m.Identity = identity.NewService(identity.Deps{
-		DB: d, Clock: clock, Hasher: identity.NewHasher(), Signer: m.signer, Sender: m.sender, Audit: m.audit,
+		DB: d, Clock: clock, Signer: m.signer, Sender: m.sender, Audit: m.audit,
 		Units: units{health: m.Health, education: m.Education}, Policy: authz, PII: deps.PII, People: m.people,
-		MaxDependants: cfg.MaxDependants,
+		MaxDependants: cfg.MaxDependants, Limits: cfg.Limits, Log: deps.Log,
 	})
 	m.Parking = parking.NewService(parking.Deps{
 		DB: d, Clock: clock, Signer: m.signer, Providers: map[string]parking.Provider{"sandbox": parking.Sandbox{}},

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
@@ -56,6 +57,10 @@ type Config struct {
 	// MaxAccountBookings how many appointments one account may hold with a
 	// doctor on a day; zero means the modules' defaults.
 	MaxDependants, MaxAccountBookings int
+	// Limits bound password hashing, registrations and SMS codes per client
+	// address, per phone and for the platform; zero fields mean identity's
+	// defaults.
+	Limits identity.Limits
 	// WebhookAllowPrivate lets webhooks reach private and loopback
 	// addresses over plain http: for development and tests only.
 	WebhookAllowPrivate bool

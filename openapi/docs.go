@@ -2470,7 +2470,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/otp/resend": {
             "post": {
-                "description": "Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.",
+                "description": "Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2514,6 +2514,12 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "no more codes can be sent today; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2617,7 +2623,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/register": {
             "post": {
-                "description": "Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.",
+                "description": "Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2665,8 +2671,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
+                    "429": {
+                        "description": "too many registrations or codes from this address; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
                     "503": {
-                        "description": "Service Unavailable",
+                        "description": "busy, or no more codes can be sent today; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4712,7 +4724,13 @@ const docTemplate = `{
                         }
                     },
                     "429": {
-                        "description": "Too Many Requests",
+                        "description": "too many wrong passwords, or too many passwords from this address being checked at once",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

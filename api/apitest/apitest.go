@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/api"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
@@ -84,13 +85,22 @@ type App struct {
 // Option changes the configuration of an App before it starts.
 type Option func(*api.Config)
 
-// Config returns the configuration tests run with: development, 1 MiB bodies.
+// Config returns the configuration tests run with: development, 1 MiB
+// bodies, and no practical limit per client address, since every test
+// request comes from 127.0.0.1 (the tests of those limits set
+// identity.DefaultLimits and send X-Forwarded-For; see TrustProxy).
 func Config() api.Config {
 	return api.Config{
 		Env: "development", BodyLimit: 1 << 20, RequestTimeout: 10 * time.Second,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute,
+		Limits: identity.Limits{HashesPerAddress: 1000, RegistrationsPerAddress: 1_000_000, CodesPerAddressHour: 1_000_000, CodesPerAddressDay: 1_000_000},
 	}
 }
+
+// TrustProxy makes the server believe X-Forwarded-For from 127.0.0.1, as
+// from a load balancer, so that a test can send requests from addresses of
+// its choosing.
+func TrustProxy(c *api.Config) { c.TrustedProxies = []string{"127.0.0.1/32"} }
 
 // New starts the real server on a fresh database and stops it when the test ends.
 func New(t testing.TB, opts ...Option) *App {

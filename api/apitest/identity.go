@@ -141,6 +141,21 @@ func (a *App) ForgetAddressFailures(t testing.TB, ip string) {
 	}
 }
 
+// ResetThrottles forgets every count of registrations and SMS codes now
+// and when t ends, for tests of those limits: on PostgreSQL the tests of a
+// package share one schema, and with it the counts of 127.0.0.1 and of the
+// platform.
+func (a *App) ResetThrottles(t testing.TB) {
+	t.Helper()
+	reset := func() {
+		if err := a.DB.Exec("DELETE FROM throttle_windows").Error; err != nil {
+			t.Errorf("delete throttle windows: %v", err)
+		}
+	}
+	reset()
+	t.Cleanup(reset)
+}
+
 // StaffPassword is the password of staff accounts made by NewStaff.
 const StaffPassword = "staff password for tests"
 

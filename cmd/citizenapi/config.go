@@ -14,6 +14,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api"
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
@@ -62,6 +63,15 @@ type config struct {
 	// MaxDependants is how many family members one account may hold.
 	MaxDependants int `env:"MAX_DEPENDANTS" envDefault:"20"`
 
+	// RegistrationsPerAddress is how many registrations one client address
+	// may try in an hour; SMSPerAddressHour and SMSPerAddressDay how many
+	// SMS codes its requests may have sent in an hour and a day.
+	RegistrationsPerAddress int `env:"REGISTRATIONS_PER_ADDRESS_HOUR" envDefault:"10"`
+	SMSPerAddressHour       int `env:"SMS_PER_ADDRESS_HOUR" envDefault:"10"`
+	SMSPerAddressDay        int `env:"SMS_PER_ADDRESS_DAY" envDefault:"30"`
+	// SMSDailyBudget is how many SMS codes the platform sends in a UTC day.
+	SMSDailyBudget int `env:"SMS_DAILY_BUDGET" envDefault:"50000"`
+
 	CORSOrigins    []string `env:"CORS_ORIGINS" envSeparator:","`
 	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
 
@@ -109,6 +119,9 @@ func (c config) validate() error {
 	if c.MaxDependants < 1 || c.HealthMaxAccountBookings < 1 {
 		return errors.New("MAX_DEPENDANTS and HEALTH_MAX_ACCOUNT_BOOKINGS must be at least 1")
 	}
+	if c.RegistrationsPerAddress < 1 || c.SMSPerAddressHour < 1 || c.SMSPerAddressDay < 1 || c.SMSDailyBudget < 1 {
+		return errors.New("REGISTRATIONS_PER_ADDRESS_HOUR, SMS_PER_ADDRESS_HOUR, SMS_PER_ADDRESS_DAY and SMS_DAILY_BUDGET must be at least 1")
+	}
 	if !c.production() {
 		return nil
 	}
@@ -155,6 +168,8 @@ func (c config) api() api.Config {
 		ReadHeaderTimeout: c.ReadHeaderTimeout, ReadTimeout: c.ReadTimeout, WriteTimeout: c.WriteTimeout, IdleTimeout: c.IdleTimeout,
 		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies, Issuer: c.TokenIssuer, CancelCutoff: c.HealthCancelCutoff,
 		MaxDependants: c.MaxDependants, MaxAccountBookings: c.HealthMaxAccountBookings, WebhookAllowPrivate: c.WebhookAllowPrivate,
+		Limits: identity.Limits{RegistrationsPerAddress: c.RegistrationsPerAddress, CodesPerAddressHour: c.SMSPerAddressHour,
+			CodesPerAddressDay: c.SMSPerAddressDay, SMSDailyBudget: c.SMSDailyBudget},
 	}
 }
 

@@ -64,8 +64,10 @@ func startInstances(t *testing.T, n int) *instances {
 		addr := ln.Addr().String()
 		ln.Close()
 		cmd := exec.Command(bin)
+		// Every citizen registers from 127.0.0.1.
 		cmd.Env = append(os.Environ(), "APP_ENV=development", "DATABASE_URL="+u.String(), "HTTP_ADDR="+addr,
-			"TOKEN_SIGNING_KEYS="+key, "PII_SEALING_KEYS="+apitest.PIISealingKeys, "PII_LOOKUP_KEY="+apitest.PIILookupKey, "DATA_DIR="+filepath.Join(dir, fmt.Sprint(i)), "LOG_LEVEL=warn")
+			"TOKEN_SIGNING_KEYS="+key, "PII_SEALING_KEYS="+apitest.PIISealingKeys, "PII_LOOKUP_KEY="+apitest.PIILookupKey, "DATA_DIR="+filepath.Join(dir, fmt.Sprint(i)), "LOG_LEVEL=warn",
+			"REGISTRATIONS_PER_ADDRESS_HOUR=1000", "SMS_PER_ADDRESS_HOUR=1000", "SMS_PER_ADDRESS_DAY=1000")
 		var logs bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &logs, &logs
 		if err := cmd.Start(); err != nil {

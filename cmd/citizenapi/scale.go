@@ -152,7 +152,7 @@ func seedScale(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	if loaded {
 		return fmt.Errorf("the database holds scale data already (citizen %s exists); seed scale loads a fresh database once", scaleCNIC(1))
 	}
-	hash, err := identity.NewHasher().Hash(ctx, scalePassword)
+	hash, err := identity.NewHasher().Hash(ctx, "seed scale", scalePassword)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func (s *Service) LoadDemo(ctx context.Context, at DemoPlaces) (bool, error) {
 	if loaded, err := s.DemoLoaded(ctx); err != nil || loaded {
 		return false, err
 	}
-	hash, err := s.hasher.Hash(ctx, demoCitizenPassword)
+	hash, err := s.hasher.Hash(ctx, "seed demo", demoCitizenPassword)
 	if err != nil {
 		return false, err
 	}

@@ -80,7 +80,7 @@ type AuditList struct {
 // register godoc
 //
 //	@Summary		Register a citizen account
-//	@Description	Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+//	@Description	Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //	@ID				register
 //	@Tags			identity
 //	@Accept			json
@@ -90,14 +90,15 @@ type AuditList struct {
 //	@Failure		400		{object}	web.Problem
 //	@Failure		409		{object}	web.Problem	"CNIC, phone or e-mail already registered"
 //	@Failure		422		{object}	web.Problem
-//	@Failure		503		{object}	web.Problem
+//	@Failure		429		{object}	web.Problem	"too many registrations or codes from this address; see Retry-After"
+//	@Failure		503		{object}	web.Problem	"busy, or no more codes can be sent today; see Retry-After"
 //	@Router			/api/v1/auth/register [post]
 func (h *Handler) register(c echo.Context) error {
 	var in Registration
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	acc, err := h.svc.Register(c.Request().Context(), in)
+	acc, err := h.svc.Register(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -132,7 +133,7 @@ func (h *Handler) verifyOTP(c echo.Context) error {
 // resendOTP godoc
 //
 //	@Summary		Send a new SMS code
-//	@Description	Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+//	@Description	Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //	@ID				resendOtp
 //	@Tags			identity
 //	@Accept			json
@@ -142,13 +143,14 @@ func (h *Handler) verifyOTP(c echo.Context) error {
 //	@Failure		400		{object}	web.Problem
 //	@Failure		422		{object}	web.Problem
 //	@Failure		429		{object}	web.Problem
+//	@Failure		503		{object}	web.Problem	"no more codes can be sent today; see Retry-After"
 //	@Router			/api/v1/auth/otp/resend [post]
 func (h *Handler) resendOTP(c echo.Context) error {
 	var in OTPRequest
 	if err := web.Bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.ResendOTP(c.Request().Context(), in.Phone); err != nil {
+	if err := h.svc.ResendOTP(c.Request().Context(), in.Phone, c.RealIP()); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusAccepted, Accepted{Status: "accepted"})
@@ -290,7 +292,8 @@ func (h *Handler) updateMe(c echo.Context) error {
 //	@Failure		400	{object}	web.Problem
 //	@Failure		401	{object}	web.Problem
 //	@Failure		422	{object}	web.Problem
-//	@Failure		429	{object}	web.Problem
+//	@Failure		429	{object}	web.Problem	"too many wrong passwords, or too many passwords from this address being checked at once"
+//	@Failure		503	{object}	web.Problem
 //	@Security		BearerAuth
 //	@Router			/api/v1/me/password [post]
 func (h *Handler) changePassword(c echo.Context) error {

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -105,38 +106,77 @@ var defaultArgon = argonParams{memoryKiB: 19 * 1024, time: 2, threads: 1}
 
 // Hasher hashes and checks passwords with argon2id. At most one hash per
 // CPU runs at once, so that a burst of sign-ins cannot exhaust memory; a
-// caller that waits too long for its turn gets Unavailable.
+// caller that waits too long for its turn gets Unavailable. One client
+// address may hold, running or waiting, at most its share of the turns, so
+// that a flood from one address cannot queue ahead of everyone else; past
+// its share it gets RateLimited at once.
 type Hasher struct {
 	params argonParams
 	slots  chan struct{}
 	wait   time.Duration
+	share  int
+
+	mu   sync.Mutex
+	busy map[string]int // hashes running or waiting, by client network
 }
 
-// NewHasher returns a Hasher with OWASP's parameters.
-func NewHasher() *Hasher {
-	return &Hasher{params: defaultArgon, slots: make(chan struct{}, runtime.NumCPU()), wait: 2 * time.Second}
+// NewHasher returns a Hasher with OWASP's parameters that lets one client
+// address hold half of its turns.
+func NewHasher() *Hasher { return newHasher(runtime.NumCPU(), 0) }
+
+// newHasher returns a Hasher with slots turns, share of which one client
+// address may hold; zero means half of them, at least one.
+func newHasher(slots, share int) *Hasher {
+	if share == 0 {
+		share = max(1, slots/2)
+	}
+	return &Hasher{params: defaultArgon, slots: make(chan struct{}, slots), wait: 2 * time.Second, share: share, busy: map[string]int{}}
 }
 
-func (h *Hasher) acquire(ctx context.Context) error {
+// acquire waits for a turn for clientIP and returns the network it is
+// counted under, for release.
+func (h *Hasher) acquire(ctx context.Context, clientIP string) (string, error) {
+	network := clientNetwork(clientIP)
+	h.mu.Lock()
+	if h.busy[network] >= h.share {
+		h.mu.Unlock()
+		return "", domain.RetryLater(domain.RateLimited, time.Second, "too many passwords from your address are being checked at once; try again in a moment")
+	}
+	h.busy[network]++
+	h.mu.Unlock()
 	timer := time.NewTimer(h.wait)
 	defer timer.Stop()
 	select {
 	case h.slots <- struct{}{}:
-		return nil
+		return network, nil
 	case <-timer.C:
 	case <-ctx.Done():
 	}
-	return domain.RetryLater(domain.Unavailable, time.Second, "too many sign-ins at once; try again in a moment")
+	h.leave(network)
+	return "", domain.RetryLater(domain.Unavailable, time.Second, "too many sign-ins at once; try again in a moment")
 }
 
-func (h *Hasher) release() { <-h.slots }
+func (h *Hasher) release(network string) {
+	<-h.slots
+	h.leave(network)
+}
 
-// Hash returns the PHC-format argon2id hash of password.
-func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
-	if err := h.acquire(ctx); err != nil {
+func (h *Hasher) leave(network string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.busy[network]--; h.busy[network] == 0 {
+		delete(h.busy, network)
+	}
+}
+
+// Hash returns the PHC-format argon2id hash of password, taking a turn for
+// clientIP, the address of the client that asked (or a label for tools).
+func (h *Hasher) Hash(ctx context.Context, clientIP, password string) (string, error) {
+	network, err := h.acquire(ctx, clientIP)
+	if err != nil {
 		return "", err
 	}
-	defer h.release()
+	defer h.release(network)
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -148,8 +188,8 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 }
 
 // Verify reports whether password matches encoded, using the parameters
-// stored in encoded.
-func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
+// stored in encoded, taking a turn for clientIP as Hash does.
+func (h *Hasher) Verify(ctx context.Context, clientIP, password, encoded string) (bool, error) {
 	var version int
 	var p argonParams
 	parts := strings.Split(encoded, "$")
@@ -167,10 +207,11 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, er
 	if err1 != nil || err2 != nil || len(want) != hashLen {
 		return false, fmt.Errorf("bad argon2 encoding")
 	}
-	if err := h.acquire(ctx); err != nil {
+	network, err := h.acquire(ctx, clientIP)
+	if err != nil {
 		return false, err
 	}
-	defer h.release()
+	defer h.release(network)
 	got := argon2.IDKey([]byte(password), salt, p.time, p.memoryKiB, p.threads, hashLen)
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

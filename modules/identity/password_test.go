@@ -15,18 +15,21 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 )
 
+// testClient is the client address the tests hash for.
+const testClient = "192.0.2.1"
+
 func TestHashVerifyRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	h := NewHasher()
 	for _, pw := range []string{"correct horse battery staple", "پاکستان زندہ باد", strings.Repeat("x", 128)} {
-		encoded, err := h.Hash(ctx, pw)
+		encoded, err := h.Hash(ctx, testClient, pw)
 		if err != nil {
 			t.Fatalf("Hash: %v", err)
 		}
 		if strings.Contains(encoded, pw) {
 			t.Fatalf("the hash contains the password: %s", encoded)
 		}
-		ok, err := h.Verify(ctx, pw, encoded)
+		ok, err := h.Verify(ctx, testClient, pw, encoded)
 		if err != nil || !ok {
 			t.Fatalf("Verify(right password) = %v, %v; want true", ok, err)
 		}
@@ -34,7 +37,7 @@ func TestHashVerifyRoundTrip(t *testing.T) {
 			if wrong == pw {
 				continue
 			}
-			ok, err := h.Verify(ctx, wrong, encoded)
+			ok, err := h.Verify(ctx, testClient, wrong, encoded)
 			if err != nil || ok {
 				t.Fatalf("Verify(%q) = %v, %v; want false", wrong, ok, err)
 			}
@@ -45,8 +48,8 @@ func TestHashVerifyRoundTrip(t *testing.T) {
 func TestHashIsSaltedAndStoresItsParameters(t *testing.T) {
 	ctx := context.Background()
 	h := NewHasher()
-	a, err1 := h.Hash(ctx, "same password")
-	b, err2 := h.Hash(ctx, "same password")
+	a, err1 := h.Hash(ctx, testClient, "same password")
+	b, err2 := h.Hash(ctx, testClient, "same password")
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}
@@ -84,14 +87,14 @@ func TestVerifyReadsParametersFromTheHash(t *testing.T) {
 	ctx := context.Background()
 	h := NewHasher()
 	old := handHash("an older password", 8192, 1, 1)
-	if ok, err := h.Verify(ctx, "an older password", old); err != nil || !ok {
+	if ok, err := h.Verify(ctx, testClient, "an older password", old); err != nil || !ok {
 		t.Fatalf("Verify(m=8192,t=1,p=1 hash) = %v, %v; want true", ok, err)
 	}
-	if ok, err := h.Verify(ctx, "another password", old); err != nil || ok {
+	if ok, err := h.Verify(ctx, testClient, "another password", old); err != nil || ok {
 		t.Fatalf("Verify(wrong password, old hash) = %v, %v; want false", ok, err)
 	}
 	lanes := handHash("two lanes", 8192, 1, 2)
-	if ok, err := h.Verify(ctx, "two lanes", lanes); err != nil || !ok {
+	if ok, err := h.Verify(ctx, testClient, "two lanes", lanes); err != nil || !ok {
 		t.Fatalf("Verify(p=2 hash) = %v, %v; want true", ok, err)
 	}
 }
@@ -114,7 +117,7 @@ func TestVerifyRefusesMalformedHashes(t *testing.T) {
 	}
 	for name, encoded := range cases {
 		t.Run(name, func(t *testing.T) {
-			ok, err := h.Verify(ctx, "pw", encoded)
+			ok, err := h.Verify(ctx, testClient, "pw", encoded)
 			if ok || err == nil {
 				t.Fatalf("Verify(%q) = %v, %v; want false and an error", encoded, ok, err)
 			}
@@ -129,7 +132,7 @@ func TestDummyHash(t *testing.T) {
 		t.Errorf("dummyHash %q does not use the default parameters, so an unknown user is faster to refuse", dummyHash)
 	}
 	for _, pw := range []string{"", "password", "correct horse battery staple", "somesaltsomesalt"} {
-		ok, err := h.Verify(ctx, pw, dummyHash)
+		ok, err := h.Verify(ctx, testClient, pw, dummyHash)
 		if err != nil {
 			t.Fatalf("dummyHash does not parse: %v", err)
 		}
@@ -139,8 +142,14 @@ func TestDummyHash(t *testing.T) {
 	}
 }
 
+// cheapHasher returns a Hasher with cheap parameters on the given turns,
+// which one client address may all hold.
+func cheapHasher(slots chan struct{}, wait time.Duration) *Hasher {
+	return &Hasher{params: argonParams{memoryKiB: 8192, time: 1, threads: 1}, slots: slots, wait: wait, share: cap(slots), busy: map[string]int{}}
+}
+
 func TestHasherBoundsConcurrency(t *testing.T) {
-	h := &Hasher{params: argonParams{memoryKiB: 8192, time: 1, threads: 1}, slots: make(chan struct{}, 2), wait: 50 * time.Millisecond}
+	h := cheapHasher(make(chan struct{}, 2), 50*time.Millisecond)
 	encoded := handHash("pw", 8192, 1, 1)
 	for range cap(h.slots) {
 		h.slots <- struct{}{}
@@ -161,30 +170,30 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 	}
 	t.Run("hash", func(t *testing.T) {
 		start := time.Now()
-		_, err := h.Hash(context.Background(), "pw")
+		_, err := h.Hash(context.Background(), testClient, "pw")
 		checkUnavailable(t, err, time.Since(start))
 	})
 	t.Run("verify", func(t *testing.T) {
 		start := time.Now()
-		ok, err := h.Verify(context.Background(), "pw", encoded)
+		ok, err := h.Verify(context.Background(), testClient, "pw", encoded)
 		if ok {
 			t.Fatal("Verify answered true without a slot")
 		}
 		checkUnavailable(t, err, time.Since(start))
 	})
 	t.Run("cancelled context", func(t *testing.T) {
-		slow := &Hasher{params: h.params, slots: h.slots, wait: time.Hour}
+		slow := cheapHasher(h.slots, time.Hour)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		start := time.Now()
-		_, err := slow.Hash(ctx, "pw")
+		_, err := slow.Hash(ctx, testClient, "pw")
 		checkUnavailable(t, err, time.Since(start))
 	})
 	t.Run("a freed slot is taken", func(t *testing.T) {
 		<-h.slots
 		done := make(chan error, 1)
 		go func() {
-			ok, err := (&Hasher{params: h.params, slots: h.slots, wait: 5 * time.Second}).Verify(context.Background(), "pw", encoded)
+			ok, err := cheapHasher(h.slots, 5*time.Second).Verify(context.Background(), testClient, "pw", encoded)
 			if err == nil && !ok {
 				err = errors.New("verify answered false")
 			}
@@ -195,6 +204,89 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 		}
 		if got := len(h.slots); got != cap(h.slots)-1 {
 			t.Fatalf("%d slots held after the hash finished, want %d (the slot was not released)", got, cap(h.slots)-1)
+		}
+	})
+}
+
+// TestHasherSharesTurnsBetweenAddresses: one client address holds at most
+// its share of the turns, running or waiting, and past it is refused at
+// once with RateLimited, while other addresses still get theirs. The
+// addresses of one IPv6 /64 are one address.
+func TestHasherSharesTurnsBetweenAddresses(t *testing.T) {
+	ctx := context.Background()
+	h := newHasher(4, 0)
+	h.params, h.wait = argonParams{memoryKiB: 8192, time: 1, threads: 1}, 5*time.Second
+	if h.share != 2 {
+		t.Fatalf("share of 4 turns = %d, want 2", h.share)
+	}
+	checkRefused := func(t *testing.T, err error, elapsed time.Duration) {
+		t.Helper()
+		var derr *domain.Error
+		if !errors.As(err, &derr) || derr.Kind != domain.RateLimited || derr.RetryAfter <= 0 {
+			t.Fatalf("err = %v, want RateLimited with a wait", err)
+		}
+		if elapsed > time.Second {
+			t.Fatalf("refused after %v, want at once", elapsed)
+		}
+	}
+
+	t.Run("past its share an address is refused, others are not", func(t *testing.T) {
+		var held []string
+		for range 2 {
+			network, err := h.acquire(ctx, "2001:db8:1:2::1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			held = append(held, network)
+		}
+		start := time.Now()
+		_, err := h.Hash(ctx, "2001:db8:1:2:ffff::9", "pw")
+		checkRefused(t, err, time.Since(start))
+		if _, err := h.Hash(ctx, "198.51.100.7", "pw"); err != nil {
+			t.Fatalf("another address: %v", err)
+		}
+		for _, network := range held {
+			h.release(network)
+		}
+		if _, err := h.Hash(ctx, "2001:db8:1:2::1", "pw"); err != nil {
+			t.Fatalf("after its turns were released: %v", err)
+		}
+	})
+
+	t.Run("waiting counts against the share", func(t *testing.T) {
+		small := newHasher(2, 0)
+		small.params, small.wait = h.params, 5*time.Second
+		a, errA := small.acquire(ctx, "203.0.113.1")
+		b, errB := small.acquire(ctx, "203.0.113.2")
+		if errA != nil || errB != nil {
+			t.Fatal(errA, errB)
+		}
+		waited := make(chan error, 1)
+		go func() {
+			_, err := small.Hash(ctx, "203.0.113.3", "pw")
+			waited <- err
+		}()
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+			small.mu.Lock()
+			waiting := small.busy["203.0.113.3"]
+			small.mu.Unlock()
+			if waiting == 1 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the first hash never waited for a turn")
+			}
+		}
+		start := time.Now()
+		_, err := small.Hash(ctx, "203.0.113.3", "pw")
+		checkRefused(t, err, time.Since(start))
+		small.release(b)
+		if err := <-waited; err != nil {
+			t.Fatalf("the waiting hash, once a turn was freed: %v", err)
+		}
+		small.release(a)
+		if len(small.busy) != 0 || len(small.slots) != 0 {
+			t.Fatalf("after every hash: busy %v, %d turns held; want none", small.busy, len(small.slots))
 		}
 	})
 }

@@ -81,7 +81,9 @@ func (c *PasswordChange) Check() error {
 // A wrong current password is a failed guess, counted with the sign-in
 // failures of the account and the client address: a stolen access token is
 // no password oracle. Errors: Invalid when the current password is wrong or
-// the new one breaks the policy; RateLimited after too many wrong guesses.
+// the new one breaks the policy; RateLimited after too many wrong guesses
+// or when clientIP's share of hashing is taken; Unavailable when all of it
+// is.
 func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in PasswordChange, clientIP string) error {
 	if err := in.Check(); err != nil {
 		return err
@@ -97,7 +99,7 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 	if try.over >= 0 {
 		return pausedError(try.wait)
 	}
-	ok, err := s.hasher.Verify(ctx, in.CurrentPassword, acc.PasswordHash)
+	ok, err := s.hasher.Verify(ctx, clientIP, in.CurrentPassword, acc.PasswordHash)
 	if err != nil {
 		_ = s.store.DeleteLoginFailures(context.WithoutCancel(ctx), try.ids)
 		return err
@@ -111,7 +113,7 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 	if err := CheckPassword("new_password", in.NewPassword, acc.Kind, acc.CNIC, deref(acc.Phone)); err != nil {
 		return err
 	}
-	hash, err := s.hasher.Hash(ctx, in.NewPassword)
+	hash, err := s.hasher.Hash(ctx, clientIP, in.NewPassword)
 	if err != nil {
 		return err
 	}

@@ -25,3 +25,10 @@ func (s *Service) PurgeUnverified(ctx context.Context) (int64, error) {
 func (s *Service) PurgeLoginFailures(ctx context.Context) (int64, error) {
 	return s.store.PurgeLoginFailures(ctx, s.clock.Now().Add(-loginWindow))
 }
+
+// PurgeThrottles deletes the registration and SMS counts of windows that
+// have ended, with the keyed hashes of addresses and phones they hold: the
+// longest window is a day. It returns how many it deleted.
+func (s *Service) PurgeThrottles(ctx context.Context) (int64, error) {
+	return s.store.PurgeWindows(ctx, s.clock.Now().UTC().Add(-day))
+}

@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"math/big"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -64,12 +66,16 @@ type Service struct {
 	inbox  *notify.Inbox
 	// maxDependants is how many family members one account may hold.
 	maxDependants int
+	limits        Limits
+	log           *slog.Logger
 }
 
 // Deps are what the identity service is built on.
 type Deps struct {
-	DB     *db.DB
-	Clock  domain.Clock
+	DB    *db.DB
+	Clock domain.Clock
+	// Hasher hashes passwords; nil builds one that gives each client
+	// address Limits.HashesPerAddress of its turns.
 	Hasher *Hasher
 	Signer *token.Signer
 	Sender notify.Sender
@@ -84,6 +90,11 @@ type Deps struct {
 	// MaxDependants is how many family members one account may hold;
 	// zero means DefaultMaxDependants.
 	MaxDependants int
+	// Limits bound registrations and SMS codes per client address, per
+	// phone and for the platform; zero fields mean DefaultLimits.
+	Limits Limits
+	// Log records when the day's SMS budget is spent; nil discards.
+	Log *slog.Logger
 }
 
 // DefaultMaxDependants is how many family members an account may hold
@@ -99,9 +110,15 @@ func NewService(d Deps) *Service {
 	if d.MaxDependants == 0 {
 		d.MaxDependants = DefaultMaxDependants
 	}
+	if d.Hasher == nil {
+		d.Hasher = newHasher(runtime.NumCPU(), d.Limits.HashesPerAddress)
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
 	return &Service{db: d.DB, store: d.People.store, clock: d.Clock, hasher: d.Hasher, signer: d.Signer,
 		sender: d.Sender, audit: d.Audit, units: d.Units, policy: d.Policy, people: d.People, maxDependants: d.MaxDependants,
-		inbox: notify.NewInbox(d.DB, d.Clock)}
+		inbox: notify.NewInbox(d.DB, d.Clock), limits: d.Limits.withDefaults(), log: d.Log}
 }
 
 // TokenPair is what a sign-in or refresh answers.
@@ -138,13 +155,25 @@ func (r *Registration) Check() error {
 }
 
 // Register opens a citizen account pending verification and sends a code to
-// its phone. Errors: Invalid naming every field at fault; Conflict when the
-// CNIC, phone or e-mail is registered; Unavailable when hashing is saturated.
-func (s *Service) Register(ctx context.Context, in Registration) (Account, error) {
+// its phone. clientIP is the address the request came from: registrations
+// and codes are counted per address. A CNIC, phone or e-mail already
+// registered is refused before the password is hashed. Errors: Invalid
+// naming every field at fault; Conflict when the CNIC, phone or e-mail is
+// registered; RateLimited (with the wait) when the address has registered
+// enough this hour, asked for enough codes or holds its share of hashing,
+// or the phone has had its codes; Unavailable when hashing is saturated or
+// the day's SMS budget is spent.
+func (s *Service) Register(ctx context.Context, in Registration, clientIP string) (Account, error) {
 	if err := in.Check(); err != nil {
 		return Account{}, err
 	}
-	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err := s.countRegistration(ctx, clientIP); err != nil {
+		return Account{}, err
+	}
+	if err := s.store.Taken(ctx, in.CNIC, in.Phone, in.Email); err != nil {
+		return Account{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, clientIP, in.Password)
 	if err != nil {
 		return Account{}, err
 	}
@@ -161,12 +190,16 @@ func (s *Service) Register(ctx context.Context, in Registration) (Account, error
 		if code, err = s.newOTP(ctx, row.ID, in.Phone, otpVerify); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, audit.Entry{ActorID: row.ID, ActorKind: KindCitizen, Action: "account.register", TargetType: "account", TargetID: row.ID, SubjectID: row.ID})
+		if err := s.audit.Record(ctx, audit.Entry{ActorID: row.ID, ActorKind: KindCitizen, Action: "account.register", TargetType: "account", TargetID: row.ID, SubjectID: row.ID}); err != nil {
+			return err
+		}
+		// Last, so that the platform's count is held only until the commit.
+		return s.allowSMS(ctx, clientIP, in.Phone)
 	})
 	if err != nil {
 		return Account{}, err
 	}
-	s.sendCode(ctx, in.Phone, i18n.English, "sms.verify_code", code)
+	s.textCode(ctx, in.Phone, i18n.English, otpVerify, code)
 	return row.account(), nil
 }
 
@@ -189,10 +222,10 @@ func (s *Service) newOTP(ctx context.Context, accountID, phone, purpose string) 
 	return code, err
 }
 
-// sendCode sends a code by SMS in the message named by key, in lang. A
-// failed send is not the request's failure: the citizen asks for another.
-func (s *Service) sendCode(ctx context.Context, phone, lang, key, code string) {
-	body := i18n.T(lang, key, map[string]string{"code": code})
+// textCode sends a code for purpose by SMS, in lang. A failed send is not
+// the request's failure: the citizen asks for another.
+func (s *Service) textCode(ctx context.Context, phone, lang, purpose, code string) {
+	body := i18n.T(lang, "sms."+purpose+"_code", map[string]string{"code": code})
 	_ = s.sender.Send(context.WithoutCancel(ctx), notify.Message{To: phone, Channel: notify.SMS, Body: body})
 }
 
@@ -251,8 +284,10 @@ func (s *Service) VerifyOTP(ctx context.Context, phone, code string) (Account, e
 
 // ResendOTP sends a new code to a phone whose account awaits verification.
 // It says nothing about whether such an account exists. Errors: RateLimited
-// (with the wait) when codes were sent too recently or too often.
-func (s *Service) ResendOTP(ctx context.Context, phone string) error {
+// (with the wait) when codes were sent too recently or too often, to the
+// phone or at the asking of clientIP; Unavailable when the day's SMS budget
+// is spent.
+func (s *Service) ResendOTP(ctx context.Context, phone, clientIP string) error {
 	phone, err := NormalizePhone("phone", phone)
 	if err != nil {
 		return err
@@ -274,11 +309,13 @@ func (s *Service) ResendOTP(ctx context.Context, phone string) error {
 	if n >= otpPerHour {
 		return domain.RetryLater(domain.RateLimited, time.Hour, "too many codes were sent to this phone; try again later")
 	}
-	code, err := s.newOTP(ctx, acc.ID, phone, otpVerify)
+	// The checks above tell the exact wait; issueCode's counts hold when
+	// requests race.
+	code, err := s.issueCode(ctx, clientIP, phone, acc.ID, otpVerify)
 	if err != nil {
 		return err
 	}
-	s.sendCode(ctx, phone, i18n.English, "sms.verify_code", code)
+	s.textCode(ctx, phone, i18n.English, otpVerify, code)
 	return nil
 }
 

@@ -96,7 +96,7 @@ func (s *Service) Login(ctx context.Context, in Credentials, clientIP string) (T
 	if found {
 		hash = acc.PasswordHash
 	}
-	ok, err := s.hasher.Verify(ctx, in.Password, hash)
+	ok, err := s.hasher.Verify(ctx, clientIP, in.Password, hash)
 	if err != nil {
 		_ = s.store.DeleteLoginFailures(context.WithoutCancel(ctx), try.ids)
 		return TokenPair{}, err
@@ -109,7 +109,7 @@ func (s *Service) Login(ctx context.Context, in Credentials, clientIP string) (T
 		if !found || !ok || acc.Status != StatusActive {
 			return TokenPair{}, refusal
 		}
-		return s.signInWithCode(ctx, acc, in.Code, keys, refusal)
+		return s.signInWithCode(ctx, acc, in.Code, clientIP, keys, refusal)
 	}
 	if !found || !ok {
 		return TokenPair{}, s.guessFailed(ctx, acc.ID, "auth.login", try)
@@ -147,9 +147,9 @@ func (s *Service) openSession(ctx context.Context, acc accountRow, attempt, keys
 // right: with the code sent to its phone it opens a session; without one it
 // sends a code. Every other outcome answers refusal, the paused sign-in's
 // usual answer.
-func (s *Service) signInWithCode(ctx context.Context, acc accountRow, code string, keys []string, refusal error) (TokenPair, error) {
+func (s *Service) signInWithCode(ctx context.Context, acc accountRow, code, clientIP string, keys []string, refusal error) (TokenPair, error) {
 	if code == "" {
-		if err := s.sendSignInCode(ctx, acc); err != nil {
+		if err := s.sendSignInCode(ctx, acc, clientIP); err != nil {
 			return TokenPair{}, err
 		}
 		return TokenPair{}, refusal
@@ -168,7 +168,7 @@ func (s *Service) signInWithCode(ctx context.Context, acc accountRow, code strin
 // went less than a minute ago. The message is sent after the answer, so
 // that how long the answer takes does not tell a guesser the password was
 // right.
-func (s *Service) sendSignInCode(ctx context.Context, acc accountRow) error {
+func (s *Service) sendSignInCode(ctx context.Context, acc accountRow, clientIP string) error {
 	phone := deref(acc.Phone)
 	if phone == "" {
 		return nil
@@ -178,11 +178,14 @@ func (s *Service) sendSignInCode(ctx context.Context, acc accountRow) error {
 	} else if err != nil && !domain.IsKind(err, domain.NotFound) {
 		return err
 	}
-	code, err := s.newOTP(ctx, acc.ID, phone, otpSignIn)
-	if err != nil {
+	code, err := s.issueCode(ctx, clientIP, phone, acc.ID, otpSignIn)
+	if domain.IsKind(err, domain.RateLimited) || domain.IsKind(err, domain.Unavailable) {
+		// The paused answer is the same whether or not a code could go.
+		return nil
+	} else if err != nil {
 		return err
 	}
-	go s.sendCode(context.WithoutCancel(ctx), phone, acc.PreferredLanguage, "sms.sign_in_code", code)
+	go s.textCode(context.WithoutCancel(ctx), phone, acc.PreferredLanguage, otpSignIn, code)
 	return nil
 }
 

@@ -96,6 +96,10 @@ func (s *Service) checkUnit(ctx context.Context, field string, r RoleAssignment)
 	return nil
 }
 
+// staffAdministration is what staff passwords are hashed under in place of
+// a client address: only administrators create staff, and few of them.
+const staffAdministration = "staff administration"
+
 // CreateStaff creates an active staff account with one role. Errors:
 // Invalid naming every field at fault, Conflict when the e-mail is taken,
 // Unavailable.
@@ -107,7 +111,7 @@ func (s *Service) CreateStaff(ctx context.Context, in NewStaff) (Account, error)
 	if err := s.checkUnit(ctx, "", assignment); err != nil {
 		return Account{}, err
 	}
-	hash, err := s.hasher.Hash(ctx, in.Password)
+	hash, err := s.hasher.Hash(ctx, staffAdministration, in.Password)
 	if err != nil {
 		return Account{}, err
 	}

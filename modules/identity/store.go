@@ -214,16 +214,51 @@ func (s *Store) openDependants(rows ...*dependantRow) error {
 	return nil
 }
 
+// uniqueFields are the account fields no two accounts share, with their
+// names in messages.
+var uniqueFields = []struct{ field, name string }{{"cnic", "CNIC"}, {"phone", "phone number"}, {"email", "e-mail address"}}
+
+// takenError is the Conflict of a field another account holds.
+func takenError(field, name string, err error) error {
+	return &domain.Error{Kind: domain.Conflict, Message: "an account with this " + name + " already exists",
+		Fields: []domain.FieldError{{Field: field, Key: "validation.taken"}}, Err: err}
+}
+
 // uniqueConflict names the account field a unique violation is about.
 func uniqueConflict(err error) error {
 	msg := err.Error()
-	for _, f := range []struct{ field, name string }{{"cnic", "CNIC"}, {"phone", "phone number"}, {"email", "e-mail address"}} {
+	for _, f := range uniqueFields {
 		if strings.Contains(msg, f.field) {
-			return &domain.Error{Kind: domain.Conflict, Message: "an account with this " + f.name + " already exists",
-				Fields: []domain.FieldError{{Field: f.field, Key: "validation.taken"}}, Err: err}
+			return takenError(f.field, f.name, err)
 		}
 	}
 	return domain.Wrap(domain.Conflict, err, "the account already exists")
+}
+
+// Taken returns a Conflict naming the first of cnic, phone and email that
+// an account holds, or nil when none is held. It lets registration refuse
+// before hashing a password; the unique indexes still decide between
+// concurrent registrations.
+func (s *Store) Taken(ctx context.Context, cnic, phone, email string) error {
+	cnicHash := s.pii.Hash(cnic)
+	var rows []accountRow
+	err := s.db.Conn(ctx).Select("cnic_hash", "phone", "email").
+		Where("cnic_hash = ? OR phone = ? OR email = ?", cnicHash, phone, ptr(email)).Limit(3).Find(&rows).Error
+	if err != nil {
+		return db.Translate(err, "")
+	}
+	held := map[string]bool{}
+	for _, r := range rows {
+		held["cnic"] = held["cnic"] || deref(r.CNICHash) == cnicHash
+		held["phone"] = held["phone"] || deref(r.Phone) == phone
+		held["email"] = held["email"] || (email != "" && deref(r.Email) == email)
+	}
+	for _, f := range uniqueFields {
+		if held[f.field] {
+			return takenError(f.field, f.name, nil)
+		}
+	}
+	return nil
 }
 
 // CreateAccount inserts an account. Errors: Conflict naming the field when

@@ -3275,7 +3275,7 @@ type ClientInterface interface {
 
 	// ResendOtpWithBody Send a new SMS code
 	//
-	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3284,7 +3284,7 @@ type ClientInterface interface {
 
 	// ResendOtp Send a new SMS code
 	//
-	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3329,7 +3329,7 @@ type ClientInterface interface {
 
 	// RegisterWithBody Register a citizen account
 	//
-	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3338,7 +3338,7 @@ type ClientInterface interface {
 
 	// Register Register a citizen account
 	//
-	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4936,7 +4936,7 @@ func (c *Client) Logout(ctx context.Context, body LogoutJSONRequestBody, reqEdit
 
 // ResendOtpWithBody Send a new SMS code
 //
-// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4955,7 +4955,7 @@ func (c *Client) ResendOtpWithBody(ctx context.Context, contentType string, body
 
 // ResendOtp Send a new SMS code
 //
-// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5050,7 +5050,7 @@ func (c *Client) RefreshToken(ctx context.Context, body RefreshTokenJSONRequestB
 
 // RegisterWithBody Register a citizen account
 //
-// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5069,7 +5069,7 @@ func (c *Client) RegisterWithBody(ctx context.Context, contentType string, body 
 
 // Register Register a citizen account
 //
-// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11401,7 +11401,7 @@ type ClientWithResponsesInterface interface {
 
 	// ResendOtpWithBodyWithResponse Send a new SMS code
 	//
-	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11410,7 +11410,7 @@ type ClientWithResponsesInterface interface {
 
 	// ResendOtpWithResponse Send a new SMS code
 	//
-	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+	// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11455,7 +11455,7 @@ type ClientWithResponsesInterface interface {
 
 	// RegisterWithBodyWithResponse Register a citizen account
 	//
-	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11464,7 +11464,7 @@ type ClientWithResponsesInterface interface {
 
 	// RegisterWithResponse Register a citizen account
 	//
-	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+	// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19092,7 +19092,7 @@ type ResendOtpResponse struct {
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalServerError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *ServiceUnavailable
+	ApplicationproblemJSON503 *Problem
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *ResendOtpResponse202Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
@@ -19147,7 +19147,7 @@ func (r ResendOtpResponse) GetApplicationproblemJSON500() *InternalServerError {
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r ResendOtpResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+func (r ResendOtpResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
 }
 
@@ -19614,11 +19614,11 @@ type RegisterResponse struct {
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *UnprocessableContent
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
+	ApplicationproblemJSON429 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalServerError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *ServiceUnavailable
+	ApplicationproblemJSON503 *Problem
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *RegisterResponse201Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
@@ -19670,7 +19670,7 @@ func (r RegisterResponse) GetApplicationproblemJSON422() *UnprocessableContent {
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r RegisterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+func (r RegisterResponse) GetApplicationproblemJSON429() *Problem {
 	return r.ApplicationproblemJSON429
 }
 
@@ -19680,7 +19680,7 @@ func (r RegisterResponse) GetApplicationproblemJSON500() *InternalServerError {
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r RegisterResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+func (r RegisterResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
 }
 
@@ -25622,7 +25622,7 @@ type ChangePasswordResponse struct {
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *UnprocessableContent
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
+	ApplicationproblemJSON429 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalServerError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -25673,7 +25673,7 @@ func (r ChangePasswordResponse) GetApplicationproblemJSON422() *UnprocessableCon
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r ChangePasswordResponse) GetApplicationproblemJSON429() *TooManyRequests {
+func (r ChangePasswordResponse) GetApplicationproblemJSON429() *Problem {
 	return r.ApplicationproblemJSON429
 }
 
@@ -29618,7 +29618,7 @@ func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, body Logou
 
 // ResendOtpWithBodyWithResponse Send a new SMS code
 //
-// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29633,7 +29633,7 @@ func (c *ClientWithResponses) ResendOtpWithBodyWithResponse(ctx context.Context,
 
 // ResendOtpWithResponse Send a new SMS code
 //
-// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute and five an hour.
+// Answers 202 whether or not an account awaits verification on this phone. At most one code a minute, five an hour and ten a day to a phone, and (by default) ten an hour and thirty a day asked for from one client address, registrations included.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29708,7 +29708,7 @@ func (c *ClientWithResponses) RefreshTokenWithResponse(ctx context.Context, body
 
 // RegisterWithBodyWithResponse Register a citizen account
 //
-// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29723,7 +29723,7 @@ func (c *ClientWithResponses) RegisterWithBodyWithResponse(ctx context.Context, 
 
 // RegisterWithResponse Register a citizen account
 //
-// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX.
+// Opens an account pending verification and sends a 6-digit code by SMS to the phone. CNIC as 12345-1234567-1 or 13 digits; phone as +923XXXXXXXXX, 03XXXXXXXXX or 03XX-XXXXXXX. One client address may try 10 registrations an hour (by default); its codes count with its resends.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -44911,7 +44911,7 @@ func ParseResendOtpResponse(rsp *http.Response) (*ResendOtpResponse, error) {
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest ServiceUnavailable
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -45924,7 +45924,7 @@ func ParseRegisterResponse(rsp *http.Response) (*RegisterResponse, error) {
 		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -45938,7 +45938,7 @@ func ParseRegisterResponse(rsp *http.Response) (*RegisterResponse, error) {
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest ServiceUnavailable
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58067,7 +58067,7 @@ func ParseChangePasswordResponse(rsp *http.Response) (*ChangePasswordResponse, e
 		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
