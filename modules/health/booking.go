@@ -54,19 +54,11 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 	var row appointmentRow
 	var slot slotRow
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
-		if slot, err = s.store.TakeSeat(ctx, "slot_id", in.SlotID, now); err != nil {
-			return err
-		}
-		if err := s.store.TakeAccountBooking(ctx, p.Subject, slot.PractitionerID, domain.LocalDate(slot.StartsAt), s.maxAccountBookings); err != nil {
-			return err
-		}
 		row = appointmentRow{
-			ID: uuid.NewString(), SlotID: slot.ID, PractitionerID: slot.PractitionerID, FacilityID: slot.FacilityID,
-			AccountID: p.Subject, PatientID: patient.ID, PersonID: cmp.Or(patient.PersonID, patient.ID), PatientKind: patient.Kind, PatientName: patient.FullName,
-			LocalDate: domain.LocalDate(slot.StartsAt), StartsAt: slot.StartsAt, QueueNumber: slot.NextQueue,
-			Status: StatusBooked, Reason: in.Reason, CreatedAt: now, UpdatedAt: now,
+			ID: uuid.NewString(), SlotID: in.SlotID, AccountID: p.Subject, PatientID: patient.ID, PersonID: cmp.Or(patient.PersonID, patient.ID),
+			PatientKind: patient.Kind, PatientName: patient.FullName, Status: StatusBooked, Reason: in.Reason, CreatedAt: now, UpdatedAt: now,
 		}
-		if err := s.store.CreateAppointment(ctx, row); err != nil {
+		if slot, err = s.store.Book(ctx, &row, now, s.maxAccountBookings); err != nil {
 			return err
 		}
 		if err := s.publish(ctx, "appointment.booked", row); err != nil {

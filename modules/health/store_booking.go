@@ -66,19 +66,90 @@ func (s *Store) TakeSeat(ctx context.Context, field, slotID string, now time.Tim
 	if res.RowsAffected == 1 {
 		return slot, nil
 	}
-	// No seat was taken: find out why.
-	err := conn.Where("id = ?", slotID).Take(&slot).Error
+	return slotRow{}, s.noSeat(ctx, field, slotID, now)
+}
+
+// noSeat says why no seat could be taken in a slot.
+func (s *Store) noSeat(ctx context.Context, field, slotID string, now time.Time) error {
+	var slot slotRow
+	err := s.db.Conn(ctx).Where("id = ?", slotID).Take(&slot).Error
 	switch {
 	case domain.IsKind(db.Translate(err, ""), domain.NotFound):
-		return slotRow{}, domain.FieldInvalid(field, "validation.slot.unknown", nil)
+		return domain.FieldInvalid(field, "validation.slot.unknown", nil)
 	case err != nil:
-		return slotRow{}, db.Translate(err, "")
+		return db.Translate(err, "")
 	case slot.Status != "open":
-		return slotRow{}, domain.Errorf(domain.Conflict, "the facility cancelled this slot")
+		return domain.Errorf(domain.Conflict, "the facility cancelled this slot")
 	case !slot.StartsAt.After(now):
-		return slotRow{}, domain.FieldInvalid(field, "validation.slot.started", nil)
+		return domain.FieldInvalid(field, "validation.slot.started", nil)
 	}
-	return slotRow{}, i18n.Err(domain.Conflict, "error.slot_full", nil)
+	return i18n.Err(domain.Conflict, "error.slot_full", nil)
+}
+
+// Book takes a seat in row's slot for row's account, counts it against the
+// account's bookings of the doctor that day (at most max) and inserts the
+// appointment, filling in row's slot fields and queue number. PostgreSQL
+// does the three in one statement, a chain of data-modifying CTEs, because a
+// booking's cost is its round trips; SQLite runs them one by one. Either
+// way the caller's transaction must roll back on an error. Errors: as
+// TakeSeat, TakeAccountBooking and CreateAppointment.
+func (s *Store) Book(ctx context.Context, row *appointmentRow, now time.Time, max int) (slotRow, error) {
+	if s.db.Dialect != db.Postgres {
+		slot, err := s.TakeSeat(ctx, "slot_id", row.SlotID, now)
+		if err != nil {
+			return slotRow{}, err
+		}
+		row.fromSlot(slot)
+		if err := s.TakeAccountBooking(ctx, row.AccountID, row.PractitionerID, row.LocalDate, max); err != nil {
+			return slotRow{}, err
+		}
+		return slot, s.CreateAppointment(ctx, *row)
+	}
+	var got []struct {
+		Slot    slotRow `gorm:"embedded"`
+		Counted bool
+	}
+	err := s.db.Conn(ctx).Raw(`WITH seat AS (
+			UPDATE health_slots SET booked = booked + 1, next_queue = next_queue + 1
+			WHERE id = @slot AND status = 'open' AND booked < capacity AND starts_at > @now
+			RETURNING *, (starts_at AT TIME ZONE 'Asia/Karachi')::date AS local_date),
+		counted AS (
+			INSERT INTO health_account_bookings (account_id, practitioner_id, local_date, bookings)
+			SELECT @account, practitioner_id, local_date, 1 FROM seat
+			ON CONFLICT (account_id, practitioner_id, local_date) DO UPDATE SET bookings = health_account_bookings.bookings + 1
+			WHERE health_account_bookings.bookings < @max
+			RETURNING 1),
+		appointment AS (
+			INSERT INTO health_appointments (id, slot_id, practitioner_id, facility_id, account_id, patient_id, person_id, patient_kind,
+				patient_name, local_date, starts_at, queue_number, status, reason, cancel_reason, created_at, updated_at)
+			SELECT @id, seat.id, seat.practitioner_id, seat.facility_id, @account, @patient, @person, @kind,
+				@name, seat.local_date, seat.starts_at, seat.next_queue, @status, @reason, '', @now, @now
+			FROM seat, counted
+			RETURNING 1)
+		SELECT seat.*, f.name AS facility_name, p.full_name AS practitioner_name, EXISTS (SELECT 1 FROM appointment) AS counted
+		FROM seat JOIN health_facilities f ON f.id = seat.facility_id JOIN health_practitioners p ON p.id = seat.practitioner_id`,
+		map[string]any{"slot": row.SlotID, "now": now, "account": row.AccountID, "max": max, "id": row.ID, "patient": row.PatientID,
+			"person": row.PersonID, "kind": row.PatientKind, "name": row.PatientName, "status": row.Status, "reason": row.Reason}).
+		Scan(&got).Error
+	if db.IsUniqueViolation(err) {
+		return slotRow{}, errOneADay
+	} else if err != nil {
+		return slotRow{}, db.Translate(err, "")
+	}
+	if len(got) == 0 {
+		return slotRow{}, s.noSeat(ctx, "slot_id", row.SlotID, now)
+	}
+	if !got[0].Counted {
+		return slotRow{}, errAccountFull(max)
+	}
+	row.fromSlot(got[0].Slot)
+	return got[0].Slot, nil
+}
+
+// fromSlot fills in the fields an appointment takes from its slot.
+func (r *appointmentRow) fromSlot(slot slotRow) {
+	r.SlotID, r.PractitionerID, r.FacilityID = slot.ID, slot.PractitionerID, slot.FacilityID
+	r.LocalDate, r.StartsAt, r.QueueNumber = domain.LocalDate(slot.StartsAt), slot.StartsAt, slot.NextQueue
 }
 
 // ReleaseSeat gives back one seat of a slot.
@@ -202,9 +273,15 @@ func (s *Store) TakeAccountBooking(ctx context.Context, accountID, practitionerI
 		return db.Translate(res.Error, "")
 	}
 	if res.RowsAffected == 0 {
-		return i18n.Err(domain.Conflict, "error.bookings.account_full", map[string]string{"n": strconv.Itoa(max)})
+		return errAccountFull(max)
 	}
 	return nil
+}
+
+// errAccountFull is the answer when an account has its max bookings with a
+// doctor on a day.
+func errAccountFull(max int) error {
+	return i18n.Err(domain.Conflict, "error.bookings.account_full", map[string]string{"n": strconv.Itoa(max)})
 }
 
 // ReleaseAccountBooking gives back one of accountID's appointments with
