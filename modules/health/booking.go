@@ -50,6 +50,16 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 	if err != nil {
 		return Appointment{}, err
 	}
+	// The facility's subscribers are found before the seat is taken, so
+	// that the slot's row is locked for as short a time as can be.
+	facility, err := s.store.SlotFacility(ctx, in.SlotID)
+	if err != nil {
+		return Appointment{}, err
+	}
+	subscriptions, err := s.events.Subscriptions(ctx, "appointment.booked", facility)
+	if err != nil {
+		return Appointment{}, err
+	}
 	now := s.clock.Now()
 	var row appointmentRow
 	var slot slotRow
@@ -61,7 +71,7 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 		if slot, err = s.store.Book(ctx, &row, now, s.maxAccountBookings); err != nil {
 			return err
 		}
-		if err := s.publish(ctx, "appointment.booked", row); err != nil {
+		if err := s.events.PublishTo(ctx, appointmentEvent("appointment.booked", row, now), subscriptions); err != nil {
 			return err
 		}
 		return s.inbox.Add(ctx, notify.Notice{AccountID: p.Subject, Kind: "appointment.booked", Params: map[string]string{
@@ -172,10 +182,15 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Ap
 // publish tells the facility's integrators about an appointment, with the
 // times and IDs they need and nothing about the patient.
 func (s *Service) publish(ctx context.Context, typ string, a appointmentRow) error {
-	return s.events.Publish(ctx, webhook.New(typ, a.FacilityID, webhook.AppointmentEventData{
+	return s.events.Publish(ctx, appointmentEvent(typ, a, s.clock.Now()))
+}
+
+// appointmentEvent is the event of type typ about a.
+func appointmentEvent(typ string, a appointmentRow, now time.Time) webhook.Event {
+	return webhook.New(typ, a.FacilityID, webhook.AppointmentEventData{
 		AppointmentID: a.ID, SlotID: a.SlotID, FacilityID: a.FacilityID, PractitionerID: a.PractitionerID,
 		StartsAt: a.StartsAt.UTC(), QueueNumber: a.QueueNumber, Status: a.Status,
-	}, s.clock.Now()))
+	}, now)
 }
 
 // Reschedule moves one of the caller's booked appointments to another slot

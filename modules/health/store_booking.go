@@ -152,6 +152,19 @@ func (r *appointmentRow) fromSlot(slot slotRow) {
 	r.LocalDate, r.StartsAt, r.QueueNumber = domain.LocalDate(slot.StartsAt), slot.StartsAt, slot.NextQueue
 }
 
+// SlotFacility returns the facility of a slot. Errors: Invalid naming
+// slot_id for an unknown slot.
+func (s *Store) SlotFacility(ctx context.Context, slotID string) (string, error) {
+	var facility []string
+	if err := s.db.Conn(ctx).Model(&slotRow{}).Where("id = ?", slotID).Limit(1).Pluck("facility_id", &facility).Error; err != nil {
+		return "", db.Translate(err, "")
+	}
+	if len(facility) == 0 {
+		return "", domain.FieldInvalid("slot_id", "validation.slot.unknown", nil)
+	}
+	return facility[0], nil
+}
+
 // ReleaseSeat gives back one seat of a slot.
 func (s *Store) ReleaseSeat(ctx context.Context, slotID string) error {
 	err := s.db.Conn(ctx).Model(&slotRow{}).Where("id = ? AND booked > 0", slotID).

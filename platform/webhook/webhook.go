@@ -76,30 +76,59 @@ func NewOutbox(d *db.DB, clock domain.Clock) *Outbox { return &Outbox{db: d, clo
 // caller's transaction, so an event goes out exactly when its change
 // commits.
 func (o *Outbox) Publish(ctx context.Context, e Event) error {
+	if err := check(e); err != nil {
+		return err
+	}
+	subscriptions, err := o.Subscriptions(ctx, e.Type, e.unit)
+	if err != nil {
+		return err
+	}
+	return o.PublishTo(ctx, e, subscriptions)
+}
+
+// check refuses an event EventTypes does not describe. Subscribers rely on
+// the data's documented shape: a module that sends other data is a bug,
+// caught by its tests.
+func check(e Event) error {
 	et, ok := Lookup(e.Type)
 	if !ok {
 		return fmt.Errorf("publish %s: not in EventTypes", e.Type)
 	}
-	// Subscribers rely on the data's documented shape: a module that sends
-	// other data is a bug, caught by its tests.
 	if reflect.TypeOf(e.Data) != reflect.TypeOf(et.Data) {
 		return fmt.Errorf("publish %s: data is %T, want %T", e.Type, e.Data, et.Data)
+	}
+	return nil
+}
+
+// Subscriptions returns the active subscriptions entitled to events of
+// type typ belonging to unit. A caller that holds a hot row asks before
+// taking it, and then publishes with PublishTo.
+func (o *Outbox) Subscriptions(ctx context.Context, typ, unit string) ([]string, error) {
+	et, ok := Lookup(typ)
+	if !ok {
+		return nil, fmt.Errorf("publish %s: not in EventTypes", typ)
 	}
 	q := o.db.Conn(ctx).Table("webhook_subscriptions s").Select("s.id").
 		Joins("JOIN oauth_clients c ON c.id = s.client_id").
 		Where("s.status = 'active' AND c.status = 'active'").
-		Where("(' ' || s.events || ' ') LIKE ?", "% "+e.Type+" %").
+		Where("(' ' || s.events || ' ') LIKE ?", "% "+typ+" %").
 		Where("(' ' || c.scopes || ' ') LIKE ?", "% "+et.Scope+" %")
 	if et.UnitBound {
-		q = q.Where("c.unit_id = ?", e.unit)
+		q = q.Where("c.unit_id = ?", unit)
 	} else {
-		q = q.Where("c.unit_id = '' OR c.unit_id = ?", e.unit)
+		q = q.Where("c.unit_id = '' OR c.unit_id = ?", unit)
 	}
 	var ids []string
-	if err := q.Pluck("s.id", &ids).Error; err != nil {
-		return db.Translate(err, "")
+	return ids, db.Translate(q.Pluck("s.id", &ids).Error, "")
+}
+
+// PublishTo queues e for the given subscriptions (of Subscriptions), in
+// the caller's transaction.
+func (o *Outbox) PublishTo(ctx context.Context, e Event, subscriptions []string) error {
+	if err := check(e); err != nil {
+		return err
 	}
-	if len(ids) == 0 {
+	if len(subscriptions) == 0 {
 		return nil
 	}
 	payload, err := json.Marshal(e)
@@ -107,8 +136,8 @@ func (o *Outbox) Publish(ctx context.Context, e Event) error {
 		return err
 	}
 	now := o.clock.Now()
-	rows := make([]DeliveryRow, len(ids))
-	for i, id := range ids {
+	rows := make([]DeliveryRow, len(subscriptions))
+	for i, id := range subscriptions {
 		rows[i] = DeliveryRow{ID: uuid.NewString(), SubscriptionID: id, EventID: e.ID, EventType: e.Type, Payload: string(payload),
 			Status: "pending", NextAttemptAt: now, LockedUntil: now, GiveUpAt: now.Add(retryFor), CreatedAt: now}
 	}
