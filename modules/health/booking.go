@@ -52,11 +52,7 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 	}
 	// The facility's subscribers are found before the seat is taken, so
 	// that the slot's row is locked for as short a time as can be.
-	facility, err := s.store.SlotFacility(ctx, in.SlotID)
-	if err != nil {
-		return Appointment{}, err
-	}
-	subscriptions, err := s.events.Subscriptions(ctx, "appointment.booked", facility)
+	subscriptions, err := s.events.Subscriptions(ctx, "appointment.booked", slotFacility(in.SlotID))
 	if err != nil {
 		return Appointment{}, err
 	}

@@ -152,17 +152,10 @@ func (r *appointmentRow) fromSlot(slot slotRow) {
 	r.LocalDate, r.StartsAt, r.QueueNumber = domain.LocalDate(slot.StartsAt), slot.StartsAt, slot.NextQueue
 }
 
-// SlotFacility returns the facility of a slot. Errors: Invalid naming
-// slot_id for an unknown slot.
-func (s *Store) SlotFacility(ctx context.Context, slotID string) (string, error) {
-	var facility []string
-	if err := s.db.Conn(ctx).Model(&slotRow{}).Where("id = ?", slotID).Limit(1).Pluck("facility_id", &facility).Error; err != nil {
-		return "", db.Translate(err, "")
-	}
-	if len(facility) == 0 {
-		return "", domain.FieldInvalid("slot_id", "validation.slot.unknown", nil)
-	}
-	return facility[0], nil
+// slotFacility is the expression of a slot's facility ID, as text, to be
+// read as part of another query.
+func slotFacility(slotID string) clause.Expr {
+	return gorm.Expr("(SELECT CAST(facility_id AS TEXT) FROM health_slots WHERE id = ?)", slotID)
 }
 
 // ReleaseSeat gives back one seat of a slot.

@@ -101,9 +101,10 @@ func check(e Event) error {
 }
 
 // Subscriptions returns the active subscriptions entitled to events of
-// type typ belonging to unit. A caller that holds a hot row asks before
-// taking it, and then publishes with PublishTo.
-func (o *Outbox) Subscriptions(ctx context.Context, typ, unit string) ([]string, error) {
+// type typ belonging to unit: its ID, or a query that selects it. A caller
+// that holds a hot row asks before taking it, and then publishes with
+// PublishTo.
+func (o *Outbox) Subscriptions(ctx context.Context, typ string, unit any) ([]string, error) {
 	et, ok := Lookup(typ)
 	if !ok {
 		return nil, fmt.Errorf("publish %s: not in EventTypes", typ)
