@@ -391,7 +391,7 @@ var problemDescriptions = map[int]string{
 	http.StatusUnauthorized:          "The access token is missing, invalid or expired, or an Authorization header was sent that is not a valid bearer token.",
 	http.StatusForbidden:             "The caller may not do this. A third-party client without the needed scope is told which scope in WWW-Authenticate.",
 	http.StatusNotFound:              "There is no such resource, or it is not the caller's.",
-	http.StatusConflict:              "The request conflicts with the record's current state (or a request with the same Idempotency-Key is still running).",
+	http.StatusConflict:              "The request conflicts with the record's current state (or a payment with the same Idempotency-Key is still running).",
 	http.StatusRequestEntityTooLarge: "The request body is larger than the service accepts.",
 	http.StatusUnprocessableEntity:   "The request was read but breaks a rule. `errors` names every invalid field at once.",
 	http.StatusTooManyRequests:       "Too many requests: wait as long as Retry-After says.",
