@@ -92,7 +92,7 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, in Pas
 	if err != nil {
 		return err
 	}
-	try, err := s.recordAttempt(ctx, []string{addressKey(clientIP), accountKey(acc.ID)})
+	try, err := s.recordAttempt(ctx, []string{addressGuesses(clientIP), accountGuesses(acc.ID)})
 	if err != nil {
 		return err
 	}

@@ -44,9 +44,11 @@ func usernameKey(username string) (cnic, phone, email, key string) {
 	return "", "", "", "username:" + e
 }
 
-// Keys failed guesses are counted under.
-func addressKey(ip string) string { return "ip:" + ip }
-func accountKey(id string) string { return "account:" + id }
+// The keys failed guesses are counted under, besides the username typed.
+func addressGuesses(ip string) string { return "ip:" + ip }
+func accountGuesses(id string) string { return "account:" + id }
+
+// pausedError is the answer of a paused key, for wait more.
 func pausedError(wait time.Duration) error {
 	refused := domain.RetryLater(domain.RateLimited, wait, i18n.T(i18n.English, "error.too_many_logins", nil))
 	refused.Key = "error.too_many_logins"
@@ -81,9 +83,9 @@ func (s *Service) Login(ctx context.Context, in Credentials, clientIP string) (T
 	if err != nil && !domain.IsKind(err, domain.NotFound) {
 		return TokenPair{}, err
 	}
-	keys := []string{addressKey(clientIP), typed}
+	keys := []string{addressGuesses(clientIP), typed}
 	if found {
-		keys = append(keys, accountKey(acc.ID))
+		keys = append(keys, accountGuesses(acc.ID))
 	}
 	try, err := s.recordAttempt(ctx, keys)
 	if err != nil {

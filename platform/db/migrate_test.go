@@ -18,19 +18,7 @@ import (
 // the checks in place, which every test on it runs.)
 func TestFreeTariffsMigrationRebuildsSQLiteTables(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "migrate.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	fsys, err := dialectMigrations(migrations.FS, SQLite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	provider, err := goose.NewProvider(goose.DialectSQLite3, d.SQL(), fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, provider := sqliteMigrations(t)
 	if _, err := provider.UpTo(ctx, 13); err != nil {
 		t.Fatalf("migrate to 13: %v", err)
 	}
@@ -95,19 +83,7 @@ func TestFreeTariffsMigrationRebuildsSQLiteTables(t *testing.T) {
 // and none keeps a host, address or certificate detail.
 func TestWebhookFailureMigrationCategorisesOldErrors(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "migrate.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	fsys, err := dialectMigrations(migrations.FS, SQLite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	provider, err := goose.NewProvider(goose.DialectSQLite3, d.SQL(), fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, provider := sqliteMigrations(t)
 	if _, err := provider.UpTo(ctx, 17); err != nil {
 		t.Fatalf("migrate to 17: %v", err)
 	}
@@ -169,4 +145,24 @@ func TestWebhookFailureMigrationCategorisesOldErrors(t *testing.T) {
 			t.Errorf("%d %q became %q, want %q", tt.lastStatus, tt.lastError, got, tt.want)
 		}
 	}
+}
+
+// sqliteMigrations opens a new SQLite database with no migrations applied
+// and the provider that applies them one version at a time.
+func sqliteMigrations(t *testing.T) (*DB, *goose.Provider) {
+	t.Helper()
+	d, err := Open(context.Background(), Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "migrate.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	fsys, err := dialectMigrations(migrations.FS, SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, d.SQL(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, provider
 }

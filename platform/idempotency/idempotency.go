@@ -206,7 +206,6 @@ func (s *Store) serveInTx(c echo.Context, next echo.HandlerFunc, caller, key, ha
 	case err != nil:
 		return false, err
 	}
-	c.SetResponse(outer)
 	return false, held.sendTo(outer)
 }
 
