@@ -649,6 +649,9 @@ func TestLogin(t *testing.T) {
 	t.Run("malformed", func(t *testing.T) {
 		app.Post(v1+"/auth/login", "", map[string]string{"username": c.CNIC}).Problem(t, 422, "password")
 		app.Post(v1+"/auth/login", "", map[string]any{"username": c.CNIC, "password": c.Password, "role": "admin"}).Problem(t, 400, "role")
+		for _, code := range []string{"12345", "1234567", "12a456"} {
+			app.Post(v1+"/auth/login", "", map[string]any{"username": c.CNIC, "password": c.Password, "code": code}).Problem(t, 422, "code")
+		}
 	})
 }
 
