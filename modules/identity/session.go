@@ -248,11 +248,11 @@ func (s *Service) recordAttempt(ctx context.Context, keys []string) (attempt, er
 	if err := s.store.AddLoginFailure(ctx, rows); err != nil {
 		return attempt{}, err
 	}
-	for i, key := range keys {
-		failures, err := s.store.LoginFailures(ctx, key, now.Add(-loginWindow))
-		if err != nil {
-			return attempt{}, err
-		}
+	counted, err := s.store.LoginFailures(ctx, keys, now.Add(-loginWindow))
+	if err != nil {
+		return attempt{}, err
+	}
+	for i, failures := range counted {
 		try.failures[i] = len(failures)
 		if len(failures) > loginMaxFailure && try.over < 0 {
 			try.over = i

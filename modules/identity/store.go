@@ -491,11 +491,28 @@ func (s *Store) AddLoginFailure(ctx context.Context, rows []loginFailureRow) err
 	return db.Translate(s.db.Conn(ctx).Create(&rows).Error, "")
 }
 
-// LoginFailures returns the times of failures under key since t, oldest first.
-func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) ([]time.Time, error) {
-	var times []time.Time
-	err := s.db.Conn(ctx).Model(&loginFailureRow{}).Where("key = ? AND at >= ?", s.pii.Hash(key), since).Order("at").Pluck("at", &times).Error
-	return times, db.Translate(err, "")
+// LoginFailures returns the times of failures under each of keys since t,
+// oldest first. One statement reads them all, so that the keys of one
+// attempt, written together, are counted together.
+func (s *Store) LoginFailures(ctx context.Context, keys []string, since time.Time) ([][]time.Time, error) {
+	hashed := make([]string, len(keys))
+	for i, k := range keys {
+		hashed[i] = s.pii.Hash(k)
+	}
+	var rows []loginFailureRow
+	err := s.db.Conn(ctx).Where("key IN ? AND at >= ?", hashed, since).Order("at").Find(&rows).Error
+	if err != nil {
+		return nil, db.Translate(err, "")
+	}
+	times := make([][]time.Time, len(keys))
+	for _, r := range rows {
+		for i, h := range hashed {
+			if r.Key == h {
+				times[i] = append(times[i], r.At)
+			}
+		}
+	}
+	return times, nil
 }
 
 // ClearLoginFailures forgets the failures under keys.
