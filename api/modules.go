@@ -13,6 +13,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/idempotency"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/payment"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
@@ -94,7 +95,7 @@ func newModules(cfg Config, deps Deps) (*Modules, error) {
 		MaxDependants: cfg.MaxDependants, Limits: cfg.Limits, Log: deps.Log,
 	})
 	m.Parking = parking.NewService(parking.Deps{
-		DB: d, Clock: clock, Signer: m.signer, Providers: map[string]parking.Provider{"sandbox": parking.Sandbox{}},
+		DB: d, Clock: clock, Signer: m.signer, Providers: map[string]payment.Provider{"sandbox": payment.Sandbox{}},
 	})
 	m.Home = home.NewService(home.Deps{
 		Appointments: upcoming{m.Health}, Applications: recent{m.Education}, Permits: live{m.Parking},

@@ -22,6 +22,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/platform/payment"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
@@ -564,7 +565,7 @@ func TestPaymentDeclined(t *testing.T) {
 	v, _ := e.vehicle(c)
 	p := e.mustBuy(c, v, zoneID, parking.TypeResident, e.date(0), 1)
 
-	r := e.pay(c, p.ID, uuid.NewString(), map[string]string{"method": "sandbox", "payment_token": parking.SandboxDeclineToken})
+	r := e.pay(c, p.ID, uuid.NewString(), map[string]string{"method": "sandbox", "payment_token": payment.SandboxDeclineToken})
 	r.Problem(t, http.StatusUnprocessableEntity, "payment_token")
 	if got := e.permit(c, p.ID); got.Status != parking.StatusPendingPayment || got.VerificationToken != "" {
 		t.Errorf("after a declined payment the permit is %s, want pending_payment without a token", got.Status)

@@ -9,6 +9,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/payment"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
@@ -22,7 +23,7 @@ type Deps struct {
 	DB        *db.DB
 	Clock     domain.Clock
 	Signer    *token.Signer
-	Providers map[string]Provider
+	Providers map[string]payment.Provider
 }
 
 // Service is the parking module's use cases.
@@ -31,7 +32,7 @@ type Service struct {
 	store     *Store
 	clock     domain.Clock
 	signer    *token.Signer
-	providers map[string]Provider
+	providers map[string]payment.Provider
 	inbox     *notify.Inbox
 	events    *webhook.Outbox
 	audit     *audit.Log

@@ -1,4 +1,6 @@
-package parking
+// Package payment is how the services take money: a provider interface
+// and the sandbox provider that moves none.
+package payment
 
 import (
 	"context"
@@ -9,7 +11,7 @@ import (
 // Provider takes payments. The sandbox provider is the default; a real
 // one implements the same two calls.
 type Provider interface {
-	// Charge takes amount for reference (the permit), using the payment
+	// Charge takes amount for reference (the permit or challan), using the payment
 	// token the app got from the provider. It returns the provider's
 	// reference and whether the charge went through. The reference is the
 	// provider's idempotency key: charging it again, as a retried database
