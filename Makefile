@@ -72,7 +72,7 @@ gosec: ## Run gosec (security static analysis); findings fail
 
 FUZZTIME ?= 30s
 FUZZ_TARGETS := FuzzNormalizeCNIC:./modules/identity FuzzNormalizePhone:./modules/identity FuzzCheckPassword:./modules/identity \
-	FuzzNormalizePlate:./modules/parking FuzzVerify:./platform/token FuzzDecode:./platform/web FuzzRequestBodies:./api/owasp
+	FuzzNormalizePlate:./domain FuzzVerify:./platform/token FuzzDecode:./platform/web FuzzRequestBodies:./api/owasp
 
 fuzz: ## Run every fuzz target for FUZZTIME (default 30s) each
 	@for t in $(FUZZ_TARGETS); do \

@@ -10,6 +10,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
 // The adapters below answer the small interfaces one module declares with
@@ -72,6 +73,39 @@ func (c children) Child(ctx context.Context, ownerID, childID string) (education
 		return education.Child{}, err
 	}
 	return education.Child{ID: d.ID, FullName: d.FullName, DateOfBirth: d.DateOfBirth, PersonID: d.PersonID}, nil
+}
+
+// parkingVehicles answers parking's vehicle registry from identity's,
+// where citizens' vehicles are kept with their accounts.
+type parkingVehicles struct {
+	vehicles *identity.Vehicles
+}
+
+func (r parkingVehicles) Register(ctx context.Context, accountID string, v parking.Vehicle) (parking.Vehicle, error) {
+	out, err := r.vehicles.Register(ctx, accountID, identity.Vehicle{Plate: v.Plate, Make: v.Make, Model: v.Model, Colour: v.Colour})
+	return parkingVehicle(out), err
+}
+
+func (r parkingVehicles) Owned(ctx context.Context, accountID, id string) (parking.Vehicle, error) {
+	v, err := r.vehicles.Owned(ctx, accountID, id)
+	return parkingVehicle(v), err
+}
+
+func (r parkingVehicles) List(ctx context.Context, accountID string, p page.Request) (page.Page[parking.Vehicle], error) {
+	list, err := r.vehicles.List(ctx, accountID, p)
+	out := make([]parking.Vehicle, len(list.Items))
+	for i, v := range list.Items {
+		out[i] = parkingVehicle(v)
+	}
+	return page.Page[parking.Vehicle]{Items: out, NextCursor: list.NextCursor}, err
+}
+
+func (r parkingVehicles) Remove(ctx context.Context, accountID, id string) error {
+	return r.vehicles.Remove(ctx, accountID, id)
+}
+
+func parkingVehicle(v identity.Vehicle) parking.Vehicle {
+	return parking.Vehicle{ID: v.ID, Plate: v.Plate, Make: v.Make, Model: v.Model, Colour: v.Colour, CreatedAt: v.CreatedAt}
 }
 
 // recipients answers the dispatcher's question where a citizen gets

@@ -42,6 +42,7 @@ func (s *Server) newBackground(m *Modules) background {
 		hourly("retention", m.Identity.PurgeLoginFailures),
 		hourly("retention", m.Identity.PurgeThrottles),
 		hourly("retention", m.Parking.AnonymisePlates),
+		hourly("retention", m.vehicles.AnonymisePlates),
 	}}
 }
 

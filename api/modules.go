@@ -32,6 +32,7 @@ type Modules struct {
 	Integrations *integrations.Service
 
 	people      *identity.People
+	vehicles    *identity.Vehicles
 	audit       *audit.Log
 	authorizer  *authorizer
 	signer      *token.Signer
@@ -72,15 +73,16 @@ func prepare(cfg Config, deps Deps) (Config, Deps, error) {
 
 // newModules builds the modules in the order of their dependencies, so
 // that none is patched once built: identity's answers to other modules
-// (People) first, then health and education, which ask it who patients
-// and children are, then identity, which asks them whether units exist.
+// (People, Vehicles) first, then health and education, which ask it who
+// patients and children are, then identity, which asks them whether units
+// exist, then parking, which keeps its vehicles in identity's registry.
 func newModules(cfg Config, deps Deps) (*Modules, error) {
 	d, clock := deps.DB, deps.Clock
 	authz, err := newAuthorizer(d)
 	if err != nil {
 		return nil, err
 	}
-	m := &Modules{people: identity.NewPeople(d, deps.PII), audit: audit.NewLog(d, clock), authorizer: authz,
+	m := &Modules{people: identity.NewPeople(d, deps.PII), vehicles: identity.NewVehicles(d, clock), audit: audit.NewLog(d, clock), authorizer: authz,
 		signer: token.NewSigner(deps.Keys, cfg.Issuer, clock.Now), sender: deps.Sender,
 		devSender: notify.NewDevSender(d, clock), idempotency: idempotency.NewStore(d, clock)}
 	if m.sender == nil {
@@ -95,7 +97,7 @@ func newModules(cfg Config, deps Deps) (*Modules, error) {
 		MaxDependants: cfg.MaxDependants, Limits: cfg.Limits, Log: deps.Log,
 	})
 	m.Parking = parking.NewService(parking.Deps{
-		DB: d, Clock: clock, Signer: m.signer, Providers: map[string]payment.Provider{"sandbox": payment.Sandbox{}},
+		DB: d, Clock: clock, Vehicles: parkingVehicles{m.vehicles}, Signer: m.signer, Providers: map[string]payment.Provider{"sandbox": payment.Sandbox{}},
 	})
 	m.Home = home.NewService(home.Deps{
 		Appointments: upcoming{m.Health}, Applications: recent{m.Education}, Permits: live{m.Parking},

@@ -28,7 +28,7 @@ func TestOWASPInvalidUTF8IsNeverStored(t *testing.T) {
 			"SELECT count(*) FROM dependants WHERE owner_id = ?", []any{c.ID}},
 		{"a vehicle's make", v1 + "/parking/vehicles", c.Token,
 			`{"plate":"UTF-8","make":"` + bad + `"}`, "make",
-			"SELECT count(*) FROM parking_vehicles WHERE account_id = ?", []any{c.ID}},
+			"SELECT count(*) FROM vehicles WHERE account_id = ?", []any{c.ID}},
 		{"a facility's specialty", v1 + "/admin/health/facilities", healthAdmin,
 			`{"name":"UTF-8 Test Clinic","kind":"clinic","sector":"F-6","address":"Street 1, F-6","location":{"lat":33.7,"lng":73.1},"specialties":["ok","` + bad + `"]}`,
 			"specialties[1]", "SELECT count(*) FROM health_facilities WHERE name = ?", []any{"UTF-8 Test Clinic"}},

@@ -51,7 +51,7 @@ func (g *scaleGen) owner(v int64) int64 { return g.scatter(v, 2) }
 
 func (g *scaleGen) vehicles() table {
 	cols := []string{"id", "account_id", "plate", "make", "model", "colour", "created_at"}
-	return counted("parking_vehicles", cols, g.sizes.vehicles, func(v int64, vals []any) {
+	return counted("vehicles", cols, g.sizes.vehicles, func(v int64, vals []any) {
 		h, c := pick(v, saltVehicle), g.owner(v)
 		m := vehicleModels[h%uint64(len(vehicleModels))]
 		vals[0], vals[1], vals[2], vals[3], vals[4] = g.id(kindVehicle, v), g.id(kindAccount, c), scalePlate(v), m[0], m[1]

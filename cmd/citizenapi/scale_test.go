@@ -12,7 +12,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
-	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/db/dbtest"
 )
 
@@ -36,7 +35,7 @@ func TestScaleIdentifiersAreNormalised(t *testing.T) {
 	seen := map[string]int64{}
 	for _, v := range []int64{0, 1, 9998, 9999, 10000, 26 * 9999, maxVehicles - 1} {
 		plate := scalePlate(v)
-		if got, err := parking.NormalizePlate("plate", plate); err != nil || got != plate {
+		if got, err := domain.NormalizePlate("plate", plate); err != nil || got != plate {
 			t.Errorf("NormalizePlate(%s) = %q, %v; want it unchanged", plate, got, err)
 		}
 		if w, ok := seen[plate]; ok {
@@ -113,7 +112,7 @@ var scaleChecks = []struct{ name, sql string }{
 		FROM education_application_events e WHERE e.application_id = a.id ORDER BY at DESC, id DESC LIMIT 1)`},
 	{"zones over quota", `SELECT count(*) FROM parking_zones z WHERE permit_quota < (SELECT count(*) FROM parking_permits p
 		WHERE p.zone_id = z.id AND ((status IN ('active', 'pending_approval') AND end_date >= ?::date) OR (status = 'pending_payment' AND hold_until > now())))`},
-	{"permits unlike their vehicle", `SELECT count(*) FROM parking_permits p JOIN parking_vehicles v ON v.id = p.vehicle_id
+	{"permits unlike their vehicle", `SELECT count(*) FROM parking_permits p JOIN vehicles v ON v.id = p.vehicle_id
 		WHERE p.account_id <> v.account_id OR p.plate NOT IN (v.plate, 'ANONYMISED')`},
 	{"paid permits without exactly one charge", `SELECT count(*) FROM parking_permits p WHERE status IN ('active', 'pending_approval', 'cancelled')
 		AND (SELECT count(*) FROM parking_payments c WHERE c.permit_id = p.id AND kind = 'charge' AND status = 'succeeded') <> 1`},
@@ -158,7 +157,7 @@ func TestSeedScalePostgres(t *testing.T) {
 		{"SELECT count(*) FROM education_schools", 4},
 		{"SELECT count(*) FROM parking_zones", 1},
 		{"SELECT count(*) FROM parking_tariffs", 12},
-		{"SELECT count(*) FROM parking_vehicles", 400},
+		{"SELECT count(*) FROM vehicles", 400},
 		// Nine tenths of the zone's quota of 320 are live; the rest ended.
 		{"SELECT count(*) FROM parking_permits WHERE plate <> 'ANONYMISED'", zoneQuota(0) * 9 / 10},
 		{"SELECT count(*) FROM parking_permits", 400},

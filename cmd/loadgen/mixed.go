@@ -75,7 +75,7 @@ func (h *harness) mixed(ctx context.Context, rep *Report) error {
 // permitChecks are verify URLs for plates with permits, or made-up plates
 // when the database has none.
 func (h *harness) permitChecks(ctx context.Context) ([]string, error) {
-	rows, err := h.pool.Query(ctx, `SELECT v.plate, p.zone_id FROM parking_permits p JOIN parking_vehicles v ON v.id = p.vehicle_id LIMIT 200`)
+	rows, err := h.pool.Query(ctx, `SELECT v.plate, p.zone_id FROM parking_permits p JOIN vehicles v ON v.id = p.vehicle_id LIMIT 200`)
 	if err != nil {
 		return nil, err
 	}

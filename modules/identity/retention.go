@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 )
 
@@ -31,4 +32,17 @@ func (s *Service) PurgeLoginFailures(ctx context.Context) (int64, error) {
 // longest window is a day. It returns how many it deleted.
 func (s *Service) PurgeThrottles(ctx context.Context) (int64, error) {
 	return s.store.PurgeWindows(ctx, s.clock.Now().UTC().Add(-day))
+}
+
+// plateKept is how long a removed vehicle's plate is kept.
+const plateKept = 24 * time.Hour
+
+// AnonymisePlates replaces the plate of vehicles removed more than a day
+// ago, and returns how many it changed. The rows stay for the permits that
+// name them.
+func (v *Vehicles) AnonymisePlates(ctx context.Context) (int64, error) {
+	res := v.db.Conn(ctx).Model(&vehicleRow{}).
+		Where("plate <> ? AND deleted_at IS NOT NULL AND deleted_at < ?", domain.AnonymisedPlate, v.clock.Now().UTC().Add(-plateKept)).
+		Update("plate", domain.AnonymisedPlate)
+	return res.RowsAffected, db.Translate(res.Error, "")
 }

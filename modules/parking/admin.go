@@ -198,7 +198,7 @@ func (s *Service) decide(ctx context.Context, id, from, to, reason, kind string)
 // today; revocation, cancellation and expiry show at once. Errors: Invalid
 // plate.
 func (s *Service) Verify(ctx context.Context, plate, zoneID string) (Verification, error) {
-	plate, err := NormalizePlate("plate", plate)
+	plate, err := domain.NormalizePlate("plate", plate)
 	if err != nil {
 		return Verification{}, err
 	}

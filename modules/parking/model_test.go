@@ -23,63 +23,6 @@ func mustDay(t *testing.T, s string) time.Time {
 	return d
 }
 
-func TestNormalizePlate(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"abc 123", "ABC-123"},
-		{"ABC123", "ABC-123"},
-		{"ABC-123", "ABC-123"},
-		{"abc-123", "ABC-123"},
-		{"  abc 123  ", "ABC-123"},
-		{"ict abc 123", "ICT-ABC-123"},
-		{"ICT-ABC-123", "ICT-ABC-123"},
-		{"ICTABC123", "ICT-ABC-123"},
-		{"ict-abc-123", "ICT-ABC-123"},
-		{"LEA-4455", "LEA-4455"},
-		{"lea 4455", "LEA-4455"},
-		{"RIM-1234", "RIM-1234"},
-		{"LEC-07-1234", "LEC-07-1234"},
-		{"lec 07 1234", "LEC-07-1234"},
-		{"A-1", "A-1"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := NormalizePlate("plate", tt.in)
-			if err != nil || got != tt.want {
-				t.Errorf("NormalizePlate(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-			}
-			// The stored form is a fixed point.
-			if again, err := NormalizePlate("plate", got); err != nil || again != got {
-				t.Errorf("NormalizePlate(%q) = %q, %v; want it unchanged", got, again, err)
-			}
-		})
-	}
-}
-
-func TestNormalizePlateRejects(t *testing.T) {
-	for _, in := range []string{
-		"", "   ", "123", "HELLO WORLD", "A-12345", "ABC-", "-123", "ÄBC-123", "AB@C-12", "ABC/123",
-		"ＡＢＣ-123", "ABC-١٢٣", "ABC-123-XYZ", "ICT-ABC-123-4567",
-		strings.Repeat("A", 1000), strings.Repeat("ABC-123", 200), strings.Repeat("9", 100),
-	} {
-		name := in
-		if len(name) > 20 {
-			name = name[:20] + "…"
-		}
-		t.Run(name, func(t *testing.T) {
-			got, err := NormalizePlate("plate", in)
-			if err == nil {
-				t.Fatalf("NormalizePlate(%q) = %q, want an error", in, got)
-			}
-			var de *domain.Error
-			if !errors.As(err, &de) || de.Kind != domain.Invalid || len(de.Fields) != 1 || de.Fields[0].Field != "plate" {
-				t.Errorf("error = %#v, want Invalid naming plate", err)
-			}
-		})
-	}
-}
-
 func TestEffectiveStatus(t *testing.T) {
 	end := day(2027, 1, 31)
 	hold := time.Date(2027, 1, 10, 6, 30, 0, 0, time.UTC)

@@ -24,7 +24,7 @@ type VehicleInput struct {
 
 // Check normalises the plate in place.
 func (in *VehicleInput) Check() (err error) {
-	in.Plate, err = NormalizePlate("plate", in.Plate)
+	in.Plate, err = domain.NormalizePlate("plate", in.Plate)
 	return err
 }
 
@@ -67,33 +67,30 @@ func (s *Service) AddVehicle(ctx context.Context, p domain.Principal, in Vehicle
 	if err := in.Check(); err != nil {
 		return Vehicle{}, err
 	}
-	r := vehicleRow{ID: uuid.NewString(), AccountID: p.Subject, Plate: in.Plate, Make: in.Make, Model: in.Model, Colour: in.Colour, CreatedAt: s.clock.Now()}
-	if err := s.store.CreateVehicle(ctx, r); err != nil {
-		return Vehicle{}, err
-	}
-	return r.vehicle(), nil
+	return s.vehicles.Register(ctx, p.Subject, Vehicle{Plate: in.Plate, Make: in.Make, Model: in.Model, Colour: in.Colour})
 }
 
 // Vehicles lists the caller's vehicles.
 func (s *Service) Vehicles(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[Vehicle], error) {
-	return s.store.ListVehicles(ctx, p.Subject, pg)
+	return s.vehicles.List(ctx, p.Subject, pg)
 }
 
 // DeleteVehicle removes one of the caller's vehicles. Errors: NotFound;
 // Conflict while it has a live permit.
 func (s *Service) DeleteVehicle(ctx context.Context, p domain.Principal, id string) error {
-	if _, err := s.store.Vehicle(ctx, p.Subject, id); err != nil {
-		return err
-	}
-	now := s.clock.Now()
-	live, err := s.store.HasLivePermit(ctx, id, now)
-	if err != nil {
-		return err
-	}
-	if live {
-		return domain.Errorf(domain.Conflict, "the vehicle has a live permit; cancel it first")
-	}
-	return s.store.DeleteVehicle(ctx, p.Subject, id, now)
+	return s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if _, err := s.vehicles.Owned(ctx, p.Subject, id); err != nil {
+			return err
+		}
+		live, err := s.store.HasLivePermit(ctx, id, s.clock.Now())
+		if err != nil {
+			return err
+		}
+		if live {
+			return domain.Errorf(domain.Conflict, "the vehicle has a live permit; cancel it first")
+		}
+		return s.vehicles.Remove(ctx, p.Subject, id)
+	})
 }
 
 // BuyPermit prices a permit from the zone's current tariff and holds its
@@ -110,7 +107,7 @@ func (s *Service) BuyPermit(ctx context.Context, p domain.Principal, in PermitRe
 	if err != nil {
 		return Permit{}, err
 	}
-	vehicle, err := s.store.Vehicle(ctx, p.Subject, in.VehicleID)
+	vehicle, err := s.vehicles.Owned(ctx, p.Subject, in.VehicleID)
 	if domain.IsKind(err, domain.NotFound) {
 		return Permit{}, domain.FieldInvalid("vehicle_id", "validation.vehicle.not_yours", nil)
 	} else if err != nil {
@@ -134,7 +131,7 @@ func checkRenewalStart(start, now time.Time) error {
 	return nil
 }
 
-func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle vehicleRow, zoneID, permitType string, start time.Time, months int) (Permit, error) {
+func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle Vehicle, zoneID, permitType string, start time.Time, months int) (Permit, error) {
 	now := s.clock.Now()
 	_, end := PermitDates(start, months)
 	row := permitRow{ID: uuid.NewString(), AccountID: p.Subject, VehicleID: vehicle.ID, ZoneID: zoneID, Plate: vehicle.Plate,
@@ -392,7 +389,7 @@ func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in R
 	if err := checkRenewalStart(start, now); err != nil {
 		return Permit{}, err
 	}
-	vehicle, err := s.store.Vehicle(ctx, p.Subject, row.VehicleID)
+	vehicle, err := s.vehicles.Owned(ctx, p.Subject, row.VehicleID)
 	if err != nil {
 		return Permit{}, err
 	}

@@ -17,11 +17,23 @@ import (
 // PermitAudience is the audience of permit verification tokens.
 const PermitAudience = "citizenapi-permit"
 
-// Deps are what the parking service is built on. Signer and Providers are
-// needed for permits only; Providers maps a payment method to its provider.
+// Registry is the registry of citizens' vehicles, which identity keeps with
+// their accounts. Errors as identity's: Register Invalid or Conflict naming
+// plate; Owned and Remove NotFound, also for another citizen's vehicle.
+type Registry interface {
+	Register(ctx context.Context, accountID string, v Vehicle) (Vehicle, error)
+	Owned(ctx context.Context, accountID, id string) (Vehicle, error)
+	List(ctx context.Context, accountID string, p page.Request) (page.Page[Vehicle], error)
+	Remove(ctx context.Context, accountID, id string) error
+}
+
+// Deps are what the parking service is built on. Vehicles, Signer and
+// Providers are needed for vehicles and permits only; Providers maps a
+// payment method to its provider.
 type Deps struct {
 	DB        *db.DB
 	Clock     domain.Clock
+	Vehicles  Registry
 	Signer    *token.Signer
 	Providers map[string]payment.Provider
 }
@@ -31,6 +43,7 @@ type Service struct {
 	db        *db.DB
 	store     *Store
 	clock     domain.Clock
+	vehicles  Registry
 	signer    *token.Signer
 	providers map[string]payment.Provider
 	inbox     *notify.Inbox
@@ -42,7 +55,7 @@ type Service struct {
 
 // NewService returns the parking service.
 func NewService(d Deps) *Service {
-	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, signer: d.Signer, providers: d.Providers,
+	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, vehicles: d.Vehicles, signer: d.Signer, providers: d.Providers,
 		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock),
 		statusList: cache.NewTTL[struct{}, string](1)}
 }

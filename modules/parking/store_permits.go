@@ -11,23 +11,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
-type vehicleRow struct {
-	ID        string
-	AccountID string
-	Plate     string
-	Make      string
-	Model     string
-	Colour    string
-	CreatedAt time.Time
-	DeletedAt *time.Time
-}
-
-func (vehicleRow) TableName() string { return "parking_vehicles" }
-
-func (r vehicleRow) vehicle() Vehicle {
-	return Vehicle{ID: r.ID, Plate: r.Plate, Make: r.Make, Model: r.Model, Colour: r.Colour, CreatedAt: r.CreatedAt.UTC()}
-}
-
 type permitRow struct {
 	ID         string
 	AccountID  string
@@ -144,58 +127,6 @@ func (s *Store) Tariff(ctx context.Context, zoneID, permitType string, months in
 	var t tariffRow
 	err := s.db.Conn(ctx).Where("zone_id = ? AND permit_type = ? AND months = ?", zoneID, permitType, months).Take(&t).Error
 	return t.AmountPKR, db.Translate(err, "no tariff")
-}
-
-// CreateVehicle inserts a vehicle. Errors: Conflict when the plate is
-// registered to someone.
-func (s *Store) CreateVehicle(ctx context.Context, r vehicleRow) error {
-	err := s.db.Conn(ctx).Create(&r).Error
-	if db.IsUniqueViolation(err) {
-		return &domain.Error{Kind: domain.Conflict, Message: "this plate is registered to an account already",
-			Fields: []domain.FieldError{{Field: "plate", Key: "validation.taken"}}, Err: err}
-	}
-	return db.Translate(err, "")
-}
-
-// Vehicle returns one of accountID's vehicles that is not deleted.
-// Errors: NotFound, also for another citizen's.
-func (s *Store) Vehicle(ctx context.Context, accountID, id string) (vehicleRow, error) {
-	var r vehicleRow
-	err := s.db.Conn(ctx).Where("id = ? AND account_id = ? AND deleted_at IS NULL", id, accountID).Take(&r).Error
-	return r, db.Translate(err, "vehicle not found")
-}
-
-// vehicleOrder reads a citizen's vehicles oldest first.
-var vehicleOrder = page.Ascending(page.Time("created_at"), page.ID("id"))
-
-// ListVehicles returns a page of accountID's vehicles, oldest first.
-func (s *Store) ListVehicles(ctx context.Context, accountID string, p page.Request) (page.Page[Vehicle], error) {
-	q := s.db.Conn(ctx).Model(&vehicleRow{}).Where("account_id = ? AND deleted_at IS NULL", accountID)
-	q, err := vehicleOrder.Seek(q, p)
-	if err != nil {
-		return page.Page[Vehicle]{}, err
-	}
-	var rows []vehicleRow
-	if err := q.Find(&rows).Error; err != nil {
-		return page.Page[Vehicle]{}, db.Translate(err, "")
-	}
-	out := make([]Vehicle, len(rows))
-	for i, r := range rows {
-		out[i] = r.vehicle()
-	}
-	return page.Build(vehicleOrder, out, p, func(v Vehicle) []any { return []any{v.CreatedAt, v.ID} }), nil
-}
-
-// DeleteVehicle marks one of accountID's vehicles deleted. Errors: NotFound.
-func (s *Store) DeleteVehicle(ctx context.Context, accountID, id string, now time.Time) error {
-	res := s.db.Conn(ctx).Model(&vehicleRow{}).Where("id = ? AND account_id = ? AND deleted_at IS NULL", id, accountID).Update("deleted_at", now)
-	if res.Error != nil {
-		return db.Translate(res.Error, "")
-	}
-	if res.RowsAffected == 0 {
-		return domain.Errorf(domain.NotFound, "vehicle not found")
-	}
-	return nil
 }
 
 // CreatePermit inserts a permit.

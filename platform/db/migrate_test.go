@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/pressly/goose/v3"
@@ -145,6 +146,59 @@ func TestWebhookFailureMigrationCategorisesOldErrors(t *testing.T) {
 			t.Errorf("%d %q became %q, want %q", tt.lastStatus, tt.lastError, got, tt.want)
 		}
 	}
+}
+
+// TestVehicleRegistryMigrationKeepsPermitsForeignKey migrates a SQLite
+// database holding a vehicle and its permit to the version where vehicles
+// leave parking, and back: the permit's foreign key follows the table each
+// way, and the indexes carry the table's name.
+func TestVehicleRegistryMigrationKeepsPermitsForeignKey(t *testing.T) {
+	ctx := context.Background()
+	d, provider := sqliteMigrations(t)
+	if _, err := provider.UpTo(ctx, 23); err != nil {
+		t.Fatalf("migrate to 23: %v", err)
+	}
+	const zone, vehicle, at = "e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000002", "2027-03-10 04:00:00+00:00"
+	permit := func(id, vehicle string) error {
+		return d.Exec(`INSERT INTO parking_permits (id, account_id, vehicle_id, zone_id, plate, permit_type, months, start_date, end_date, amount_pkr, status, hold_until, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'ABC-123', 'resident', 1, '2027-03-10', '2027-04-09', 1000, 'active', ?, ?, ?)`, id, zone, vehicle, zone, at, at, at).Error
+	}
+	for _, stmt := range []string{
+		`INSERT INTO parking_zones (id, name, sector, permit_quota, created_at, updated_at) VALUES ('` + zone + `', 'F-7', 'F-7', 10, '` + at + `', '` + at + `')`,
+		`INSERT INTO parking_vehicles (id, account_id, plate, created_at) VALUES ('` + vehicle + `', '` + zone + `', 'ABC-123', '` + at + `')`,
+	} {
+		if err := d.Exec(stmt).Error; err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if err := permit("e0000000-0000-4000-8000-000000000003", vehicle); err != nil {
+		t.Fatal(err)
+	}
+	check := func(version int64, table string, indexes []string) {
+		t.Helper()
+		var n int64
+		if err := d.Raw(`SELECT count(*) FROM parking_permits p JOIN ` + table + ` v ON v.id = p.vehicle_id`).Row().Scan(&n); err != nil || n != 1 {
+			t.Errorf("at %d, permits joined to %s = %d, %v; want 1", version, table, n, err)
+		}
+		if err := d.Raw(`SELECT count(*) FROM pragma_foreign_key_list('parking_permits') WHERE "table" = ?`, table).Row().Scan(&n); err != nil || n != 1 {
+			t.Errorf("at %d, parking_permits' foreign keys to %s = %d, %v; want 1", version, table, n, err)
+		}
+		if err := permit(fmt.Sprintf("e0000000-0000-4000-8000-%012d", version), "e0000000-0000-4000-8000-00000000ffff"); err == nil {
+			t.Errorf("at %d, a permit for no vehicle was stored", version)
+		}
+		var got []string
+		if err := d.Raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table).Scan(&got).Error; err != nil || !slices.Equal(got, indexes) {
+			t.Errorf("at %d, indexes on %s = %v, %v; want %v", version, table, got, err, indexes)
+		}
+	}
+	if _, err := provider.UpTo(ctx, 24); err != nil {
+		t.Fatalf("migrate to 24: %v", err)
+	}
+	check(24, "vehicles", []string{"vehicles_account", "vehicles_plate", "vehicles_plate_history"})
+	if _, err := provider.DownTo(ctx, 23); err != nil {
+		t.Fatalf("migrate down to 23: %v", err)
+	}
+	check(23, "parking_vehicles", []string{"parking_vehicles_account", "parking_vehicles_plate"})
 }
 
 // sqliteMigrations opens a new SQLite database with no migrations applied
