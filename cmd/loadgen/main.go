@@ -4,7 +4,8 @@
 // throughput as a ratio of that ceiling. Absolute figures drift on shared
 // machines; ratios measured side by side are what to compare.
 //
-// Scenarios: search (slot search against its raw query), booking (booking
+// Scenarios: search (slot search against its raw query), lookup (traffic
+// officers' plate look-ups against their raw query), booking (booking
 // against its raw transaction), rush (many citizens on few seats at once,
 // then a check of the database), admission (admission-day traffic, then a
 // race of acceptances on few seats) and mixed (super-app traffic).
@@ -51,7 +52,7 @@ func main() {
 	flag.IntVar(&cfg.citizens, "citizens", 64, "virtual citizens to register and sign in")
 	flag.IntVar(&cfg.pid, "pid", 0, "server process ID, to report its memory (RSS)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "also write the report as JSON to this file")
-	flag.StringVar(&cfg.scenarios, "scenarios", "booking,rush,search,admission,mixed", "comma-separated scenarios to run, in this order (search runs while the dispatchers still send what the rush booked)")
+	flag.StringVar(&cfg.scenarios, "scenarios", "booking,rush,search,lookup,admission,mixed", "comma-separated scenarios to run, in this order (search runs while the dispatchers still send what the rush booked)")
 	flag.StringVar(&cfg.keys, "keys", "", "the server's signing-key file (development: $DATA_DIR/signing-keys), to sign tokens for citizens already in the database")
 	flag.StringVar(&cfg.issuer, "issuer", "citizenapi", "the server's TOKEN_ISSUER, with -keys")
 	flag.IntVar(&cfg.rush, "rush", 0, "citizens in the rush (default: the -citizens working set; needs -keys when larger)")
@@ -96,7 +97,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	defer h.close()
 	rep := Report{Concurrency: cfg.concurrency, Ratios: map[string]float64{}}
 	scenarios := map[string]func(context.Context, *Report) error{
-		"search": h.search, "booking": h.booking, "rush": h.rush, "admission": h.admission, "mixed": h.mixed,
+		"search": h.search, "lookup": h.lookup, "booking": h.booking, "rush": h.rush, "admission": h.admission, "mixed": h.mixed,
 	}
 	for _, name := range strings.Split(cfg.scenarios, ",") {
 		scenario, ok := scenarios[strings.TrimSpace(name)]
