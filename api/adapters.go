@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"time"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/education"
@@ -9,6 +10,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/home"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/modules/traffic"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
@@ -21,6 +23,7 @@ import (
 type units struct {
 	health    *health.Service
 	education *education.Service
+	traffic   *traffic.Service
 }
 
 func (u units) UnitExists(ctx context.Context, kind, id string) (bool, error) {
@@ -30,6 +33,8 @@ func (u units) UnitExists(ctx context.Context, kind, id string) (bool, error) {
 		_, err = u.health.Facility(ctx, id)
 	case identity.UnitSchool:
 		_, err = u.education.School(ctx, id)
+	case identity.UnitSector:
+		return u.traffic.SectorExists(ctx, id)
 	default:
 		return false, nil
 	}
@@ -159,6 +164,29 @@ func (l live) Live(ctx context.Context, accountID string, limit int) ([]home.Per
 	for i, p := range list {
 		out[i] = home.PermitCard{ID: p.ID, Status: p.Status, Plate: p.Plate, ZoneID: p.ZoneID, PermitType: p.PermitType,
 			EndDate: p.EndDate, EndsSoon: p.EndsSoon}
+	}
+	return out, err
+}
+
+// plates answers traffic's question who held a plate, from identity's
+// vehicle registry.
+type plates struct{ vehicles *identity.Vehicles }
+
+func (p plates) HolderAt(ctx context.Context, plate string, at time.Time) (string, string, error) {
+	v, err := p.vehicles.HolderAt(ctx, plate, at)
+	return v.ID, v.AccountID, err
+}
+
+// unpaid answers home's question which challans a citizen owes, from
+// traffic.
+type unpaid struct{ traffic *traffic.Service }
+
+func (u unpaid) Unpaid(ctx context.Context, accountID string, limit int) ([]home.ChallanCard, error) {
+	list, err := u.traffic.Unpaid(ctx, accountID, limit)
+	out := make([]home.ChallanCard, len(list))
+	for i, c := range list {
+		out[i] = home.ChallanCard{ID: c.ID, Number: c.Number, Status: c.Status, Plate: c.Plate, Offence: c.Offence.Title,
+			OffenceUr: c.Offence.TitleUr, AmountPKR: c.AmountPKR, DueDate: c.DueDate}
 	}
 	return out, err
 }

@@ -34,6 +34,8 @@ func (s *Server) newBackground(m *Modules) background {
 		webhook.NewDispatcher(d, clock, s.cfg.webhookTargets().Client(10*time.Second), s.deps.PII, log).Job(time.Second),
 		{Name: "send reminders", Every: time.Minute, Do: m.Health.SendReminders},
 		{Name: "send reminders", Every: time.Minute, Do: m.Parking.SendReminders},
+		{Name: "send reminders", Every: time.Minute, Do: m.Traffic.SendReminders},
+		{Name: "notify advisory followers", Every: time.Minute, Do: m.Traffic.NotifyFollowers},
 		hourly("purge idempotency keys", m.idempotency.Purge),
 		hourly("purge client rate windows", func(ctx context.Context) (int64, error) {
 			return 0, m.Integrations.PurgeRateWindows(ctx)

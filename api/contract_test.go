@@ -113,10 +113,11 @@ func TestSpecMatchesRoutes(t *testing.T) {
 func TestMalformedJSONToEveryBodyIsABadRequest(t *testing.T) {
 	app := apitest.New(t)
 	tokens := []string{"", app.NewCitizen().Token}
-	for _, role := range []string{"admin", "health_admin", "education_admin", "parking_admin", "parking_officer"} {
+	for _, role := range []string{"admin", "health_admin", "education_admin", "parking_admin", "parking_officer", "traffic_admin"} {
 		tokens = append(tokens, app.NewStaff(role, "").Token)
 	}
-	tokens = append(tokens, app.NewClient([]string{"webhooks:manage", "parking.permits:verify"}, "").Token)
+	tokens = append(tokens, app.NewStaff("traffic_officer", "0c6f3b5e-8a2d-4e71-9b40-5d1c7e3a9f26").Token)
+	tokens = append(tokens, app.NewClient([]string{"webhooks:manage", "parking.permits:verify", "traffic.challans:issue"}, "").Token)
 	const id = "7b0e9c1e-5d0a-4f4e-9d4b-2a6f0e8c1d3a"
 	for op, body := range specOperations(t) {
 		if !body {

@@ -10,6 +10,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/modules/traffic"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/idempotency"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
@@ -28,6 +29,7 @@ type Modules struct {
 	Health       *health.Service
 	Education    *education.Service
 	Parking      *parking.Service
+	Traffic      *traffic.Service
 	Home         *home.Service
 	Integrations *integrations.Service
 
@@ -75,7 +77,9 @@ func prepare(cfg Config, deps Deps) (Config, Deps, error) {
 // that none is patched once built: identity's answers to other modules
 // (People, Vehicles) first, then health and education, which ask it who
 // patients and children are, then identity, which asks them whether units
-// exist, then parking, which keeps its vehicles in identity's registry.
+// exist (traffic, asked for its sectors, before it), then parking, which
+// keeps its vehicles in identity's registry and asks traffic for overdue
+// challans.
 func newModules(cfg Config, deps Deps) (*Modules, error) {
 	d, clock := deps.DB, deps.Clock
 	authz, err := newAuthorizer(d)
@@ -91,16 +95,18 @@ func newModules(cfg Config, deps Deps) (*Modules, error) {
 	m.Health = health.NewService(health.Deps{DB: d, Clock: clock, Patients: patients{m.people}, CancelCutoff: cfg.CancelCutoff,
 		MaxAccountBookings: cfg.MaxAccountBookings})
 	m.Education = education.NewService(education.Deps{DB: d, Clock: clock, Children: children{m.people}})
+	providers := map[string]payment.Provider{"sandbox": payment.Sandbox{}}
+	m.Traffic = traffic.NewService(traffic.Deps{DB: d, Clock: clock, Plates: plates{m.vehicles}, Providers: providers})
 	m.Identity = identity.NewService(identity.Deps{
 		DB: d, Clock: clock, Signer: m.signer, Sender: m.sender, Audit: m.audit,
-		Units: units{health: m.Health, education: m.Education}, Policy: authz, PII: deps.PII, People: m.people,
+		Units: units{health: m.Health, education: m.Education, traffic: m.Traffic}, Policy: authz, PII: deps.PII, People: m.people,
 		MaxDependants: cfg.MaxDependants, Limits: cfg.Limits, Log: deps.Log,
 	})
 	m.Parking = parking.NewService(parking.Deps{
-		DB: d, Clock: clock, Vehicles: parkingVehicles{m.vehicles}, Signer: m.signer, Providers: map[string]payment.Provider{"sandbox": payment.Sandbox{}},
+		DB: d, Clock: clock, Vehicles: parkingVehicles{m.vehicles}, Fines: m.Traffic, Signer: m.signer, Providers: providers,
 	})
 	m.Home = home.NewService(home.Deps{
-		Appointments: upcoming{m.Health}, Applications: recent{m.Education}, Permits: live{m.Parking},
+		Appointments: upcoming{m.Health}, Applications: recent{m.Education}, Permits: live{m.Parking}, Challans: unpaid{m.Traffic},
 		Inbox: notify.NewInbox(d, clock), Audit: m.audit,
 	})
 	m.Integrations = integrations.NewService(integrations.Deps{
@@ -120,6 +126,7 @@ func (s *Server) mountModules(m *Modules) {
 	education.Routes(r, education.NewHandler(m.Education))
 	parkingHandler := parking.NewHandler(m.Parking)
 	parking.Routes(r, parkingHandler)
+	traffic.Routes(r, traffic.NewHandler(m.Traffic))
 	home.Routes(r, home.NewHandler(m.Home))
 	integrations.Routes(r, integrations.NewHandler(m.Integrations))
 

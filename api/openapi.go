@@ -32,6 +32,9 @@ import (
 //	@scope.health.appointments:read			Read the appointments at the client's facility (GET /api/v1/integrations/appointments) and hear of its bookings and cancellations: times, doctors, queue numbers and IDs, never patients or reasons.
 //	@scope.education.schools:read			Read schools and seats (public; the client's rate limit applies), and hear of decisions at the client's school.
 //	@scope.parking.permits:verify			Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked.
+//	@scope.traffic.challans:issue			Issue traffic challans (a camera system or contractor), look up a plate's unpaid challans.
+//	@scope.traffic.challans:lookup			Look up a plate's unpaid challans, and hear of challans issued, paid, contested and decided.
+//	@scope.traffic.advisories:read			Hear of road closures and diversions as they are published.
 //	@scope.webhooks:manage					Subscribe to events, see deliveries and redeliver them.
 //	@description							Third-party clients: RFC 6749 client credentials. The token carries the scopes asked for, within those the client was granted; each operation lists the scope it needs.
 
@@ -45,6 +48,8 @@ import (
 //	@tag.description	Public schools, admission windows and applications.
 //	@tag.name			parking
 //	@tag.description	Parking zones, vehicles, permits, payments and plate checks.
+//	@tag.name			traffic
+//	@tag.description	The offence schedule, e-challans on your vehicles, their payment and contest, and road advisories.
 //	@tag.name			administration
 //	@tag.description	Staff accounts, roles, audit log and third-party clients (platform admins).
 //	@tag.name			health administration
@@ -53,6 +58,8 @@ import (
 //	@tag.description	Schools, seats, admission windows and decisions (education department).
 //	@tag.name			parking administration
 //	@tag.description	Zones, tariffs and permit decisions (parking authority).
+//	@tag.name			traffic administration
+//	@tag.description	Issuing challans, plate look-ups, decisions on contests, the offence schedule and advisories (traffic department).
 //	@tag.name			integrations
 //	@tag.description	OAuth client credentials and webhook subscriptions for third parties.
 //	@tag.name			webhooks

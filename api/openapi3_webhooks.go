@@ -50,6 +50,10 @@ func fromTags(_ string, t reflect.Type, tag reflect.StructTag, s *openapi3.Schem
 		if n, err := strconv.Atoi(ex); err == nil && s.Type.Is(openapi3.TypeInteger) {
 			s.Example = n
 		}
+		if s.Type.Is(openapi3.TypeArray) {
+			// As swag reads it: the items, comma-separated.
+			s.Example = strings.Split(ex, ",")
+		}
 	}
 	if t.Kind() == reflect.Struct && t != reflect.TypeFor[time.Time]() {
 		for i := range t.NumField() {

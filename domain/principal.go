@@ -21,6 +21,8 @@ const (
 	RoleEducationStaff = "education_staff"
 	RoleParkingAdmin   = "parking_admin"
 	RoleParkingOfficer = "parking_officer"
+	RoleTrafficAdmin   = "traffic_admin"
+	RoleTrafficOfficer = "traffic_officer"
 )
 
 // Principal is the authenticated caller of a request: a citizen, a staff
@@ -33,9 +35,10 @@ type Principal struct {
 	Kind string
 	// Roles held by the subject; citizens hold RoleCitizen.
 	Roles []string
-	// Department of a staff account: platform, health, education or parking.
+	// Department of a staff account: platform, health, education, parking or traffic.
 	Department string
-	// UnitID is the facility or school a unit-scoped staff account serves.
+	// UnitID is the facility, school or traffic sector a unit-scoped staff
+	// account serves.
 	UnitID string
 	// Scopes granted to a third-party client.
 	Scopes []string

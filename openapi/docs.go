@@ -2357,6 +2357,476 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/admin/traffic/advisories": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For traffic admins. Sectors are codes of traffic sectors, each once; ends_at must be after starts_at and in the future. Citizens following any of its sectors are notified once each, shortly after. Honours Idempotency-Key.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic administration"
+                ],
+                "summary": "Publish a road closure or diversion",
+                "operationId": "publishAdvisory",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "retry key (same key and body replay the first answer)",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the advisory",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/AdvisoryInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Advisory"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/traffic/challans": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first. An officer reads their own sector's (another sector is 403); an admin every sector's or the one named. Status overdue selects issued challans past their due date; unpaid selects issued, overdue and contested ones. Each citizen concerned sees the read in their access log.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic administration"
+                ],
+                "summary": "Challans, for traffic staff",
+                "operationId": "staffChallans",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "number plate, any common spelling",
+                        "name": "plate",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "issued",
+                            "overdue",
+                            "contested",
+                            "paid",
+                            "cancelled",
+                            "unpaid"
+                        ],
+                        "type": "string",
+                        "description": "challan status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "sector code",
+                        "name": "sector",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ChallanList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "traffic.challans:issue"
+                        ]
+                    }
+                ],
+                "description": "For a traffic officer in their own sector, or a camera system's client. The plate's holder at occurred_at is notified. The same device_ref from the same issuer returns the first challan with 200, never a second, also when retries race.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic administration"
+                ],
+                "summary": "Issue a challan",
+                "operationId": "issueChallan",
+                "parameters": [
+                    {
+                        "description": "plate, offence, place, sector and time",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/IssueRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the challan issued earlier with this device_ref",
+                        "schema": {
+                            "$ref": "#/definitions/Challan"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Challan"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/traffic/challans/{id}/decision": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Upheld: the challan is payable again, due as many days after the decision as it was first given. Cancelled: nothing is owed. The citizen is notified. A challan not contested is 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic administration"
+                ],
+                "summary": "Decide a contested challan",
+                "operationId": "decideChallan",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "challan ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "decision and note",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/DecisionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Challan"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/traffic/offences": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Code: capital letters, digits and underscores. The late fine is owed in place of the fine after the due date and cannot be lower. A code in the schedule is 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic administration"
+                ],
+                "summary": "Add an offence to the schedule",
+                "operationId": "createOffence",
+                "parameters": [
+                    {
+                        "description": "the offence",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/OffenceInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Offence"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/traffic/offences/{code}": {
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "New fines and days apply to challans issued from now on; issued challans keep theirs.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic administration"
+                ],
+                "summary": "Change an offence",
+                "operationId": "updateOffence",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "offence code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/OffenceChange"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Offence"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/auth/login": {
             "post": {
                 "description": "Username is a CNIC, a mobile number or an e-mail address. Five failures in 15 minutes pause sign-in with the password alone for the client address, the username typed or the account. A paused address or username answers 429 with Retry-After; an account reached by another of its usernames answers as a wrong password does, so that no answer ties a username to another. While paused, the right password sends a 6-digit code to the account's phone, and the password with that code (` + "`" + `code` + "`" + `) signs in.",
@@ -4518,6 +4988,106 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/me/followed-sectors": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The codes of the traffic sectors whose advisories the caller is notified of.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "Sectors you follow",
+                "operationId": "getFollowedSectors",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/FollowedSectors"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Replaces the sectors the caller follows; an empty list follows none. At most 20; a code named twice counts once; an unknown code is 422. Each advisory touching any of them is notified once.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "Follow sectors",
+                "operationId": "followSectors",
+                "parameters": [
+                    {
+                        "description": "sector codes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/FollowedSectors"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/FollowedSectors"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/me/notifications": {
             "get": {
                 "security": [
@@ -5515,6 +6085,527 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/traffic/advisories": {
+            "get": {
+                "description": "Public. By start time. Without active, those in force now and those to come; active=true only those in force now; active=false past ones too. An unknown sector code is 422.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "Road closures and diversions",
+                "operationId": "listAdvisories",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "only those touching this sector code",
+                        "name": "sector",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "true: in force now; false: past ones too",
+                        "name": "active",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AdvisoryList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/traffic/challans": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The challans of the caller's vehicles, newest first: those issued while each vehicle was registered to the caller, never a plate's earlier owner's. Status overdue is read from the due date.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "Challans on your vehicles",
+                "operationId": "listChallans",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ChallanList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/traffic/challans/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "With its evidence link, place, time and history. Anyone else's is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "One of your challans",
+                "operationId": "getChallan",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "challan ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Challan"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/traffic/challans/{id}/contest": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Until contest_until (due_days after issue, Islamabad time), with a statement; the challan waits for the traffic authority's decision and cannot be paid meanwhile. A challan is contested once: later, a challan not issued, or one already decided is 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "Contest a challan",
+                "operationId": "contestChallan",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "challan ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the statement",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ContestRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Challan"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/traffic/challans/{id}/payments": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Charges the fine, or the late fine after the due date, through the chosen provider (sandbox by default). Idempotency-Key is required; concurrent payments charge once. A contested, paid or cancelled challan is 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "Pay a challan",
+                "operationId": "payChallan",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "challan ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a key unique to this payment",
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "payment method and token",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ChallanPaymentRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Challan"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/traffic/lookup": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    },
+                    {
+                        "OAuth2": [
+                            "traffic.challans:issue"
+                        ]
+                    },
+                    {
+                        "OAuth2": [
+                            "traffic.challans:lookup"
+                        ]
+                    }
+                ],
+                "description": "For traffic officers (any sector) and clients: the plate's issued, overdue and contested challans in every sector, newest first, without their holder. Each holder sees the look-up in their access log.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic administration"
+                ],
+                "summary": "Look up a plate's unpaid challans",
+                "operationId": "lookupPlate",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "number plate, any common spelling",
+                        "name": "plate",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ChallanList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/traffic/offences": {
+            "get": {
+                "description": "Public. Every offence with its fine, the late fine owed in its place after the due date, and the days to pay or contest.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "The offence schedule",
+                "operationId": "listOffences",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/OffenceList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/traffic/sectors": {
+            "get": {
+                "description": "Public. The city's traffic sectors by code: where challans are issued, what advisories name and citizens follow.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "traffic"
+                ],
+                "summary": "List traffic sectors",
+                "operationId": "listTrafficSectors",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TrafficSectorList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/dev/messages": {
             "get": {
                 "description": "Development only (404 in production): the SMS and e-mail the service would have sent, newest first. ` + "`" + `to` + "`" + ` may be written as the phone was registered (0300-1234567 or +923001234567).",
@@ -5756,7 +6847,8 @@ const docTemplate = `{
                         "platform",
                         "health",
                         "education",
-                        "parking"
+                        "parking",
+                        "traffic"
                     ]
                 },
                 "email": {
@@ -5848,7 +6940,8 @@ const docTemplate = `{
                         "platform",
                         "health",
                         "education",
-                        "parking"
+                        "parking",
+                        "traffic"
                     ]
                 },
                 "role": {
@@ -5861,6 +6954,8 @@ const docTemplate = `{
                         "education_staff",
                         "parking_admin",
                         "parking_officer",
+                        "traffic_admin",
+                        "traffic_officer",
                         "citizen"
                     ]
                 },
@@ -5908,6 +7003,157 @@ const docTemplate = `{
                 "opens_at": {
                     "type": "string",
                     "format": "date-time"
+                }
+            }
+        },
+        "Advisory": {
+            "type": "object",
+            "required": [
+                "body",
+                "body_ur",
+                "created_at",
+                "ends_at",
+                "id",
+                "kind",
+                "sectors",
+                "starts_at",
+                "title",
+                "title_ur"
+            ],
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "example": "Jinnah Avenue is closed from Zero Point to D-Chowk. Use Khayaban-e-Iqbal or Srinagar Highway."
+                },
+                "body_ur": {
+                    "type": "string",
+                    "example": "جناح ایونیو زیرو پوائنٹ سے ڈی چوک تک بند ہے۔ خیابانِ اقبال یا سری نگر ہائی وے استعمال کریں۔"
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "ends_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "closure",
+                        "diversion"
+                    ],
+                    "example": "closure"
+                },
+                "sectors": {
+                    "description": "Sectors are the codes of the sectors it touches, sorted.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "BLUE-AREA",
+                        "F-6"
+                    ]
+                },
+                "starts_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Jinnah Avenue closed for a state event"
+                },
+                "title_ur": {
+                    "type": "string",
+                    "example": "سرکاری تقریب کے باعث جناح ایونیو بند"
+                }
+            }
+        },
+        "AdvisoryInput": {
+            "type": "object",
+            "required": [
+                "body",
+                "body_ur",
+                "ends_at",
+                "kind",
+                "sectors",
+                "starts_at",
+                "title",
+                "title_ur"
+            ],
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Jinnah Avenue is closed from Zero Point to D-Chowk. Use Khayaban-e-Iqbal or Srinagar Highway."
+                },
+                "body_ur": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "جناح ایونیو زیرو پوائنٹ سے ڈی چوک تک بند ہے۔ خیابانِ اقبال یا سری نگر ہائی وے استعمال کریں۔"
+                },
+                "ends_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "closure",
+                        "diversion"
+                    ],
+                    "example": "closure"
+                },
+                "sectors": {
+                    "description": "Sectors are codes of traffic sectors, each once.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "minItems": 1,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "BLUE-AREA",
+                        "F-6"
+                    ]
+                },
+                "starts_at": {
+                    "description": "EndsAt must be after StartsAt and in the future.",
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "Jinnah Avenue closed for a state event"
+                },
+                "title_ur": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "سرکاری تقریب کے باعث جناح ایونیو بند"
+                }
+            }
+        },
+        "AdvisoryList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Advisory"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
                 }
             }
         },
@@ -6383,6 +7629,236 @@ const docTemplate = `{
                 }
             }
         },
+        "Challan": {
+            "type": "object",
+            "required": [
+                "amount_pkr",
+                "contest_until",
+                "due_date",
+                "history",
+                "id",
+                "issued_at",
+                "number",
+                "occurred_at",
+                "offence",
+                "place",
+                "plate",
+                "sector",
+                "status"
+            ],
+            "properties": {
+                "amount_pkr": {
+                    "description": "AmountPKR is what is owed today, or what was paid.",
+                    "type": "integer",
+                    "example": 2000
+                },
+                "contest_until": {
+                    "description": "ContestUntil is the last local day the challan may be contested.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2027-03-24"
+                },
+                "decision_note": {
+                    "type": "string"
+                },
+                "due_date": {
+                    "description": "DueDate is the last local day to pay the fine; after it the late\nfine is owed and the challan reads overdue.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2027-03-24"
+                },
+                "evidence_url": {
+                    "type": "string",
+                    "example": "https://evidence.ictp.gov.pk/cam/17/2027-03-10T04-12-55.jpg"
+                },
+                "history": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ChallanEvent"
+                    }
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "issued_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "number": {
+                    "description": "Number is the challan's number, to read over the phone.",
+                    "type": "string",
+                    "example": "ICT-2026-000123"
+                },
+                "occurred_at": {
+                    "description": "OccurredAt is when the offence took place; IssuedAt when the challan\nwas recorded.",
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "offence": {
+                    "$ref": "#/definitions/Offence"
+                },
+                "paid_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "place": {
+                    "type": "string",
+                    "example": "Jinnah Avenue near Blue Area"
+                },
+                "plate": {
+                    "type": "string",
+                    "example": "ICT-ABC-123"
+                },
+                "sector": {
+                    "type": "string",
+                    "example": "F-7"
+                },
+                "statement": {
+                    "description": "Statement is the citizen's, when contested; DecisionNote the\ntraffic admin's.",
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "issued",
+                        "contested",
+                        "overdue",
+                        "paid",
+                        "cancelled"
+                    ],
+                    "example": "issued"
+                }
+            }
+        },
+        "ChallanCard": {
+            "type": "object",
+            "required": [
+                "amount_pkr",
+                "due_date",
+                "id",
+                "number",
+                "offence",
+                "offence_ur",
+                "plate",
+                "status"
+            ],
+            "properties": {
+                "amount_pkr": {
+                    "description": "AmountPKR is what paying it costs today.",
+                    "type": "integer",
+                    "example": 2000
+                },
+                "due_date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "number": {
+                    "type": "string",
+                    "example": "ICT-2027-000123"
+                },
+                "offence": {
+                    "type": "string",
+                    "example": "Signal violation"
+                },
+                "offence_ur": {
+                    "type": "string",
+                    "example": "اشارہ توڑنا"
+                },
+                "plate": {
+                    "type": "string",
+                    "example": "ICT-ABC-123"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "issued",
+                        "overdue",
+                        "contested"
+                    ],
+                    "example": "issued"
+                }
+            }
+        },
+        "ChallanEvent": {
+            "type": "object",
+            "required": [
+                "action",
+                "at",
+                "by"
+            ],
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "issued",
+                        "contested",
+                        "upheld",
+                        "cancelled",
+                        "paid"
+                    ],
+                    "example": "issued"
+                },
+                "at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "by": {
+                    "description": "By is who acted: citizen, staff or client.",
+                    "type": "string",
+                    "enum": [
+                        "citizen",
+                        "staff",
+                        "client"
+                    ],
+                    "example": "staff"
+                },
+                "note": {
+                    "type": "string"
+                }
+            }
+        },
+        "ChallanList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Challan"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "ChallanPaymentRequest": {
+            "type": "object",
+            "required": [
+                "method"
+            ],
+            "properties": {
+                "method": {
+                    "type": "string",
+                    "maxLength": 30,
+                    "example": "sandbox"
+                },
+                "payment_token": {
+                    "description": "PaymentToken is what the app got from the provider's own SDK.",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "tok_visa"
+                }
+            }
+        },
         "Child": {
             "type": "object",
             "required": [
@@ -6403,6 +7879,20 @@ const docTemplate = `{
                 "id": {
                     "type": "string",
                     "format": "uuid"
+                }
+            }
+        },
+        "ContestRequest": {
+            "type": "object",
+            "required": [
+                "statement"
+            ],
+            "properties": {
+                "statement": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "minLength": 10,
+                    "example": "My car was parked at home in G-9 at that time; the plate in the photo is ICT-ABG-123."
                 }
             }
         },
@@ -6450,6 +7940,27 @@ const docTemplate = `{
                 "note": {
                     "type": "string",
                     "maxLength": 500
+                }
+            }
+        },
+        "DecisionRequest": {
+            "type": "object",
+            "required": [
+                "decision",
+                "note"
+            ],
+            "properties": {
+                "decision": {
+                    "type": "string",
+                    "enum": [
+                        "upheld",
+                        "cancelled"
+                    ]
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "The photo shows ICT-ABG-123; cancelled."
                 }
             }
         },
@@ -6843,6 +8354,25 @@ const docTemplate = `{
                 }
             }
         },
+        "FollowedSectors": {
+            "type": "object",
+            "required": [
+                "sectors"
+            ],
+            "properties": {
+                "sectors": {
+                    "description": "Sectors are codes of traffic sectors; one named twice counts once.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "F-7",
+                        "G-9"
+                    ]
+                }
+            }
+        },
         "HeldRole": {
             "type": "object",
             "required": [
@@ -6855,7 +8385,8 @@ const docTemplate = `{
                         "platform",
                         "health",
                         "education",
-                        "parking"
+                        "parking",
+                        "traffic"
                     ]
                 },
                 "role": {
@@ -6868,6 +8399,8 @@ const docTemplate = `{
                         "education_staff",
                         "parking_admin",
                         "parking_officer",
+                        "traffic_admin",
+                        "traffic_officer",
                         "citizen"
                     ]
                 },
@@ -7106,6 +8639,53 @@ const docTemplate = `{
                 }
             }
         },
+        "IssueRequest": {
+            "type": "object",
+            "required": [
+                "occurred_at",
+                "offence_code",
+                "place",
+                "plate",
+                "sector"
+            ],
+            "properties": {
+                "device_ref": {
+                    "description": "DeviceRef is the issuing device's own reference: sent again, it\nreturns the first challan (200) and never makes a second.",
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "cam-17-000451"
+                },
+                "evidence_url": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "https://evidence.ictp.gov.pk/cam/17/2027-03-10T04-12-55.jpg"
+                },
+                "occurred_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "offence_code": {
+                    "type": "string",
+                    "maxLength": 32,
+                    "example": "OVERSPEED"
+                },
+                "place": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "Jinnah Avenue near Blue Area"
+                },
+                "plate": {
+                    "type": "string",
+                    "maxLength": 20,
+                    "example": "ICT-ABC-123"
+                },
+                "sector": {
+                    "type": "string",
+                    "maxLength": 20,
+                    "example": "F-7"
+                }
+            }
+        },
         "JWK": {
             "type": "object",
             "required": [
@@ -7282,7 +8862,8 @@ const docTemplate = `{
                         "platform",
                         "health",
                         "education",
-                        "parking"
+                        "parking",
+                        "traffic"
                     ]
                 },
                 "email": {
@@ -7306,7 +8887,9 @@ const docTemplate = `{
                         "education_admin",
                         "education_staff",
                         "parking_admin",
-                        "parking_officer"
+                        "parking_officer",
+                        "traffic_admin",
+                        "traffic_officer"
                     ]
                 },
                 "unit_id": {
@@ -7435,11 +9018,151 @@ const docTemplate = `{
                 }
             }
         },
+        "Offence": {
+            "type": "object",
+            "required": [
+                "code",
+                "due_days",
+                "fine_pkr",
+                "late_fine_pkr",
+                "title",
+                "title_ur"
+            ],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "OVERSPEED"
+                },
+                "due_days": {
+                    "description": "DueDays is how many days after issue a challan may be paid at the\nfine and contested.",
+                    "type": "integer",
+                    "example": 14
+                },
+                "fine_pkr": {
+                    "description": "FinePKR is owed until the due date; LateFinePKR in its place after it.",
+                    "type": "integer",
+                    "example": 2000
+                },
+                "late_fine_pkr": {
+                    "type": "integer",
+                    "example": 4000
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Over-speeding"
+                },
+                "title_ur": {
+                    "type": "string",
+                    "example": "تیز رفتاری"
+                }
+            }
+        },
+        "OffenceChange": {
+            "type": "object",
+            "properties": {
+                "due_days": {
+                    "type": "integer",
+                    "maximum": 365,
+                    "minimum": 1,
+                    "example": 14
+                },
+                "fine_pkr": {
+                    "type": "integer",
+                    "maximum": 1000000,
+                    "minimum": 1,
+                    "example": 2000
+                },
+                "late_fine_pkr": {
+                    "type": "integer",
+                    "maximum": 2000000,
+                    "minimum": 1,
+                    "example": 4000
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "minLength": 1,
+                    "example": "Over-speeding"
+                },
+                "title_ur": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "minLength": 1,
+                    "example": "تیز رفتاری"
+                }
+            }
+        },
+        "OffenceInput": {
+            "type": "object",
+            "required": [
+                "code",
+                "due_days",
+                "fine_pkr",
+                "late_fine_pkr",
+                "title",
+                "title_ur"
+            ],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "maxLength": 32,
+                    "minLength": 2,
+                    "example": "OVERSPEED"
+                },
+                "due_days": {
+                    "type": "integer",
+                    "maximum": 365,
+                    "minimum": 1,
+                    "example": 14
+                },
+                "fine_pkr": {
+                    "type": "integer",
+                    "maximum": 1000000,
+                    "minimum": 1,
+                    "example": 2000
+                },
+                "late_fine_pkr": {
+                    "type": "integer",
+                    "maximum": 2000000,
+                    "minimum": 1,
+                    "example": 4000
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "Over-speeding"
+                },
+                "title_ur": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "تیز رفتاری"
+                }
+            }
+        },
+        "OffenceList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Offence"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "Overview": {
             "type": "object",
             "required": [
                 "permits",
                 "school_applications",
+                "unpaid_challans",
                 "unread_notifications",
                 "upcoming_appointments"
             ],
@@ -7454,6 +9177,12 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/ApplicationCard"
+                    }
+                },
+                "unpaid_challans": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ChallanCard"
                     }
                 },
                 "unread_notifications": {
@@ -8002,7 +9731,8 @@ const docTemplate = `{
                         "platform",
                         "health",
                         "education",
-                        "parking"
+                        "parking",
+                        "traffic"
                     ]
                 },
                 "role": {
@@ -8015,6 +9745,8 @@ const docTemplate = `{
                         "education_staff",
                         "parking_admin",
                         "parking_officer",
+                        "traffic_admin",
+                        "traffic_officer",
                         "citizen"
                     ]
                 },
@@ -8688,6 +10420,51 @@ const docTemplate = `{
                 }
             }
         },
+        "TrafficSector": {
+            "type": "object",
+            "required": [
+                "code",
+                "id",
+                "name",
+                "name_ur"
+            ],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "F-7"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Sector F-7"
+                },
+                "name_ur": {
+                    "type": "string",
+                    "example": "سیکٹر ایف سیون"
+                }
+            }
+        },
+        "TrafficSectorList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TrafficSector"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "Vehicle": {
             "type": "object",
             "required": [
@@ -9055,6 +10832,9 @@ const docTemplate = `{
                 "health.appointments:read": "Read the appointments at the client's facility (GET /api/v1/integrations/appointments) and hear of its bookings and cancellations: times, doctors, queue numbers and IDs, never patients or reasons.",
                 "health.slots:read": "Search free slots (public; the client's rate limit applies).",
                 "parking.permits:verify": "Check whether a plate holds a valid permit in a zone, and hear of permits activated and revoked.",
+                "traffic.advisories:read": "Hear of road closures and diversions as they are published.",
+                "traffic.challans:issue": "Issue traffic challans (a camera system or contractor), look up a plate's unpaid challans.",
+                "traffic.challans:lookup": "Look up a plate's unpaid challans, and hear of challans issued, paid, contested and decided.",
                 "webhooks:manage": "Subscribe to events, see deliveries and redeliver them."
             }
         }
@@ -9081,6 +10861,10 @@ const docTemplate = `{
             "name": "parking"
         },
         {
+            "description": "The offence schedule, e-challans on your vehicles, their payment and contest, and road advisories.",
+            "name": "traffic"
+        },
+        {
             "description": "Staff accounts, roles, audit log and third-party clients (platform admins).",
             "name": "administration"
         },
@@ -9095,6 +10879,10 @@ const docTemplate = `{
         {
             "description": "Zones, tariffs and permit decisions (parking authority).",
             "name": "parking administration"
+        },
+        {
+            "description": "Issuing challans, plate look-ups, decisions on contests, the offence schedule and advisories (traffic department).",
+            "name": "traffic administration"
         },
         {
             "description": "OAuth client credentials and webhook subscriptions for third parties.",

@@ -168,14 +168,15 @@ type Staff struct {
 
 // NewStaff creates a staff account with one role directly in the database,
 // as "citizenapi admin create" does, and signs it in through the API.
-// unitID is the facility or school of a unit-scoped role. SetClock renews
-// its token.
+// unitID is the facility, school or traffic sector of a unit-scoped role.
+// SetClock renews its token.
 func (a *App) NewStaff(role, unitID string) *Staff {
 	a.t.Helper()
 	department := map[string]string{
 		identity.RoleAdmin: "platform", identity.RoleHealthAdmin: "health", identity.RoleHealthStaff: "health",
 		identity.RoleEducationAdmin: "education", identity.RoleEducationStaff: "education",
 		identity.RoleParkingAdmin: "parking", identity.RoleParkingOfficer: "parking",
+		identity.RoleTrafficAdmin: "traffic", identity.RoleTrafficOfficer: "traffic",
 	}[role]
 	email := fmt.Sprintf("%s.%d@staff.test", role, rand.Int64())
 	svc := identity.NewService(identity.Deps{

@@ -249,14 +249,25 @@ func seedDemo(ctx context.Context, m *api.Modules, stdout io.Writer) error {
 	if _, err := m.Parking.LoadDemo(ctx); err != nil {
 		return fmt.Errorf("load parking demo data: %w", err)
 	}
+	if _, err := m.Traffic.LoadDemo(ctx); err != nil {
+		return fmt.Errorf("load traffic demo data: %w", err)
+	}
 	facility, school, err := demoUnits(ctx, m.Health, m.Education)
 	if err != nil {
 		return err
 	}
-	if _, err := m.Identity.LoadDemo(ctx, identity.DemoPlaces{FacilityID: facility.ID, SchoolID: school.ID, AgeCutoff: window.AgeCutoff.Time}); err != nil {
+	sector, err := m.Traffic.DemoSector(ctx, "BLUE-AREA")
+	if err != nil {
+		return fmt.Errorf("find the demo traffic sector: %w", err)
+	}
+	places := identity.DemoPlaces{FacilityID: facility.ID, SchoolID: school.ID, SectorID: sector, AgeCutoff: window.AgeCutoff.Time}
+	if _, err := m.Identity.LoadDemo(ctx, places); err != nil {
 		return fmt.Errorf("load demo accounts: %w", err)
 	}
-	fmt.Fprintf(stdout, "Demo data: Islamabad facilities with %d new slots for the next 14 days, schools with an open %s admission window, parking zones with tariffs.\n", slots, window.AcademicYear)
+	if err := m.Traffic.LoadDemoChallan(ctx, identity.DemoPlate); err != nil {
+		return fmt.Errorf("issue the demo challan: %w", err)
+	}
+	fmt.Fprintf(stdout, "Demo data: Islamabad facilities with %d new slots for the next 14 days, schools with an open %s admission window, parking zones with tariffs, traffic sectors with the offence schedule and a challan on the demo citizen's car.\n", slots, window.AcademicYear)
 	return nil
 }
 

@@ -40,11 +40,25 @@ type PermitCard struct {
 	EndsSoon bool `json:"ends_soon"`
 } // @name PermitCard
 
+// ChallanCard is an unpaid traffic challan on the overview.
+type ChallanCard struct {
+	ID        string `json:"id" format:"uuid"`
+	Number    string `json:"number" example:"ICT-2027-000123"`
+	Status    string `json:"status" enums:"issued,overdue,contested" example:"issued"`
+	Plate     string `json:"plate" example:"ICT-ABC-123"`
+	Offence   string `json:"offence" example:"Signal violation"`
+	OffenceUr string `json:"offence_ur" example:"اشارہ توڑنا"`
+	// AmountPKR is what paying it costs today.
+	AmountPKR int64  `json:"amount_pkr" example:"2000"`
+	DueDate   string `json:"due_date" format:"date"`
+} // @name ChallanCard
+
 // Overview is a citizen's home screen.
 type Overview struct {
 	UpcomingAppointments []AppointmentCard `json:"upcoming_appointments"`
 	SchoolApplications   []ApplicationCard `json:"school_applications"`
 	Permits              []PermitCard      `json:"permits"`
+	UnpaidChallans       []ChallanCard     `json:"unpaid_challans"`
 	UnreadNotifications  int               `json:"unread_notifications"`
 } // @name Overview
 
@@ -63,7 +77,7 @@ type AccessEntry struct {
 
 // departmentOf names the department of a staff role.
 func departmentOf(role string) string {
-	for _, d := range []string{"health", "education", "parking"} {
+	for _, d := range []string{"health", "education", "parking", "traffic"} {
 		if len(role) > len(d) && role[:len(d)] == d {
 			return d
 		}

@@ -31,6 +31,12 @@ type Permits interface {
 	Live(ctx context.Context, accountID string, limit int) ([]PermitCard, error)
 }
 
+// Challans gives a citizen's unpaid traffic challans; the traffic module
+// answers it.
+type Challans interface {
+	Unpaid(ctx context.Context, accountID string, limit int) ([]ChallanCard, error)
+}
+
 // Deps are what the home service reads from. Home owns no tables: the
 // notifications are platform/notify's inbox and the access log is the
 // audit log.
@@ -38,6 +44,7 @@ type Deps struct {
 	Appointments Appointments
 	Applications Applications
 	Permits      Permits
+	Challans     Challans
 	Inbox        *notify.Inbox
 	Audit        *audit.Log
 }
@@ -47,13 +54,14 @@ type Service struct {
 	appointments Appointments
 	applications Applications
 	permits      Permits
+	challans     Challans
 	inbox        *notify.Inbox
 	audit        *audit.Log
 }
 
 // NewService returns the home service.
 func NewService(d Deps) *Service {
-	return &Service{appointments: d.Appointments, applications: d.Applications, permits: d.Permits, inbox: d.Inbox, audit: d.Audit}
+	return &Service{appointments: d.Appointments, applications: d.Applications, permits: d.Permits, challans: d.Challans, inbox: d.Inbox, audit: d.Audit}
 }
 
 // Overview gathers the citizen's home screen with a fixed number of
@@ -68,6 +76,9 @@ func (s *Service) Overview(ctx context.Context, p domain.Principal) (Overview, e
 		return Overview{}, err
 	}
 	if out.Permits, err = s.permits.Live(ctx, p.Subject, overviewLimit); err != nil {
+		return Overview{}, err
+	}
+	if out.UnpaidChallans, err = s.challans.Unpaid(ctx, p.Subject, overviewLimit); err != nil {
 		return Overview{}, err
 	}
 	out.UnreadNotifications, err = s.inbox.Unread(ctx, p.Subject)

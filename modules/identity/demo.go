@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
 )
 
 // DemoLogin is one account the demo data creates.
@@ -36,16 +37,23 @@ func DemoLogins(facility, school string) []DemoLogin {
 		{RoleEducationStaff, "school.office@demo.citizen.gov.pk", demoStaffPassword, school},
 		{RoleParkingAdmin, "parking.admin@demo.citizen.gov.pk", demoStaffPassword, "parking authority"},
 		{RoleParkingOfficer, "warden@demo.citizen.gov.pk", demoStaffPassword, "enforcement"},
+		{RoleTrafficAdmin, "traffic.admin@demo.citizen.gov.pk", demoStaffPassword, "traffic authority"},
+		{RoleTrafficOfficer, "blue-area.officer@demo.citizen.gov.pk", demoStaffPassword, "traffic sector Blue Area"},
 	}
 }
+
+// DemoPlate is the demo citizen's car, registered the day before the demo
+// is loaded.
+const DemoPlate = "ICT-LEA-786"
 
 // demoCNIC is the demo citizen's.
 const demoCNIC = "6110112345671"
 
 // DemoPlaces are where the demo accounts work and study.
 type DemoPlaces struct {
-	// FacilityID and SchoolID are the units of the health and education staff.
-	FacilityID, SchoolID string
+	// FacilityID, SchoolID and SectorID are the units of the health,
+	// education and traffic staff.
+	FacilityID, SchoolID, SectorID string
 	// AgeCutoff is the cut-off date of the academic year the demo opens: the
 	// children are of an age for grades 1 and 6 on it.
 	AgeCutoff time.Time
@@ -80,6 +88,11 @@ func (s *Service) LoadDemo(ctx context.Context, at DemoPlaces) (bool, error) {
 		if err := s.store.CreateAccount(ctx, citizen); err != nil {
 			return err
 		}
+		car := vehicleRow{ID: uuid.NewString(), AccountID: citizen.ID, Plate: DemoPlate, Make: "Suzuki", Model: "Cultus", Colour: "silver",
+			CreatedAt: now.Add(-24 * time.Hour)}
+		if err := s.db.Conn(ctx).Create(&car).Error; err != nil {
+			return db.Translate(err, "")
+		}
 		// Zainab is 6 on the cut-off (grade 1), Ahmed 11 (grade 6), whatever
 		// year the demo opens.
 		year := at.AgeCutoff.Year()
@@ -104,7 +117,7 @@ func (s *Service) LoadDemo(ctx context.Context, at DemoPlaces) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	units := map[string]string{RoleHealthStaff: at.FacilityID, RoleEducationStaff: at.SchoolID}
+	units := map[string]string{RoleHealthStaff: at.FacilityID, RoleEducationStaff: at.SchoolID, RoleTrafficOfficer: at.SectorID}
 	for _, l := range DemoLogins("", "")[1:] {
 		in := NewStaff{Email: l.Username, FullName: "Demo " + l.Role, Password: l.Password, Role: l.Role,
 			Department: roleDepartments[l.Role].department, UnitID: units[l.Role]}

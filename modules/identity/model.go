@@ -32,10 +32,13 @@ const (
 	RoleEducationStaff = domain.RoleEducationStaff
 	RoleParkingAdmin   = domain.RoleParkingAdmin
 	RoleParkingOfficer = domain.RoleParkingOfficer
+	RoleTrafficAdmin   = domain.RoleTrafficAdmin
+	RoleTrafficOfficer = domain.RoleTrafficOfficer
 )
 
 // roleDepartments says which department each staff role belongs to and
-// whether it is bound to one unit (a facility or a school).
+// whether it is bound to one unit (a facility, a school or a traffic
+// sector).
 var roleDepartments = map[string]struct {
 	department string
 	unitKind   string
@@ -47,12 +50,15 @@ var roleDepartments = map[string]struct {
 	RoleEducationStaff: {"education", UnitSchool},
 	RoleParkingAdmin:   {"parking", ""},
 	RoleParkingOfficer: {"parking", ""},
+	RoleTrafficAdmin:   {"traffic", ""},
+	RoleTrafficOfficer: {"traffic", UnitSector},
 }
 
 // Unit kinds.
 const (
 	UnitFacility = "facility"
 	UnitSchool   = "school"
+	UnitSector   = "sector"
 )
 
 // Account is a citizen's or staff member's account as its owner sees it.
@@ -66,7 +72,7 @@ type Account struct {
 	Status   string `json:"status" enums:"pending_verification,active,locked,deactivated"`
 	// PreferredLanguage decides the language of SMS and e-mail.
 	PreferredLanguage string     `json:"preferred_language" enums:"en,ur"`
-	Department        string     `json:"department,omitempty" enums:"platform,health,education,parking"`
+	Department        string     `json:"department,omitempty" enums:"platform,health,education,parking,traffic"`
 	Roles             []HeldRole `json:"roles"`
 	CreatedAt         time.Time  `json:"created_at" format:"date-time"`
 	UpdatedAt         time.Time  `json:"updated_at" format:"date-time"`
@@ -78,16 +84,16 @@ type Account struct {
 // role with its department (and unit), or the citizen role, which has
 // neither.
 type HeldRole struct {
-	Role       string `json:"role" enums:"admin,health_admin,health_staff,education_admin,education_staff,parking_admin,parking_officer,citizen"`
-	Department string `json:"department,omitempty" enums:"platform,health,education,parking"`
+	Role       string `json:"role" enums:"admin,health_admin,health_staff,education_admin,education_staff,parking_admin,parking_officer,traffic_admin,traffic_officer,citizen"`
+	Department string `json:"department,omitempty" enums:"platform,health,education,parking,traffic"`
 	UnitID     string `json:"unit_id,omitempty" format:"uuid"`
 } // @name HeldRole
 
 // RoleAssignment gives an account a role, in a unit for unit-scoped roles.
 type RoleAssignment struct {
-	Role string `json:"role" validate:"required,oneof=admin health_admin health_staff education_admin education_staff parking_admin parking_officer" enums:"admin,health_admin,health_staff,education_admin,education_staff,parking_admin,parking_officer,citizen"`
+	Role string `json:"role" validate:"required,oneof=admin health_admin health_staff education_admin education_staff parking_admin parking_officer traffic_admin traffic_officer" enums:"admin,health_admin,health_staff,education_admin,education_staff,parking_admin,parking_officer,traffic_admin,traffic_officer,citizen"`
 	// Department is empty for the citizen role.
-	Department string `json:"department,omitempty" validate:"required,oneof=platform health education parking" enums:"platform,health,education,parking"`
+	Department string `json:"department,omitempty" validate:"required,oneof=platform health education parking traffic" enums:"platform,health,education,parking,traffic"`
 	UnitID     string `json:"unit_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
 } // @name RoleAssignment
 
@@ -109,6 +115,8 @@ func (r RoleAssignment) Validate(field string) error {
 		errs.Add(domain.FieldInvalid(field+"unit_id", "validation.role.facility_required", map[string]string{"role": r.Role}))
 	case def.unitKind == UnitSchool && r.UnitID == "":
 		errs.Add(domain.FieldInvalid(field+"unit_id", "validation.role.school_required", map[string]string{"role": r.Role}))
+	case def.unitKind == UnitSector && r.UnitID == "":
+		errs.Add(domain.FieldInvalid(field+"unit_id", "validation.role.sector_required", map[string]string{"role": r.Role}))
 	case def.unitKind == "" && r.UnitID != "":
 		errs.Add(domain.FieldInvalid(field+"unit_id", "validation.role.no_unit", map[string]string{"role": r.Role}))
 	}

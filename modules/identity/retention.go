@@ -34,10 +34,12 @@ func (s *Service) PurgeThrottles(ctx context.Context) (int64, error) {
 	return s.store.PurgeWindows(ctx, s.clock.Now().UTC().Add(-day))
 }
 
-// plateKept is how long a removed vehicle's plate is kept.
-const plateKept = 24 * time.Hour
+// plateKept is how long a removed vehicle's plate is kept: a traffic
+// challan may be issued up to 90 days after the offence, and goes to
+// whoever held the plate then.
+const plateKept = 92 * 24 * time.Hour
 
-// AnonymisePlates replaces the plate of vehicles removed more than a day
+// AnonymisePlates replaces the plate of vehicles removed more than 92 days
 // ago, and returns how many it changed. The rows stay for the permits that
 // name them.
 func (v *Vehicles) AnonymisePlates(ctx context.Context) (int64, error) {

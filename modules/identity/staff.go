@@ -16,8 +16,8 @@ type NewStaff struct {
 	Email      string `json:"email" validate:"required,email,max=254" example:"dr.farah@pims.gov.pk"`
 	FullName   string `json:"full_name" validate:"required" example:"Farah Naz"`
 	Password   string `json:"password" validate:"required"`
-	Role       string `json:"role" validate:"required,oneof=admin health_admin health_staff education_admin education_staff parking_admin parking_officer" enums:"admin,health_admin,health_staff,education_admin,education_staff,parking_admin,parking_officer"`
-	Department string `json:"department" validate:"required,oneof=platform health education parking" enums:"platform,health,education,parking"`
+	Role       string `json:"role" validate:"required,oneof=admin health_admin health_staff education_admin education_staff parking_admin parking_officer traffic_admin traffic_officer" enums:"admin,health_admin,health_staff,education_admin,education_staff,parking_admin,parking_officer,traffic_admin,traffic_officer"`
+	Department string `json:"department" validate:"required,oneof=platform health education parking traffic" enums:"platform,health,education,parking,traffic"`
 	UnitID     string `json:"unit_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
 } // @name NewStaff
 
@@ -90,6 +90,8 @@ func (s *Service) checkUnit(ctx context.Context, field string, r RoleAssignment)
 		return err
 	case !ok && kind == UnitSchool:
 		return domain.FieldInvalid(field+"unit_id", "validation.unit.school", nil)
+	case !ok && kind == UnitSector:
+		return domain.FieldInvalid(field+"unit_id", "validation.unit.sector", nil)
 	case !ok:
 		return domain.FieldInvalid(field+"unit_id", "validation.unit.facility", nil)
 	}

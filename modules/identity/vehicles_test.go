@@ -86,9 +86,10 @@ func TestHolderAt(t *testing.T) {
 	}
 }
 
-// TestRemovedPlatesAreAnonymisedADayLater removes a vehicle: a day later
-// its plate is gone, while a vehicle still registered keeps its plate.
-func TestRemovedPlatesAreAnonymisedADayLater(t *testing.T) {
+// TestRemovedPlatesAreAnonymised removes a vehicle: its plate is known for
+// 92 days, as long as a challan for an offence while it was held may be
+// issued, then gone, while a vehicle still registered keeps its plate.
+func TestRemovedPlatesAreAnonymised(t *testing.T) {
 	ctx := context.Background()
 	clock := dbtest.NewClock(time.Now())
 	vehicles := NewVehicles(dbtest.Open(t), clock)
@@ -106,19 +107,19 @@ func TestRemovedPlatesAreAnonymisedADayLater(t *testing.T) {
 	if err := vehicles.Remove(ctx, owner, gone.ID); err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(23 * time.Hour)
+	clock.Advance(92*24*time.Hour - time.Hour)
 	if _, err := vehicles.AnonymisePlates(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := vehicles.HolderAt(ctx, gone.Plate, held); err != nil {
-		t.Errorf("a plate removed 23 hours ago: %v; want it still known", err)
+		t.Errorf("a plate removed 91 days and 23 hours ago: %v; want it still known", err)
 	}
 	clock.Advance(2 * time.Hour)
 	if _, err := vehicles.AnonymisePlates(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := vehicles.HolderAt(ctx, gone.Plate, held); domain.KindOf(err) != domain.NotFound {
-		t.Errorf("a plate removed 25 hours ago: %v; want NotFound", err)
+		t.Errorf("a plate removed 92 days and an hour ago: %v; want NotFound", err)
 	}
 	if got, err := vehicles.Owned(ctx, owner, kept.ID); err != nil || got.Plate != kept.Plate {
 		t.Errorf("the vehicle still registered = %+v, %v; want plate %s", got, err, kept.Plate)

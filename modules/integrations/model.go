@@ -33,6 +33,9 @@ var Scopes = map[string]Scope{
 	"health.appointments:read": {UnitBound: true},
 	"education.schools:read":   {},
 	"parking.permits:verify":   {},
+	"traffic.challans:issue":   {},
+	"traffic.challans:lookup":  {},
+	"traffic.advisories:read":  {},
 	"webhooks:manage":          {},
 }
 

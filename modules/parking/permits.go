@@ -132,6 +132,13 @@ func checkRenewalStart(start, now time.Time) error {
 }
 
 func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle Vehicle, zoneID, permitType string, start time.Time, months int) (Permit, error) {
+	// A challan paid a moment ago lifts the bar at once: this asks the
+	// database, never a copy.
+	if overdue, err := s.fines.OverdueChallan(ctx, p.Subject, vehicle.Plate); err != nil {
+		return Permit{}, err
+	} else if overdue != "" {
+		return Permit{}, domain.FieldInvalid("vehicle_id", "validation.vehicle.overdue_challan", map[string]string{"number": overdue})
+	}
 	now := s.clock.Now()
 	_, end := PermitDates(start, months)
 	row := permitRow{ID: uuid.NewString(), AccountID: p.Subject, VehicleID: vehicle.ID, ZoneID: zoneID, Plate: vehicle.Plate,

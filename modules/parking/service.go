@@ -27,6 +27,15 @@ type Registry interface {
 	Remove(ctx context.Context, accountID, id string) error
 }
 
+// Fines says whether a vehicle owes an overdue traffic challan, which bars
+// it from new and renewed permits; traffic answers it.
+type Fines interface {
+	// OverdueChallan returns the number of an overdue challan accountID
+	// owes on plate, or "" when there is none. It asks by plate, not by
+	// vehicle: a vehicle removed and registered again is the same one.
+	OverdueChallan(ctx context.Context, accountID, plate string) (string, error)
+}
+
 // Deps are what the parking service is built on. Vehicles, Signer and
 // Providers are needed for vehicles and permits only; Providers maps a
 // payment method to its provider.
@@ -34,6 +43,7 @@ type Deps struct {
 	DB        *db.DB
 	Clock     domain.Clock
 	Vehicles  Registry
+	Fines     Fines
 	Signer    *token.Signer
 	Providers map[string]payment.Provider
 }
@@ -44,6 +54,7 @@ type Service struct {
 	store     *Store
 	clock     domain.Clock
 	vehicles  Registry
+	fines     Fines
 	signer    *token.Signer
 	providers map[string]payment.Provider
 	inbox     *notify.Inbox
@@ -55,7 +66,7 @@ type Service struct {
 
 // NewService returns the parking service.
 func NewService(d Deps) *Service {
-	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, vehicles: d.Vehicles, signer: d.Signer, providers: d.Providers,
+	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, vehicles: d.Vehicles, fines: d.Fines, signer: d.Signer, providers: d.Providers,
 		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock),
 		statusList: cache.NewTTL[struct{}, string](1)}
 }

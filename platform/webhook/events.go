@@ -42,6 +42,16 @@ var EventTypes = []EventType{
 		Description: "The parking authority revoked a permit before its end."},
 	{Name: "application.decided", Scope: "education.schools:read", UnitBound: true, Data: ApplicationEventData{},
 		Description: "An application to the client's school changed status by the school's decision or the platform's waitlist rules."},
+	{Name: "challan.issued", Scope: "traffic.challans:lookup", Data: ChallanEventData{},
+		Description: "A traffic challan was issued for a plate."},
+	{Name: "challan.paid", Scope: "traffic.challans:lookup", Data: ChallanEventData{},
+		Description: "A traffic challan was paid."},
+	{Name: "challan.contested", Scope: "traffic.challans:lookup", Data: ChallanEventData{},
+		Description: "The vehicle's holder contested a traffic challan; it waits for a decision."},
+	{Name: "challan.decided", Scope: "traffic.challans:lookup", Data: ChallanEventData{},
+		Description: "The traffic authority upheld (status issued) or cancelled a contested challan."},
+	{Name: "advisory.published", Scope: "traffic.advisories:read", Data: AdvisoryEventData{},
+		Description: "The traffic authority published a road closure or diversion."},
 }
 
 // Lookup returns the event type called name.
@@ -106,3 +116,26 @@ type ApplicationEventData struct {
 	AcademicYear  string `json:"academic_year" example:"2027-28"`
 	Status        string `json:"status" enums:"under_review,accepted,waitlisted,rejected,enrolled,withdrawn" example:"accepted"`
 } // @name ApplicationEventData
+
+// ChallanEventData is the data of the challan events: the challan as an
+// enforcement or payment system tracks it, without its holder.
+type ChallanEventData struct {
+	ChallanID   string `json:"challan_id" format:"uuid" example:"8c2f5a1d-6e93-4b70-a1d8-3f9e7c2b5a64"`
+	Number      string `json:"number" example:"ICT-2027-000123"`
+	Plate       string `json:"plate" example:"ICT-ABC-123"`
+	OffenceCode string `json:"offence_code" example:"OVERSPEED"`
+	Status      string `json:"status" enums:"issued,contested,paid,cancelled" example:"issued"`
+	// AmountPKR is what is owed (or was paid) when the event happened.
+	AmountPKR int64  `json:"amount_pkr" example:"2000"`
+	DueDate   string `json:"due_date" format:"date" example:"2027-03-24"`
+} // @name ChallanEventData
+
+// AdvisoryEventData is the data of advisory.published.
+type AdvisoryEventData struct {
+	AdvisoryID string    `json:"advisory_id" format:"uuid" example:"1f7c3e9a-2b58-4d61-9e0a-7c4b2d8f5e13"`
+	Kind       string    `json:"kind" enums:"closure,diversion" example:"closure"`
+	Title      string    `json:"title" example:"Jinnah Avenue closed for a state event"`
+	Sectors    []string  `json:"sectors" example:"F-6,G-6"`
+	StartsAt   time.Time `json:"starts_at" format:"date-time" example:"2027-03-23T03:00:00Z"`
+	EndsAt     time.Time `json:"ends_at" format:"date-time" example:"2027-03-23T09:00:00Z"`
+} // @name AdvisoryEventData
