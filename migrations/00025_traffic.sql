@@ -61,8 +61,9 @@ CREATE INDEX traffic_challans_account ON traffic_challans (account_id, issued_at
 CREATE INDEX traffic_challans_plate ON traffic_challans (plate, issued_at, id);
 -- A sector's challans for its officers, newest first.
 CREATE INDEX traffic_challans_sector ON traffic_challans (sector_id, issued_at, id);
--- Unpaid challans of a vehicle (parking asks), and the reminders' due dates.
-CREATE INDEX traffic_challans_vehicle_unpaid ON traffic_challans (vehicle_id, due_date) WHERE status = 'issued';
+-- A holder's unpaid challans on a plate (parking asks), and the reminders'
+-- due dates.
+CREATE INDEX traffic_challans_holder_unpaid ON traffic_challans (account_id, plate, due_date) WHERE status = 'issued';
 CREATE INDEX traffic_challans_due ON traffic_challans (due_date) WHERE status = 'issued';
 
 -- Every change of a challan: who did it and when.
