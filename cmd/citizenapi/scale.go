@@ -24,9 +24,12 @@ const scaleHelp = `Usage: citizenapi seed scale [flags]
 Bulk-loads synthetic Islamabad-scale data into PostgreSQL with COPY, after the
 migrations: citizens and dependants, facilities, doctors, future slots and past
 appointments, schools with an open admission window and its applications,
-parking zones, vehicles and permits. It loads in one transaction, so an
-interrupted load leaves nothing behind. It is not additive: it refuses a
-database that already holds scale data (load a fresh database), and SQLite.
+parking zones, vehicles and permits, and traffic challans on the vehicles (two
+a vehicle on average, a third unpaid) with their histories and payments, in
+the traffic sectors and offence schedule of seed demo (loaded when missing).
+It loads in one transaction, so an interrupted load leaves nothing behind. It
+is not additive: it refuses a database that already holds scale data (load a
+fresh database), and SQLite.
 
 Every synthetic citizen i (1 to -citizens) is active and verified and signs in
 with the password ` + scalePassword + `:
@@ -80,7 +83,7 @@ func parseScaleFlags(args []string, out io.Writer) (scaleSizes, error) {
 		{&s.schools, "schools", 420, 1, "schools with seats in their entry grades"},
 		{&s.applications, "applications", 100_000, 0, "applications by dependants for the coming academic year"},
 		{&s.zones, "zones", 60, 1, "parking zones with tariffs"},
-		{&s.vehicles, "vehicles", 200_000, 0, "vehicles, each with one permit (live while its zone has room, else ended)"},
+		{&s.vehicles, "vehicles", 200_000, 0, "vehicles, each with one permit (live while its zone has room, else ended) and two traffic challans on average"},
 	}
 	for _, f := range sizes {
 		fs.Int64Var(f.v, f.name, f.def, f.usage)
@@ -128,7 +131,11 @@ func seedScale(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	if err != nil {
 		return err
 	}
+	err = loadTrafficCatalog(ctx, d)
 	d.Close()
+	if err != nil {
+		return err
+	}
 	conn, err := pgx.Connect(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)

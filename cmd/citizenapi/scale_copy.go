@@ -69,6 +69,12 @@ func (g *scaleGen) load(ctx context.Context, conn *pgx.Conn, progress io.Writer)
 		g.zones(), g.tariffs(), g.vehicles(), g.permits(), g.payments()); err != nil {
 		return nil, err
 	}
+	if err := g.planTraffic(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := copyAll(g.challans(), g.challanEvents(), g.challanPayments()); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
@@ -78,7 +84,8 @@ func (g *scaleGen) load(ctx context.Context, conn *pgx.Conn, progress io.Writer)
 	for _, t := range []string{"accounts", "people", "dependants", "dependant_counts", "health_account_bookings", "health_facilities", "health_facility_specialties", "health_practitioners",
 		"health_slots", "health_appointments", "education_schools", "education_admission_windows", "education_age_rules",
 		"education_applications", "education_seats", "education_application_events", "education_open_applications",
-		"parking_zones", "parking_tariffs", "vehicles", "parking_permits", "parking_payments"} {
+		"parking_zones", "parking_tariffs", "vehicles", "parking_permits", "parking_payments",
+		"traffic_sectors", "traffic_offences", "traffic_challans", "traffic_challan_events", "traffic_payments"} {
 		if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) "+t); err != nil {
 			return nil, err
 		}

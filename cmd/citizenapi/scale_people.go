@@ -30,8 +30,9 @@ type scaleGen struct {
 	// pastDays are the days before today with slots for past appointments.
 	pastDays int64
 	// stride is prime to the number of citizens, for scatter.
-	stride int64
-	edu    educationPlan
+	stride  int64
+	edu     educationPlan
+	traffic trafficPlan
 }
 
 // Salts of pick, one per choice.
@@ -50,6 +51,8 @@ const (
 	saltZone
 	saltVehicle
 	saltPermit
+	saltChallan
+	saltChallanTime
 )
 
 // UUID kinds.
@@ -70,6 +73,9 @@ const (
 	kindVehicle
 	kindPermit
 	kindPayment
+	kindChallan
+	kindChallanEvent
+	kindChallanPayment
 )
 
 func newScaleGen(sizes scaleSizes, now time.Time, hash string, keys *pii.Keys) *scaleGen {

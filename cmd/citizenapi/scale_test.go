@@ -118,6 +118,24 @@ var scaleChecks = []struct{ name, sql string }{
 		AND (SELECT count(*) FROM parking_payments c WHERE c.permit_id = p.id AND kind = 'charge' AND status = 'succeeded') <> 1`},
 	{"plates the retention job would still anonymise", `SELECT count(*) FROM parking_permits WHERE plate <> 'ANONYMISED'
 		AND (end_date <= ?::date - 2 OR (status IN ('cancelled', 'revoked', 'rejected') AND updated_at < now() - interval '1 day'))`},
+	{"challans unlike their vehicle", `SELECT count(*) FROM traffic_challans c LEFT JOIN vehicles v ON v.id = c.vehicle_id
+		WHERE v.id IS NULL OR c.plate <> v.plate OR c.account_id IS DISTINCT FROM v.account_id OR c.occurred_at <= v.created_at
+		OR c.issued_at < c.occurred_at OR c.updated_at > now()`},
+	{"challans unlike their offence", `SELECT count(*) FROM traffic_challans c JOIN traffic_offences o ON o.code = c.offence_code
+		WHERE c.fine_pkr <> o.fine_pkr OR c.late_fine_pkr <> o.late_fine_pkr OR c.contest_until <> c.due_date
+		OR c.due_date <> (c.issued_at AT TIME ZONE 'Asia/Karachi')::date + o.due_days`},
+	{"challans without a number of their year, or past their series", `SELECT count(*) FROM traffic_challans
+		WHERE number NOT LIKE 'ICT-' || extract(year FROM issued_at AT TIME ZONE 'Asia/Karachi') || '-%'
+		OR substr(number, 10)::bigint > (SELECT last_issued FROM serials WHERE series = substr(number, 1, 8))`},
+	{"paid challans without a charge of what they paid, or others with one", `SELECT count(*) FROM traffic_challans c
+		LEFT JOIN traffic_payments p ON p.challan_id = c.id AND p.status = 'succeeded' WHERE (c.status = 'paid') <> (p.id IS NOT NULL)
+		OR (p.id IS NOT NULL AND (p.amount_pkr IS DISTINCT FROM c.paid_pkr OR p.account_id IS DISTINCT FROM c.account_id
+		OR p.created_at IS DISTINCT FROM c.paid_at OR c.paid_at <= c.issued_at))`},
+	{"challan histories that do not end in the status", `SELECT count(*) FROM traffic_challans c WHERE status IS DISTINCT FROM
+		(SELECT action FROM traffic_challan_events e WHERE e.challan_id = c.id ORDER BY at DESC, id DESC LIMIT 1)`},
+	{"challans the reminder job would still remind", `WITH t (today) AS (SELECT ?::date) SELECT count(*) FROM traffic_challans, t
+		WHERE status = 'issued' AND ((due_reminded_at IS NULL AND due_date BETWEEN today AND today + 3)
+		OR (overdue_reminded_at IS NULL AND due_date < today))`},
 }
 
 func TestSeedScalePostgres(t *testing.T) {
@@ -161,6 +179,7 @@ func TestSeedScalePostgres(t *testing.T) {
 		// Nine tenths of the zone's quota of 320 are live; the rest ended.
 		{"SELECT count(*) FROM parking_permits WHERE plate <> 'ANONYMISED'", zoneQuota(0) * 9 / 10},
 		{"SELECT count(*) FROM parking_permits", 400},
+		{"SELECT count(*) FROM traffic_challans", 400 * challansPerVehicle},
 	}
 	for _, c := range counts {
 		var n int64
@@ -185,6 +204,13 @@ func TestSeedScalePostgres(t *testing.T) {
 		if err := app.DB.Raw(c.sql, args...).Scan(&n).Error; err != nil || n != 0 {
 			t.Errorf("%s: %d (%v), want none", c.name, n, err)
 		}
+	}
+	// A third of the challans are unpaid, some of them overdue.
+	var unpaid, overdue int64
+	app.DB.Raw("SELECT count(*) FROM traffic_challans WHERE status = 'issued'").Scan(&unpaid)
+	app.DB.Raw("SELECT count(*) FROM traffic_challans WHERE status = 'issued' AND due_date < ?::date", today).Scan(&overdue)
+	if all := int64(400 * challansPerVehicle); unpaid < all/4 || unpaid > all*5/12 || overdue == 0 || overdue == unpaid {
+		t.Errorf("%d of %d challans unpaid, %d of them overdue; want about a third, some overdue", unpaid, all, overdue)
 	}
 
 	// The first citizen signs in with the CNIC as typed, the last with the
