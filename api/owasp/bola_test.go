@@ -109,6 +109,9 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 		{"cancel A's permit", "", owOnPath(http.MethodPost, "/parking/permits/%s/cancel", nil, nil), w.permit.ID, 404, ""},
 		{"renew A's permit", "", owOnPath(http.MethodPost, "/parking/permits/%s/renew", map[string]int{"months": 1}, owFreshKey), w.permit.ID, 404, ""},
 		{"mark A's notification read", "", owOnPath(http.MethodPost, "/me/notifications/%s/read", nil, nil), w.notification, 404, ""},
+		{"read A's challan", "", owOnPath(http.MethodGet, "/traffic/challans/%s", nil, nil), w.challan.ID, 404, ""},
+		{"pay A's challan", "", owOnPath(http.MethodPost, "/traffic/challans/%s/payments", map[string]string{"method": "sandbox"}, owFreshKey), w.challan.ID, 404, ""},
+		{"contest A's challan", "", owOnPath(http.MethodPost, "/traffic/challans/%s/contest", map[string]string{"statement": owStatement}, nil), w.challan.ID, 404, ""},
 		{"book for A's dependant", "", owInBody(http.MethodPost, "/health/appointments", func(id string) map[string]any {
 			return map[string]any{"slot_id": w.free.ID, "dependant_id": id}
 		}), w.dep, 422, "dependant_id"},
@@ -138,7 +141,8 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 	t.Run("nothing of A reaches B or the other client", func(t *testing.T) {
 		secrets := append(w.aIDs(), w.aSecrets()...)
 		for _, p := range []string{"/health/appointments?limit=100", "/me/dependants?limit=100", "/education/applications?limit=100",
-			"/parking/vehicles?limit=100", "/parking/permits?limit=100", "/me/notifications?limit=100", "/me/overview", "/me/access-log?limit=100", "/me"} {
+			"/parking/vehicles?limit=100", "/parking/permits?limit=100", "/traffic/challans?limit=100", "/me/notifications?limit=100", "/me/overview",
+			"/me/access-log?limit=100", "/me"} {
 			r := w.app.Get(v1+p, w.b.Token)
 			r.Want(t, http.StatusOK)
 			owCheck(t, "B reads "+p, r, secrets...)
@@ -153,12 +157,13 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 }
 
 // owUnitScope (API1 and API5:2023):
-// health staff and a client of facility F2 and education staff of school
-// S2 aim every unit-scoped administration route at F1 and S1. Each is
-// refused with 403 or 404 (the same answer a missing record gets where the
-// record is not public), their own unit's lists hold nothing of F1 or S1,
-// and nothing at F1 or S1 changed. A new unit-scoped administration route
-// fails the test until a row here covers it.
+// health staff and a client of facility F2, education staff of school S2,
+// and the traffic officer and a camera client of sector T2 aim every
+// unit-scoped administration route at F1, S1 and T1. Each is refused with
+// 403 or 404 (the same answer a missing record gets where the record is not
+// public), their own unit's lists hold nothing of F1, S1 or T1, and nothing
+// at F1 or S1 changed, nor A's challan in T1. A new unit-scoped
+// administration route fails the test until a row here covers it.
 func owUnitScope(t *testing.T, w *owWorld) {
 	w = w.as(t)
 	before := w.snapshotA(t)
@@ -220,6 +225,13 @@ func owUnitScope(t *testing.T, w *owWorld) {
 				return map[string]any{"academic_year": apitest.AcademicYear(), "opens_at": time.Now().Format(time.RFC3339), "closes_at": time.Now().Add(time.Hour).Format(time.RFC3339),
 					"age_cutoff": date, "age_rules": []map[string]int{{"grade": 1, "min_age": 0, "max_age": 99}}}
 			}), "", false, []int{403}},
+		// Sectors are public: a code nothing has is 422, not a control.
+		{"POST /api/v1/admin/traffic/challans", "traffic_officer of T2", w.tOff2.Token,
+			owInBody(http.MethodPost, "/admin/traffic/challans", func(code string) map[string]any { return w.challanBody(w.permit.Plate, code) }), w.t1.Code, false, []int{403}},
+		{"POST /api/v1/admin/traffic/challans", "camera client of T2", w.tCam2.Token,
+			owInBody(http.MethodPost, "/admin/traffic/challans", func(code string) map[string]any { return w.challanBody(w.permit.Plate, code) }), w.t1.Code, false, []int{403}},
+		{"GET /api/v1/admin/traffic/challans", "traffic_officer of T2", w.tOff2.Token,
+			owOnPath(http.MethodGet, "/admin/traffic/challans?sector=%s", nil, nil), w.t1.Code, false, []int{403}},
 	}
 	covered := map[string]bool{}
 	for _, row := range rows {
@@ -246,7 +258,8 @@ func owUnitScope(t *testing.T, w *owWorld) {
 		}
 		unitScoped := map[string]bool{}
 		for _, r := range rules {
-			if r.V0 == "health_staff" || r.V0 == "education_staff" || r.V0 == "scope:health.appointments:read" {
+			switch r.V0 {
+			case "health_staff", "education_staff", "traffic_officer", "scope:health.appointments:read", "scope:traffic.challans:issue":
 				unitScoped[r.V2+":"+r.V3] = true
 			}
 		}
@@ -265,6 +278,8 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			{"health_staff of F2", w.staffF2.Token, "/admin/health/appointments?date=" + date, w.appt.ID},
 			{"client of F2", w.clientF2.Token, "/integrations/appointments?date=" + date, w.appt.ID},
 			{"education_staff of S2", w.eduS2.Token, "/admin/education/applications?limit=100", w.application.ID},
+			{"traffic_officer of T2", w.tOff2.Token, "/admin/traffic/challans?limit=100", w.challan.ID},
+			{"traffic_officer of T2 by A's plate", w.tOff2.Token, "/admin/traffic/challans?limit=100&plate=" + w.permit.Plate, w.challan.ID},
 		} {
 			r := w.app.Get(v1+c.path, c.token)
 			r.Want(t, http.StatusOK)
@@ -277,6 +292,7 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			{"health_staff of F1", w.staffF1.Token, "/admin/health/appointments?date=" + date, w.appt.ID},
 			{"client of F1", w.clientF1.Token, "/integrations/appointments?date=" + date, w.appt.ID},
 			{"education_staff of S1", w.eduS1.Token, "/admin/education/applications?limit=100", w.application.ID},
+			{"traffic_officer of T1", w.tOff1.Token, "/admin/traffic/challans?limit=100", w.challan.ID},
 		} {
 			r := w.app.Get(v1+c.path, c.token)
 			if r.Status != http.StatusOK || !strings.Contains(string(r.Body), c.own) {

@@ -11,23 +11,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/health"
+	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
+	"github.com/islamabad-digital/citizenapi/modules/traffic"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 // TestOWASPClientsSeeNoPersonalData (API3:2023, excessive data exposure):
-// with patients, children, vehicles and permits in the database, a client
-// holding every scope, bound to the patients' facility, calls every route a
-// client can reach: every public route and every route whose permission
-// the policy grants a scope. No answer may show what identifies a person:
-// names, CNICs and B-forms, phone numbers, e-mails, dates of birth, visit
-// reasons, account and dependant IDs, or a plate, unless the request
-// itself sent it (a plate check answers about the plate it was asked).
-// A route a client can reach that the table below does not call fails the
-// test until a row covers it.
+// with patients, children, vehicles, permits and challans in the database,
+// a client holding every scope, bound to the patients' facility, calls
+// every route a client can reach: every public route and every route whose
+// permission the policy grants a scope. No answer may show what identifies
+// a person: names, CNICs and B-forms, phone numbers, e-mails, dates of
+// birth, visit reasons, what a holder wrote contesting a challan, account,
+// dependant and vehicle IDs, or a plate, unless the request itself sent it
+// (a plate check or look-up answers about the plate it was asked, a
+// challan issued names the plate it was issued for). A route a client can
+// reach that the table below does not call fails the test until a row
+// covers it.
 func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 	app := apitest.New(t)
 	facility := app.Facility()
@@ -47,8 +53,29 @@ func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 	}
 	sub, spare := subscribe(), subscribe()
 
+	// A traffic sector with its officer, and an offence. A client's unit is
+	// the sector it issues challans in, so the camera that issues one below
+	// is a client holding every scope bound to the sector: the facility's
+	// client issues nowhere.
+	sector := fmt.Sprintf("EX-%d", rand.IntN(1_000_000_000))
+	sectorID := uuid.NewString()
+	if err := app.DB.Exec("INSERT INTO traffic_sectors (id, code, name, name_ur, created_at) VALUES (?, ?, ?, ?, ?)",
+		sectorID, sector, "Exposure sector", "سیکٹر", app.Clock.Now()).Error; err != nil {
+		t.Fatal(err)
+	}
+	officer, trafficAdmin := app.NewStaff(identity.RoleTrafficOfficer, sectorID), app.Admin(identity.RoleTrafficAdmin)
+	offence := fmt.Sprintf("EX_%d", rand.IntN(1_000_000_000))
+	app.Post(v1+"/admin/traffic/offences", trafficAdmin.Token, map[string]any{"code": offence, "title": "Signal violation", "title_ur": "اشارہ توڑنا",
+		"fine_pkr": 2000, "late_fine_pkr": 4000, "due_days": 14}).Want(t, http.StatusCreated)
+	camera := app.NewClient(integrations.ScopeNames(), sectorID)
+	challan := func(plate string) map[string]any {
+		return map[string]any{"plate": plate, "offence_code": offence, "place": "Jinnah Avenue at the Blue Area signal", "sector": sector,
+			"occurred_at": app.Clock.Now().Format(time.RFC3339Nano)}
+	}
+
 	var secrets, appointments []string
-	var plate, phone, cnic, withdrawn string
+	var plate, phone, cnic, withdrawn, otherPlate string
+	var holder *apitest.Citizen // plate's
 	for i := range 2 {
 		c := app.NewCitizen()
 		tag := fmt.Sprintf("%d%d", i, rand.IntN(1_000_000))
@@ -71,16 +98,34 @@ func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 			appointments = append(appointments, appt.ID)
 		}
 		app.Apply(c, school, year, child)
-		permit := app.Pay(c, app.Permit(c, app.Vehicle(c), zone, 0, 1).ID)
+		vehicle := app.Vehicle(c)
+		permit := app.Pay(c, app.Permit(c, vehicle, zone, 0, 1).ID)
 		if i == 0 { // on the list of withdrawn permits
 			app.Post(v1+"/parking/permits/"+permit.ID+"/cancel", c.Token, nil).Want(t, http.StatusOK)
-			withdrawn = permit.ID
+			withdrawn, otherPlate = permit.ID, permit.Plate
 		}
-		plate, phone, cnic = permit.Plate, c.Phone, c.CNIC
+		plate, phone, cnic, holder = permit.Plate, c.Phone, c.CNIC, c
 		secrets = append(secrets, name, email, c.CNIC, apitest.DashedCNIC(c.CNIC), c.Phone, apitest.NationalPhone(c.Phone),
-			strings.TrimPrefix(c.Phone, "+"), childName, bForm, apitest.DashedCNIC(bForm), dob, c.ID, child, permit.Plate)
+			strings.TrimPrefix(c.Phone, "+"), childName, bForm, apitest.DashedCNIC(bForm), dob, c.ID, child, vehicle, permit.Plate)
 		secrets = append(secrets, reasons...)
 	}
+
+	// Two unpaid challans on plate, both contested by its holder, one of
+	// them upheld since: the look-up lists both, without the holder's
+	// statements or the decision's note.
+	var waiting, upheld traffic.Challan
+	app.Post(v1+"/admin/traffic/challans", officer.Token, challan(plate)).Want(t, http.StatusCreated).JSON(t, &waiting)
+	app.Post(v1+"/admin/traffic/challans", officer.Token, challan(plate)).Want(t, http.StatusCreated).JSON(t, &upheld)
+	tag := fmt.Sprint(rand.IntN(1_000_000))
+	statements := []string{"I was at home in G-9 with my family " + tag, "My brother Imran was driving it " + tag}
+	for i, id := range []string{waiting.ID, upheld.ID} {
+		app.Post(v1+"/traffic/challans/"+id+"/contest", holder.Token, map[string]string{"statement": statements[i]}).Want(t, http.StatusOK)
+	}
+	note := "The photo shows the holder at the wheel " + tag
+	app.Post(v1+"/admin/traffic/challans/"+upheld.ID+"/decision", trafficAdmin.Token, map[string]string{"decision": "upheld", "note": note}).
+		Want(t, http.StatusOK)
+	secrets = append(secrets, note)
+	secrets = append(secrets, statements...)
 
 	var deliveries struct {
 		Items []struct {
@@ -102,16 +147,26 @@ func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 		body         any
 		status       int
 		shows        []string
+		token        string // the client's when empty
 	}
 	calls := map[string]call{
-		"GET /api/v1/health/facilities":         {path: v1 + "/health/facilities?limit=100", status: 200},
-		"GET /api/v1/health/facilities/:id":     {path: v1 + "/health/facilities/" + facility, status: 200, shows: []string{facility}},
-		"GET /api/v1/health/practitioners":      {path: v1 + "/health/practitioners?facility_id=" + facility, status: 200, shows: []string{doctor}},
-		"GET /api/v1/health/slots":              {path: v1 + "/health/slots?" + slots.Encode(), status: 200, shows: []string{slot.ID}},
-		"GET /api/v1/education/schools":         {path: v1 + "/education/schools?limit=100", status: 200},
-		"GET /api/v1/education/schools/:id":     {path: v1 + "/education/schools/" + school, status: 200, shows: []string{school}},
-		"GET /api/v1/parking/zones":             {path: v1 + "/parking/zones?limit=100", status: 200},
-		"GET /api/v1/parking/verify":            {path: v1 + "/parking/verify?plate=" + plate + "&zone_id=" + zone, status: 200, shows: []string{plate}},
+		"GET /api/v1/health/facilities":     {path: v1 + "/health/facilities?limit=100", status: 200},
+		"GET /api/v1/health/facilities/:id": {path: v1 + "/health/facilities/" + facility, status: 200, shows: []string{facility}},
+		"GET /api/v1/health/practitioners":  {path: v1 + "/health/practitioners?facility_id=" + facility, status: 200, shows: []string{doctor}},
+		"GET /api/v1/health/slots":          {path: v1 + "/health/slots?" + slots.Encode(), status: 200, shows: []string{slot.ID}},
+		"GET /api/v1/education/schools":     {path: v1 + "/education/schools?limit=100", status: 200},
+		"GET /api/v1/education/schools/:id": {path: v1 + "/education/schools/" + school, status: 200, shows: []string{school}},
+		"GET /api/v1/parking/zones":         {path: v1 + "/parking/zones?limit=100", status: 200},
+		"GET /api/v1/traffic/advisories":    {path: v1 + "/traffic/advisories?limit=100", status: 200},
+		"GET /api/v1/parking/verify":        {path: v1 + "/parking/verify?plate=" + plate + "&zone_id=" + zone, status: 200, shows: []string{plate}},
+		"GET /api/v1/traffic/sectors":       {path: v1 + "/traffic/sectors?limit=100", status: 200, shows: []string{sector}},
+		"GET /api/v1/traffic/offences":      {path: v1 + "/traffic/offences?limit=100", status: 200, shows: []string{offence}},
+		"GET /api/v1/traffic/lookup": {path: v1 + "/traffic/lookup?plate=" + plate, status: 200,
+			shows: []string{waiting.ID, waiting.Number, upheld.ID, upheld.Number, `"status":"contested"`, `"status":"issued"`}},
+		// A camera's challan on the other citizen's plate: its holder is
+		// not in the answer.
+		"POST /api/v1/admin/traffic/challans": {method: http.MethodPost, path: v1 + "/admin/traffic/challans", token: camera.Token, status: 201,
+			body: challan(otherPlate), shows: []string{otherPlate, `"by":"client"`}},
 		"GET /api/v1/integrations/appointments": {path: v1 + "/integrations/appointments?date=" + day, status: 200, shows: appointments},
 		// Staff's day list: clients are refused it, and it shows patients.
 		"GET /api/v1/admin/health/appointments": {path: v1 + "/admin/health/appointments?facility_id=" + facility + "&date=" + day, status: 403},
@@ -157,7 +212,7 @@ func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			r := app.Do(apitest.Request{Method: cmp.Or(c.method, http.MethodGet), Path: c.path, Token: client.Token, Body: c.body})
+			r := app.Do(apitest.Request{Method: cmp.Or(c.method, http.MethodGet), Path: c.path, Token: cmp.Or(c.token, client.Token), Body: c.body})
 			if r.Status != c.status {
 				t.Errorf("%d %s, want %d", r.Status, owShort(r.Body), c.status)
 			}

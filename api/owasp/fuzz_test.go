@@ -17,8 +17,8 @@ import (
 func FuzzRequestBodies(f *testing.F) {
 	app := apitest.New(f)
 	tokens := []string{app.NewCitizen().Token, app.NewStaff("admin", "").Token, app.NewStaff("parking_admin", "").Token,
-		app.NewStaff("health_admin", "").Token, app.NewStaff("education_admin", "").Token,
-		app.NewClient([]string{"webhooks:manage", "parking.permits:verify"}, "").Token}
+		app.NewStaff("health_admin", "").Token, app.NewStaff("education_admin", "").Token, app.NewStaff("traffic_admin", "").Token,
+		app.NewClient([]string{"webhooks:manage", "parking.permits:verify", "traffic.challans:issue"}, "").Token}
 	var ops []string
 	spec, _ := owSpec(f)
 	for _, op := range spec {

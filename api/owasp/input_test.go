@@ -16,6 +16,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/modules/traffic"
 )
 
 // owBody is a valid request to an operation that takes a JSON body, made
@@ -54,6 +55,9 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 	staff := w.app.NewStaff(identity.RoleParkingOfficer, "")
 	hAdm, eAdm, pAdm := w.app.Admin(identity.RoleHealthAdmin).Token, w.app.Admin(identity.RoleEducationAdmin).Token, w.app.Admin(identity.RoleParkingAdmin).Token
 	key := func() map[string]string { return owFreshKey() }
+	renamed := fmt.Sprintf("MASS_%d", n) // an offence to rename
+	w.app.Post(v1+"/admin/traffic/offences", w.tAdmin.Token, map[string]any{"code": renamed, "title": "Signal violation", "title_ur": "اشارہ توڑنا",
+		"fine_pkr": owFine, "late_fine_pkr": 2 * owFine, "due_days": 14}).Want(t, http.StatusCreated)
 	status := func(want int, field, value string) func(*testing.T, *apitest.Response) {
 		return func(t *testing.T, r *apitest.Response) {
 			t.Helper()
@@ -144,6 +148,11 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 					t.Errorf("profile shows a password, or roles other than citizen: %s", r.Body)
 				}
 			}},
+		"POST /api/v1/admin/traffic/advisories": {token: w.tAdmin.Token, path: "/admin/traffic/advisories",
+			body: map[string]any{"kind": "closure", "title": "Mass closure", "title_ur": "ماس بندش", "body": "Use another road.", "body_ur": "دوسری سڑک استعمال کریں۔",
+				"sectors": []string{w.t2.Code}, "starts_at": w.app.Clock.Now().Format(time.RFC3339), "ends_at": w.app.Clock.Now().Add(time.Hour).Format(time.RFC3339)},
+			created: status(http.StatusCreated, "kind", "closure")},
+		"PUT /api/v1/me/followed-sectors": {token: w.b.Token, path: "/me/followed-sectors", body: map[string]any{"sectors": []string{w.t2.Code}}},
 		"POST /api/v1/me/dependants": {token: w.b.Token, path: "/me/dependants",
 			body:    map[string]any{"full_name": "Sara Khan", "relation": "child", "date_of_birth": "2019-02-03", "gender": "female"},
 			created: status(http.StatusCreated, "relation", "child")},
@@ -163,6 +172,32 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 		"POST /api/v1/parking/vehicles": {token: w.b.Token, path: "/parking/vehicles",
 			body:    map[string]any{"plate": fmt.Sprintf("MAS-%d", 1000+n%9000), "make": "Suzuki", "model": "Alto", "colour": "white"},
 			created: status(http.StatusCreated, "make", "Suzuki")},
+		"POST /api/v1/admin/traffic/challans": {token: w.tOff2.Token, path: "/admin/traffic/challans",
+			body: apitest.With(w.challanBody(w.bPlate, w.t2.Code), "device_ref", fmt.Sprintf("mass-%d", n), "evidence_url", "https://evidence.ictp.gov.pk/mass.jpg"),
+			created: func(t *testing.T, r *apitest.Response) {
+				status(http.StatusCreated, "status", "issued")(t, r)
+				status(http.StatusCreated, "amount_pkr", fmt.Sprint(owFine))(t, r)
+				status(http.StatusCreated, "sector", w.t2.Code)(t, r)
+				if strings.Contains(string(r.Body), w.b.ID) || strings.Contains(string(r.Body), w.bVeh) {
+					t.Errorf("the challan shows its holder or vehicle: %s", r.Body)
+				}
+			}},
+		"POST /api/v1/admin/traffic/challans/{id}/decision": {token: w.tAdmin.Token, path: "/admin/traffic/challans/" + w.bContested + "/decision",
+			body: map[string]any{"decision": "upheld", "note": "The camera photo shows the plate."}, created: status(http.StatusOK, "status", "issued")},
+		"POST /api/v1/admin/traffic/offences": {token: w.tAdmin.Token, path: "/admin/traffic/offences",
+			body: map[string]any{"code": fmt.Sprintf("MASS_NEW_%d", n), "title": "Mass offence", "title_ur": "ماس خلاف ورزی", "fine_pkr": 500,
+				"late_fine_pkr": 1000, "due_days": 7},
+			created: status(http.StatusCreated, "code", fmt.Sprintf("MASS_NEW_%d", n))},
+		"PATCH /api/v1/admin/traffic/offences/{code}": {token: w.tAdmin.Token, path: "/admin/traffic/offences/" + renamed,
+			body: map[string]any{"title": "Renamed offence"}, created: status(http.StatusOK, "title", "Renamed offence")},
+		"POST /api/v1/traffic/challans/{id}/contest": {token: w.b.Token, path: "/traffic/challans/" + w.bContest + "/contest",
+			body: map[string]any{"statement": owStatement}, created: status(http.StatusOK, "status", "contested")},
+		"POST /api/v1/traffic/challans/{id}/payments": {token: w.b.Token, path: "/traffic/challans/" + w.bPay + "/payments",
+			body: map[string]any{"method": "sandbox", "payment_token": "tok_visa"}, header: key,
+			created: func(t *testing.T, r *apitest.Response) {
+				status(http.StatusOK, "status", "paid")(t, r)
+				status(http.StatusOK, "amount_pkr", fmt.Sprint(owFine))(t, r)
+			}},
 	}
 }
 
@@ -333,6 +368,8 @@ var requestTypes = []any{
 	parking.ZoneInput{}, parking.ZoneChange{}, parking.Tariff{}, parking.Verdict{}, parking.VehicleInput{}, parking.PermitRequest{},
 	parking.PaymentRequest{}, parking.RenewRequest{},
 	integrations.NewClient{}, integrations.NewSubscription{},
+	traffic.OffenceInput{}, traffic.OffenceChange{}, traffic.IssueRequest{}, traffic.ContestRequest{}, traffic.DecisionRequest{},
+	traffic.PaymentRequest{}, traffic.AdvisoryInput{}, traffic.FollowedSectors{},
 }
 
 // TestOWASPInputTypesOfferNoPrivilegedFields looks at every request type
@@ -348,6 +385,7 @@ func TestOWASPInputTypesOfferNoPrivilegedFields(t *testing.T) {
 		"Registration.cnic": true, "Registration.email": true, "ProfileChange.email": true, "BookingRequest.slot_id": true,
 		"RescheduleRequest.slot_id": true, "PermitRequest.vehicle_id": true, "PermitRequest.zone_id": true,
 		"ApplicationRequest.school_id": true, "PractitionerInput.facility_id": true, "VehicleInput.plate": true,
+		"IssueRequest.plate": true, "AdvisoryInput.kind": true,
 	}
 	for _, v := range requestTypes {
 		typ := reflect.TypeOf(v)

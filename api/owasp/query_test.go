@@ -106,6 +106,11 @@ func (w *owWorld) owListCaller(path string) (token string, base url.Values, owns
 		return w.staffF1.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/parking/"):
 		return w.app.Admin(identity.RoleParkingAdmin).Token, base, false
+	case path == "/api/v1/admin/traffic/challans":
+		// T2's officer: A's challan in T1 must never show.
+		return w.tOff2.Token, base, true
+	case strings.HasPrefix(path, "/api/v1/admin/traffic/"):
+		return w.tAdmin.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/"):
 		return w.admin.Token, base, false
 	case path == "/api/v1/integrations/appointments":
@@ -120,8 +125,12 @@ func (w *owWorld) owListCaller(path string) (token string, base url.Values, owns
 		base.Set("plate", "ZZZ-999")
 		base.Set("zone_id", w.zone)
 		return w.officer.Token, base, false
+	case path == "/api/v1/traffic/lookup":
+		// Another plate's: A's challan must never show.
+		base.Set("plate", "ZZZ-999")
+		return w.tOff2.Token, base, true
 	case strings.HasPrefix(path, "/api/v1/me/"), path == "/api/v1/health/appointments", path == "/api/v1/education/applications",
-		path == "/api/v1/parking/permits", path == "/api/v1/parking/vehicles":
+		path == "/api/v1/parking/permits", path == "/api/v1/parking/vehicles", path == "/api/v1/traffic/challans":
 		return w.b.Token, base, true
 	}
 	return "", base, false

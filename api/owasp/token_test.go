@@ -116,11 +116,22 @@ func owTokenMisuse(t *testing.T, w *owWorld) {
 	t.Run("a client token claiming scopes never granted", func(t *testing.T) {
 		// The client holds health.appointments:read and webhooks:manage only.
 		forged := sign(token.TypeAccess, w.clientF2.ID, integrations.Audience,
-			token.Claims{Kind: "client", Scope: "webhooks:manage parking.permits:verify health.appointments:read"})
+			token.Claims{Kind: "client", Scope: "webhooks:manage parking.permits:verify health.appointments:read traffic.challans:lookup traffic.challans:issue"})
 		r := w.app.Get(v1+"/parking/verify?plate="+w.permit.Plate+"&zone_id="+w.zone, forged)
 		owCheck(t, "verify with a forged scope", r, w.aSecrets()...)
 		if r.Status != http.StatusForbidden {
 			t.Fatalf("a scope the client was never granted: %d %s, want 403", r.Status, owShort(r.Body))
+		}
+		for _, req := range []apitest.Request{
+			{Method: http.MethodGet, Path: v1 + "/traffic/lookup?plate=" + w.permit.Plate},
+			{Method: http.MethodPost, Path: v1 + "/admin/traffic/challans", Body: w.challanBody(w.permit.Plate, w.t1.Code)},
+		} {
+			req.Token = forged
+			r := w.app.Do(req)
+			owCheck(t, req.Method+" "+req.Path+" with a forged scope", r, append(w.aSecrets(), w.challan.ID)...)
+			if r.Status != http.StatusForbidden {
+				t.Fatalf("%s %s with a scope the client was never granted: %d %s, want 403", req.Method, req.Path, r.Status, owShort(r.Body))
+			}
 		}
 		if r := w.app.Get(v1+"/integrations/webhooks", forged); r.Status != http.StatusOK {
 			t.Fatalf("the scopes it does hold: %d %s", r.Status, owShort(r.Body))

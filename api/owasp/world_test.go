@@ -3,10 +3,12 @@ package owasp_test
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -16,14 +18,16 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/modules/traffic"
 	"github.com/islamabad-digital/citizenapi/openapi"
 )
 
 // The phases of TestOWASPAPITop10 share the world built here: two
 // citizens, where A owns one record of every kind a citizen can own and B
-// is the attacker, two facilities, two schools, a zone, unit-bound staff
-// and unit-bound clients. Everything is made through the API, as the other
-// tests of this package do, because on PostgreSQL they share one schema.
+// is the attacker, two facilities, two schools, a zone, two traffic
+// sectors, unit-bound staff and unit-bound clients. Everything is made
+// through the API (but the sectors, which have none), as the other tests
+// of this package do, because on PostgreSQL they share one schema.
 
 const v1 = api.BasePath
 
@@ -49,6 +53,13 @@ type owWorld struct {
 	// clientF1 and clientF2 read their facility's appointments and manage webhooks.
 	clientF1, clientF2 *apitest.Client
 	sub1               string // clientF1's webhook subscription
+	// Traffic: sectors T1 and T2, an officer of each, a camera client
+	// bound to T2, the traffic admin and the offence challans are for.
+	t1, t2       owSector
+	tOff1, tOff2 *apitest.Staff  // traffic_officer of T1, of T2
+	tCam2        *apitest.Client // traffic.challans:issue, bound to T2
+	tAdmin       *apitest.Staff  // traffic_admin
+	offence      string          // offence code
 
 	// A's records.
 	appt         health.Appointment
@@ -60,10 +71,18 @@ type owWorld struct {
 	permit       parking.Permit
 	pending      parking.Permit
 	notification string
+	challan      traffic.Challan // on vehActive's plate, issued in T1
 
 	// B's own records.
 	bDep, bVeh string
+	bPlate     string // bVeh's
+	// B's challans in T2: one to pay, one to contest, one contested (to
+	// decide).
+	bPay, bContest, bContested string
 }
+
+// owSector is a traffic sector.
+type owSector struct{ ID, Code string }
 
 // newOwWorld starts a server with opts and builds the world in it.
 func newOwWorld(t *testing.T, opts ...apitest.Option) *owWorld {
@@ -108,6 +127,19 @@ func newOwWorld(t *testing.T, opts ...apitest.Option) *owWorld {
 	w.bDep = w.app.Dependant(w.b, "Bilal Attacker")
 	w.bVeh = w.app.Vehicle(w.b)
 
+	w.t1, w.t2 = w.sector(t), w.sector(t)
+	w.tAdmin = app.Admin(identity.RoleTrafficAdmin)
+	w.tOff1, w.tOff2 = app.NewStaff(identity.RoleTrafficOfficer, w.t1.ID), app.NewStaff(identity.RoleTrafficOfficer, w.t2.ID)
+	w.tCam2 = app.NewClient([]string{"traffic.challans:issue"}, w.t2.ID)
+	w.offence = fmt.Sprintf("OW_%d", rand.IntN(1_000_000_000))
+	app.Post(v1+"/admin/traffic/offences", w.tAdmin.Token, map[string]any{"code": w.offence, "title": "Signal violation",
+		"title_ur": "اشارہ توڑنا", "fine_pkr": owFine, "late_fine_pkr": 2 * owFine, "due_days": 14}).Want(t, http.StatusCreated)
+	w.challan = w.issue(t, w.tOff1.Token, w.permit.Plate, w.t1.Code)
+	w.bPlate = w.plate(t, w.b, w.bVeh)
+	w.bPay, w.bContest, w.bContested = w.issue(t, w.tOff2.Token, w.bPlate, w.t2.Code).ID, w.issue(t, w.tOff2.Token, w.bPlate, w.t2.Code).ID,
+		w.issue(t, w.tOff2.Token, w.bPlate, w.t2.Code).ID
+	app.Post(v1+"/traffic/challans/"+w.bContested+"/contest", w.b.Token, map[string]string{"statement": owStatement}).Want(t, http.StatusOK)
+
 	scopes := []string{"health.appointments:read", "webhooks:manage"}
 	w.clientF1, w.clientF2 = app.NewClient(scopes, w.f1), app.NewClient(scopes, w.f2)
 	r := app.Post(v1+"/integrations/webhooks", w.clientF1.Token,
@@ -115,6 +147,56 @@ func newOwWorld(t *testing.T, opts ...apitest.Option) *owWorld {
 	r.Want(t, http.StatusCreated)
 	w.sub1 = r.Map(t)["id"].(string)
 	return w
+}
+
+// owFine is the fine of the world's offence, in PKR.
+const owFine = 2000
+
+// owStatement is a citizen's statement contesting a challan.
+const owStatement = "My car was parked at home in G-9 at that time."
+
+// sector inserts a traffic sector with a code of its own, as the demo
+// loads them: sectors have no API.
+func (w *owWorld) sector(t *testing.T) owSector {
+	t.Helper()
+	s := owSector{ID: uuid.NewString(), Code: fmt.Sprintf("OW-%d", rand.IntN(1_000_000_000))}
+	if err := w.app.DB.Exec("INSERT INTO traffic_sectors (id, code, name, name_ur, created_at) VALUES (?, ?, ?, ?, ?)",
+		s.ID, s.Code, "Attack sector "+s.Code, "حملہ سیکٹر", w.app.Clock.Now()).Error; err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// issue has an officer (or camera) issue a challan on plate in a sector,
+// for the world's offence, seen now.
+func (w *owWorld) issue(t *testing.T, token, plate, sector string) traffic.Challan {
+	t.Helper()
+	var c traffic.Challan
+	w.app.Post(v1+"/admin/traffic/challans", token, w.challanBody(plate, sector)).Want(t, http.StatusCreated).JSON(t, &c)
+	return c
+}
+
+// challanBody is a request to issue a challan on plate in a sector, for
+// the world's offence, seen now.
+func (w *owWorld) challanBody(plate, sector string) map[string]any {
+	return map[string]any{"plate": plate, "offence_code": w.offence, "place": "Jinnah Avenue at the Blue Area signal", "sector": sector,
+		"occurred_at": w.app.Clock.Now().Format(time.RFC3339Nano)}
+}
+
+// plate reads the plate of one of c's vehicles.
+func (w *owWorld) plate(t *testing.T, c *apitest.Citizen, vehicleID string) string {
+	t.Helper()
+	var list struct {
+		Items []struct{ ID, Plate string } `json:"items"`
+	}
+	w.app.Get(v1+"/parking/vehicles?limit=100", c.Token).Want(t, http.StatusOK).JSON(t, &list)
+	for _, v := range list.Items {
+		if v.ID == vehicleID {
+			return v.Plate
+		}
+	}
+	t.Fatalf("vehicle %s is not the citizen's", vehicleID)
+	return ""
 }
 
 // as returns the world with its helpers failing t, for use inside a
@@ -127,7 +209,7 @@ func (w *owWorld) as(t *testing.T) *owWorld {
 
 // aIDs are the IDs of A's records: none may ever reach B.
 func (w *owWorld) aIDs() []string {
-	return []string{w.appt.ID, w.dep, w.application.ID, w.vehActive, w.vehPending, w.vehSpare, w.permit.ID, w.pending.ID, w.notification}
+	return []string{w.appt.ID, w.dep, w.application.ID, w.vehActive, w.vehPending, w.vehSpare, w.permit.ID, w.pending.ID, w.notification, w.challan.ID}
 }
 
 // aSecrets is what identifies A as a person, in every spelling the API or
@@ -145,7 +227,7 @@ func (w *owWorld) snapshotA(t *testing.T) map[string]string {
 		"/health/appointments/" + w.appt.ID, "/me/dependants/" + w.dep, "/education/applications/" + w.application.ID,
 		"/parking/permits/" + w.permit.ID, "/parking/permits/" + w.pending.ID, "/parking/vehicles?limit=100",
 		"/me/notifications?limit=100", "/health/appointments?limit=100", "/education/applications?limit=100",
-		"/parking/permits?limit=100", "/me/dependants?limit=100",
+		"/parking/permits?limit=100", "/me/dependants?limit=100", "/traffic/challans/" + w.challan.ID, "/traffic/challans?limit=100",
 	}
 	out := map[string]string{}
 	for _, p := range paths {

@@ -33,6 +33,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/modules/traffic"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
@@ -318,6 +319,36 @@ func (e *env) acceptedApplication(citizen, educationAdmin, schoolID, year string
 	r.Want(e.t, http.StatusOK)
 	r.JSON(e.t, &a)
 	return a
+}
+
+// sector adds a traffic sector with a code of its own, as the demo loads
+// them (sectors have no API), and returns its ID and code.
+func (e *env) sector() (id, code string) {
+	e.t.Helper()
+	id, code = uuid.NewString(), fmt.Sprintf("IT-%d", rand.IntN(1_000_000_000))
+	err := e.app.DB.Exec("INSERT INTO traffic_sectors (id, code, name, name_ur, created_at) VALUES (?, ?, ?, ?, ?)",
+		id, code, "Integrations test sector "+code, "ٹیسٹ سیکٹر", e.app.Clock.Now()).Error
+	if err != nil {
+		e.t.Fatalf("insert sector: %v", err)
+	}
+	return id, code
+}
+
+// offence adds an offence of the test's own to the schedule through the
+// admin API.
+func (e *env) offence(trafficAdmin string) traffic.Offence {
+	e.t.Helper()
+	var o traffic.Offence
+	e.app.Post("/api/v1/admin/traffic/offences", trafficAdmin, traffic.OffenceInput{Code: fmt.Sprintf("IT_%d", rand.IntN(1_000_000_000)),
+		Title: "Signal violation", TitleUr: "اشارہ توڑنا", FinePKR: 2000, LateFinePKR: 4000, DueDays: 14}).Want(e.t, http.StatusCreated).JSON(e.t, &o)
+	return o
+}
+
+// challanEvent is the data a challan event carries about c, read from the
+// API's own answer.
+func challanEvent(c traffic.Challan) webhook.ChallanEventData {
+	return webhook.ChallanEventData{ChallanID: c.ID, Number: c.Number, Plate: c.Plate, OffenceCode: c.Offence.Code, Status: c.Status,
+		AmountPKR: c.AmountPKR, DueDate: c.DueDate}
 }
 
 var zoneTariffs = []parking.Tariff{
@@ -1607,6 +1638,8 @@ func TestWebhookEventData(t *testing.T) {
 	e.subscribe(e.client([]string{"health.appointments:read", "webhooks:manage"}, facility, 0), rc.URL, "appointment.booked", "appointment.cancelled")
 	e.subscribe(e.client([]string{"parking.permits:verify", "webhooks:manage"}, "", 0), rc.URL, "permit.activated", "permit.revoked")
 	e.subscribe(e.client([]string{"education.schools:read", "webhooks:manage"}, school, 0), rc.URL, "application.decided")
+	e.subscribe(e.client([]string{"traffic.challans:lookup", "traffic.advisories:read", "webhooks:manage"}, "", 0), rc.URL,
+		"challan.issued", "challan.contested", "challan.decided", "challan.paid", "advisory.published")
 
 	citizen := e.app.NewCitizen()
 	appt := e.book(citizen.Token, slot.ID)
@@ -1614,6 +1647,32 @@ func TestWebhookEventData(t *testing.T) {
 	p := e.activePermit(citizen.Token, zone)
 	e.app.Post("/api/v1/admin/parking/permits/"+p.ID+"/revoke", parkingAdmin.Token, map[string]string{"reason": "Forged residence proof"}).Want(t, http.StatusOK)
 	a := e.acceptedApplication(citizen.Token, educationAdmin.Token, school, year)
+
+	// One challan on the citizen's plate through its life, so that each
+	// challan event happens once: issued by the sector's officer, contested
+	// by the citizen, upheld by the traffic admin, then paid.
+	sectorID, sectorCode := e.sector()
+	trafficAdmin, officer := e.app.NewStaff("traffic_admin", ""), e.app.NewStaff("traffic_officer", sectorID)
+	offence := e.offence(trafficAdmin.Token)
+	var issued, contested, decided, paid traffic.Challan
+	e.app.Post("/api/v1/admin/traffic/challans", officer.Token, map[string]any{"plate": p.Plate, "offence_code": offence.Code,
+		"place": "Jinnah Avenue at the Blue Area signal", "sector": sectorCode, "occurred_at": e.app.Clock.Now().Format(time.RFC3339Nano)}).
+		Want(t, http.StatusCreated).JSON(t, &issued)
+	e.app.Post("/api/v1/traffic/challans/"+issued.ID+"/contest", citizen.Token, map[string]string{"statement": "My car was parked at home at that time."}).
+		Want(t, http.StatusOK).JSON(t, &contested)
+	e.app.Post("/api/v1/admin/traffic/challans/"+issued.ID+"/decision", trafficAdmin.Token, map[string]string{"decision": "upheld", "note": "The photo shows the plate."}).
+		Want(t, http.StatusOK).JSON(t, &decided)
+	e.app.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/traffic/challans/" + issued.ID + "/payments", Token: citizen.Token,
+		Body: map[string]string{"method": "sandbox", "payment_token": "tok_visa"}, Header: map[string]string{"Idempotency-Key": uuid.NewString()}}).
+		Want(t, http.StatusOK).JSON(t, &paid)
+	if issued.Status != "issued" || contested.Status != "contested" || decided.Status != "issued" || paid.Status != "paid" {
+		t.Fatalf("the challan went %s, %s, %s, %s; want issued, contested, issued, paid", issued.Status, contested.Status, decided.Status, paid.Status)
+	}
+	start := e.app.Clock.Now().Add(time.Hour).Truncate(time.Second)
+	var advisory traffic.Advisory
+	e.app.Post("/api/v1/admin/traffic/advisories", trafficAdmin.Token, map[string]any{"kind": "diversion", "title": "Jinnah Avenue diverted",
+		"title_ur": "جناح ایونیو کا راستہ تبدیل", "body": "Use Khayaban-e-Iqbal.", "body_ur": "خیابانِ اقبال استعمال کریں۔", "sectors": []string{sectorCode},
+		"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)}).Want(t, http.StatusCreated).JSON(t, &advisory)
 	e.dispatch()
 
 	booked := webhook.AppointmentEventData{AppointmentID: appt.ID, SlotID: slot.ID, FacilityID: facility, PractitionerID: slot.PractitionerID,
@@ -1624,6 +1683,10 @@ func TestWebhookEventData(t *testing.T) {
 	want := map[string]any{
 		"appointment.booked": booked, "appointment.cancelled": cancelled, "permit.activated": permit, "permit.revoked": permit,
 		"application.decided": webhook.ApplicationEventData{ApplicationID: a.ID, SchoolID: school, Grade: 1, AcademicYear: year, Status: "accepted"},
+		"challan.issued":      challanEvent(issued), "challan.contested": challanEvent(contested),
+		"challan.decided": challanEvent(decided), "challan.paid": challanEvent(paid),
+		"advisory.published": webhook.AdvisoryEventData{AdvisoryID: advisory.ID, Kind: "diversion", Title: advisory.Title, Sectors: []string{sectorCode},
+			StartsAt: start, EndsAt: start.Add(3 * time.Hour)},
 	}
 	got := map[string]any{}
 	for _, h := range rc.received() {
