@@ -153,24 +153,22 @@ func (s *Service) tell(ctx context.Context, r challanRow, o offenceRow, kind, no
 	}})
 }
 
-// present makes stored challans what their readers see, with offences,
-// sectors and histories loaded in one query each.
+// present makes stored challans what their readers see, with their
+// histories loaded in one query, and offences and sectors from the
+// catalogue.
 func (s *Service) present(ctx context.Context, rows []challanRow) ([]Challan, error) {
 	if len(rows) == 0 {
 		return []Challan{}, nil
 	}
-	ids, codes, sectors := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
+	ids := make([]string, len(rows))
 	for i, r := range rows {
-		ids[i], codes[i], sectors[i] = r.ID, r.OffenceCode, r.SectorID
+		ids[i] = r.ID
 	}
-	offences, err := s.store.offences(ctx, codes)
+	cat, err := s.catalogue(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
-	sectorCodes, err := s.store.sectorCodes(ctx, sectors)
-	if err != nil {
-		return nil, err
-	}
+	offences, sectorCodes := cat.offences, cat.sectors
 	history, err := s.store.events(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -199,6 +197,25 @@ func (s *Service) present(ctx context.Context, rows []challanRow) ([]Challan, er
 		out[i] = c
 	}
 	return out, nil
+}
+
+// catalogueAge is how long an instance answers from the catalogue it read;
+// an offence renamed on another instance shows within it.
+const catalogueAge = time.Second
+
+// catalogue returns the schedule and sectors, read again when older than
+// catalogueAge, changed by this instance, or lacking what rows name.
+func (s *Service) catalogue(ctx context.Context, rows []challanRow) (catalogue, error) {
+	now := s.clock.Now()
+	if c, ok := s.catalogueCache.Get(struct{}{}, now); ok && c.has(rows) {
+		return c, nil
+	}
+	c, err := s.store.catalogue(ctx)
+	if err != nil {
+		return catalogue{}, err
+	}
+	s.catalogueCache.Put(struct{}{}, c, now.Add(catalogueAge), now)
+	return c, nil
 }
 
 // presentOne presents one challan as present does; created passes through.

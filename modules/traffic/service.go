@@ -6,6 +6,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
+	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
@@ -39,12 +40,15 @@ type Service struct {
 	inbox     *notify.Inbox
 	events    *webhook.Outbox
 	audit     *audit.Log
+	// catalogueCache keeps the schedule and sectors for catalogue.
+	catalogueCache *cache.TTL[struct{}, catalogue]
 }
 
 // NewService returns the traffic service.
 func NewService(d Deps) *Service {
 	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, plates: d.Plates, providers: d.Providers,
-		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
+		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock),
+		catalogueCache: cache.NewTTL[struct{}, catalogue](1)}
 }
 
 // Sectors lists the city's traffic sectors by code.
@@ -120,5 +124,6 @@ func (s *Service) UpdateOffence(ctx context.Context, code string, in OffenceChan
 		out = r.offence()
 		return s.audit.Record(ctx, audit.Entry{Action: "traffic.offence.update", TargetType: "offence", TargetID: code})
 	})
+	s.catalogueCache.Delete(struct{}{})
 	return out, err
 }

@@ -146,15 +146,44 @@ func (s *Store) Sector(ctx context.Context, id string) (sectorRow, error) {
 	return r, db.Translate(err, "sector not found")
 }
 
-// sectorCodes returns the codes of the sectors with ids, in one query.
-func (s *Store) sectorCodes(ctx context.Context, ids []string) (map[string]string, error) {
-	var rows []sectorRow
-	err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error
-	out := make(map[string]string, len(rows))
+// catalogue is the offence schedule and the sectors' codes by ID: the
+// small tables every challan answer names.
+type catalogue struct {
+	offences map[string]offenceRow
+	sectors  map[string]string
+}
+
+// has reports whether the catalogue names every offence and sector of rows.
+func (c catalogue) has(rows []challanRow) bool {
 	for _, r := range rows {
-		out[r.ID] = r.Code
+		if _, ok := c.offences[r.OffenceCode]; !ok {
+			return false
+		}
+		if _, ok := c.sectors[r.SectorID]; !ok {
+			return false
+		}
 	}
-	return out, db.Translate(err, "")
+	return true
+}
+
+// catalogue reads the whole schedule and every sector.
+func (s *Store) catalogue(ctx context.Context) (catalogue, error) {
+	var offences []offenceRow
+	if err := s.db.Conn(ctx).Find(&offences).Error; err != nil {
+		return catalogue{}, db.Translate(err, "")
+	}
+	var sectors []sectorRow
+	if err := s.db.Conn(ctx).Find(&sectors).Error; err != nil {
+		return catalogue{}, db.Translate(err, "")
+	}
+	c := catalogue{offences: make(map[string]offenceRow, len(offences)), sectors: make(map[string]string, len(sectors))}
+	for _, o := range offences {
+		c.offences[o.Code] = o
+	}
+	for _, r := range sectors {
+		c.sectors[r.ID] = r.Code
+	}
+	return c, nil
 }
 
 // offenceOrder reads the schedule by code.
@@ -182,17 +211,6 @@ func (s *Store) Offence(ctx context.Context, code string) (offenceRow, error) {
 	var r offenceRow
 	err := s.db.Conn(ctx).Where("code = ?", code).Take(&r).Error
 	return r, db.Translate(err, "offence not found")
-}
-
-// offences returns the offences with codes, in one query.
-func (s *Store) offences(ctx context.Context, codes []string) (map[string]offenceRow, error) {
-	var rows []offenceRow
-	err := s.db.Conn(ctx).Where("code IN ?", codes).Find(&rows).Error
-	out := make(map[string]offenceRow, len(rows))
-	for _, r := range rows {
-		out[r.Code] = r
-	}
-	return out, db.Translate(err, "")
 }
 
 // CreateOffence adds an offence. Errors: Conflict naming code when the
