@@ -127,9 +127,12 @@ func (v *Vehicles) Remove(ctx context.Context, accountID, id string) error {
 }
 
 // HolderAt returns the vehicle that carried plate at time at: registered
-// by then and not yet removed. Its AccountID is who held the plate. A
-// removed vehicle's plate is kept for a day only (see AnonymisePlates).
-// Errors: Invalid naming plate; NotFound when nobody held it.
+// by then (a registration counts from the start of its second, as times
+// written to the second are) and not yet removed; when a plate changed
+// hands within that second, the new holder. Its AccountID is who held the
+// plate. A removed vehicle's plate is kept for 92 days only (see
+// AnonymisePlates). Errors: Invalid naming plate; NotFound when nobody
+// held it.
 func (v *Vehicles) HolderAt(ctx context.Context, plate string, at time.Time) (Vehicle, error) {
 	plate, err := domain.NormalizePlate("plate", plate)
 	if err != nil {
@@ -138,7 +141,7 @@ func (v *Vehicles) HolderAt(ctx context.Context, plate string, at time.Time) (Ve
 	// In UTC, as stored: SQLite compares times as text.
 	at = at.UTC()
 	var r vehicleRow
-	err = v.db.Conn(ctx).Where("plate = ? AND created_at <= ? AND (deleted_at IS NULL OR deleted_at > ?)", plate, at, at).
+	err = v.db.Conn(ctx).Where("plate = ? AND created_at < ? AND (deleted_at IS NULL OR deleted_at > ?)", plate, at.Truncate(time.Second).Add(time.Second), at).
 		Order("created_at DESC").Take(&r).Error
 	if err != nil {
 		return Vehicle{}, db.Translate(err, "no vehicle carried this plate then")

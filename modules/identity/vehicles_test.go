@@ -62,6 +62,7 @@ func TestHolderAt(t *testing.T) {
 	}{
 		{"before anyone", registered.Add(-time.Second), ""},
 		{"as A registers it", registered, a},
+		{"in the second A registers it, written to the second", registered.Truncate(time.Second), a},
 		{"while A holds it", registered.Add(time.Minute), a},
 		{"while A holds it, in Karachi time", registered.Add(time.Minute).In(domain.Karachi), a},
 		{"just before A removes it", removed.Add(-time.Microsecond), a},
