@@ -55,6 +55,9 @@ func (s *Service) Issue(ctx context.Context, p domain.Principal, in IssueRequest
 		if err := s.record(ctx, p, row.ID, "issued", ""); err != nil {
 			return err
 		}
+		if err := s.audit.Record(ctx, audit.Entry{Action: "traffic.challan.issue", TargetType: "challan", TargetID: row.ID, SubjectID: row.holder()}); err != nil {
+			return err
+		}
 		return s.tell(ctx, row, offence, "challan.issued", "")
 	})
 	if errors.Is(err, errDuplicateDevice) {

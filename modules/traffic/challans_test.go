@@ -318,6 +318,13 @@ func TestIssueChallan(t *testing.T) {
 		if got := history(c); !slices.Equal(got, []string{"issued/staff"}) {
 			t.Errorf("history %v, want issued by staff", got)
 		}
+		var log struct{ Items []home.AccessEntry }
+		e.app.Get("/api/v1/me/access-log?limit=100", holder.Token).Want(t, http.StatusOK).JSON(t, &log)
+		if !slices.ContainsFunc(log.Items, func(a home.AccessEntry) bool {
+			return a.Action == "traffic.challan.issue" && a.Role == identity.RoleTrafficOfficer && a.UnitID == e.a.ID && a.Purpose != a.Action
+		}) {
+			t.Errorf("the holder's access log %+v lacks the officer issuing the challan", log.Items)
+		}
 	})
 
 	t.Run("officer in another sector", func(t *testing.T) {
