@@ -8656,6 +8656,7 @@ const docTemplate = `{
                     "example": "cam-17-000451"
                 },
                 "evidence_url": {
+                    "description": "EvidenceURL is an https link to the photo or video.",
                     "type": "string",
                     "maxLength": 500,
                     "example": "https://evidence.ictp.gov.pk/cam/17/2027-03-10T04-12-55.jpg"

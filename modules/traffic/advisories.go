@@ -152,14 +152,11 @@ func (s *Service) presentAdvisories(ctx context.Context, rows []advisoryRow) ([]
 func (s *Service) Publish(ctx context.Context, p domain.Principal, in AdvisoryInput) (Advisory, error) {
 	var errs domain.FieldErrors
 	errs.Add(in.Check())
-	errs.Add(s.checkSectors(ctx, "sectors", in.Sectors))
-	now := s.clock.Now()
-	if !in.EndsAt.After(now) {
-		errs.Add(domain.FieldInvalid("ends_at", "validation.advisory.ends_past", nil))
-	}
+	errs.Add(s.CheckAdvisory(ctx, in))
 	if err := errs.Err(); err != nil {
 		return Advisory{}, err
 	}
+	now := s.clock.Now()
 	r := advisoryRow{ID: uuid.NewString(), Kind: in.Kind, Title: in.Title, TitleUr: in.TitleUr, Body: in.Body, BodyUr: in.BodyUr,
 		StartsAt: in.StartsAt.UTC(), EndsAt: in.EndsAt.UTC(), PublishedBy: p.Subject, CreatedAt: now}
 	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
@@ -177,6 +174,18 @@ func (s *Service) Publish(ctx context.Context, p domain.Principal, in AdvisoryIn
 		return Advisory{}, err
 	}
 	return r.advisory(in.Sectors), nil
+}
+
+// CheckAdvisory names the fields of an advisory that the sectors or the
+// clock refuse: unknown sector codes, an end already past. The handler
+// adds them to the fields the request's own checks name.
+func (s *Service) CheckAdvisory(ctx context.Context, in AdvisoryInput) error {
+	var errs domain.FieldErrors
+	errs.Add(s.checkSectors(ctx, "sectors", in.Sectors))
+	if !in.EndsAt.IsZero() && !in.EndsAt.After(s.clock.Now()) {
+		errs.Add(domain.FieldInvalid("ends_at", "validation.advisory.ends_past", nil))
+	}
+	return errs.Err()
 }
 
 // FollowedSectors returns the codes of the sectors the caller follows, in

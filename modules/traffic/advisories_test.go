@@ -90,6 +90,8 @@ func TestPublishAdvisory(t *testing.T) {
 			"kind", "flood", "title", "", "body_ur", strings.Repeat("ا", 2001), "ends_at", app.Clock.Now()),
 			[]string{"kind", "title", "body_ur", "sectors", "ends_at"}},
 		{"unknown sector and an end in the past", advisory(app, "x", -3*time.Hour, -time.Hour, a, "NOWHERE"), []string{"sectors", "ends_at"}},
+		{"a missing title and an unknown sector at once", apitest.With(advisory(app, "x", 0, time.Hour, "NOWHERE"), "title", ""),
+			[]string{"title", "sectors"}},
 		{"no sectors", advisory(app, "x", 0, time.Hour), []string{"sectors"}},
 	}
 	for _, tc := range refused {

@@ -3,6 +3,7 @@ package traffic
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -34,7 +35,7 @@ const (
 func (s *Service) Issue(ctx context.Context, p domain.Principal, in IssueRequest) (Challan, bool, error) {
 	if in.DeviceRef != "" {
 		if r, err := s.store.ChallanByDevice(ctx, p.Subject, in.DeviceRef); err == nil {
-			return s.presentOne(ctx, r, false)
+			return s.replay(ctx, r)
 		} else if !domain.IsKind(err, domain.NotFound) {
 			return Challan{}, false, err
 		}
@@ -66,7 +67,7 @@ func (s *Service) Issue(ctx context.Context, p domain.Principal, in IssueRequest
 		if err != nil {
 			return Challan{}, false, err
 		}
-		return s.presentOne(ctx, r, false)
+		return s.replay(ctx, r)
 	}
 	if err != nil {
 		return Challan{}, false, err
@@ -74,41 +75,65 @@ func (s *Service) Issue(ctx context.Context, p domain.Principal, in IssueRequest
 	return s.presentOne(ctx, row, true)
 }
 
-// newChallan checks an issue request and makes the challan's row, with
-// the plate's holder at the time of the offence.
-func (s *Service) newChallan(ctx context.Context, p domain.Principal, in IssueRequest) (challanRow, offenceRow, error) {
+// replay answers a device's retry with the challan it issued, as it may
+// stand since: contested or decided, seen from the roadside.
+func (s *Service) replay(ctx context.Context, r challanRow) (Challan, bool, error) {
+	c, _, err := s.presentOne(ctx, r, false)
+	return roadside(c), false, err
+}
+
+// CheckIssue names the fields of an issue request that the schedule, the
+// sectors or the clock refuse: an unknown offence or sector, an offence in
+// the future or too long ago. The handler adds them to the fields the
+// request's own checks name, so that one answer names every one.
+func (s *Service) CheckIssue(ctx context.Context, in IssueRequest) error {
+	_, _, err := s.checkIssue(ctx, in)
+	return err
+}
+
+// checkIssue is CheckIssue, returning the sector and offence it found.
+func (s *Service) checkIssue(ctx context.Context, in IssueRequest) (sectorRow, offenceRow, error) {
 	var errs domain.FieldErrors
-	plate, err := domain.NormalizePlate("plate", in.Plate)
-	errs.Add(err)
 	offence, err := s.store.Offence(ctx, in.OffenceCode)
 	if domain.IsKind(err, domain.NotFound) {
 		errs.Add(domain.FieldInvalid("offence_code", "validation.offence.unknown", nil))
-	} else if err != nil {
-		return challanRow{}, offenceRow{}, err
+	} else {
+		errs.Add(err)
 	}
 	sector, err := s.store.SectorByCode(ctx, in.Sector)
 	if domain.IsKind(err, domain.NotFound) {
 		errs.Add(domain.FieldInvalid("sector", "validation.sector.unknown", nil))
-	} else if err != nil {
-		return challanRow{}, offenceRow{}, err
+	} else {
+		errs.Add(err)
 	}
 	now := s.clock.Now()
 	if in.OccurredAt.After(now.Add(clockSkew)) || in.OccurredAt.Before(now.Add(-maxOffenceAge)) {
 		errs.Add(domain.FieldInvalid("occurred_at", "validation.challan.occurred_at", nil))
 	}
+	return sector, offence, errs.Err()
+}
+
+// newChallan checks an issue request and makes the challan's row, with
+// the plate's holder at the time of the offence.
+func (s *Service) newChallan(ctx context.Context, p domain.Principal, in IssueRequest) (challanRow, offenceRow, error) {
+	var errs domain.FieldErrors
+	errs.Add(in.Check())
+	sector, offence, err := s.checkIssue(ctx, in)
+	errs.Add(err)
 	if err := errs.Err(); err != nil {
 		return challanRow{}, offenceRow{}, err
 	}
 	if !issuesIn(p, sector.ID) {
 		return challanRow{}, offenceRow{}, domain.Errorf(domain.Forbidden, "you issue challans in your own sector only")
 	}
-	row := challanRow{ID: uuid.NewString(), Plate: plate, OffenceCode: offence.Code, FinePKR: offence.FinePKR, LateFinePKR: offence.LateFinePKR,
+	now := s.clock.Now()
+	row := challanRow{ID: uuid.NewString(), Plate: in.Plate, OffenceCode: offence.Code, FinePKR: offence.FinePKR, LateFinePKR: offence.LateFinePKR,
 		SectorID: sector.ID, Place: in.Place, OccurredAt: in.OccurredAt.UTC(), IssuedAt: now, DueDate: DueDate(now, offence.DueDays),
 		ContestUntil: DueDate(now, offence.DueDays), Status: StatusIssued, IssuerID: p.Subject, EvidenceURL: in.EvidenceURL, UpdatedAt: now}
 	if in.DeviceRef != "" {
 		row.DeviceRef = &in.DeviceRef
 	}
-	vehicleID, accountID, err := s.plates.HolderAt(ctx, plate, row.OccurredAt)
+	vehicleID, accountID, err := s.plates.HolderAt(ctx, in.Plate, row.OccurredAt)
 	switch {
 	case err == nil:
 		row.VehicleID, row.AccountID = &vehicleID, &accountID
@@ -443,20 +468,30 @@ func (s *Service) StaffChallans(ctx context.Context, p domain.Principal, sectorC
 // officers and clients; each holder sees the read in their access log.
 // Errors: Invalid naming plate.
 func (s *Service) PlateChallans(ctx context.Context, plate string, pg page.Request) (page.Page[Challan], error) {
+	if plate == "" {
+		return page.Page[Challan]{}, domain.FieldInvalid("plate", "validation.required", nil)
+	}
 	plate, err := domain.NormalizePlate("plate", plate)
 	if err != nil {
 		return page.Page[Challan]{}, err
 	}
 	out, err := s.readChallans(ctx, "traffic.plate.lookup", ChallanFilter{Plate: plate, Status: "unpaid"}, pg)
-	// The roadside needs what is owed, not what the holder wrote nor the
-	// decision on it, which the history's notes repeat.
 	for i := range out.Items {
-		out.Items[i].Statement, out.Items[i].DecisionNote = "", ""
-		for j := range out.Items[i].History {
-			out.Items[i].History[j].Note = ""
-		}
+		out.Items[i] = roadside(out.Items[i])
 	}
 	return out, err
+}
+
+// roadside is a challan as an officer or a client sees it at the roadside
+// or on a device's retry: what is owed, not what the holder wrote nor the
+// decision on it, which the history's notes repeat.
+func roadside(c Challan) Challan {
+	c.Statement, c.DecisionNote = "", ""
+	c.History = slices.Clone(c.History)
+	for i := range c.History {
+		c.History[i].Note = ""
+	}
+	return c
 }
 
 // readChallans lists challans for staff or a client and records the read

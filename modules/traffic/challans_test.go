@@ -335,14 +335,14 @@ func TestIssueChallan(t *testing.T) {
 	t.Run("every invalid field named at once", func(t *testing.T) {
 		e := e.as(t)
 		body := apitest.With(e.body("ICT 12345 ABC", e.a), "offence_code", "NO_SUCH_OFFENCE", "sector", "NO-SUCH-SECTOR",
-			"occurred_at", e.app.Clock.Now().Add(time.Hour).Format(time.RFC3339))
+			"occurred_at", e.app.Clock.Now().Add(time.Hour).Format(time.RFC3339), "place", "   ", "evidence_url", "http://evidence.example/1.jpg")
 		p := e.issue(e.officerA.Token, body).Problem(t, http.StatusUnprocessableEntity, "")
 		var got []string
 		for _, f := range p.Errors {
 			got = append(got, f.Field)
 		}
 		slices.Sort(got)
-		if want := []string{"occurred_at", "offence_code", "plate", "sector"}; !slices.Equal(got, want) {
+		if want := []string{"evidence_url", "occurred_at", "offence_code", "place", "plate", "sector"}; !slices.Equal(got, want) {
 			t.Errorf("errors name %v, want %v", got, want)
 		}
 	})
@@ -454,6 +454,19 @@ func TestIssueSameDeviceRefConcurrently(t *testing.T) {
 	other := e.app.NewClient([]string{"traffic.challans:issue"}, "")
 	if c := e.mustIssue(other.Token, body); challans[c.ID] {
 		t.Errorf("another camera's device_ref returned the first camera's challan")
+	}
+
+	// A retry after the holder contested and the authority decided shows
+	// the camera what is owed, never what the holder wrote or the note.
+	holder := e.app.NewCitizen()
+	_, held := e.vehicle(holder)
+	contested := apitest.With(e.body(held, e.a), "device_ref", "cam-17-"+uuid.NewString())
+	first := e.mustIssue(camera.Token, contested)
+	e.contest(holder, first.ID).Want(t, http.StatusOK)
+	e.decide(e.admin.Token, first.ID, traffic.DecisionUpheld).Want(t, http.StatusOK)
+	r := e.issue(camera.Token, contested).Want(t, http.StatusOK)
+	if strings.Contains(string(r.Body), "parked at home") || strings.Contains(string(r.Body), "Reviewed the camera photo") {
+		t.Errorf("the retry's answer holds the statement or the decision's note: %s", r.Body)
 	}
 }
 

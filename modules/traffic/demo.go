@@ -62,7 +62,7 @@ func (s *Service) LoadDemoChallan(ctx context.Context, plate string) error {
 		return err
 	}
 	camera := domain.Principal{Subject: "demo-camera-blue-area", Kind: domain.KindClient}
-	_, _, err = s.Issue(ctx, camera, IssueRequest{Plate: plate, OffenceCode: "SIGNAL", Place: "Jinnah Avenue at the Blue Area signal",
+	_, _, err = s.Issue(domain.WithPrincipal(ctx, camera), camera, IssueRequest{Plate: plate, OffenceCode: "SIGNAL", Place: "Jinnah Avenue at the Blue Area signal",
 		Sector: "BLUE-AREA", OccurredAt: s.clock.Now().Add(-time.Hour), DeviceRef: "demo-cam-blue-area-0001",
 		EvidenceURL: "https://evidence.demo.citizen.gov.pk/blue-area/cam-3/0001.jpg"})
 	return err

@@ -29,7 +29,13 @@ import (
 //	@Router			/api/v1/admin/traffic/challans [post]
 func (h *Handler) issueChallan(c echo.Context) error {
 	var in IssueRequest
-	if err := web.Bind(c, &in); err != nil {
+	if err := web.Bind(c, &in); domain.KindOf(err) == domain.Invalid {
+		// One answer names what the schedule, sectors and clock refuse too.
+		var errs domain.FieldErrors
+		errs.Add(err)
+		errs.Add(h.svc.CheckIssue(c.Request().Context(), in))
+		return errs.Err()
+	} else if err != nil {
 		return err
 	}
 	ch, created, err := h.svc.Issue(c.Request().Context(), web.Principal(c), in)

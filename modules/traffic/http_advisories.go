@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -69,7 +70,13 @@ func (h *Handler) listAdvisories(c echo.Context) error {
 //	@Router			/api/v1/admin/traffic/advisories [post]
 func (h *Handler) publishAdvisory(c echo.Context) error {
 	var in AdvisoryInput
-	if err := web.Bind(c, &in); err != nil {
+	if err := web.Bind(c, &in); domain.KindOf(err) == domain.Invalid {
+		// One answer names what the sectors and clock refuse too.
+		var errs domain.FieldErrors
+		errs.Add(err)
+		errs.Add(h.svc.CheckAdvisory(c.Request().Context(), in))
+		return errs.Err()
+	} else if err != nil {
 		return err
 	}
 	a, err := h.svc.Publish(c.Request().Context(), web.Principal(c), in)

@@ -2,6 +2,7 @@ package traffic
 
 import (
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -138,9 +139,31 @@ type IssueRequest struct {
 	OccurredAt  time.Time `json:"occurred_at" validate:"required" format:"date-time"`
 	// DeviceRef is the issuing device's own reference: sent again, it
 	// returns the first challan (200) and never makes a second.
-	DeviceRef   string `json:"device_ref,omitempty" validate:"max=100" example:"cam-17-000451"`
-	EvidenceURL string `json:"evidence_url,omitempty" validate:"omitempty,max=500,url,startswith=https://" example:"https://evidence.ictp.gov.pk/cam/17/2027-03-10T04-12-55.jpg"`
+	DeviceRef string `json:"device_ref,omitempty" validate:"max=100" example:"cam-17-000451"`
+	// EvidenceURL is an https link to the photo or video.
+	EvidenceURL string `json:"evidence_url,omitempty" validate:"omitempty,max=500,url" example:"https://evidence.ictp.gov.pk/cam/17/2027-03-10T04-12-55.jpg"`
 } // @name IssueRequest
+
+// Check writes the plate, offence code and sector as they are stored and
+// refuses a place of blanks and evidence not served over https, naming
+// each.
+func (in *IssueRequest) Check() error {
+	var errs domain.FieldErrors
+	plate, err := domain.NormalizePlate("plate", in.Plate)
+	if err == nil {
+		in.Plate = plate
+	}
+	errs.Add(err)
+	in.OffenceCode = strings.ToUpper(strings.TrimSpace(in.OffenceCode))
+	in.Sector = strings.ToUpper(strings.TrimSpace(in.Sector))
+	if in.Place = strings.TrimSpace(in.Place); in.Place == "" {
+		errs.Add(domain.FieldInvalid("place", "validation.required", nil))
+	}
+	if in.EvidenceURL != "" && !strings.HasPrefix(in.EvidenceURL, "https://") {
+		errs.Add(domain.FieldInvalid("evidence_url", "validation.url.https", nil))
+	}
+	return errs.Err()
+}
 
 // ContestRequest contests a challan.
 type ContestRequest struct {

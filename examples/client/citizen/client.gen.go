@@ -1790,7 +1790,9 @@ type IssueRequest struct {
 	// Example: cam-17-000451
 	DeviceRef *string `json:"device_ref,omitempty"`
 
-	// EvidenceUrl Example: https://evidence.ictp.gov.pk/cam/17/2027-03-10T04-12-55.jpg
+	// EvidenceUrl EvidenceURL is an https link to the photo or video.
+	//
+	// Example: https://evidence.ictp.gov.pk/cam/17/2027-03-10T04-12-55.jpg
 	EvidenceUrl *string   `json:"evidence_url,omitempty"`
 	OccurredAt  time.Time `json:"occurred_at"`
 
