@@ -343,3 +343,35 @@ func TestFollowersNotifiedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowedSectorsReplacedAtOnce has a citizen's devices replace the
+// followed sectors at the same moment: what stays is one device's list,
+// never the union of several.
+func TestFollowedSectorsReplacedAtOnce(t *testing.T) {
+	app := apitest.New(t)
+	var codes []string
+	for range 4 {
+		_, code := newSector(t, app)
+		codes = append(codes, code)
+	}
+	c := app.NewCitizen()
+	lists := [][]string{sorted(codes[0]), sorted(codes[1]), sorted(codes[2], codes[3])}
+	for round := range 5 {
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, list := range lists {
+			wg.Go(func() {
+				<-start
+				app.Do(apitest.Request{Method: http.MethodPut, Path: followed, Token: c.Token, Body: map[string]any{"sectors": list}}).
+					Want(t, http.StatusOK)
+			})
+		}
+		close(start)
+		wg.Wait()
+		var f traffic.FollowedSectors
+		app.Get(followed, c.Token).Want(t, http.StatusOK).JSON(t, &f)
+		if !slices.ContainsFunc(lists, func(l []string) bool { return slices.Equal(l, f.Sectors) }) {
+			t.Fatalf("round %d: following %q, want one of %q", round, f.Sectors, lists)
+		}
+	}
+}

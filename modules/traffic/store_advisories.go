@@ -142,9 +142,18 @@ func (s *Store) Followed(ctx context.Context, accountID string) ([]string, error
 	return codes, db.Translate(err, "")
 }
 
-// ReplaceFollowed makes codes the sectors accountID follows. Sectors
-// followed before and still wanted keep their created_at.
+// ReplaceFollowed makes codes the sectors accountID follows, in the
+// caller's transaction. Sectors followed before and still wanted keep
+// their created_at.
 func (s *Store) ReplaceFollowed(ctx context.Context, accountID string, codes []string, now time.Time) error {
+	if s.db.Dialect == db.Postgres {
+		// Two replacements at once would each keep the other's new rows,
+		// leaving their union: the second waits for the first to commit.
+		// (SQLite has one writer at a time already.)
+		if err := s.db.Conn(ctx).Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "followed_sectors:"+accountID).Error; err != nil {
+			return db.Translate(err, "")
+		}
+	}
 	q := s.db.Conn(ctx).Where("account_id = ?", accountID)
 	if len(codes) > 0 {
 		q = q.Where("sector NOT IN ?", codes)
