@@ -287,10 +287,13 @@ func TestQuotaEnrollmentAndRolesAcrossInstances(t *testing.T) {
 			"tariffs": []map[string]any{{"permit_type": "resident", "months": 1, "amount_pkr": 1000}}}, &zone); s != 201 {
 			t.Fatalf("create zone: %d", s)
 		}
+		// One letter group per run and one number per citizen: plates of
+		// earlier runs stay registered in a shared schema.
+		series := string([]byte{byte('A' + rand.IntN(26)), byte('A' + rand.IntN(26)), byte('A' + rand.IntN(26))})
 		vehicles := make([]string, citizens)
 		for i, tok := range tokens {
 			var v struct{ ID string }
-			if s := call(t, in.urls[i%3], "POST", "/api/v1/parking/vehicles", tok, map[string]string{"plate": fmt.Sprintf("ISB-MQ-%d", 1000+i+rand.IntN(8000))}, &v); s != 201 {
+			if s := call(t, in.urls[i%3], "POST", "/api/v1/parking/vehicles", tok, map[string]string{"plate": fmt.Sprintf("ISB-%s-%d", series, 1000+i)}, &v); s != 201 {
 				t.Fatalf("vehicle: %d", s)
 			}
 			vehicles[i] = v.ID
