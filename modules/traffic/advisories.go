@@ -91,7 +91,7 @@ func (in *FollowedSectors) Check() error {
 func normalCodes(codes []string) ([]string, bool) {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		out[i] = strings.ToUpper(strings.TrimSpace(c))
+		out[i] = storedCode(c)
 	}
 	slices.Sort(out)
 	out = slices.Compact(out)
@@ -113,7 +113,7 @@ func (s *Service) checkSectors(ctx context.Context, field string, codes []string
 // an unknown code; Malformed naming cursor.
 func (s *Service) Advisories(ctx context.Context, f AdvisoryFilter, p page.Request) (page.Page[Advisory], error) {
 	if f.Sector != "" {
-		f.Sector = strings.ToUpper(strings.TrimSpace(f.Sector))
+		f.Sector = storedCode(f.Sector)
 		if _, err := s.store.SectorByCode(ctx, f.Sector); domain.IsKind(err, domain.NotFound) {
 			return page.Page[Advisory]{}, domain.FieldInvalid("sector", "validation.sector.unknown", nil)
 		} else if err != nil {

@@ -40,7 +40,7 @@ func (s *Service) Issue(ctx context.Context, p domain.Principal, in IssueRequest
 			return Challan{}, false, err
 		}
 	}
-	row, offence, err := s.newChallan(ctx, p, in)
+	row, err := s.newChallan(ctx, p, in)
 	if err != nil {
 		return Challan{}, false, err
 	}
@@ -59,7 +59,7 @@ func (s *Service) Issue(ctx context.Context, p domain.Principal, in IssueRequest
 		if err := s.audit.Record(ctx, audit.Entry{Action: "traffic.challan.issue", TargetType: "challan", TargetID: row.ID, SubjectID: row.holder()}); err != nil {
 			return err
 		}
-		return s.tell(ctx, row, offence, "challan.issued", "")
+		return s.tell(ctx, row, "challan.issued", "")
 	})
 	if errors.Is(err, errDuplicateDevice) {
 		// A concurrent retry of the same device_ref won the race.
@@ -72,13 +72,14 @@ func (s *Service) Issue(ctx context.Context, p domain.Principal, in IssueRequest
 	if err != nil {
 		return Challan{}, false, err
 	}
-	return s.presentOne(ctx, row, true)
+	c, err := s.presentOne(ctx, row)
+	return c, true, err
 }
 
 // replay answers a device's retry with the challan it issued, as it may
 // stand since: contested or decided, seen from the roadside.
 func (s *Service) replay(ctx context.Context, r challanRow) (Challan, bool, error) {
-	c, _, err := s.presentOne(ctx, r, false)
+	c, err := s.presentOne(ctx, r)
 	return roadside(c), false, err
 }
 
@@ -115,16 +116,16 @@ func (s *Service) checkIssue(ctx context.Context, in IssueRequest) (sectorRow, o
 
 // newChallan checks an issue request and makes the challan's row, with
 // the plate's holder at the time of the offence.
-func (s *Service) newChallan(ctx context.Context, p domain.Principal, in IssueRequest) (challanRow, offenceRow, error) {
+func (s *Service) newChallan(ctx context.Context, p domain.Principal, in IssueRequest) (challanRow, error) {
 	var errs domain.FieldErrors
 	errs.Add(in.Check())
 	sector, offence, err := s.checkIssue(ctx, in)
 	errs.Add(err)
 	if err := errs.Err(); err != nil {
-		return challanRow{}, offenceRow{}, err
+		return challanRow{}, err
 	}
 	if !issuesIn(p, sector.ID) {
-		return challanRow{}, offenceRow{}, domain.Errorf(domain.Forbidden, "you issue challans in your own sector only")
+		return challanRow{}, domain.Errorf(domain.Forbidden, "you issue challans in your own sector only")
 	}
 	now := s.clock.Now()
 	row := challanRow{ID: uuid.NewString(), Plate: in.Plate, OffenceCode: offence.Code, FinePKR: offence.FinePKR, LateFinePKR: offence.LateFinePKR,
@@ -138,9 +139,9 @@ func (s *Service) newChallan(ctx context.Context, p domain.Principal, in IssueRe
 	case err == nil:
 		row.VehicleID, row.AccountID = &vehicleID, &accountID
 	case !domain.IsKind(err, domain.NotFound):
-		return challanRow{}, offenceRow{}, err
+		return challanRow{}, err
 	}
-	return row, offence, nil
+	return row, nil
 }
 
 // issuesIn reports whether p may issue in a sector: traffic admins and
@@ -158,10 +159,14 @@ func (s *Service) record(ctx context.Context, p domain.Principal, challanID, act
 		ActorKind: p.Kind, ActorID: p.Subject, Note: note})
 }
 
+// challanEvents names the webhook event a notice kind is also sent as;
+// reminders go to the holder only.
+var challanEvents = map[string]string{"challan.issued": "challan.issued", "challan.paid": "challan.paid",
+	"challan.contested": "challan.contested", "challan.upheld": "challan.decided", "challan.cancelled": "challan.decided"}
+
 // tell notifies a challan's holder, if it has one, and its integrators.
-func (s *Service) tell(ctx context.Context, r challanRow, o offenceRow, kind, note string) error {
-	if event := map[string]string{"challan.issued": "challan.issued", "challan.paid": "challan.paid", "challan.contested": "challan.contested",
-		"challan.upheld": "challan.decided", "challan.cancelled": "challan.decided"}[kind]; event != "" {
+func (s *Service) tell(ctx context.Context, r challanRow, kind, note string) error {
+	if event := challanEvents[kind]; event != "" {
 		err := s.events.Publish(ctx, webhook.New(event, r.SectorID, webhook.ChallanEventData{
 			ChallanID: r.ID, Number: r.Number, Plate: r.Plate, OffenceCode: r.OffenceCode, Status: r.Status,
 			AmountPKR: AmountDue(r.FinePKR, r.LateFinePKR, r.DueDate, s.clock.Now()), DueDate: r.DueDate.Format(time.DateOnly),
@@ -174,7 +179,7 @@ func (s *Service) tell(ctx context.Context, r challanRow, o offenceRow, kind, no
 		return nil
 	}
 	return s.inbox.Add(ctx, notify.Notice{AccountID: *r.AccountID, Kind: kind, Params: map[string]string{
-		"number": r.Number, "plate": r.Plate, "offence": o.Code,
+		"number": r.Number, "plate": r.Plate, "offence": r.OffenceCode,
 		"amount":      strconv.FormatInt(AmountDue(r.FinePKR, r.LateFinePKR, r.DueDate, s.clock.Now()), 10),
 		"late_amount": strconv.FormatInt(r.LateFinePKR, 10), "due": r.DueDate.Format("2 Jan 2006"),
 		"status": r.Status, "note": note, "challan_id": r.ID,
@@ -196,7 +201,6 @@ func (s *Service) present(ctx context.Context, rows []challanRow) ([]Challan, er
 	if err != nil {
 		return nil, err
 	}
-	offences, sectorCodes := cat.offences, cat.sectors
 	history, err := s.store.events(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -204,10 +208,10 @@ func (s *Service) present(ctx context.Context, rows []challanRow) ([]Challan, er
 	now := s.clock.Now()
 	out := make([]Challan, len(rows))
 	for i, r := range rows {
-		o := offences[r.OffenceCode].offence()
+		o := cat.offences[r.OffenceCode].offence()
 		// The challan's own fines, fixed when it was issued.
 		o.FinePKR, o.LateFinePKR = r.FinePKR, r.LateFinePKR
-		c := Challan{ID: r.ID, Number: r.Number, Plate: r.Plate, Offence: o, Sector: sectorCodes[r.SectorID], Place: r.Place,
+		c := Challan{ID: r.ID, Number: r.Number, Plate: r.Plate, Offence: o, Sector: cat.sectors[r.SectorID], Place: r.Place,
 			OccurredAt: r.OccurredAt.UTC(), IssuedAt: r.IssuedAt.UTC(), DueDate: r.DueDate.Format(time.DateOnly),
 			ContestUntil: r.ContestUntil.Format(time.DateOnly), AmountPKR: AmountDue(r.FinePKR, r.LateFinePKR, r.DueDate, now),
 			Status: EffectiveStatus(r.Status, r.DueDate, now), EvidenceURL: r.EvidenceURL, Statement: r.Statement,
@@ -246,13 +250,13 @@ func (s *Service) catalogue(ctx context.Context, rows []challanRow) (catalogue, 
 	return c, nil
 }
 
-// presentOne presents one challan as present does; created passes through.
-func (s *Service) presentOne(ctx context.Context, r challanRow, created bool) (Challan, bool, error) {
+// presentOne presents one challan as present does.
+func (s *Service) presentOne(ctx context.Context, r challanRow) (Challan, error) {
 	out, err := s.present(ctx, []challanRow{r})
 	if err != nil {
-		return Challan{}, false, err
+		return Challan{}, err
 	}
-	return out[0], created, nil
+	return out[0], nil
 }
 
 // presentPage presents a page of stored challans.
@@ -278,8 +282,7 @@ func (s *Service) Challan(ctx context.Context, p domain.Principal, id string) (C
 	if err != nil {
 		return Challan{}, err
 	}
-	c, _, err := s.presentOne(ctx, r, false)
-	return c, err
+	return s.presentOne(ctx, r)
 }
 
 // Unpaid returns up to limit of accountID's unpaid challans (issued,
@@ -335,7 +338,7 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 			return err
 		}
 		row.Status, row.PaidPKR = StatusPaid, &amount
-		return s.tellOffence(ctx, row, "challan.paid", "")
+		return s.tell(ctx, row, "challan.paid", "")
 	})
 	if declined {
 		// The declined attempt is kept on record; the challan stays unpaid.
@@ -346,15 +349,6 @@ func (s *Service) Pay(ctx context.Context, p domain.Principal, id string, in Pay
 		return Challan{}, err
 	}
 	return s.Challan(ctx, p, id)
-}
-
-// tellOffence tells as tell does, loading the challan's offence.
-func (s *Service) tellOffence(ctx context.Context, r challanRow, kind, note string) error {
-	o, err := s.store.Offence(ctx, r.OffenceCode)
-	if err != nil {
-		return err
-	}
-	return s.tell(ctx, r, o, kind, note)
 }
 
 // Contest contests one of the caller's challans with a statement, until
@@ -388,7 +382,7 @@ func (s *Service) Contest(ctx context.Context, p domain.Principal, id string, in
 			return err
 		}
 		row.Status = StatusContested
-		return s.tellOffence(ctx, row, "challan.contested", "")
+		return s.tell(ctx, row, "challan.contested", "")
 	})
 	if err != nil {
 		return Challan{}, err
@@ -426,7 +420,7 @@ func (s *Service) Decide(ctx context.Context, p domain.Principal, id string, in 
 			return err
 		}
 		row.Status, row.DecisionNote = fields["status"].(string), in.Note
-		return s.tellOffence(ctx, row, "challan."+in.Decision, in.Note)
+		return s.tell(ctx, row, "challan."+in.Decision, in.Note)
 	})
 	if err != nil {
 		return Challan{}, err
@@ -435,8 +429,7 @@ func (s *Service) Decide(ctx context.Context, p domain.Principal, id string, in 
 	if err != nil {
 		return Challan{}, err
 	}
-	c, _, err := s.presentOne(ctx, row, false)
-	return c, err
+	return s.presentOne(ctx, row)
 }
 
 // StaffChallans lists challans for traffic staff, newest first: an

@@ -70,6 +70,10 @@ func (in OffenceInput) Check() error {
 	return errs.Err()
 }
 
+// storedCode writes a sector or offence code as it is stored: trimmed and
+// upper case, so that "f-7 " is F-7.
+func storedCode(v string) string { return strings.ToUpper(strings.TrimSpace(v)) }
+
 // offenceCode is how schedule codes are written: OVERSPEED, NO_HELMET.
 var offenceCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 
@@ -154,8 +158,7 @@ func (in *IssueRequest) Check() error {
 		in.Plate = plate
 	}
 	errs.Add(err)
-	in.OffenceCode = strings.ToUpper(strings.TrimSpace(in.OffenceCode))
-	in.Sector = strings.ToUpper(strings.TrimSpace(in.Sector))
+	in.OffenceCode, in.Sector = storedCode(in.OffenceCode), storedCode(in.Sector)
 	if in.Place = strings.TrimSpace(in.Place); in.Place == "" {
 		errs.Add(domain.FieldInvalid("place", "validation.required", nil))
 	}

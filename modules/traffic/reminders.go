@@ -40,7 +40,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 					return db.Translate(res.Error, "")
 				}
 				sent++
-				return s.tellOffence(ctx, c, r.kind, "")
+				return s.tell(ctx, c, r.kind, "")
 			})
 			if err != nil {
 				return sent, err
