@@ -18,7 +18,8 @@ type background struct {
 }
 
 // newBackground lists the jobs: notifications and webhooks every second
-// (at once again after a full batch), reminders every minute, and every
+// (at once again after a full batch), waitlist offers every 15 seconds
+// (lapsing, reminding, refilling), reminders every minute, and every
 // hour the purge of expired keys and counters and of personal data past
 // its retention (unverified accounts, registration and SMS counts, plates).
 func (s *Server) newBackground(m *Modules) background {
@@ -36,6 +37,7 @@ func (s *Server) newBackground(m *Modules) background {
 		{Name: "send reminders", Every: time.Minute, Do: m.Parking.SendReminders},
 		{Name: "send reminders", Every: time.Minute, Do: m.Traffic.SendReminders},
 		{Name: "notify advisory followers", Every: time.Minute, Do: m.Traffic.NotifyFollowers},
+		{Name: "sweep waitlist offers", Every: 15 * time.Second, Do: m.Offers.Sweep},
 		hourly("purge idempotency keys", m.idempotency.Purge),
 		hourly("purge client rate windows", func(ctx context.Context) (int64, error) {
 			return 0, m.Integrations.PurgeRateWindows(ctx)

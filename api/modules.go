@@ -14,6 +14,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/idempotency"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
 	"github.com/islamabad-digital/citizenapi/platform/payment"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
@@ -32,6 +33,9 @@ type Modules struct {
 	Traffic      *traffic.Service
 	Home         *home.Service
 	Integrations *integrations.Service
+	// Offers is the waitlist and offer engine health, education and
+	// parking share.
+	Offers *offers.Engine
 
 	people      *identity.People
 	vehicles    *identity.Vehicles
@@ -92,9 +96,10 @@ func newModules(cfg Config, deps Deps) (*Modules, error) {
 	if m.sender == nil {
 		m.sender = m.devSender
 	}
+	m.Offers = offers.New(d, clock, cfg.OfferHolds)
 	m.Health = health.NewService(health.Deps{DB: d, Clock: clock, Patients: patients{m.people}, CancelCutoff: cfg.CancelCutoff,
-		MaxAccountBookings: cfg.MaxAccountBookings})
-	m.Education = education.NewService(education.Deps{DB: d, Clock: clock, Children: children{m.people}})
+		MaxAccountBookings: cfg.MaxAccountBookings, Offers: m.Offers})
+	m.Education = education.NewService(education.Deps{DB: d, Clock: clock, Children: children{m.people}, Offers: m.Offers})
 	providers := map[string]payment.Provider{"sandbox": payment.Sandbox{}}
 	m.Traffic = traffic.NewService(traffic.Deps{DB: d, Clock: clock, Plates: plates{m.vehicles}, Providers: providers})
 	m.Identity = identity.NewService(identity.Deps{
@@ -103,11 +108,11 @@ func newModules(cfg Config, deps Deps) (*Modules, error) {
 		MaxDependants: cfg.MaxDependants, Limits: cfg.Limits, Log: deps.Log,
 	})
 	m.Parking = parking.NewService(parking.Deps{
-		DB: d, Clock: clock, Vehicles: parkingVehicles{m.vehicles}, Fines: m.Traffic, Signer: m.signer, Providers: providers,
+		DB: d, Clock: clock, Vehicles: parkingVehicles{m.vehicles}, Fines: m.Traffic, Signer: m.signer, Providers: providers, Offers: m.Offers,
 	})
 	m.Home = home.NewService(home.Deps{
 		Appointments: upcoming{m.Health}, Applications: recent{m.Education}, Permits: live{m.Parking}, Challans: unpaid{m.Traffic},
-		Inbox: notify.NewInbox(d, clock), Audit: m.audit,
+		Waitlists: m.Offers, Inbox: notify.NewInbox(d, clock), Audit: m.audit,
 	})
 	m.Integrations = integrations.NewService(integrations.Deps{
 		DB: d, Clock: clock, Signer: m.signer, Audit: m.audit, Targets: cfg.webhookTargets(), PII: deps.PII,

@@ -35,6 +35,7 @@ import (
 //	@scope.traffic.challans:issue			Issue traffic challans (a camera system or contractor), look up a plate's unpaid challans.
 //	@scope.traffic.challans:lookup			Look up a plate's unpaid challans, and hear of challans issued, paid, contested and decided.
 //	@scope.traffic.advisories:read			Hear of road closures and diversions as they are published.
+//	@scope.waitlists:read				Hear of places offered from waitlists, and of offers accepted or lapsed, in every service.
 //	@scope.webhooks:manage					Subscribe to events, see deliveries and redeliver them.
 //	@description							Third-party clients: RFC 6749 client credentials. The token carries the scopes asked for, within those the client was granted; each operation lists the scope it needs.
 

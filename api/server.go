@@ -57,6 +57,10 @@ type Config struct {
 	// MaxAccountBookings how many appointments one account may hold with a
 	// doctor on a day; zero means the modules' defaults.
 	MaxDependants, MaxAccountBookings int
+	// OfferHolds are how long a waitlist offer holds its place, by service
+	// ("health", "education", "parking"); missing ones take
+	// offers.DefaultHolds.
+	OfferHolds map[string]time.Duration
 	// Limits bound password hashing, registrations and SMS codes per client
 	// address, per phone and for the platform; zero fields mean identity's
 	// defaults.

@@ -66,6 +66,22 @@ func (r UnitRoles) Manages(p Principal, unitID string) bool {
 	return p.HasRole(r.Admin) || (p.HasRole(r.Staff) && p.UnitID == unitID)
 }
 
+// Filter says which units a list p asked for may show: unitID's when p
+// manages it, p's own unit when unitID is empty, and every unit (nil) for
+// an admin asking for none. Errors: Forbidden for a unit p does not manage.
+func (r UnitRoles) Filter(p Principal, unitID string) ([]string, error) {
+	if unitID == "" && p.HasRole(r.Admin) {
+		return nil, nil
+	}
+	if unitID == "" {
+		unitID = p.UnitID
+	}
+	if unitID == "" || !r.Manages(p, unitID) {
+		return nil, Errorf(Forbidden, "you may see only your own unit's lists")
+	}
+	return []string{unitID}, nil
+}
+
 type principalKey struct{}
 
 // WithPrincipal returns a context carrying p.

@@ -1542,6 +1542,71 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/admin/health/waitlists": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Health staff see their facility's lines (a doctor's day each) with how many wait and the live offers, soonest to expire first; health admins any facility's, or every facility's without facility_id. Never who waits.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "health-admin"
+                ],
+                "summary": "A facility's waitlists",
+                "operationId": "listHealthWaitlists",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "facility (staff: their own by default)",
+                        "name": "facility_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WaitlistLineList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/admin/parking/permits": {
             "get": {
                 "security": [
@@ -4137,6 +4202,88 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/health/waitlist": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "When every seat of the doctor's day is taken, puts you (or a dependant) in line for it. A seat that frees up (a cancellation or a reschedule) is offered to the first in line and held for 30 minutes, or until shortly before the slot starts; you are told by SMS and e-mail in your language and accept it with POST /me/offers/{id}/accept. Nobody else can book a held seat. 409 while a seat is free (book it) or when the patient waits there already; 422 for a day without slots ahead.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "health"
+                ],
+                "summary": "Wait for a seat on a doctor's full day",
+                "operationId": "joinHealthWaitlist",
+                "parameters": [
+                    {
+                        "description": "the doctor, the day and, for a family member, dependant_id",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/HealthWaitlistRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/WaitlistEntry"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/integrations/appointments": {
             "get": {
                 "security": [
@@ -4280,7 +4427,7 @@ const docTemplate = `{
                         ]
                     }
                 ],
-                "description": "Events: appointment.booked and appointment.cancelled (health.appointments:read, your facility's only), permit.activated and permit.revoked (parking.permits:verify), application.decided (education.schools:read, your school's only). The URL must be https and resolve to a public address. The signing secret is shown once.",
+                "description": "Events: appointment.booked and appointment.cancelled (health.appointments:read, your facility's only), permit.activated and permit.revoked (parking.permits:verify), application.decided (education.schools:read, your school's only), challan.issued, challan.paid, challan.contested and challan.decided (traffic.challans:lookup), advisory.published (traffic.advisories:read), offer.made, offer.accepted and offer.lapsed (waitlists:read). The URL must be https and resolve to a public address. The signing secret is shown once.",
                 "consumes": [
                     "application/json"
                 ],
@@ -5206,6 +5353,144 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/me/offers/{id}/accept": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Takes the place with its service's rules, in one transaction: health books the appointment, education accepts the seat, parking reserves a permit as pending_payment with its usual 30 minutes to pay. result_id names what was made. 409 when the offer is no longer live (accepted, declined or past expires_at) or the service's rules refuse it (the offer then stays live until it expires).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "home"
+                ],
+                "summary": "Accept an offered place",
+                "operationId": "acceptOffer",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "offer ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Offer"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "the service's rules refuse the place (a vehicle with an overdue challan)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/offers/{id}/decline": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Gives the place up; it is offered to the next in line at once, and your place in the line ends (status left).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "home"
+                ],
+                "summary": "Decline an offered place",
+                "operationId": "declineOffer",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "offer ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Offer"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "no longer live",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/me/overview": {
             "get": {
                 "security": [
@@ -5301,6 +5586,130 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/waitlists": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every line you joined, in health (a doctor's full day), education (a school grade) and parking (a zone at quota), newest first. A waiting entry has its position (1 is next); an entry with a live offer shows it with its expires_at. An offer past expires_at reads lapsed at once.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "home"
+                ],
+                "summary": "Your places in every waitlist",
+                "operationId": "listWaitlists",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WaitlistList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/waitlists/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Takes your place out of its line (status left). A live offer it holds is declined and goes to the next in line. Leaving a school grade's line withdraws the application.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "home"
+                ],
+                "summary": "Leave a waitlist",
+                "operationId": "leaveWaitlist",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "waitlist entry ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WaitlistEntry"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "served or left already",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -8373,6 +8782,28 @@ const docTemplate = `{
                 }
             }
         },
+        "HealthWaitlistRequest": {
+            "type": "object",
+            "required": [
+                "date",
+                "practitioner_id"
+            ],
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2027-03-10"
+                },
+                "dependant_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "practitioner_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
         "HeldRole": {
             "type": "object",
             "required": [
@@ -9158,9 +9589,62 @@ const docTemplate = `{
                 }
             }
         },
+        "Offer": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "expires_at",
+                "id",
+                "label",
+                "service",
+                "status"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "label": {
+                    "description": "Label says what is offered.",
+                    "type": "string",
+                    "example": "Dr Ayesha Siddiqui, Pakistan Institute of Medical Sciences, 2027-03-10"
+                },
+                "result_id": {
+                    "description": "ResultID is the appointment, application or permit an accepted offer made.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "service": {
+                    "type": "string",
+                    "enum": [
+                        "health",
+                        "education",
+                        "parking"
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "offered",
+                        "accepted",
+                        "declined",
+                        "lapsed"
+                    ]
+                }
+            }
+        },
         "Overview": {
             "type": "object",
             "required": [
+                "live_offers",
                 "permits",
                 "school_applications",
                 "unpaid_challans",
@@ -9168,6 +9652,13 @@ const docTemplate = `{
                 "upcoming_appointments"
             ],
             "properties": {
+                "live_offers": {
+                    "description": "LiveOffers are places held for the citizen from a waitlist, soonest\nto expire first: shown first, because they run out.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Offer"
+                    }
+                },
                 "permits": {
                     "type": "array",
                     "items": {
@@ -10198,6 +10689,27 @@ const docTemplate = `{
                 }
             }
         },
+        "StaffOffer": {
+            "type": "object",
+            "required": [
+                "expires_at",
+                "id",
+                "place"
+            ],
+            "properties": {
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "place": {
+                    "type": "string"
+                }
+            }
+        },
         "Status": {
             "type": "object",
             "required": [
@@ -10576,6 +11088,140 @@ const docTemplate = `{
                 }
             }
         },
+        "WaitlistEntry": {
+            "type": "object",
+            "required": [
+                "id",
+                "joined_at",
+                "label",
+                "service",
+                "status"
+            ],
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "joined_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "label": {
+                    "description": "Label says what the line is for.",
+                    "type": "string",
+                    "example": "Dr Ayesha Siddiqui, Pakistan Institute of Medical Sciences, 2027-03-10"
+                },
+                "offer": {
+                    "description": "Offer is the live offer, or the last one.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/Offer"
+                        }
+                    ]
+                },
+                "position": {
+                    "description": "Position is 1 for the next to be offered a place; it is there while\nthe entry waits.",
+                    "type": "integer",
+                    "example": 3
+                },
+                "service": {
+                    "type": "string",
+                    "enum": [
+                        "health",
+                        "education",
+                        "parking"
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "waiting",
+                        "offered",
+                        "served",
+                        "left"
+                    ]
+                }
+            }
+        },
+        "WaitlistLine": {
+            "type": "object",
+            "required": [
+                "label",
+                "offers",
+                "pool",
+                "service",
+                "unit_id",
+                "waiting"
+            ],
+            "properties": {
+                "label": {
+                    "type": "string"
+                },
+                "offers": {
+                    "description": "Offers are the live offers, soonest to expire first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/StaffOffer"
+                    }
+                },
+                "pool": {
+                    "description": "Pool names the places the line waits for, as the service keys them.",
+                    "type": "string",
+                    "example": "health:2e5c9a8d-7b14-4f2e-9d36-5a8b1c0e7f94:2027-03-10"
+                },
+                "service": {
+                    "type": "string",
+                    "enum": [
+                        "health",
+                        "education",
+                        "parking"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "waiting": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "WaitlistLineList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/WaitlistLine"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "WaitlistList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/WaitlistEntry"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "WebhookDelivery": {
             "type": "object",
             "required": [
@@ -10836,6 +11482,7 @@ const docTemplate = `{
                 "traffic.advisories:read": "Hear of road closures and diversions as they are published.",
                 "traffic.challans:issue": "Issue traffic challans (a camera system or contractor), look up a plate's unpaid challans.",
                 "traffic.challans:lookup": "Look up a plate's unpaid challans, and hear of challans issued, paid, contested and decided.",
+                "waitlists:read": "Hear of places offered from waitlists, and of offers accepted or lapsed, in every service.",
                 "webhooks:manage": "Subscribe to events, see deliveries and redeliver them."
             }
         }

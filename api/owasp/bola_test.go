@@ -112,6 +112,9 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 		{"read A's challan", "", owOnPath(http.MethodGet, "/traffic/challans/%s", nil, nil), w.challan.ID, 404, ""},
 		{"pay A's challan", "", owOnPath(http.MethodPost, "/traffic/challans/%s/payments", map[string]string{"method": "sandbox"}, owFreshKey), w.challan.ID, 404, ""},
 		{"contest A's challan", "", owOnPath(http.MethodPost, "/traffic/challans/%s/contest", map[string]string{"statement": owStatement}, nil), w.challan.ID, 404, ""},
+		{"accept A's offer", "", owOnPath(http.MethodPost, "/me/offers/%s/accept", nil, nil), w.offer, 404, ""},
+		{"decline A's offer", "", owOnPath(http.MethodPost, "/me/offers/%s/decline", nil, nil), w.offer, 404, ""},
+		{"leave A's waitlist", "", owOnPath(http.MethodDelete, "/me/waitlists/%s", nil, nil), w.waitEntry, 404, ""},
 		{"book for A's dependant", "", owInBody(http.MethodPost, "/health/appointments", func(id string) map[string]any {
 			return map[string]any{"slot_id": w.free.ID, "dependant_id": id}
 		}), w.dep, 422, "dependant_id"},
@@ -208,6 +211,8 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			owInBody(http.MethodPost, "/admin/health/practitioners", func(id string) map[string]any {
 				return map[string]any{"facility_id": id, "full_name": "Dr. Intruder", "specialty": "general_medicine", "pmdc_number": "X-1"}
 			}), w.f1, false, []int{403}},
+		{"GET /api/v1/admin/health/waitlists", "health_staff of F2", w.staffF2.Token,
+			owOnPath(http.MethodGet, "/admin/health/waitlists?facility_id=%s", nil, nil), w.f1, false, []int{403}},
 		{"GET /api/v1/admin/health/appointments", "client of F2", w.clientF2.Token,
 			owOnPath(http.MethodGet, "/admin/health/appointments?facility_id=%s&date="+date, nil, nil), w.f1, true, []int{403}},
 		{"POST /api/v1/admin/health/appointments/:id/status", "client of F2", w.clientF2.Token,

@@ -40,6 +40,8 @@ var owNoJSONBody = map[string]bool{
 	"POST /api/v1/education/applications/{id}/withdraw":                          true,
 	"POST /api/v1/parking/permits/{id}/cancel":                                   true,
 	"POST /api/v1/me/notifications/{id}/read":                                    true,
+	"POST /api/v1/me/offers/{id}/accept":                                         true,
+	"POST /api/v1/me/offers/{id}/decline":                                        true,
 	"POST /api/v1/admin/clients/{id}/secret":                                     true,
 	"POST /api/v1/integrations/webhooks/{id}/deliveries/{delivery_id}/redeliver": true,
 	"POST /api/v1/oauth/token":                                                   true,
@@ -152,6 +154,8 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 			body: map[string]any{"kind": "closure", "title": "Mass closure", "title_ur": "ماس بندش", "body": "Use another road.", "body_ur": "دوسری سڑک استعمال کریں۔",
 				"sectors": []string{w.t2.Code}, "starts_at": w.app.Clock.Now().Format(time.RFC3339), "ends_at": w.app.Clock.Now().Add(time.Hour).Format(time.RFC3339)},
 			created: status(http.StatusCreated, "kind", "closure")},
+		// B waits in p3's line already: a valid body, refused as a repeat.
+		"POST /api/v1/health/waitlist":    {token: w.b.Token, path: "/health/waitlist", body: map[string]any{"practitioner_id": w.p3, "date": w.app.Day(w.day)}},
 		"PUT /api/v1/me/followed-sectors": {token: w.b.Token, path: "/me/followed-sectors", body: map[string]any{"sectors": []string{w.t2.Code}}},
 		"POST /api/v1/me/dependants": {token: w.b.Token, path: "/me/dependants",
 			body:    map[string]any{"full_name": "Sara Khan", "relation": "child", "date_of_birth": "2019-02-03", "gender": "female"},

@@ -101,6 +101,8 @@ func (w *owWorld) owListCaller(path string) (token string, base url.Values, owns
 		return w.eduS1.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/education/"):
 		return w.app.Admin(identity.RoleEducationAdmin).Token, base, false
+	case strings.HasPrefix(path, "/api/v1/admin/health/waitlists"):
+		return w.staffF1.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/health/appointments"):
 		base.Set("date", w.app.Day(w.day))
 		return w.staffF1.Token, base, false

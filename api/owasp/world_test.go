@@ -72,6 +72,9 @@ type owWorld struct {
 	pending      parking.Permit
 	notification string
 	challan      traffic.Challan // on vehActive's plate, issued in T1
+	// A waits for p3's full day at F1 and holds an offer of its seat; B
+	// waits behind.
+	p3, waitEntry, offer string
 
 	// B's own records.
 	bDep, bVeh string
@@ -140,6 +143,8 @@ func newOwWorld(t *testing.T, opts ...apitest.Option) *owWorld {
 		w.issue(t, w.tOff2.Token, w.bPlate, w.t2.Code).ID
 	app.Post(v1+"/traffic/challans/"+w.bContested+"/contest", w.b.Token, map[string]string{"statement": owStatement}).Want(t, http.StatusOK)
 
+	w.waitForOffer(t)
+
 	scopes := []string{"health.appointments:read", "webhooks:manage"}
 	w.clientF1, w.clientF2 = app.NewClient(scopes, w.f1), app.NewClient(scopes, w.f2)
 	r := app.Post(v1+"/integrations/webhooks", w.clientF1.Token,
@@ -147,6 +152,34 @@ func newOwWorld(t *testing.T, opts ...apitest.Option) *owWorld {
 	r.Want(t, http.StatusCreated)
 	w.sub1 = r.Map(t)["id"].(string)
 	return w
+}
+
+// waitForOffer fills p3's one seat on the world's day, puts A and then B
+// in its line and frees the seat, so that A holds an offer of it.
+func (w *owWorld) waitForOffer(t *testing.T) {
+	t.Helper()
+	w.p3 = w.app.Practitioner(w.f1)
+	w.app.Schedule(w.p3, w.day, w.day, "12:00", "12:30", 30, 1)
+	holder := w.app.NewCitizen()
+	appt := w.app.Book(holder, w.app.Slot(w.p3, w.app.At(w.day, 12, 0)).ID, "")
+	for _, c := range []*apitest.Citizen{w.a, w.b} {
+		w.app.Post(v1+"/health/waitlist", c.Token, map[string]string{"practitioner_id": w.p3, "date": w.app.Day(w.day)}).Want(t, http.StatusCreated)
+		w.app.Clock.Advance(time.Second)
+	}
+	w.app.Post(v1+"/health/appointments/"+appt.ID+"/cancel", holder.Token, nil).Want(t, http.StatusOK)
+	var mine struct {
+		Items []struct {
+			ID    string `json:"id"`
+			Offer *struct {
+				ID string `json:"id"`
+			} `json:"offer"`
+		} `json:"items"`
+	}
+	w.app.Get(v1+"/me/waitlists", w.a.Token).Want(t, http.StatusOK).JSON(t, &mine)
+	if len(mine.Items) != 1 || mine.Items[0].Offer == nil {
+		t.Fatalf("A's waitlists: %+v, want one entry with an offer", mine.Items)
+	}
+	w.waitEntry, w.offer = mine.Items[0].ID, mine.Items[0].Offer.ID
 }
 
 // owFine is the fine of the world's offence, in PKR.

@@ -63,6 +63,12 @@ type config struct {
 	// MaxDependants is how many family members one account may hold.
 	MaxDependants int `env:"MAX_DEPENDANTS" envDefault:"20"`
 
+	// How long a waitlist offer holds its place before it passes to the
+	// next in line (a health offer never outlives its slot's start).
+	HealthOfferHold    time.Duration `env:"HEALTH_OFFER_HOLD" envDefault:"30m"`
+	EducationOfferHold time.Duration `env:"EDUCATION_OFFER_HOLD" envDefault:"72h"`
+	ParkingOfferHold   time.Duration `env:"PARKING_OFFER_HOLD" envDefault:"24h"`
+
 	// RegistrationsPerAddress is how many registrations one client address
 	// may try in an hour; SMSPerAddressHour and SMSPerAddressDay how many
 	// SMS codes its requests may have sent in an hour and a day.
@@ -168,6 +174,7 @@ func (c config) api() api.Config {
 		ReadHeaderTimeout: c.ReadHeaderTimeout, ReadTimeout: c.ReadTimeout, WriteTimeout: c.WriteTimeout, IdleTimeout: c.IdleTimeout,
 		CORSOrigins: c.CORSOrigins, TrustedProxies: c.TrustedProxies, Issuer: c.TokenIssuer, CancelCutoff: c.HealthCancelCutoff,
 		MaxDependants: c.MaxDependants, MaxAccountBookings: c.HealthMaxAccountBookings, WebhookAllowPrivate: c.WebhookAllowPrivate,
+		OfferHolds: map[string]time.Duration{"health": c.HealthOfferHold, "education": c.EducationOfferHold, "parking": c.ParkingOfferHold},
 		Limits: identity.Limits{RegistrationsPerAddress: c.RegistrationsPerAddress, CodesPerAddressHour: c.SMSPerAddressHour,
 			CodesPerAddressDay: c.SMSPerAddressDay, SMSDailyBudget: c.SMSDailyBudget},
 	}

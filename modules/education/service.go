@@ -7,6 +7,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
@@ -25,6 +26,8 @@ type Deps struct {
 	DB       *db.DB
 	Clock    domain.Clock
 	Children Children
+	// Offers is the waitlist engine a freed seat is offered through.
+	Offers *offers.Engine
 }
 
 // Service is the education module's use cases.
@@ -33,6 +36,7 @@ type Service struct {
 	store    *Store
 	clock    domain.Clock
 	children Children
+	offers   *offers.Engine
 	inbox    *notify.Inbox
 	events   *webhook.Outbox
 	audit    *audit.Log

@@ -417,6 +417,10 @@ func (s *Service) cancelSlots(ctx context.Context, ids []string, reason, targetT
 		if err != nil {
 			return err
 		}
+		// Seats offered from the waitlist in these slots are gone too.
+		if err := s.offers.Revoke(ctx, offerService, ids); err != nil {
+			return err
+		}
 		for _, a := range cancelled {
 			a.Status = StatusCancelledByFacility
 			if err := s.publish(ctx, "appointment.cancelled", a); err != nil {

@@ -141,7 +141,7 @@ func (s *Service) ownBooked(ctx context.Context, p domain.Principal, id string) 
 }
 
 // Cancel cancels one of the caller's booked appointments and frees its
-// seat. Errors: NotFound; Conflict when it is no longer booked; Invalid
+// seat, for the first in the doctor's day's line when someone waits. Errors: NotFound; Conflict when it is no longer booked; Invalid
 // inside the cut-off before the start.
 func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Appointment, error) {
 	row, err := s.ownBooked(ctx, p, id)
@@ -159,7 +159,7 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Ap
 		if !moved {
 			return domain.Errorf(domain.Conflict, "the appointment changed meanwhile; reload it")
 		}
-		if err := s.store.ReleaseSeat(ctx, row.SlotID); err != nil {
+		if err := s.freeSeat(ctx, row); err != nil {
 			return err
 		}
 		if err := s.store.ReleaseAccountBooking(ctx, row.AccountID, row.PractitionerID, row.LocalDate); err != nil {
@@ -222,7 +222,7 @@ func (s *Service) Reschedule(ctx context.Context, p domain.Principal, id string,
 		if !moved {
 			return domain.Errorf(domain.Conflict, "the appointment changed meanwhile; reload it")
 		}
-		return s.store.ReleaseSeat(ctx, row.SlotID)
+		return s.freeSeat(ctx, row)
 	})
 	if err != nil {
 		return Appointment{}, err

@@ -8,6 +8,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
@@ -36,6 +37,10 @@ type Deps struct {
 	// MaxAccountBookings is how many appointments one account may hold with
 	// a doctor on a day, for its holder and dependants together.
 	MaxAccountBookings int
+	// Offers is the waitlist engine a doctor's freed seats are offered
+	// through; nil gives the service one of its own (a module built alone,
+	// to load demo data).
+	Offers *offers.Engine
 }
 
 // DefaultMaxAccountBookings lets a parent bring several children to one
@@ -54,6 +59,7 @@ type Service struct {
 	cutoff   time.Duration
 	// maxAccountBookings is Deps.MaxAccountBookings.
 	maxAccountBookings int
+	offers             *offers.Engine
 	// available remembers public slot searches for a second.
 	available *availability
 }
@@ -66,9 +72,14 @@ func NewService(d Deps) *Service {
 	if d.MaxAccountBookings == 0 {
 		d.MaxAccountBookings = DefaultMaxAccountBookings
 	}
-	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, patients: d.Patients,
+	if d.Offers == nil {
+		d.Offers = offers.New(d.DB, d.Clock, nil)
+	}
+	s := &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, patients: d.Patients, offers: d.Offers,
 		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock),
 		cutoff: d.CancelCutoff, maxAccountBookings: d.MaxAccountBookings, available: newAvailability()}
+	d.Offers.Register(offerService, waitlist{s})
+	return s
 }
 
 // Facilities searches facilities by specialty, sector and name.

@@ -69,6 +69,19 @@ func (s *Store) TakeSeat(ctx context.Context, field, slotID string, now time.Tim
 	return slotRow{}, s.noSeat(ctx, field, slotID, now)
 }
 
+// NextQueue hands out a slot's next queue number without taking a seat,
+// for a seat held already (offered from the waitlist), and returns the
+// slot. Errors: NotFound.
+func (s *Store) NextQueue(ctx context.Context, slotID string) (slotRow, error) {
+	var slot slotRow
+	res := s.db.Conn(ctx).Model(&slot).Clauses(clause.Returning{Columns: slotNames}).Where("id = ?", slotID).
+		Update("next_queue", gorm.Expr("next_queue + 1"))
+	if res.Error == nil && res.RowsAffected == 0 {
+		return slotRow{}, domain.Errorf(domain.NotFound, "slot not found")
+	}
+	return slot, db.Translate(res.Error, "")
+}
+
 // noSeat says why no seat could be taken in a slot.
 func (s *Store) noSeat(ctx context.Context, field, slotID string, now time.Time) error {
 	var slot slotRow

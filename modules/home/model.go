@@ -1,6 +1,10 @@
 package home
 
-import "time"
+import (
+	"time"
+
+	"github.com/islamabad-digital/citizenapi/platform/offers"
+)
 
 // AppointmentCard is an upcoming appointment on the overview.
 type AppointmentCard struct {
@@ -55,6 +59,9 @@ type ChallanCard struct {
 
 // Overview is a citizen's home screen.
 type Overview struct {
+	// LiveOffers are places held for the citizen from a waitlist, soonest
+	// to expire first: shown first, because they run out.
+	LiveOffers           []offers.OfferView `json:"live_offers"`
 	UpcomingAppointments []AppointmentCard `json:"upcoming_appointments"`
 	SchoolApplications   []ApplicationCard `json:"school_applications"`
 	Permits              []PermitCard      `json:"permits"`

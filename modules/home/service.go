@@ -7,6 +7,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
 
@@ -37,6 +38,16 @@ type Challans interface {
 	Unpaid(ctx context.Context, accountID string, limit int) ([]ChallanCard, error)
 }
 
+// Waitlists are the citizen's places in the lines of every service;
+// platform/offers answers it.
+type Waitlists interface {
+	Mine(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[offers.EntryView], error)
+	Leave(ctx context.Context, p domain.Principal, id string) (offers.EntryView, error)
+	Accept(ctx context.Context, p domain.Principal, id string) (offers.OfferView, error)
+	Decline(ctx context.Context, p domain.Principal, id string) (offers.OfferView, error)
+	Live(ctx context.Context, accountID string, limit int) ([]offers.OfferView, error)
+}
+
 // Deps are what the home service reads from. Home owns no tables: the
 // notifications are platform/notify's inbox and the access log is the
 // audit log.
@@ -45,6 +56,7 @@ type Deps struct {
 	Applications Applications
 	Permits      Permits
 	Challans     Challans
+	Waitlists    Waitlists
 	Inbox        *notify.Inbox
 	Audit        *audit.Log
 }
@@ -55,13 +67,14 @@ type Service struct {
 	applications Applications
 	permits      Permits
 	challans     Challans
+	waitlists    Waitlists
 	inbox        *notify.Inbox
 	audit        *audit.Log
 }
 
 // NewService returns the home service.
 func NewService(d Deps) *Service {
-	return &Service{appointments: d.Appointments, applications: d.Applications, permits: d.Permits, challans: d.Challans, inbox: d.Inbox, audit: d.Audit}
+	return &Service{appointments: d.Appointments, applications: d.Applications, permits: d.Permits, challans: d.Challans, waitlists: d.Waitlists, inbox: d.Inbox, audit: d.Audit}
 }
 
 // Overview gathers the citizen's home screen with a fixed number of
@@ -69,6 +82,9 @@ func NewService(d Deps) *Service {
 func (s *Service) Overview(ctx context.Context, p domain.Principal) (Overview, error) {
 	var out Overview
 	var err error
+	if out.LiveOffers, err = s.waitlists.Live(ctx, p.Subject, overviewLimit); err != nil {
+		return Overview{}, err
+	}
 	if out.UpcomingAppointments, err = s.appointments.Upcoming(ctx, p.Subject, overviewLimit); err != nil {
 		return Overview{}, err
 	}
@@ -83,6 +99,28 @@ func (s *Service) Overview(ctx context.Context, p domain.Principal) (Overview, e
 	}
 	out.UnreadNotifications, err = s.inbox.Unread(ctx, p.Subject)
 	return out, err
+}
+
+// Waitlists lists the citizen's places in every line, newest first.
+func (s *Service) Waitlists(ctx context.Context, p domain.Principal, pg page.Request) (page.Page[offers.EntryView], error) {
+	return s.waitlists.Mine(ctx, p, pg)
+}
+
+// LeaveWaitlist takes one of the citizen's places out of its line.
+// Errors: NotFound, Conflict.
+func (s *Service) LeaveWaitlist(ctx context.Context, p domain.Principal, id string) (offers.EntryView, error) {
+	return s.waitlists.Leave(ctx, p, id)
+}
+
+// AcceptOffer takes an offered place. Errors: NotFound, Conflict, and the
+// service's own refusals.
+func (s *Service) AcceptOffer(ctx context.Context, p domain.Principal, id string) (offers.OfferView, error) {
+	return s.waitlists.Accept(ctx, p, id)
+}
+
+// DeclineOffer gives an offered place up. Errors: NotFound, Conflict.
+func (s *Service) DeclineOffer(ctx context.Context, p domain.Principal, id string) (offers.OfferView, error) {
+	return s.waitlists.Decline(ctx, p, id)
 }
 
 // Notifications lists the citizen's notifications in lang, unread first.

@@ -23,7 +23,7 @@ type DeliveryList struct {
 // subscribe godoc
 //
 //	@Summary		Subscribe to events
-//	@Description	Events: appointment.booked and appointment.cancelled (health.appointments:read, your facility's only), permit.activated and permit.revoked (parking.permits:verify), application.decided (education.schools:read, your school's only). The URL must be https and resolve to a public address. The signing secret is shown once.
+//	@Description	Events: appointment.booked and appointment.cancelled (health.appointments:read, your facility's only), permit.activated and permit.revoked (parking.permits:verify), application.decided (education.schools:read, your school's only), challan.issued, challan.paid, challan.contested and challan.decided (traffic.challans:lookup), advisory.published (traffic.advisories:read), offer.made, offer.accepted and offer.lapsed (waitlists:read). The URL must be https and resolve to a public address. The signing secret is shown once.
 //	@ID				createWebhook
 //	@Tags			integrations
 //	@Accept			json

@@ -34,6 +34,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/modules/traffic"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
 	"github.com/islamabad-digital/citizenapi/platform/pii"
 	"github.com/islamabad-digital/citizenapi/platform/token"
 	"github.com/islamabad-digital/citizenapi/platform/web"
@@ -1626,6 +1627,45 @@ func TestWebhookFacilityEvents(t *testing.T) {
 // checks each one's delivered data: of the type webhook.EventTypes names
 // for it, with the values and JSON types of the API's own resources
 // (queue_number a number, times RFC 3339, dates YYYY-MM-DD).
+// offerEvents has a seat offered from a doctor's full day at one
+// facility and accepted, and another offered at a second facility and left
+// to lapse, each heard by a client bound to its facility, so that each
+// offer event is delivered once. It returns the events' data.
+func (e *env) offerEvents(hooks string) (made, accepted, lapsed webhook.OfferEventData) {
+	e.t.Helper()
+	offer := func(events ...string) (string, webhook.OfferEventData) {
+		facility := e.app.Facility()
+		e.subscribe(e.client([]string{"waitlists:read", "webhooks:manage"}, facility, 0), hooks, events...)
+		pr := e.app.Practitioner(facility)
+		e.app.Schedule(pr, 2, 2, "11:00", "11:30", 30, 1)
+		holder, waiter := e.app.NewCitizen(), e.app.NewCitizen()
+		appt := e.app.Book(holder, e.app.Slot(pr, e.app.At(2, 11, 0)).ID, "")
+		e.app.Post("/api/v1/health/waitlist", waiter.Token, map[string]string{"practitioner_id": pr, "date": e.app.Day(2)}).Want(e.t, http.StatusCreated)
+		e.app.Post("/api/v1/health/appointments/"+appt.ID+"/cancel", holder.Token, nil).Want(e.t, http.StatusOK)
+		var mine struct{ Items []offers.EntryView }
+		e.app.Get("/api/v1/me/waitlists", waiter.Token).Want(e.t, http.StatusOK).JSON(e.t, &mine)
+		if len(mine.Items) != 1 || mine.Items[0].Offer == nil {
+			e.t.Fatalf("the waiter's lines: %+v, want one with an offer", mine.Items)
+		}
+		o := mine.Items[0].Offer
+		return waiter.Token, webhook.OfferEventData{OfferID: o.ID, Service: "health", UnitID: facility, Status: "offered", ExpiresAt: o.ExpiresAt}
+	}
+	var token string
+	token, made = offer("offer.made", "offer.accepted")
+	var got offers.OfferView
+	e.app.Post("/api/v1/me/offers/"+made.OfferID+"/accept", token, nil).Want(e.t, http.StatusOK).JSON(e.t, &got)
+	accepted = made
+	accepted.Status, accepted.ResultID = "accepted", got.ResultID
+
+	_, lapsed = offer("offer.lapsed")
+	e.app.SetClock(lapsed.ExpiresAt)
+	if _, err := e.app.Server.Modules().Offers.Sweep(context.Background()); err != nil {
+		e.t.Fatalf("sweep: %v", err)
+	}
+	lapsed.Status = "lapsed"
+	return made, accepted, lapsed
+}
+
 func TestWebhookEventData(t *testing.T) {
 	e := newEnv(t, privateTargets)
 	healthAdmin, parkingAdmin := e.app.NewStaff("health_admin", ""), e.app.NewStaff("parking_admin", "")
@@ -1673,6 +1713,7 @@ func TestWebhookEventData(t *testing.T) {
 	e.app.Post("/api/v1/admin/traffic/advisories", trafficAdmin.Token, map[string]any{"kind": "diversion", "title": "Jinnah Avenue diverted",
 		"title_ur": "جناح ایونیو کا راستہ تبدیل", "body": "Use Khayaban-e-Iqbal.", "body_ur": "خیابانِ اقبال استعمال کریں۔", "sectors": []string{sectorCode},
 		"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)}).Want(t, http.StatusCreated).JSON(t, &advisory)
+	made, accepted, lapsed := e.offerEvents(rc.URL)
 	e.dispatch()
 
 	booked := webhook.AppointmentEventData{AppointmentID: appt.ID, SlotID: slot.ID, FacilityID: facility, PractitionerID: slot.PractitionerID,
@@ -1687,6 +1728,7 @@ func TestWebhookEventData(t *testing.T) {
 		"challan.decided": challanEvent(decided), "challan.paid": challanEvent(paid),
 		"advisory.published": webhook.AdvisoryEventData{AdvisoryID: advisory.ID, Kind: "diversion", Title: advisory.Title, Sectors: []string{sectorCode},
 			StartsAt: start, EndsAt: start.Add(3 * time.Hour)},
+		"offer.made": made, "offer.accepted": accepted, "offer.lapsed": lapsed,
 	}
 	got := map[string]any{}
 	for _, h := range rc.received() {

@@ -36,6 +36,7 @@ var Scopes = map[string]Scope{
 	"traffic.challans:issue":   {},
 	"traffic.challans:lookup":  {},
 	"traffic.advisories:read":  {},
+	"waitlists:read":           {},
 	"webhooks:manage":          {},
 }
 

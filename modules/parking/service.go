@@ -8,6 +8,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/payment"
 	"github.com/islamabad-digital/citizenapi/platform/token"
@@ -46,6 +47,8 @@ type Deps struct {
 	Fines     Fines
 	Signer    *token.Signer
 	Providers map[string]payment.Provider
+	// Offers is the waitlist engine a zone's freed places are offered through.
+	Offers *offers.Engine
 }
 
 // Service is the parking module's use cases.

@@ -52,6 +52,12 @@ var EventTypes = []EventType{
 		Description: "The traffic authority upheld (status issued) or cancelled a contested challan."},
 	{Name: "advisory.published", Scope: "traffic.advisories:read", Data: AdvisoryEventData{},
 		Description: "The traffic authority published a road closure or diversion."},
+	{Name: "offer.made", Scope: "waitlists:read", Data: OfferEventData{},
+		Description: "A freed place (a seat on a doctor's day, a seat in a school's grade, a place in a parking zone) was offered to the next citizen in line."},
+	{Name: "offer.accepted", Scope: "waitlists:read", Data: OfferEventData{},
+		Description: "A citizen accepted an offered place: it is booked, the seat accepted or the permit reserved (result_id)."},
+	{Name: "offer.lapsed", Scope: "waitlists:read", Data: OfferEventData{},
+		Description: "An offer ran out unanswered; its place went to the next in line."},
 }
 
 // Lookup returns the event type called name.
@@ -139,3 +145,16 @@ type AdvisoryEventData struct {
 	StartsAt   time.Time `json:"starts_at" format:"date-time" example:"2027-03-23T03:00:00Z"`
 	EndsAt     time.Time `json:"ends_at" format:"date-time" example:"2027-03-23T09:00:00Z"`
 } // @name AdvisoryEventData
+
+// OfferEventData is the data of the offer events: the place and its
+// deadline, never the citizen.
+type OfferEventData struct {
+	OfferID string `json:"offer_id" format:"uuid" example:"4d2a7e1c-9b36-4f58-a0e1-6c3b8d5f2a97"`
+	Service string `json:"service" enums:"health,education,parking" example:"health"`
+	// UnitID is the facility, school or zone of the place.
+	UnitID    string    `json:"unit_id" format:"uuid" example:"9f2b7d4a-1c86-4e3b-8a57-0d6c2e4f8b13"`
+	Status    string    `json:"status" enums:"offered,accepted,lapsed" example:"offered"`
+	ExpiresAt time.Time `json:"expires_at" format:"date-time" example:"2027-03-10T04:30:00Z"`
+	// ResultID is the appointment, application or permit an accepted offer made.
+	ResultID string `json:"result_id,omitempty" format:"uuid" example:"6a1d3c2e-8f47-4b19-a0c5-3e7d9b2f4a61"`
+} // @name OfferEventData

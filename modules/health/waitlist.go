@@ -1,0 +1,170 @@
+package health
+
+import (
+	"cmp"
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/db"
+	"github.com/islamabad-digital/citizenapi/platform/i18n"
+	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
+	"github.com/islamabad-digital/citizenapi/platform/page"
+)
+
+// offerService is the health module's name in the offer engine.
+const offerService = "health"
+
+// WaitlistRequest joins the line for a doctor's full day.
+type WaitlistRequest struct {
+	PractitionerID string `json:"practitioner_id" validate:"required,uuid" format:"uuid"`
+	Date           string `json:"date" validate:"required" format:"date" example:"2027-03-10"`
+	DependantID    string `json:"dependant_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
+} // @name HealthWaitlistRequest
+
+// dayPool names the seats of a doctor's day, the pool its line waits for.
+func dayPool(practitionerID string, day time.Time) string {
+	return "health:" + practitionerID + ":" + domain.LocalDate(day).Format(time.DateOnly)
+}
+
+// JoinWaitlist puts the caller, or a dependant, in the line for a doctor's
+// day on which every seat is taken; a seat that frees up is offered to the
+// line's first. Errors: Invalid for an unknown doctor or dependant or a
+// day without slots ahead; Conflict while a seat is free (book it) or when
+// the patient waits there already.
+func (s *Service) JoinWaitlist(ctx context.Context, p domain.Principal, in WaitlistRequest) (offers.EntryView, error) {
+	day, err := domain.ParseDate("date", in.Date)
+	if err != nil {
+		return offers.EntryView{}, err
+	}
+	pr, err := s.store.Practitioner(ctx, in.PractitionerID)
+	if domain.IsKind(err, domain.NotFound) {
+		return offers.EntryView{}, domain.FieldInvalid("practitioner_id", "validation.practitioner.unknown", nil)
+	} else if err != nil {
+		return offers.EntryView{}, err
+	}
+	patient, err := s.patient(ctx, p, in.DependantID)
+	if err != nil {
+		return offers.EntryView{}, err
+	}
+	facility, err := s.store.Facility(ctx, pr.FacilityID)
+	if err != nil {
+		return offers.EntryView{}, err
+	}
+	var view offers.EntryView
+	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.checkDayFull(ctx, pr.ID, day); err != nil {
+			return err
+		}
+		en, position, err := s.offers.Join(ctx, offers.Entry{Service: offerService, Pool: dayPool(pr.ID, day), Line: dayPool(pr.ID, day),
+			UnitID: pr.FacilityID, AccountID: p.Subject, Subject: cmp.Or(patient.PersonID, patient.ID),
+			Label:   pr.FullName + ", " + facility.Name + ", " + day.Format(time.DateOnly),
+			Details: map[string]string{"dependant_id": in.DependantID, "patient": patient.FullName}})
+		view = offers.EntryView{ID: en.ID, Service: offerService, Label: en.Label, Status: en.Status, Position: &position, JoinedAt: en.JoinedAt}
+		return err
+	})
+	return view, err
+}
+
+// checkDayFull says whether a doctor's day has slots ahead and none of
+// them with a free seat. Errors: Invalid naming date for a day without
+// slots ahead; Conflict while a seat is free.
+func (s *Service) checkDayFull(ctx context.Context, practitionerID string, day time.Time) error {
+	start := localMidnight(day)
+	var counts struct{ Slots, Free int }
+	err := s.db.Conn(ctx).Model(&slotRow{}).Select("COUNT(*) AS slots, SUM(CASE WHEN booked < capacity THEN 1 ELSE 0 END) AS free").
+		Where("practitioner_id = ? AND status = 'open' AND starts_at >= ? AND starts_at < ? AND starts_at > ?",
+			practitionerID, start.UTC(), start.AddDate(0, 0, 1).UTC(), s.clock.Now()).Scan(&counts).Error
+	switch {
+	case err != nil:
+		return db.Translate(err, "")
+	case counts.Slots == 0:
+		return domain.FieldInvalid("date", "validation.waitlist.no_slots", nil)
+	case counts.Free > 0:
+		return i18n.Err(domain.Conflict, "error.waitlist.seats_free", nil)
+	}
+	return nil
+}
+
+// freeSeat gives a seat of a booked slot up, in the caller's transaction
+// (holding the slot's lock): to the first in the doctor's day's line, who
+// is offered it, or back to the slot.
+func (s *Service) freeSeat(ctx context.Context, a appointmentRow) error {
+	handed, err := s.offers.Hand(ctx, offers.Place{Service: offerService, Pool: dayPool(a.PractitionerID, a.LocalDate),
+		UnitID: a.FacilityID, Ref: a.SlotID, Until: a.StartsAt})
+	if err != nil || handed {
+		return err
+	}
+	return s.store.ReleaseSeat(ctx, a.SlotID)
+}
+
+// waitlist is the health module as the offer engine sees it: an offered
+// seat stays taken in its slot, so nobody else can book it, until it is
+// accepted or given back.
+type waitlist struct{ s *Service }
+
+// Offered needs nothing: the seat was never given back to the slot.
+func (w waitlist) Offered(context.Context, offers.Offer) error { return nil }
+
+// Left needs nothing: a waiting patient holds nothing.
+func (w waitlist) Left(context.Context, offers.Entry) error { return nil }
+
+// Release gives an offered seat back to its slot.
+func (w waitlist) Release(ctx context.Context, o offers.Offer) error {
+	if err := w.s.store.ReleaseSeat(ctx, o.Place.Ref); err != nil {
+		return err
+	}
+	w.s.available.touched(o.Place.Ref)
+	return nil
+}
+
+// Take books the offered seat for the entry's patient with the booking
+// rules (one appointment a day with the doctor per patient, the account's
+// cap), without taking a seat again. Errors: Conflict when the facility
+// cancelled the slot or a rule refuses.
+func (w waitlist) Take(ctx context.Context, o offers.Offer) (string, error) {
+	s := w.s
+	p := domain.Principal{Subject: o.Entry.AccountID, Kind: domain.KindCitizen}
+	patient, err := s.patient(ctx, p, o.Entry.Details["dependant_id"])
+	if err != nil {
+		return "", err
+	}
+	slot, err := s.store.NextQueue(ctx, o.Place.Ref)
+	if err != nil {
+		return "", err
+	}
+	now := s.clock.Now()
+	if slot.Status != "open" || !slot.StartsAt.After(now) {
+		return "", domain.Errorf(domain.Conflict, "the slot is no longer open")
+	}
+	row := appointmentRow{ID: uuid.NewString(), AccountID: p.Subject, PatientID: patient.ID, PersonID: cmp.Or(patient.PersonID, patient.ID),
+		PatientKind: patient.Kind, PatientName: patient.FullName, Status: StatusBooked, CreatedAt: now, UpdatedAt: now}
+	row.fromSlot(slot)
+	if err := s.store.TakeAccountBooking(ctx, row.AccountID, row.PractitionerID, row.LocalDate, s.maxAccountBookings); err != nil {
+		return "", err
+	}
+	if err := s.store.CreateAppointment(ctx, row); err != nil {
+		return "", err
+	}
+	if err := s.publish(ctx, "appointment.booked", row); err != nil {
+		return "", err
+	}
+	return row.ID, s.inbox.Add(ctx, notify.Notice{AccountID: p.Subject, Kind: "appointment.booked", Params: map[string]string{
+		"patient": patient.FullName, "when": localTime(slot.StartsAt), "queue": strconv.Itoa(slot.NextQueue), "appointment_id": row.ID,
+	}})
+}
+
+// Waitlists lists the lines of a facility's doctors' days for its staff
+// (every facility's for an admin asking for none). Errors: Forbidden for
+// another facility.
+func (s *Service) Waitlists(ctx context.Context, p domain.Principal, facilityID string, pg page.Request) (page.Page[offers.LineView], error) {
+	units, err := facilityRoles.Filter(p, facilityID)
+	if err != nil {
+		return page.Page[offers.LineView]{}, err
+	}
+	return s.offers.Lines(ctx, offerService, units, pg)
+}
