@@ -570,6 +570,7 @@ const docTemplate = `{
                             "under_review",
                             "accepted",
                             "waitlisted",
+                            "offered",
                             "rejected",
                             "enrolled",
                             "withdrawn"
@@ -641,7 +642,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.",
+                "description": "That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.",
                 "consumes": [
                     "application/json"
                 ],
@@ -949,6 +950,71 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/education/waitlists": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "That school's staff see its lines (a grade and year each) with how many wait and the live offers, soonest to expire first; education admins any school's, or every school's without school_id. Never who waits.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "A school's waitlists",
+                "operationId": "listEducationWaitlists",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "school (staff: their own by default)",
+                        "name": "school_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/EducationWaitlistLineList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3414,7 +3480,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "An accepted seat goes at once to the earliest waitlisted applicant for that school, grade and year.",
+                "description": "An accepted (or offered) seat is offered at once to the earliest waitlisted applicant for that school, grade and year, who has 72 hours to accept it with POST /me/offers/{id}/accept. Withdrawing a waitlisted application takes it out of the line.",
                 "produces": [
                     "application/json"
                 ],
@@ -7643,6 +7709,7 @@ const docTemplate = `{
                         "under_review",
                         "accepted",
                         "waitlisted",
+                        "offered",
                         "rejected",
                         "enrolled",
                         "withdrawn"
@@ -8569,6 +8636,24 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/Dependant"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "EducationWaitlistLineList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/WaitlistLine"
                     }
                 },
                 "next_cursor": {

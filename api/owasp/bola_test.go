@@ -219,6 +219,8 @@ func owUnitScope(t *testing.T, w *owWorld) {
 			owOnPath(http.MethodPost, "/admin/health/appointments/%s/status", map[string]string{"status": "checked_in"}, nil), w.appt.ID, true, []int{403}},
 		{"GET /api/v1/admin/education/applications", "education_staff of S2", w.eduS2.Token,
 			owOnPath(http.MethodGet, "/admin/education/applications?school_id=%s", nil, nil), w.s1, true, []int{403}},
+		{"GET /api/v1/admin/education/waitlists", "education_staff of S2", w.eduS2.Token,
+			owOnPath(http.MethodGet, "/admin/education/waitlists?school_id=%s", nil, nil), w.s1, false, []int{403}},
 		{"POST /api/v1/admin/education/applications/:id/decision", "education_staff of S2", w.eduS2.Token,
 			owOnPath(http.MethodPost, "/admin/education/applications/%s/decision", map[string]string{"decision": "accepted"}, nil), w.application.ID, true, []int{404}},
 		{"PUT /api/v1/admin/education/schools/:id/seats", "education_staff of S2", w.eduS2.Token,

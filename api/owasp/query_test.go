@@ -97,7 +97,7 @@ func owQueryValues(p owParam) []owValue {
 func (w *owWorld) owListCaller(path string) (token string, base url.Values, ownsRecords bool) {
 	base = url.Values{}
 	switch {
-	case strings.HasPrefix(path, "/api/v1/admin/education/applications"):
+	case strings.HasPrefix(path, "/api/v1/admin/education/applications"), strings.HasPrefix(path, "/api/v1/admin/education/waitlists"):
 		return w.eduS1.Token, base, false
 	case strings.HasPrefix(path, "/api/v1/admin/education/"):
 		return w.app.Admin(identity.RoleEducationAdmin).Token, base, false

@@ -140,6 +140,10 @@ func (s *Service) SetSeats(ctx context.Context, p domain.Principal, schoolID str
 		if err := s.store.SetSeats(ctx, schoolID, Seats{AcademicYear: in.AcademicYear, Grade: in.Grade, Seats: in.Seats}); err != nil {
 			return err
 		}
+		// Seats added go to the grade's waitlist first.
+		if err := s.offerFreeSeats(ctx, schoolID, in.AcademicYear, in.Grade); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, audit.Entry{Action: "education.seats.set", TargetType: "school", TargetID: schoolID})
 	})
 	if err != nil {

@@ -13,14 +13,17 @@ const (
 	StatusUnderReview = "under_review"
 	StatusAccepted    = "accepted"
 	StatusWaitlisted  = "waitlisted"
-	StatusRejected    = "rejected"
-	StatusEnrolled    = "enrolled"
-	StatusWithdrawn   = "withdrawn"
+	// StatusOffered is a waitlisted application offered a freed seat,
+	// waiting for the family's answer.
+	StatusOffered   = "offered"
+	StatusRejected  = "rejected"
+	StatusEnrolled  = "enrolled"
+	StatusWithdrawn = "withdrawn"
 )
 
 // openStatuses are the statuses that count towards a child's limit of
 // three open applications a year.
-var openStatuses = []string{StatusSubmitted, StatusUnderReview, StatusWaitlisted, StatusAccepted}
+var openStatuses = []string{StatusSubmitted, StatusUnderReview, StatusWaitlisted, StatusOffered, StatusAccepted}
 
 // IsOpen says whether an application in status is still open.
 func IsOpen(status string) bool {
@@ -43,7 +46,7 @@ type Application struct {
 	SchoolID     string             `json:"school_id" format:"uuid"`
 	AcademicYear string             `json:"academic_year" example:"2027-28"`
 	Grade        int                `json:"grade" example:"1"`
-	Status       string             `json:"status" enums:"submitted,under_review,accepted,waitlisted,rejected,enrolled,withdrawn"`
+	Status       string             `json:"status" enums:"submitted,under_review,accepted,waitlisted,offered,rejected,enrolled,withdrawn"`
 	Child        Child              `json:"child"`
 	WaitlistedAt *time.Time         `json:"waitlisted_at,omitempty" format:"date-time"`
 	History      []ApplicationEvent `json:"history,omitempty"`

@@ -3,7 +3,6 @@ package education
 import (
 	"cmp"
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/notify"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 	"github.com/islamabad-digital/citizenapi/platform/serial"
-	"github.com/islamabad-digital/citizenapi/platform/webhook"
 )
 
 // ApplicationRequest applies for a seat for one of the caller's children.
@@ -37,7 +35,8 @@ type Decision struct {
 } // @name Decision
 
 // actor is who moves an application: a parent, school staff, or the
-// platform itself when it promotes from the waitlist.
+// platform itself (withdrawing a child's other applications, or an offer
+// left unanswered).
 type actor struct {
 	id, role string
 }
@@ -190,8 +189,15 @@ func (s *Service) Withdraw(ctx context.Context, p domain.Principal, id string) (
 // move changes an application's status in the caller's transaction and
 // keeps everything that hangs on it right: the seat count, the child's
 // other applications, the open count, the history, the parent's notice,
-// and the waitlist when a seat is freed.
+// the grade's waitlist, and the freed seat, which is offered to the first
+// in that line.
 func (s *Service) move(ctx context.Context, row applicationRow, to string, by actor, note string) error {
+	return s.moveInLine(ctx, row, to, by, note, 0)
+}
+
+// moveInLine is move with the place among those waitlisted at the same
+// moment (a lottery's rank) for an application that becomes waitlisted.
+func (s *Service) moveInLine(ctx context.Context, row applicationRow, to string, by actor, note string, seq int) error {
 	now := s.clock.Now()
 	// The seat row is changed before the application, in every move, so
 	// that concurrent moves lock rows in one order and never deadlock.
@@ -206,7 +212,9 @@ func (s *Service) move(ctx context.Context, row applicationRow, to string, by ac
 			return errNoSeat
 		}
 	case freesSeat:
-		if err := s.store.ReleaseSeat(ctx, row.SchoolID, row.AcademicYear, row.Grade); err != nil {
+		// Handed before the application joins a line itself, so that an
+		// acceptance moved back to the waitlist does not win its own seat.
+		if err := s.freeSeat(ctx, row); err != nil {
 			return err
 		}
 	}
@@ -230,10 +238,16 @@ func (s *Service) move(ctx context.Context, row applicationRow, to string, by ac
 		return err
 	}
 	switch {
-	case to == StatusAccepted:
+	case to == StatusWaitlisted:
+		return s.joinLine(ctx, row, now, seq)
+	case row.Status == StatusWaitlisted || row.Status == StatusOffered:
+		// Out of the line: an offer it held goes to the next.
+		if err := s.offers.Withdraw(ctx, gradePool(row.SchoolID, row.AcademicYear, row.Grade), row.ID); err != nil {
+			return err
+		}
+	}
+	if to == StatusAccepted {
 		return s.withdrawOthers(ctx, row)
-	case freesSeat:
-		return s.promote(ctx, row)
 	}
 	return nil
 }
@@ -245,25 +259,19 @@ func (s *Service) record(ctx context.Context, row applicationRow, to string, by 
 	if err != nil || by.role == "parent" {
 		return err
 	}
-	err = s.events.Publish(ctx, webhook.New("application.decided", row.SchoolID, webhook.ApplicationEventData{
-		ApplicationID: row.ID, SchoolID: row.SchoolID, Grade: row.Grade, AcademicYear: row.AcademicYear, Status: to,
-	}, now))
-	if err != nil {
+	if err := s.publishDecision(ctx, row, to, now); err != nil {
 		return err
 	}
-	kind := "application.decided." + to
-	if by == platformActor && to == StatusAccepted {
-		kind = "application.promoted"
-	}
-	return s.inbox.Add(ctx, notify.Notice{AccountID: row.AccountID, Kind: kind, Params: map[string]string{
+	return s.inbox.Add(ctx, notify.Notice{AccountID: row.AccountID, Kind: "application.decided." + to, Params: map[string]string{
 		"child": row.ChildName, "grade": strconv.Itoa(row.Grade), "year": row.AcademicYear, "note": note,
 		"application_id": row.ID, "status": to,
 	}})
 }
 
 // withdrawOthers withdraws a newly accepted child's other open
-// applications that year. None of them holds a seat (a child holds one at
-// most), so none frees one.
+// applications that year. A seat one of them held (offered, or accepted
+// at another school before an offer here was taken) goes to its school's
+// line, as any freed seat does.
 func (s *Service) withdrawOthers(ctx context.Context, accepted applicationRow) error {
 	others, err := s.store.OtherOpenApplications(ctx, accepted.ChildPersonID, accepted.AcademicYear, accepted.ID)
 	if err != nil {
@@ -275,22 +283,6 @@ func (s *Service) withdrawOthers(ctx context.Context, accepted applicationRow) e
 		}
 	}
 	return nil
-}
-
-// promote gives the seat that freed left to the earliest waitlisted
-// application for the same school, grade and year, if there is one and the
-// seat is still free. freed itself is passed over: an acceptance moved back
-// to the waitlist does not win its own seat back.
-func (s *Service) promote(ctx context.Context, freed applicationRow) error {
-	next, found, err := s.store.FirstWaitlisted(ctx, freed.SchoolID, freed.AcademicYear, freed.Grade, freed.ID)
-	if err != nil || !found {
-		return err
-	}
-	err = s.move(ctx, next, StatusAccepted, platformActor, "Promoted from the waitlist.")
-	if errors.Is(err, errNoSeat) {
-		return nil
-	}
-	return err
 }
 
 // Recent returns a citizen's applications, most recently changed first,

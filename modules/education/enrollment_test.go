@@ -18,6 +18,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
 )
 
 const (
@@ -688,8 +689,9 @@ func (r *rig) applicant(school string) applicant {
 	return applicant{parent: p, app: r.mustApply(p.Token, school, 1, kid)}
 }
 
-// A freed seat goes to the earliest waitlisted application at once.
-func TestWaitlistPromotion(t *testing.T) {
+// A freed seat is offered to the earliest waitlisted application; the
+// family accepts it, declines it (it goes to the next) or lets it lapse.
+func TestWaitlistOffers(t *testing.T) {
 	r := newRig(t)
 	r.openWindow()
 	school := r.schoolWithSeats(1)
@@ -709,94 +711,95 @@ func TestWaitlistPromotion(t *testing.T) {
 	r.decide(staff.Token, w[2].app.ID, education.StatusAccepted, "").Problem(t, http.StatusConflict, "")
 	r.wantStatus(w[2].parent.Token, w[2].app.ID, education.StatusWaitlisted)
 
-	// X's parent withdraws: W1 is accepted in the same request.
+	// X's parent withdraws: W1 is offered the seat, which stays filled.
 	r.app.Clock.Advance(time.Second)
-	res := r.withdraw(x.parent.Token, x.app.ID).Want(t, http.StatusOK)
 	var withdrawn education.Application
-	res.JSON(t, &withdrawn)
+	r.withdraw(x.parent.Token, x.app.ID).Want(t, http.StatusOK).JSON(t, &withdrawn)
 	if withdrawn.Status != education.StatusWithdrawn {
 		t.Errorf("withdraw answered status %s", withdrawn.Status)
 	}
-	w1 := r.wantStatus(w[0].parent.Token, w[0].app.ID, education.StatusAccepted)
-	if e := lastEvent(t, w1); e.FromStatus != education.StatusWaitlisted || e.ToStatus != education.StatusAccepted || e.ActorRole != "system" {
-		t.Errorf("W1 last event = %+v, want waitlisted → accepted by system", e)
+	w1 := r.wantStatus(w[0].parent.Token, w[0].app.ID, education.StatusOffered)
+	if e := lastEvent(t, w1); e.FromStatus != education.StatusWaitlisted || e.ToStatus != education.StatusOffered || e.ActorRole != "system" {
+		t.Errorf("W1 last event = %+v, want waitlisted → offered by system", e)
 	}
 	r.wantStatus(w[1].parent.Token, w[1].app.ID, education.StatusWaitlisted)
-	r.wantStatus(w[2].parent.Token, w[2].app.ID, education.StatusWaitlisted)
 	if s := r.seats(school, 1); s.Filled != 1 {
-		t.Errorf("filled = %d, want 1", s.Filled)
+		t.Errorf("filled = %d while offered, want 1", s.Filled)
 	}
-	if n := countOf(r.notices(w[0].parent.ID), "application.promoted"); n != 1 {
-		t.Errorf("W1's parent got %d application.promoted notices (%v), want 1", n, r.notices(w[0].parent.ID))
+	if n := countOf(r.notices(w[0].parent.ID), "offer.made"); n != 1 {
+		t.Errorf("W1's parent got %d offer.made notices (%v), want 1", n, r.notices(w[0].parent.ID))
 	}
-	if n := countOf(r.notices(w[1].parent.ID), "application.promoted"); n != 0 {
-		t.Errorf("W2's parent got %d application.promoted notices, want 0", n)
+	if n := countOf(r.notices(w[1].parent.ID), "offer.made"); n != 0 {
+		t.Errorf("W2's parent got %d offer.made notices, want 0", n)
 	}
+	// Staff cannot decide an offered application: the family does.
+	r.decide(staff.Token, w[0].app.ID, education.StatusRejected, "").Problem(t, http.StatusConflict, "")
+	o := r.offer(w[0].parent)
+	if hold := o.ExpiresAt.Sub(r.app.Clock.Now()); hold != 72*time.Hour {
+		t.Errorf("the seat is held for %v, want 72h", hold)
+	}
+	r.app.Post("/api/v1/me/offers/"+o.ID+"/accept", w[0].parent.Token, nil).Want(t, http.StatusOK)
+	r.wantStatus(w[0].parent.Token, w[0].app.ID, education.StatusAccepted)
 
-	// Staff reverse W1's acceptance: W2 is next.
+	// Staff reverse W1's acceptance: W2 is offered it, declines, and W3 is
+	// offered it and lets it lapse: nobody waits, so the seat is free.
 	r.app.Clock.Advance(time.Second)
-	got := r.mustDecide(staff.Token, w[0].app.ID, education.StatusRejected, "Documents missing.")
-	if got.Status != education.StatusRejected {
+	if got := r.mustDecide(staff.Token, w[0].app.ID, education.StatusRejected, "Documents missing."); got.Status != education.StatusRejected {
 		t.Errorf("W1 is %s, want rejected", got.Status)
 	}
-	r.wantStatus(w[1].parent.Token, w[1].app.ID, education.StatusAccepted)
-	r.wantStatus(w[2].parent.Token, w[2].app.ID, education.StatusWaitlisted)
-	if s := r.seats(school, 1); s.Filled != 1 {
-		t.Errorf("filled = %d, want 1", s.Filled)
-	}
+	r.wantStatus(w[1].parent.Token, w[1].app.ID, education.StatusOffered)
+	r.app.Post("/api/v1/me/offers/"+r.offer(w[1].parent).ID+"/decline", w[1].parent.Token, nil).Want(t, http.StatusOK)
+	r.wantStatus(w[1].parent.Token, w[1].app.ID, education.StatusWithdrawn)
+	r.wantStatus(w[2].parent.Token, w[2].app.ID, education.StatusOffered)
 	if got := r.dbFilled(school, 1); got != 1 {
 		t.Errorf("education_seats.filled = %d, want 1", got)
 	}
-	if n := countOf(r.notices(w[1].parent.ID), "application.promoted"); n != 1 {
-		t.Errorf("W2's parent got %d application.promoted notices, want 1", n)
+	r.app.SetClock(r.offer(w[2].parent).ExpiresAt)
+	if _, err := r.app.Server.Modules().Offers.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r.wantStatus(w[2].parent.Token, w[2].app.ID, education.StatusWithdrawn)
+	if got := r.dbFilled(school, 1); got != 0 {
+		t.Errorf("education_seats.filled = %d once every offer ended, want 0", got)
 	}
 }
 
-// A waitlisted child who holds a seat elsewhere is passed over.
-func TestWaitlistSkipsChildWithSeatElsewhere(t *testing.T) {
+// A family offered a seat while their child holds one at another school
+// may take it: the other seat is given up, to that school's own line.
+func TestOfferedSeatReplacesASeatElsewhere(t *testing.T) {
 	r := newRig(t)
 	r.openWindow()
-	school, elsewhere := r.schoolWithSeats(1), r.schoolWithSeats(5)
+	school, elsewhere := r.schoolWithSeats(1), r.schoolWithSeats(1)
 	staff := r.app.NewStaff("education_staff", school)
 	x := r.applicant(school)
 	r.mustDecide(staff.Token, x.app.ID, education.StatusAccepted, "")
 
-	// Y holds a seat elsewhere, then applies here and is waitlisted first.
 	yParent, yKid := r.family()
 	yElsewhere := r.mustApply(yParent.Token, elsewhere, 1, yKid)
 	r.mustDecide(r.admin.Token, yElsewhere.ID, education.StatusAccepted, "")
 	yHere := r.mustApply(yParent.Token, school, 1, yKid)
 	r.app.Clock.Advance(time.Second)
 	r.mustDecide(staff.Token, yHere.ID, education.StatusWaitlisted, "")
-	// W is waitlisted after Y.
-	w := r.applicant(school)
+	// Z waits for a seat at the other school.
+	z := r.applicant(elsewhere)
 	r.app.Clock.Advance(time.Second)
-	r.mustDecide(staff.Token, w.app.ID, education.StatusWaitlisted, "")
+	r.mustDecide(r.admin.Token, z.app.ID, education.StatusWaitlisted, "")
 
 	r.app.Clock.Advance(time.Second)
-	if res := r.withdraw(x.parent.Token, x.app.ID); res.Status != http.StatusOK {
-		t.Fatalf("withdraw: %d %s", res.Status, res.Body)
-	}
-	r.wantStatus(w.parent.Token, w.app.ID, education.StatusAccepted)
-	r.wantStatus(yParent.Token, yHere.ID, education.StatusWaitlisted)
-	r.wantStatus(yParent.Token, yElsewhere.ID, education.StatusAccepted)
-	if s := r.seats(school, 1); s.Filled != 1 {
-		t.Errorf("filled = %d, want 1", s.Filled)
-	}
-
-	// When the only waitlisted child holds a seat elsewhere, the freed seat
-	// stays free.
-	r.app.Clock.Advance(time.Second)
-	r.mustDecide(staff.Token, w.app.ID, education.StatusRejected, "")
-	r.wantStatus(yParent.Token, yHere.ID, education.StatusWaitlisted)
-	if s := r.seats(school, 1); s.Filled != 0 {
-		t.Errorf("filled = %d, want 0", s.Filled)
+	r.withdraw(x.parent.Token, x.app.ID).Want(t, http.StatusOK)
+	r.wantStatus(yParent.Token, yHere.ID, education.StatusOffered)
+	r.app.Post("/api/v1/me/offers/"+r.offer(yParent).ID+"/accept", yParent.Token, nil).Want(t, http.StatusOK)
+	r.wantStatus(yParent.Token, yHere.ID, education.StatusAccepted)
+	r.wantStatus(yParent.Token, yElsewhere.ID, education.StatusWithdrawn)
+	r.wantStatus(z.parent.Token, z.app.ID, education.StatusOffered)
+	if a, b := r.dbFilled(school, 1), r.dbFilled(elsewhere, 1); a != 1 || b != 1 {
+		t.Errorf("filled = %d here and %d elsewhere, want 1 and 1 (Z's offer holds it)", a, b)
 	}
 }
 
 // Moving an accepted application back to the waitlist frees its seat for
-// someone else; with no one else waiting the seat stays free and the
-// application stays waitlisted, as the staff decided.
+// someone else (who is offered it); with no one else waiting the seat
+// stays free and the application stays waitlisted, as the staff decided.
 func TestAcceptedToWaitlistedWithNoOneElseWaiting(t *testing.T) {
 	r := newRig(t)
 	r.openWindow()
@@ -813,8 +816,8 @@ func TestAcceptedToWaitlistedWithNoOneElseWaiting(t *testing.T) {
 	if s := r.seats(school, 1); s.Filled != 0 {
 		t.Errorf("filled = %d, want 0", s.Filled)
 	}
-	if n := countOf(r.notices(x.parent.ID), "application.promoted"); n != 0 {
-		t.Errorf("parent was told %d times that the child was promoted", n)
+	if n := countOf(r.notices(x.parent.ID), "offer.made"); n != 0 {
+		t.Errorf("parent was offered the seat back %d times", n)
 	}
 
 	// With someone else waiting, the seat goes to them and X waits behind.
@@ -828,7 +831,7 @@ func TestAcceptedToWaitlistedWithNoOneElseWaiting(t *testing.T) {
 	if got := r.mustDecide(staff.Token, x.app.ID, education.StatusWaitlisted, ""); got.Status != education.StatusWaitlisted {
 		t.Errorf("X is %s, want waitlisted", got.Status)
 	}
-	r.wantStatus(w.parent.Token, w.app.ID, education.StatusAccepted)
+	r.wantStatus(w.parent.Token, w.app.ID, education.StatusOffered)
 	if s := r.seats(school, 1); s.Filled != 1 {
 		t.Errorf("filled = %d, want 1", s.Filled)
 	}
@@ -1132,4 +1135,18 @@ func TestApplicationNumberAndReceipt(t *testing.T) {
 			t.Errorf("concurrent applications were numbered %v, missing %s", slices.Sorted(maps.Keys(seen)), want)
 		}
 	}
+}
+
+// offer returns the live offer a family holds.
+func (r *rig) offer(parent *apitest.Citizen) offers.OfferView {
+	r.t.Helper()
+	var mine struct{ Items []offers.EntryView }
+	r.app.Get("/api/v1/me/waitlists", parent.Token).Want(r.t, http.StatusOK).JSON(r.t, &mine)
+	for _, en := range mine.Items {
+		if en.Offer != nil && en.Offer.Status == offers.Offered {
+			return *en.Offer
+		}
+	}
+	r.t.Fatalf("no live offer: %+v", mine.Items)
+	return offers.OfferView{}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/islamabad-digital/citizenapi/platform/offers"
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
@@ -171,7 +172,7 @@ func (h *Handler) listWindows(c echo.Context) error {
 //	@Tags			education administration
 //	@Produce		json
 //	@Param			school_id	query		string	false	"school ID (default: your own)"	format(uuid)
-//	@Param			status		query		string	false	"application status"			Enums(submitted, under_review, accepted, waitlisted, rejected, enrolled, withdrawn)
+//	@Param			status		query		string	false	"application status"			Enums(submitted, under_review, accepted, waitlisted, offered, rejected, enrolled, withdrawn)
 //	@Param			grade		query		int		false	"grade"							minimum(1)	maximum(12)
 //	@Param			limit		query		int		false	"page size (default 20, at most 100)"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
@@ -205,7 +206,7 @@ func (h *Handler) schoolApplications(c echo.Context) error {
 // decide godoc
 //
 //	@Summary		Decide on an application
-//	@Description	That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+//	@Description	That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 //	@ID				decideApplication
 //	@Tags			education administration
 //	@Accept			json
@@ -235,4 +236,42 @@ func (h *Handler) decide(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, a)
+}
+
+// LineList is a page of waitlist lines, for staff.
+type LineList struct {
+	Items      []offers.LineView `json:"items"`
+	NextCursor *string           `json:"next_cursor"`
+} // @name EducationWaitlistLineList
+
+// waitlistLines godoc
+//
+//	@Summary		A school's waitlists
+//	@Description	That school's staff see its lines (a grade and year each) with how many wait and the live offers, soonest to expire first; education admins any school's, or every school's without school_id. Never who waits.
+//	@ID				listEducationWaitlists
+//	@Tags			education administration
+//	@Produce		json
+//	@Param			school_id	query		string	false	"school (staff: their own by default)"	format(uuid)
+//	@Param			limit		query		int		false	"page size (default 20, at most 100)"
+//	@Param			cursor		query		string	false	"next_cursor of the previous page"
+//	@Success		200			{object}	LineList
+//	@Failure		400			{object}	web.Problem
+//	@Failure		401			{object}	web.Problem
+//	@Failure		403			{object}	web.Problem
+//	@Security		BearerAuth
+//	@Router			/api/v1/admin/education/waitlists [get]
+func (h *Handler) waitlistLines(c echo.Context) error {
+	schoolID, err := web.QueryID(c, "school_id")
+	if err != nil {
+		return err
+	}
+	p, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.Waitlists(c.Request().Context(), web.Principal(c), schoolID, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, LineList{Items: res.Items, NextCursor: res.NextCursor})
 }

@@ -106,7 +106,7 @@ func (h *Handler) getApplication(c echo.Context) error {
 // withdraw godoc
 //
 //	@Summary		Withdraw one of your applications
-//	@Description	An accepted seat goes at once to the earliest waitlisted applicant for that school, grade and year.
+//	@Description	An accepted (or offered) seat is offered at once to the earliest waitlisted applicant for that school, grade and year, who has 72 hours to accept it with POST /me/offers/{id}/accept. Withdrawing a waitlisted application takes it out of the line.
 //	@ID				withdrawApplication
 //	@Tags			education
 //	@Produce		json

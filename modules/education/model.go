@@ -74,7 +74,7 @@ type ApplicationFilter struct {
 
 // applicationStatuses are the statuses a list may be filtered by.
 var applicationStatuses = map[string]bool{StatusSubmitted: true, StatusUnderReview: true, StatusAccepted: true,
-	StatusWaitlisted: true, StatusRejected: true, StatusEnrolled: true, StatusWithdrawn: true}
+	StatusWaitlisted: true, StatusOffered: true, StatusRejected: true, StatusEnrolled: true, StatusWithdrawn: true}
 
 // Check names the first value that is not one: an unknown status
 // (Malformed) or a grade outside 1 to 12 (Invalid).

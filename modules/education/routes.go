@@ -28,4 +28,5 @@ func Routes(r *web.Router, h *Handler) {
 	r.GET("/admin/education/admission-windows", PermWindows, h.listWindows)
 	r.GET("/admin/education/applications", PermDecide, h.schoolApplications)
 	r.POST("/admin/education/applications/:id/decision", PermDecide, h.decide)
+	r.GET("/admin/education/waitlists", PermDecide, h.waitlistLines)
 }

@@ -26,7 +26,9 @@ type Deps struct {
 	DB       *db.DB
 	Clock    domain.Clock
 	Children Children
-	// Offers is the waitlist engine a freed seat is offered through.
+	// Offers is the waitlist engine a freed seat is offered through; nil
+	// gives the service one of its own (a module built alone, to load demo
+	// data).
 	Offers *offers.Engine
 }
 
@@ -44,8 +46,13 @@ type Service struct {
 
 // NewService returns the education service.
 func NewService(d Deps) *Service {
-	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, children: d.Children,
+	if d.Offers == nil {
+		d.Offers = offers.New(d.DB, d.Clock, nil)
+	}
+	s := &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, children: d.Children, offers: d.Offers,
 		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock)}
+	d.Offers.Register(offerService, waitlist{s})
+	return s
 }
 
 // Schools searches schools. A grade filter keeps schools with free seats in

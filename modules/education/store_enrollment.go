@@ -244,22 +244,6 @@ func (s *Store) OtherOpenApplications(ctx context.Context, personID, academicYea
 	return rows, db.Translate(err, "")
 }
 
-// FirstWaitlisted returns the earliest waitlisted application for a school,
-// grade and year, other than exceptID, whose child holds no seat yet; found
-// is false when there is none.
-func (s *Store) FirstWaitlisted(ctx context.Context, schoolID, academicYear string, grade int, exceptID string) (applicationRow, bool, error) {
-	var rows []applicationRow
-	err := s.db.Conn(ctx).
-		Where("school_id = ? AND academic_year = ? AND grade = ? AND status = ? AND id <> ?", schoolID, academicYear, grade, StatusWaitlisted, exceptID).
-		Where(`NOT EXISTS (SELECT 1 FROM education_applications seat WHERE seat.child_person_id = education_applications.child_person_id
-			AND seat.academic_year = education_applications.academic_year AND seat.status IN ('accepted', 'enrolled'))`).
-		Order("waitlisted_at, id").Limit(1).Find(&rows).Error
-	if err != nil || len(rows) == 0 {
-		return applicationRow{}, false, db.Translate(err, "")
-	}
-	return rows[0], true, nil
-}
-
 // ListApplications returns a page of the applications to f.SchoolID that
 // f selects, oldest first, for the school's staff.
 func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter, p page.Request) (page.Page[Application], error) {

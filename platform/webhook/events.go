@@ -120,7 +120,7 @@ type ApplicationEventData struct {
 	SchoolID      string `json:"school_id" format:"uuid" example:"3c9d6e1f-5a74-4b2c-9f8e-2d0b7a4c6e15"`
 	Grade         int    `json:"grade" example:"6"`
 	AcademicYear  string `json:"academic_year" example:"2027-28"`
-	Status        string `json:"status" enums:"under_review,accepted,waitlisted,rejected,enrolled,withdrawn" example:"accepted"`
+	Status        string `json:"status" enums:"under_review,accepted,waitlisted,offered,rejected,enrolled,withdrawn" example:"accepted"`
 } // @name ApplicationEventData
 
 // ChallanEventData is the data of the challan events: the challan as an

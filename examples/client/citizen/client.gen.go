@@ -156,6 +156,7 @@ func (e ApplicationDecision) Valid() bool {
 const (
 	ApplicationStatusAccepted    ApplicationStatus = "accepted"
 	ApplicationStatusEnrolled    ApplicationStatus = "enrolled"
+	ApplicationStatusOffered     ApplicationStatus = "offered"
 	ApplicationStatusRejected    ApplicationStatus = "rejected"
 	ApplicationStatusSubmitted   ApplicationStatus = "submitted"
 	ApplicationStatusUnderReview ApplicationStatus = "under_review"
@@ -169,6 +170,8 @@ func (e ApplicationStatus) Valid() bool {
 	case ApplicationStatusAccepted:
 		return true
 	case ApplicationStatusEnrolled:
+		return true
+	case ApplicationStatusOffered:
 		return true
 	case ApplicationStatusRejected:
 		return true
@@ -1255,7 +1258,7 @@ type Application struct {
 	Number   string             `json:"number"`
 	SchoolId openapi_types.UUID `json:"school_id"`
 
-	// Status Where a school application stands.
+	// Status Where a school application stands; `offered` holds a freed seat until the family answers.
 	Status       ApplicationStatus `json:"status"`
 	UpdatedAt    time.Time         `json:"updated_at"`
 	WaitlistedAt *time.Time        `json:"waitlisted_at,omitempty"`
@@ -1304,7 +1307,7 @@ type ApplicationRequest struct {
 	SchoolId openapi_types.UUID `json:"school_id"`
 }
 
-// ApplicationStatus Where a school application stands.
+// ApplicationStatus Where a school application stands; `offered` holds a freed seat until the family answers.
 type ApplicationStatus string
 
 // Appointment defines model for Appointment.
@@ -1677,6 +1680,14 @@ type DependantInput struct {
 // DependantList defines model for DependantList.
 type DependantList struct {
 	Items []Dependant `json:"items"`
+
+	// NextCursor where the next page starts, for `cursor`; null on the last page
+	NextCursor *string `json:"next_cursor"`
+}
+
+// EducationWaitlistLineList defines model for EducationWaitlistLineList.
+type EducationWaitlistLineList struct {
+	Items []WaitlistLine `json:"items"`
 
 	// NextCursor where the next page starts, for `cursor`; null on the last page
 	NextCursor *string `json:"next_cursor"`
@@ -3002,6 +3013,18 @@ type ListSchoolApplicationsParams struct {
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListEducationWaitlistsParams defines parameters for ListEducationWaitlists.
+type ListEducationWaitlistsParams struct {
+	// SchoolId school (staff: their own by default)
+	SchoolId *openapi_types.UUID `form:"school_id,omitempty" json:"school_id,omitempty"`
+
+	// Limit page size: 20 unless given, at most 100 (a larger value is read as 100)
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListFacilityAppointmentsParams defines parameters for ListFacilityAppointments.
 type ListFacilityAppointmentsParams struct {
 	// FacilityId facility ID (default: your own)
@@ -3729,7 +3752,7 @@ type ClientInterface interface {
 
 	// DecideApplicationWithBody Decide on an application
 	//
-	// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+	// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3738,7 +3761,7 @@ type ClientInterface interface {
 
 	// DecideApplication Decide on an application
 	//
-	// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+	// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3798,6 +3821,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /api/v1/admin/education/schools/{id}/seats (the `SetSchoolSeats` operationId).
 	SetSchoolSeats(ctx context.Context, id openapi_types.UUID, body SetSchoolSeatsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListEducationWaitlists A school's waitlists
+	//
+	// That school's staff see its lines (a grade and year each) with how many wait and the live offers, soonest to expire first; education admins any school's, or every school's without school_id. Never who waits.
+	//
+	// Corresponds with GET /api/v1/admin/education/waitlists (the `ListEducationWaitlists` operationId).
+	ListEducationWaitlists(ctx context.Context, params *ListEducationWaitlistsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFacilityAppointments A facility's appointments on one day
 	//
@@ -4343,7 +4373,7 @@ type ClientInterface interface {
 
 	// WithdrawApplication Withdraw one of your applications
 	//
-	// An accepted seat goes at once to the earliest waitlisted applicant for that school, grade and year.
+	// An accepted (or offered) seat is offered at once to the earliest waitlisted applicant for that school, grade and year, who has 72 hours to accept it with POST /me/offers/{id}/accept. Withdrawing a waitlisted application takes it out of the line.
 	//
 	// Corresponds with POST /api/v1/education/applications/{id}/withdraw (the `WithdrawApplication` operationId).
 	WithdrawApplication(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5183,7 +5213,7 @@ func (c *Client) ListSchoolApplications(ctx context.Context, params *ListSchoolA
 
 // DecideApplicationWithBody Decide on an application
 //
-// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5202,7 +5232,7 @@ func (c *Client) DecideApplicationWithBody(ctx context.Context, id openapi_types
 
 // DecideApplication Decide on an application
 //
-// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5323,6 +5353,23 @@ func (c *Client) SetSchoolSeatsWithBody(ctx context.Context, id openapi_types.UU
 // Corresponds with PUT /api/v1/admin/education/schools/{id}/seats (the `SetSchoolSeats` operationId).
 func (c *Client) SetSchoolSeats(ctx context.Context, id openapi_types.UUID, body SetSchoolSeatsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSetSchoolSeatsRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListEducationWaitlists A school's waitlists
+//
+// That school's staff see its lines (a grade and year each) with how many wait and the live offers, soonest to expire first; education admins any school's, or every school's without school_id. Never who waits.
+//
+// Corresponds with GET /api/v1/admin/education/waitlists (the `ListEducationWaitlists` operationId).
+func (c *Client) ListEducationWaitlists(ctx context.Context, params *ListEducationWaitlistsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEducationWaitlistsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6497,7 +6544,7 @@ func (c *Client) GetApplication(ctx context.Context, id openapi_types.UUID, reqE
 
 // WithdrawApplication Withdraw one of your applications
 //
-// An accepted seat goes at once to the earliest waitlisted applicant for that school, grade and year.
+// An accepted (or offered) seat is offered at once to the earliest waitlisted applicant for that school, grade and year, who has 72 hours to accept it with POST /me/offers/{id}/accept. Withdrawing a waitlisted application takes it out of the line.
 //
 // Corresponds with POST /api/v1/education/applications/{id}/withdraw (the `WithdrawApplication` operationId).
 func (c *Client) WithdrawApplication(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8663,6 +8710,84 @@ func NewSetSchoolSeatsRequestWithBody(server string, id openapi_types.UUID, cont
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListEducationWaitlistsRequest constructs an http.Request for the ListEducationWaitlists method
+func NewListEducationWaitlistsRequest(server string, params *ListEducationWaitlistsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/admin/education/waitlists")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.SchoolId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "school_id", *params.SchoolId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -13850,7 +13975,7 @@ type ClientWithResponsesInterface interface {
 
 	// DecideApplicationWithBodyWithResponse Decide on an application
 	//
-	// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+	// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -13859,7 +13984,7 @@ type ClientWithResponsesInterface interface {
 
 	// DecideApplicationWithResponse Decide on an application
 	//
-	// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+	// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -13919,6 +14044,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /api/v1/admin/education/schools/{id}/seats (the `SetSchoolSeats` operationId).
 	SetSchoolSeatsWithResponse(ctx context.Context, id openapi_types.UUID, body SetSchoolSeatsJSONRequestBody, reqEditors ...RequestEditorFn) (*SetSchoolSeatsResponse, error)
+
+	// ListEducationWaitlistsWithResponse A school's waitlists
+	//
+	// That school's staff see its lines (a grade and year each) with how many wait and the live offers, soonest to expire first; education admins any school's, or every school's without school_id. Never who waits.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/admin/education/waitlists (the `ListEducationWaitlists` operationId).
+	ListEducationWaitlistsWithResponse(ctx context.Context, params *ListEducationWaitlistsParams, reqEditors ...RequestEditorFn) (*ListEducationWaitlistsResponse, error)
 
 	// ListFacilityAppointmentsWithResponse A facility's appointments on one day
 	//
@@ -14480,7 +14614,7 @@ type ClientWithResponsesInterface interface {
 
 	// WithdrawApplicationWithResponse Withdraw one of your applications
 	//
-	// An accepted seat goes at once to the earliest waitlisted applicant for that school, grade and year.
+	// An accepted (or offered) seat is offered at once to the earliest waitlisted applicant for that school, grade and year, who has 72 hours to accept it with POST /me/offers/{id}/accept. Withdrawing a waitlisted application takes it out of the line.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17923,6 +18057,179 @@ func (r SetSchoolSeatsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r SetSchoolSeatsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListEducationWaitlistsResponse200Headers the declared response headers of an HTTP 200 response for ListEducationWaitlists
+type ListEducationWaitlistsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
+// ListEducationWaitlistsResponse400Headers the declared response headers of an HTTP 400 response for ListEducationWaitlists
+type ListEducationWaitlistsResponse400Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
+// ListEducationWaitlistsResponse401Headers the declared response headers of an HTTP 401 response for ListEducationWaitlists
+type ListEducationWaitlistsResponse401Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	WWWAuthenticate *string
+	XRequestID      string
+}
+
+// ListEducationWaitlistsResponse403Headers the declared response headers of an HTTP 403 response for ListEducationWaitlists
+type ListEducationWaitlistsResponse403Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	WWWAuthenticate *string
+	XRequestID      string
+}
+
+// ListEducationWaitlistsResponse422Headers the declared response headers of an HTTP 422 response for ListEducationWaitlists
+type ListEducationWaitlistsResponse422Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
+// ListEducationWaitlistsResponse429Headers the declared response headers of an HTTP 429 response for ListEducationWaitlists
+type ListEducationWaitlistsResponse429Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      int
+	XRequestID      string
+}
+
+// ListEducationWaitlistsResponse500Headers the declared response headers of an HTTP 500 response for ListEducationWaitlists
+type ListEducationWaitlistsResponse500Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	XRequestID      string
+}
+
+// ListEducationWaitlistsResponse503Headers the declared response headers of an HTTP 503 response for ListEducationWaitlists
+type ListEducationWaitlistsResponse503Headers struct {
+	ContentLanguage Language
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      int
+	XRequestID      string
+}
+
+type ListEducationWaitlistsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EducationWaitlistLineList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *UnprocessableContent
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalServerError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListEducationWaitlistsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListEducationWaitlistsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListEducationWaitlistsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListEducationWaitlistsResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListEducationWaitlistsResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListEducationWaitlistsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListEducationWaitlistsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListEducationWaitlistsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListEducationWaitlistsResponse) GetJSON200() *EducationWaitlistLineList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListEducationWaitlistsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListEducationWaitlistsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListEducationWaitlistsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListEducationWaitlistsResponse) GetApplicationproblemJSON422() *UnprocessableContent {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListEducationWaitlistsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListEducationWaitlistsResponse) GetApplicationproblemJSON500() *InternalServerError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListEducationWaitlistsResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListEducationWaitlistsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListEducationWaitlistsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListEducationWaitlistsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListEducationWaitlistsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -36272,7 +36579,7 @@ func (c *ClientWithResponses) ListSchoolApplicationsWithResponse(ctx context.Con
 
 // DecideApplicationWithBodyWithResponse Decide on an application
 //
-// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36287,7 +36594,7 @@ func (c *ClientWithResponses) DecideApplicationWithBodyWithResponse(ctx context.
 
 // DecideApplicationWithResponse Decide on an application
 //
-// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat for the earliest waitlisted applicant. enrolled only from accepted.
+// That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36388,6 +36695,21 @@ func (c *ClientWithResponses) SetSchoolSeatsWithResponse(ctx context.Context, id
 		return nil, err
 	}
 	return ParseSetSchoolSeatsResponse(rsp)
+}
+
+// ListEducationWaitlistsWithResponse A school's waitlists
+//
+// That school's staff see its lines (a grade and year each) with how many wait and the live offers, soonest to expire first; education admins any school's, or every school's without school_id. Never who waits.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/admin/education/waitlists (the `ListEducationWaitlists` operationId).
+func (c *ClientWithResponses) ListEducationWaitlistsWithResponse(ctx context.Context, params *ListEducationWaitlistsParams, reqEditors ...RequestEditorFn) (*ListEducationWaitlistsResponse, error) {
+	rsp, err := c.ListEducationWaitlists(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListEducationWaitlistsResponse(rsp)
 }
 
 // ListFacilityAppointmentsWithResponse A facility's appointments on one day
@@ -37322,7 +37644,7 @@ func (c *ClientWithResponses) GetApplicationWithResponse(ctx context.Context, id
 
 // WithdrawApplicationWithResponse Withdraw one of your applications
 //
-// An accepted seat goes at once to the earliest waitlisted applicant for that school, grade and year.
+// An accepted (or offered) seat is offered at once to the earliest waitlisted applicant for that school, grade and year, who has 72 hours to accept it with POST /me/offers/{id}/accept. Withdrawing a waitlisted application takes it out of the line.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -44002,6 +44324,353 @@ func ParseSetSchoolSeatsResponse(rsp *http.Response) (*SetSchoolSeatsResponse, e
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers SetSchoolSeatsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListEducationWaitlistsResponse parses an HTTP response from a ListEducationWaitlistsWithResponse call
+func ParseListEducationWaitlistsResponse(rsp *http.Response) (*ListEducationWaitlistsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListEducationWaitlistsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EducationWaitlistLineList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListEducationWaitlistsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListEducationWaitlistsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListEducationWaitlistsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListEducationWaitlistsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListEducationWaitlistsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListEducationWaitlistsResponse429Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListEducationWaitlistsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value Language
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListEducationWaitlistsResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value Language
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
