@@ -128,6 +128,10 @@ func (c config) validate() error {
 	if c.RegistrationsPerAddress < 1 || c.SMSPerAddressHour < 1 || c.SMSPerAddressDay < 1 || c.SMSDailyBudget < 1 {
 		return errors.New("REGISTRATIONS_PER_ADDRESS_HOUR, SMS_PER_ADDRESS_HOUR, SMS_PER_ADDRESS_DAY and SMS_DAILY_BUDGET must be at least 1")
 	}
+	// An offer held for less than the engine's shortest hold is never made.
+	if c.HealthOfferHold < 10*time.Minute || c.EducationOfferHold < 10*time.Minute || c.ParkingOfferHold < 10*time.Minute {
+		return errors.New("HEALTH_OFFER_HOLD, EDUCATION_OFFER_HOLD and PARKING_OFFER_HOLD must be at least 10m")
+	}
 	if !c.production() {
 		return nil
 	}
