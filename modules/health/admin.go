@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -244,6 +245,13 @@ func (s *Service) AddSchedule(ctx context.Context, p domain.Principal, in Schedu
 	var created int
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if created, err = s.store.AddSlots(ctx, pr, future, in.Capacity, now); err != nil {
+			return err
+		}
+		days := map[time.Time]bool{}
+		for _, t := range future {
+			days[domain.LocalDate(t.StartsAt)] = true
+		}
+		if err := s.offerNewSeats(ctx, pr, days); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: "health.schedule.create", TargetType: "practitioner", TargetID: pr.ID})

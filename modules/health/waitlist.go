@@ -102,6 +102,59 @@ func (s *Service) freeSeat(ctx context.Context, a appointmentRow) error {
 	return s.store.ReleaseSeat(ctx, a.SlotID)
 }
 
+// offerNewSeats offers the free seats of a doctor's days to their lines,
+// in the caller's transaction: after slots were added to days people wait
+// for. Each seat is taken, then handed to the first in line, until a day's
+// seats or its line run out.
+func (s *Service) offerNewSeats(ctx context.Context, pr Practitioner, days map[time.Time]bool) error {
+	for day := range days {
+		if waiting, err := s.offers.Waiting(ctx, dayPool(pr.ID, day)); err != nil || waiting == 0 {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		start := localMidnight(day)
+		// Slots about to start are left to walk-ins: an offer needs time to be answered.
+		slots, err := s.store.OpenSlotIDs(ctx, pr.ID, start.UTC(), start.AddDate(0, 0, 1).UTC(), s.clock.Now().Add(10*time.Minute))
+		if err != nil {
+			return err
+		}
+		for _, id := range slots {
+			if lineEmpty, err := s.offerSlotSeats(ctx, id); err != nil || lineEmpty {
+				if err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// offerSlotSeats offers a slot's free seats to its day's line, and
+// reports whether the line ran out before the seats did.
+func (s *Service) offerSlotSeats(ctx context.Context, slotID string) (lineEmpty bool, err error) {
+	for {
+		slot, err := s.store.TakeSeat(ctx, "slot_id", slotID, s.clock.Now())
+		if domain.IsKind(err, domain.Conflict) || domain.IsKind(err, domain.Invalid) {
+			return false, nil // full or started: the next slot, then
+		} else if err != nil {
+			return false, err
+		}
+		a := appointmentRow{}
+		a.fromSlot(slot)
+		handed, err := s.offers.Hand(ctx, offers.Place{Service: offerService, Pool: dayPool(a.PractitionerID, a.LocalDate),
+			UnitID: a.FacilityID, Ref: a.SlotID, Until: a.StartsAt})
+		if err != nil || !handed {
+			if err == nil {
+				err = s.store.ReleaseSeat(ctx, slotID)
+			}
+			return true, err
+		}
+	}
+}
+
 // waitlist is the health module as the offer engine sees it: an offered
 // seat stays taken in its slot, so nobody else can book it, until it is
 // accepted or given back.

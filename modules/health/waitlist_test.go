@@ -201,6 +201,48 @@ func TestWaitlistOfferNeverOutlivesItsSlot(t *testing.T) {
 	}
 }
 
+func TestWaitlistNewSeatsGoToTheLineFirst(t *testing.T) {
+	d := newWlDay(t)
+	first, second := d.app.NewCitizen(), d.app.NewCitizen()
+	d.join(first).Want(t, http.StatusCreated)
+	d.join(second).Want(t, http.StatusCreated)
+	// The desk opens one more seat that day, at 11:00.
+	d.addSlots(d.practitioner, "11:00", "11:15", 15, 1, 1, 1)
+	o := d.offer(first)
+	if got := d.entries(second)[0].Position; got == nil || *got != 1 {
+		t.Fatalf("second's position = %v, want 1 (still waiting)", position(got))
+	}
+	eleven := d.slotsOn(d.practitioner, 1)["11:00"]
+	if n := d.booked(eleven.ID); n != 1 {
+		t.Fatalf("the new slot's booked = %d while its seat is offered, want 1", n)
+	}
+	d.accept(first, o.ID).Want(t, http.StatusOK)
+	if h := d.holders(eleven.ID); h != 1 {
+		t.Fatalf("the new slot has %d holders after the acceptance, want 1", h)
+	}
+}
+
+func TestWaitlistForADependant(t *testing.T) {
+	d := newWlDay(t)
+	parent := d.app.NewCitizen()
+	child := d.dependant(parent)
+	d.app.Clock.Advance(time.Second)
+	body := map[string]string{"practitioner_id": d.practitioner, "date": d.date(1), "dependant_id": child}
+	d.app.Post(wlJoin, parent.Token, body).Want(t, http.StatusCreated)
+	// The child waits once; the parent may wait beside them.
+	d.app.Post(wlJoin, parent.Token, body).Problem(t, http.StatusConflict, "")
+	d.join(parent).Want(t, http.StatusCreated)
+	// Another citizen cannot wait in the child's name.
+	d.app.Post(wlJoin, d.app.NewCitizen().Token, body).Problem(t, http.StatusUnprocessableEntity, "dependant_id")
+
+	d.cancel(d.holder, d.booking).Want(t, http.StatusOK)
+	var got offers.OfferView
+	d.accept(parent, d.offer(parent).ID).Want(t, http.StatusOK).JSON(t, &got)
+	if a := d.appointment(parent, got.ResultID); a.Patient.ID != child || a.Patient.Kind != "dependant" {
+		t.Fatalf("the accepted seat is for %+v, want the child", a.Patient)
+	}
+}
+
 func TestWaitlistConcurrentAcceptsTakeTheSeatOnce(t *testing.T) {
 	d := newWlDay(t)
 	first := d.app.NewCitizen()
