@@ -962,3 +962,37 @@ func TestHomeAccessLogShowsStaffUse(t *testing.T) {
 		app.Get(v1+"/me/access-log", "").Want(t, http.StatusUnauthorized)
 	})
 }
+
+// ---- waitlists ----
+
+// A live offer heads the overview with its deadline, and its notice reads
+// in the citizen's language; once accepted it leaves the overview.
+func TestHomeOverviewShowsLiveOffersFirst(t *testing.T) {
+	app := apitest.New(t)
+	holder, waiter := app.NewCitizen(), app.NewCitizen()
+	doctor := app.Practitioner(app.Facility())
+	app.Schedule(doctor, 1, 1, "10:00", "10:30", 30, 1)
+	appt := app.Book(holder, app.Slot(doctor, app.At(1, 10, 0)).ID, "")
+	app.Post("/api/v1/health/waitlist", waiter.Token, map[string]string{"practitioner_id": doctor, "date": app.Day(1)}).Want(t, http.StatusCreated)
+	if o := overview(t, app, waiter); len(o.LiveOffers) != 0 {
+		t.Fatalf("live offers before any seat freed: %+v", o.LiveOffers)
+	}
+	app.Post("/api/v1/health/appointments/"+appt.ID+"/cancel", holder.Token, nil).Want(t, http.StatusOK)
+
+	o := overview(t, app, waiter)
+	if len(o.LiveOffers) != 1 || o.LiveOffers[0].Status != "offered" || !o.LiveOffers[0].ExpiresAt.After(app.Clock.Now()) {
+		t.Fatalf("live offers = %+v, want one offered with a deadline ahead", o.LiveOffers)
+	}
+	var notes struct {
+		Items []notify.Notification `json:"items"`
+	}
+	app.Do(apitest.Request{Method: http.MethodGet, Path: "/api/v1/me/notifications", Token: waiter.Token, Header: map[string]string{"Accept-Language": "ur"}}).
+		Want(t, http.StatusOK).JSON(t, &notes)
+	if len(notes.Items) == 0 || notes.Items[0].Kind != "offer.made" || !strings.Contains(notes.Items[0].Title, "جگہ") {
+		t.Fatalf("newest notice = %+v, want offer.made in Urdu", notes.Items)
+	}
+	app.Post("/api/v1/me/offers/"+o.LiveOffers[0].ID+"/accept", waiter.Token, nil).Want(t, http.StatusOK)
+	if o := overview(t, app, waiter); len(o.LiveOffers) != 0 || len(o.UpcomingAppointments) != 1 {
+		t.Fatalf("after accepting: %d live offers, %d appointments; want 0 and 1", len(o.LiveOffers), len(o.UpcomingAppointments))
+	}
+}
