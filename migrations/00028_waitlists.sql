@@ -26,7 +26,9 @@ CREATE INDEX waitlist_entries_next ON waitlist_entries (pool, joined_at, seq, id
 CREATE INDEX waitlist_entries_account ON waitlist_entries (account_id, joined_at, id);
 CREATE INDEX waitlist_entries_unit ON waitlist_entries (service, unit_id, pool) WHERE status IN ('waiting', 'offered');
 
--- A freed place held for one entry until expires_at. An entry has at most
+-- A freed place held for one entry until expires_at; place_until is when
+-- the place itself stops being of use (a slot's start), if it does. An
+-- entry has at most
 -- one live offer, and a service holds the place itself (a seat stays
 -- taken, a zone counts its live offers), so a place is never held twice.
 CREATE TABLE offers (
@@ -37,7 +39,7 @@ CREATE TABLE offers (
     unit_id      TEXT NOT NULL,
     account_id   UUID NOT NULL,
     place        TEXT NOT NULL,
-    place_until  TIMESTAMPTZ NOT NULL,
+    place_until  TIMESTAMPTZ,
     status       TEXT NOT NULL CHECK (status IN ('offered', 'accepted', 'declined', 'lapsed')),
     expires_at   TIMESTAMPTZ NOT NULL,
     reminded_at  TIMESTAMPTZ,

@@ -697,7 +697,7 @@ func TestWaitlistOffers(t *testing.T) {
 	school := r.schoolWithSeats(1)
 	staff := r.app.NewStaff("education_staff", school)
 	x := r.applicant(school)
-	w := []applicant{r.applicant(school), r.applicant(school), r.applicant(school)}
+	w := []applicant{r.applicant(school), r.applicant(school), r.applicant(school), r.applicant(school)}
 
 	r.mustDecide(staff.Token, x.app.ID, education.StatusAccepted, "")
 	for i := range w {
@@ -741,16 +741,21 @@ func TestWaitlistOffers(t *testing.T) {
 	r.app.Post("/api/v1/me/offers/"+o.ID+"/accept", w[0].parent.Token, nil).Want(t, http.StatusOK)
 	r.wantStatus(w[0].parent.Token, w[0].app.ID, education.StatusAccepted)
 
-	// Staff reverse W1's acceptance: W2 is offered it, declines, and W3 is
-	// offered it and lets it lapse: nobody waits, so the seat is free.
+	// Staff reverse W1's acceptance: W2 is offered it and, a day later,
+	// declines; W3 gets the whole 72 hours, lets them lapse, and W4 is
+	// offered it and declines: nobody waits, so the seat is free.
 	r.app.Clock.Advance(time.Second)
 	if got := r.mustDecide(staff.Token, w[0].app.ID, education.StatusRejected, "Documents missing."); got.Status != education.StatusRejected {
 		t.Errorf("W1 is %s, want rejected", got.Status)
 	}
 	r.wantStatus(w[1].parent.Token, w[1].app.ID, education.StatusOffered)
+	r.app.SetClock(r.app.Clock.Now().Add(24 * time.Hour))
 	r.app.Post("/api/v1/me/offers/"+r.offer(w[1].parent).ID+"/decline", w[1].parent.Token, nil).Want(t, http.StatusOK)
 	r.wantStatus(w[1].parent.Token, w[1].app.ID, education.StatusWithdrawn)
 	r.wantStatus(w[2].parent.Token, w[2].app.ID, education.StatusOffered)
+	if hold := r.offer(w[2].parent).ExpiresAt.Sub(r.app.Clock.Now()); hold != 72*time.Hour {
+		t.Errorf("W3's offer holds the seat for %v, want 72h", hold)
+	}
 	if got := r.dbFilled(school, 1); got != 1 {
 		t.Errorf("education_seats.filled = %d, want 1", got)
 	}
@@ -759,6 +764,8 @@ func TestWaitlistOffers(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.wantStatus(w[2].parent.Token, w[2].app.ID, education.StatusWithdrawn)
+	r.wantStatus(w[3].parent.Token, w[3].app.ID, education.StatusOffered)
+	r.app.Post("/api/v1/me/offers/"+r.offer(w[3].parent).ID+"/decline", w[3].parent.Token, nil).Want(t, http.StatusOK)
 	if got := r.dbFilled(school, 1); got != 0 {
 		t.Errorf("education_seats.filled = %d once every offer ended, want 0", got)
 	}

@@ -135,7 +135,10 @@ func (e *Engine) Hand(ctx context.Context, p Place) (bool, error) {
 func (e *Engine) offer(ctx context.Context, en Entry, p Place, expires time.Time) error {
 	now := e.clock.Now()
 	row := offerRow{ID: uuid.NewString(), EntryID: en.ID, Service: en.Service, Pool: en.Pool, UnitID: en.UnitID, AccountID: en.AccountID,
-		Place: p.Ref, PlaceUntil: placeUntil(p, expires), Status: Offered, ExpiresAt: expires, CreatedAt: now}
+		Place: p.Ref, Status: Offered, ExpiresAt: expires, CreatedAt: now}
+	if !p.Until.IsZero() {
+		row.PlaceUntil = &p.Until
+	}
 	if err := e.db.Conn(ctx).Create(&row).Error; err != nil {
 		return db.Translate(err, "")
 	}
@@ -148,15 +151,6 @@ func (e *Engine) offer(ctx context.Context, en Entry, p Place, expires time.Time
 		return err
 	}
 	return e.tell(ctx, "offer.made", o)
-}
-
-// placeUntil is when p stops being of use, or the offer's expiry when it
-// has no end of its own.
-func placeUntil(p Place, expires time.Time) time.Time {
-	if p.Until.IsZero() {
-		return expires
-	}
-	return p.Until
 }
 
 // tell writes the citizen's notice and the integrators' event about o.

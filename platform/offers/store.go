@@ -42,7 +42,7 @@ type offerRow struct {
 	UnitID     string
 	AccountID  string
 	Place      string
-	PlaceUntil time.Time
+	PlaceUntil *time.Time
 	Status     string
 	ExpiresAt  time.Time
 	RemindedAt *time.Time
@@ -54,8 +54,12 @@ type offerRow struct {
 func (offerRow) TableName() string { return "offers" }
 
 func (r offerRow) offer(e Entry) Offer {
-	return Offer{ID: r.ID, Entry: e, Status: r.Status, ExpiresAt: r.ExpiresAt.UTC(), ResultID: r.ResultID, CreatedAt: r.CreatedAt.UTC(),
-		Place: Place{Service: r.Service, Pool: r.Pool, UnitID: r.UnitID, Ref: r.Place, Until: r.PlaceUntil.UTC()}}
+	o := Offer{ID: r.ID, Entry: e, Status: r.Status, ExpiresAt: r.ExpiresAt.UTC(), ResultID: r.ResultID, CreatedAt: r.CreatedAt.UTC(),
+		Place: Place{Service: r.Service, Pool: r.Pool, UnitID: r.UnitID, Ref: r.Place}}
+	if r.PlaceUntil != nil {
+		o.Place.Until = r.PlaceUntil.UTC()
+	}
+	return o
 }
 
 func (r offerRow) view(label string, now time.Time) OfferView {
