@@ -62,11 +62,11 @@ type Overview struct {
 	// LiveOffers are places held for the citizen from a waitlist, soonest
 	// to expire first: shown first, because they run out.
 	LiveOffers           []offers.OfferView `json:"live_offers"`
-	UpcomingAppointments []AppointmentCard `json:"upcoming_appointments"`
-	SchoolApplications   []ApplicationCard `json:"school_applications"`
-	Permits              []PermitCard      `json:"permits"`
-	UnpaidChallans       []ChallanCard     `json:"unpaid_challans"`
-	UnreadNotifications  int               `json:"unread_notifications"`
+	UpcomingAppointments []AppointmentCard  `json:"upcoming_appointments"`
+	SchoolApplications   []ApplicationCard  `json:"school_applications"`
+	Permits              []PermitCard       `json:"permits"`
+	UnpaidChallans       []ChallanCard      `json:"unpaid_challans"`
+	UnreadNotifications  int                `json:"unread_notifications"`
 } // @name Overview
 
 // AccessEntry is one use of a citizen's data by someone else.
