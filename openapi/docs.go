@@ -11354,7 +11354,7 @@ const docTemplate = `{
             ],
             "properties": {
                 "active_permits": {
-                    "description": "ActivePermits counts the places held: active, pending-approval and\nunpaid permits within their payment hold.",
+                    "description": "ActivePermits counts the places held today: active, pending-approval\nand unpaid permits within their payment hold, and places offered to\nthe zone's waitlist until the offer is accepted, declined or lapses.",
                     "type": "integer",
                     "example": 37
                 },

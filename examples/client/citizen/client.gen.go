@@ -2867,8 +2867,9 @@ type WindowList struct {
 
 // Zone defines model for Zone.
 type Zone struct {
-	// ActivePermits ActivePermits counts the places held: active, pending-approval and
-	// unpaid permits within their payment hold.
+	// ActivePermits ActivePermits counts the places held today: active, pending-approval
+	// and unpaid permits within their payment hold, and places offered to
+	// the zone's waitlist until the offer is accepted, declined or lapses.
 	//
 	// Example: 37
 	ActivePermits int                `json:"active_permits"`
