@@ -348,8 +348,9 @@ func (s *Service) notice(ctx context.Context, r permitRow, kind, reason string) 
 }
 
 // Cancel cancels one of the caller's permits. An unpaid one is simply
-// cancelled; a paid one is refunded its whole remaining months. Errors:
-// NotFound; Conflict when it is no longer live.
+// cancelled; a paid one is refunded its whole remaining months. The place
+// it frees is offered to the zone's line at once. Errors: NotFound;
+// Conflict when it is no longer live.
 func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Permit, error) {
 	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
@@ -369,7 +370,13 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Pe
 		refund = Refund(row.AmountPKR, row.Months, RemainingMonths(from, row.EndDate))
 	}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
-		return s.close(ctx, row, StatusCancelled, "", refund)
+		if err := s.close(ctx, row, StatusCancelled, "", refund); err != nil {
+			return err
+		}
+		// In the same transaction: the freed place goes to the line before
+		// anyone can buy it.
+		_, err := s.refill(ctx, row.ZoneID)
+		return err
 	})
 	if err != nil {
 		return Permit{}, err
