@@ -244,10 +244,10 @@ func shareEnums(doc *openapi3.T) error {
 			used[name] = &openapi3.Schema{Type: ref.Value.Type, Enum: ref.Value.Enum}
 		}
 		shared := &openapi3.SchemaRef{Ref: schemaRefPrefix + name}
-		if ref.Value.Nullable || ref.Value.Description != "" {
+		if ref.Value.Nullable || ref.Value.Description != "" || ref.Value.Default != nil {
 			// Beside "$ref" nothing counts in OpenAPI 3.0: keep them in a wrapper.
 			shared = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: ref.Value.Type, Nullable: ref.Value.Nullable,
-				Description: ref.Value.Description, AllOf: openapi3.SchemaRefs{shared}}}
+				Description: ref.Value.Description, Default: ref.Value.Default, AllOf: openapi3.SchemaRefs{shared}}}
 		}
 		*ref = *shared
 	}

@@ -1994,6 +1994,71 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/admin/parking/waitlists": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The lines of zones at quota (one per zone), with how many wait and the live offers, soonest to expire first; zone_id keeps one zone's. Never who waits.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parking administration"
+                ],
+                "summary": "The zones' waitlists",
+                "operationId": "listParkingWaitlists",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "zone ID",
+                        "name": "zone_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ParkingWaitlistLineList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/admin/parking/zones": {
             "post": {
                 "security": [
@@ -6519,6 +6584,88 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/parking/waitlist": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "When the zone has no place for the permit you ask for (permit_type for months, 1 by default, starting today), puts your vehicle in the zone's line. Places that free up (a permit cancelled, revoked or rejected, an unpaid permit's 30 minutes running out, a permit ending, the quota raised) go to the zone's first in line whatever permit type they asked for, and are held for them, for 24 hours unless the service is configured otherwise; you are told by SMS and e-mail in your language. Nobody else can buy a held place. Accept it with POST /me/offers/{id}/accept: that reserves the permit, starting on the day you accept, priced at that day's tariff, as pending_payment with the usual 30 minutes to pay; an overdue challan on the vehicle refuses it (422) and the offer stays open until it expires. 409 while the zone has a place (buy the permit instead), when the vehicle has a permit in the zone for those days, or when it waits there already; 422 naming each field at fault: an unknown zone_id, a vehicle_id that is not one of your vehicles, a permit_type and months the zone sells no permit for.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parking"
+                ],
+                "summary": "Wait for a place in a zone at quota",
+                "operationId": "joinParkingWaitlist",
+                "parameters": [
+                    {
+                        "description": "the zone, the permit type and months, and your vehicle",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ParkingWaitlistRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/WaitlistEntry"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/parking/zones": {
             "get": {
                 "description": "Public. Zones with their permit quota, places held and current tariffs in PKR; ordered by name.",
@@ -9773,6 +9920,61 @@ const docTemplate = `{
                 }
             }
         },
+        "ParkingWaitlistLineList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/WaitlistLine"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "ParkingWaitlistRequest": {
+            "type": "object",
+            "required": [
+                "permit_type",
+                "vehicle_id",
+                "zone_id"
+            ],
+            "properties": {
+                "months": {
+                    "description": "Months is how long the permit would run from the day the offer is\naccepted; 1 when left out.",
+                    "type": "integer",
+                    "default": 1,
+                    "enum": [
+                        1,
+                        3,
+                        6,
+                        12
+                    ]
+                },
+                "permit_type": {
+                    "type": "string",
+                    "enum": [
+                        "resident",
+                        "business",
+                        "disabled"
+                    ]
+                },
+                "vehicle_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "zone_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
         "PasswordChange": {
             "type": "object",
             "required": [
@@ -11439,7 +11641,7 @@ const docTemplate = `{
             ],
             "properties": {
                 "active_permits": {
-                    "description": "ActivePermits counts the places held: active, pending-approval and\nunpaid permits within their payment hold.",
+                    "description": "ActivePermits counts the places held today: active, pending-approval\nand unpaid permits within their payment hold, and places offered to\nthe zone's waitlist until the offer is accepted, declined or lapses.",
                     "type": "integer",
                     "example": 37
                 },

@@ -124,6 +124,9 @@ func owObjectLevelAuthorization(t *testing.T, w *owWorld) {
 		{"buy a permit for A's vehicle", "", owInBody(http.MethodPost, "/parking/permits", func(id string) map[string]any {
 			return map[string]any{"vehicle_id": id, "zone_id": w.zone, "permit_type": "resident", "start_date": w.app.Day(40), "months": 1}
 		}), w.vehSpare, 422, "vehicle_id"},
+		{"wait in a zone's line with A's vehicle", "", owInBody(http.MethodPost, "/parking/waitlist", func(id string) map[string]any {
+			return map[string]any{"zone_id": w.zone, "permit_type": "resident", "vehicle_id": id}
+		}), w.vehSpare, 422, "vehicle_id"},
 		{"another client deletes the webhook", w.clientF2.Token, owOnPath(http.MethodDelete, "/integrations/webhooks/%s", nil, nil), w.sub1, 404, ""},
 		{"another client reads the deliveries", w.clientF2.Token, owOnPath(http.MethodGet, "/integrations/webhooks/%s/deliveries", nil, nil), w.sub1, 404, ""},
 		{"another client redelivers", w.clientF2.Token, owOnPath(http.MethodPost, "/integrations/webhooks/%s/deliveries/"+owRandomID()+"/redeliver", nil, nil), w.sub1, 404, ""},

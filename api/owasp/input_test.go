@@ -173,6 +173,9 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 		"POST /api/v1/parking/permits/{id}/payments": {token: w.a.Token, path: "/parking/permits/" + w.pending.ID + "/payments",
 			body: map[string]any{"method": "sandbox"}, header: key},
 		"POST /api/v1/parking/permits/{id}/renew": {token: w.a.Token, path: "/parking/permits/" + w.permit.ID + "/renew", body: map[string]any{"months": 1}},
+		// The zone has places left: a valid body, refused as one to buy.
+		"POST /api/v1/parking/waitlist": {token: w.b.Token, path: "/parking/waitlist",
+			body: map[string]any{"zone_id": w.zone, "permit_type": "resident", "vehicle_id": w.bVeh, "months": 1}},
 		"POST /api/v1/parking/vehicles": {token: w.b.Token, path: "/parking/vehicles",
 			body:    map[string]any{"plate": fmt.Sprintf("MAS-%d", 1000+n%9000), "make": "Suzuki", "model": "Alto", "colour": "white"},
 			created: status(http.StatusCreated, "make", "Suzuki")},
@@ -370,7 +373,7 @@ var requestTypes = []any{
 	education.SchoolInput{}, education.SchoolChange{}, education.SeatsInput{}, education.WindowInput{}, education.AgeRule{},
 	education.Decision{}, education.ApplicationRequest{},
 	parking.ZoneInput{}, parking.ZoneChange{}, parking.Tariff{}, parking.Verdict{}, parking.VehicleInput{}, parking.PermitRequest{},
-	parking.PaymentRequest{}, parking.RenewRequest{},
+	parking.PaymentRequest{}, parking.RenewRequest{}, parking.WaitlistRequest{},
 	integrations.NewClient{}, integrations.NewSubscription{},
 	traffic.OffenceInput{}, traffic.OffenceChange{}, traffic.IssueRequest{}, traffic.ContestRequest{}, traffic.DecisionRequest{},
 	traffic.PaymentRequest{}, traffic.AdvisoryInput{}, traffic.FollowedSectors{},
@@ -387,7 +390,7 @@ func TestOWASPInputTypesOfferNoPrivilegedFields(t *testing.T) {
 		"StaffChange.active": true, "StatusChange.status": true, "FacilityInput.kind": true, "FacilityChange.kind": true,
 		"ScheduleInput.capacity": true, "Tariff.amount_pkr": true, "NewClient.unit_id": true, "NewClient.scopes": true,
 		"Registration.cnic": true, "Registration.email": true, "ProfileChange.email": true, "BookingRequest.slot_id": true,
-		"RescheduleRequest.slot_id": true, "PermitRequest.vehicle_id": true, "PermitRequest.zone_id": true,
+		"RescheduleRequest.slot_id": true, "PermitRequest.vehicle_id": true, "PermitRequest.zone_id": true, "WaitlistRequest.vehicle_id": true,
 		"ApplicationRequest.school_id": true, "PractitionerInput.facility_id": true, "VehicleInput.plate": true,
 		"IssueRequest.plate": true, "AdvisoryInput.kind": true,
 	}

@@ -74,7 +74,8 @@ func (s *Service) CreateZone(ctx context.Context, in ZoneInput) (Zone, error) {
 	return s.store.Zone(ctx, z.ID, s.clock.Now())
 }
 
-// UpdateZone changes a zone and sets tariffs. Errors: NotFound, Conflict.
+// UpdateZone changes a zone and sets tariffs; places a raised quota adds
+// are offered to the zone's line at once. Errors: NotFound, Conflict.
 func (s *Service) UpdateZone(ctx context.Context, id string, in ZoneChange) (Zone, error) {
 	if err := in.Check(); err != nil {
 		return Zone{}, err
@@ -92,6 +93,13 @@ func (s *Service) UpdateZone(ctx context.Context, id string, in ZoneChange) (Zon
 	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
 		if err := s.store.UpdateZone(ctx, id, fields, in.Tariffs); err != nil {
 			return err
+		}
+		if in.PermitQuota != nil {
+			// In the same transaction, so that the new places go to the
+			// line before anyone can buy them.
+			if _, err := s.refill(ctx, id); err != nil {
+				return err
+			}
 		}
 		return s.audit.Record(ctx, audit.Entry{Action: "parking.zone.update", TargetType: "zone", TargetID: id})
 	})
@@ -137,14 +145,14 @@ func (s *Service) Approve(ctx context.Context, id string, in Verdict) (Permit, e
 	return s.decide(ctx, id, StatusPendingApproval, StatusActive, in.Reason, "permit.approved")
 }
 
-// Reject refuses a paid disabled permit and refunds it in full. Errors:
-// NotFound, Conflict.
+// Reject refuses a paid disabled permit and refunds it in full; its place
+// is offered to the zone's line at once. Errors: NotFound, Conflict.
 func (s *Service) Reject(ctx context.Context, id string, in Verdict) (Permit, error) {
 	return s.decide(ctx, id, StatusPendingApproval, StatusRejected, in.Reason, "permit.rejected")
 }
 
-// Revoke ends an active permit at once, with a reason. Errors: NotFound,
-// Conflict.
+// Revoke ends an active permit at once, with a reason; its place is
+// offered to the zone's line at once. Errors: NotFound, Conflict.
 func (s *Service) Revoke(ctx context.Context, id string, in Verdict) (Permit, error) {
 	if in.Reason == "" {
 		return Permit{}, domain.FieldInvalid("reason", "validation.reason.revoke", nil)
@@ -176,6 +184,11 @@ func (s *Service) decide(ctx context.Context, id, from, to, reason, kind string)
 				refund = row.AmountPKR
 			}
 			if err := s.close(ctx, row, to, reason, refund); err != nil {
+				return err
+			}
+			// In the same transaction: the freed place goes to the line
+			// before anyone can buy it.
+			if _, err := s.refill(ctx, row.ZoneID); err != nil {
 				return err
 			}
 		}

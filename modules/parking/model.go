@@ -35,8 +35,9 @@ type Zone struct {
 	Name        string `json:"name" example:"Jinnah Super Market (F-7)"`
 	Sector      string `json:"sector" example:"F-7"`
 	PermitQuota int    `json:"permit_quota" example:"400"`
-	// ActivePermits counts the places held: active, pending-approval and
-	// unpaid permits within their payment hold.
+	// ActivePermits counts the places held today: active, pending-approval
+	// and unpaid permits within their payment hold, and places offered to
+	// the zone's waitlist until the offer is accepted, declined or lapses.
 	ActivePermits int      `json:"active_permits" example:"37"`
 	Tariffs       []Tariff `json:"tariffs"`
 } // @name Zone

@@ -117,7 +117,7 @@ func (s *Service) BuyPermit(ctx context.Context, p domain.Principal, in PermitRe
 	if start.Before(today) || start.After(today.Add(maxStartAhead)) {
 		return Permit{}, domain.FieldInvalid("start_date", "validation.start_date.window", map[string]string{"n": "90"})
 	}
-	return s.createPermit(ctx, p, vehicle, in.ZoneID, in.PermitType, start, in.Months)
+	return s.createPermit(ctx, p.Subject, vehicle, in.ZoneID, in.PermitType, start, in.Months)
 }
 
 // checkRenewalStart holds a renewal to a new permit's limit: a renewal of
@@ -131,51 +131,81 @@ func checkRenewalStart(start, now time.Time) error {
 	return nil
 }
 
-func (s *Service) createPermit(ctx context.Context, p domain.Principal, vehicle Vehicle, zoneID, permitType string, start time.Time, months int) (Permit, error) {
-	// A challan paid a moment ago lifts the bar at once: this asks the
-	// database, never a copy.
-	if overdue, err := s.fines.OverdueChallan(ctx, p.Subject, vehicle.Plate); err != nil {
-		return Permit{}, err
-	} else if overdue != "" {
-		return Permit{}, domain.FieldInvalid("vehicle_id", "validation.vehicle.overdue_challan", map[string]string{"number": overdue})
-	}
-	now := s.clock.Now()
-	_, end := PermitDates(start, months)
-	row := permitRow{ID: uuid.NewString(), AccountID: p.Subject, VehicleID: vehicle.ID, ZoneID: zoneID, Plate: vehicle.Plate,
-		PermitType: permitType, Months: months, StartDate: start, EndDate: end, Status: StatusPendingPayment,
-		HoldUntil: now.Add(paymentHold), CreatedAt: now, UpdatedAt: now}
-	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
-		zone, err := s.store.LockZone(ctx, zoneID)
-		if domain.IsKind(err, domain.NotFound) {
-			return domain.FieldInvalid("zone_id", "validation.zone.unknown", nil)
-		} else if err != nil {
-			return err
-		}
-		if row.AmountPKR, err = s.store.Tariff(ctx, zoneID, permitType, months); domain.IsKind(err, domain.NotFound) {
-			return domain.FieldInvalid("permit_type", "validation.tariff.none", map[string]string{"type": permitType, "months": strconv.Itoa(months)})
-		} else if err != nil {
-			return err
-		}
-		held, err := s.store.CountLive(ctx, zoneID, start, end, now)
-		if err != nil {
-			return err
-		}
-		if held >= int64(zone.PermitQuota) {
-			return i18n.Err(domain.Conflict, "error.quota_full", nil)
-		}
-		overlap, err := s.store.Overlaps(ctx, vehicle.ID, zoneID, start, end, now)
-		if err != nil {
-			return err
-		}
-		if overlap {
-			return domain.Errorf(domain.Conflict, "this vehicle already has a permit in this zone for some of these days")
-		}
-		return s.store.CreatePermit(ctx, row)
+// createPermit buys a permit as BuyPermit and Renew do, in a transaction
+// of its own, and presents it.
+func (s *Service) createPermit(ctx context.Context, accountID string, vehicle Vehicle, zoneID, permitType string, start time.Time, months int) (Permit, error) {
+	var row permitRow
+	err := s.db.WithinTx(ctx, func(ctx context.Context) (err error) {
+		row, err = s.placePermit(ctx, accountID, vehicle, zoneID, permitType, start, months)
+		return err
 	})
 	if err != nil {
 		return Permit{}, err
 	}
 	return s.presentOne(ctx, row)
+}
+
+// placePermit inserts an unpaid permit in the caller's transaction, with
+// the rules of buying one, and holds its place for paymentHold. Errors:
+// Invalid naming vehicle_id for an overdue challan, zone_id for an unknown
+// zone or permit_type for a tariff the zone lacks; Conflict when the
+// zone is full or the vehicle has an overlapping permit there.
+func (s *Service) placePermit(ctx context.Context, accountID string, vehicle Vehicle, zoneID, permitType string, start time.Time, months int) (permitRow, error) {
+	// A challan paid a moment ago lifts the bar at once: this asks the
+	// database, never a copy.
+	if overdue, err := s.fines.OverdueChallan(ctx, accountID, vehicle.Plate); err != nil {
+		return permitRow{}, err
+	} else if overdue != "" {
+		return permitRow{}, domain.FieldInvalid("vehicle_id", "validation.vehicle.overdue_challan", map[string]string{"number": overdue})
+	}
+	now := s.clock.Now()
+	_, end := PermitDates(start, months)
+	row := permitRow{ID: uuid.NewString(), AccountID: accountID, VehicleID: vehicle.ID, ZoneID: zoneID, Plate: vehicle.Plate,
+		PermitType: permitType, Months: months, StartDate: start, EndDate: end, Status: StatusPendingPayment,
+		HoldUntil: now.Add(paymentHold), CreatedAt: now, UpdatedAt: now}
+	zone, err := s.store.LockZone(ctx, zoneID)
+	if domain.IsKind(err, domain.NotFound) {
+		return permitRow{}, domain.FieldInvalid("zone_id", "validation.zone.unknown", nil)
+	} else if err != nil {
+		return permitRow{}, err
+	}
+	if row.AmountPKR, err = s.tariff(ctx, zoneID, permitType, months); err != nil {
+		return permitRow{}, err
+	}
+	held, err := s.store.CountLive(ctx, zoneID, start, end, now)
+	if err != nil {
+		return permitRow{}, err
+	}
+	if held >= int64(zone.PermitQuota) {
+		return permitRow{}, i18n.Err(domain.Conflict, "error.quota_full", nil)
+	}
+	if err := s.checkOverlap(ctx, vehicle.ID, zoneID, start, end); err != nil {
+		return permitRow{}, err
+	}
+	return row, s.store.CreatePermit(ctx, row)
+}
+
+// tariff returns a zone's price of a permit. Errors: Invalid naming
+// permit_type when the zone sells no such permit.
+func (s *Service) tariff(ctx context.Context, zoneID, permitType string, months int) (int64, error) {
+	amount, err := s.store.Tariff(ctx, zoneID, permitType, months)
+	if domain.IsKind(err, domain.NotFound) {
+		return 0, domain.FieldInvalid("permit_type", "validation.tariff.none", map[string]string{"type": permitType, "months": strconv.Itoa(months)})
+	}
+	return amount, err
+}
+
+// checkOverlap refuses a permit whose days meet a live permit of the same
+// vehicle in the zone. Errors: Conflict.
+func (s *Service) checkOverlap(ctx context.Context, vehicleID, zoneID string, start, end time.Time) error {
+	overlap, err := s.store.Overlaps(ctx, vehicleID, zoneID, start, end, s.clock.Now())
+	if err != nil {
+		return err
+	}
+	if overlap {
+		return domain.Errorf(domain.Conflict, "this vehicle already has a permit in this zone for some of these days")
+	}
+	return nil
 }
 
 // present presents stored permits as of now: their refunds are read in
@@ -318,8 +348,9 @@ func (s *Service) notice(ctx context.Context, r permitRow, kind, reason string) 
 }
 
 // Cancel cancels one of the caller's permits. An unpaid one is simply
-// cancelled; a paid one is refunded its whole remaining months. Errors:
-// NotFound; Conflict when it is no longer live.
+// cancelled; a paid one is refunded its whole remaining months. The place
+// it frees is offered to the zone's line at once. Errors: NotFound;
+// Conflict when it is no longer live.
 func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Permit, error) {
 	row, err := s.store.OwnPermit(ctx, p.Subject, id)
 	if err != nil {
@@ -339,7 +370,13 @@ func (s *Service) Cancel(ctx context.Context, p domain.Principal, id string) (Pe
 		refund = Refund(row.AmountPKR, row.Months, RemainingMonths(from, row.EndDate))
 	}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
-		return s.close(ctx, row, StatusCancelled, "", refund)
+		if err := s.close(ctx, row, StatusCancelled, "", refund); err != nil {
+			return err
+		}
+		// In the same transaction: the freed place goes to the line before
+		// anyone can buy it.
+		_, err := s.refill(ctx, row.ZoneID)
+		return err
 	})
 	if err != nil {
 		return Permit{}, err
@@ -400,7 +437,7 @@ func (s *Service) Renew(ctx context.Context, p domain.Principal, id string, in R
 	if err != nil {
 		return Permit{}, err
 	}
-	return s.createPermit(ctx, p, vehicle, row.ZoneID, row.PermitType, start, in.Months)
+	return s.createPermit(ctx, p.Subject, vehicle, row.ZoneID, row.PermitType, start, in.Months)
 }
 
 // Live returns a citizen's paid permits that have not ended (active or

@@ -80,12 +80,15 @@ func newPkEnv(t *testing.T) *pkEnv {
 	return e
 }
 
-// cleanup deletes the test's zones with their permits and payments.
+// cleanup deletes the test's zones with their permits, payments and
+// waitlists.
 func (e *pkEnv) cleanup() {
 	if len(e.zones) == 0 {
 		return
 	}
 	for _, stmt := range []string{
+		"DELETE FROM offers WHERE service = 'parking' AND unit_id IN ?",
+		"DELETE FROM waitlist_entries WHERE service = 'parking' AND unit_id IN ?",
 		"DELETE FROM parking_payments WHERE permit_id IN (SELECT id FROM parking_permits WHERE zone_id IN ?)",
 		"DELETE FROM parking_permits WHERE zone_id IN ?",
 		"DELETE FROM parking_tariffs WHERE zone_id IN ?",

@@ -26,11 +26,13 @@ func Routes(r *web.Router, h *Handler) {
 	r.POST("/parking/permits/:id/payments", PermBuy, h.payPermit, r.RequireIdempotency)
 	r.POST("/parking/permits/:id/cancel", PermBuy, h.cancelPermit)
 	r.POST("/parking/permits/:id/renew", PermBuy, h.renewPermit, r.Idempotency)
+	r.POST("/parking/waitlist", PermBuy, h.joinWaitlist)
 	r.GET("/parking/verify", PermVerify, h.verify)
 
 	r.POST("/admin/parking/zones", PermZones, h.createZone)
 	r.PATCH("/admin/parking/zones/:id", PermZones, h.updateZone)
 	r.GET("/admin/parking/permits", PermManage, h.adminPermits)
+	r.GET("/admin/parking/waitlists", PermManage, h.waitlistLines)
 	r.POST("/admin/parking/permits/:id/approve", PermManage, h.approvePermit)
 	r.POST("/admin/parking/permits/:id/reject", PermManage, h.rejectPermit)
 	r.POST("/admin/parking/permits/:id/revoke", PermManage, h.revokePermit)

@@ -47,7 +47,9 @@ type Deps struct {
 	Fines     Fines
 	Signer    *token.Signer
 	Providers map[string]payment.Provider
-	// Offers is the waitlist engine a zone's freed places are offered through.
+	// Offers is the waitlist engine a zone's freed places are offered
+	// through; nil gives the service one of its own (a module built alone,
+	// to load demo data).
 	Offers *offers.Engine
 }
 
@@ -63,15 +65,21 @@ type Service struct {
 	inbox     *notify.Inbox
 	events    *webhook.Outbox
 	audit     *audit.Log
+	offers    *offers.Engine
 	// statusList keeps the signed list of withdrawn permits for statusFresh.
 	statusList *cache.TTL[struct{}, string]
 }
 
 // NewService returns the parking service.
 func NewService(d Deps) *Service {
-	return &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, vehicles: d.Vehicles, fines: d.Fines, signer: d.Signer, providers: d.Providers,
+	if d.Offers == nil {
+		d.Offers = offers.New(d.DB, d.Clock, nil)
+	}
+	s := &Service{db: d.DB, store: NewStore(d.DB), clock: d.Clock, vehicles: d.Vehicles, fines: d.Fines, signer: d.Signer, providers: d.Providers,
 		inbox: notify.NewInbox(d.DB, d.Clock), events: webhook.NewOutbox(d.DB, d.Clock), audit: audit.NewLog(d.DB, d.Clock),
-		statusList: cache.NewTTL[struct{}, string](1)}
+		offers: d.Offers, statusList: cache.NewTTL[struct{}, string](1)}
+	d.Offers.Register(offerService, waitlist{s})
+	return s
 }
 
 // Zones lists parking zones with their quotas, places held and current tariffs.

@@ -67,21 +67,32 @@ func (paymentRow) TableName() string { return "parking_payments" }
 // or awaiting approval until their last day, unpaid within their hold.
 const liveCondition = `((status IN ('active', 'pending_approval') AND end_date >= ?) OR (status = 'pending_payment' AND hold_until > ?))`
 
-// placesHeld counts the live permits of each zone in one query.
+// liveOffer selects the waitlist offers of parking places that are still
+// open: each holds one place of its zone (offers.place) until it is
+// accepted, declined or expires, whatever days its permit would have.
+const liveOffer = `service = 'parking' AND status = 'offered' AND expires_at > ?`
+
+// placesHeld counts the live permits and live offers of each zone, one
+// query each.
 func (s *Store) placesHeld(ctx context.Context, zoneIDs []string, now time.Time) (map[string]int, error) {
 	out := map[string]int{}
 	if len(zoneIDs) == 0 {
 		return out, nil
 	}
-	var rows []struct {
+	var permits, offered []struct {
 		ZoneID string
 		N      int
 	}
 	err := s.db.Conn(ctx).Model(&permitRow{}).Select("zone_id, COUNT(*) AS n").
 		Where("zone_id IN ?", zoneIDs).Where(liveCondition, domain.LocalDate(now), now).
-		Group("zone_id").Scan(&rows).Error
-	for _, r := range rows {
-		out[r.ZoneID] = r.N
+		Group("zone_id").Scan(&permits).Error
+	if err != nil {
+		return nil, db.Translate(err, "")
+	}
+	err = s.db.Conn(ctx).Table("offers").Select("place AS zone_id, COUNT(*) AS n").
+		Where("place IN ?", zoneIDs).Where(liveOffer, now).Group("place").Scan(&offered).Error
+	for _, r := range append(permits, offered...) {
+		out[r.ZoneID] += r.N
 	}
 	return out, db.Translate(err, "")
 }
@@ -95,13 +106,19 @@ func (s *Store) LockZone(ctx context.Context, zoneID string) (zoneRow, error) {
 	return z, db.Translate(err, "zone not found")
 }
 
-// CountLive counts a zone's live permits whose days meet [start, end]: the
-// places a new permit for those days competes with.
+// CountLive counts a zone's live permits whose days meet [start, end] and
+// its live offers: the places a new permit for those days competes with.
+// An offer counts whatever the days: it lives a day or so, and the permit
+// it may become starts on the day it is accepted.
 func (s *Store) CountLive(ctx context.Context, zoneID string, start, end, now time.Time) (int64, error) {
-	var n int64
+	var permits, offered int64
 	err := s.db.Conn(ctx).Model(&permitRow{}).Where("zone_id = ? AND start_date <= ? AND end_date >= ?", zoneID, end, start).
-		Where(liveCondition, domain.LocalDate(now), now).Count(&n).Error
-	return n, db.Translate(err, "")
+		Where(liveCondition, domain.LocalDate(now), now).Count(&permits).Error
+	if err != nil {
+		return 0, db.Translate(err, "")
+	}
+	err = s.db.Conn(ctx).Table("offers").Where("place = ?", zoneID).Where(liveOffer, now).Count(&offered).Error
+	return permits + offered, db.Translate(err, "")
 }
 
 // Overlaps reports whether a vehicle has a live permit in a zone whose days

@@ -101,6 +101,15 @@ func (e *Engine) Waiting(ctx context.Context, pool string) (int, error) {
 	return int(n), db.Translate(err, "")
 }
 
+// First returns the entry that Hand would offer pool's next place to, in
+// the caller's transaction, without offering it anything, so that a
+// service can first see whether the place suits what it waits for; found
+// is false when nobody waits.
+func (e *Engine) First(ctx context.Context, pool string) (Entry, bool, error) {
+	r, found, err := e.next(ctx, pool)
+	return r.entry(), found, err
+}
+
 // Hand offers a freed place to the first entry waiting in its pool, in the
 // caller's transaction, and reports whether anyone took it. When nobody
 // waits, or the place is of use for too short a time, the caller keeps
@@ -261,8 +270,14 @@ func (e *Engine) drop(ctx context.Context, o Offer, status string) error {
 }
 
 // pass hands a dropped offer's place to the next in line, or gives it
-// back to its service.
+// back to its service. A Refiller, which counts its places itself, is
+// asked to refill the pool instead: once an offer has expired its place
+// may have been taken, and what is free may not suit the next in line.
 func (e *Engine) pass(ctx context.Context, svc Service, o Offer) error {
+	if r, ok := svc.(Refiller); ok {
+		_, err := r.Refill(ctx, o.Place.Pool)
+		return err
+	}
 	handed, err := e.Hand(ctx, o.Place)
 	if err != nil || handed {
 		return err

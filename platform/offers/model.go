@@ -39,7 +39,10 @@ type Service interface {
 
 // Refiller is a Service whose places free up without an event the engine
 // hears of (a permit's unpaid hold running out, a permit ending): the
-// sweep asks it to hand its free places to a pool's waiting entries.
+// sweep asks it to hand its free places to a pool's waiting entries, and
+// so does the engine when an offer is declined or lapses, instead of
+// passing that offer's place on itself (Release is then never called).
+// Refill runs in the caller's transaction when there is one.
 type Refiller interface {
 	Refill(ctx context.Context, pool string) (int, error)
 }
