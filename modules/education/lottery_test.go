@@ -95,6 +95,28 @@ func TestLotteryInputCheck(t *testing.T) {
 	}
 }
 
+func TestPriorityGroup(t *testing.T) {
+	cases := []struct {
+		name   string
+		c      candidate
+		school string
+		want   int
+	}{
+		{"a sibling at the school", candidate{Sibling: true, HomeSector: "G-9/4"}, "G-9/4", GroupSibling},
+		{"the school's sector", candidate{HomeSector: "G-9/4"}, "G-9/4", GroupSector},
+		{"the sector in other case and spacing", candidate{HomeSector: "g-9/4"}, " G-9/4 ", GroupSector},
+		{"another sub-sector", candidate{HomeSector: "G-9/3"}, "G-9/4", GroupOthers},
+		{"no sector given", candidate{}, "G-9/4", GroupOthers},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := priorityGroup(tc.c, tc.school); got != tc.want {
+				t.Errorf("priorityGroup = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
 // fieldsOf lists the fields a field error names.
 func fieldsOf(err error) string {
 	var names []string
