@@ -642,7 +642,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.",
+                "description": "That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted. While the grade's lottery waits for its draw, its submitted and under-review applications are the lottery's to decide: 409.",
                 "consumes": [
                     "application/json"
                 ],
@@ -712,6 +712,223 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/education/lotteries": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Education admins: every lottery, or one school's, newest commitment first, each as GET /api/v1/education/lotteries/{id} shows it.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "List lotteries",
+                "operationId": "listLotteries",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this school's",
+                        "name": "school_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, at most 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/LotteryList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Education admins. commitment is the SHA-256 (64 hex digits, stored in lower case) of a secret seed chosen beforehand and kept until the draw; use a long random seed (such as 32 random bytes in hex), since a short one can be guessed from the commitment. The grade's applications that are submitted or under review now become the lottery's eligible list, frozen with their priority groups (0: a sibling, another child of the same account, holds a seat at or is enrolled in the school in any year; 1: the application's home_sector is the school's sector, compared without case; 2: the others), and are published by ID at GET /api/v1/education/lotteries/{id}. Until the draw, staff cannot decide the grade's submitted or under-review applications (409); families may still withdraw (skipped at the draw), and applications made later are not in the lottery. A malformed commitment or academic year, an unknown school, a grade without seats that year, or a grade that is not oversubscribed (no more eligible applications than free seats): 422 naming the field. A second lottery for the grade: 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "Commit a lottery for an oversubscribed grade",
+                "operationId": "commitLottery",
+                "parameters": [
+                    {
+                        "description": "the grade and the seed's commitment",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/LotteryInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Lottery"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the grade has a lottery already",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/admin/education/lotteries/{id}/draw": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Education admins reveal the seed; its SHA-256 must equal the commitment (else 422 naming seed, and nothing changes). The ranking follows the lottery's rule (algorithm priority-group-then-hmac-sha256/v1, spelled out in its rule field). In one transaction, in rank order, each application still open takes one of the grade's free seats while they last (accepted; a child who holds a seat at another school is offered it instead, held 72 hours by default, to accept with POST /api/v1/me/offers/{id}/accept), the others are waitlisted in rank order and offered seats that free up later in that order, and one withdrawn meanwhile is skipped. Each family is notified, the draw is audited and integrators hear lottery.drawn. A lottery drawn already: 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education administration"
+                ],
+                "summary": "Draw a lottery",
+                "operationId": "drawLottery",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "lottery ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the seed",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/LotteryDraw"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Lottery"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "drawn already",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "the seed does not hash to the commitment",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3415,7 +3632,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "child_id is one of your dependants with relation child. Outside the admission window, an age outside the grade's range on the cut-off date, or a grade without seats: 422. A second application to the same school and year, or a fourth open one for the child that year: 409. Honours Idempotency-Key.",
+                "description": "child_id is one of your dependants with relation child. home_sector (optional) is the family's sector, such as G-9/4 or F-7, or an area's name; an application from the school's own sector comes before others in a lottery for an oversubscribed grade, after those with a brother or sister already holding a seat at the school. Outside the admission window, an age outside the grade's range on the cut-off date, a grade without seats, or a home_sector not written like a sector: 422. A second application to the same school and year, or a fourth open one for the child that year: 409. Honours Idempotency-Key.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3491,7 +3708,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "One of the caller's applications with its history of status changes (who, when, note). Another account's is 404.",
+                "description": "One of the caller's applications with its history of status changes (who, when, note), and the lottery it is in (lottery.id; once drawn, its rank and outcome; the whole ranking is public at GET /api/v1/education/lotteries/{id}). Another account's is 404.",
                 "produces": [
                     "application/json"
                 ],
@@ -3591,6 +3808,49 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/education/lotteries/{id}": {
+            "get": {
+                "description": "Public. The commitment published before the draw, the eligible applications by ID with their priority groups (no names), the algorithm and its rule in words, and once drawn the seed, the free seats it offered (seats_offered) and the ranking with each application's outcome: enough to recompute the ranking (citizenapi lottery verify does). A family finds its own application's rank on the application.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "education"
+                ],
+                "summary": "A lottery, to check it",
+                "operationId": "getLottery",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "lottery ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Lottery"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -7836,9 +8096,22 @@ const docTemplate = `{
                         "$ref": "#/definitions/ApplicationEvent"
                     }
                 },
+                "home_sector": {
+                    "description": "HomeSector is the family's sector, as they gave it.",
+                    "type": "string",
+                    "example": "G-9/4"
+                },
                 "id": {
                     "type": "string",
                     "format": "uuid"
+                },
+                "lottery": {
+                    "description": "Lottery is the lottery the application is in, with its rank and\noutcome once drawn.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/ApplicationLottery"
+                        }
+                    ]
                 },
                 "number": {
                     "description": "Number is what a family quotes to the school office.",
@@ -7956,6 +8229,31 @@ const docTemplate = `{
                 }
             }
         },
+        "ApplicationLottery": {
+            "type": "object",
+            "required": [
+                "id"
+            ],
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "outcome": {
+                    "type": "string",
+                    "enum": [
+                        "accepted",
+                        "offered",
+                        "waitlisted",
+                        "skipped"
+                    ]
+                },
+                "rank": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
         "ApplicationRequest": {
             "type": "object",
             "required": [
@@ -7978,6 +8276,12 @@ const docTemplate = `{
                     "maximum": 12,
                     "minimum": 1,
                     "example": 1
+                },
+                "home_sector": {
+                    "description": "HomeSector is the family's sector (\"G-9/4\", \"F-7\"), which gives\npriority in a lottery of a school in the same sector.",
+                    "type": "string",
+                    "maxLength": 20,
+                    "example": "G-9/4"
                 },
                 "school_id": {
                     "type": "string",
@@ -9415,6 +9719,209 @@ const docTemplate = `{
                     "type": "number",
                     "format": "double",
                     "example": 73.0502
+                }
+            }
+        },
+        "Lottery": {
+            "type": "object",
+            "required": [
+                "academic_year",
+                "algorithm",
+                "commitment",
+                "committed_at",
+                "eligible",
+                "grade",
+                "id",
+                "rule",
+                "school_id",
+                "status"
+            ],
+            "properties": {
+                "academic_year": {
+                    "type": "string",
+                    "example": "2027-28"
+                },
+                "algorithm": {
+                    "type": "string",
+                    "example": "priority-group-then-hmac-sha256/v1"
+                },
+                "commitment": {
+                    "description": "Commitment is the SHA-256 (lowercase hex) of the secret seed,\npublished before the draw.",
+                    "type": "string",
+                    "example": "223ed0482afc6ef298531b7c871ad017602ea252ece7bc6ebd8ff2fa957db91a"
+                },
+                "committed_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "drawn_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "eligible": {
+                    "description": "Eligible are the applications the lottery ranks, frozen at the\ncommitment, by ID.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/LotteryEntry"
+                    }
+                },
+                "grade": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "ranking": {
+                    "description": "Ranking is there once drawn, best first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/LotteryRank"
+                    }
+                },
+                "rule": {
+                    "description": "Rule says the algorithm in words.",
+                    "type": "string"
+                },
+                "school_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "seats_offered": {
+                    "description": "SeatsOffered is the grade's free seats at the draw.",
+                    "type": "integer",
+                    "example": 2
+                },
+                "seed": {
+                    "description": "Seed is revealed at the draw.",
+                    "type": "string",
+                    "example": "7f3c9a1e5d2b8c4f6a0e9d7b3c1f5a8e2d4b6c8a0e1f3a5c7e9b1d3f5a7c9e1b"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "committed",
+                        "drawn"
+                    ]
+                }
+            }
+        },
+        "LotteryDraw": {
+            "type": "object",
+            "required": [
+                "seed"
+            ],
+            "properties": {
+                "seed": {
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": "7f3c9a1e5d2b8c4f6a0e9d7b3c1f5a8e2d4b6c8a0e1f3a5c7e9b1d3f5a7c9e1b"
+                }
+            }
+        },
+        "LotteryEntry": {
+            "type": "object",
+            "required": [
+                "application_id",
+                "priority_group"
+            ],
+            "properties": {
+                "application_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "priority_group": {
+                    "type": "integer",
+                    "enum": [
+                        0,
+                        1,
+                        2
+                    ]
+                }
+            }
+        },
+        "LotteryInput": {
+            "type": "object",
+            "required": [
+                "academic_year",
+                "commitment",
+                "grade",
+                "school_id"
+            ],
+            "properties": {
+                "academic_year": {
+                    "type": "string",
+                    "example": "2027-28"
+                },
+                "commitment": {
+                    "description": "Commitment is the SHA-256 of the secret seed, 64 hex digits.",
+                    "type": "string",
+                    "example": "223ed0482afc6ef298531b7c871ad017602ea252ece7bc6ebd8ff2fa957db91a"
+                },
+                "grade": {
+                    "type": "integer",
+                    "maximum": 12,
+                    "minimum": 1,
+                    "example": 1
+                },
+                "school_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "LotteryList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Lottery"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "LotteryRank": {
+            "type": "object",
+            "required": [
+                "application_id",
+                "outcome",
+                "priority_group",
+                "rank"
+            ],
+            "properties": {
+                "application_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "outcome": {
+                    "type": "string",
+                    "enum": [
+                        "accepted",
+                        "offered",
+                        "waitlisted",
+                        "skipped"
+                    ]
+                },
+                "priority_group": {
+                    "type": "integer",
+                    "enum": [
+                        0,
+                        1,
+                        2
+                    ]
+                },
+                "rank": {
+                    "type": "integer",
+                    "example": 1
                 }
             }
         },

@@ -15,6 +15,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/api/apitest"
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/integrations"
@@ -42,6 +43,7 @@ func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 	slot := app.Slot(doctor, app.At(2, 9, 0))
 	year := app.Admissions()
 	school := app.School(year, 5)
+	lotterySchool := app.School(year, 1) // both children apply: one seat for two
 	zone := app.Zone(50)
 
 	client := app.NewClient(integrations.ScopeNames(), facility)
@@ -98,6 +100,7 @@ func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 			appointments = append(appointments, appt.ID)
 		}
 		app.Apply(c, school, year, child)
+		app.Apply(c, lotterySchool, year, child)
 		vehicle := app.Vehicle(c)
 		permit := app.Pay(c, app.Permit(c, vehicle, zone, 0, 1).ID)
 		if i == 0 { // on the list of withdrawn permits
@@ -109,6 +112,14 @@ func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 			strings.TrimPrefix(c.Phone, "+"), childName, bForm, apitest.DashedCNIC(bForm), dob, c.ID, child, vehicle, permit.Plate)
 		secrets = append(secrets, reasons...)
 	}
+
+	// The lottery for lotterySchool's seat, drawn: its public page shows
+	// the seed and the ranking by application IDs alone.
+	eduAdmin, seed := app.Admin(identity.RoleEducationAdmin).Token, fmt.Sprintf("exposure seed %d", rand.IntN(1_000_000_000))
+	var lottery education.Lottery
+	app.Post(v1+"/admin/education/lotteries", eduAdmin, map[string]any{"school_id": lotterySchool, "academic_year": year, "grade": 1,
+		"commitment": education.Commitment(seed)}).Want(t, http.StatusCreated).JSON(t, &lottery)
+	app.Post(v1+"/admin/education/lotteries/"+lottery.ID+"/draw", eduAdmin, map[string]string{"seed": seed}).Want(t, http.StatusOK)
 
 	// Two unpaid challans on plate, both contested by its holder, one of
 	// them upheld since: the look-up lists both, without the holder's
@@ -156,11 +167,13 @@ func TestOWASPClientsSeeNoPersonalData(t *testing.T) {
 		"GET /api/v1/health/slots":          {path: v1 + "/health/slots?" + slots.Encode(), status: 200, shows: []string{slot.ID}},
 		"GET /api/v1/education/schools":     {path: v1 + "/education/schools?limit=100", status: 200},
 		"GET /api/v1/education/schools/:id": {path: v1 + "/education/schools/" + school, status: 200, shows: []string{school}},
-		"GET /api/v1/parking/zones":         {path: v1 + "/parking/zones?limit=100", status: 200},
-		"GET /api/v1/traffic/advisories":    {path: v1 + "/traffic/advisories?limit=100", status: 200},
-		"GET /api/v1/parking/verify":        {path: v1 + "/parking/verify?plate=" + plate + "&zone_id=" + zone, status: 200, shows: []string{plate}},
-		"GET /api/v1/traffic/sectors":       {path: v1 + "/traffic/sectors?limit=100", status: 200, shows: []string{sector}},
-		"GET /api/v1/traffic/offences":      {path: v1 + "/traffic/offences?limit=100", status: 200, shows: []string{offence}},
+		"GET /api/v1/education/lotteries/:id": {path: v1 + "/education/lotteries/" + lottery.ID, status: 200,
+			shows: []string{lottery.ID, seed, `"outcome":"accepted"`, `"outcome":"waitlisted"`}},
+		"GET /api/v1/parking/zones":      {path: v1 + "/parking/zones?limit=100", status: 200},
+		"GET /api/v1/traffic/advisories": {path: v1 + "/traffic/advisories?limit=100", status: 200},
+		"GET /api/v1/parking/verify":     {path: v1 + "/parking/verify?plate=" + plate + "&zone_id=" + zone, status: 200, shows: []string{plate}},
+		"GET /api/v1/traffic/sectors":    {path: v1 + "/traffic/sectors?limit=100", status: 200, shows: []string{sector}},
+		"GET /api/v1/traffic/offences":   {path: v1 + "/traffic/offences?limit=100", status: 200, shows: []string{offence}},
 		"GET /api/v1/traffic/lookup": {path: v1 + "/traffic/lookup?plate=" + plate, status: 200,
 			shows: []string{waiting.ID, waiting.Number, upheld.ID, upheld.Number, `"status":"contested"`, `"status":"issued"`}},
 		// A camera's challan on the other citizen's plate: its holder is

@@ -84,6 +84,12 @@ func (w *owWorld) bodies(t *testing.T) map[string]owBody {
 				"age_cutoff": w.app.Day(0), "age_rules": []map[string]int{{"grade": 1, "min_age": 5, "max_age": 7}}}},
 		"POST /api/v1/admin/education/applications/{id}/decision": {token: w.eduS1.Token, path: "/admin/education/applications/" + w.application.ID + "/decision",
 			body: map[string]any{"decision": "under_review", "note": "looking"}},
+		// S2 has no grade 2 seats: a valid body, refused.
+		"POST /api/v1/admin/education/lotteries": {token: eAdm, path: "/admin/education/lotteries",
+			body: map[string]any{"school_id": w.s2, "academic_year": w.year, "grade": 2, "commitment": education.Commitment("mass seed")}},
+		// No such lottery: a valid body, answered 404.
+		"POST /api/v1/admin/education/lotteries/{id}/draw": {token: eAdm, path: "/admin/education/lotteries/" + owFixedID + "/draw",
+			body: map[string]any{"seed": "mass seed"}},
 		"POST /api/v1/admin/education/schools": {token: eAdm, path: "/admin/education/schools",
 			body: map[string]any{"name": "Mass School", "level": "primary", "gender": "co", "sector": "G-6", "emis_code": fmt.Sprintf("M%d", n)}},
 		"PATCH /api/v1/admin/education/schools/{id}": {token: eAdm, path: "/admin/education/schools/" + w.s2, body: map[string]any{"name": "Renamed School"}},
@@ -371,7 +377,7 @@ var requestTypes = []any{
 	health.FacilityInput{}, health.FacilityChange{}, health.Location{}, health.PractitionerInput{}, health.ScheduleInput{},
 	health.StatusChange{}, health.Cancellation{}, health.SessionCancellation{}, health.BookingRequest{}, health.RescheduleRequest{},
 	education.SchoolInput{}, education.SchoolChange{}, education.SeatsInput{}, education.WindowInput{}, education.AgeRule{},
-	education.Decision{}, education.ApplicationRequest{},
+	education.Decision{}, education.ApplicationRequest{}, education.LotteryInput{}, education.DrawInput{},
 	parking.ZoneInput{}, parking.ZoneChange{}, parking.Tariff{}, parking.Verdict{}, parking.VehicleInput{}, parking.PermitRequest{},
 	parking.PaymentRequest{}, parking.RenewRequest{}, parking.WaitlistRequest{},
 	integrations.NewClient{}, integrations.NewSubscription{},
@@ -391,7 +397,7 @@ func TestOWASPInputTypesOfferNoPrivilegedFields(t *testing.T) {
 		"ScheduleInput.capacity": true, "Tariff.amount_pkr": true, "NewClient.unit_id": true, "NewClient.scopes": true,
 		"Registration.cnic": true, "Registration.email": true, "ProfileChange.email": true, "BookingRequest.slot_id": true,
 		"RescheduleRequest.slot_id": true, "PermitRequest.vehicle_id": true, "PermitRequest.zone_id": true, "WaitlistRequest.vehicle_id": true,
-		"ApplicationRequest.school_id": true, "PractitionerInput.facility_id": true, "VehicleInput.plate": true,
+		"ApplicationRequest.school_id": true, "LotteryInput.school_id": true, "PractitionerInput.facility_id": true, "VehicleInput.plate": true,
 		"IssueRequest.plate": true, "AdvisoryInput.kind": true,
 	}
 	for _, v := range requestTypes {

@@ -47,6 +47,9 @@ Usage:
       -vehicles N            vehicles, each with a permit (default 200000)
   citizenapi openapi [-o DIR]                     print the OpenAPI 3 document built from the code, or write it to
                                                   DIR/openapi.json and DIR/openapi.yaml (make openapi writes openapi/)
+  citizenapi lottery verify [-url URL] ID|FILE    recompute a drawn school lottery's ranking from its public page
+                                                  (fetched by ID from URL, default http://localhost:8080, or read from
+                                                  FILE) and fail unless the published ranking is that one
 
 Configuration comes from the environment; see README.md.
 `
@@ -79,6 +82,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return nil
 	case "openapi":
 		return writeOpenAPI(args, stdout)
+	case "lottery":
+		return lotteryCommand(ctx, args, stdout)
 	}
 	cfg, err := loadConfig()
 	if err != nil {

@@ -196,6 +196,9 @@ func TestRunCommands(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`, ""},
 		{"seed without what", []string{"seed"}, "usage: citizenapi seed demo", ""},
 		{"seed something else", []string{"seed", "prod"}, "usage: citizenapi seed demo", ""},
+		{"lottery without verify", []string{"lottery"}, "usage: citizenapi lottery verify", ""},
+		{"lottery verify without a lottery", []string{"lottery", "verify"}, "usage: citizenapi lottery verify", ""},
+		{"lottery verify of neither a file nor an ID", []string{"lottery", "verify", "no-such-file"}, "neither a file nor a lottery ID", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -208,7 +208,9 @@ func (s *Service) SchoolApplications(ctx context.Context, p domain.Principal, f 
 // Decide records a school's decision on an application: accepting takes a
 // seat (409 and no change when none is free) and withdraws the child's other
 // applications; moving an accepted application back frees its seat for the
-// waitlist. Errors: NotFound (also for another school's), Conflict.
+// waitlist. A submitted or under-review application of a grade whose
+// lottery waits for its draw is the lottery's to decide. Errors: NotFound
+// (also for another school's), Conflict.
 func (s *Service) Decide(ctx context.Context, p domain.Principal, id string, in Decision) (Application, error) {
 	row, err := s.store.Application(ctx, id)
 	if err != nil {
@@ -221,6 +223,9 @@ func (s *Service) Decide(ctx context.Context, p domain.Principal, id string, in 
 		return Application{}, err
 	}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.checkNotInLottery(ctx, row); err != nil {
+			return err
+		}
 		if err := s.move(ctx, row, in.Decision, actorOf(p), in.Note); err != nil {
 			return err
 		}

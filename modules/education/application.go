@@ -42,17 +42,22 @@ const maxOpenApplications = 3
 type Application struct {
 	ID string `json:"id" format:"uuid"`
 	// Number is what a family quotes to the school office.
-	Number       string             `json:"number" example:"APP-2027-000042"`
-	SchoolID     string             `json:"school_id" format:"uuid"`
-	AcademicYear string             `json:"academic_year" example:"2027-28"`
-	Grade        int                `json:"grade" example:"1"`
-	Status       string             `json:"status" enums:"submitted,under_review,accepted,waitlisted,offered,rejected,enrolled,withdrawn"`
-	Child        Child              `json:"child"`
-	WaitlistedAt *time.Time         `json:"waitlisted_at,omitempty" format:"date-time"`
-	History      []ApplicationEvent `json:"history,omitempty"`
-	CreatedAt    time.Time          `json:"created_at" format:"date-time"`
-	UpdatedAt    time.Time          `json:"updated_at" format:"date-time"`
-	accountID    string
+	Number       string `json:"number" example:"APP-2027-000042"`
+	SchoolID     string `json:"school_id" format:"uuid"`
+	AcademicYear string `json:"academic_year" example:"2027-28"`
+	Grade        int    `json:"grade" example:"1"`
+	Status       string `json:"status" enums:"submitted,under_review,accepted,waitlisted,offered,rejected,enrolled,withdrawn"`
+	Child        Child  `json:"child"`
+	// HomeSector is the family's sector, as they gave it.
+	HomeSector   string     `json:"home_sector,omitempty" example:"G-9/4"`
+	WaitlistedAt *time.Time `json:"waitlisted_at,omitempty" format:"date-time"`
+	// Lottery is the lottery the application is in, with its rank and
+	// outcome once drawn.
+	Lottery   *ApplicationLottery `json:"lottery,omitempty"`
+	History   []ApplicationEvent  `json:"history,omitempty"`
+	CreatedAt time.Time           `json:"created_at" format:"date-time"`
+	UpdatedAt time.Time           `json:"updated_at" format:"date-time"`
+	accountID string
 } // @name Application
 
 // Child is the child an application is for.

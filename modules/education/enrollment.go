@@ -3,6 +3,7 @@ package education
 import (
 	"cmp"
 	"context"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -21,11 +22,31 @@ type ApplicationRequest struct {
 	AcademicYear string `json:"academic_year" validate:"required" example:"2027-28"`
 	Grade        int    `json:"grade" validate:"min=1,max=12" example:"1"`
 	ChildID      string `json:"child_id" validate:"required,uuid" format:"uuid"`
+	// HomeSector is the family's sector ("G-9/4", "F-7"), which gives
+	// priority in a lottery of a school in the same sector.
+	HomeSector string `json:"home_sector,omitempty" validate:"max=20" example:"G-9/4"`
 } // @name ApplicationRequest
 
-// Check names an academic year that is not one.
+// Check names an academic year that is not one and a home sector not
+// written like one.
 func (in ApplicationRequest) Check() error {
-	return ValidateAcademicYear("academic_year", in.AcademicYear)
+	var errs domain.FieldErrors
+	errs.Add(ValidateAcademicYear("academic_year", in.AcademicYear))
+	errs.Add(checkHomeSector(in.HomeSector))
+	return errs.Err()
+}
+
+// homeSectorPattern is a sector as families write it: a grid sector
+// ("G-9/4", "F-7") or an area's name ("Bhara Kahu").
+var homeSectorPattern = regexp.MustCompile(`^[A-Za-z](?:[A-Za-z0-9 /-]*[A-Za-z0-9])?$`)
+
+// checkHomeSector refuses a home sector, when one is given, that is not
+// written like one.
+func checkHomeSector(sector string) error {
+	if sector != "" && !homeSectorPattern.MatchString(sector) {
+		return domain.FieldInvalid("home_sector", "validation.home_sector", nil)
+	}
+	return nil
 }
 
 // Decision is a school's decision on an application.
@@ -78,8 +99,8 @@ func (s *Service) Apply(ctx context.Context, p domain.Principal, in ApplicationR
 	}
 	now := s.clock.Now()
 	row := applicationRow{ID: uuid.NewString(), SchoolID: in.SchoolID, AcademicYear: in.AcademicYear, Grade: in.Grade,
-		AccountID: p.Subject, ChildID: child.ID, ChildPersonID: cmp.Or(child.PersonID, child.ID), ChildName: child.FullName, ChildDOB: dob, Status: StatusSubmitted,
-		CreatedAt: now, UpdatedAt: now}
+		AccountID: p.Subject, ChildID: child.ID, ChildPersonID: cmp.Or(child.PersonID, child.ID), ChildName: child.FullName, ChildDOB: dob, HomeSector: in.HomeSector,
+		Status: StatusSubmitted, CreatedAt: now, UpdatedAt: now}
 	err = s.db.WithinTx(ctx, func(ctx context.Context) error {
 		opened, err := s.store.OpenOne(ctx, row.ChildPersonID, in.AcademicYear)
 		if err != nil {
@@ -158,11 +179,15 @@ func (s *Service) Application(ctx context.Context, p domain.Principal, id string
 	return s.withHistory(ctx, row)
 }
 
+// withHistory returns an application with its history and lottery.
 func (s *Service) withHistory(ctx context.Context, row applicationRow) (Application, error) {
-	a := row.application()
+	a := []Application{row.application()}
+	if err := s.store.withLotteries(ctx, a); err != nil {
+		return Application{}, err
+	}
 	events, err := s.store.Events(ctx, row.ID)
-	a.History = events
-	return a, err
+	a[0].History = events
+	return a[0], err
 }
 
 // Withdraw withdraws one of the caller's open applications. A seat it held

@@ -206,7 +206,7 @@ func (h *Handler) schoolApplications(c echo.Context) error {
 // decide godoc
 //
 //	@Summary		Decide on an application
-//	@Description	That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted.
+//	@Description	That school's staff or an education admin. Accepting takes a seat (409 and no change when none is left) and withdraws the child's other applications for the year; moving an accepted application to waitlisted or rejected frees the seat, which is offered to the earliest waitlisted applicant (their application becomes offered until the family answers; staff cannot decide an offered application). Waitlisting puts the application at the end of the grade's line. enrolled only from accepted. While the grade's lottery waits for its draw, its submitted and under-review applications are the lottery's to decide: 409.
 //	@ID				decideApplication
 //	@Tags			education administration
 //	@Accept			json

@@ -23,7 +23,7 @@ type WindowList struct {
 // apply godoc
 //
 //	@Summary		Apply for a school seat for your child
-//	@Description	child_id is one of your dependants with relation child. Outside the admission window, an age outside the grade's range on the cut-off date, or a grade without seats: 422. A second application to the same school and year, or a fourth open one for the child that year: 409. Honours Idempotency-Key.
+//	@Description	child_id is one of your dependants with relation child. home_sector (optional) is the family's sector, such as G-9/4 or F-7, or an area's name; an application from the school's own sector comes before others in a lottery for an oversubscribed grade, after those with a brother or sister already holding a seat at the school. Outside the admission window, an age outside the grade's range on the cut-off date, a grade without seats, or a home_sector not written like a sector: 422. A second application to the same school and year, or a fourth open one for the child that year: 409. Honours Idempotency-Key.
 //	@ID				applyToSchool
 //	@Tags			education
 //	@Accept			json
@@ -80,7 +80,7 @@ func (h *Handler) listApplications(c echo.Context) error {
 // getApplication godoc
 //
 //	@Summary		One of your applications, with its history
-//	@Description	One of the caller's applications with its history of status changes (who, when, note). Another account's is 404.
+//	@Description	One of the caller's applications with its history of status changes (who, when, note), and the lottery it is in (lottery.id; once drawn, its rank and outcome; the whole ranking is public at GET /api/v1/education/lotteries/{id}). Another account's is 404.
 //	@ID				getApplication
 //	@Tags			education
 //	@Produce		json

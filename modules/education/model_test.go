@@ -90,6 +90,8 @@ func TestRequestChecksNameEveryField(t *testing.T) {
 		{"window without an opening is not compared", WindowInput{AcademicYear: "2027-28", ClosesAt: opens, AgeCutoff: "2027-03-31"}, nil},
 		{"seats", SeatsInput{AcademicYear: "2027", Grade: 1}, []string{"academic_year"}},
 		{"application", ApplicationRequest{AcademicYear: "2027-2028", Grade: 1}, []string{"academic_year"}},
+		{"application, home sector", ApplicationRequest{AcademicYear: "2027-2028", Grade: 1, HomeSector: "9/4"}, []string{"academic_year", "home_sector"}},
+		{"lottery", &LotteryInput{AcademicYear: "2027", Grade: 1, Commitment: "abc"}, []string{"academic_year", "commitment"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,5 +146,16 @@ func TestFilterCheck(t *testing.T) {
 				t.Fatalf("Check() = %#v, want kind %d naming %s", err, tc.kind, tc.field)
 			}
 		})
+	}
+}
+
+func TestCheckHomeSector(t *testing.T) {
+	for sector, ok := range map[string]bool{
+		"": true, "G-9/4": true, "F-7": true, "I-10/1": true, "Bhara Kahu": true, "d-12": true,
+		"9/4": false, "G-9/": false, " G-9/4": false, "G-9/4;DROP": false, "<b>F-7</b>": false,
+	} {
+		if err := checkHomeSector(sector); (err == nil) != ok {
+			t.Errorf("checkHomeSector(%q) = %v, want ok %v", sector, err, ok)
+		}
 	}
 }

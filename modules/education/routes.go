@@ -9,12 +9,14 @@ const (
 	PermSeats   = "education.seats:write"
 	PermWindows = "education.windows:write"
 	PermDecide  = "education.applications:decide"
+	PermLottery = "education.lotteries:run"
 )
 
 // Routes registers the education routes, each with its permission.
 func Routes(r *web.Router, h *Handler) {
 	r.GET("/education/schools", web.Anyone, h.listSchools)
 	r.GET("/education/schools/:id", web.Anyone, h.getSchool)
+	r.GET("/education/lotteries/:id", web.Anyone, h.getLottery)
 
 	r.POST("/education/applications", PermApply, h.apply, r.Idempotency)
 	r.GET("/education/applications", PermApply, h.listApplications)
@@ -29,4 +31,7 @@ func Routes(r *web.Router, h *Handler) {
 	r.GET("/admin/education/applications", PermDecide, h.schoolApplications)
 	r.POST("/admin/education/applications/:id/decision", PermDecide, h.decide)
 	r.GET("/admin/education/waitlists", PermDecide, h.waitlistLines)
+	r.POST("/admin/education/lotteries", PermLottery, h.commitLottery)
+	r.GET("/admin/education/lotteries", PermLottery, h.listLotteries)
+	r.POST("/admin/education/lotteries/:id/draw", PermLottery, h.drawLottery)
 }

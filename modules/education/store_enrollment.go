@@ -25,6 +25,7 @@ type applicationRow struct {
 	ChildPersonID string
 	ChildName     string
 	ChildDOB      time.Time `gorm:"column:child_dob"`
+	HomeSector    string
 	Status        string
 	WaitlistedAt  *time.Time
 	CreatedAt     time.Time
@@ -35,7 +36,7 @@ func (applicationRow) TableName() string { return "education_applications" }
 
 func (r applicationRow) application() Application {
 	a := Application{
-		ID: r.ID, Number: r.Number, SchoolID: r.SchoolID, AcademicYear: r.AcademicYear, Grade: r.Grade, Status: r.Status,
+		ID: r.ID, Number: r.Number, SchoolID: r.SchoolID, AcademicYear: r.AcademicYear, Grade: r.Grade, Status: r.Status, HomeSector: r.HomeSector,
 		Child:     Child{ID: r.ChildID, FullName: r.ChildName, DateOfBirth: r.ChildDOB.UTC().Format(time.DateOnly)},
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), accountID: r.AccountID,
 	}
@@ -254,20 +255,21 @@ func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter, p pag
 	if f.Grade != nil {
 		q = q.Where("grade = ?", *f.Grade)
 	}
-	return applicationPage(q, p)
+	return s.applicationPage(ctx, q, p)
 }
 
 // ListOwnApplications returns a page of accountID's applications, oldest
 // first.
 func (s *Store) ListOwnApplications(ctx context.Context, accountID string, p page.Request) (page.Page[Application], error) {
-	return applicationPage(s.db.Conn(ctx).Model(&applicationRow{}).Where("account_id = ?", accountID), p)
+	return s.applicationPage(ctx, s.db.Conn(ctx).Model(&applicationRow{}).Where("account_id = ?", accountID), p)
 }
 
 // applicationOrder reads applications oldest first.
 var applicationOrder = page.Ascending(page.Time("created_at"), page.ID("id"))
 
-// applicationPage reads a page of the applications q selects, oldest first.
-func applicationPage(q *gorm.DB, p page.Request) (page.Page[Application], error) {
+// applicationPage reads a page of the applications q selects, oldest
+// first, with their lotteries.
+func (s *Store) applicationPage(ctx context.Context, q *gorm.DB, p page.Request) (page.Page[Application], error) {
 	q, err := applicationOrder.Seek(q, p)
 	if err != nil {
 		return page.Page[Application]{}, err
@@ -279,6 +281,9 @@ func applicationPage(q *gorm.DB, p page.Request) (page.Page[Application], error)
 	out := make([]Application, len(rows))
 	for i, r := range rows {
 		out[i] = r.application()
+	}
+	if err := s.withLotteries(ctx, out); err != nil {
+		return page.Page[Application]{}, err
 	}
 	return page.Build(applicationOrder, out, p, func(a Application) []any { return []any{a.CreatedAt, a.ID} }), nil
 }

@@ -1666,6 +1666,31 @@ func (e *env) offerEvents(hooks string) (made, accepted, lapsed webhook.OfferEve
 	return made, accepted, lapsed
 }
 
+// lotteryEvent draws a lottery for one seat and two applications at a
+// school of its own, heard by an unbound client, and returns the event's
+// expected data.
+func (e *env) lotteryEvent(educationAdmin, hooks string) webhook.LotteryEventData {
+	e.t.Helper()
+	school, year := e.school(educationAdmin)
+	e.app.Do(apitest.Request{Method: http.MethodPut, Path: "/api/v1/admin/education/schools/" + school + "/seats", Token: educationAdmin,
+		Body: map[string]any{"academic_year": year, "grade": 1, "seats": 1}}).Want(e.t, http.StatusOK)
+	for range 2 {
+		parent := e.app.NewCitizen()
+		child := e.app.Post("/api/v1/me/dependants", parent.Token, map[string]string{
+			"full_name": "Integrations Test Child", "relation": "child", "date_of_birth": "2019-01-15", "gender": "male",
+		}).Want(e.t, http.StatusCreated).Map(e.t)["id"]
+		e.app.Post("/api/v1/education/applications", parent.Token, map[string]any{"school_id": school, "academic_year": year, "grade": 1, "child_id": child}).
+			Want(e.t, http.StatusCreated)
+	}
+	e.subscribe(e.client([]string{"education.schools:read", "webhooks:manage"}, "", 0), hooks, "lottery.drawn")
+	const seed = "integrations test seed 3f9a0c7e"
+	var l education.Lottery
+	e.app.Post("/api/v1/admin/education/lotteries", educationAdmin, map[string]any{"school_id": school, "academic_year": year, "grade": 1,
+		"commitment": education.Commitment(seed)}).Want(e.t, http.StatusCreated).JSON(e.t, &l)
+	e.app.Post("/api/v1/admin/education/lotteries/"+l.ID+"/draw", educationAdmin, map[string]string{"seed": seed}).Want(e.t, http.StatusOK)
+	return webhook.LotteryEventData{LotteryID: l.ID, SchoolID: school, Grade: 1, AcademicYear: year, Accepted: 1, Waitlisted: 1}
+}
+
 func TestWebhookEventData(t *testing.T) {
 	e := newEnv(t, privateTargets)
 	healthAdmin, parkingAdmin := e.app.NewStaff("health_admin", ""), e.app.NewStaff("parking_admin", "")
@@ -1714,6 +1739,7 @@ func TestWebhookEventData(t *testing.T) {
 		"title_ur": "جناح ایونیو کا راستہ تبدیل", "body": "Use Khayaban-e-Iqbal.", "body_ur": "خیابانِ اقبال استعمال کریں۔", "sectors": []string{sectorCode},
 		"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)}).Want(t, http.StatusCreated).JSON(t, &advisory)
 	made, accepted, lapsed := e.offerEvents(rc.URL)
+	drawn := e.lotteryEvent(educationAdmin.Token, rc.URL)
 	e.dispatch()
 
 	booked := webhook.AppointmentEventData{AppointmentID: appt.ID, SlotID: slot.ID, FacilityID: facility, PractitionerID: slot.PractitionerID,
@@ -1728,7 +1754,7 @@ func TestWebhookEventData(t *testing.T) {
 		"challan.decided": challanEvent(decided), "challan.paid": challanEvent(paid),
 		"advisory.published": webhook.AdvisoryEventData{AdvisoryID: advisory.ID, Kind: "diversion", Title: advisory.Title, Sectors: []string{sectorCode},
 			StartsAt: start, EndsAt: start.Add(3 * time.Hour)},
-		"offer.made": made, "offer.accepted": accepted, "offer.lapsed": lapsed,
+		"offer.made": made, "offer.accepted": accepted, "offer.lapsed": lapsed, "lottery.drawn": drawn,
 	}
 	got := map[string]any{}
 	for _, h := range rc.received() {

@@ -42,6 +42,8 @@ var EventTypes = []EventType{
 		Description: "The parking authority revoked a permit before its end."},
 	{Name: "application.decided", Scope: "education.schools:read", UnitBound: true, Data: ApplicationEventData{},
 		Description: "An application to the client's school changed status by the school's decision or the platform's waitlist rules."},
+	{Name: "lottery.drawn", Scope: "education.schools:read", Data: LotteryEventData{},
+		Description: "A school grade's lottery was drawn: its seats went in rank order and the rest were waitlisted; GET /api/v1/education/lotteries/{lottery_id} shows the ranking and the seed to check it."},
 	{Name: "challan.issued", Scope: "traffic.challans:lookup", Data: ChallanEventData{},
 		Description: "A traffic challan was issued for a plate."},
 	{Name: "challan.paid", Scope: "traffic.challans:lookup", Data: ChallanEventData{},
@@ -122,6 +124,20 @@ type ApplicationEventData struct {
 	AcademicYear  string `json:"academic_year" example:"2027-28"`
 	Status        string `json:"status" enums:"under_review,accepted,waitlisted,offered,rejected,enrolled,withdrawn" example:"accepted"`
 } // @name ApplicationEventData
+
+// LotteryEventData is the data of lottery.drawn: how the draw placed the
+// grade's applications, never who.
+type LotteryEventData struct {
+	LotteryID    string `json:"lottery_id" format:"uuid" example:"2b7e4c1a-8d35-4f92-a6e0-5c3d9f1b7a28"`
+	SchoolID     string `json:"school_id" format:"uuid" example:"3c9d6e1f-5a74-4b2c-9f8e-2d0b7a4c6e15"`
+	Grade        int    `json:"grade" example:"1"`
+	AcademicYear string `json:"academic_year" example:"2027-28"`
+	// Accepted won seats; Offered won seats offered because the child
+	// held one at another school; Waitlisted wait in rank order.
+	Accepted   int `json:"accepted" example:"2"`
+	Offered    int `json:"offered" example:"0"`
+	Waitlisted int `json:"waitlisted" example:"4"`
+} // @name LotteryEventData
 
 // ChallanEventData is the data of the challan events: the challan as an
 // enforcement or payment system tracks it, without its holder.
