@@ -1,0 +1,111 @@
+package health_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/islamabad-digital/citizenapi/api/apitest"
+	"github.com/islamabad-digital/citizenapi/platform/offers"
+)
+
+// The tests in this file race the waitlist's changes against each other
+// over HTTP, on SQLite and PostgreSQL alike, a few rounds each, and read
+// the database for what checkDay promises: every seat held once, by an
+// appointment or a live offer, and the line served in order.
+
+// wlRounds is how many times each race runs, each on a day of its own.
+const wlRounds = 3
+
+// wlDays are the two shapes of a day with two seats.
+var wlDays = []struct {
+	name         string
+	slots, seats int
+}{{"one slot of two seats", 1, 2}, {"two slots of one seat", 2, 1}}
+
+func TestWaitlistCancellationsAtOnceOfferEachWaiterOneSeat(t *testing.T) {
+	for _, tc := range wlDays {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newBkEnv(t)
+			for range wlRounds {
+				d, held := fullDay(e, tc.slots, tc.seats)
+				waiters := d.line(2)
+				for _, r := range bkRace(
+					func() *apitest.Response { return d.cancel(held[0].holder, held[0].booking) },
+					func() *apitest.Response { return d.cancel(held[1].holder, held[1].booking) },
+				) {
+					r.Want(t, http.StatusOK)
+				}
+				d.checkDay(nil)
+				// The offers hold the freed seats: the same slot's two, or
+				// one in each slot.
+				freed := map[string]int{held[0].slot: 1}
+				freed[held[1].slot]++
+				s := d.read()
+				for _, o := range s.offers {
+					freed[o.Place]--
+				}
+				if len(s.offers) != 2 || freed[held[0].slot] != 0 || freed[held[1].slot] != 0 {
+					t.Fatalf("seats freed %v, offers %+v: want each freed seat offered once", freed, s.offers)
+				}
+				for _, w := range waiters {
+					d.offer(w)
+				}
+			}
+		})
+	}
+}
+
+func TestWaitlistAcceptRacingDeclineEndsOneWay(t *testing.T) {
+	e := newBkEnv(t)
+	for range wlRounds {
+		d, held := fullDay(e, 1, 1)
+		waiters := d.line(2)
+		d.cancel(held[0].holder, held[0].booking).Want(t, http.StatusOK)
+		o := d.offer(waiters[0])
+		answers := bkRace(
+			func() *apitest.Response { return d.accept(waiters[0], o.ID) },
+			func() *apitest.Response {
+				return d.app.Post("/api/v1/me/offers/"+o.ID+"/decline", waiters[0].Token, nil)
+			},
+		)
+		accepted, declined := answers[0].Status, answers[1].Status
+		switch {
+		case accepted == http.StatusOK && declined == http.StatusConflict:
+			if en := d.entries(waiters[1])[0]; en.Status != offers.Waiting || d.holders(held[0].slot) != 1 {
+				t.Fatalf("after the acceptance won: second %+v, %d holders", en, d.holders(held[0].slot))
+			}
+		case accepted == http.StatusConflict && declined == http.StatusOK:
+			d.offer(waiters[1])
+		default:
+			t.Fatalf("accept %d racing decline %d: want one 200 and one 409", accepted, declined)
+		}
+		d.checkDay(nil)
+	}
+}
+
+func TestWaitlistCancellationWhileAnotherOfferIsAccepted(t *testing.T) {
+	for _, tc := range wlDays {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newBkEnv(t)
+			for range wlRounds {
+				d, held := fullDay(e, tc.slots, tc.seats)
+				waiters := d.line(2)
+				d.cancel(held[0].holder, held[0].booking).Want(t, http.StatusOK)
+				o := d.offer(waiters[0])
+				for _, r := range bkRace(
+					func() *apitest.Response { return d.accept(waiters[0], o.ID) },
+					func() *apitest.Response { return d.cancel(held[1].holder, held[1].booking) },
+				) {
+					r.Want(t, http.StatusOK)
+				}
+				d.checkDay(nil)
+				if next := d.offer(waiters[1]); next.ID == o.ID {
+					t.Fatal("the second waiter got the first one's offer")
+				}
+				if n := d.holders(held[0].slot); n != 1 {
+					t.Fatalf("%d holders of the accepted seat's slot, want 1", n)
+				}
+			}
+		})
+	}
+}
