@@ -55,30 +55,69 @@ func TestWaitlistCancellationsAtOnceOfferEachWaiterOneSeat(t *testing.T) {
 	}
 }
 
-func TestWaitlistAcceptRacingDeclineEndsOneWay(t *testing.T) {
+func TestWaitlistAcceptRacingARefusalEndsOneWay(t *testing.T) {
+	refusals := []struct {
+		name   string
+		refuse func(d *wlDay, c *apitest.Citizen, offerID, entryID string) *apitest.Response
+	}{
+		{"decline", func(d *wlDay, c *apitest.Citizen, offerID, _ string) *apitest.Response {
+			return d.app.Post("/api/v1/me/offers/"+offerID+"/decline", c.Token, nil)
+		}},
+		{"leave the line", func(d *wlDay, c *apitest.Citizen, _, entryID string) *apitest.Response {
+			return d.app.Do(apitest.Request{Method: http.MethodDelete, Path: "/api/v1/me/waitlists/" + entryID, Token: c.Token})
+		}},
+	}
+	for _, tc := range refusals {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newBkEnv(t)
+			for range wlRounds {
+				d, held := fullDay(e, 1, 1)
+				waiters := d.line(2)
+				d.cancel(held[0].holder, held[0].booking).Want(t, http.StatusOK)
+				o, entry := d.offer(waiters[0]), d.entries(waiters[0])[0].ID
+				answers := bkRace(
+					func() *apitest.Response { return d.accept(waiters[0], o.ID) },
+					func() *apitest.Response { return tc.refuse(d, waiters[0], o.ID, entry) },
+				)
+				accepted, refused := answers[0].Status, answers[1].Status
+				switch {
+				case accepted == http.StatusOK && refused == http.StatusConflict:
+					if en := d.entries(waiters[1])[0]; en.Status != offers.Waiting || d.holders(held[0].slot) != 1 {
+						t.Fatalf("after the acceptance won: second %+v, %d holders", en, d.holders(held[0].slot))
+					}
+				case accepted == http.StatusConflict && refused == http.StatusOK:
+					d.offer(waiters[1])
+				default:
+					t.Fatalf("accept %d racing %s %d: want one 200 and one 409", accepted, tc.name, refused)
+				}
+				d.checkDay(nil)
+			}
+		})
+	}
+}
+
+// A waiter who leaves the line as a cancellation offers them the seat is
+// out of the line either way, and the seat goes to the next.
+func TestWaitlistLeavingAsTheSeatIsOfferedPassesItOn(t *testing.T) {
 	e := newBkEnv(t)
-	for range wlRounds {
+	for range 2 * wlRounds {
 		d, held := fullDay(e, 1, 1)
 		waiters := d.line(2)
-		d.cancel(held[0].holder, held[0].booking).Want(t, http.StatusOK)
-		o := d.offer(waiters[0])
+		entry := d.entries(waiters[0])[0].ID
 		answers := bkRace(
-			func() *apitest.Response { return d.accept(waiters[0], o.ID) },
+			func() *apitest.Response { return d.cancel(held[0].holder, held[0].booking) },
 			func() *apitest.Response {
-				return d.app.Post("/api/v1/me/offers/"+o.ID+"/decline", waiters[0].Token, nil)
+				return d.app.Do(apitest.Request{Method: http.MethodDelete, Path: "/api/v1/me/waitlists/" + entry, Token: waiters[0].Token})
 			},
 		)
-		accepted, declined := answers[0].Status, answers[1].Status
-		switch {
-		case accepted == http.StatusOK && declined == http.StatusConflict:
-			if en := d.entries(waiters[1])[0]; en.Status != offers.Waiting || d.holders(held[0].slot) != 1 {
-				t.Fatalf("after the acceptance won: second %+v, %d holders", en, d.holders(held[0].slot))
-			}
-		case accepted == http.StatusConflict && declined == http.StatusOK:
-			d.offer(waiters[1])
-		default:
-			t.Fatalf("accept %d racing decline %d: want one 200 and one 409", accepted, declined)
+		answers[0].Want(t, http.StatusOK)
+		if left := answers[1].Want(t, http.StatusOK).Map(t); left["status"] != offers.Left {
+			t.Fatalf("leaving answered %v", left)
 		}
+		if en := d.entries(waiters[0])[0]; en.Status != offers.Left {
+			t.Fatalf("the entry that left is %s, offer %+v", en.Status, en.Offer)
+		}
+		d.offer(waiters[1])
 		d.checkDay(nil)
 	}
 }
