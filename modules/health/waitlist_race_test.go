@@ -148,3 +148,45 @@ func TestWaitlistCancellationWhileAnotherOfferIsAccepted(t *testing.T) {
 		})
 	}
 }
+
+// A citizen who joins the line as its last seat is given back (a holder
+// cancels with nobody in line, or the only waiter declines their offer)
+// is offered that seat or told to book it, never left waiting beside it.
+func TestWaitlistJoiningAsTheLastSeatIsGivenBackNeverWaitsBesideIt(t *testing.T) {
+	frees := []struct {
+		name string
+		free func(d *wlDay, held wlSeat) func() *apitest.Response
+	}{
+		{"a cancellation", func(d *wlDay, held wlSeat) func() *apitest.Response {
+			return func() *apitest.Response { return d.cancel(held.holder, held.booking) }
+		}},
+		{"a refusal", func(d *wlDay, held wlSeat) func() *apitest.Response {
+			w := d.line(1)[0]
+			d.cancel(held.holder, held.booking).Want(d.t, http.StatusOK)
+			o := d.offer(w)
+			return func() *apitest.Response { return d.app.Post("/api/v1/me/offers/"+o.ID+"/decline", w.Token, nil) }
+		}},
+	}
+	for _, tc := range frees {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newBkEnv(t)
+			for range 2 * wlRounds {
+				d, held := fullDay(e, 1, 1)
+				free, c := tc.free(d, held[0]), d.app.NewCitizen()
+				answers := bkRace(free, func() *apitest.Response { return d.join(c) })
+				answers[0].Want(t, http.StatusOK)
+				switch answers[1].Status {
+				case http.StatusCreated:
+					d.offer(c)
+				case http.StatusConflict:
+					if n := d.booked(held[0].slot); n != 0 {
+						t.Fatalf("the join was refused while booked = %d", n)
+					}
+				default:
+					t.Fatalf("joining answered %d %s", answers[1].Status, answers[1].Body)
+				}
+				d.checkDay(nil)
+			}
+		})
+	}
+}
