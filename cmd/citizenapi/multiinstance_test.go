@@ -26,6 +26,8 @@ import (
 // instances are real server processes sharing one PostgreSQL schema.
 type instances struct {
 	urls []string
+	// database is the URL of their schema.
+	database string
 }
 
 // startInstances builds the binary and starts n servers on a fresh schema
@@ -55,7 +57,7 @@ func startInstances(t *testing.T, n int) *instances {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	key, _ := token.NewKey("multi")
-	inst := &instances{}
+	inst := &instances{database: u.String()}
 	for i := range n {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -91,6 +93,18 @@ func startInstances(t *testing.T, n int) *instances {
 		admin.Close()
 	})
 	return inst
+}
+
+// open connects to the instances' database, as another instance would,
+// until the test ends.
+func (in *instances) open(t *testing.T) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), db.Config{URL: in.database, MaxOpenConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }
 
 func waitReady(base string) bool {
@@ -178,29 +192,7 @@ func TestRacesAcrossInstances(t *testing.T) {
 	for i := range tokens {
 		tokens[i] = in.citizen(t, i)
 	}
-	var staff struct {
-		AccessToken string `json:"access_token"`
-	}
-	call(t, in.urls[1], "POST", "/api/v1/auth/login", "", map[string]string{"username": "health.admin@demo.citizen.gov.pk", "password": "Demo-staff-password-2026"}, &staff)
-	var facilities struct {
-		Items []struct{ ID string } `json:"items"`
-	}
-	call(t, in.urls[2], "GET", "/api/v1/health/facilities?limit=1", "", nil, &facilities)
-	var doctor struct{ ID string }
-	call(t, in.urls[0], "POST", "/api/v1/admin/health/practitioners", staff.AccessToken, map[string]string{
-		"facility_id": facilities.Items[0].ID, "full_name": "Dr. Multi", "specialty": "general-medicine", "pmdc_number": fmt.Sprintf("%d-M", rand.IntN(1e9))}, &doctor)
-	day := time.Now().In(time.FixedZone("PKT", 5*3600)).AddDate(0, 0, 2).Format(time.DateOnly)
-	call(t, in.urls[1], "POST", "/api/v1/admin/health/schedules", staff.AccessToken, map[string]any{
-		"practitioner_id": doctor.ID, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "09:00", "end_time": "09:20",
-		"slot_minutes": 20, "capacity": seats, "from": day, "to": day}, nil)
-	var slots struct {
-		Items []struct{ ID string } `json:"items"`
-	}
-	call(t, in.urls[2], "GET", "/api/v1/health/slots?include_full=true&practitioner_id="+doctor.ID+"&to="+url.QueryEscape(time.Now().AddDate(0, 0, 5).Format(time.RFC3339)), "", nil, &slots)
-	if len(slots.Items) != 1 {
-		t.Fatalf("want the one slot, got %d", len(slots.Items))
-	}
-	slot := slots.Items[0].ID
+	_, _, slot := in.slot(t, in.login(t, 1, "health.admin@demo.citizen.gov.pk"), seats)
 
 	count := in.race(t, citizens, func(i int, base string) int {
 		return call(t, base, "POST", "/api/v1/health/appointments", tokens[i], map[string]string{"slot_id": slot}, nil)
@@ -229,6 +221,32 @@ func TestRacesAcrossInstances(t *testing.T) {
 	if st := call(t, in.urls[2], "POST", "/api/v1/parking/permits", tok, permit, &replay, "Idempotency-Key", key); st != 201 || replay.ID != first.ID {
 		t.Fatalf("replay on another instance: %d %s, want 201 with permit %s", st, replay.ID, first.ID)
 	}
+}
+
+// slot makes a doctor at a demo facility with one slot of seats seats at
+// 09:00 two days ahead, through the instances with a health admin's token,
+// and returns the doctor, the day and the slot.
+func (in *instances) slot(t *testing.T, staff string, seats int) (doctor, day, slot string) {
+	t.Helper()
+	var facilities struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	call(t, in.urls[2], "GET", "/api/v1/health/facilities?limit=1", "", nil, &facilities)
+	var d struct{ ID string }
+	call(t, in.urls[0], "POST", "/api/v1/admin/health/practitioners", staff, map[string]string{
+		"facility_id": facilities.Items[0].ID, "full_name": "Dr. Multi", "specialty": "general-medicine", "pmdc_number": fmt.Sprintf("%d-M", rand.IntN(1e9))}, &d)
+	day = time.Now().In(time.FixedZone("PKT", 5*3600)).AddDate(0, 0, 2).Format(time.DateOnly)
+	call(t, in.urls[1], "POST", "/api/v1/admin/health/schedules", staff, map[string]any{
+		"practitioner_id": d.ID, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "start_time": "09:00", "end_time": "09:20",
+		"slot_minutes": 20, "capacity": seats, "from": day, "to": day}, nil)
+	var slots struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	call(t, in.urls[2], "GET", "/api/v1/health/slots?include_full=true&practitioner_id="+d.ID+"&to="+url.QueryEscape(time.Now().AddDate(0, 0, 5).Format(time.RFC3339)), "", nil, &slots)
+	if len(slots.Items) != 1 {
+		t.Fatalf("want the one slot, got %d", len(slots.Items))
+	}
+	return d.ID, day, slots.Items[0].ID
 }
 
 // login signs a demo staff member in on one instance.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
@@ -75,10 +76,20 @@ func (s *Service) JoinWaitlist(ctx context.Context, p domain.Principal, in Waitl
 // slots ahead; Conflict while a seat is free.
 func (s *Service) checkDayFull(ctx context.Context, practitionerID string, day time.Time) error {
 	start := localMidnight(day)
+	ahead := func() *gorm.DB {
+		return s.db.Conn(ctx).Model(&slotRow{}).Where("practitioner_id = ? AND status = 'open' AND starts_at >= ? AND starts_at < ? AND starts_at > ?",
+			practitionerID, start.UTC(), start.AddDate(0, 0, 1).UTC(), s.clock.Now())
+	}
+	// The day's slots stay locked (in ID order, as bookings lock them)
+	// until the entry is in line: whoever frees a seat reads the line
+	// under its slot's lock, so the seat is either free here or offered
+	// to this entry.
+	var locked []string
+	if err := s.db.ForUpdate(ahead().Order("id")).Pluck("id", &locked).Error; err != nil {
+		return db.Translate(err, "")
+	}
 	var counts struct{ Slots, Free int }
-	err := s.db.Conn(ctx).Model(&slotRow{}).Select("COUNT(*) AS slots, SUM(CASE WHEN booked < capacity THEN 1 ELSE 0 END) AS free").
-		Where("practitioner_id = ? AND status = 'open' AND starts_at >= ? AND starts_at < ? AND starts_at > ?",
-			practitionerID, start.UTC(), start.AddDate(0, 0, 1).UTC(), s.clock.Now()).Scan(&counts).Error
+	err := ahead().Select("COUNT(*) AS slots, SUM(CASE WHEN booked < capacity THEN 1 ELSE 0 END) AS free").Scan(&counts).Error
 	switch {
 	case err != nil:
 		return db.Translate(err, "")
@@ -166,8 +177,18 @@ func (w waitlist) Offered(context.Context, offers.Offer) error { return nil }
 // Left needs nothing: a waiting patient holds nothing.
 func (w waitlist) Left(context.Context, offers.Entry) error { return nil }
 
-// Release gives an offered seat back to its slot.
+// Release gives an offered seat back to its slot, unless someone joined
+// the line since the engine found it empty: the line is read again under
+// the slot's lock, which a citizen joining holds while they check that the
+// day is full.
 func (w waitlist) Release(ctx context.Context, o offers.Offer) error {
+	if err := w.s.store.LockSlots(ctx, o.Place.Ref); err != nil {
+		return err
+	}
+	handed, err := w.s.offers.Hand(ctx, o.Place)
+	if err != nil || handed {
+		return err
+	}
 	if err := w.s.store.ReleaseSeat(ctx, o.Place.Ref); err != nil {
 		return err
 	}

@@ -27,19 +27,53 @@ type wlDay struct {
 }
 
 func newWlDay(t *testing.T) *wlDay {
-	e := newBkEnv(t)
+	d, held := fullDay(newBkEnv(t), 1, 1)
+	d.slot, d.holder, d.booking = held[0].slot, held[0].holder, held[0].booking
+	return d
+}
+
+// wlSeat is a seat of a doctor's day and the appointment holding it.
+type wlSeat struct {
+	slot    string
+	holder  *apitest.Citizen
+	booking string
+}
+
+// fullDay gives e a doctor with n fifteen-minute slots tomorrow from 10:00
+// of seats seats each, and books every seat for a citizen of its own; it
+// returns the seats in order of slot.
+func fullDay(e *bkEnv, n, seats int) (*wlDay, []wlSeat) {
+	e.t.Helper()
 	pr := e.practitioner(e.facility())
-	e.addSlots(pr, "10:00", "10:15", 15, 1, 1, 1)
-	slot := e.slotsOn(pr, 1)["10:00"]
-	holder := e.app.NewCitizen()
-	a := e.mustBook(holder, slot.ID, "")
-	return &wlDay{bkEnv: e, practitioner: pr, slot: slot.ID, holder: holder, booking: a.ID}
+	first := e.local(1, "10:00")
+	e.addSlots(pr, "10:00", first.Add(time.Duration(n)*15*time.Minute).Format("15:04"), 15, seats, 1, 1)
+	slots := e.slotsOn(pr, 1)
+	var held []wlSeat
+	for i := range n {
+		slot := slots[first.Add(time.Duration(i)*15*time.Minute).Format("15:04")].ID
+		for range seats {
+			holder := e.app.NewCitizen()
+			held = append(held, wlSeat{slot: slot, holder: holder, booking: e.mustBook(holder, slot, "").ID})
+		}
+	}
+	return &wlDay{bkEnv: e, practitioner: pr}, held
 }
 
 // join puts c in the day's line, a second after the one before.
 func (d *wlDay) join(c *apitest.Citizen) *apitest.Response {
 	d.app.Clock.Advance(time.Second)
 	return d.app.Post(wlJoin, c.Token, map[string]string{"practitioner_id": d.practitioner, "date": d.date(1)})
+}
+
+// line puts n new citizens in the day's line, one after the other.
+func (d *wlDay) line(n int) []*apitest.Citizen {
+	d.t.Helper()
+	out := make([]*apitest.Citizen, n)
+	for i := range out {
+		out[i] = d.app.NewCitizen()
+		d.join(out[i]).Want(d.t, http.StatusCreated)
+	}
+	return out
 }
 
 // entries reads c's places in line.

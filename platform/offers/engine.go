@@ -303,22 +303,33 @@ func (e *Engine) Leave(ctx context.Context, p domain.Principal, id string) (Entr
 }
 
 // leave takes an entry out of its line; tellService says whether its
-// service should hear of it (not when the service itself asked).
+// service should hear of it (not when the service itself asked). r was
+// read without a lock: when the entry changed since (a place was offered
+// to it, or its offer was decided), it is left as it is now.
 func (e *Engine) leave(ctx context.Context, r entryRow, tellService bool) error {
 	switch r.Status {
 	case Offered:
-		var live offerRow
-		if err := e.db.Conn(ctx).Where("entry_id = ? AND status = ?", r.ID, Offered).Take(&live).Error; err != nil {
+		var live []offerRow
+		if err := e.db.Conn(ctx).Where("entry_id = ? AND status = ?", r.ID, Offered).Limit(1).Find(&live).Error; err != nil {
 			return db.Translate(err, "")
 		}
-		if !tellService {
-			return e.dropQuietly(ctx, live.offer(r.entry()))
+		if len(live) == 0 {
+			return e.leaveAsNow(ctx, r, tellService)
 		}
-		return e.drop(ctx, live.offer(r.entry()), Declined)
+		if !tellService {
+			return e.dropQuietly(ctx, live[0].offer(r.entry()))
+		}
+		return e.drop(ctx, live[0].offer(r.entry()), Declined)
 	case Waiting:
 		left, err := e.moveEntry(ctx, r.ID, Waiting, Left)
-		if err != nil || !left || !tellService {
+		if err != nil {
 			return err
+		}
+		if !left {
+			return e.leaveAsNow(ctx, r, tellService)
+		}
+		if !tellService {
+			return nil
 		}
 		svc, err := e.service(r.Service)
 		if err != nil {
@@ -327,6 +338,19 @@ func (e *Engine) leave(ctx context.Context, r entryRow, tellService bool) error 
 		return svc.Left(ctx, r.entry())
 	}
 	return domain.Errorf(domain.Conflict, "this place in line is %s", r.Status)
+}
+
+// leaveAsNow reads again an entry that changed since r was read, and
+// leaves it as it is now. Errors: Conflict when it changed back meanwhile.
+func (e *Engine) leaveAsNow(ctx context.Context, r entryRow, tellService bool) error {
+	var now entryRow
+	if err := e.db.Conn(ctx).Where("id = ?", r.ID).Take(&now).Error; err != nil {
+		return db.Translate(err, "")
+	}
+	if now.Status == r.Status {
+		return domain.Errorf(domain.Conflict, "this place in line changed meanwhile; reload it")
+	}
+	return e.leave(ctx, now, tellService)
 }
 
 // dropQuietly declines a live offer that its service withdrew itself.
