@@ -49,7 +49,7 @@ func lotteryCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	fmt.Fprintf(stdout, "Lottery %s (school %s, grade %d, %s) verifies:\n", l.ID, l.SchoolID, l.Grade, l.AcademicYear)
 	fmt.Fprintln(stdout, "  - the seed's SHA-256 is the commitment published before the draw")
 	fmt.Fprintf(stdout, "  - the ranking of %d applications is the one the seed gives by %s\n", len(l.Ranking), l.Algorithm)
-	fmt.Fprintf(stdout, "  - the %d free seats went in rank order\n", *l.SeatsOffered)
+	fmt.Fprintf(stdout, "  - the free seats (%d) went in rank order\n", *l.SeatsOffered)
 	return nil
 }
 
