@@ -76,7 +76,7 @@ func readLottery(ctx context.Context, base, arg string) (education.Lottery, erro
 // fetchLottery gets a lottery's public page from the API at base.
 func fetchLottery(ctx context.Context, base, id string) (education.Lottery, error) {
 	var l education.Lottery
-	u, err := url.JoinPath(base, "/api/v1/education/lotteries", id)
+	u, err := url.JoinPath(base, "/api/v1/education/lotteries", url.PathEscape(id))
 	if err != nil {
 		return l, fmt.Errorf("-url %s: %w", base, err)
 	}
