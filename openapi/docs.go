@@ -1837,7 +1837,7 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "tags": [
-                    "health-admin"
+                    "health administration"
                 ],
                 "summary": "A facility's waitlists",
                 "operationId": "listHealthWaitlists",

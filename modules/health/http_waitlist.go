@@ -51,7 +51,7 @@ func (h *Handler) joinWaitlist(c echo.Context) error {
 //	@Summary		A facility's waitlists
 //	@Description	Health staff see their facility's lines (a doctor's day each) with how many wait and the live offers, soonest to expire first; health admins any facility's, or every facility's without facility_id. Never who waits.
 //	@ID				listHealthWaitlists
-//	@Tags			health-admin
+//	@Tags			health administration
 //	@Produce		json
 //	@Param			facility_id	query		string	false	"facility (staff: their own by default)"	format(uuid)
 //	@Param			limit		query		int		false	"page size (default 20, at most 100)"
