@@ -323,12 +323,15 @@ func TestHomeOverviewQueryCountIsBounded(t *testing.T) {
 		app.Pay(large, app.Permit(large, app.Vehicle(large), zone, 0, 1).ID)
 	}
 
-	// Warm up, then count one request each.
-	overview(t, app, small)
-	overview(t, app, large)
+	// Warm up, then count one request each. The caller's account and
+	// session are remembered for a second of wall time, which a slow run
+	// may outlast: their reads are authentication's, not the overview's,
+	// and are left out.
 	var os, ol home.Overview
-	ns, sqlSmall := queries.during(func() { os = overview(t, app, small) })
-	nl, sqlLarge := queries.during(func() { ol = overview(t, app, large) })
+	overview(t, app, small)
+	ns, sqlSmall := overviewStatements(queries.during(func() { os = overview(t, app, small) }))
+	overview(t, app, large)
+	nl, sqlLarge := overviewStatements(queries.during(func() { ol = overview(t, app, large) }))
 	if len(os.UpcomingAppointments) != 1 || len(os.SchoolApplications) != 1 || len(os.Permits) != 1 {
 		t.Fatalf("small citizen's overview = %d appointments, %d applications, %d permits; want 1 each",
 			len(os.UpcomingAppointments), len(os.SchoolApplications), len(os.Permits))
@@ -345,6 +348,18 @@ func TestHomeOverviewQueryCountIsBounded(t *testing.T) {
 	if nl > 15 || ns == 0 {
 		t.Errorf("GET /me/overview ran %d statements, want a small fixed number (at most 15):\n  %s", nl, strings.Join(sqlLarge, "\n  "))
 	}
+}
+
+// overviewStatements leaves out of n statements those that authenticate
+// the caller.
+func overviewStatements(n int64, sql []string) (int64, []string) {
+	var kept []string
+	for _, q := range sql {
+		if !strings.Contains(q, "FROM `accounts`") && !strings.Contains(q, "FROM `refresh_tokens`") {
+			kept = append(kept, q)
+		}
+	}
+	return int64(len(kept)), kept
 }
 
 // ---- 2. notifications ----
