@@ -1215,7 +1215,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/EducationWaitlistLineList"
+                            "$ref": "#/definitions/WaitlistLineList"
                         }
                     },
                     "400": {
@@ -2252,7 +2252,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/ParkingWaitlistLineList"
+                            "$ref": "#/definitions/WaitlistLineList"
                         }
                     },
                     "400": {
@@ -9094,24 +9094,6 @@ const docTemplate = `{
                 }
             }
         },
-        "EducationWaitlistLineList": {
-            "type": "object",
-            "required": [
-                "items",
-                "next_cursor"
-            ],
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/WaitlistLine"
-                    }
-                },
-                "next_cursor": {
-                    "type": "string"
-                }
-            }
-        },
         "Facility": {
             "type": "object",
             "required": [
@@ -10424,24 +10406,6 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/AppointmentCard"
                     }
-                }
-            }
-        },
-        "ParkingWaitlistLineList": {
-            "type": "object",
-            "required": [
-                "items",
-                "next_cursor"
-            ],
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/WaitlistLine"
-                    }
-                },
-                "next_cursor": {
-                    "type": "string"
                 }
             }
         },

@@ -238,12 +238,6 @@ func (h *Handler) decide(c echo.Context) error {
 	return c.JSON(http.StatusOK, a)
 }
 
-// LineList is a page of waitlist lines, for staff.
-type LineList struct {
-	Items      []offers.LineView `json:"items"`
-	NextCursor *string           `json:"next_cursor"`
-} // @name EducationWaitlistLineList
-
 // waitlistLines godoc
 //
 //	@Summary		A school's waitlists
@@ -254,7 +248,7 @@ type LineList struct {
 //	@Param			school_id	query		string	false	"school (staff: their own by default)"	format(uuid)
 //	@Param			limit		query		int		false	"page size (default 20, at most 100)"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
-//	@Success		200			{object}	LineList
+//	@Success		200			{object}	offers.LineList
 //	@Failure		400			{object}	web.Problem
 //	@Failure		401			{object}	web.Problem
 //	@Failure		403			{object}	web.Problem
@@ -273,5 +267,5 @@ func (h *Handler) waitlistLines(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, LineList{Items: res.Items, NextCursor: res.NextCursor})
+	return c.JSON(http.StatusOK, offers.LineList{Items: res.Items, NextCursor: res.NextCursor})
 }

@@ -9,12 +9,6 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
-// LineList is a page of waitlist lines, for staff.
-type LineList struct {
-	Items      []offers.LineView `json:"items"`
-	NextCursor *string           `json:"next_cursor"`
-} // @name WaitlistLineList
-
 // joinWaitlist godoc
 //
 //	@Summary		Wait for a seat on a doctor's full day
@@ -56,7 +50,7 @@ func (h *Handler) joinWaitlist(c echo.Context) error {
 //	@Param			facility_id	query		string	false	"facility (staff: their own by default)"	format(uuid)
 //	@Param			limit		query		int		false	"page size (default 20, at most 100)"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
-//	@Success		200			{object}	LineList
+//	@Success		200			{object}	offers.LineList
 //	@Failure		400			{object}	web.Problem
 //	@Failure		401			{object}	web.Problem
 //	@Failure		403			{object}	web.Problem
@@ -75,5 +69,5 @@ func (h *Handler) waitlistLines(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, LineList{Items: res.Items, NextCursor: res.NextCursor})
+	return c.JSON(http.StatusOK, offers.LineList{Items: res.Items, NextCursor: res.NextCursor})
 }

@@ -484,7 +484,7 @@ func TestWaitlistStaffSeeTheZoneLines(t *testing.T) {
 	z.join(first, 1).Want(t, http.StatusCreated)
 	z.join(second, 1).Want(t, http.StatusCreated)
 	lines := func() []offers.LineView {
-		var l parking.LineList
+		var l offers.LineList
 		z.app.Get(pkAdmin+"/waitlists?zone_id="+z.zone, z.admin.Token).Want(t, http.StatusOK).JSON(t, &l)
 		return l.Items
 	}

@@ -131,6 +131,12 @@ type LineView struct {
 	Offers []StaffOffer `json:"offers"`
 } // @name WaitlistLine
 
+// LineList is a page of lines, as every service's staff list answers it.
+type LineList struct {
+	Items      []LineView `json:"items"`
+	NextCursor *string    `json:"next_cursor"`
+} // @name WaitlistLineList
+
 // StaffOffer is a live offer as staff see it: when it expires, not who holds it.
 type StaffOffer struct {
 	ID        string    `json:"id" format:"uuid"`

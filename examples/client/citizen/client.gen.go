@@ -1777,14 +1777,6 @@ type DependantList struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
-// EducationWaitlistLineList defines model for EducationWaitlistLineList.
-type EducationWaitlistLineList struct {
-	Items []WaitlistLine `json:"items"`
-
-	// NextCursor where the next page starts, for `cursor`; null on the last page
-	NextCursor *string `json:"next_cursor"`
-}
-
 // Facility defines model for Facility.
 type Facility struct {
 	Address   string             `json:"address"`
@@ -2341,14 +2333,6 @@ type Overview struct {
 	UnpaidChallans       []ChallanCard     `json:"unpaid_challans"`
 	UnreadNotifications  int               `json:"unread_notifications"`
 	UpcomingAppointments []AppointmentCard `json:"upcoming_appointments"`
-}
-
-// ParkingWaitlistLineList defines model for ParkingWaitlistLineList.
-type ParkingWaitlistLineList struct {
-	Items []WaitlistLine `json:"items"`
-
-	// NextCursor where the next page starts, for `cursor`; null on the last page
-	NextCursor *string `json:"next_cursor"`
 }
 
 // ParkingWaitlistRequest defines model for ParkingWaitlistRequest.
@@ -19627,7 +19611,7 @@ type ListEducationWaitlistsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *EducationWaitlistLineList
+	JSON200 *WaitlistLineList
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -19661,7 +19645,7 @@ type ListEducationWaitlistsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListEducationWaitlistsResponse) GetJSON200() *EducationWaitlistLineList {
+func (r ListEducationWaitlistsResponse) GetJSON200() *WaitlistLineList {
 	return r.JSON200
 }
 
@@ -22423,7 +22407,7 @@ type ListParkingWaitlistsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ParkingWaitlistLineList
+	JSON200 *WaitlistLineList
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -22457,7 +22441,7 @@ type ListParkingWaitlistsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListParkingWaitlistsResponse) GetJSON200() *ParkingWaitlistLineList {
+func (r ListParkingWaitlistsResponse) GetJSON200() *WaitlistLineList {
 	return r.JSON200
 }
 
@@ -47781,7 +47765,7 @@ func ParseListEducationWaitlistsResponse(rsp *http.Response) (*ListEducationWait
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest EducationWaitlistLineList
+		var dest WaitlistLineList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53475,7 +53459,7 @@ func ParseListParkingWaitlistsResponse(rsp *http.Response) (*ListParkingWaitlist
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ParkingWaitlistLineList
+		var dest WaitlistLineList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
