@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/islamabad-digital/citizenapi/api/console"
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/platform/db"
@@ -100,7 +101,7 @@ type Server struct {
 }
 
 // New builds the server: every module (NewModules), middleware, operations
-// endpoints, the spec, and every module's routes.
+// endpoints, the spec, every module's routes and the staff console.
 func New(cfg Config, deps Deps) (*Server, error) {
 	cfg, deps, err := prepare(cfg, deps)
 	if err != nil {
@@ -153,6 +154,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.mountOps(registry)
 	s.mountSpec()
 	s.mountModules(mods)
+	staff, err := console.New(console.Deps{API: e, Identity: mods.Identity, Clock: deps.Clock, Log: deps.Log, Secure: !cfg.Development()})
+	if err != nil {
+		return nil, err
+	}
+	staff.Mount(e)
 	return s, nil
 }
 

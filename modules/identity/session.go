@@ -12,6 +12,7 @@ import (
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
 	"github.com/islamabad-digital/citizenapi/platform/notify"
+	"github.com/islamabad-digital/citizenapi/platform/token"
 )
 
 // errBadCredentials is the one answer for an unknown user and a wrong
@@ -407,4 +408,45 @@ func (s *Service) Principal(ctx context.Context, subject, kind, session string) 
 		}
 	}
 	return p, nil
+}
+
+// StaffSession is an open staff session as the console holds it: the
+// account signed in and a fresh access token of the session.
+type StaffSession struct {
+	Account     Account
+	AccessToken string
+}
+
+// StaffSession returns the open session whose refresh token is
+// refreshToken with a new access token, without spending the refresh
+// token: the staff console keeps it in a cookie and signs each request it
+// makes to the API with such a token. The session must be a staff
+// account's, active and opened less than maxAge ago. Errors:
+// Unauthenticated.
+func (s *Service) StaffSession(ctx context.Context, refreshToken string, maxAge time.Duration) (StaffSession, error) {
+	closed := domain.Errorf(domain.Unauthenticated, "the session was closed; sign in again")
+	row, err := s.store.RefreshByHash(ctx, refreshHash(refreshToken))
+	if domain.IsKind(err, domain.NotFound) {
+		return StaffSession{}, closed
+	} else if err != nil {
+		return StaffSession{}, err
+	}
+	now := s.clock.Now()
+	if row.Status != "active" || !row.ExpiresAt.After(now) || !row.CreatedAt.After(now.Add(-maxAge)) {
+		return StaffSession{}, closed
+	}
+	acc, err := s.people.Account(ctx, row.AccountID)
+	if domain.IsKind(err, domain.NotFound) {
+		return StaffSession{}, closed
+	} else if err != nil {
+		return StaffSession{}, err
+	}
+	if acc.Kind != KindStaff || acc.Status != StatusActive {
+		return StaffSession{}, domain.Errorf(domain.Unauthenticated, "this account cannot use the staff console")
+	}
+	access, _, err := s.signer.Issue(token.TypeAccess, acc.ID, Audience, AccessTokenTTL, token.Claims{Kind: acc.Kind, Session: row.FamilyID})
+	if err != nil {
+		return StaffSession{}, err
+	}
+	return StaffSession{Account: acc, AccessToken: access}, nil
 }
