@@ -133,7 +133,9 @@ type pager struct {
 }
 
 // Pager returns the pager of a list whose next_cursor is cursor.
-func (v view) Pager(cursor *string) pager { return pager{view: v, Next: v.Next(cursor), Back: v.First()} }
+func (v view) Pager(cursor *string) pager {
+	return pager{view: v, Next: v.Next(cursor), Back: v.First()}
+}
 
 // Has reports whether the staff member holds one of roles.
 func (v view) Has(roles ...string) bool { return v.Viewer != nil && holds(*v.Viewer, roles...) }
