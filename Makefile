@@ -15,7 +15,7 @@ TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)?s
 
 SWAG_INIT := go tool swag init -g api/openapi.go -o openapi --outputTypes go,json,yaml --requiredByDefault -q
 
-.PHONY: help run build test test-race test-postgres test-faults lint fmt fuzz bench gobench gosec openapi openapi-check \
+.PHONY: help run build test test-race test-postgres test-faults lint fmt fuzz bench gobench gosec openapi openapi-check console-screenshots \
 	migrate migrate-new seed ci docker up
 
 help: ## Show this help
@@ -105,6 +105,9 @@ bench: ## Load-test a fresh server on PostgreSQL with synthetic city data (BENCH
 	trap "kill $$pid; rm -rf $$data" EXIT; \
 	for i in $$(seq 1 60); do curl -fs http://$(BENCH_ADDR)/readyz >/dev/null && break; sleep 0.5; done; \
 	bin/loadgen -url http://$(BENCH_ADDR) -db '$(BENCH_DB)' -pid $$pid -keys $$data/signing-keys -json bin/bench.json $(BENCH_FLAGS)
+
+console-screenshots: ## Retake the staff console's screenshots in docs/console with the browser tests (needs chromium and Noto fonts for Urdu)
+	CONSOLE_SCREENSHOTS=$(CURDIR)/docs/console go test -count=1 ./api/console/
 
 fmt: ## Format the Go code with gofmt
 	gofmt -l -w .

@@ -96,7 +96,7 @@ func pageText(ctx context.Context) string {
 	return s
 }
 
-// screenshot saves the page as docs/console/name.jpg when
+// screenshot saves the page as docs/console/name.png (a PNG) when
 // CONSOLE_SCREENSHOTS names the directory to write to (make
 // console-screenshots does).
 func screenshot(t *testing.T, ctx context.Context, name string) {
@@ -105,11 +105,11 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if dir == "" {
 		return
 	}
-	jpeg, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".jpg"), jpeg, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

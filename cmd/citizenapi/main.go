@@ -196,7 +196,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	srv.RunBackground(ctx)
 	base := displayURL(ln.Addr())
 	fmt.Fprintf(stdout, "Citizen services API (%s, %s database) listening on %s\n", cfg.Env, d.Dialect, base)
-	fmt.Fprintf(stdout, "  Swagger UI:  %s/swagger/index.html\n  OpenAPI 3:   %s/openapi.json\n", base, base)
+	fmt.Fprintf(stdout, "  Swagger UI:     %s/swagger/index.html\n  OpenAPI 3:      %s/openapi.json\n  Staff console:  %s/console/\n", base, base, base)
 	return srv.Run(ctx, ln, cfg.drain(), cfg.ShutdownTimeout)
 }
 
