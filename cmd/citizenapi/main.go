@@ -286,7 +286,7 @@ func printDemoLogins(ctx context.Context, m *api.Modules, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "Demo logins (POST /api/v1/auth/login with {\"username\", \"password\"}):")
+	fmt.Fprintln(stdout, "Demo logins (POST /api/v1/auth/login with {\"username\", \"password\"}; staff also sign in at /console/):")
 	for _, l := range identity.DemoLogins(facility.Name, school.Name) {
 		fmt.Fprintf(stdout, "  %-16s %-38s %-26s %s\n", l.Role, l.Username, l.Password, l.Note)
 	}
