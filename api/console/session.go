@@ -47,8 +47,11 @@ func (h *Console) sessionCookie() string {
 	return "console-session"
 }
 
+// cookie returns a console cookie: HttpOnly, SameSite=Strict, and Secure
+// outside development, which serves plain http on the developer's machine.
 func (h *Console) cookie(name, value string, maxAge int) *http.Cookie {
-	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+	return &http.Cookie{ // #nosec G124 -- Secure is h.secure: on everywhere but development
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteStrictMode}
 }
 
