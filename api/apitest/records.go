@@ -16,11 +16,12 @@ import (
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
+	"github.com/islamabad-digital/citizenapi/modules/traffic"
 )
 
 // The methods in this file make the records a test needs through the API:
 // facilities, timetables and appointments, schools and applications, zones
-// and permits. The catalogue is made by the department's administrator
+// and permits, traffic sectors and offences. The catalogue is made by the department's administrator
 // (Admin), under names of its own, because on PostgreSQL the tests of a
 // package share one schema. Days are counted from the clock's local date.
 
@@ -222,4 +223,33 @@ func (a *App) Pay(c *Citizen, permitID string) parking.Permit {
 		a.t.Fatalf("paid permit is %s, want active", p.Status)
 	}
 	return p
+}
+
+// ---- traffic ----
+
+// Sector adds a traffic sector with a code of its own and returns its ID
+// and code. No route of the API makes sectors (the city's come with the
+// demo data), so it is written to the database as the demo loads them.
+func (a *App) Sector() (id, code string) {
+	a.t.Helper()
+	id, code = uuid.NewString(), fmt.Sprintf("T-%d", rand.IntN(1_000_000_000))
+	err := a.DB.Exec("INSERT INTO traffic_sectors (id, code, name, name_ur, created_at) VALUES (?, ?, ?, ?, ?)",
+		id, code, "Test sector "+code, "ٹیسٹ سیکٹر "+code, a.Clock.Now()).Error
+	if err != nil {
+		a.t.Fatalf("insert sector: %v", err)
+	}
+	return id, code
+}
+
+// Offence adds an offence with a code of its own to the schedule, as the
+// traffic administrator: fine rupees, twice that after 14 days. It
+// returns the offence.
+func (a *App) Offence(fine int64) traffic.Offence {
+	a.t.Helper()
+	var o traffic.Offence
+	a.Post(api.BasePath+"/admin/traffic/offences", a.Admin(identity.RoleTrafficAdmin).Token, traffic.OffenceInput{
+		Code: fmt.Sprintf("TEST_%d", rand.IntN(1_000_000_000)), Title: "Signal violation", TitleUr: "اشارہ توڑنا",
+		FinePKR: fine, LateFinePKR: 2 * fine, DueDays: 14,
+	}).Want(a.t, http.StatusCreated).JSON(a.t, &o)
+	return o
 }

@@ -87,6 +87,18 @@ func (h *Console) call(c echo.Context, method, path string, query url.Values, bo
 	return nil
 }
 
+// passQuery copies the named query parameters that are present, for the
+// API call behind a page.
+func passQuery(c echo.Context, names ...string) url.Values {
+	q := url.Values{}
+	for _, name := range names {
+		if v := c.QueryParam(name); v != "" {
+			q.Set(name, v)
+		}
+	}
+	return q
+}
+
 // recorder keeps the API's answer to an in-process call.
 type recorder struct {
 	header http.Header

@@ -39,12 +39,8 @@ func (h *Console) healthDay(c echo.Context) error {
 	if date == "" {
 		date = domain.LocalDate(h.clock.Now()).Format("2006-01-02")
 	}
-	q := url.Values{"date": {date}}
-	for _, name := range []string{"facility_id", "cursor"} {
-		if v := c.QueryParam(name); v != "" {
-			q.Set(name, v)
-		}
-	}
+	q := passQuery(c, "facility_id", "cursor")
+	q.Set("date", date)
 	p := healthDayPage{Date: date}
 	if err := h.call(c, http.MethodGet, "/admin/health/appointments", q, nil, &p.Appointments); err != nil {
 		return err

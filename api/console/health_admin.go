@@ -211,17 +211,6 @@ func (h *Console) callOrFlash(c echo.Context, method, apiPath string, body, out 
 	return err == nil, err
 }
 
-// passQuery copies the named query parameters that are present.
-func passQuery(c echo.Context, names ...string) url.Values {
-	q := url.Values{}
-	for _, name := range names {
-		if v := c.QueryParam(name); v != "" {
-			q.Set(name, v)
-		}
-	}
-	return q
-}
-
 // postedInt reads a whole number from the form; anything else is -1,
 // which every count the console posts refuses, so that the API names the
 // field instead of taking a silent zero.
