@@ -14,6 +14,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -229,13 +230,37 @@ func (h *Console) refused(c echo.Context, r *refusal) {
 	h.flash(c, f)
 }
 
+// asRefusal returns the API's refusal of what the staff member sent, for
+// the page to show beside its form. A closed session, a failure of the
+// API's own and any other error are returned as errors, for htmlErrors.
+func asRefusal(err error) (*refusal, error) {
+	var r *refusal
+	if errors.As(err, &r) && r.Status != http.StatusUnauthorized && r.Status < 500 {
+		return r, nil
+	}
+	return nil, err
+}
+
+// dayStart returns the start of the Islamabad day days after date, in RFC
+// 3339, or date itself when it is not a date, for the API to refuse with
+// its own message.
+func dayStart(date string, days int) string {
+	if date == "" {
+		return ""
+	}
+	d, err := time.ParseInLocation(time.DateOnly, date, domain.Karachi)
+	if err != nil {
+		return date
+	}
+	return d.AddDate(0, 0, days).Format(time.RFC3339)
+}
+
 // act sends a form's change to the API and returns to the form's page,
 // where the API's refusal, or the notice done, is shown.
 func (h *Console) act(c echo.Context, method, apiPath string, body any, done string) error {
 	back := localPath(c.FormValue("back"), "/console/")
-	err := h.call(c, method, apiPath, nil, body, nil)
-	var refused *refusal
-	if errors.As(err, &refused) && refused.Status != http.StatusUnauthorized {
+	refused, err := asRefusal(h.call(c, method, apiPath, nil, body, nil))
+	if refused != nil {
 		h.refused(c, refused)
 		return c.Redirect(http.StatusSeeOther, back)
 	} else if err != nil {

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"math"
 	"net/http"
 	"net/url"
@@ -179,22 +178,12 @@ func (h *Console) facilitySlots(c echo.Context) error {
 	q := passQuery(c, "practitioner_id", "cursor")
 	q.Set("facility_id", id)
 	q.Set("include_full", "true")
-	q.Set("from", localDayStart(p.From, 0))
-	q.Set("to", localDayStart(p.To, 1))
+	q.Set("from", dayStart(p.From, 0))
+	q.Set("to", dayStart(p.To, 1))
 	if err := h.call(c, http.MethodGet, "/health/slots", q, nil, &p.Slots); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, "health-admin-slots", p)
-}
-
-// localDayStart is the start of the local day after+date, in RFC 3339, or
-// date itself when it is not one, for the API to refuse with its message.
-func localDayStart(date string, after int) string {
-	d, err := time.ParseInLocation(time.DateOnly, date, domain.Karachi)
-	if err != nil {
-		return date
-	}
-	return d.AddDate(0, 0, after).Format(time.RFC3339)
 }
 
 // callOrFlash sends a form's change to the API and decodes its answer into
@@ -202,9 +191,8 @@ func localDayStart(date string, after int) string {
 // returns false with the redirect there as err; on any other failure,
 // false and the failure.
 func (h *Console) callOrFlash(c echo.Context, method, apiPath string, body, out any) (bool, error) {
-	err := h.call(c, method, apiPath, nil, body, out)
-	var refused *refusal
-	if errors.As(err, &refused) && refused.Status != http.StatusUnauthorized {
+	refused, err := asRefusal(h.call(c, method, apiPath, nil, body, out))
+	if refused != nil {
 		h.refused(c, refused)
 		return false, c.Redirect(http.StatusSeeOther, localPath(c.FormValue("back"), "/console/"))
 	}

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -316,9 +315,8 @@ func optionalText(c echo.Context, name string) *string {
 // its own form (a malformed plate, a sector not one's own) instead of on
 // an error page. Other failures are returned.
 func (h *Console) readOrProblem(c echo.Context, apiPath string, query url.Values, out any) (*web.Problem, error) {
-	err := h.call(c, http.MethodGet, apiPath, query, nil, out)
-	var refused *refusal
-	if errors.As(err, &refused) && refused.Status != http.StatusUnauthorized && refused.Status < 500 {
+	refused, err := asRefusal(h.call(c, http.MethodGet, apiPath, query, nil, out))
+	if refused != nil {
 		return &refused.Problem, nil
 	}
 	return nil, err

@@ -1,15 +1,12 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/education"
 	"github.com/islamabad-digital/citizenapi/modules/health"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
@@ -58,26 +55,6 @@ var (
 		identity.RoleEducationStaff, identity.RoleParkingAdmin, identity.RoleParkingOfficer, identity.RoleTrafficAdmin, identity.RoleTrafficOfficer}
 	departments = []string{"platform", "health", "education", "parking", "traffic"}
 )
-
-// formRefusal returns the API's refusal of a form, to be shown beside the
-// form with what was typed. A closed session and any other error are
-// returned as errors, for htmlErrors.
-func formRefusal(err error) (*refusal, error) {
-	var r *refusal
-	if errors.As(err, &r) && r.Status != http.StatusUnauthorized {
-		return r, nil
-	}
-	return nil, err
-}
-
-// listQuery passes a list page's cursor on to the API.
-func listQuery(c echo.Context) url.Values {
-	q := url.Values{}
-	if v := c.QueryParam("cursor"); v != "" {
-		q.Set("cursor", v)
-	}
-	return q
-}
 
 // unitOption is a facility, school or traffic sector a unit-scoped role or
 // client may be bound to.
@@ -167,7 +144,7 @@ func (h *Console) staffList(c echo.Context) error {
 // suggest, and renders it with status.
 func (h *Console) showStaff(c echo.Context, status int, p staffPage) error {
 	p.Roles, p.Departments = staffRoles, departments
-	if err := h.call(c, http.MethodGet, "/admin/staff", listQuery(c), nil, &p.Staff); err != nil {
+	if err := h.call(c, http.MethodGet, "/admin/staff", passQuery(c, "cursor"), nil, &p.Staff); err != nil {
 		return err
 	}
 	var err error
@@ -184,7 +161,7 @@ func (h *Console) createStaff(c echo.Context) error {
 	in := identity.NewStaff{Email: strings.TrimSpace(c.FormValue("email")), FullName: c.FormValue("full_name"), Password: c.FormValue("password"),
 		Role: c.FormValue("role"), Department: c.FormValue("department"), UnitID: strings.TrimSpace(c.FormValue("unit_id"))}
 	var acc identity.Account
-	refused, err := formRefusal(h.call(c, http.MethodPost, "/admin/staff", nil, in, &acc))
+	refused, err := asRefusal(h.call(c, http.MethodPost, "/admin/staff", nil, in, &acc))
 	if err != nil {
 		return err
 	}
@@ -276,7 +253,7 @@ func (h *Console) clientList(c echo.Context) error {
 // showClients fills p with a page of clients and renders it with status.
 func (h *Console) showClients(c echo.Context, status int, p clientsPage) error {
 	p.Scopes = integrations.ScopeNames()
-	if err := h.call(c, http.MethodGet, "/admin/clients", listQuery(c), nil, &p.Clients); err != nil {
+	if err := h.call(c, http.MethodGet, "/admin/clients", passQuery(c, "cursor"), nil, &p.Clients); err != nil {
 		return err
 	}
 	var err error
@@ -296,7 +273,7 @@ func (h *Console) createClient(c echo.Context) error {
 	in := integrations.NewClient{Name: strings.TrimSpace(form.Get("name")), OwnerContact: strings.TrimSpace(form.Get("owner_contact")),
 		Scopes: form["scopes"], UnitID: strings.TrimSpace(form.Get("unit_id"))}
 	var out integrations.ClientWithSecret
-	refused, err := formRefusal(h.call(c, http.MethodPost, "/admin/clients", nil, in, &out))
+	refused, err := asRefusal(h.call(c, http.MethodPost, "/admin/clients", nil, in, &out))
 	if err != nil {
 		return err
 	}
@@ -314,7 +291,7 @@ func (h *Console) rotateClientSecret(c echo.Context) error {
 		return err
 	}
 	var out integrations.ClientWithSecret
-	refused, err := formRefusal(h.call(c, http.MethodPost, "/admin/clients/"+id+"/secret", nil, nil, &out))
+	refused, err := asRefusal(h.call(c, http.MethodPost, "/admin/clients/"+id+"/secret", nil, nil, &out))
 	if err != nil {
 		return err
 	}
@@ -354,7 +331,7 @@ func (h *Console) auditLog(c echo.Context) error {
 	trim := func(name string) string { return strings.TrimSpace(c.QueryParam(name)) }
 	f := auditFilter{ActorID: trim("actor_id"), TargetType: trim("target_type"), TargetID: trim("target_id"),
 		SubjectID: trim("subject_id"), From: trim("from"), To: trim("to")}
-	q := listQuery(c)
+	q := passQuery(c, "cursor")
 	for name, v := range map[string]string{"actor_id": f.ActorID, "target_type": f.TargetType, "target_id": f.TargetID,
 		"subject_id": f.SubjectID, "from": dayStart(f.From, 0), "to": dayStart(f.To, 1)} {
 		if v != "" {
@@ -362,7 +339,7 @@ func (h *Console) auditLog(c echo.Context) error {
 		}
 	}
 	p := auditPage{Filter: f}
-	refused, err := formRefusal(h.call(c, http.MethodGet, "/admin/audit", q, nil, &p.Entries))
+	refused, err := asRefusal(h.call(c, http.MethodGet, "/admin/audit", q, nil, &p.Entries))
 	if err != nil {
 		return err
 	}
@@ -371,18 +348,4 @@ func (h *Console) auditLog(c echo.Context) error {
 		p.Refusal, status = &refused.Problem, refused.Status
 	}
 	return h.render(c, status, "platform-audit", p)
-}
-
-// dayStart returns the start of the Islamabad day days after date, in RFC
-// 3339, or date itself when it is not a date, for the API to refuse with
-// its own message.
-func dayStart(date string, days int) string {
-	if date == "" {
-		return ""
-	}
-	d, err := time.ParseInLocation(time.DateOnly, date, domain.Karachi)
-	if err != nil {
-		return date
-	}
-	return d.AddDate(0, 0, days).Format(time.RFC3339)
 }
