@@ -1,7 +1,10 @@
 package console
 
 import (
+	"io/fs"
 	"net/http"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +45,27 @@ func TestCSRFTokens(t *testing.T) {
 	a, b := csrfFor("session one"), csrfFor("session two")
 	if a == b || a != csrfFor("session one") || len(a) != 43 {
 		t.Errorf("csrfFor gives %q and %q", a, b)
+	}
+}
+
+// TestTemplatesNeedNoInlineCode keeps the templates within the strict
+// Content-Security-Policy: no inline script, event handler or style
+// attribute, which the browser would refuse to run or apply.
+func TestTemplatesNeedNoInlineCode(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)<script(\s[^>]*)?>|\son[a-z]+\s*=|\sstyle\s*=|javascript:`)
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("templates: %v %v", names, err)
+	}
+	for _, name := range names {
+		raw, err := templateFiles.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range inline.FindAllString(string(raw), -1) {
+			if !strings.Contains(m, "src=") {
+				t.Errorf("%s: inline code %q", name, m)
+			}
+		}
 	}
 }
