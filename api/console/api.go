@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,15 +28,39 @@ func (r *refusal) Error() string {
 }
 
 // call sends one request to the API in process as the signed-in staff
-// member, from the client's own address and in their language, and
-// decodes a successful answer into out (when out is not nil). Any other
-// answer is a *refusal.
+// member and decodes a successful answer into out (when out is not nil).
+// Any other answer is a *refusal.
 func (h *Console) call(c echo.Context, method, path string, query url.Values, body, out any) error {
+	req, err := apiRequest(c, method, path, query, body)
+	if err != nil {
+		return err
+	}
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	h.api.ServeHTTP(rec, req)
+	if rec.status >= 300 {
+		r := &refusal{Status: rec.status}
+		if err := json.Unmarshal(rec.body.Bytes(), &r.Problem); err != nil || r.Problem.Detail == "" {
+			r.Problem.Detail = http.StatusText(rec.status)
+		}
+		return r
+	}
+	if out == nil || rec.status == http.StatusNoContent {
+		return nil
+	}
+	if err := json.Unmarshal(rec.body.Bytes(), out); err != nil {
+		return fmt.Errorf("decode %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// apiRequest builds the API request of a console request: the staff
+// member's token, language and request ID, from the client's own address.
+func apiRequest(c echo.Context, method, path string, query url.Values, body any) (*http.Request, error) {
 	var payload io.Reader
 	if body != nil {
 		raw, err := json.Marshal(body)
 		if err != nil {
-			return fmt.Errorf("encode %s %s: %w", method, path, err)
+			return nil, fmt.Errorf("encode %s %s: %w", method, path, err)
 		}
 		payload = bytes.NewReader(raw)
 	}
@@ -48,7 +71,7 @@ func (h *Console) call(c echo.Context, method, path string, query url.Values, bo
 	outer := c.Request()
 	req, err := http.NewRequestWithContext(outer.Context(), method, target, payload)
 	if err != nil {
-		return fmt.Errorf("build %s %s: %w", method, path, err)
+		return nil, fmt.Errorf("build %s %s: %w", method, path, err)
 	}
 	// The API sees the staff member's own address (for its throttles and
 	// audit log) through the same headers a proxy in front would set.
@@ -69,22 +92,7 @@ func (h *Console) call(c echo.Context, method, path string, query url.Values, bo
 	if body != nil {
 		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	}
-	rec := &recorder{header: http.Header{}, status: http.StatusOK}
-	h.api.ServeHTTP(rec, req)
-	if rec.status >= 300 {
-		r := &refusal{Status: rec.status}
-		if err := json.Unmarshal(rec.body.Bytes(), &r.Problem); err != nil || r.Problem.Detail == "" {
-			r.Problem.Detail = http.StatusText(rec.status)
-		}
-		return r
-	}
-	if out == nil || rec.status == http.StatusNoContent {
-		return nil
-	}
-	if err := json.Unmarshal(rec.body.Bytes(), out); err != nil {
-		return fmt.Errorf("decode %s %s: %w", method, strings.SplitN(path, "?", 2)[0], err)
-	}
-	return nil
+	return req, nil
 }
 
 // passQuery copies the named query parameters that are present, for the
