@@ -130,6 +130,40 @@ func TestHealthAdminSeesRefusals(t *testing.T) {
 	if !strings.HasSuffix(currentURL(t, ctx), "/console/health/facilities/"+facility) {
 		t.Fatalf("a refused schedule returned to %s", currentURL(t, ctx))
 	}
+	if got := attrValue(t, ctx, "#start_time"); got != "12:00" {
+		t.Errorf("the refused schedule's start time came back as %q, want what was typed", got)
+	}
+
+	// A facility off the map: refused, with what was typed still there.
+	open(t, ctx, app, "/console/health/facilities")
+	fill(t, ctx, "#new-facility #name", "Refused Clinic")
+	fill(t, ctx, "#new-facility #sector", "G-9/4")
+	fill(t, ctx, "#new-facility #address", "Street 1")
+	fill(t, ctx, "#new-facility #lat", "0")
+	fill(t, ctx, "#new-facility #lng", "0")
+	click(t, ctx, `#new-facility button[type="submit"]`)
+	if got := text(t, ctx, ".flash.error"); !strings.Contains(got, "location") {
+		t.Fatalf("a facility off the map shows %q", got)
+	}
+	for sel, want := range map[string]string{"#new-facility #name": "Refused Clinic", "#new-facility #sector": "G-9/4", "#new-facility #address": "Street 1"} {
+		if got := attrValue(t, ctx, sel); got != want {
+			t.Errorf("after the refusal %s holds %q, want %q", sel, got, want)
+		}
+	}
+	open(t, ctx, app, "/console/health/facilities")
+	if got := attrValue(t, ctx, "#new-facility #name"); got != "" {
+		t.Errorf("the typed name outlived the refusal's page: %q", got)
+	}
+}
+
+// attrValue is the current value of the field sel.
+func attrValue(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).value`, sel)))
+	if err != nil {
+		t.Fatalf("read the value of %s: %v", sel, err)
+	}
+	return v
 }
 
 // setValueOf sets the value of a select, date or time field, whose typing
