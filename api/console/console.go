@@ -100,7 +100,21 @@ func (h *Console) Mount(e *echo.Echo) {
 	s.GET("/", h.home)
 	s.POST("/sign-out", h.signOut)
 	for _, sc := range screens {
-		sc.mount(h, s)
+		sc.mount(h, screenRoutes{group: s, only: h.forRoles(slices.Concat(sc.Roles, sc.Also))})
+	}
+}
+
+// forRoles keeps a screen's pages to the roles it serves, so that nobody
+// is shown forms the API would refuse them. The API still decides every
+// read and write.
+func (h *Console) forRoles(roles []string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !holds(viewerOf(c).account, roles...) {
+				return h.render(c, http.StatusForbidden, "error", errorPage{Message: i18n.T(langOf(c), "console.not_your_screen", nil)})
+			}
+			return next(c)
+		}
 	}
 }
 

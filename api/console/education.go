@@ -22,7 +22,7 @@ import (
 func init() {
 	screens = append(screens,
 		screen{Title: "console.nav.education_applications", Path: "/console/education/applications",
-			Roles: []string{identity.RoleEducationStaff}, mount: mountEducationOffice},
+			Roles: []string{identity.RoleEducationStaff}, Also: []string{identity.RoleEducationAdmin}, mount: mountEducationOffice},
 		screen{Title: "console.nav.education_schools", Path: "/console/education/schools",
 			Roles: []string{identity.RoleEducationAdmin}, mount: mountEducationSchools},
 		screen{Title: "console.nav.education_windows", Path: "/console/education/windows",
@@ -31,25 +31,25 @@ func init() {
 			Roles: []string{identity.RoleEducationAdmin}, mount: mountEducationLotteries})
 }
 
-func mountEducationOffice(h *Console, g *echo.Group) {
+func mountEducationOffice(h *Console, g screenRoutes) {
 	g.GET("/education/applications", h.educationApplications)
 	g.POST("/education/applications/:id/decision", h.decideApplication)
 	g.POST("/education/schools/:id/seats", h.setSchoolSeats)
 }
 
-func mountEducationSchools(h *Console, g *echo.Group) {
+func mountEducationSchools(h *Console, g screenRoutes) {
 	g.GET("/education/schools", h.educationSchools)
 	g.POST("/education/schools", h.createSchool)
 	g.GET("/education/schools/:id", h.educationSchool)
 	g.POST("/education/schools/:id", h.updateSchool)
 }
 
-func mountAdmissionWindows(h *Console, g *echo.Group) {
+func mountAdmissionWindows(h *Console, g screenRoutes) {
 	g.GET("/education/windows", h.admissionWindows)
 	g.POST("/education/windows", h.createAdmissionWindow)
 }
 
-func mountEducationLotteries(h *Console, g *echo.Group) {
+func mountEducationLotteries(h *Console, g screenRoutes) {
 	g.GET("/education/lotteries", h.educationLotteries)
 	g.POST("/education/lotteries", h.commitLottery)
 	g.POST("/education/lotteries/:id/draw", h.drawLottery)

@@ -13,10 +13,10 @@ import (
 
 func init() {
 	screens = append(screens, screen{Title: "console.nav.health_day", Path: "/console/health/day",
-		Roles: []string{identity.RoleHealthStaff}, mount: mountHealthDesk})
+		Roles: []string{identity.RoleHealthStaff}, Also: []string{identity.RoleHealthAdmin}, mount: mountHealthDesk})
 }
 
-func mountHealthDesk(h *Console, g *echo.Group) {
+func mountHealthDesk(h *Console, g screenRoutes) {
 	g.GET("/health/day", h.healthDay)
 	g.POST("/health/appointments/:id/status", h.setAppointmentStatus)
 	g.POST("/health/slots/:id/cancel", h.cancelSlot)

@@ -22,7 +22,7 @@ func init() {
 		Roles: []string{identity.RoleHealthAdmin}, mount: mountHealthAdmin})
 }
 
-func mountHealthAdmin(h *Console, g *echo.Group) {
+func mountHealthAdmin(h *Console, g screenRoutes) {
 	g.GET("/health/facilities", h.healthFacilities)
 	g.POST("/health/facilities", h.createFacility)
 	g.GET("/health/facilities/:id", h.healthFacility)
@@ -135,7 +135,7 @@ func (h *Console) createSchedule(c echo.Context) error {
 	}
 	h.flash(c, flash{Kind: "ok", Text: i18n.T(langOf(c), "console.done.slots_created", map[string]string{"n": strconv.Itoa(res.Created)})})
 	facility, err := uuid.Parse(c.FormValue("facility_id"))
-	if err != nil {
+	if err != nil || res.Created == 0 {
 		return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("back"), "/console/health/facilities"))
 	}
 	q := url.Values{"practitioner_id": {in.PractitionerID}, "from": {in.From}, "to": {in.To}}

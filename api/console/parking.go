@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/modules/identity"
 	"github.com/islamabad-digital/citizenapi/modules/parking"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
@@ -27,18 +28,18 @@ func init() {
 			Roles: []string{identity.RoleParkingAdmin}, mount: mountParkingZones})
 }
 
-func mountParkingVerify(h *Console, g *echo.Group) {
+func mountParkingVerify(h *Console, g screenRoutes) {
 	g.GET("/parking/verify", h.parkingVerify)
 }
 
-func mountParkingPermits(h *Console, g *echo.Group) {
+func mountParkingPermits(h *Console, g screenRoutes) {
 	g.GET("/parking/permits", h.parkingPermits)
 	for _, action := range []string{"approve", "reject", "revoke"} {
 		g.POST("/parking/permits/:id/"+action, h.parkingVerdict(action))
 	}
 }
 
-func mountParkingZones(h *Console, g *echo.Group) {
+func mountParkingZones(h *Console, g screenRoutes) {
 	g.GET("/parking/zones", h.parkingZonesPage)
 	g.POST("/parking/zones", h.createParkingZone)
 	g.GET("/parking/zones/:id", h.parkingZoneForm)
@@ -73,6 +74,10 @@ func (h *Console) parkingVerify(c echo.Context) error {
 		q := url.Values{"plate": {p.Plate}, "zone_id": {p.ZoneID}}
 		if p.Problem, err = h.readOrProblem(c, "/parking/verify", q, &p.Result); err != nil {
 			return err
+		}
+		// A plate the API read is shown as it is stored and painted.
+		if plate, err := domain.NormalizePlate("plate", p.Plate); err == nil && p.Problem == nil {
+			p.Plate = plate
 		}
 	}
 	return h.render(c, http.StatusOK, "parking-verify", p)

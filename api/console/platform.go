@@ -24,14 +24,14 @@ func init() {
 		screen{Title: "console.nav.platform_audit", Path: "/console/platform/audit", Roles: admin, mount: mountPlatformAudit})
 }
 
-func mountPlatformStaff(h *Console, g *echo.Group) {
+func mountPlatformStaff(h *Console, g screenRoutes) {
 	g.GET("/platform/staff", h.staffList)
 	g.POST("/platform/staff", h.createStaff)
 	g.POST("/platform/staff/:id/status", h.setStaffActive)
 	g.POST("/platform/staff/:id/roles", h.setStaffRoles)
 }
 
-func mountPlatformClients(h *Console, g *echo.Group) {
+func mountPlatformClients(h *Console, g screenRoutes) {
 	g.GET("/platform/clients", h.clientList)
 	g.POST("/platform/clients", h.createClient)
 	g.POST("/platform/clients/:id/revoke", h.revokeClient)
@@ -43,7 +43,7 @@ func mountPlatformClients(h *Console, g *echo.Group) {
 	})
 }
 
-func mountPlatformAudit(h *Console, g *echo.Group) {
+func mountPlatformAudit(h *Console, g screenRoutes) {
 	g.GET("/platform/audit", h.auditLog)
 }
 

@@ -21,8 +21,25 @@ type screen struct {
 	Title string // text key
 	Path  string
 	Roles []string
-	mount func(h *Console, g *echo.Group)
+	// Also are roles that open the screen's pages from another screen's
+	// links (an administrator's view of one facility's day), without a
+	// place in their menu.
+	Also  []string
+	mount func(h *Console, g screenRoutes)
 }
+
+// screenRoutes registers a screen's routes, each behind the screen's
+// roles.
+type screenRoutes struct {
+	group *echo.Group
+	only  echo.MiddlewareFunc
+}
+
+// GET registers a page of the screen.
+func (r screenRoutes) GET(path string, h echo.HandlerFunc) { r.group.GET(path, h, r.only) }
+
+// POST registers a form of the screen.
+func (r screenRoutes) POST(path string, h echo.HandlerFunc) { r.group.POST(path, h, r.only) }
 
 // screens lists every screen, in menu order.
 var screens []screen

@@ -262,3 +262,36 @@ func TestConsoleRefusesNonsense(t *testing.T) {
 		t.Errorf("a 2 MiB form answered %d", res.StatusCode)
 	}
 }
+
+// TestConsoleScreensKeepToTheirRoles: a screen's pages open only for the
+// roles it serves (an administrator reaching a desk's page from a link
+// included), so nobody is shown forms the API would refuse them; an
+// officer of one traffic sector is offered that sector alone.
+func TestConsoleScreensKeepToTheirRoles(t *testing.T) {
+	app := apitest.New(t)
+	facility := app.Facility()
+	desk := newBrowserless(t, app)
+	desk.signIn(app.NewStaff(identity.RoleHealthStaff, facility).Email, apitest.StaffPassword)
+	for _, path := range []string{"/console/health/facilities", "/console/health/facilities/" + facility, "/console/platform/staff", "/console/parking/verify", "/console/education/applications"} {
+		if res, body := desk.get(path); res.StatusCode != http.StatusForbidden || !strings.Contains(body, "not for your role") || strings.Contains(body, `method="post" action="/console/health/facilities"`) {
+			t.Errorf("the desk opening %s: %d", path, res.StatusCode)
+		}
+	}
+	admin := newBrowserless(t, app)
+	admin.signIn(app.Admin(identity.RoleHealthAdmin).Email, apitest.StaffPassword)
+	if res, body := admin.get("/console/health/day?facility_id=" + facility); res.StatusCode != http.StatusOK || strings.Contains(body, `class="flash error"`) {
+		t.Errorf("the health administrator opening a facility's day list: %d", res.StatusCode)
+	}
+
+	app.Sector() // another sector, which the officer must not be offered
+	sector, code := app.Sector()
+	officer := newBrowserless(t, app)
+	officer.signIn(app.NewStaff(identity.RoleTrafficOfficer, sector).Email, apitest.StaffPassword)
+	_, page := officer.get("/console/traffic/issue")
+	if !strings.Contains(page, code) {
+		t.Errorf("the issue form does not offer the officer's sector %s", code)
+	}
+	if options := regexp.MustCompile(`(?s)<select[^>]*name="sector".*?</select>`).FindString(page); strings.Count(options, "<option") != 1 {
+		t.Errorf("an officer of one sector is offered %s", options)
+	}
+}

@@ -30,17 +30,17 @@ func init() {
 			Roles: []string{identity.RoleTrafficAdmin}, mount: mountTrafficOffences})
 }
 
-func mountTrafficChallans(h *Console, g *echo.Group) {
+func mountTrafficChallans(h *Console, g screenRoutes) {
 	g.GET("/traffic/challans", h.trafficChallans)
 	g.POST("/traffic/challans/:id/decision", h.decideChallan)
 }
 
-func mountTrafficIssue(h *Console, g *echo.Group) {
+func mountTrafficIssue(h *Console, g screenRoutes) {
 	g.GET("/traffic/issue", h.trafficIssueForm)
 	g.POST("/traffic/challans", h.issueChallan)
 }
 
-func mountTrafficOffences(h *Console, g *echo.Group) {
+func mountTrafficOffences(h *Console, g screenRoutes) {
 	g.GET("/traffic/offences", h.trafficOffences)
 	g.POST("/traffic/offences", h.createOffence)
 	g.POST("/traffic/offences/:code", h.updateOffence)
@@ -111,10 +111,12 @@ func (h *Console) trafficIssueForm(c echo.Context) error {
 	if p.Sectors, err = everyPage[traffic.Sector](h, c, "/traffic/sectors", nil); err != nil {
 		return err
 	}
+	// An officer of a sector issues there only (the API refuses the others),
+	// so only that sector is offered.
 	if unit := unitOf(viewerOf(c).account); unit != "" {
 		for _, s := range p.Sectors {
 			if s.ID == unit {
-				p.Sector = s.Code
+				p.Sector, p.Sectors = s.Code, []traffic.Sector{s}
 			}
 		}
 	}

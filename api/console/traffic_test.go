@@ -124,7 +124,15 @@ func TestTrafficOfficerKeptToOwnSector(t *testing.T) {
 	open(t, ctx, app, "/console/traffic/issue")
 	fill(t, ctx, "#plate", "ICT-QQZ-77")
 	parkingChoose(t, ctx, "#offence_code", offence.Code)
-	parkingChoose(t, ctx, "#sector", otherCode)
+	// The form offers the officer's own sector only; a forged choice of
+	// another is the API's to refuse.
+	err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const s = document.querySelector("#sector");
+		s.add(new Option("other", "`+otherCode+`")); s.value = "`+otherCode+`";
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	fill(t, ctx, "#place", "Srinagar Highway")
 	click(t, ctx, "#issue-challan button[type=submit]")
 	if got := text(t, ctx, ".flash.error"); !strings.Contains(got, "your own sector") {
