@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +55,9 @@ func TestThroughPrism(t *testing.T) {
 	if me := j.do("profile", "GET", "/api/v1/me", token, nil, 200); me["id"] != account["id"] {
 		t.Fatalf("profile %v, want account %v", me["id"], account["id"])
 	}
-	slots := j.do("find slots", "GET", "/api/v1/health/slots?limit=5", "", nil, 200)["items"].([]any)
+	// Three hours ahead, so that the booking can still be cancelled.
+	from := url.QueryEscape(app.Clock.Now().Add(3 * time.Hour).Format(time.RFC3339))
+	slots := j.do("find slots", "GET", "/api/v1/health/slots?limit=5&from="+from, "", nil, 200)["items"].([]any)
 	slot := slots[0].(map[string]any)["id"].(string)
 	key := uuid.NewString()
 	booked := j.do("book", "POST", "/api/v1/health/appointments", token, map[string]string{"slot_id": slot}, 201, "Idempotency-Key", key)
