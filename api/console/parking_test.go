@@ -137,8 +137,8 @@ func TestParkingAdminDecidesPermits(t *testing.T) {
 	if v.Valid {
 		t.Fatal("the plate check still finds the revoked permit valid")
 	}
-	parkingAudited(t, app, pending.ID, admin.ID, "parking.permit.active")
-	parkingAudited(t, app, active.ID, admin.ID, "parking.permit.revoked")
+	wantAudit(t, app, pending.ID, admin.ID, "parking.permit.active")
+	wantAudit(t, app, active.ID, admin.ID, "parking.permit.revoked")
 }
 
 // TestParkingAdminEditsZones: the parking administrator adds a zone with
@@ -181,7 +181,7 @@ func TestParkingAdminEditsZones(t *testing.T) {
 	if zone.PermitQuota != 7 || parkingPrice(zone, "resident", 1) != 900 || parkingPrice(zone, "business", 3) != 6000 {
 		t.Fatalf("the API's changed zone: %+v", zone)
 	}
-	parkingAudited(t, app, zone.ID, admin.ID, "parking.zone.update")
+	wantAudit(t, app, zone.ID, admin.ID, "parking.zone.update")
 }
 
 // parkingChoose picks value in the select sel.
@@ -219,22 +219,3 @@ func parkingPrice(z parking.Zone, permitType string, months int) int64 {
 	return -1
 }
 
-// parkingAudited fails the test unless the audit log holds action on
-// target by actor.
-func parkingAudited(t *testing.T, app *apitest.App, target, actor, action string) {
-	t.Helper()
-	var audit struct {
-		Items []struct {
-			ActorID  string `json:"actor_id"`
-			Action   string `json:"action"`
-			TargetID string `json:"target_id"`
-		} `json:"items"`
-	}
-	app.Get(api.BasePath+"/admin/audit?target_id="+target, app.Admin(identity.RoleAdmin).Token).Want(t, http.StatusOK).JSON(t, &audit)
-	for _, e := range audit.Items {
-		if e.ActorID == actor && e.Action == action && e.TargetID == target {
-			return
-		}
-	}
-	t.Fatalf("no audit entry %s of %s by %s: %+v", action, target, actor, audit.Items)
-}

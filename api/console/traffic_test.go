@@ -100,8 +100,8 @@ func TestTrafficOfficerIssuesAndAdminDecides(t *testing.T) {
 	if got.Status != traffic.StatusCancelled || got.DecisionNote != "The photo shows another car; cancelled." {
 		t.Fatalf("the citizen's challan after the decision: %s, %q", got.Status, got.DecisionNote)
 	}
-	parkingAudited(t, app, ch.ID, officer.ID, "traffic.challan.issue")
-	parkingAudited(t, app, ch.ID, admin.ID, "traffic.challan.cancelled")
+	wantAudit(t, app, ch.ID, officer.ID, "traffic.challan.issue")
+	wantAudit(t, app, ch.ID, admin.ID, "traffic.challan.cancelled")
 }
 
 // TestTrafficOfficerKeptToOwnSector: an officer who asks the list for
