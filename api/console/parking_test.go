@@ -218,4 +218,3 @@ func parkingPrice(z parking.Zone, permitType string, months int) int64 {
 	}
 	return -1
 }
-
