@@ -556,6 +556,136 @@ func TestWithinTxConnectionLostAtCommit(t *testing.T) {
 	}
 }
 
+// A write queued with AtCommit is written with the transaction (on
+// PostgreSQL it is sent with the COMMIT, on SQLite at once); when it fails, nothing of the transaction is written and the connection
+// goes back to the pool clean.
+func TestAtCommit(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			insertChild := func(id, parentID int) func(conn *gorm.DB) *gorm.DB {
+				return func(conn *gorm.DB) *gorm.DB {
+					return conn.Exec("INSERT INTO "+b.child+" (id, parent_id) VALUES (?, ?)", id, parentID)
+				}
+			}
+			err := b.db.WithinTx(ctx, func(ctx context.Context) error {
+				if err := b.db.Conn(ctx).Exec("INSERT INTO " + b.parent + " (id, code, qty) VALUES (1, 'one', 1)").Error; err != nil {
+					return err
+				}
+				if err := b.db.AtCommit(ctx, insertChild(1, 1)); err != nil {
+					return err
+				}
+				if err := b.db.AtCommit(ctx, insertChild(2, 1)); err != nil {
+					return err
+				}
+				var seen int64
+				if err := b.db.Conn(ctx).Table(b.child).Count(&seen).Error; err != nil {
+					return err
+				}
+				if want := map[string]int64{"postgres": 0, "sqlite": 2}[name]; seen != want {
+					t.Errorf("children seen inside the transaction = %d, want %d", seen, want)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("WithinTx with queued writes = %v", err)
+			}
+			if n := b.count(t, b.child); n != 2 {
+				t.Fatalf("%d children after the commit, want 2", n)
+			}
+
+			// Many more failing transactions than the pool has connections:
+			// a connection left inside a transaction would show below.
+			for i := range 6 {
+				err = b.db.WithinTx(ctx, func(ctx context.Context) error {
+					if err := b.db.Conn(ctx).Exec("UPDATE " + b.parent + " SET qty = qty + 1 WHERE id = 1").Error; err != nil {
+						return err
+					}
+					return b.db.AtCommit(ctx, insertChild(1, 1)) // the child exists: a unique violation
+				})
+				if name == "postgres" && !IsUniqueViolation(err) {
+					t.Fatalf("transaction %d whose queued write fails = %v, want the unique violation", i, err)
+				} else if err == nil {
+					t.Fatalf("transaction %d whose queued write fails = nil, want its error", i)
+				}
+			}
+			var qty int
+			if err := b.db.Conn(ctx).Raw("SELECT qty FROM " + b.parent + " WHERE id = 1").Scan(&qty).Error; err != nil || qty != 1 {
+				t.Errorf("qty after failed transactions = %d, %v; want 1: the update must roll back with the queued write", qty, err)
+			}
+
+			// Outside a transaction it runs at once.
+			if err := b.db.AtCommit(ctx, insertChild(3, 1)); err != nil || b.count(t, b.child) != 3 {
+				t.Errorf("AtCommit outside a transaction = %v, children %d; want it written at once", err, b.count(t, b.child))
+			}
+		})
+	}
+}
+
+// A transaction begins with its first statement, whatever it is, and
+// commits whatever it ran; the first write's result is its own (on
+// PostgreSQL it travels with the BEGIN).
+func TestTransactionShapes(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			if err := b.db.Exec("INSERT INTO " + b.parent + " (id, code, qty) VALUES (1, 'a', 1), (2, 'b', 1)").Error; err != nil {
+				t.Fatalf("seed: %v", err)
+			}
+			insert := func(ctx context.Context, id int) error {
+				return b.db.Conn(ctx).Exec("INSERT INTO "+b.child+" (id, parent_id) VALUES (?, 1)", id).Error
+			}
+			cases := []struct {
+				name     string
+				fn       func(ctx context.Context) error
+				children int64
+			}{
+				{"nothing", func(ctx context.Context) error { return nil }, 0},
+				{"a read first", func(ctx context.Context) error {
+					var n int64
+					if err := b.db.Conn(ctx).Table(b.parent).Count(&n).Error; err != nil || n != 2 {
+						return fmt.Errorf("count = %d, %v", n, err)
+					}
+					return insert(ctx, 1)
+				}, 1},
+				{"a write first, its rows affected counted", func(ctx context.Context) error {
+					res := b.db.Conn(ctx).Exec("UPDATE " + b.parent + " SET qty = qty + 1")
+					if res.Error != nil || res.RowsAffected != 2 {
+						return fmt.Errorf("update = %d rows, %v; want 2", res.RowsAffected, res.Error)
+					}
+					return insert(ctx, 2)
+				}, 2},
+				{"queued writes only", func(ctx context.Context) error {
+					return b.db.AtCommit(ctx, func(conn *gorm.DB) *gorm.DB {
+						return conn.Exec("INSERT INTO "+b.child+" (id, parent_id) VALUES (?, 1)", 3)
+					})
+				}, 3},
+			}
+			for _, tc := range cases {
+				if err := b.db.WithinTx(ctx, tc.fn); err != nil {
+					t.Fatalf("%s: WithinTx = %v", tc.name, err)
+				}
+				if n := b.count(t, b.child); n != tc.children {
+					t.Errorf("%s: %d children after the commit, want %d", tc.name, n, tc.children)
+				}
+			}
+			// A first write that fails leaves nothing behind, and the pool's
+			// connections stay usable.
+			for range 6 {
+				err := b.db.WithinTx(ctx, func(ctx context.Context) error {
+					return b.db.Conn(ctx).Exec("UPDATE " + b.parent + " SET qty = -1").Error
+				})
+				if !IsCheckViolation(err) {
+					t.Fatalf("a failing first write = %v, want its check violation", err)
+				}
+			}
+			if n := b.count(t, b.child); n != 3 {
+				t.Errorf("%d children at the end, want 3", n)
+			}
+		})
+	}
+}
+
 func TestConnOutsideTxUsesPool(t *testing.T) {
 	for name, b := range backends(t) {
 		t.Run(name, func(t *testing.T) {

@@ -35,10 +35,7 @@ func (d *DB) WithinTx(ctx context.Context, fn func(ctx context.Context) error) e
 	var err error
 	for attempt := 1; attempt <= txAttempts; attempt++ {
 		var fnErr error
-		err = d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			fnErr = fn(context.WithValue(ctx, txKey{}, tx))
-			return fnErr
-		})
+		fnErr, err = d.runTx(ctx, fn)
 		if err != nil && fnErr == nil {
 			// fn succeeded, so beginning or committing failed: a database
 			// error like a store's, translated like one (a connection lost
@@ -57,6 +54,30 @@ func (d *DB) WithinTx(ctx context.Context, fn func(ctx context.Context) error) e
 		}
 	}
 	return err
+}
+
+// runTx runs fn in one transaction and returns fn's error and the
+// transaction's. PostgreSQL transactions are pgTx, for AtCommit.
+func (d *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (fnErr, err error) {
+	if d.Dialect != Postgres {
+		err = d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			fnErr = fn(context.WithValue(ctx, txKey{}, tx))
+			return fnErr
+		})
+		return fnErr, err
+	}
+	t, err := d.beginPostgres(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Rolled back on an error or a panic; a no-op after the commit.
+	defer func() { _ = t.Rollback() }()
+	tx := d.DB.Session(&gorm.Session{Context: ctx, NewDB: true})
+	tx.Statement.ConnPool = t
+	if fnErr = fn(context.WithValue(ctx, txKey{}, tx)); fnErr != nil {
+		return fnErr, fnErr
+	}
+	return nil, t.Commit()
 }
 
 // withContextCause adds ctx's error to err when ctx ended before the

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -191,8 +192,11 @@ func (s *Store) serveInTx(c echo.Context, next echo.HandlerFunc, caller, key, ha
 		if res.Status >= http.StatusBadRequest {
 			return errAnswered
 		}
-		return db.Translate(s.db.Conn(ctx).Model(&record{}).Where("caller = ? AND key = ?", caller, key).
-			Updates(map[string]any{"state": "done", "status_code": res.Status, "content_type": res.Header().Get(echo.HeaderContentType), "body": held.body.String()}).Error, "")
+		// Nothing reads the answer back before the commit, so it travels with it.
+		return s.db.AtCommit(ctx, func(conn *gorm.DB) *gorm.DB {
+			return conn.Model(&record{}).Where("caller = ? AND key = ?", caller, key).
+				Updates(map[string]any{"state": "done", "status_code": res.Status, "content_type": res.Header().Get(echo.HeaderContentType), "body": held.body.String()})
+		})
 	})
 	switch {
 	case errors.Is(err, errKeyTaken):

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
@@ -98,17 +99,19 @@ func (i *Inbox) Add(ctx context.Context, n Notice) error {
 		{ID: uuid.NewString(), NotificationID: row.ID, AccountID: n.AccountID, Channel: SMS, Status: "pending", NextAttemptAt: now, LockedUntil: now, CreatedAt: now},
 		{ID: uuid.NewString(), NotificationID: row.ID, AccountID: n.AccountID, Channel: Email, Status: "pending", NextAttemptAt: now, LockedUntil: now, CreatedAt: now},
 	}
-	conn := i.db.Conn(ctx)
 	if i.db.Dialect == db.Postgres {
-		// One statement, one round trip, inside the caller's transaction
-		// (often holding a hot row, such as a slot's seats).
-		return db.Translate(conn.Exec(`WITH notice AS (
+		// One statement, sent with the caller's commit: the caller's
+		// transaction often holds a hot row, such as a slot's seats.
+		return i.db.AtCommit(ctx, func(conn *gorm.DB) *gorm.DB {
+			return conn.Exec(`WITH notice AS (
 				INSERT INTO notifications (id, account_id, kind, title, body, data, created_at) VALUES (@id, @account, @kind, @title, @body, @data, @now))
 			INSERT INTO notification_deliveries (id, notification_id, account_id, channel, status, next_attempt_at, locked_until, created_at)
 			VALUES (@sms, @id, @account, 'sms', 'pending', @now, @now, @now), (@email, @id, @account, 'email', 'pending', @now, @now, @now)`,
-			map[string]any{"id": row.ID, "account": row.AccountID, "kind": row.Kind, "title": row.Title, "body": row.Body, "data": row.Data,
-				"now": now, "sms": deliveries[0].ID, "email": deliveries[1].ID}).Error, "")
+				map[string]any{"id": row.ID, "account": row.AccountID, "kind": row.Kind, "title": row.Title, "body": row.Body, "data": row.Data,
+					"now": now, "sms": deliveries[0].ID, "email": deliveries[1].ID})
+		})
 	}
+	conn := i.db.Conn(ctx)
 	if err := conn.Create(&row).Error; err != nil {
 		return db.Translate(err, "")
 	}
