@@ -50,12 +50,6 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 	if err != nil {
 		return Appointment{}, err
 	}
-	// The facility's subscribers are found before the seat is taken, so
-	// that the slot's row is locked for as short a time as can be.
-	subscriptions, err := s.events.Subscriptions(ctx, "appointment.booked", slotFacility(in.SlotID))
-	if err != nil {
-		return Appointment{}, err
-	}
 	now := s.clock.Now()
 	var row appointmentRow
 	var slot slotRow
@@ -67,7 +61,7 @@ func (s *Service) Book(ctx context.Context, p domain.Principal, in BookingReques
 		if slot, err = s.store.Book(ctx, &row, now, s.maxAccountBookings); err != nil {
 			return err
 		}
-		if err := s.events.PublishTo(ctx, appointmentEvent("appointment.booked", row, now), subscriptions); err != nil {
+		if err := s.events.Publish(ctx, appointmentEvent("appointment.booked", row, now)); err != nil {
 			return err
 		}
 		return s.inbox.Add(ctx, notify.Notice{AccountID: p.Subject, Kind: "appointment.booked", Params: map[string]string{

@@ -143,7 +143,7 @@ func (s *Store) Book(ctx context.Context, row *appointmentRow, now time.Time, ma
 		FROM seat JOIN health_facilities f ON f.id = seat.facility_id JOIN health_practitioners p ON p.id = seat.practitioner_id`,
 		map[string]any{"slot": row.SlotID, "now": now, "account": row.AccountID, "max": max, "id": row.ID, "patient": row.PatientID,
 			"person": row.PersonID, "kind": row.PatientKind, "name": row.PatientName, "status": row.Status, "reason": row.Reason}).
-		Scan(&got).Error
+		Find(&got).Error
 	if db.IsUniqueViolation(err) {
 		return slotRow{}, errOneADay
 	} else if err != nil {
@@ -163,12 +163,6 @@ func (s *Store) Book(ctx context.Context, row *appointmentRow, now time.Time, ma
 func (r *appointmentRow) fromSlot(slot slotRow) {
 	r.SlotID, r.PractitionerID, r.FacilityID = slot.ID, slot.PractitionerID, slot.FacilityID
 	r.LocalDate, r.StartsAt, r.QueueNumber = domain.LocalDate(slot.StartsAt), slot.StartsAt, slot.NextQueue
-}
-
-// slotFacility is the expression of a slot's facility ID, as text, to be
-// read as part of another query.
-func slotFacility(slotID string) clause.Expr {
-	return gorm.Expr("(SELECT CAST(facility_id AS TEXT) FROM health_slots WHERE id = ?)", slotID)
 }
 
 // ReleaseSeat gives back one seat of a slot.

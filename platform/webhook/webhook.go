@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
@@ -74,16 +75,40 @@ func NewOutbox(d *db.DB, clock domain.Clock) *Outbox { return &Outbox{db: d, clo
 
 // Publish queues e for every active subscription entitled to it, in the
 // caller's transaction, so an event goes out exactly when its change
-// commits.
+// commits. On PostgreSQL the subscriptions are found by the insert itself,
+// sent with the caller's commit (nothing reads the outbox back before it),
+// so that publishing costs a transaction holding a hot row (a slot's
+// seats) no round trip of its own.
 func (o *Outbox) Publish(ctx context.Context, e Event) error {
 	if err := check(e); err != nil {
 		return err
 	}
-	subscriptions, err := o.Subscriptions(ctx, e.Type, e.unit)
+	payload, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	return o.PublishTo(ctx, e, subscriptions)
+	now := o.clock.Now()
+	if o.db.Dialect == db.Postgres {
+		return o.db.AtCommit(ctx, func(conn *gorm.DB) *gorm.DB {
+			entitled := o.entitled(conn, e).Select("gen_random_uuid(), s.id, ?, ?, ?, 'pending', ?, ?, ?, ?",
+				e.ID, e.Type, string(payload), now, now, now.Add(retryFor), now)
+			return conn.Exec(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, status,
+				next_attempt_at, locked_until, give_up_at, created_at) ?`, entitled)
+		})
+	}
+	var subscriptions []string
+	if err := o.entitled(o.db.Conn(ctx), e).Pluck("s.id", &subscriptions).Error; err != nil {
+		return db.Translate(err, "")
+	}
+	if len(subscriptions) == 0 {
+		return nil
+	}
+	rows := make([]DeliveryRow, len(subscriptions))
+	for i, id := range subscriptions {
+		rows[i] = DeliveryRow{ID: uuid.NewString(), SubscriptionID: id, EventID: e.ID, EventType: e.Type, Payload: string(payload),
+			Status: "pending", NextAttemptAt: now, LockedUntil: now, GiveUpAt: now.Add(retryFor), CreatedAt: now}
+	}
+	return db.Translate(o.db.Conn(ctx).Create(&rows).Error, "")
 }
 
 // check refuses an event EventTypes does not describe. Subscribers rely on
@@ -100,49 +125,20 @@ func check(e Event) error {
 	return nil
 }
 
-// Subscriptions returns the active subscriptions entitled to events of
-// type typ belonging to unit: its ID, or a query that selects it. A caller
-// that holds a hot row asks before taking it, and then publishes with
-// PublishTo.
-func (o *Outbox) Subscriptions(ctx context.Context, typ string, unit any) ([]string, error) {
-	et, ok := Lookup(typ)
-	if !ok {
-		return nil, fmt.Errorf("publish %s: not in EventTypes", typ)
-	}
-	q := o.db.Conn(ctx).Table("webhook_subscriptions s").Select("s.id").
+// entitled selects from conn the active subscriptions (as s) entitled to
+// e: subscribed to its type, of an active client with the type's scope and
+// bound to e's unit (or, for events not bound to one, to none).
+func (o *Outbox) entitled(conn *gorm.DB, e Event) *gorm.DB {
+	et, _ := Lookup(e.Type)
+	q := conn.Table("webhook_subscriptions s").
 		Joins("JOIN oauth_clients c ON c.id = s.client_id").
 		Where("s.status = 'active' AND c.status = 'active'").
-		Where("(' ' || s.events || ' ') LIKE ?", "% "+typ+" %").
+		Where("(' ' || s.events || ' ') LIKE ?", "% "+e.Type+" %").
 		Where("(' ' || c.scopes || ' ') LIKE ?", "% "+et.Scope+" %")
 	if et.UnitBound {
-		q = q.Where("c.unit_id = ?", unit)
-	} else {
-		q = q.Where("c.unit_id = '' OR c.unit_id = ?", unit)
+		return q.Where("c.unit_id = ?", e.unit)
 	}
-	var ids []string
-	return ids, db.Translate(q.Pluck("s.id", &ids).Error, "")
-}
-
-// PublishTo queues e for the given subscriptions (of Subscriptions), in
-// the caller's transaction.
-func (o *Outbox) PublishTo(ctx context.Context, e Event, subscriptions []string) error {
-	if err := check(e); err != nil {
-		return err
-	}
-	if len(subscriptions) == 0 {
-		return nil
-	}
-	payload, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	now := o.clock.Now()
-	rows := make([]DeliveryRow, len(subscriptions))
-	for i, id := range subscriptions {
-		rows[i] = DeliveryRow{ID: uuid.NewString(), SubscriptionID: id, EventID: e.ID, EventType: e.Type, Payload: string(payload),
-			Status: "pending", NextAttemptAt: now, LockedUntil: now, GiveUpAt: now.Add(retryFor), CreatedAt: now}
-	}
-	return db.Translate(o.db.Conn(ctx).Create(&rows).Error, "")
+	return q.Where("c.unit_id = '' OR c.unit_id = ?", e.unit)
 }
 
 // Signing follows the Standard Webhooks specification
