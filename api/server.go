@@ -90,11 +90,13 @@ type Deps struct {
 
 // Server is the HTTP server with its routes mounted.
 type Server struct {
-	Echo       *echo.Echo
-	cfg        Config
-	deps       Deps
-	ready      atomic.Bool
-	routes     []web.Route
+	Echo   *echo.Echo
+	cfg    Config
+	deps   Deps
+	ready  atomic.Bool
+	routes []web.Route
+	// compressed holds the paths of the routes that send their own gzip forms.
+	compressed map[string]bool
 	modules    *Modules
 	background background
 	ops        http.Handler
@@ -147,13 +149,17 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// Only reads return bodies worth compressing; writes answer one small
 		// resource. The fastest level: levels above it clear 512 KiB of
 		// tables per response, which was a third of the search profile.
-		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodGet },
+		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodGet || s.compressed[c.Path()] },
 	}),
 		bodyLimit(cfg.BodyLimit), requestTimeout(cfg.RequestTimeout), plainQuery, auditRequest)
 
 	s.mountOps(registry)
 	s.mountSpec()
 	s.mountModules(mods)
+	s.compressed = map[string]bool{}
+	for _, r := range s.routes {
+		s.compressed[r.Path] = r.Compressed
+	}
 	staff, err := console.New(console.Deps{API: e, Identity: mods.Identity, Clock: deps.Clock, Log: deps.Log, Secure: !cfg.Development()})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/page"
+	"github.com/islamabad-digital/citizenapi/platform/web"
 )
 
 // availabilityTTL is how long this instance answers a public slot search
@@ -19,9 +20,9 @@ import (
 const availabilityTTL = time.Second
 
 // AvailablePage is one page of a public slot search as sent: the JSON of a
-// SlotList and its entity tag.
+// SlotList, compressed once for all who are sent it, and its entity tag.
 type AvailablePage struct {
-	Body []byte
+	web.Compressed
 	ETag string
 	// at is when it was read; slots are the IDs it lists.
 	at    time.Time
@@ -117,8 +118,12 @@ func (s *Service) AvailableSlots(ctx context.Context, f SlotFilter, p page.Reque
 	if err != nil {
 		return AvailablePage{}, err
 	}
+	compressed, err := web.Compress(body)
+	if err != nil {
+		return AvailablePage{}, err
+	}
 	sum := sha256.Sum256(body)
-	page := AvailablePage{Body: body, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, at: at}
+	page := AvailablePage{Compressed: compressed, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, at: at}
 	for _, slot := range res.Items {
 		page.slots = append(page.slots, slot.ID)
 	}

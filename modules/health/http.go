@@ -173,5 +173,5 @@ func (h *Handler) listSlots(c echo.Context) error {
 	if web.Matches(c.Request().Header.Get("If-None-Match"), res.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.JSONBlob(http.StatusOK, res.Body)
+	return web.SendCompressed(c, http.StatusOK, res.Compressed)
 }

@@ -19,7 +19,7 @@ func Routes(r *web.Router, h *Handler) {
 	r.GET("/health/facilities", web.Anyone, h.listFacilities)
 	r.GET("/health/facilities/:id", web.Anyone, h.getFacility)
 	r.GET("/health/practitioners", web.Anyone, h.listPractitioners)
-	r.GET("/health/slots", web.Anyone, h.listSlots)
+	r.GETCompressed("/health/slots", web.Anyone, h.listSlots)
 
 	r.POST("/health/appointments", PermBook, h.book, r.Idempotency)
 	r.GET("/health/appointments", PermBook, h.listAppointments)

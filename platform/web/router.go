@@ -24,6 +24,8 @@ type Route struct {
 	Method     string
 	Path       string
 	Permission string
+	// Compressed routes send their own gzip forms (SendCompressed).
+	Compressed bool
 }
 
 // Router registers a module's routes. Every route names its permission, so
