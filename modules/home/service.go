@@ -3,6 +3,8 @@ package home
 import (
 	"context"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/audit"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
@@ -78,27 +80,30 @@ func NewService(d Deps) *Service {
 }
 
 // Overview gathers the citizen's home screen with a fixed number of
-// queries, however much the citizen has.
+// queries, however much the citizen has, run side by side: the screen
+// waits for the slowest, not for their sum.
 func (s *Service) Overview(ctx context.Context, p domain.Principal) (Overview, error) {
 	var out Overview
-	var err error
-	if out.LiveOffers, err = s.waitlists.Live(ctx, p.Subject, overviewLimit); err != nil {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { out.LiveOffers, err = s.waitlists.Live(ctx, p.Subject, overviewLimit); return err })
+	g.Go(func() (err error) {
+		out.UpcomingAppointments, err = s.appointments.Upcoming(ctx, p.Subject, overviewLimit)
+		return err
+	})
+	g.Go(func() (err error) {
+		out.SchoolApplications, err = s.applications.Recent(ctx, p.Subject, overviewLimit)
+		return err
+	})
+	g.Go(func() (err error) { out.Permits, err = s.permits.Live(ctx, p.Subject, overviewLimit); return err })
+	g.Go(func() (err error) {
+		out.UnpaidChallans, err = s.challans.Unpaid(ctx, p.Subject, overviewLimit)
+		return err
+	})
+	g.Go(func() (err error) { out.UnreadNotifications, err = s.inbox.Unread(ctx, p.Subject); return err })
+	if err := g.Wait(); err != nil {
 		return Overview{}, err
 	}
-	if out.UpcomingAppointments, err = s.appointments.Upcoming(ctx, p.Subject, overviewLimit); err != nil {
-		return Overview{}, err
-	}
-	if out.SchoolApplications, err = s.applications.Recent(ctx, p.Subject, overviewLimit); err != nil {
-		return Overview{}, err
-	}
-	if out.Permits, err = s.permits.Live(ctx, p.Subject, overviewLimit); err != nil {
-		return Overview{}, err
-	}
-	if out.UnpaidChallans, err = s.challans.Unpaid(ctx, p.Subject, overviewLimit); err != nil {
-		return Overview{}, err
-	}
-	out.UnreadNotifications, err = s.inbox.Unread(ctx, p.Subject)
-	return out, err
+	return out, nil
 }
 
 // Waitlists lists the citizen's places in every line, newest first.
