@@ -355,7 +355,9 @@ func TestHomeOverviewQueryCountIsBounded(t *testing.T) {
 func overviewStatements(n int64, sql []string) (int64, []string) {
 	var kept []string
 	for _, q := range sql {
-		if !strings.Contains(q, "FROM `accounts`") && !strings.Contains(q, "FROM `refresh_tokens`") {
+		// SQLite quotes names with backticks, PostgreSQL with double quotes.
+		unquoted := strings.NewReplacer("`", "", `"`, "").Replace(q)
+		if !strings.Contains(unquoted, "FROM accounts ") && !strings.Contains(unquoted, "FROM refresh_tokens ") {
 			kept = append(kept, q)
 		}
 	}
