@@ -68,7 +68,8 @@ func (t *pgTx) pipeline(ctx context.Context, statements ...queuedWrite) (tag pgc
 	return tag, err
 }
 
-var begin = queuedWrite{sql: "BEGIN"}
+// beginStatement and commitStatement open and end a pgTx inside its pipelines.
+var beginStatement, commitStatement = queuedWrite{sql: "BEGIN"}, queuedWrite{sql: "COMMIT"}
 
 // ExecContext sends the transaction's first write with its BEGIN.
 func (t *pgTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -76,7 +77,7 @@ func (t *pgTx) ExecContext(ctx context.Context, query string, args ...any) (sql.
 		return t.Conn.ExecContext(ctx, query, args...)
 	}
 	t.begun = true
-	tag, err := t.pipeline(ctx, begin, queuedWrite{sql: query, args: args})
+	tag, err := t.pipeline(ctx, beginStatement, queuedWrite{sql: query, args: args})
 	return driver.RowsAffected(tag.RowsAffected()), err
 }
 
@@ -106,7 +107,7 @@ func (t *pgTx) begin(ctx context.Context) error {
 		return nil
 	}
 	t.begun = true
-	_, err := t.pipeline(ctx, begin)
+	_, err := t.pipeline(ctx, beginStatement)
 	return err
 }
 
@@ -121,9 +122,9 @@ func (t *pgTx) Commit() error {
 		}
 		statements := t.queued
 		if !t.begun {
-			statements = append([]queuedWrite{begin}, statements...)
+			statements = append([]queuedWrite{beginStatement}, statements...)
 		}
-		tag, err := t.pipeline(ctx, append(statements, queuedWrite{sql: "COMMIT"})...)
+		tag, err := t.pipeline(ctx, append(statements, commitStatement)...)
 		if err == nil && tag.String() == "ROLLBACK" {
 			// A COMMIT of a transaction that failed earlier rolls back.
 			err = pgx.ErrTxCommitRollback
