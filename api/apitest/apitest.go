@@ -88,12 +88,15 @@ type Option func(*api.Config)
 // Config returns the configuration tests run with: development, 1 MiB
 // bodies, and no practical limit per client address, since every test
 // request comes from 127.0.0.1 (the tests of those limits set
-// identity.DefaultLimits and send X-Forwarded-For; see TrustProxy).
+// identity.DefaultLimits and send X-Forwarded-For; see TrustProxy). A
+// password check waits for its turn almost as long as the request may
+// take, since under -race on a busy machine a few concurrent sign-ins
+// queue for seconds.
 func Config() api.Config {
 	return api.Config{
 		Env: "development", BodyLimit: 1 << 20, RequestTimeout: 10 * time.Second,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute,
-		Limits: identity.Limits{HashesPerAddress: 1000, RegistrationsPerAddress: 1_000_000, CodesPerAddressHour: 1_000_000, CodesPerAddressDay: 1_000_000},
+		Limits: identity.Limits{HashesPerAddress: 1000, HashWait: 8 * time.Second, RegistrationsPerAddress: 1_000_000, CodesPerAddressHour: 1_000_000, CodesPerAddressDay: 1_000_000},
 	}
 }
 

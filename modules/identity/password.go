@@ -122,15 +122,19 @@ type Hasher struct {
 
 // NewHasher returns a Hasher with OWASP's parameters that lets one client
 // address hold half of its turns.
-func NewHasher() *Hasher { return newHasher(runtime.NumCPU(), 0) }
+func NewHasher() *Hasher { return newHasher(runtime.NumCPU(), 0, 0) }
 
 // newHasher returns a Hasher with slots turns, share of which one client
-// address may hold; zero means half of them, at least one.
-func newHasher(slots, share int) *Hasher {
+// address may hold (zero means half of them, at least one), where a caller
+// waits at most wait for its turn (zero means two seconds).
+func newHasher(slots, share int, wait time.Duration) *Hasher {
 	if share == 0 {
 		share = max(1, slots/2)
 	}
-	return &Hasher{params: defaultArgon, slots: make(chan struct{}, slots), wait: 2 * time.Second, share: share, busy: map[string]int{}}
+	if wait == 0 {
+		wait = 2 * time.Second
+	}
+	return &Hasher{params: defaultArgon, slots: make(chan struct{}, slots), wait: wait, share: share, busy: map[string]int{}}
 }
 
 // acquire waits for a turn for clientIP and returns the network it is

@@ -214,7 +214,7 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 // addresses of one IPv6 /64 are one address.
 func TestHasherSharesTurnsBetweenAddresses(t *testing.T) {
 	ctx := context.Background()
-	h := newHasher(4, 0)
+	h := newHasher(4, 0, 0)
 	h.params, h.wait = argonParams{memoryKiB: 8192, time: 1, threads: 1}, 5*time.Second
 	if h.share != 2 {
 		t.Fatalf("share of 4 turns = %d, want 2", h.share)
@@ -254,7 +254,7 @@ func TestHasherSharesTurnsBetweenAddresses(t *testing.T) {
 	})
 
 	t.Run("waiting counts against the share", func(t *testing.T) {
-		small := newHasher(2, 0)
+		small := newHasher(2, 0, 0)
 		small.params, small.wait = h.params, 5*time.Second
 		a, errA := small.acquire(ctx, "203.0.113.1")
 		b, errB := small.acquire(ctx, "203.0.113.2")

@@ -75,7 +75,7 @@ type Deps struct {
 	DB    *db.DB
 	Clock domain.Clock
 	// Hasher hashes passwords; nil builds one that gives each client
-	// address Limits.HashesPerAddress of its turns.
+	// address Limits.HashesPerAddress of its turns and waits Limits.HashWait.
 	Hasher *Hasher
 	Signer *token.Signer
 	Sender notify.Sender
@@ -111,7 +111,7 @@ func NewService(d Deps) *Service {
 		d.MaxDependants = DefaultMaxDependants
 	}
 	if d.Hasher == nil {
-		d.Hasher = newHasher(runtime.NumCPU(), d.Limits.HashesPerAddress)
+		d.Hasher = newHasher(runtime.NumCPU(), d.Limits.HashesPerAddress, d.Limits.HashWait)
 	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)

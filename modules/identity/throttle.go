@@ -17,6 +17,10 @@ type Limits struct {
 	// have running or waiting in one instance; zero means half its CPUs, at
 	// least one. It applies when the service builds its own Hasher.
 	HashesPerAddress int
+	// HashWait is how long a password check waits for its turn before the
+	// answer is Unavailable; zero means two seconds. It applies when the
+	// service builds its own Hasher.
+	HashWait time.Duration
 	// RegistrationsPerAddress is how many registrations one client address
 	// may try in an hour.
 	RegistrationsPerAddress int

@@ -46,7 +46,7 @@ func TestRegisterRefusesTakenNumbersBeforeHashing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	busy := newHasher(1, 1)
+	busy := newHasher(1, 1, 0)
 	busy.wait = 0
 	busy.slots <- struct{}{}
 	svc := NewService(Deps{DB: d, Clock: clock, Hasher: busy, Sender: notify.NewDevSender(d, clock), Audit: audit.NewLog(d, clock), PII: keys})
