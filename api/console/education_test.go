@@ -252,9 +252,7 @@ func TestEducationAdminManagesSchoolsAndWindows(t *testing.T) {
 		t.Fatalf("after adding the school the page says %q", got)
 	}
 	school := pathID(t, ctx, "/console/education/schools/")
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details summary"))); err != nil {
-		t.Fatal(err)
-	}
+	openDetails(t, ctx, "details")
 	fill(t, ctx, "#name", "Console Model School for Girls")
 	click(t, ctx, `#edit-school button[type="submit"]`)
 	year := apitest.AcademicYear()

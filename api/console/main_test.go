@@ -75,6 +75,15 @@ func waitNewPage(ctx context.Context) error {
 	}
 }
 
+// openDetails opens the <details> sel, which holds a form, and waits for
+// the form: typing into it before it shows would race its DOM events.
+func openDetails(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel+" summary")), chromedp.WaitVisible(chromedp.CSS(sel+" button"))); err != nil {
+		t.Fatalf("open %s: %v", sel, err)
+	}
+}
+
 // text returns the visible text of sel.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()

@@ -60,14 +60,6 @@ func platformValue(t *testing.T, ctx context.Context, sel string) string {
 	return v
 }
 
-// platformOpenDetails opens the <details> sel, which holds a form.
-func platformOpenDetails(t *testing.T, ctx context.Context, sel string) {
-	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel+" summary")), chromedp.WaitVisible(chromedp.CSS(sel+" button"))); err != nil {
-		t.Fatalf("open %s: %v", sel, err)
-	}
-}
-
 // platformStaffByEmail finds a staff account through the API.
 func platformStaffByEmail(t *testing.T, app *apitest.App, token, email string) identity.Account {
 	t.Helper()
@@ -240,7 +232,7 @@ func TestPlatformStaffFormsShowTheAPIsRefusal(t *testing.T) {
 
 	row := "#staff-" + desk.ID
 	platformFindRow(t, ctx, app, "/console/platform/staff", row)
-	platformOpenDetails(t, ctx, row+" details.platform-roles")
+	openDetails(t, ctx, row+" details.platform-roles")
 	platformSet(t, ctx, "#role-"+desk.ID+"-2", identity.RoleEducationStaff)
 	platformSet(t, ctx, "#department-"+desk.ID+"-2", "education")
 	click(t, ctx, row+` details.platform-roles button[type="submit"]`)
@@ -249,7 +241,7 @@ func TestPlatformStaffFormsShowTheAPIsRefusal(t *testing.T) {
 	}
 
 	platformFindRow(t, ctx, app, "/console/platform/staff", row)
-	platformOpenDetails(t, ctx, row+" details.platform-roles")
+	openDetails(t, ctx, row+" details.platform-roles")
 	// The line's first choice, no role (Chromium's select.value = "" picks none).
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#role-`+desk.ID+`-1").selectedIndex = 0`)); err != nil {
 		t.Fatal(err)
@@ -342,7 +334,7 @@ func TestPlatformClientSecretShownOnce(t *testing.T) {
 	app.ClientToken(id, rotated, "")
 
 	platformFindRow(t, ctx, app, "/console/platform/clients", row)
-	platformOpenDetails(t, ctx, row+" details.platform-revoke")
+	openDetails(t, ctx, row+" details.platform-revoke")
 	click(t, ctx, row+` details.platform-revoke button`)
 	if got := flash(ctx); !strings.Contains(got, "revoked") {
 		t.Fatalf("after revoking the page says %q", got)

@@ -170,9 +170,7 @@ func TestTrafficAdminChangesOffences(t *testing.T) {
 	}
 
 	row := "#offence-" + code
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(row+" summary"))); err != nil {
-		t.Fatal(err)
-	}
+	openDetails(t, ctx, row)
 	fill(t, ctx, "#fine-"+code, "1200")
 	fill(t, ctx, "#late-"+code, "2500")
 	click(t, ctx, row+" form button")
