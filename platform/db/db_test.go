@@ -622,6 +622,51 @@ func TestAtCommit(t *testing.T) {
 	}
 }
 
+// AfterCommit runs once the change can be read from elsewhere, never for a
+// transaction that rolls back, and at once outside a transaction.
+func TestAfterCommit(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			var seen []int64
+			// The pool's count, not the transaction's: what another reader sees.
+			seeParents := func() { seen = append(seen, b.count(t, b.parent)) }
+			err := b.db.WithinTx(ctx, func(ctx context.Context) error {
+				AfterCommit(ctx, seeParents)
+				// A joined transaction's callbacks wait for the outer commit.
+				return b.db.WithinTx(ctx, func(ctx context.Context) error {
+					AfterCommit(ctx, seeParents)
+					return b.db.Conn(ctx).Exec("INSERT INTO " + b.parent + " (id, code, qty) VALUES (1, 'one', 1)").Error
+				})
+			})
+			if err != nil {
+				t.Fatalf("WithinTx = %v", err)
+			}
+			if len(seen) != 2 || seen[0] != 1 || seen[1] != 1 {
+				t.Fatalf("AfterCommit saw %v parents, want [1 1]: run twice, after the commit", seen)
+			}
+
+			seen = nil
+			failed := errors.New("refused")
+			err = b.db.WithinTx(ctx, func(ctx context.Context) error {
+				AfterCommit(ctx, seeParents)
+				if err := b.db.Conn(ctx).Exec("INSERT INTO " + b.parent + " (id, code, qty) VALUES (2, 'two', 1)").Error; err != nil {
+					return err
+				}
+				return failed
+			})
+			if !errors.Is(err, failed) || len(seen) != 0 {
+				t.Fatalf("a rolled-back transaction = %v and ran its callbacks %d times, want %v and none", err, len(seen), failed)
+			}
+
+			AfterCommit(ctx, seeParents)
+			if len(seen) != 1 {
+				t.Fatalf("AfterCommit outside a transaction ran %d times, want once at once", len(seen))
+			}
+		})
+	}
+}
+
 // A transaction begins with its first statement, whatever it is, and
 // commits whatever it ran; the first write's result is its own (on
 // PostgreSQL it travels with the BEGIN).

@@ -17,6 +17,8 @@ type txKey struct{}
 
 type primaryKey struct{}
 
+type afterCommitKey struct{}
+
 // txAttempts is how often a transaction that lost a deadlock or a
 // serialization conflict is run before the error is returned.
 const txAttempts = 3
@@ -35,8 +37,15 @@ func (d *DB) WithinTx(ctx context.Context, fn func(ctx context.Context) error) e
 	var err error
 	for attempt := 1; attempt <= txAttempts; attempt++ {
 		var fnErr error
-		fnErr, err = d.runTx(ctx, fn)
-		if err != nil && fnErr == nil {
+		var after []func()
+		fnErr, err = d.runTx(context.WithValue(ctx, afterCommitKey{}, &after), fn)
+		if err == nil {
+			for _, f := range after {
+				f()
+			}
+			return nil
+		}
+		if fnErr == nil {
 			// fn succeeded, so beginning or committing failed: a database
 			// error like a store's, translated like one (a connection lost
 			// at commit is Unavailable, not Internal).
@@ -54,6 +63,19 @@ func (d *DB) WithinTx(ctx context.Context, fn func(ctx context.Context) error) e
 		}
 	}
 	return err
+}
+
+// AfterCommit runs fn once the transaction on ctx has committed, and not
+// if it rolls back; outside a transaction it runs fn at once. It is for what
+// must not happen before others can read the change, such as forgetting an
+// instance's remembered answers: forgotten earlier, a read in between would
+// remember the old state again.
+func AfterCommit(ctx context.Context, fn func()) {
+	if after, ok := ctx.Value(afterCommitKey{}).(*[]func()); ok {
+		*after = append(*after, fn)
+		return
+	}
+	fn()
 }
 
 // runTx runs fn in one transaction and returns fn's error and the
