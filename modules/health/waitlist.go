@@ -192,7 +192,7 @@ func (w waitlist) Release(ctx context.Context, o offers.Offer) error {
 	if err := w.s.store.ReleaseSeat(ctx, o.Place.Ref); err != nil {
 		return err
 	}
-	w.s.available.touched(o.Place.Ref)
+	db.AfterCommit(ctx, func() { w.s.available.touched(o.Place.Ref) })
 	return nil
 }
 

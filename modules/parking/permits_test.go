@@ -1538,3 +1538,42 @@ func TestAdminPermitList(t *testing.T) {
 		}
 	})
 }
+
+// The public zone list is remembered for a second, yet a change made
+// through the same instance shows in it at once (the next page read is
+// fresh), and one made elsewhere within the second.
+func TestZoneListShowsChangesAtOnce(t *testing.T) {
+	e := newPkEnv(t)
+	e.app.Get(pkZones+"?limit=100", "").Want(t, http.StatusOK)
+	zoneID := e.zone(2) // listed at once below, though a page was just read
+	c := e.app.NewCitizen()
+	vehicleID, _ := e.vehicle(c)
+	held := func(want int, after string) {
+		t.Helper()
+		if n := e.listedZone(zoneID).ActivePermits; n != want {
+			t.Fatalf("active_permits = %d after %s, want %d", n, after, want)
+		}
+	}
+	held(0, "creating the zone")
+	p := e.mustBuy(c, vehicleID, zoneID, parking.TypeResident, e.date(0), 1)
+	held(1, "buying a permit")
+	e.cancel(c, p.ID).Want(t, http.StatusOK)
+	held(0, "cancelling it")
+
+	e.do(http.MethodPatch, pkAdmin+"/zones/"+zoneID, e.admin.Token, map[string]any{"permit_quota": 3}, nil).Want(t, http.StatusOK)
+	if z := e.listedZone(zoneID); z.PermitQuota != 3 {
+		t.Fatalf("permit_quota = %d after the change, want 3", z.PermitQuota)
+	}
+
+	// Another instance changes the zone: this one's memory cannot know.
+	changed := time.Now()
+	if err := e.app.DB.Exec("UPDATE parking_zones SET permit_quota = 4 WHERE id = ?", zoneID).Error; err != nil {
+		t.Fatal(err)
+	}
+	for e.listedZone(zoneID).PermitQuota != 4 {
+		if time.Since(changed) > 5*time.Second {
+			t.Fatal("a change made elsewhere is not listed after 5 s; a remembered page lives a second")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -2,11 +2,13 @@ package parking
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm/clause"
 
 	"github.com/islamabad-digital/citizenapi/domain"
+	"github.com/islamabad-digital/citizenapi/platform/cache"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/page"
 )
@@ -31,20 +33,53 @@ type tariffRow struct {
 
 func (tariffRow) TableName() string { return "parking_tariffs" }
 
-// Store persists zones and tariffs.
+// zonePagesTTL is how long this instance answers the zone list from
+// memory. Counting the places held reads every live permit of the page's
+// zones (tens of thousands in the city), and the list is public and busy;
+// a permit itself is always decided on the database.
+const zonePagesTTL = time.Second
+
+// Store persists zones, tariffs and permits.
 type Store struct {
 	db *db.DB
+	// zonePages remembers recent pages of the zone list; every write of a
+	// zone, a permit or a parking offer through this Store drops them.
+	zonePages *cache.Recent[string, page.Page[Zone]]
 }
 
 // NewStore returns a Store on d.
-func NewStore(d *db.DB) *Store { return &Store{db: d} }
+func NewStore(d *db.DB) *Store {
+	return &Store{db: d, zonePages: cache.NewRecent[string, page.Page[Zone]](1000, zonePagesTTL)}
+}
+
+// placesChanged drops the remembered zone pages once the transaction on
+// ctx commits: the zones, or the places their permits and offers hold,
+// have changed.
+func (s *Store) placesChanged(ctx context.Context) { db.AfterCommit(ctx, s.zonePages.Changed) }
 
 // zoneOrder reads zones by name.
 var zoneOrder = page.Ascending(page.Text("name"), page.ID("id"))
 
 // ListZones returns a page of zones ordered by name, with their tariffs
-// and the places held at now.
+// and the places held at now, from this instance's memory when the same
+// page was read in the same second of now less than zonePagesTTL ago and
+// nothing has changed through this Store since.
 func (s *Store) ListZones(ctx context.Context, p page.Request, now time.Time) (page.Page[Zone], error) {
+	key := fmt.Sprintf("%d|%s|%d", p.Limit, p.Cursor, now.Unix())
+	if zones, ok := s.zonePages.Get(key); ok {
+		return zones, nil
+	}
+	readAt := time.Now()
+	zones, err := s.readZones(ctx, p, now)
+	if err != nil {
+		return zones, err
+	}
+	s.zonePages.Put(key, zones, readAt)
+	return zones, nil
+}
+
+// readZones is ListZones read from the database.
+func (s *Store) readZones(ctx context.Context, p page.Request, now time.Time) (page.Page[Zone], error) {
 	q := s.db.Conn(ctx).Model(&zoneRow{})
 	q, err := zoneOrder.Seek(q, p)
 	if err != nil {
@@ -89,6 +124,7 @@ func (s *Store) CreateZone(ctx context.Context, z Zone, now time.Time) error {
 	return s.db.WithinTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
 		row := zoneRow{ID: z.ID, Name: z.Name, Sector: z.Sector, PermitQuota: z.PermitQuota, CreatedAt: now, UpdatedAt: now}
+		s.placesChanged(ctx)
 		if err := conn.Create(&row).Error; db.IsUniqueViolation(err) {
 			return zoneNameConflict(err)
 		} else if err != nil {
@@ -134,6 +170,7 @@ func (s *Store) Zone(ctx context.Context, id string, now time.Time) (Zone, error
 // UpdateZone sets columns of a zone and upserts tariffs. Errors: NotFound,
 // Conflict for a name in use.
 func (s *Store) UpdateZone(ctx context.Context, id string, fields map[string]any, tariffs []Tariff) error {
+	s.placesChanged(ctx)
 	conn := s.db.Conn(ctx)
 	res := conn.Model(&zoneRow{}).Where("id = ?", id).Updates(fields)
 	if db.IsUniqueViolation(res.Error) {

@@ -148,6 +148,7 @@ func (s *Store) Tariff(ctx context.Context, zoneID, permitType string, months in
 
 // CreatePermit inserts a permit.
 func (s *Store) CreatePermit(ctx context.Context, r permitRow) error {
+	s.placesChanged(ctx)
 	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
 }
 
@@ -175,6 +176,7 @@ func (s *Store) MovePermit(ctx context.Context, id, from string, holdAfter *time
 	if holdAfter != nil {
 		q = q.Where("hold_until > ?", *holdAfter)
 	}
+	s.placesChanged(ctx)
 	res := q.Updates(fields)
 	return res.RowsAffected == 1, db.Translate(res.Error, "")
 }

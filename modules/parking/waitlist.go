@@ -153,14 +153,22 @@ func entryMonths(en offers.Entry) int {
 
 // waitlist is the parking module as the offer engine sees it: a live
 // offer holds one place of its zone, because the zone's quota counts live
-// offers (CountLive), so it needs nothing done when it is made or ends.
+// offers (CountLive), so it needs nothing stored when one is made or ends.
 type waitlist struct{ s *Service }
 
-// Offered needs nothing: the live offer itself holds the place.
-func (w waitlist) Offered(context.Context, offers.Offer) error { return nil }
+// Offered needs nothing stored, as the live offer itself holds the place;
+// the zone list's places held change.
+func (w waitlist) Offered(ctx context.Context, _ offers.Offer) error {
+	w.s.store.placesChanged(ctx)
+	return nil
+}
 
-// Left needs nothing: a waiting vehicle holds nothing.
-func (w waitlist) Left(context.Context, offers.Entry) error { return nil }
+// Left needs nothing stored, as a waiting vehicle holds nothing; an offer
+// it declined or let lapse no longer holds a place in the zone list.
+func (w waitlist) Left(ctx context.Context, _ offers.Entry) error {
+	w.s.store.placesChanged(ctx)
+	return nil
+}
 
 // Release needs nothing: an offer no longer live no longer counts, and
 // the engine asks Refill, not Release, when one ends unaccepted.

@@ -289,8 +289,11 @@ func TestWaitlistDeclinePassesThePlaceOn(t *testing.T) {
 	if until := o.ExpiresAt.Sub(z.app.Clock.Now()); until != 24*time.Hour {
 		t.Errorf("the declined place is held for second for %v, want 24h", until)
 	}
+	if n := z.placesHeld(z.zone); n != 1 {
+		t.Fatalf("active_permits = %d while the place is offered to second, want 1", n)
+	}
 	// Leaving with a live offer declines it; nobody waits, so the place is
-	// free to buy.
+	// free to buy, and the zone list shows it at once.
 	id := z.entries(second.c)[0].ID
 	z.do(http.MethodDelete, "/api/v1/me/waitlists/"+id, second.c.Token, nil, nil).Want(t, http.StatusOK)
 	z.accept(second.c, o.ID).Problem(t, http.StatusConflict, "")
@@ -375,9 +378,16 @@ func TestWaitlistSweepOffersPlacesOfLapsedPaymentHolds(t *testing.T) {
 	z.join(first, 1).Want(t, http.StatusCreated)
 	z.join(second, 1).Want(t, http.StatusCreated)
 
-	// The unpaid permit gives its place back unheard: the sweep finds it.
+	// The unpaid permit gives its place back unheard: the sweep finds it,
+	// and the zone list shows the offer at once.
 	e.app.SetClock(e.app.Clock.Now().Add(31 * time.Minute))
+	if n := e.placesHeld(z.zone); n != 0 {
+		t.Errorf("active_permits = %d once the hold ran out, before the sweep; want 0", n)
+	}
 	e.sweep()
+	if n := e.placesHeld(z.zone); n != 1 {
+		t.Errorf("active_permits = %d once the sweep offered the place, want 1", n)
+	}
 	var got offers.OfferView
 	e.accept(first.c, e.offer(first.c).ID).Want(t, http.StatusOK).JSON(t, &got)
 

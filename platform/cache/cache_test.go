@@ -56,3 +56,34 @@ func TestTTLStaysBounded(t *testing.T) {
 		t.Error("a live entry was dropped while an expired one could make room")
 	}
 }
+
+func TestRecent(t *testing.T) {
+	r := cache.NewRecent[string, int](10, time.Hour)
+	before := time.Now()
+	r.Put("page", 1, before)
+	if v, ok := r.Get("page"); !ok || v != 1 {
+		t.Fatalf("Get after Put = %d, %v; want 1, true", v, ok)
+	}
+	r.Changed()
+	if _, ok := r.Get("page"); ok {
+		t.Fatal("an answer read before a change is still served")
+	}
+	// A read that began after the change is fresh.
+	r.Put("page", 2, time.Now())
+	if v, ok := r.Get("page"); !ok || v != 2 {
+		t.Fatalf("Get of an answer read after the change = %d, %v; want 2, true", v, ok)
+	}
+	// A read that began before the change but finished after it is stale.
+	r.Changed()
+	r.Put("page", 3, before)
+	if _, ok := r.Get("page"); ok {
+		t.Fatal("an answer whose read began before the change is served")
+	}
+
+	short := cache.NewRecent[string, int](10, time.Millisecond)
+	short.Put("page", 1, time.Now())
+	time.Sleep(2 * time.Millisecond)
+	if _, ok := short.Get("page"); ok {
+		t.Fatal("an answer older than the ttl is served")
+	}
+}
