@@ -44,12 +44,12 @@ type Store struct {
 	db *db.DB
 	// zonePages remembers recent pages of the zone list; every write of a
 	// zone, a permit or a parking offer through this Store drops them.
-	zonePages *cache.Recent[string, page.Page[Zone]]
+	zonePages *cache.Recent[page.Page[Zone]]
 }
 
 // NewStore returns a Store on d.
 func NewStore(d *db.DB) *Store {
-	return &Store{db: d, zonePages: cache.NewRecent[string, page.Page[Zone]](1000, zonePagesTTL)}
+	return &Store{db: d, zonePages: cache.NewRecent[page.Page[Zone]](1000, zonePagesTTL)}
 }
 
 // placesChanged drops the remembered zone pages once the transaction on
@@ -62,20 +62,14 @@ var zoneOrder = page.Ascending(page.Text("name"), page.ID("id"))
 
 // ListZones returns a page of zones ordered by name, with their tariffs
 // and the places held at now, from this instance's memory when the same
-// page was read in the same second of now less than zonePagesTTL ago and
+// page was read for the same second of now less than zonePagesTTL ago and
 // nothing has changed through this Store since.
 func (s *Store) ListZones(ctx context.Context, p page.Request, now time.Time) (page.Page[Zone], error) {
 	key := fmt.Sprintf("%d|%s|%d", p.Limit, p.Cursor, now.Unix())
-	if zones, ok := s.zonePages.Get(key); ok {
-		return zones, nil
-	}
-	readAt := time.Now()
-	zones, err := s.readZones(ctx, p, now)
-	if err != nil {
-		return zones, err
-	}
-	s.zonePages.Put(key, zones, readAt)
-	return zones, nil
+	// The read serves every request waiting for it, so the first one's
+	// going away must not end it; the statement timeout bounds it.
+	shared := context.WithoutCancel(ctx)
+	return s.zonePages.Load(key, func() (page.Page[Zone], error) { return s.readZones(shared, p, now) })
 }
 
 // readZones is ListZones read from the database.

@@ -1,6 +1,9 @@
 package cache_test
 
 import (
+	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,32 +61,72 @@ func TestTTLStaysBounded(t *testing.T) {
 }
 
 func TestRecent(t *testing.T) {
-	r := cache.NewRecent[string, int](10, time.Hour)
-	before := time.Now()
-	r.Put("page", 1, before)
-	if v, ok := r.Get("page"); !ok || v != 1 {
-		t.Fatalf("Get after Put = %d, %v; want 1, true", v, ok)
+	r := cache.NewRecent[int](10, time.Hour)
+	reads := 0
+	load := func(v int) int {
+		t.Helper()
+		got, err := r.Load("page", func() (int, error) { reads++; return v, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := load(1); got != 1 || reads != 1 {
+		t.Fatalf("first Load = %d after %d reads, want 1 after 1", got, reads)
+	}
+	if got := load(2); got != 1 || reads != 1 {
+		t.Fatalf("second Load = %d after %d reads, want the remembered 1", got, reads)
 	}
 	r.Changed()
-	if _, ok := r.Get("page"); ok {
-		t.Fatal("an answer read before a change is still served")
+	if got := load(3); got != 3 || reads != 2 {
+		t.Fatalf("Load after a change = %d after %d reads, want a new read of 3", got, reads)
 	}
-	// A read that began after the change is fresh.
-	r.Put("page", 2, time.Now())
-	if v, ok := r.Get("page"); !ok || v != 2 {
-		t.Fatalf("Get of an answer read after the change = %d, %v; want 2, true", v, ok)
+	if _, err := r.Load("page", func() (int, error) { return 0, errors.New("down") }); err != nil {
+		t.Fatalf("a fresh answer was read again: %v", err)
 	}
-	// A read that began before the change but finished after it is stale.
 	r.Changed()
-	r.Put("page", 3, before)
-	if _, ok := r.Get("page"); ok {
-		t.Fatal("an answer whose read began before the change is served")
+	if _, err := r.Load("page", func() (int, error) { return 0, errors.New("down") }); err == nil {
+		t.Fatal("a failed read was not returned")
+	}
+	if got := load(4); got != 4 {
+		t.Fatalf("Load after a failed read = %d, want 4: failures are not remembered", got)
 	}
 
-	short := cache.NewRecent[string, int](10, time.Millisecond)
-	short.Put("page", 1, time.Now())
+	// A read that a change overtakes is not remembered.
+	r.Changed()
+	if got, _ := r.Load("page", func() (int, error) { r.Changed(); return 5, nil }); got != 5 {
+		t.Fatalf("overtaken read = %d, want its own 5", got)
+	}
+	if got := load(6); got != 6 {
+		t.Fatalf("Load after an overtaken read = %d, want a new read of 6", got)
+	}
+
+	short := cache.NewRecent[int](10, time.Millisecond)
+	short.Load("page", func() (int, error) { return 1, nil })
 	time.Sleep(2 * time.Millisecond)
-	if _, ok := short.Get("page"); ok {
+	if got, _ := short.Load("page", func() (int, error) { return 2, nil }); got != 2 {
 		t.Fatal("an answer older than the ttl is served")
+	}
+}
+
+// Concurrent misses of one key make one read.
+func TestRecentReadsOnce(t *testing.T) {
+	r := cache.NewRecent[int](10, time.Hour)
+	var reads atomic.Int32
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			v, err := r.Load("page", func() (int, error) { reads.Add(1); <-release; return 7, nil })
+			if err != nil || v != 7 {
+				t.Errorf("Load = %d, %v; want 7", v, err)
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := reads.Load(); n != 1 {
+		t.Errorf("20 concurrent misses made %d reads, want 1", n)
 	}
 }

@@ -1,58 +1,65 @@
 package cache
 
 import (
+	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Recent remembers answers read from the database for at most ttl, and
 // drops at once every answer read before this instance's last change, so
 // that whoever made a change through this instance sees it; a change made
-// through another instance shows within ttl. The wall clock times it, as
-// it bounds staleness rather than meaning anything to the business.
-type Recent[K comparable, V any] struct {
+// through another instance shows within ttl. Concurrent misses of one
+// answer wait for a single read. The wall clock times it, as it bounds
+// staleness rather than meaning anything to the business.
+type Recent[V any] struct {
 	ttl     time.Duration
-	answers *TTL[K, recentAnswer[V]]
+	answers *TTL[string, recentAnswer[V]]
+	reads   singleflight.Group
 
-	mu      sync.Mutex
-	changed time.Time
+	mu sync.Mutex
+	// generation counts the changes; an answer is fresh while it was read
+	// in the current one.
+	generation uint64
 }
 
 type recentAnswer[V any] struct {
-	value  V
-	readAt time.Time
+	value      V
+	generation uint64
 }
 
 // NewRecent returns an empty Recent of at most max answers.
-func NewRecent[K comparable, V any](max int, ttl time.Duration) *Recent[K, V] {
-	return &Recent[K, V]{ttl: ttl, answers: NewTTL[K, recentAnswer[V]](max)}
+func NewRecent[V any](max int, ttl time.Duration) *Recent[V] {
+	return &Recent[V]{ttl: ttl, answers: NewTTL[string, recentAnswer[V]](max)}
 }
 
-// Get returns the answer for k if it is fresh.
-func (r *Recent[K, V]) Get(k K) (V, bool) {
-	a, ok := r.answers.Get(k, time.Now())
-	if ok {
-		r.mu.Lock()
-		ok = a.readAt.After(r.changed)
-		r.mu.Unlock()
+// Load returns the fresh answer for key, or reads it with read and
+// remembers it. A read only joins one that began after the last change.
+func (r *Recent[V]) Load(key string, read func() (V, error)) (V, error) {
+	r.mu.Lock()
+	generation := r.generation
+	r.mu.Unlock()
+	if a, ok := r.answers.Get(key, time.Now()); ok && a.generation == generation {
+		return a.value, nil
 	}
-	if !ok {
-		var zero V
-		return zero, false
-	}
-	return a.value, true
-}
-
-// Put remembers v for k, read by a query that began at readAt: a change
-// recorded after readAt makes it stale.
-func (r *Recent[K, V]) Put(k K, v V, readAt time.Time) {
-	r.answers.Put(k, recentAnswer[V]{value: v, readAt: readAt}, readAt.Add(r.ttl), time.Now())
+	v, err, _ := r.reads.Do(strconv.FormatUint(generation, 10)+"|"+key, func() (any, error) {
+		began := time.Now()
+		v, err := read()
+		if err == nil {
+			r.answers.Put(key, recentAnswer[V]{value: v, generation: generation}, began.Add(r.ttl), time.Now())
+		}
+		return v, err
+	})
+	value, _ := v.(V)
+	return value, err
 }
 
 // Changed drops every answer read until now. Call it once the change has
 // committed (see db.AfterCommit).
-func (r *Recent[K, V]) Changed() {
+func (r *Recent[V]) Changed() {
 	r.mu.Lock()
-	r.changed = time.Now()
+	r.generation++
 	r.mu.Unlock()
 }
