@@ -17,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 
 	"github.com/islamabad-digital/citizenapi/domain"
@@ -662,6 +664,68 @@ func TestAfterCommit(t *testing.T) {
 			AfterCommit(ctx, seeParents)
 			if len(seen) != 1 {
 				t.Fatalf("AfterCommit outside a transaction ran %d times, want once at once", len(seen))
+			}
+		})
+	}
+}
+
+// ExecAsyncCommit's write is visible at once, joins a transaction it runs
+// in, and on PostgreSQL commits asynchronously without leaving the setting
+// on the pooled connection.
+func TestExecAsyncCommit(t *testing.T) {
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			insert := func(id int) func(conn *gorm.DB) *gorm.DB {
+				return func(conn *gorm.DB) *gorm.DB {
+					return conn.Exec("INSERT INTO "+b.parent+" (id, code, qty) VALUES (?, ?, 1)", id, fmt.Sprint("c", id))
+				}
+			}
+			if err := b.db.ExecAsyncCommit(ctx, insert(1)); err != nil || b.count(t, b.parent) != 1 {
+				t.Fatalf("ExecAsyncCommit = %v, %d rows; want the row visible at once", err, b.count(t, b.parent))
+			}
+			if err := b.db.ExecAsyncCommit(ctx, insert(1)); !IsUniqueViolation(err) {
+				t.Fatalf("a failing ExecAsyncCommit = %v, want the unique violation", err)
+			}
+			failed := errors.New("refused")
+			err := b.db.WithinTx(ctx, func(ctx context.Context) error {
+				if err := b.db.ExecAsyncCommit(ctx, insert(2)); err != nil {
+					return err
+				}
+				return failed
+			})
+			if !errors.Is(err, failed) || b.count(t, b.parent) != 1 {
+				t.Fatalf("ExecAsyncCommit in a rolled-back transaction left %d rows, want 1", b.count(t, b.parent))
+			}
+			if name != "postgres" {
+				return
+			}
+			conn, err := b.db.SQL().Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			var inside, after string
+			err = conn.Raw(func(driverConn any) error {
+				res := driverConn.(*stdlib.Conn).Conn().SendBatch(ctx, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{
+					{SQL: asyncCommit.sql}, {SQL: "SELECT current_setting('synchronous_commit')"},
+				}})
+				if _, err := res.Exec(); err != nil {
+					return err
+				}
+				if err := res.QueryRow().Scan(&inside); err != nil {
+					return err
+				}
+				return res.Close()
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := conn.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&after); err != nil {
+				t.Fatal(err)
+			}
+			if inside != "off" || after != "on" {
+				t.Fatalf("synchronous_commit = %q in the pipeline and %q after it, want off and on", inside, after)
 			}
 		})
 	}

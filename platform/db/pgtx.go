@@ -51,7 +51,13 @@ func (d *DB) beginPostgres(ctx context.Context) (*pgTx, error) {
 // returns the last one's command tag. PostgreSQL skips the statements after
 // one that fails.
 func (t *pgTx) pipeline(ctx context.Context, statements ...queuedWrite) (tag pgconn.CommandTag, err error) {
-	err = t.Raw(func(driverConn any) error {
+	return pipeline(ctx, t.Conn, statements...)
+}
+
+// pipeline sends statements on conn in one round trip. Outside a
+// transaction block they run as one implicit transaction.
+func pipeline(ctx context.Context, conn *sql.Conn, statements ...queuedWrite) (tag pgconn.CommandTag, err error) {
+	err = conn.Raw(func(driverConn any) error {
 		batch := &pgx.Batch{}
 		for _, s := range statements {
 			batch.Queue(s.sql, s.args...)
@@ -185,4 +191,32 @@ func (d *DB) AtCommit(ctx context.Context, write func(conn *gorm.DB) *gorm.DB) e
 		}
 	}
 	return Translate(write(d.Conn(ctx)).Error, "")
+}
+
+// asyncCommit makes the implicit transaction it opens commit without
+// waiting for the disk.
+var asyncCommit = queuedWrite{sql: "SET LOCAL synchronous_commit TO OFF"}
+
+// ExecAsyncCommit runs write, a bookkeeping statement whose loss in a crash
+// of the database only repeats work (a delivery recorded as sent is sent
+// again), as its own transaction committed asynchronously on PostgreSQL:
+// acknowledged before it reaches the disk, so that it neither waits for a
+// flush nor makes the commits that need one queue behind it. Once
+// acknowledged it is visible to everyone at once. Inside a transaction, or
+// on SQLite, it runs like any statement.
+func (d *DB) ExecAsyncCommit(ctx context.Context, write func(conn *gorm.DB) *gorm.DB) error {
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || d.Dialect != Postgres {
+		return Translate(write(d.Conn(ctx)).Error, "")
+	}
+	built := write(d.DB.Session(&gorm.Session{DryRun: true, Context: ctx}))
+	if built.Error != nil {
+		return Translate(built.Error, "")
+	}
+	conn, err := d.SQL().Conn(ctx)
+	if err != nil {
+		return Translate(err, "")
+	}
+	defer conn.Close()
+	_, err = pipeline(ctx, conn, asyncCommit, queuedWrite{sql: built.Statement.SQL.String(), args: built.Statement.Vars})
+	return Translate(err, "")
 }

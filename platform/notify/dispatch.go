@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
 	"github.com/islamabad-digital/citizenapi/platform/i18n"
@@ -104,8 +106,10 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	wg.Wait()
 	// Nothing was sent for these, so recording them together risks nothing.
 	if len(skipped) > 0 {
-		err := d.db.Conn(context.WithoutCancel(ctx)).Model(&deliveryRow{}).Where("id IN ?", skipped).
-			Updates(map[string]any{"status": "skipped", "locked_until": d.clock.Now()}).Error
+		err := d.db.ExecAsyncCommit(context.WithoutCancel(ctx), func(conn *gorm.DB) *gorm.DB {
+			return conn.Model(&deliveryRow{}).Where("id IN ?", skipped).
+				Updates(map[string]any{"status": "skipped", "locked_until": d.clock.Now()})
+		})
 		if err != nil {
 			d.log.Warn("record skipped deliveries", "error", err)
 		}
@@ -176,8 +180,11 @@ func (d *Dispatcher) deliver(ctx context.Context, r deliveryRow, notices map[str
 		fields["next_attempt_at"], fields["last_error"] = now.Add(Backoff(r.Attempts)), err.Error()
 	}
 	// The outcome is recorded even if ctx is ending, so a sent message is
-	// not sent again.
-	if uerr := d.db.Conn(context.WithoutCancel(ctx)).Model(&deliveryRow{}).Where("id = ?", r.ID).Updates(fields).Error; uerr != nil {
+	// not sent again. Only a crash of the database could lose the record
+	// (asynchronous commit), and that repeats the message: the same as a
+	// crash of this instance between sending and recording.
+	record := func(conn *gorm.DB) *gorm.DB { return conn.Model(&deliveryRow{}).Where("id = ?", r.ID).Updates(fields) }
+	if uerr := d.db.ExecAsyncCommit(context.WithoutCancel(ctx), record); uerr != nil {
 		d.log.Warn("record delivery", "delivery", r.ID, "error", uerr)
 	}
 	return false

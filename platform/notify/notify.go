@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/islamabad-digital/citizenapi/domain"
 	"github.com/islamabad-digital/citizenapi/platform/db"
@@ -61,10 +62,11 @@ func (devMessageRow) TableName() string { return "dev_messages" }
 // NewDevSender returns a DevSender on d.
 func NewDevSender(d *db.DB, clock domain.Clock) *DevSender { return &DevSender{db: d, clock: clock} }
 
-// Send records m.
+// Send records m, committed asynchronously like the dispatcher's record
+// of the send: a crash of the database that loses it repeats the message.
 func (s *DevSender) Send(ctx context.Context, m Message) error {
 	r := devMessageRow{ID: uuid.NewString(), To: m.To, Channel: m.Channel, Subject: m.Subject, Body: m.Body, SentAt: s.clock.Now()}
-	return db.Translate(s.db.Conn(ctx).Create(&r).Error, "")
+	return s.db.ExecAsyncCommit(ctx, func(conn *gorm.DB) *gorm.DB { return conn.Create(&r) })
 }
 
 // messageOrder reads recorded messages newest first.
