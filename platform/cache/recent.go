@@ -2,7 +2,7 @@ package cache
 
 import (
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -18,11 +18,9 @@ type Recent[V any] struct {
 	ttl     time.Duration
 	answers *TTL[string, recentAnswer[V]]
 	reads   singleflight.Group
-
-	mu sync.Mutex
 	// generation counts the changes; an answer is fresh while it was read
 	// in the current one.
-	generation uint64
+	generation atomic.Uint64
 }
 
 type recentAnswer[V any] struct {
@@ -38,9 +36,7 @@ func NewRecent[V any](max int, ttl time.Duration) *Recent[V] {
 // Load returns the fresh answer for key, or reads it with read and
 // remembers it. A read only joins one that began after the last change.
 func (r *Recent[V]) Load(key string, read func() (V, error)) (V, error) {
-	r.mu.Lock()
-	generation := r.generation
-	r.mu.Unlock()
+	generation := r.generation.Load()
 	if a, ok := r.answers.Get(key, time.Now()); ok && a.generation == generation {
 		return a.value, nil
 	}
@@ -58,8 +54,4 @@ func (r *Recent[V]) Load(key string, read func() (V, error)) (V, error) {
 
 // Changed drops every answer read until now. Call it once the change has
 // committed (see db.AfterCommit).
-func (r *Recent[V]) Changed() {
-	r.mu.Lock()
-	r.generation++
-	r.mu.Unlock()
-}
+func (r *Recent[V]) Changed() { r.generation.Add(1) }

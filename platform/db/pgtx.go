@@ -47,15 +47,10 @@ func (d *DB) beginPostgres(ctx context.Context) (*pgTx, error) {
 	return &pgTx{Conn: conn, ctx: ctx}, nil
 }
 
-// pipeline sends statements, each with its arguments, in one round trip and
-// returns the last one's command tag. PostgreSQL skips the statements after
-// one that fails.
-func (t *pgTx) pipeline(ctx context.Context, statements ...queuedWrite) (tag pgconn.CommandTag, err error) {
-	return pipeline(ctx, t.Conn, statements...)
-}
-
-// pipeline sends statements on conn in one round trip. Outside a
-// transaction block they run as one implicit transaction.
+// pipeline sends statements, each with its arguments, on conn in one round
+// trip and returns the last one's command tag. PostgreSQL skips the
+// statements after one that fails; outside a transaction block they run as
+// one implicit transaction.
 func pipeline(ctx context.Context, conn *sql.Conn, statements ...queuedWrite) (tag pgconn.CommandTag, err error) {
 	err = conn.Raw(func(driverConn any) error {
 		batch := &pgx.Batch{}
@@ -83,7 +78,7 @@ func (t *pgTx) ExecContext(ctx context.Context, query string, args ...any) (sql.
 		return t.Conn.ExecContext(ctx, query, args...)
 	}
 	t.begun = true
-	tag, err := t.pipeline(ctx, beginStatement, queuedWrite{sql: query, args: args})
+	tag, err := pipeline(ctx, t.Conn, beginStatement, queuedWrite{sql: query, args: args})
 	return driver.RowsAffected(tag.RowsAffected()), err
 }
 
@@ -113,7 +108,7 @@ func (t *pgTx) begin(ctx context.Context) error {
 		return nil
 	}
 	t.begun = true
-	_, err := t.pipeline(ctx, beginStatement)
+	_, err := pipeline(ctx, t.Conn, beginStatement)
 	return err
 }
 
@@ -130,7 +125,7 @@ func (t *pgTx) Commit() error {
 		if !t.begun {
 			statements = append([]queuedWrite{beginStatement}, statements...)
 		}
-		tag, err := t.pipeline(ctx, append(statements, commitStatement)...)
+		tag, err := pipeline(ctx, t.Conn, append(statements, commitStatement)...)
 		if err == nil && tag.String() == "ROLLBACK" {
 			// A COMMIT of a transaction that failed earlier rolls back.
 			err = pgx.ErrTxCommitRollback
@@ -182,11 +177,11 @@ func (t *pgTx) end(finish func(ctx context.Context) error) error {
 func (d *DB) AtCommit(ctx context.Context, write func(conn *gorm.DB) *gorm.DB) error {
 	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		if t, ok := tx.Statement.ConnPool.(*pgTx); ok {
-			built := write(tx.Session(&gorm.Session{DryRun: true}))
-			if built.Error != nil {
-				return Translate(built.Error, "")
+			statement, err := build(tx.Session(&gorm.Session{DryRun: true}), write)
+			if err != nil {
+				return err
 			}
-			t.queued = append(t.queued, queuedWrite{sql: built.Statement.SQL.String(), args: built.Statement.Vars})
+			t.queued = append(t.queued, statement)
 			return nil
 		}
 	}
@@ -208,15 +203,25 @@ func (d *DB) ExecAsyncCommit(ctx context.Context, write func(conn *gorm.DB) *gor
 	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || d.Dialect != Postgres {
 		return Translate(write(d.Conn(ctx)).Error, "")
 	}
-	built := write(d.DB.Session(&gorm.Session{DryRun: true, Context: ctx}))
-	if built.Error != nil {
-		return Translate(built.Error, "")
+	statement, err := build(d.DB.Session(&gorm.Session{DryRun: true, Context: ctx}), write)
+	if err != nil {
+		return err
 	}
 	conn, err := d.SQL().Conn(ctx)
 	if err != nil {
 		return Translate(err, "")
 	}
 	defer conn.Close()
-	_, err = pipeline(ctx, conn, asyncCommit, queuedWrite{sql: built.Statement.SQL.String(), args: built.Statement.Vars})
+	_, err = pipeline(ctx, conn, asyncCommit, statement)
 	return Translate(err, "")
+}
+
+// build renders write on dryRun, a DryRun session, as a statement to send
+// later.
+func build(dryRun *gorm.DB, write func(conn *gorm.DB) *gorm.DB) (queuedWrite, error) {
+	built := write(dryRun)
+	if built.Error != nil {
+		return queuedWrite{}, Translate(built.Error, "")
+	}
+	return queuedWrite{sql: built.Statement.SQL.String(), args: built.Statement.Vars}, nil
 }
